@@ -1,0 +1,76 @@
+/**
+ * Alarm specifications, derived as plain data. Dimension values are generic so the component can pass Pulumi
+ * Outputs straight through (nothing here inspects them) while tests pass strings.
+ */
+
+export interface AlarmSpec<V = string> {
+  /** Stable, unique key: the alarm's resource name suffix. */
+  key: string;
+  description: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, V>;
+  statistic: "Sum" | "Maximum" | "Average";
+  periodSeconds: number;
+  evaluationPeriods: number;
+  threshold: number;
+  comparisonOperator: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold";
+  /** No data means nothing happened: not an alarm. */
+  treatMissingData: "notBreaching";
+}
+
+/** What the alarms watch. */
+export interface AlarmTargets<V = string> {
+  stateMachineArn: V;
+  /** Lambda function names by step name. */
+  functionNames: Record<string, V>;
+  deadLetterQueueName: V;
+  ruleName: V;
+  /** The trigger's bus; `undefined` for the default bus (whose rule metrics carry no bus dimension). */
+  customEventBusName?: V;
+}
+
+/** Tunables of {@link deriveAlarmSpecs}. */
+export interface AlarmOptions {
+  /** Evaluation period in seconds. @default 60 */
+  periodSeconds?: number;
+}
+
+/**
+ * The alarms every workflow gets: executions failed, timed out, throttled and aborted; per-Lambda errors and
+ * throttles; DLQ messages visible; rule FailedInvocations. Each fires on the first occurrence in a period.
+ *
+ * @example
+ * deriveAlarmSpecs({ stateMachineArn, functionNames: { ChargeCard: "charge-fn" }, deadLetterQueueName: "dlq", ruleName: "rule" })
+ */
+export function deriveAlarmSpecs<V>(targets: AlarmTargets<V>, options: AlarmOptions = {}): AlarmSpec<V>[] {
+  const periodSeconds = options.periodSeconds ?? 60;
+  const base = { statistic: "Sum", periodSeconds, evaluationPeriods: 1, threshold: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" } as const;
+  const execution = (key: string, metricName: string, what: string): AlarmSpec<V> => ({
+    ...base, key, metricName, namespace: "AWS/States", dimensions: { StateMachineArn: targets.stateMachineArn },
+    description: `One or more executions ${what}: open the execution history of the state machine.`,
+  });
+  const ruleDimensions: Record<string, V> = targets.customEventBusName === undefined
+    ? { RuleName: targets.ruleName }
+    : { EventBusName: targets.customEventBusName, RuleName: targets.ruleName };
+
+  return [
+    execution("executions-failed", "ExecutionsFailed", "failed"),
+    execution("executions-timed-out", "ExecutionsTimedOut", "timed out"),
+    execution("executions-throttled", "ExecutionThrottled", "were throttled"),
+    execution("executions-aborted", "ExecutionsAborted", "were aborted"),
+    ...Object.entries(targets.functionNames).flatMap(([step, functionName]): AlarmSpec<V>[] => [
+      { ...base, key: `${step}-errors`, namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: functionName }, description: `Step ${step}: its Lambda raised errors.` },
+      { ...base, key: `${step}-throttles`, namespace: "AWS/Lambda", metricName: "Throttles", dimensions: { FunctionName: functionName }, description: `Step ${step}: its Lambda was throttled.` },
+    ]),
+    {
+      ...base, key: "dead-letters-visible", namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
+      dimensions: { QueueName: targets.deadLetterQueueName },
+      description: "Messages wait in the dead-letter queue: events that could not start an execution, or orders queued for retry.",
+    },
+    {
+      ...base, key: "rule-failed-invocations", namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: ruleDimensions,
+      description: "EventBridge could not start an execution after its retries: the event went to the dead-letter queue.",
+    },
+  ];
+}

@@ -1,0 +1,221 @@
+/**
+ * compileDefinition: step list -> Amazon States Language (JSONPath flavour, so the same definition that deploys
+ * also runs in-process with aws-local-stepfunctions).
+ */
+import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
+import { validateSteps } from "./validate";
+
+/** The ARNs and names the definition refers to, resolved by the component (or made up by a local runner). */
+export interface ResolvedResources {
+  /** Lambda function ARN of every task step, by step name. */
+  functionArns: Record<string, string>;
+  /** The alert topic that `notify` steps publish to. */
+  alertTopicArn: string;
+  /** The queue URL that `sendToDeadLetterQueue` steps send to. */
+  deadLetterQueueUrl: string;
+  /** The bus `publishEvent` steps use when they name none: the trigger's. */
+  defaultEventBusName: string;
+  /** Resolved bus names of `publishEvent` steps whose `eventBusName` was a Pulumi Output, by step name. */
+  eventBusNames?: Record<string, string>;
+}
+
+/** Options of {@link compileDefinition}. */
+export interface CompileOptions {
+  /** The definition's `Comment`. @default none */
+  comment?: string;
+  /** The whole execution's `TimeoutSeconds`. @default none (the component always sets it) */
+  timeoutSeconds?: number;
+}
+
+/** An ASL definition as a plain object; `JSON.stringify` it to deploy. */
+export interface AslDefinition {
+  Comment?: string;
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, AslState>;
+}
+/** One ASL state; its fields follow the ASL specification. */
+export type AslState = Record<string, unknown> & { Type: string };
+
+/** Integration states that do not name a timeout get this one: long enough for a publish, short enough to notice. */
+export const DEFAULT_INTEGRATION_TIMEOUT_SECONDS = 30;
+
+/** Lambda's own transient errors, retried on every task after the user's rules, as the Lambda integration docs advise. */
+export const LAMBDA_SERVICE_RETRY: Retry = {
+  errors: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"],
+  intervalSeconds: 1,
+  maxAttempts: 3,
+  backoffRate: 2,
+  jitter: "FULL",
+};
+
+export const SERVICE_INTEGRATIONS = {
+  snsPublish: "arn:aws:states:::sns:publish",
+  sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
+  eventsPutEvents: "arn:aws:states:::events:putEvents",
+} as const;
+
+/**
+ * Compiles a step list into an ASL definition. Validates first, so an invalid list never yields a definition.
+ *
+ * @throws {@link WorkflowDefinitionError} when `validateSteps` does, or when a task has no resolved function ARN.
+ * @example
+ * const asl = compileDefinition(steps, {
+ *   functionArns: { ChargeCard: "arn:aws:lambda:us-east-1:123456789012:function:charge" },
+ *   alertTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts",
+ *   deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+ *   defaultEventBusName: "default",
+ * }, { timeoutSeconds: 300 });
+ */
+export function compileDefinition(steps: readonly Step[], resources: ResolvedResources, options: CompileOptions = {}): AslDefinition {
+  validateSteps(steps);
+  return {
+    ...(options.comment ? { Comment: options.comment } : {}),
+    StartAt: steps[0].name,
+    ...(options.timeoutSeconds !== undefined ? { TimeoutSeconds: options.timeoutSeconds } : {}),
+    States: compileScope(steps, resources),
+  };
+}
+
+function compileScope(steps: readonly Step[], resources: ResolvedResources): Record<string, AslState> {
+  return Object.fromEntries(steps.map((step, i) => [step.name, compileState(step, steps[i + 1], resources)]));
+}
+
+function compileState(step: Step, following: Step | undefined, resources: ResolvedResources): AslState {
+  const flow = () => flowOf(step as { next?: string; end?: boolean }, following);
+  switch (step.kind) {
+    case "task":
+      return {
+        Type: "Task",
+        Resource: functionArnOf(step, resources),
+        TimeoutSeconds: step.timeoutSeconds,
+        ...paths(step),
+        ...retriesOf(step.retry, step.retryLambdaServiceErrors === false ? [] : [LAMBDA_SERVICE_RETRY]),
+        ...catchesOf(step.catch),
+        ...flow(),
+      };
+    case "parallel":
+      return {
+        Type: "Parallel",
+        Branches: step.branches.map((branch) => ({ StartAt: branch[0].name, States: compileScope(branch, resources) })),
+        ...optional("ResultPath", step.resultPath),
+        ...retriesOf(step.retry),
+        ...catchesOf(step.catch),
+        ...flow(),
+      };
+    case "map":
+      return {
+        Type: "Map",
+        ItemsPath: step.itemsPath,
+        ItemProcessor: {
+          ProcessorConfig: { Mode: "INLINE" },
+          StartAt: step.steps[0].name,
+          States: compileScope(step.steps, resources),
+        },
+        ...optional("MaxConcurrency", step.maxConcurrency),
+        ...optional("ResultPath", step.resultPath),
+        ...retriesOf(step.retry),
+        ...catchesOf(step.catch),
+        ...flow(),
+      };
+    case "choice":
+      return {
+        Type: "Choice",
+        Choices: step.choices.map((c) => ({ ...conditionToAsl(c.condition), Next: c.next })),
+        ...optional("Default", step.otherwise),
+      };
+    case "wait":
+      return {
+        Type: "Wait",
+        ...(step.seconds !== undefined ? { Seconds: step.seconds } : { TimestampPath: step.timestampPath }),
+        ...flow(),
+      };
+    case "pass":
+      return { Type: "Pass", ...optional("Result", step.result), ...optional("ResultPath", step.resultPath), ...flow() };
+    case "succeed":
+      return { Type: "Succeed" };
+    case "fail":
+      return { Type: "Fail", Error: step.error, Cause: step.cause };
+    case "notify":
+      return integration(step, SERVICE_INTEGRATIONS.snsPublish, {
+        TopicArn: resources.alertTopicArn,
+        ...(step.message !== undefined ? { Message: step.message } : { "Message.$": step.messagePath ?? "$" }),
+        ...optional("Subject", step.subject),
+      }, flow());
+    case "sendToDeadLetterQueue":
+      return integration(step, SERVICE_INTEGRATIONS.sqsSendMessage, {
+        QueueUrl: resources.deadLetterQueueUrl,
+        "MessageBody.$": "$",
+      }, flow());
+    case "publishEvent":
+      return integration(step, SERVICE_INTEGRATIONS.eventsPutEvents, {
+        Entries: [{
+          Source: step.source,
+          DetailType: step.detailType,
+          "Detail.$": "$",
+          EventBusName: resources.eventBusNames?.[step.name]
+            ?? (typeof step.eventBusName === "string" ? step.eventBusName : resources.defaultEventBusName),
+        }],
+      }, flow());
+  }
+}
+
+function functionArnOf(step: TaskStep, resources: ResolvedResources): string {
+  const arn = resources.functionArns[step.name];
+  if (!arn) throw new Error(`compileDefinition: no function ARN was resolved for task "${step.name}"; pass it in resources.functionArns.`);
+  return arn;
+}
+
+function integration(step: { timeoutSeconds?: number; resultPath?: string | null }, resource: string, parameters: Record<string, unknown>, flow: Record<string, unknown>): AslState {
+  return {
+    Type: "Task",
+    Resource: resource,
+    Parameters: parameters,
+    // The contract: integration steps pass their input through unchanged unless told where to put the response.
+    ResultPath: step.resultPath === undefined ? null : step.resultPath,
+    TimeoutSeconds: step.timeoutSeconds ?? DEFAULT_INTEGRATION_TIMEOUT_SECONDS,
+    ...flow,
+  };
+}
+
+function flowOf(step: { next?: string; end?: boolean }, following: Step | undefined): Record<string, unknown> {
+  if (step.end) return { End: true };
+  const next = step.next ?? following?.name;
+  return next ? { Next: next } : { End: true };
+}
+
+function paths(step: TaskStep): Record<string, unknown> {
+  return { ...optional("InputPath", step.inputPath), ...optional("ResultPath", step.resultPath), ...optional("OutputPath", step.outputPath) };
+}
+
+function optional(key: string, value: unknown): Record<string, unknown> {
+  return value === undefined ? {} : { [key]: value };
+}
+
+function retriesOf(retries: Retry[] | undefined, defaults: Retry[] = []): Record<string, unknown> {
+  const all = [...(retries ?? []), ...defaults];
+  if (all.length === 0) return {};
+  return {
+    Retry: all.map((r) => ({
+      ErrorEquals: r.errors,
+      ...optional("IntervalSeconds", r.intervalSeconds),
+      ...optional("MaxAttempts", r.maxAttempts),
+      ...optional("BackoffRate", r.backoffRate),
+      ...optional("MaxDelaySeconds", r.maxDelaySeconds),
+      ...optional("JitterStrategy", r.jitter),
+    })),
+  };
+}
+
+function catchesOf(catches: Catch[] | undefined): Record<string, unknown> {
+  if (!catches || catches.length === 0) return {};
+  return { Catch: catches.map((c) => ({ ErrorEquals: c.errors, Next: c.next, ...optional("ResultPath", c.resultPath) })) };
+}
+
+/** camelCase condition -> ASL PascalCase (`numericGreaterThan` -> `NumericGreaterThan`, `and` -> `And`). */
+export function conditionToAsl(condition: Condition): Record<string, unknown> {
+  if ("and" in condition) return { And: condition.and.map(conditionToAsl) };
+  if ("or" in condition) return { Or: condition.or.map(conditionToAsl) };
+  if ("not" in condition) return { Not: conditionToAsl(condition.not) };
+  return Object.fromEntries(Object.entries(condition).map(([key, value]) => [key[0].toUpperCase() + key.slice(1), value]));
+}

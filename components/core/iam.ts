@@ -1,0 +1,235 @@
+/**
+ * Least-privilege IAM, derived as plain policy documents from resolved ARNs. The component feeds ARNs in once
+ * they are known; tests evaluate the same documents offline.
+ */
+import type { Step } from "../steps/types";
+import { allSteps } from "./walk";
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: Record<string, string | string[]> | "*";
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+/**
+ * The only actions granted on `Resource: "*"`, each group with the reason AWS gives. Everything else names an
+ * exact ARN; the tests and the policy pack hold the generated stack to this list.
+ */
+export const WILDCARD_RESOURCE_ACTIONS: readonly { actions: readonly string[]; reason: string }[] = [
+  {
+    actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+    reason: "X-Ray has no resource-level permissions: AWS documents Resource \"*\" for tracing.",
+  },
+  {
+    actions: [
+      "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+    ],
+    reason: "Step Functions logging uses CloudWatch Logs vended delivery, whose actions AWS requires on Resource \"*\".",
+  },
+];
+
+const XRAY_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[0].actions];
+const LOG_DELIVERY_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[1].actions];
+
+/** Where the workflow runs: used to build ARNs and the confused-deputy conditions. */
+export interface AccountScope {
+  partition: string;
+  region: string;
+  accountId: string;
+}
+
+/**
+ * A service trust policy that only that service, acting for this account and for `sourceArn`, may use
+ * (the confused-deputy guard AWS recommends).
+ *
+ * @example
+ * serviceTrustPolicy("events.amazonaws.com", { accountId: "123456789012", sourceArn: ruleArn })
+ */
+export function serviceTrustPolicy(service: string, guard: { accountId: string; sourceArn: string }): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "sts:AssumeRole",
+      Condition: {
+        StringEquals: { "aws:SourceAccount": guard.accountId },
+        ArnLike: { "aws:SourceArn": guard.sourceArn },
+      },
+    }],
+  };
+}
+
+/** Lambda's trust policy: Lambda does not send SourceArn on AssumeRole, so only the service is named. */
+export function lambdaTrustPolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  };
+}
+
+/** The rule's role may start this state machine and nothing else. */
+export function ruleRolePolicy(stateMachineArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "StartThisWorkflowOnly", Effect: "Allow", Action: "states:StartExecution", Resource: stateMachineArn }],
+  };
+}
+
+/** What a definition's integration states need, read off the steps. */
+export interface IntegrationNeeds {
+  notify: boolean;
+  deadLetterQueue: boolean;
+  /** Step name -> the bus it names, for publishEvent steps (undefined: the trigger's bus). */
+  publishEventBuses: Record<string, unknown>;
+}
+
+/** Reads which services a step list touches, so the execution role gets no permission it does not use. */
+export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
+  const all = allSteps(steps);
+  return {
+    notify: all.some((s) => s.kind === "notify"),
+    deadLetterQueue: all.some((s) => s.kind === "sendToDeadLetterQueue"),
+    publishEventBuses: Object.fromEntries(all.flatMap((s) => (s.kind === "publishEvent" ? [[s.name, s.eventBusName]] : []))),
+  };
+}
+
+/** An event bus ARN from a name, or the ARN itself when given one (a bus in another account). */
+export function eventBusArn(scope: AccountScope, nameOrArn: string): string {
+  return nameOrArn.startsWith("arn:") ? nameOrArn : `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:event-bus/${nameOrArn}`;
+}
+
+/** Inputs of {@link executionRolePolicy}: exact ARNs of what the definition uses; omit what it does not use. */
+export interface ExecutionPolicyInputs {
+  functionArns: string[];
+  alertTopic?: { arn: string; keyArn: string };
+  deadLetterQueueArn?: string;
+  eventBusArns: string[];
+}
+
+/**
+ * The state machine's execution role: invoke only this workflow's functions, publish only to its topic (with
+ * the topic key's data-key rights), send only to its DLQ, put events only on the named buses; plus the X-Ray
+ * and log-delivery actions AWS requires on `*`.
+ */
+export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  if (inputs.functionArns.length > 0) {
+    statements.push({
+      Sid: "InvokeThisWorkflowsFunctions",
+      Effect: "Allow",
+      Action: "lambda:InvokeFunction",
+      // Qualified ARNs (versions, aliases) of the same functions, so a retry on a published version still works.
+      Resource: inputs.functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+    });
+  }
+  if (inputs.alertTopic) {
+    statements.push({ Sid: "PublishToAlertTopic", Effect: "Allow", Action: "sns:Publish", Resource: inputs.alertTopic.arn });
+    statements.push({ Sid: "EncryptForAlertTopic", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: inputs.alertTopic.keyArn });
+  }
+  if (inputs.deadLetterQueueArn) {
+    statements.push({ Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: inputs.deadLetterQueueArn });
+  }
+  if (inputs.eventBusArns.length > 0) {
+    statements.push({ Sid: "PutCompletionEvents", Effect: "Allow", Action: "events:PutEvents", Resource: [...new Set(inputs.eventBusArns)] });
+  }
+  statements.push({ Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" });
+  statements.push({ Sid: "LogDelivery", Effect: "Allow", Action: LOG_DELIVERY_ACTIONS, Resource: "*" });
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** A step Lambda's role: write its own log group only, plus X-Ray. */
+export function lambdaRolePolicy(logGroupArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
+      { Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" },
+    ],
+  };
+}
+
+/** Denies every request to a queue or topic that does not use TLS. */
+export function denyInsecureTransport(resourceArn: string): PolicyStatement {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "*",
+    Resource: resourceArn,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/** The DLQ's policy: TLS only; EventBridge may send to it only for this rule. */
+export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      denyInsecureTransport(queueArn),
+      {
+        Sid: "EventBridgeRuleDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+      },
+    ],
+  };
+}
+
+/** The alert topic's policy: TLS only; this account's CloudWatch alarms may publish. */
+export function alertTopicPolicy(topicArn: string, accountId: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      denyInsecureTransport(topicArn),
+      {
+        Sid: "CloudWatchAlarmsPublish",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
+}
+
+/**
+ * The alert topic's customer managed key: the account administers it (and so may delegate to IAM roles, such
+ * as the execution role's data-key grant); CloudWatch alarms of this account may use it, which the AWS
+ * managed `alias/aws/sns` key does not allow.
+ */
+export function alertKeyPolicy(scope: AccountScope): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersKey",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${scope.partition}:iam::${scope.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchAlarmsEncrypt",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": scope.accountId } },
+      },
+    ],
+  };
+}

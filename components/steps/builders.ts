@@ -1,0 +1,135 @@
+/**
+ * Step builders. Each returns plain data; nothing is validated here so that a whole list can be
+ * checked at once by `validateSteps`, which reports every culprit by name.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type {
+  ChoiceStep, Condition, DeadLetterStep, ErrorHandling, FailStep, Flow, IntegrationOptions, MapStep, NotifyStep,
+  ParallelStep, PassStep, PublishEventStep, Step, SucceedStep, TaskOptions, TaskStep, WaitStep,
+} from "./types";
+
+/**
+ * A Lambda task: `handler` becomes one Powertools-instrumented Lambda function with its own least-privilege role.
+ *
+ * @example
+ * task<Order, Charge>("ChargeCard", {
+ *   handler: async (order, ctx) => gateway.charge(order),
+ *   timeoutSeconds: 30,
+ *   retry: [{ errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5 }],
+ *   catch: [{ errors: ["InsufficientFundsError"], next: "RefundAndFail" }],
+ * })
+ */
+export function task<I = any, O = any>(name: string, options: TaskOptions<I, O>): TaskStep {
+  return { ...options, kind: "task", name, handler: options.handler as TaskStep["handler"] };
+}
+
+/**
+ * Runs each branch on the same input at the same time; the output is the array of the branches' outputs.
+ *
+ * @example
+ * parallel("FulfillmentAndNotification", { branches: [[task("FulfillOrder", ...)], [task("SendEmail", ...)]] })
+ */
+export function parallel(name: string, options: { branches: Step[][]; resultPath?: string | null } & Flow & ErrorHandling): ParallelStep {
+  return { ...options, kind: "parallel", name };
+}
+
+/**
+ * Branches on the first matching condition.
+ *
+ * @example
+ * choice("IsLargeOrder", {
+ *   choices: [{ condition: { variable: "$.totalAmount", numericGreaterThan: 1000 }, next: "ManualReview" }],
+ *   otherwise: "ChargeCard",
+ * })
+ */
+export function choice(name: string, options: { choices: { condition: Condition; next: string }[]; otherwise?: string }): ChoiceStep {
+  return { ...options, kind: "choice", name };
+}
+
+/**
+ * Runs `steps` once per element of the array at `itemsPath` (an inline Map, so it also runs locally).
+ *
+ * @example
+ * map("ProcessLines", { itemsPath: "$.detail.items", steps: [task("ReserveStock", ...)], maxConcurrency: 5 })
+ */
+export function map(
+  name: string,
+  options: { itemsPath: string; steps: Step[]; maxConcurrency?: number; resultPath?: string | null } & Flow & ErrorHandling,
+): MapStep {
+  return { ...options, kind: "map", name };
+}
+
+/**
+ * Pauses for a number of seconds, or until the ISO-8601 timestamp at `timestampPath`.
+ *
+ * @example
+ * wait("CoolDown", { seconds: 60 })
+ * wait("UntilDue", { timestampPath: "$.dueAt" }, { next: "Remind" })
+ */
+export function wait(name: string, duration: { seconds: number } | { timestampPath: string }, flow: Flow = {}): WaitStep {
+  return { ...flow, ...duration, kind: "wait", name };
+}
+
+/**
+ * Passes the input on, optionally writing a fixed `result` at `resultPath`.
+ *
+ * @example
+ * pass("LogFulfillmentFailure", { result: "Fulfillment failed but order was charged", resultPath: "$.note", end: true })
+ */
+export function pass(name: string, options: { result?: unknown; resultPath?: string | null } & Flow = {}): PassStep {
+  return { ...options, kind: "pass", name };
+}
+
+/**
+ * Ends the workflow, or the branch it is in, successfully.
+ *
+ * @example
+ * succeed("Done")
+ */
+export function succeed(name: string): SucceedStep {
+  return { kind: "succeed", name };
+}
+
+/**
+ * Ends the workflow as failed, with the error and cause that `DescribeExecution` and the alarms report.
+ *
+ * @example
+ * fail("PaymentFailedEnd", { error: "PaymentFailed", cause: "Payment processing failed and was refunded" })
+ */
+export function fail(name: string, options: { error: string; cause: string }): FailStep {
+  return { ...options, kind: "fail", name };
+}
+
+/**
+ * Publishes the state input (or a fixed `message`) to the workflow's encrypted alert topic, then passes the
+ * input on unchanged.
+ *
+ * @example
+ * notify("OrderValidationFailed", { subject: "Order failed validation", messagePath: "$.error", next: "ValidationFailedEnd" })
+ */
+export function notify(name: string, options: { subject?: string; message?: string; messagePath?: string } & IntegrationOptions = {}): NotifyStep {
+  return { ...options, kind: "notify", name };
+}
+
+/**
+ * Sends the state input to the workflow's dead-letter queue for later reprocessing, then passes it on unchanged.
+ *
+ * @example
+ * sendToDeadLetterQueue("QueueForRetry", { next: "RetryQueuedEnd" })
+ */
+export function sendToDeadLetterQueue(name: string, options: IntegrationOptions = {}): DeadLetterStep {
+  return { ...options, kind: "sendToDeadLetterQueue", name };
+}
+
+/**
+ * Puts the state input as an event's `detail` on EventBridge (a completion event), then passes it on unchanged.
+ *
+ * @example
+ * publishEvent("PublishOrderProcessed", { source: "order.processor", detailType: "Order Processed", end: true })
+ */
+export function publishEvent(
+  name: string,
+  options: { source: string; detailType: string; eventBusName?: pulumi.Input<string> } & IntegrationOptions,
+): PublishEventStep {
+  return { ...options, kind: "publishEvent", name };
+}

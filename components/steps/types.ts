@@ -1,0 +1,248 @@
+/**
+ * The step model: plain data a user declares and the pure core compiles, validates and derives from.
+ * Nothing here holds a Pulumi resource; the only Pulumi type that appears is `pulumi.Input<string>` for
+ * a bus name, which the shell resolves before compilation.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
+
+/**
+ * A Retry rule of a state, in camelCase. Compiles to an ASL `Retrier`.
+ *
+ * Only transient errors belong here (throttling, service errors, `States.Timeout` where the step is safe to
+ * repeat): `States.ALL` is rejected by {@link validateSteps} because it retries errors that never heal.
+ *
+ * @example
+ * { errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5, backoffRate: 2, jitter: "FULL" }
+ */
+export interface Retry {
+  /** Error names this rule matches, e.g. `"ThrottlingException"` or `"Lambda.TooManyRequestsException"`. */
+  errors: string[];
+  /** Seconds before the first retry. @default 1 */
+  intervalSeconds?: number;
+  /** Retries after the first attempt (3 means up to 4 invocations). @default 3 */
+  maxAttempts?: number;
+  /** Multiplier of the interval after each retry. @default 2 */
+  backoffRate?: number;
+  /** Upper bound of any single interval, in seconds. @default no bound */
+  maxDelaySeconds?: number;
+  /** `"FULL"` randomises each interval to spread retries of many executions. @default "NONE" */
+  jitter?: "FULL" | "NONE";
+}
+
+/**
+ * A Catch rule: where the flow goes when a state fails with one of `errors` after its retries.
+ *
+ * @example
+ * { errors: ["InsufficientFundsError"], next: "RefundAndFail", resultPath: "$.error" }
+ */
+export interface Catch {
+  /** Error names; `"States.ALL"` matches anything and must come last. */
+  errors: string[];
+  /** The state to go to; it must exist in the same step list. */
+  next: string;
+  /** Where the error object is written into the state input. @default "$" (the input is replaced) */
+  resultPath?: string;
+}
+
+/** Comparison operators of an ASL Choice rule, in camelCase (`numericGreaterThan` -> `NumericGreaterThan`). */
+export type ComparisonOperator =
+  | "stringEquals" | "stringEqualsPath" | "stringLessThan" | "stringLessThanPath" | "stringGreaterThan"
+  | "stringGreaterThanPath" | "stringLessThanEquals" | "stringLessThanEqualsPath" | "stringGreaterThanEquals"
+  | "stringGreaterThanEqualsPath" | "stringMatches"
+  | "numericEquals" | "numericEqualsPath" | "numericLessThan" | "numericLessThanPath" | "numericGreaterThan"
+  | "numericGreaterThanPath" | "numericLessThanEquals" | "numericLessThanEqualsPath" | "numericGreaterThanEquals"
+  | "numericGreaterThanEqualsPath"
+  | "booleanEquals" | "booleanEqualsPath"
+  | "timestampEquals" | "timestampEqualsPath" | "timestampLessThan" | "timestampLessThanPath"
+  | "timestampGreaterThan" | "timestampGreaterThanPath" | "timestampLessThanEquals" | "timestampLessThanEqualsPath"
+  | "timestampGreaterThanEquals" | "timestampGreaterThanEqualsPath"
+  | "isNull" | "isPresent" | "isNumeric" | "isString" | "isBoolean" | "isTimestamp";
+
+/**
+ * A Choice condition in camelCase: one comparison on a `variable`, or a boolean combination.
+ *
+ * @example
+ * { and: [{ variable: "$.detail.totalAmount", numericGreaterThan: 100 }, { not: { variable: "$.vip", isPresent: true } }] }
+ */
+export type Condition =
+  | { and: Condition[] }
+  | { or: Condition[] }
+  | { not: Condition }
+  | ({ variable: string } & { [K in ComparisonOperator]?: string | number | boolean });
+
+/**
+ * What a handler receives besides its input: who it is, the Lambda invocation, and the Powertools
+ * utilities of its Lambda (already configured with the workflow as namespace and the step as service).
+ */
+export interface StepContext {
+  /** The step's name, as in the state machine. */
+  stepName: string;
+  /** The workflow (component) name. */
+  workflowName: string;
+  /** The Lambda invocation's request id (a local id when run by the local runner). */
+  requestId: string;
+  /** Milliseconds left before the Lambda times out. */
+  remainingTimeMs(): number;
+  /** Powertools Metrics: add business metrics; they are flushed with the step's own metrics. */
+  metrics: Metrics;
+  /** Powertools Logger, structured JSON with the step as service. */
+  logger: Logger;
+  /** Powertools Tracer: annotations (e.g. the order id) and subsegments. */
+  tracer: Tracer;
+}
+
+/** A step handler: plain input in, plain JSON-serializable output out; throw an Error whose `name` is the ASL error. */
+export type StepHandler<I = any, O = any> = (input: I, context: StepContext) => Promise<O> | O;
+
+/** Flow control shared by every step that does not end the workflow by itself. */
+export interface Flow {
+  /** The step to go to next. @default the following step of the list */
+  next?: string;
+  /** Ends the workflow (or the branch) successfully after this step. @default false */
+  end?: boolean;
+}
+
+/** Error handling shared by Task, Parallel and Map steps. */
+export interface ErrorHandling {
+  /** Retry rules, evaluated in order. @default none (Lambda service errors are always retried on tasks) */
+  retry?: Retry[];
+  /** Catch rules, evaluated in order after retries run out. @default none */
+  catch?: Catch[];
+}
+
+/** Options of {@link task}. */
+export interface TaskOptions<I, O> extends Flow, ErrorHandling {
+  /** The Lambda's code, serialized by Pulumi into the function's archive. */
+  handler: StepHandler<I, O>;
+  /** The Task's `TimeoutSeconds`; the Lambda's own timeout is set shorter (see `lambdaTimeoutFor`). Required. */
+  timeoutSeconds: number;
+  /** JSONPath selecting the part of the state input given to the handler. @default "$" */
+  inputPath?: string;
+  /** JSONPath where the handler's result is placed in the state input. @default "$" (the input is replaced) */
+  resultPath?: string | null;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+  /** This Lambda's memory in MB, overriding the workflow's `lambda.memorySize`. @default the workflow's */
+  memorySize?: number;
+  /**
+   * Retry Lambda service errors (`Lambda.ServiceException`, `Lambda.TooManyRequestsException`, ...) automatically,
+   * after your own rules, as AWS recommends. @default true
+   */
+  retryLambdaServiceErrors?: boolean;
+}
+
+/** A Lambda task step. */
+export interface TaskStep extends Flow, ErrorHandling {
+  kind: "task";
+  name: string;
+  handler: StepHandler;
+  timeoutSeconds: number;
+  inputPath?: string;
+  resultPath?: string | null;
+  outputPath?: string;
+  memorySize?: number;
+  retryLambdaServiceErrors?: boolean;
+}
+
+/** A Parallel step: every branch runs on the same input; the output is the array of branch outputs. */
+export interface ParallelStep extends Flow, ErrorHandling {
+  kind: "parallel";
+  name: string;
+  branches: Step[][];
+  resultPath?: string | null;
+}
+
+/** A Choice step: the first matching condition picks the next step. */
+export interface ChoiceStep {
+  kind: "choice";
+  name: string;
+  choices: { condition: Condition; next: string }[];
+  otherwise?: string;
+}
+
+/** A Map step: runs `steps` for each element of the array at `itemsPath`. */
+export interface MapStep extends Flow, ErrorHandling {
+  kind: "map";
+  name: string;
+  itemsPath: string;
+  steps: Step[];
+  maxConcurrency?: number;
+  resultPath?: string | null;
+}
+
+/** A Wait step: a fixed number of seconds, or until the timestamp found at a path. */
+export interface WaitStep extends Flow {
+  kind: "wait";
+  name: string;
+  seconds?: number;
+  timestampPath?: string;
+}
+
+/** A Pass step: passes its input on, optionally injecting a fixed result. */
+export interface PassStep extends Flow {
+  kind: "pass";
+  name: string;
+  result?: unknown;
+  resultPath?: string | null;
+}
+
+/** Ends the workflow (or branch) successfully. */
+export interface SucceedStep {
+  kind: "succeed";
+  name: string;
+}
+
+/** Ends the workflow with an error name and cause (what `DescribeExecution` reports). */
+export interface FailStep {
+  kind: "fail";
+  name: string;
+  error: string;
+  cause: string;
+}
+
+/** Fields shared by the three AWS service integration steps. */
+export interface IntegrationOptions extends Flow {
+  /** Where the service's response is written. @default null (the input passes through unchanged) */
+  resultPath?: string | null;
+  /** The integration's `TimeoutSeconds`. @default 30 */
+  timeoutSeconds?: number;
+}
+
+/** Publishes the state input (or a fixed message) to the workflow's alert topic (SNS). */
+export interface NotifyStep extends IntegrationOptions {
+  kind: "notify";
+  name: string;
+  /** The email subject / SNS Subject. @default none */
+  subject?: string;
+  /** A fixed message instead of the state input. @default the state input (`$`) */
+  message?: string;
+  /** JSONPath of the part of the state input to publish, e.g. "$.error" to keep order data out of alerts. @default "$" */
+  messagePath?: string;
+}
+
+/** Sends the state input to the workflow's dead-letter queue (SQS). */
+export interface DeadLetterStep extends IntegrationOptions {
+  kind: "sendToDeadLetterQueue";
+  name: string;
+}
+
+/** Puts the state input as the `detail` of an event on an EventBridge bus. */
+export interface PublishEventStep extends IntegrationOptions {
+  kind: "publishEvent";
+  name: string;
+  source: string;
+  detailType: string;
+  /** The bus; the trigger's bus when omitted. */
+  eventBusName?: pulumi.Input<string>;
+}
+
+/** Any step of a workflow. */
+export type Step =
+  | TaskStep | ParallelStep | ChoiceStep | MapStep | WaitStep | PassStep | SucceedStep | FailStep
+  | NotifyStep | DeadLetterStep | PublishEventStep;
+
+/** The kind discriminator of {@link Step}. */
+export type StepKind = Step["kind"];

@@ -1,0 +1,305 @@
+/**
+ * EventDrivenWorkflow: the thin shell. It creates the AWS resources, resolves their ARNs and hands them to the
+ * pure core (compile, IAM, alarms); it holds no workflow logic of its own.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { deriveAlarmSpecs } from "./core/alarms";
+import { compileDefinition } from "./core/compile";
+import {
+  alertKeyPolicy, alertTopicPolicy, deadLetterQueuePolicy, eventBusArn, executionRolePolicy, integrationNeeds,
+  lambdaRolePolicy, lambdaTrustPolicy, ruleRolePolicy, serviceTrustPolicy,
+} from "./core/iam";
+import { DEFAULTS, LogLevel, WorkflowType, Architecture, lambdaTimeoutFor, powertoolsLayerArn, validateSettings } from "./core/settings";
+import { validateSteps } from "./core/validate";
+import { taskSteps } from "./core/walk";
+import { instrumentStep } from "./runtime/instrument";
+import type { Step } from "./steps/types";
+
+/**
+ * An EventBridge event pattern, as EventBridge takes it (`source`, `detail-type`, `detail`, ... with arrays of
+ * values or content-filter objects).
+ *
+ * @example
+ * { source: ["order.service"], "detail-type": ["Order Placed"], detail: { totalAmount: [{ numeric: [">", 0] }] } }
+ */
+export type EventPattern = Record<string, unknown>;
+
+/** Arguments of {@link EventDrivenWorkflow}. */
+export interface EventDrivenWorkflowArgs {
+  /** The events that start an execution. */
+  trigger: {
+    /** The rule's event pattern. */
+    pattern: EventPattern;
+    /** The bus the rule listens on. @default "default" */
+    eventBusName?: pulumi.Input<string>;
+  };
+  /** The ordered steps: a step without `next`/`end` flows into the following one. */
+  steps: Step[];
+  /** Whole-execution timeout in seconds (required; at most 300 for EXPRESS). */
+  timeoutSeconds: number;
+  /** @default "STANDARD" */
+  workflowType?: WorkflowType;
+  /** Who hears about alarms and `notify` steps. */
+  alerting?: {
+    /** Email addresses subscribed to the alert topic (each must confirm by email). @default none */
+    emailEndpoints?: pulumi.Input<string>[];
+  };
+  /** State machine logging to CloudWatch Logs. */
+  logging?: {
+    /** @default "ERROR" */
+    level?: LogLevel;
+    /** Execution inputs and outputs in the logs (may hold personal data). @default false */
+    includeExecutionData?: boolean;
+    /** Retention of every log group of the workflow. @default 30 */
+    retentionInDays?: number;
+  };
+  /** Settings of every step Lambda. */
+  lambda?: {
+    /** @default "nodejs22.x" */
+    runtime?: string;
+    /** MB, overridable per task. @default 256 */
+    memorySize?: number;
+    /** @default "arm64" */
+    architecture?: Architecture;
+    /** @default the AWS-published Powertools TypeScript v2 layer (version 50) of the stack's region */
+    powertoolsLayerArn?: pulumi.Input<string>;
+    /** Powertools Logger level of the step Lambdas. @default "INFO" */
+    logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+  };
+  /** Tags for every taggable resource. @default none (a `workflow` tag is always added) */
+  tags?: Record<string, string>;
+}
+
+/** Packages served by the Powertools Lambda layer, kept out of every function archive. */
+export const LAYER_PROVIDED_PACKAGES = [
+  "@aws-lambda-powertools/commons", "@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics",
+  "@aws-lambda-powertools/tracer", "aws-xray-sdk-core",
+];
+
+/**
+ * An event-driven workflow: an EventBridge rule (retry policy + DLQ) starting a Step Functions state machine
+ * (X-Ray, logging) whose tasks are Powertools-instrumented Lambdas, with an encrypted SNS alert topic, an
+ * encrypted SQS dead-letter queue, CloudWatch alarms and least-privilege IAM.
+ *
+ * @example
+ * const workflow = new EventDrivenWorkflow("orders", {
+ *   trigger: { pattern: { source: ["order.service"], "detail-type": ["Order Placed"] } },
+ *   timeoutSeconds: 300,
+ *   steps: [
+ *     task("ChargeCard", { handler: async (order) => ({ charged: order.detail.totalAmount }), timeoutSeconds: 30 }),
+ *     publishEvent("Announce", { source: "order.processor", detailType: "Order Processed", end: true }),
+ *   ],
+ *   alerting: { emailEndpoints: ["oncall@example.com"] },
+ * });
+ * export const stateMachineArn = workflow.stateMachineArn;
+ */
+export class EventDrivenWorkflow extends pulumi.ComponentResource {
+  public readonly stateMachineArn: pulumi.Output<string>;
+  public readonly stateMachineName: pulumi.Output<string>;
+  /** The deployed ASL definition (JSON). */
+  public readonly definition: pulumi.Output<string>;
+  public readonly ruleArn: pulumi.Output<string>;
+  public readonly ruleName: pulumi.Output<string>;
+  public readonly alertTopicArn: pulumi.Output<string>;
+  public readonly deadLetterQueueArn: pulumi.Output<string>;
+  public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  /** Lambda function ARN by task step name. */
+  public readonly functionArns: pulumi.Output<Record<string, string>>;
+  public readonly logGroupName: pulumi.Output<string>;
+  public readonly executionRoleArn: pulumi.Output<string>;
+
+  constructor(name: string, args: EventDrivenWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eventdrivenworkflow:index:EventDrivenWorkflow", name, {}, opts);
+    // Fail before creating anything: a bad step list or setting never reaches AWS.
+    validateSteps(args.steps);
+    validateSettings(args, args.steps);
+
+    const parent = { parent: this };
+    const tags = { ...args.tags, workflow: name };
+    const logging = { level: DEFAULTS.logLevel, includeExecutionData: DEFAULTS.includeExecutionData, retentionInDays: DEFAULTS.retentionInDays, ...args.logging };
+    const lambdaSettings = { runtime: DEFAULTS.runtime, memorySize: DEFAULTS.memorySize, architecture: DEFAULTS.architecture, logLevel: "INFO", ...args.lambda };
+    const triggerBus = args.trigger.eventBusName ?? "default";
+
+    const partition = aws.getPartitionOutput({}, parent).partition;
+    const region = aws.getRegionOutput({}, parent).region;
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const scope = pulumi.all([partition, region, accountId]).apply(([p, r, a]) => ({ partition: p, region: r, accountId: a }));
+
+    // Alerts: a customer managed key, because CloudWatch alarms cannot publish to a topic under alias/aws/sns.
+    const alertKey = new aws.kms.Key(`${name}-alerts`, {
+      description: `Encrypts the ${name} workflow's alert topic`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: scope.apply((s) => JSON.stringify(alertKeyPolicy(s))),
+      tags,
+    }, parent);
+    const alertTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: alertKey.arn, tags }, parent);
+    new aws.sns.TopicPolicy(`${name}-alerts`, {
+      arn: alertTopic.arn,
+      policy: pulumi.all([alertTopic.arn, accountId]).apply(([arn, account]) => JSON.stringify(alertTopicPolicy(arn, account))),
+    }, parent);
+    (args.alerting?.emailEndpoints ?? []).forEach((endpoint, i) => {
+      new aws.sns.TopicSubscription(`${name}-alert-email-${i}`, { topic: alertTopic.arn, protocol: "email", endpoint }, parent);
+    });
+
+    const deadLetterQueue = new aws.sqs.Queue(`${name}-dlq`, {
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1_209_600, // the maximum, 14 days: time to analyse and replay
+      tags,
+    }, parent);
+
+    // Step Lambdas: own log group, own role, explicit timeout below the task's, Powertools from the layer.
+    const layer = args.lambda?.powertoolsLayerArn ?? region.apply(powertoolsLayerArn);
+    const functions = taskSteps(args.steps).map((step) => {
+      const logGroup = new aws.cloudwatch.LogGroup(`${name}-${step.name}`, {
+        name: `/aws/lambda/${name}/${step.name}`,
+        retentionInDays: logging.retentionInDays,
+        tags,
+      }, parent);
+      const role = new aws.iam.Role(`${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, parent);
+      const rolePolicy = new aws.iam.RolePolicy(`${name}-${step.name}`, {
+        role: role.name,
+        policy: logGroup.arn.apply((arn) => JSON.stringify(lambdaRolePolicy(arn))),
+      }, parent);
+      const fn = new aws.lambda.CallbackFunction(`${name}-${step.name}`, {
+        callback: instrumentStep(name, step.name, step.handler),
+        role: role.arn,
+        runtime: lambdaSettings.runtime,
+        architectures: [lambdaSettings.architecture],
+        memorySize: step.memorySize ?? lambdaSettings.memorySize,
+        timeout: lambdaTimeoutFor(step.timeoutSeconds),
+        layers: [layer],
+        tracingConfig: { mode: "Active" },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: lambdaSettings.logLevel },
+        environment: { variables: { POWERTOOLS_SERVICE_NAME: step.name, POWERTOOLS_METRICS_NAMESPACE: name, POWERTOOLS_LOG_LEVEL: lambdaSettings.logLevel } },
+        codePathOptions: { extraExcludePackages: LAYER_PROVIDED_PACKAGES },
+        tags,
+      }, { parent: this, dependsOn: [rolePolicy] });
+      return { step: step.name, fn };
+    });
+    const functionArns = pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.arn]))) as pulumi.Output<Record<string, string>>;
+
+    // The definition, compiled once every ARN it names is known.
+    const needs = integrationNeeds(args.steps);
+    const eventBusNames = pulumi.output(Object.fromEntries(Object.entries(needs.publishEventBuses).map(([step, bus]) => [step, (bus ?? triggerBus) as pulumi.Input<string>]))) as pulumi.Output<Record<string, string>>;
+    const definition = pulumi.all([functionArns, alertTopic.arn, deadLetterQueue.url, pulumi.output(triggerBus), eventBusNames]).apply(
+      ([arns, topicArn, queueUrl, bus, buses]) => JSON.stringify(compileDefinition(args.steps, {
+        functionArns: arns, alertTopicArn: topicArn, deadLetterQueueUrl: queueUrl, defaultEventBusName: bus, eventBusNames: buses,
+      }, { comment: `${name}: generated by EventDrivenWorkflow`, timeoutSeconds: args.timeoutSeconds }), null, 2),
+    );
+
+    const stateMachineName = `${name}-${pulumi.getStack()}`;
+    const executionRole = new aws.iam.Role(`${name}-execution`, {
+      assumeRolePolicy: scope.apply((s) => JSON.stringify(serviceTrustPolicy("states.amazonaws.com", {
+        accountId: s.accountId,
+        sourceArn: `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${stateMachineName}`,
+      }))),
+      tags,
+    }, parent);
+    const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, {
+      role: executionRole.name,
+      policy: pulumi.all([scope, functionArns, alertTopic.arn, alertKey.arn, deadLetterQueue.arn, eventBusNames]).apply(
+        ([s, arns, topicArn, keyArn, queueArn, buses]) => JSON.stringify(executionRolePolicy({
+          functionArns: Object.values(arns),
+          alertTopic: needs.notify ? { arn: topicArn, keyArn } : undefined,
+          deadLetterQueueArn: needs.deadLetterQueue ? queueArn : undefined,
+          eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
+        })),
+      ),
+    }, parent);
+
+    const stateMachineLogGroup = new aws.cloudwatch.LogGroup(`${name}-states`, {
+      name: `/aws/vendedlogs/states/${stateMachineName}`,
+      retentionInDays: logging.retentionInDays,
+      tags,
+    }, parent);
+    const stateMachine = new aws.sfn.StateMachine(`${name}`, {
+      name: stateMachineName,
+      type: args.workflowType ?? DEFAULTS.workflowType,
+      roleArn: executionRole.arn,
+      definition,
+      tracingConfiguration: { enabled: true },
+      loggingConfiguration: {
+        logDestination: pulumi.interpolate`${stateMachineLogGroup.arn}:*`,
+        level: logging.level,
+        includeExecutionData: logging.includeExecutionData,
+      },
+      tags,
+    }, { parent: this, dependsOn: [executionPolicy], deleteBeforeReplace: true });
+
+    // The trigger: retries for a day, then the event lands in the DLQ instead of vanishing.
+    const rule = new aws.cloudwatch.EventRule(`${name}-trigger`, {
+      eventBusName: triggerBus,
+      eventPattern: JSON.stringify(args.trigger.pattern),
+      description: `Starts the ${name} workflow`,
+      tags,
+    }, parent);
+    const ruleRole = new aws.iam.Role(`${name}-trigger`, {
+      assumeRolePolicy: pulumi.all([accountId, rule.arn]).apply(([account, ruleArn]) =>
+        JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn }))),
+      tags,
+    }, parent);
+    const ruleRolePolicyResource = new aws.iam.RolePolicy(`${name}-trigger`, {
+      role: ruleRole.name,
+      policy: stateMachine.arn.apply((arn) => JSON.stringify(ruleRolePolicy(arn))),
+    }, parent);
+    new aws.sqs.QueuePolicy(`${name}-dlq`, {
+      queueUrl: deadLetterQueue.url,
+      policy: pulumi.all([deadLetterQueue.arn, rule.arn]).apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
+    }, parent);
+    new aws.cloudwatch.EventTarget(`${name}-trigger`, {
+      rule: rule.name,
+      eventBusName: triggerBus,
+      arn: stateMachine.arn,
+      roleArn: ruleRole.arn,
+      retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: deadLetterQueue.arn },
+    }, { parent: this, dependsOn: [ruleRolePolicyResource] });
+
+    // Alarms: to the alert topic, with OK actions so the page clears itself.
+    const customBus = args.trigger.eventBusName === undefined || args.trigger.eventBusName === "default" ? undefined : pulumi.output(args.trigger.eventBusName);
+    const specs = deriveAlarmSpecs<pulumi.Input<string>>({
+      stateMachineArn: stateMachine.arn,
+      functionNames: Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name])),
+      deadLetterQueueName: deadLetterQueue.name,
+      ruleName: rule.name,
+      customEventBusName: customBus,
+    });
+    for (const spec of specs) {
+      new aws.cloudwatch.MetricAlarm(`${name}-${spec.key}`, {
+        alarmDescription: spec.description,
+        namespace: spec.namespace,
+        metricName: spec.metricName,
+        dimensions: spec.dimensions,
+        statistic: spec.statistic,
+        period: spec.periodSeconds,
+        evaluationPeriods: spec.evaluationPeriods,
+        threshold: spec.threshold,
+        comparisonOperator: spec.comparisonOperator,
+        treatMissingData: spec.treatMissingData,
+        alarmActions: [alertTopic.arn],
+        okActions: [alertTopic.arn],
+        tags,
+      }, parent);
+    }
+
+    this.stateMachineArn = stateMachine.arn;
+    this.stateMachineName = stateMachine.name;
+    this.definition = stateMachine.definition;
+    this.ruleArn = rule.arn;
+    this.ruleName = rule.name;
+    this.alertTopicArn = alertTopic.arn;
+    this.deadLetterQueueArn = deadLetterQueue.arn;
+    this.deadLetterQueueUrl = deadLetterQueue.url;
+    this.functionArns = functionArns;
+    this.logGroupName = stateMachineLogGroup.name;
+    this.executionRoleArn = executionRole.arn;
+    this.registerOutputs({
+      stateMachineArn: this.stateMachineArn, stateMachineName: this.stateMachineName, definition: this.definition,
+      ruleArn: this.ruleArn, ruleName: this.ruleName, alertTopicArn: this.alertTopicArn,
+      deadLetterQueueArn: this.deadLetterQueueArn, deadLetterQueueUrl: this.deadLetterQueueUrl,
+      functionArns: this.functionArns, logGroupName: this.logGroupName, executionRoleArn: this.executionRoleArn,
+    });
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The order stack's settings, read from Pulumi config. Parsing is pure (it takes a lookup function) so that a bad
+ * value fails with the key's name and the accepted values, in tests as in `pulumi up`.
+ */
+import { DEFAULTS, RETENTION_DAYS, type Architecture, type LogLevel, type WorkflowType } from "../components/core/settings";
+
+export interface OrderStackSettings {
+  alertEmails: string[];
+  timeoutSeconds: number;
+  workflowType: WorkflowType;
+  logLevel: LogLevel;
+  includeExecutionData: boolean;
+  retentionInDays: number;
+  lambdaMemorySize: number;
+  lambdaArchitecture: Architecture;
+}
+
+/** Raised for a config value the stack cannot use; the message names `<project>:<key>`. */
+export class StackConfigError extends Error {
+  constructor(key: string, value: string, expected: string) {
+    super(`Config "${key}" is ${JSON.stringify(value)}: ${expected}. Set it with \`pulumi config set ${key} <value>\`.`);
+    this.name = "StackConfigError";
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Reads the settings through `get(key)` (undefined when unset), applying the defaults declared in Pulumi.yaml.
+ *
+ * @example
+ * const settings = parseOrderStackSettings((key) => new pulumi.Config().get(key), "order-processing");
+ */
+export function parseOrderStackSettings(get: (key: string) => string | undefined, project = "order-processing"): OrderStackSettings {
+  const read = <T>(key: string, fallback: T, parse: (raw: string) => T | undefined, expected: string): T => {
+    const raw = get(key);
+    if (raw === undefined || raw === "") return fallback;
+    const parsed = parse(raw.trim());
+    if (parsed === undefined) throw new StackConfigError(`${project}:${key}`, raw, expected);
+    return parsed;
+  };
+  const oneOf = <T extends string>(values: readonly T[]) => (raw: string) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+  const integer = (min: number, max: number) => (raw: string) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : undefined);
+
+  return {
+    alertEmails: read("alertEmails", [] as string[], (raw) => {
+      const emails = raw.split(",").map((e) => e.trim()).filter(Boolean);
+      return emails.every((e) => EMAIL.test(e)) ? emails : undefined;
+    }, "expected a comma-separated list of email addresses"),
+    timeoutSeconds: read("timeoutSeconds", 300, integer(1, 31_536_000), "expected whole seconds from 1 (at most 300 for EXPRESS)"),
+    workflowType: read("workflowType", DEFAULTS.workflowType, oneOf(["STANDARD", "EXPRESS"] as const), "expected STANDARD or EXPRESS"),
+    logLevel: read("logLevel", DEFAULTS.logLevel, oneOf(["ALL", "ERROR", "FATAL"] as const), "expected ALL, ERROR or FATAL"),
+    includeExecutionData: read("includeExecutionData", DEFAULTS.includeExecutionData, (raw) => (raw === "true" ? true : raw === "false" ? false : undefined), "expected true or false"),
+    retentionInDays: read("retentionInDays", DEFAULTS.retentionInDays, (raw) => (RETENTION_DAYS.includes(+raw) ? +raw : undefined), `expected one of ${RETENTION_DAYS.join(", ")}`),
+    lambdaMemorySize: read("lambdaMemorySize", DEFAULTS.memorySize, integer(128, 10_240), "expected whole megabytes from 128 to 10240"),
+    lambdaArchitecture: read("lambdaArchitecture", DEFAULTS.architecture, oneOf(["arm64", "x86_64"] as const), "expected arm64 or x86_64"),
+  };
+}

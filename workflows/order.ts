@@ -1,0 +1,144 @@
+/**
+ * The order-processing workflow of the seed article ("EventBridge + Step Functions: Event-Driven Architecture
+ * Patterns"), state for state, as plain step data. The Pulumi program (index.ts), the local runner and the tests
+ * all build it from here, so what runs locally is what deploys.
+ *
+ * Departures from the article, each deliberate:
+ * - No Retry on `States.TaskFailed`: it matches every handler error, ValidationError included (the article's own
+ *   third mistake). Only transient errors are retried.
+ * - SNS/SQS/event states use the real service integrations (`notify`, `sendToDeadLetterQueue`, `publishEvent`);
+ *   the article's topic/queue/state machine ARNs as Task `Resource` are rejected by AWS. SendConfirmationEmail and
+ *   RefundAndFail are Lambda tasks.
+ * - Catches keep the order and add the error at `$.error` (the article's replace the input), and alerts publish
+ *   only `$.error`, so the card token never reaches an inbox.
+ */
+import { fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "../components/steps/builders";
+import type { Retry, Step } from "../components/steps/types";
+import {
+  chargeCard, fulfillOrder, markOrderComplete, refundPayment, sendConfirmationEmail, validateOrder,
+} from "../handlers";
+import type { OrderServices } from "../handlers/services";
+
+/** The rule's pattern: the order service's "Order Placed" events. */
+export const ORDER_PLACED_PATTERN = { source: ["order.service"], "detail-type": ["Order Placed"] };
+
+/** The completion event's source and detail-type, as the article publishes it. */
+export const ORDER_PROCESSED_EVENT = { source: "order.processor", detailType: "Order Processed" } as const;
+
+/** Task timeouts in seconds; each Lambda gets a shorter one of its own. */
+export const ORDER_TASK_TIMEOUTS = {
+  ValidateOrder: 10,
+  ChargeCard: 30,
+  FulfillOrder: 60,
+  SendConfirmationEmail: 30,
+  MarkOrderComplete: 10,
+  RefundAndFail: 30,
+};
+export type OrderTaskName = keyof typeof ORDER_TASK_TIMEOUTS;
+
+/** Transient failures of the downstream services: worth retrying, unlike a declined card or a bad order. */
+const TRANSIENT = ["ThrottlingException", "ServiceUnavailableException"];
+
+/** Options of {@link orderSteps}. */
+export interface OrderWorkflowOptions {
+  /** Task timeouts overriding {@link ORDER_TASK_TIMEOUTS} (tests shorten ChargeCard to show States.Timeout). */
+  timeouts?: Partial<Record<OrderTaskName, number>>;
+}
+
+/**
+ * The order workflow's steps, with handlers bound to `services`.
+ *
+ * @example
+ * const steps = orderSteps(createSandboxServices());
+ */
+export function orderSteps(services: OrderServices, options: OrderWorkflowOptions = {}): Step[] {
+  const timeout = (name: OrderTaskName) => options.timeouts?.[name] ?? ORDER_TASK_TIMEOUTS[name];
+  const toError = "$.error";
+  const branchRetry = (intervalSeconds: number, maxAttempts: number): Retry[] => [{ errors: TRANSIENT, intervalSeconds, maxAttempts, backoffRate: 2 }];
+
+  return [
+    task("ValidateOrder", {
+      handler: (event, context) => validateOrder(event, context, services),
+      timeoutSeconds: timeout("ValidateOrder"),
+      resultPath: "$.order",
+      catch: [
+        { errors: ["ValidationError"], next: "OrderValidationFailed", resultPath: toError },
+        { errors: ["States.ALL"], next: "UnexpectedError", resultPath: toError },
+      ],
+      next: "ChargeCard",
+    }),
+    task("ChargeCard", {
+      handler: (order, context) => chargeCard(order, context, services),
+      timeoutSeconds: timeout("ChargeCard"),
+      inputPath: "$.order",
+      resultPath: "$.payment",
+      retry: [
+        { errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5, backoffRate: 2 },
+        { errors: ["ServiceUnavailableException"], intervalSeconds: 2, maxAttempts: 2, backoffRate: 1.5 },
+      ],
+      catch: [
+        { errors: ["InsufficientFundsError"], next: "RefundAndFail", resultPath: toError },
+        { errors: ["PaymentProcessorDown"], next: "QueueForRetry", resultPath: toError },
+        { errors: ["States.ALL"], next: "UnexpectedError", resultPath: toError },
+      ],
+      next: "FulfillmentAndNotification",
+    }),
+    parallel("FulfillmentAndNotification", {
+      branches: [
+        [
+          task("FulfillOrder", {
+            handler: (state, context) => fulfillOrder(state, context, services),
+            timeoutSeconds: timeout("FulfillOrder"),
+            retry: branchRetry(3, 2),
+            catch: [{ errors: ["States.ALL"], next: "LogFulfillmentFailure", resultPath: "$.fulfillmentError" }],
+            end: true,
+          }),
+          pass("LogFulfillmentFailure", { result: { status: "FAILED", message: "Fulfillment failed but order was charged" }, end: true }),
+        ],
+        [
+          task("SendConfirmationEmail", {
+            handler: (state, context) => sendConfirmationEmail(state, context, services),
+            timeoutSeconds: timeout("SendConfirmationEmail"),
+            retry: branchRetry(2, 3),
+            catch: [{ errors: ["States.ALL"], next: "LogEmailFailure", resultPath: "$.emailError" }],
+            end: true,
+          }),
+          pass("LogEmailFailure", { result: { status: "FAILED", message: "Email send failed but order was processed" }, end: true }),
+        ],
+      ],
+      resultPath: "$.fulfillment",
+      next: "MarkOrderComplete",
+    }),
+    task("MarkOrderComplete", {
+      handler: (state, context) => markOrderComplete(state, context, services),
+      timeoutSeconds: timeout("MarkOrderComplete"),
+      retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }],
+      next: "PublishOrderProcessed",
+    }),
+    publishEvent("PublishOrderProcessed", { ...ORDER_PROCESSED_EVENT, end: true }),
+
+    notify("OrderValidationFailed", { subject: "Order failed validation", messagePath: toError, next: "ValidationFailedEnd" }),
+    fail("ValidationFailedEnd", { error: "ValidationFailed", cause: "Order failed validation checks" }),
+
+    task("RefundAndFail", {
+      handler: (state, context) => refundPayment(state, context, services),
+      timeoutSeconds: timeout("RefundAndFail"),
+      retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }],
+      catch: [{ errors: ["States.ALL"], next: "RefundFailedManualIntervention", resultPath: "$.refundError" }],
+      next: "PaymentFailedEnd",
+    }),
+    fail("PaymentFailedEnd", { error: "PaymentFailed", cause: "Payment processing failed and was refunded" }),
+    notify("RefundFailedManualIntervention", {
+      subject: "CRITICAL: refund failed",
+      message: "CRITICAL: Refund failed. Manual intervention required.",
+      next: "CriticalFailure",
+    }),
+
+    sendToDeadLetterQueue("QueueForRetry", { next: "RetryQueuedEnd" }),
+    fail("RetryQueuedEnd", { error: "TemporaryFailure", cause: "Payment processor unavailable. Order queued for retry." }),
+
+    notify("UnexpectedError", { subject: "Order processing: unexpected error", messagePath: toError, next: "UnexpectedErrorEnd" }),
+    fail("UnexpectedErrorEnd", { error: "UnexpectedError", cause: "An unexpected error occurred during order processing" }),
+    fail("CriticalFailure", { error: "CriticalFailure", cause: "Critical infrastructure failure requiring manual intervention" }),
+  ];
+}
