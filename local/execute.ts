@@ -42,6 +42,8 @@ export interface LocalExecutionResult {
   published: PublishedMessage[];
   events: ExecutionEvent[];
   durationMs: number;
+  /** What the handlers printed during the run (Powertools JSON logs and EMF metric lines), when captured. */
+  printed: string[];
 }
 
 export interface LocalExecutionOptions {
@@ -49,6 +51,11 @@ export interface LocalExecutionOptions {
   taskHandlers: Record<string, LocalTaskHandler>;
   /** Honour Retry intervals and Wait durations. @default false (skipped, so a run takes milliseconds) */
   realTime?: boolean;
+  /**
+   * Capture what is written to stdout and stderr during a run (the handlers' logs and EMF metrics) into `printed` instead
+   * of letting it through. @default true
+   */
+  captureOutput?: boolean;
 }
 
 const INTEGRATION_SERVICE: Record<string, PublishedMessage["service"]> = {
@@ -104,6 +111,7 @@ export class LocalWorkflow {
       published.push({ state, service, request });
       return recorderResponse(service, published.length);
     }]));
+    const capture = this.options.captureOutput === false ? undefined : captureOutput();
     const started = Date.now();
     const execution = this.machine.run(input, {
       overrides: {
@@ -127,9 +135,13 @@ export class LocalWorkflow {
     } catch (error) {
       if (error instanceof ExecutionTimeoutError) outcome = { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution exceeded its TimeoutSeconds." };
       else if (error instanceof ExecutionError) outcome = { status: "FAILED" };
-      else throw error;
+      else {
+        capture?.stop();
+        throw error;
+      }
     }
     await collecting;
+    const printed = capture?.stop() ?? [];
     if (outcome.status === "FAILED") {
       const failed = events.find((e) => e.type === "ExecutionFailed");
       outcome.error = failed?.error;
@@ -144,8 +156,29 @@ export class LocalWorkflow {
       published,
       events,
       durationMs: Date.now() - started,
+      printed,
     };
   }
+}
+
+/** Diverts stdout and stderr (where Powertools writes) into lines until `stop()`; runs are sequential. */
+function captureOutput(): { stop(): string[] } {
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write);
+  let buffer = "";
+  for (const stream of streams) {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      buffer += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
+      return true;
+    }) as typeof stream.write;
+  }
+  return {
+    stop() {
+      streams.forEach((stream, i) => { stream.write = originals[i]; });
+      return buffer.split("\n").filter((line) => line.trim().length > 0);
+    },
+  };
 }
 
 function recorderResponse(service: PublishedMessage["service"], sequence: number): Json {

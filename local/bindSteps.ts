@@ -1,0 +1,45 @@
+/**
+ * Binds a workflow's Lambda task steps to local functions: each step's handler wrapped by the same
+ * instrumentation as in Lambda (Powertools Metrics, Logger, Tracer), invoked with a local Lambda-like context
+ * whose remaining time counts down from the Lambda timeout the component would deploy.
+ */
+import { randomUUID } from "node:crypto";
+import { lambdaTimeoutFor } from "../components/core/settings";
+import { taskSteps } from "../components/core/walk";
+import { instrumentStep } from "../components/runtime/instrument";
+import type { Step } from "../components/steps/types";
+import type { LocalTaskHandler } from "./execute";
+
+/**
+ * Local task handlers for every Lambda task of `steps`, by state name.
+ *
+ * @example
+ * const machine = new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("order-processing", steps) });
+ */
+export function bindTaskSteps(workflowName: string, steps: readonly Step[]): Record<string, LocalTaskHandler> {
+  return Object.fromEntries(taskSteps(steps).map((step) => {
+    const lambda = instrumentStep(workflowName, step.name, step.handler);
+    const timeoutMs = lambdaTimeoutFor(step.timeoutSeconds) * 1000;
+    const handler: LocalTaskHandler = (input) => {
+      const started = Date.now();
+      return lambda(input, {
+        awsRequestId: `local-${randomUUID()}`,
+        functionName: `${workflowName}-${step.name}`,
+        getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+      });
+    };
+    return [step.name, handler];
+  }));
+}
+
+/** Made-up ARNs in the shape of the real ones, for compiling a definition that runs locally. */
+export function localResources(workflowName: string, steps: readonly Step[]) {
+  const account = "000000000000";
+  const region = "local-1";
+  return {
+    functionArns: Object.fromEntries(taskSteps(steps).map((s) => [s.name, `arn:aws:lambda:${region}:${account}:function:${workflowName}-${s.name}`])),
+    alertTopicArn: `arn:aws:sns:${region}:${account}:${workflowName}-alerts`,
+    deadLetterQueueUrl: `https://sqs.${region}.amazonaws.com/${account}/${workflowName}-dlq`,
+    defaultEventBusName: "default",
+  };
+}

@@ -1,0 +1,458 @@
+/**
+ * Amazon States Language -> Mermaid flowchart, pure. GitHub renders the result in Markdown (```mermaid fences).
+ *
+ * One node per state, shaped by type; Parallel and Map states become subgraphs holding their branch/iterator
+ * states; solid edges for Next/Choices/Default, dashed red edges for Catch; success and failure paths styled
+ * apart with classDef; optionally the path one execution took, highlighted.
+ */
+
+/** Options of {@link toMermaid}. */
+export interface MermaidOptions {
+  /** The path of one execution: the names of the states it entered, and the state it failed in, if it failed. */
+  highlight?: { visited: string[]; failedAt?: string };
+  /** A title, rendered above the chart (Mermaid front matter). */
+  title?: string;
+}
+
+/** Mermaid class names the chart assigns, by meaning; stable so tests and docs can refer to them. */
+export const MERMAID_CLASSES = {
+  task: "task",
+  choice: "choice",
+  pass: "pass",
+  wait: "wait",
+  parallel: "parallel",
+  map: "map",
+  succeed: "succeed",
+  fail: "fail",
+  /** Non-Fail states reached only through a Catch (error handling). */
+  failurePath: "failurePath",
+  /** The Start and End markers. */
+  terminal: "terminal",
+  visited: "visited",
+  unvisited: "unvisited",
+  failedAt: "failedAt",
+} as const;
+
+/**
+ * Renders an ASL definition as a Mermaid `flowchart TD`.
+ *
+ * @param definition the ASL definition, as an object or its JSON text (`{ StartAt, States }`).
+ * @param options `title`, and `highlight` to emphasise the states (and the edges between them) an execution
+ *   visited, and the state it failed in.
+ * @returns the Mermaid source, without the ```mermaid fence.
+ * @throws Error when the definition is not ASL-shaped (no `StartAt`/`States`, a `StartAt` or a transition naming
+ *   a state that does not exist).
+ * @example
+ * const chart = toMermaid({
+ *   StartAt: "Charge Card",
+ *   States: {
+ *     "Charge Card": { Type: "Task", Resource: "arn:aws:lambda:us-east-1:123456789012:function:charge", Next: "Done",
+ *       Catch: [{ ErrorEquals: ["PaymentDeclined"], Next: "Payment Failed" }] },
+ *     "Payment Failed": { Type: "Fail", Error: "PaymentFailed" },
+ *     Done: { Type: "Succeed" },
+ *   },
+ * }, { title: "Checkout", highlight: { visited: ["Charge Card", "Payment Failed"], failedAt: "Payment Failed" } });
+ * // "---\ntitle: \"Checkout\"\n---\nflowchart TD\n  __start((\"Start\"))\n  Charge_Card[\"Charge Card\"]\n ..."
+ */
+export function toMermaid(definition: object | string, options: MermaidOptions = {}): string {
+  const root = parseDefinition(definition);
+  const builder = new ChartBuilder(root, options);
+  return builder.render();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface AslScope { StartAt: string; States: Record<string, AslStateLike> }
+type AslStateLike = Record<string, unknown> & { Type: string };
+
+interface Edge {
+  from: string;
+  to: string;
+  label?: string;
+  kind: "start" | "next" | "choice" | "default" | "catch" | "end";
+  /** State names at either end, for highlighting (undefined for the Start/End markers). */
+  fromState?: string;
+  toState?: string;
+}
+
+interface NodeInfo {
+  id: string;
+  name: string;
+  type: string;
+  failurePath: boolean;
+}
+
+const START_ID = "__start";
+const END_ID = "__finish";
+/** Words Mermaid's flowchart grammar reserves; a node id equal to one (any case) gets a prefix. */
+const RESERVED = new Set([
+  "end", "graph", "flowchart", "subgraph", "style", "linkstyle", "classdef", "class", "click", "call", "href",
+  "default", "direction", "interpolate", "acctitle", "accdescr", "td", "tb", "bt", "lr", "rl",
+]);
+
+class ChartBuilder {
+  private readonly lines: string[] = [];
+  private readonly edges: Edge[] = [];
+  private readonly nodes: NodeInfo[] = [];
+  private readonly usedIds = new Set<string>([START_ID, END_ID]);
+  /** Node id of each state, by scope key and name. */
+  private readonly idOf = new Map<string, string>();
+  private hasEnd = false;
+
+  constructor(private readonly root: AslScope, private readonly options: MermaidOptions) {}
+
+  render(): string {
+    this.allocateIds(this.root, "root");
+    const out: string[] = [];
+    if (this.options.title !== undefined) out.push("---", `title: ${JSON.stringify(this.options.title)}`, "---");
+    out.push("flowchart TD");
+    this.lines.push(`  ${START_ID}(("Start"))`);
+    this.edges.push({ from: START_ID, to: this.id("root", this.root.StartAt), kind: "start", toState: this.root.StartAt });
+    this.emitScope(this.root, "root", 1, false, true);
+    if (this.hasEnd) this.lines.push(`  ${END_ID}(("End"))`);
+    out.push(...this.lines);
+    out.push(...this.edges.map((e) => `  ${edgeText(e)}`));
+    out.push(...this.styling());
+    return out.join("\n") + "\n";
+  }
+
+  // ---- ids ----
+
+  private allocateIds(scope: AslScope, key: string): void {
+    for (const [name, state] of Object.entries(scope.States)) {
+      this.idOf.set(`${key}\u0000${name}`, this.unique(sanitize(name)));
+      childScopes(state).forEach((child, i) => this.allocateIds(child, `${key}/${name}#${i}`));
+    }
+  }
+
+  private unique(base: string): string {
+    let id = base;
+    for (let n = 2; this.usedIds.has(id); n++) id = `${base}_${n}`;
+    this.usedIds.add(id);
+    return id;
+  }
+
+  private id(scopeKey: string, name: string): string {
+    const id = this.idOf.get(`${scopeKey}\u0000${name}`);
+    if (!id) throw new Error(`toMermaid: "${name}" is not a state of this scope; check StartAt/Next/Default/Catch names.`);
+    return id;
+  }
+
+  // ---- nodes and edges ----
+
+  private emitScope(scope: AslScope, key: string, depth: number, inheritedFailure: boolean, topLevel: boolean): void {
+    const indent = "  ".repeat(depth);
+    const onFailurePath = failurePathStates(scope);
+    for (const [name, state] of Object.entries(scope.States)) {
+      const id = this.id(key, name);
+      const failure = inheritedFailure || onFailurePath.has(name);
+      this.nodes.push({ id, name, type: state.Type, failurePath: failure && state.Type !== "Fail" });
+      if (state.Type === "Parallel" || state.Type === "Map") {
+        this.lines.push(`${indent}subgraph ${id}["${label(subgraphTitle(name, state))}"]`);
+        childScopes(state).forEach((child, i) => {
+          const childKey = `${key}/${name}#${i}`;
+          if (state.Type === "Parallel") {
+            const branchId = this.unique(`${id}_branch${i + 1}`);
+            this.lines.push(`${indent}  subgraph ${branchId}["${label(`Branch ${i + 1}`)}"]`);
+            this.emitScope(child, childKey, depth + 2, failure, false);
+            this.lines.push(`${indent}  end`);
+          } else {
+            this.emitScope(child, childKey, depth + 1, failure, false);
+          }
+        });
+        this.lines.push(`${indent}end`);
+      } else {
+        this.lines.push(`${indent}${id}${shape(state.Type, nodeLabel(name, state))}`);
+      }
+      this.edgesOf(key, name, state, id, topLevel);
+    }
+  }
+
+  private edgesOf(key: string, name: string, state: AslStateLike, id: string, topLevel: boolean): void {
+    const to = (target: unknown, what: string): string => {
+      if (typeof target !== "string") throw new Error(`toMermaid: state "${name}" has a ${what} that is not a state name.`);
+      return this.id(key, target);
+    };
+    if (state.Type === "Choice") {
+      const choices = Array.isArray(state.Choices) ? state.Choices : [];
+      for (const rule of choices as Array<Record<string, unknown>>) {
+        this.edges.push({ from: id, to: to(rule.Next, "choice Next"), kind: "choice", label: truncate(conditionText(rule)), fromState: name, toState: rule.Next as string });
+      }
+      if (state.Default !== undefined) {
+        this.edges.push({ from: id, to: to(state.Default, "Default"), kind: "default", label: "Default", fromState: name, toState: state.Default as string });
+      }
+    } else if (typeof state.Next === "string") {
+      this.edges.push({ from: id, to: to(state.Next, "Next"), kind: "next", fromState: name, toState: state.Next });
+    } else if (state.End === true && topLevel) {
+      this.hasEnd = true;
+      this.edges.push({ from: id, to: END_ID, kind: "end", fromState: name });
+    }
+    const catchers = Array.isArray(state.Catch) ? state.Catch : [];
+    for (const c of catchers as Array<Record<string, unknown>>) {
+      const errors = Array.isArray(c.ErrorEquals) ? (c.ErrorEquals as unknown[]).map(String) : [];
+      this.edges.push({ from: id, to: to(c.Next, "Catch Next"), kind: "catch", label: truncate(errors.join(", ") || "error"), fromState: name, toState: c.Next as string });
+    }
+  }
+
+  // ---- classes and link styles ----
+
+  private styling(): string[] {
+    const C = MERMAID_CLASSES;
+    const out = [
+      `  classDef ${C.task} fill:#e8f0fe,stroke:#1a73e8,color:#174ea6`,
+      `  classDef ${C.choice} fill:#fef7e0,stroke:#f9ab00,color:#5f4b00`,
+      `  classDef ${C.pass} fill:#f1f3f4,stroke:#80868b,color:#202124`,
+      `  classDef ${C.wait} fill:#f3e8fd,stroke:#9334e6,color:#4a148c`,
+      `  classDef ${C.parallel} fill:#fafafa,stroke:#5f6368,color:#202124`,
+      `  classDef ${C.map} fill:#fafafa,stroke:#5f6368,color:#202124`,
+      `  classDef ${C.succeed} fill:#e6f4ea,stroke:#188038,color:#0d652d`,
+      `  classDef ${C.fail} fill:#fce8e6,stroke:#d93025,color:#a50e0e`,
+      `  classDef ${C.failurePath} fill:#fff4f2,stroke:#d93025,color:#a50e0e,stroke-dasharray:4 3`,
+      `  classDef ${C.terminal} fill:#202124,stroke:#202124,color:#ffffff`,
+    ];
+    const highlight = this.options.highlight;
+    if (highlight) {
+      out.push(
+        `  classDef ${C.unvisited} fill:#fafafa,stroke:#dadce0,color:#9aa0a6`,
+        `  classDef ${C.visited} stroke:#0b8043,stroke-width:3px`,
+        `  classDef ${C.failedAt} fill:#d93025,stroke:#7f0000,stroke-width:3px,color:#ffffff`,
+      );
+    }
+    const byClass = new Map<string, string[]>();
+    const assign = (cls: string, id: string) => byClass.set(cls, [...(byClass.get(cls) ?? []), id]);
+    assign(C.terminal, START_ID);
+    if (this.hasEnd) assign(C.terminal, END_ID);
+    for (const node of this.nodes) {
+      const typeClass = TYPE_CLASS[node.type];
+      if (typeClass) assign(typeClass, node.id);
+    }
+    for (const node of this.nodes) if (node.failurePath) assign(C.failurePath, node.id);
+    const visited = new Set(highlight?.visited ?? []);
+    if (highlight) {
+      for (const node of this.nodes) assign(visited.has(node.name) ? C.visited : C.unvisited, node.id);
+      for (const node of this.nodes) if (highlight.failedAt !== undefined && node.name === highlight.failedAt) assign(C.failedAt, node.id);
+    }
+    for (const [cls, ids] of byClass) out.push(`  class ${ids.join(",")} ${cls}`);
+
+    // Link styles: catch edges red; with a highlight, taken edges bold and the rest faded.
+    const taken = highlight ? this.takenEdges(highlight) : undefined;
+    const groups = new Map<string, number[]>();
+    const group = (style: string, i: number) => groups.set(style, [...(groups.get(style) ?? []), i]);
+    this.edges.forEach((edge, i) => {
+      const wasTaken = taken?.has(i);
+      if (edge.kind === "catch") {
+        group(wasTaken ? "stroke:#d93025,stroke-width:3px,color:#d93025" : taken ? "stroke:#f4b6b0,color:#d93025" : "stroke:#d93025,color:#d93025", i);
+      } else if (wasTaken) {
+        group("stroke:#0b8043,stroke-width:3px", i);
+      } else if (taken) {
+        group("stroke:#dadce0", i);
+      }
+    });
+    for (const [style, indices] of groups) out.push(`  linkStyle ${indices.join(",")} ${style}`);
+    return out;
+  }
+
+  /**
+   * Indices of the edges an execution took. `visited` is read in order (as the execution history lists state
+   * entries): each entry of a state was reached along the edge from the nearest earlier-visited state that has an
+   * edge to it (or from Start). An End edge was taken when its state was visited and the execution did not fail there.
+   */
+  private takenEdges(highlight: { visited: string[]; failedAt?: string }): Set<number> {
+    const seq = highlight.visited;
+    const taken = new Set<number>();
+    const incoming = new Map<string, number[]>();
+    this.edges.forEach((edge, i) => {
+      if (edge.toState !== undefined) incoming.set(edge.toState, [...(incoming.get(edge.toState) ?? []), i]);
+    });
+    seq.forEach((name, j) => {
+      const candidates = incoming.get(name) ?? [];
+      const predecessors = new Set(candidates.map((i) => this.edges[i].fromState));
+      let from: string | undefined;
+      let found = false;
+      for (let i = j - 1; i >= 0 && !found; i--) {
+        if (predecessors.has(seq[i])) [from, found] = [seq[i], true];
+      }
+      if (!found && !predecessors.has(undefined)) return;
+      for (const i of candidates) if (this.edges[i].fromState === from) taken.add(i);
+    });
+    const visited = new Set(seq);
+    this.edges.forEach((edge, i) => {
+      if (edge.kind === "end" && edge.fromState !== undefined && visited.has(edge.fromState) && edge.fromState !== highlight.failedAt) taken.add(i);
+    });
+    return taken;
+  }
+}
+
+const TYPE_CLASS: Record<string, string> = {
+  Task: MERMAID_CLASSES.task,
+  Choice: MERMAID_CLASSES.choice,
+  Pass: MERMAID_CLASSES.pass,
+  Wait: MERMAID_CLASSES.wait,
+  Parallel: MERMAID_CLASSES.parallel,
+  Map: MERMAID_CLASSES.map,
+  Succeed: MERMAID_CLASSES.succeed,
+  Fail: MERMAID_CLASSES.fail,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// ASL helpers
+
+function parseDefinition(definition: object | string): AslScope {
+  let parsed: unknown = definition;
+  if (typeof definition === "string") {
+    try {
+      parsed = JSON.parse(definition);
+    } catch (err) {
+      throw new Error(`toMermaid: the definition is not valid JSON (${(err as Error).message}).`);
+    }
+  }
+  checkScope(parsed, "the definition");
+  return parsed as AslScope;
+}
+
+function checkScope(scope: unknown, where: string): void {
+  const s = scope as Partial<AslScope> | null;
+  if (typeof s !== "object" || s === null || typeof s.StartAt !== "string" || typeof s.States !== "object" || s.States === null) {
+    throw new Error(`toMermaid: ${where} needs StartAt (a state name) and States (an object of states).`);
+  }
+  if (!(s.StartAt in s.States)) throw new Error(`toMermaid: ${where} starts at "${s.StartAt}", which is not one of its States.`);
+  for (const [name, state] of Object.entries(s.States)) {
+    if (typeof state !== "object" || state === null || typeof (state as AslStateLike).Type !== "string") {
+      throw new Error(`toMermaid: state "${name}" in ${where} has no Type.`);
+    }
+    const st = state as AslStateLike;
+    if (st.Type === "Parallel") {
+      if (!Array.isArray(st.Branches) || st.Branches.length === 0) throw new Error(`toMermaid: Parallel state "${name}" needs a non-empty Branches array.`);
+      st.Branches.forEach((b, i) => checkScope(b, `branch ${i + 1} of "${name}"`));
+    } else if (st.Type === "Map") {
+      const processor = st.ItemProcessor ?? st.Iterator;
+      checkScope(processor, `the ItemProcessor (or Iterator) of "${name}"`);
+    }
+  }
+}
+
+function childScopes(state: AslStateLike): AslScope[] {
+  if (state.Type === "Parallel" && Array.isArray(state.Branches)) return state.Branches as AslScope[];
+  if (state.Type === "Map") {
+    const processor = (state.ItemProcessor ?? state.Iterator) as AslScope | undefined;
+    return processor ? [processor] : [];
+  }
+  return [];
+}
+
+/**
+ * States of a scope that are reached only through a Catch: not reachable from StartAt along Next/Choices/Default,
+ * but reachable from a catch target. (A handler that rejoins the main path leaves the main path's states alone.)
+ */
+function failurePathStates(scope: AslScope): Set<string> {
+  const normalNext = (state: AslStateLike | undefined): string[] => {
+    if (!state) return [];
+    const out: string[] = [];
+    if (typeof state.Next === "string") out.push(state.Next);
+    if (Array.isArray(state.Choices)) for (const c of state.Choices as Array<{ Next?: unknown }>) if (typeof c.Next === "string") out.push(c.Next);
+    if (typeof state.Default === "string") out.push(state.Default);
+    return out;
+  };
+  const catchNext = (state: AslStateLike | undefined): string[] =>
+    Array.isArray(state?.Catch) ? (state.Catch as Array<{ Next?: unknown }>).map((c) => c.Next).filter((n): n is string => typeof n === "string") : [];
+  const reach = (starts: string[], next: (s: AslStateLike | undefined) => string[]): Set<string> => {
+    const seen = new Set<string>();
+    const stack = [...starts];
+    while (stack.length) {
+      const name = stack.pop() as string;
+      if (seen.has(name) || !(name in scope.States)) continue;
+      seen.add(name);
+      stack.push(...next(scope.States[name]));
+    }
+    return seen;
+  };
+  const main = reach([scope.StartAt], normalNext);
+  const handlers = Object.values(scope.States).flatMap(catchNext);
+  const failure = reach(handlers, (s) => [...normalNext(s), ...catchNext(s)]);
+  return new Set([...failure].filter((n) => !main.has(n)));
+}
+
+/** A readable form of an ASL Choice rule (JSONPath comparison operators, And/Or/Not, or a JSONata Condition). */
+function conditionText(rule: Record<string, unknown>, nested = false): string {
+  const wrap = (s: string) => (nested ? `(${s})` : s);
+  if (typeof rule.Condition === "string") return rule.Condition.replace(/^\{%\s*|\s*%\}$/g, "");
+  if (Array.isArray(rule.And)) return wrap((rule.And as Array<Record<string, unknown>>).map((r) => conditionText(r, true)).join(" and "));
+  if (Array.isArray(rule.Or)) return wrap((rule.Or as Array<Record<string, unknown>>).map((r) => conditionText(r, true)).join(" or "));
+  if (rule.Not && typeof rule.Not === "object") return `not ${conditionText(rule.Not as Record<string, unknown>, true)}`;
+  const variable = typeof rule.Variable === "string" ? rule.Variable : "?";
+  for (const [key, value] of Object.entries(rule)) {
+    const cmp = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThanEquals|GreaterThanEquals|LessThan|GreaterThan|Matches)(Path)?$/.exec(key);
+    if (cmp) {
+      const symbol = { Equals: "==", LessThan: "<", GreaterThan: ">", LessThanEquals: "<=", GreaterThanEquals: ">=", Matches: "matches" }[cmp[2]];
+      return `${variable} ${symbol} ${cmp[3] ? String(value) : JSON.stringify(value)}`;
+    }
+    const test = /^Is(Present|Null|Numeric|String|Boolean|Timestamp)$/.exec(key);
+    if (test) {
+      const what = test[1] === "Present" ? "present" : test[1] === "Null" ? "null" : test[1].toLowerCase();
+      return `${variable} is ${value === false ? "not " : ""}${what}`;
+    }
+  }
+  return "condition";
+}
+
+function nodeLabel(name: string, state: AslStateLike): string[] {
+  const lines = [name];
+  const resource = typeof state.Resource === "string" ? state.Resource : "";
+  const integration = /^arn:[^:]+:states:::([^.]+?)(?:\.(?:sync|waitForTaskToken))?(?::\d+)?$/.exec(resource);
+  if (state.Type === "Task" && integration && !integration[1].startsWith("lambda:")) lines.push(integration[1]);
+  if (state.Type === "Wait") {
+    const when = state.Seconds ?? state.SecondsPath ?? state.Timestamp ?? state.TimestampPath;
+    if (when !== undefined) lines.push(typeof state.Seconds === "number" ? `wait ${state.Seconds}s` : `wait until ${String(when)}`);
+  }
+  if (state.Type === "Fail" && typeof state.Error === "string") lines.push(state.Error);
+  return lines;
+}
+
+function subgraphTitle(name: string, state: AslStateLike): string {
+  if (state.Type === "Map") return typeof state.ItemsPath === "string" ? `${name} (map over ${state.ItemsPath})` : `${name} (map)`;
+  return `${name} (parallel)`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mermaid text helpers
+
+function shape(type: string, lines: string[]): string {
+  const text = lines.map(label).join("<br/>");
+  switch (type) {
+    case "Choice": return `{"${text}"}`;
+    case "Pass": return `[/"${text}"/]`;
+    case "Wait": return `{{"${text}"}}`;
+    case "Succeed": return `(["${text}"])`;
+    case "Fail": return `(("${text}"))`;
+    default: return `["${text}"]`;
+  }
+}
+
+function edgeText(edge: Edge): string {
+  const arrow = edge.kind === "catch" ? "-.->" : "-->";
+  return edge.label !== undefined ? `${edge.from} ${arrow}|"${label(edge.label)}"| ${edge.to}` : `${edge.from} ${arrow} ${edge.to}`;
+}
+
+/** Escapes text for a quoted Mermaid label: characters Mermaid or HTML would interpret become entity codes. */
+function label(text: string): string {
+  return text
+    .replace(/#/g, "#35;")
+    .replace(/"/g, "#34;")
+    .replace(/</g, "#60;")
+    .replace(/>/g, "#62;")
+    .replace(/\|/g, "#124;")
+    .replace(/`/g, "#96;")
+    .replace(/[\r\n]+/g, " ");
+}
+
+/** A Mermaid-safe node id: letters, digits and underscores, not a reserved word, not starting with a digit. */
+function sanitize(name: string): string {
+  let id = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  if (id === "") id = "state";
+  if (/^[0-9]/.test(id) || RESERVED.has(id.toLowerCase())) id = `s_${id}`;
+  return id;
+}
+
+function truncate(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
