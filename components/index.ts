@@ -17,5 +17,5 @@ export { deriveAlarmSpecs } from "./core/alarms";
 export type { AlarmSpec, AlarmTargets, AlarmOptions } from "./core/alarms";
 export { validateSettings, lambdaTimeoutFor, powertoolsLayerArn, DEFAULTS, SUPPORTED_RUNTIMES, RETENTION_DAYS } from "./core/settings";
 export { allSteps, taskSteps } from "./core/walk";
-export { instrumentStep, STEP_METRICS, ERROR_NAME_DIMENSION } from "./runtime/instrument";
+export { instrumentStep, asLambdaError, STEP_METRICS, ERROR_NAME_DIMENSION } from "./runtime/instrument";
 export type { InvocationContext } from "./runtime/instrument";

@@ -6,6 +6,7 @@
 import "./polyfills";
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import type { AslDefinition, AslState } from "../components/core/compile";
+import { captureOutput } from "./captureOutput";
 
 type Json = any;
 
@@ -159,26 +160,6 @@ export class LocalWorkflow {
       printed,
     };
   }
-}
-
-/** Diverts stdout and stderr (where Powertools writes) into lines until `stop()`; runs are sequential. */
-function captureOutput(): { stop(): string[] } {
-  const streams = [process.stdout, process.stderr];
-  const originals = streams.map((stream) => stream.write);
-  let buffer = "";
-  for (const stream of streams) {
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      buffer += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
-      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
-      return true;
-    }) as typeof stream.write;
-  }
-  return {
-    stop() {
-      streams.forEach((stream, i) => { stream.write = originals[i]; });
-      return buffer.split("\n").filter((line) => line.trim().length > 0);
-    },
-  };
 }
 
 function recorderResponse(service: PublishedMessage["service"], sequence: number): Json {

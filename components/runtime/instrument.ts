@@ -81,13 +81,12 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
       const result = await handler(event, context);
       metrics.addMetric(STEP_METRICS.succeeded, MetricUnit.Count, 1);
       return result;
-    } catch (error) {
-      const errorName = error instanceof Error ? error.name : "NonErrorThrown";
-      metrics.addDimension(ERROR_NAME_DIMENSION, errorName);
+    } catch (thrown) {
+      const error = asLambdaError(thrown);
+      metrics.addDimension(ERROR_NAME_DIMENSION, error.name);
       metrics.addMetric(STEP_METRICS.failed, MetricUnit.Count, 1);
-      if (error instanceof Error) logger.error(`${stepName} failed with ${errorName}`, error);
-      else logger.error(`${stepName} failed with ${errorName}`, { thrown: String(error) });
-      if (subsegment && error instanceof Error) tracer.addErrorAsMetadata(error);
+      logger.error(`${stepName} failed with ${error.name}`, error);
+      if (subsegment) tracer.addErrorAsMetadata(error);
       throw error;
     } finally {
       metrics.addMetric(STEP_METRICS.duration, MetricUnit.Milliseconds, Date.now() - started);
@@ -99,4 +98,21 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
       }
     }
   };
+}
+
+/**
+ * The Lambda Node runtime reports a thrown value by its `name` (the error Step Functions matches) only when
+ * name, message and stack are strings. Error subclasses that went through Pulumi's closure serialization can
+ * lose their message and stack, and plain objects have none: rebuild such values as real Errors of the same
+ * name so that Retry and Catch rules still match.
+ */
+export function asLambdaError(thrown: unknown): Error {
+  const candidate = thrown as { name?: unknown; message?: unknown; stack?: unknown } | undefined;
+  if (thrown instanceof Error && typeof candidate!.message === "string" && typeof candidate!.stack === "string") return thrown;
+  const name = typeof candidate?.name === "string" && candidate.name.length > 0 ? candidate.name : "NonErrorThrown";
+  const message = typeof candidate?.message === "string" ? candidate.message : typeof thrown === "string" ? thrown : name;
+  const error = new Error(message);
+  error.name = name;
+  if (thrown && typeof thrown === "object") Object.assign(error, thrown, { name, message });
+  return error;
 }

@@ -1,0 +1,131 @@
+/**
+ * The order domain's error classes. A Lambda error's `name` becomes the Step Functions error name that
+ * Retry and Catch rules match, so every class sets `name` to a string literal (a literal survives bundling and
+ * closure serialization, where `this.constructor.name` might not).
+ *
+ * Pulumi's closure serialization rewrites these classes, which is why each one goes through
+ * {@link completeError} and {@link nameErrorClass}; see there.
+ */
+
+/**
+ * Makes an error built by a constructor correct both natively and after Pulumi's closure serialization.
+ *
+ * Serialized, a class becomes an ES5 function and `super(message)` becomes `Error.call(this, message)`, which
+ * returns a fresh error and leaves `this` without `message` or `stack`. The Lambda runtime reports an error by
+ * its `name` only if `name`, `message` and `stack` are all non-empty strings; otherwise Step Functions sees the
+ * error name "object" and no Catch rule matches. Natively both checks below are no-ops.
+ */
+function completeError(error: Error, name: string, message: string): void {
+  error.name = name;
+  if (!Object.prototype.hasOwnProperty.call(error, "message")) error.message = message;
+  if (!Object.prototype.hasOwnProperty.call(error, "stack")) Error.captureStackTrace(error);
+}
+
+/**
+ * Puts `name` on the class prototype too, as the built-in errors do (`TypeError.prototype.name`). Besides
+ * naming instances, it gives the prototype an own property: Pulumi's serializer skips a prototype holding only
+ * `constructor`, and with it the link to `Error.prototype`, so `instanceof Error` would fail inside the Lambda.
+ */
+function nameErrorClass(errorClass: { prototype: Error }, name: string): void {
+  Object.defineProperty(errorClass.prototype, "name", { value: name, writable: true, configurable: true });
+}
+
+/**
+ * The order event is malformed. Never transient: the workflow must catch it (OrderValidationFailed), not retry it.
+ * The message lists every problem, so one failed execution tells the sender everything to fix.
+ */
+export class ValidationError extends Error {
+  /** Every problem found, each naming its field (e.g. `items[0].quantity must be a positive integer`). */
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    const message = `Order failed validation with ${problems.length} problem(s): ${problems.join("; ")}`;
+    super(message);
+    completeError(this, "ValidationError", message);
+    this.problems = [...problems];
+  }
+}
+nameErrorClass(ValidationError, "ValidationError");
+
+/** The card was declined for lack of funds. Permanent for this order: routed to RefundAndFail. */
+export class InsufficientFundsError extends Error {
+  constructor(message = "The card was declined: insufficient funds") {
+    super(message);
+    completeError(this, "InsufficientFundsError", message);
+  }
+}
+nameErrorClass(InsufficientFundsError, "InsufficientFundsError");
+
+/** The payment processor is down. Not retried in place: the order is queued for a later retry (QueueForRetry). */
+export class PaymentProcessorDown extends Error {
+  constructor(message = "The payment processor is unavailable") {
+    super(message);
+    completeError(this, "PaymentProcessorDown", message);
+  }
+}
+nameErrorClass(PaymentProcessorDown, "PaymentProcessorDown");
+
+/** The card was refused for a reason other than funds (e.g. an unknown token). Permanent for this order. */
+export class CardDeclinedError extends Error {
+  constructor(message = "The card was declined") {
+    super(message);
+    completeError(this, "CardDeclinedError", message);
+  }
+}
+nameErrorClass(CardDeclinedError, "CardDeclinedError");
+
+/** A dependency throttled the request. Transient: retry with backoff. */
+export class ThrottlingException extends Error {
+  constructor(message = "Rate exceeded") {
+    super(message);
+    completeError(this, "ThrottlingException", message);
+  }
+}
+nameErrorClass(ThrottlingException, "ThrottlingException");
+
+/** A dependency is briefly unavailable. Transient: retry with backoff. */
+export class ServiceUnavailableException extends Error {
+  constructor(message = "Service temporarily unavailable") {
+    super(message);
+    completeError(this, "ServiceUnavailableException", message);
+  }
+}
+nameErrorClass(ServiceUnavailableException, "ServiceUnavailableException");
+
+/** At least one item cannot be shipped. The order stays charged; the fulfillment branch records the failure. */
+export class OutOfStockError extends Error {
+  /** The SKUs that are out of stock. */
+  readonly skus: string[];
+
+  constructor(skus: string[]) {
+    const message = `Out of stock: ${skus.join(", ")}`;
+    super(message);
+    completeError(this, "OutOfStockError", message);
+    this.skus = [...skus];
+  }
+}
+nameErrorClass(OutOfStockError, "OutOfStockError");
+
+/** The mail provider refused the confirmation email (bounced or suppressed address). */
+export class EmailRejectedError extends Error {
+  constructor(message = "The confirmation email was rejected") {
+    super(message);
+    completeError(this, "EmailRejectedError", message);
+  }
+}
+nameErrorClass(EmailRejectedError, "EmailRejectedError");
+
+/** A refund could not be made. Needs a human: routed to RefundFailedManualIntervention. */
+export class RefundFailedError extends Error {
+  constructor(message = "The refund failed") {
+    super(message);
+    completeError(this, "RefundFailedError", message);
+  }
+}
+nameErrorClass(RefundFailedError, "RefundFailedError");
+
+/**
+ * Error names worth retrying in place (the article's "Right" retry rule). Everything else is permanent for
+ * the order and goes to a Catch. Use it in `retry: [{ errors: [...TRANSIENT_ERROR_NAMES], ... }]`.
+ */
+export const TRANSIENT_ERROR_NAMES = ["ThrottlingException", "ServiceUnavailableException"] as const;

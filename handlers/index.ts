@@ -1,0 +1,14 @@
+/**
+ * The order-processing domain: the step handlers of the order workflow, their data types, the service
+ * interfaces they call and the sandbox (test mode) implementation of those services.
+ */
+export * from "./errors";
+export * from "./order";
+export * from "./services";
+export * from "./sandbox";
+export { validateOrder, DEFAULT_CURRENCY } from "./validateOrder";
+export { chargeCard } from "./chargeCard";
+export { fulfillOrder } from "./fulfillOrder";
+export { sendConfirmationEmail } from "./sendConfirmationEmail";
+export { markOrderComplete } from "./markOrderComplete";
+export { refundPayment } from "./refundPayment";

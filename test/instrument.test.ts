@@ -1,0 +1,64 @@
+import assert from "node:assert/strict";
+import { asLambdaError, instrumentStep } from "../components";
+import { captureOutput } from "../local/captureOutput";
+
+const invocation = { awsRequestId: "req-1", getRemainingTimeInMillis: () => 1000 };
+
+async function invokeCapturing<T>(run: () => Promise<T>): Promise<{ outcome: T | Error; lines: string[] }> {
+  const capture = captureOutput();
+  let outcome: T | Error;
+  try {
+    outcome = await run();
+  } catch (error) {
+    outcome = error as Error;
+  }
+  return { outcome, lines: capture.stop() };
+}
+const emfOf = (lines: string[]) => lines.filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l));
+
+describe("instrumentStep (the Powertools wrapper every step Lambda runs)", () => {
+  it("passes the context and flushes one EMF line with success, duration, cold start and business metrics", async () => {
+    const lambda = instrumentStep("wf", "Step", async (input: { n: number }, context) => {
+      context.metrics.addMetric("ThingsDone", "Count", input.n);
+      return { doubled: input.n * 2, step: context.stepName, workflow: context.workflowName, requestId: context.requestId };
+    });
+    const first = await invokeCapturing(() => lambda({ n: 21 }, invocation));
+    assert.deepEqual(first.outcome, { doubled: 42, step: "Step", workflow: "wf", requestId: "req-1" });
+    const [emf] = emfOf(first.lines);
+    assert.equal(emfOf(first.lines).length, 1);
+    assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "wf");
+    assert.deepEqual(emf._aws.CloudWatchMetrics[0].Dimensions, [["service"]]);
+    assert.equal(emf.StepSucceeded, 1);
+    assert.equal(emf.ThingsDone, 21);
+    assert.equal(emf.ColdStart, 1);
+    const second = await invokeCapturing(() => lambda({ n: 1 }, invocation));
+    assert.equal(emfOf(second.lines)[0].ColdStart, undefined, "only the first invocation is a cold start");
+  });
+
+  it("rethrows failures under their own name, counted with an errorName dimension and logged as JSON", async () => {
+    class PaymentDeclined extends Error { constructor() { super("declined"); this.name = "PaymentDeclined"; } }
+    const lambda = instrumentStep("wf", "Charge", async () => { throw new PaymentDeclined(); });
+    const { outcome, lines } = await invokeCapturing(() => lambda({}, invocation));
+    assert.ok(outcome instanceof Error);
+    assert.equal(outcome.name, "PaymentDeclined");
+    const [emf] = emfOf(lines);
+    assert.equal(emf.StepFailed, 1);
+    assert.equal(emf.errorName, "PaymentDeclined");
+    assert.ok(lines.some((l) => l.includes('"level":"ERROR"') && l.includes("Charge failed with PaymentDeclined")));
+  });
+
+  it("turns thrown non-Errors and hollow errors into real Errors that keep their name (what Lambda reports)", () => {
+    const fromObject = asLambdaError({ name: "ThrottlingException", retryAfter: 3 });
+    assert.ok(fromObject instanceof Error);
+    assert.equal(fromObject.name, "ThrottlingException");
+    assert.equal(typeof fromObject.stack, "string");
+    assert.equal((fromObject as any).retryAfter, 3);
+    const hollow = Object.create(Error.prototype, { name: { value: "InsufficientFundsError" } });
+    assert.equal(asLambdaError(hollow).name, "InsufficientFundsError");
+    assert.equal(typeof asLambdaError(hollow).message, "string");
+    assert.equal(asLambdaError("boom").name, "NonErrorThrown");
+    assert.equal(asLambdaError("boom").message, "boom");
+    const real = new RangeError("x");
+    assert.equal(asLambdaError(real), real);
+  });
+});
