@@ -378,7 +378,7 @@ function conditionText(rule: Record<string, unknown>, nested = false): string {
   if (typeof rule.Condition === "string") return rule.Condition.replace(/^\{%\s*|\s*%\}$/g, "");
   if (Array.isArray(rule.And)) return wrap((rule.And as Array<Record<string, unknown>>).map((r) => conditionText(r, true)).join(" and "));
   if (Array.isArray(rule.Or)) return wrap((rule.Or as Array<Record<string, unknown>>).map((r) => conditionText(r, true)).join(" or "));
-  if (rule.Not && typeof rule.Not === "object") return `not ${conditionText(rule.Not as Record<string, unknown>, true)}`;
+  if (rule.Not && typeof rule.Not === "object") return `not (${conditionText(rule.Not as Record<string, unknown>)})`;
   const variable = typeof rule.Variable === "string" ? rule.Variable : "?";
   for (const [key, value] of Object.entries(rule)) {
     const cmp = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThanEquals|GreaterThanEquals|LessThan|GreaterThan|Matches)(Path)?$/.exec(key);
