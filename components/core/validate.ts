@@ -127,6 +127,10 @@ function checkStep(step: Step, report: (step: string, message: string) => void):
       if (step.memorySize !== undefined && (!Number.isInteger(step.memorySize) || step.memorySize < 128 || step.memorySize > 10240)) {
         report(name, `has \`memorySize: ${step.memorySize}\`: Lambda accepts whole megabytes from 128 to 10240.`);
       }
+      if (step.idempotency !== undefined) {
+        if (typeof step.idempotency.keyPath !== "string" || step.idempotency.keyPath.trim() === "") report(name, "has `idempotency` without a `keyPath`: name the input field that identifies a request, e.g. \"orderId\".");
+        if (step.idempotency.expiresAfterSeconds !== undefined && !isPositiveInteger(step.idempotency.expiresAfterSeconds)) report(name, `has \`idempotency.expiresAfterSeconds: ${step.idempotency.expiresAfterSeconds}\`: use a positive whole number of seconds.`);
+      }
       checkPath("inputPath", step.inputPath);
       checkPath("resultPath", step.resultPath);
       checkPath("outputPath", step.outputPath);

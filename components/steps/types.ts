@@ -113,6 +113,24 @@ export interface ErrorHandling {
   catch?: Catch[];
 }
 
+/**
+ * Makes a task idempotent with Powertools Idempotency: a repeated input with the same key (a Step Functions retry,
+ * a replayed event) returns the first result instead of running the handler again; a concurrent duplicate is
+ * rejected while the first is in progress; a failed attempt leaves no record, so a retry runs again.
+ *
+ * @example
+ * { keyPath: "orderId", expiresAfterSeconds: 86400 }
+ */
+export interface IdempotencyOptions {
+  /** JMESPath into the task's input selecting the idempotency key, e.g. "orderId" or "order.orderId". */
+  keyPath: string;
+  /** How long a completed result is kept and replayed, in seconds. @default 3600 */
+  expiresAfterSeconds?: number;
+}
+
+/** Environment variable naming the idempotency table, set on the Lambdas of idempotent tasks. */
+export const IDEMPOTENCY_TABLE_ENV = "EDW_IDEMPOTENCY_TABLE";
+
 /** Options of {@link task}. */
 export interface TaskOptions<I, O> extends Flow, ErrorHandling {
   /** The Lambda's code, serialized by Pulumi into the function's archive. */
@@ -132,6 +150,8 @@ export interface TaskOptions<I, O> extends Flow, ErrorHandling {
    * after your own rules, as AWS recommends. @default true
    */
   retryLambdaServiceErrors?: boolean;
+  /** Make the task idempotent on a key of its input (the component then creates the workflow's idempotency table). @default not idempotent */
+  idempotency?: IdempotencyOptions;
 }
 
 /** A Lambda task step. */
@@ -145,6 +165,7 @@ export interface TaskStep extends Flow, ErrorHandling {
   outputPath?: string;
   memorySize?: number;
   retryLambdaServiceErrors?: boolean;
+  idempotency?: IdempotencyOptions;
 }
 
 /** A Parallel step: every branch runs on the same input; the output is the array of branch outputs. */
