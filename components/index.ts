@@ -20,3 +20,5 @@ export { validateSettings, lambdaTimeoutFor, powertoolsLayerArn, DEFAULTS, SUPPO
 export { allSteps, taskSteps } from "./core/walk";
 export { instrumentStep, asLambdaError, STEP_METRICS, ERROR_NAME_DIMENSION } from "./runtime/instrument";
 export type { InvocationContext } from "./runtime/instrument";
+export { dashboardBody } from "./core/dashboard";
+export type { BusinessMetric, DashboardInputs } from "./core/dashboard";

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { deriveAlarmSpecs } from "./core/alarms";
+import { dashboardBody, type BusinessMetric } from "./core/dashboard";
 import { compileDefinition } from "./core/compile";
 import {
   alertKeyPolicy, alertTopicPolicy, deadLetterQueuePolicy, eventBusArn, executionRolePolicy, integrationNeeds,
@@ -14,7 +15,7 @@ import { DEFAULTS, LogLevel, WorkflowType, Architecture, lambdaTimeoutFor, power
 import { validateSteps } from "./core/validate";
 import { taskSteps } from "./core/walk";
 import { instrumentStep } from "./runtime/instrument";
-import type { Step } from "./steps/types";
+import { IDEMPOTENCY_TABLE_ENV, type Step } from "./steps/types";
 
 /**
  * An EventBridge event pattern, as EventBridge takes it (`source`, `detail-type`, `detail`, ... with arrays of
@@ -66,15 +67,32 @@ export interface EventDrivenWorkflowArgs {
     powertoolsLayerArn?: pulumi.Input<string>;
     /** Powertools Logger level of the step Lambdas. @default "INFO" */
     logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+    /**
+     * Places every step Lambda in these subnets (private ones, with a NAT or VPC endpoints for the AWS APIs the
+     * steps call); the Lambda roles then get the network-interface permissions VPC access needs, and only then.
+     * @default not in a VPC
+     */
+    vpc?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<pulumi.Input<string>[]> };
+  };
+  /** The workflow's CloudWatch dashboard. */
+  dashboard?: {
+    /** @default true */
+    enabled?: boolean;
+    /** Business metrics the handlers emit through `context.metrics`, graphed beside the built-in ones. @default none */
+    businessMetrics?: BusinessMetric[];
   };
   /** Tags for every taggable resource. @default none (a `workflow` tag is always added) */
   tags?: Record<string, string>;
 }
 
-/** Packages served by the Powertools Lambda layer, kept out of every function archive. */
+/**
+ * Packages served by the Powertools Lambda layer, kept out of every function archive. The parser utility is not
+ * among them: it `require`s zod, which the layer does not ship, so both travel in the archive together.
+ */
 export const LAYER_PROVIDED_PACKAGES = [
   "@aws-lambda-powertools/commons", "@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics",
-  "@aws-lambda-powertools/tracer", "aws-xray-sdk-core",
+  "@aws-lambda-powertools/tracer", "@aws-lambda-powertools/idempotency", "@aws-lambda-powertools/jmespath",
+  "aws-xray-sdk-core",
 ];
 
 /**
@@ -108,6 +126,10 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
   public readonly functionArns: pulumi.Output<Record<string, string>>;
   public readonly logGroupName: pulumi.Output<string>;
   public readonly executionRoleArn: pulumi.Output<string>;
+  /** The CloudWatch dashboard's name (undefined when `dashboard.enabled` is false). */
+  public readonly dashboardName: pulumi.Output<string | undefined>;
+  /** The idempotency table's name (undefined when no task is idempotent). */
+  public readonly idempotencyTableName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: EventDrivenWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eventdrivenworkflow:index:EventDrivenWorkflow", name, {}, opts);
@@ -149,7 +171,21 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       tags,
     }, parent);
 
+    // One idempotency table per workflow, only when a task asks for it.
+    const idempotentSteps = new Set(taskSteps(args.steps).filter((s) => s.idempotency).map((s) => s.name));
+    const idempotencyTable = idempotentSteps.size === 0 ? undefined : new aws.dynamodb.Table(`${name}-idempotency`, {
+      billingMode: "PAY_PER_REQUEST",
+      // The attribute names Powertools' DynamoDBPersistenceLayer uses by default.
+      hashKey: "id",
+      attributes: [{ name: "id", type: "S" }],
+      ttl: { attributeName: "expiration", enabled: true },
+      serverSideEncryption: { enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      tags,
+    }, parent);
+
     // Step Lambdas: own log group, own role, explicit timeout below the task's, Powertools from the layer.
+    const vpc = args.lambda?.vpc;
     const layer = args.lambda?.powertoolsLayerArn ?? region.apply(powertoolsLayerArn);
     const functions = taskSteps(args.steps).map((step) => {
       const logGroup = new aws.cloudwatch.LogGroup(`${name}-${step.name}`, {
@@ -160,7 +196,8 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       const role = new aws.iam.Role(`${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, parent);
       const rolePolicy = new aws.iam.RolePolicy(`${name}-${step.name}`, {
         role: role.name,
-        policy: logGroup.arn.apply((arn) => JSON.stringify(lambdaRolePolicy(arn))),
+        policy: pulumi.all([logGroup.arn, idempotentSteps.has(step.name) ? idempotencyTable!.arn : undefined]).apply(([arn, tableArn]) =>
+          JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined }))),
       }, parent);
       const fn = new aws.lambda.CallbackFunction(`${name}-${step.name}`, {
         callback: instrumentStep(name, step.name, step.handler),
@@ -172,7 +209,15 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
         layers: [layer],
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: lambdaSettings.logLevel },
-        environment: { variables: { POWERTOOLS_SERVICE_NAME: step.name, POWERTOOLS_METRICS_NAMESPACE: name, POWERTOOLS_LOG_LEVEL: lambdaSettings.logLevel } },
+        environment: {
+          variables: {
+            POWERTOOLS_SERVICE_NAME: step.name,
+            POWERTOOLS_METRICS_NAMESPACE: name,
+            POWERTOOLS_LOG_LEVEL: lambdaSettings.logLevel,
+            ...(idempotentSteps.has(step.name) ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
+          },
+        },
+        ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
         codePathOptions: { extraExcludePackages: LAYER_PROVIDED_PACKAGES },
         tags,
       }, { parent: this, dependsOn: [rolePolicy] });
@@ -284,6 +329,15 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       }, parent);
     }
 
+    const dashboard = args.dashboard?.enabled === false ? undefined : new aws.cloudwatch.Dashboard(`${name}`, {
+      dashboardName: `${name}-${pulumi.getStack()}`,
+      dashboardBody: pulumi.all([region, stateMachine.arn, pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name]))), deadLetterQueue.name, rule.name])
+        .apply(([r, machineArn, functionNames, queueName, ruleName]) => JSON.stringify(dashboardBody({
+          region: r, workflowName: name, stateMachineArn: machineArn, functionNames: functionNames as Record<string, string>,
+          deadLetterQueueName: queueName, ruleName, businessMetrics: args.dashboard?.businessMetrics,
+        }))),
+    }, parent);
+
     this.stateMachineArn = stateMachine.arn;
     this.stateMachineName = stateMachine.name;
     this.definition = stateMachine.definition;
@@ -295,11 +349,14 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     this.functionArns = functionArns;
     this.logGroupName = stateMachineLogGroup.name;
     this.executionRoleArn = executionRole.arn;
+    this.dashboardName = dashboard ? dashboard.dashboardName : pulumi.output(undefined);
+    this.idempotencyTableName = idempotencyTable ? idempotencyTable.name : pulumi.output(undefined);
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn, stateMachineName: this.stateMachineName, definition: this.definition,
       ruleArn: this.ruleArn, ruleName: this.ruleName, alertTopicArn: this.alertTopicArn,
       deadLetterQueueArn: this.deadLetterQueueArn, deadLetterQueueUrl: this.deadLetterQueueUrl,
       functionArns: this.functionArns, logGroupName: this.logGroupName, executionRoleArn: this.executionRoleArn,
+      dashboardName: this.dashboardName, idempotencyTableName: this.idempotencyTableName,
     });
   }
 }

@@ -39,6 +39,7 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
       "aws:cloudwatch/eventRule:EventRule": 1,
       "aws:cloudwatch/eventTarget:EventTarget": 1,
       "aws:cloudwatch/metricAlarm:MetricAlarm": 18,
+      "aws:cloudwatch/dashboard:Dashboard": 1,
     });
   });
 
@@ -46,7 +47,8 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
     assert.match(outputs.stateMachineArn, /^arn:aws:states:us-east-1:123456789012:stateMachine:order-processing-test$/);
     assert.match(outputs.deadLetterQueueUrl, /^https:\/\/sqs\./);
     assert.deepEqual(Object.keys(outputs.functionArns).sort(), Object.keys(ORDER_TASK_TIMEOUTS).sort());
-    for (const key of ["ruleArn", "ruleName", "alertTopicArn", "logGroupName", "stateMachineName", "deadLetterQueueArn"]) assert.ok(outputs[key], key);
+    for (const key of ["ruleArn", "ruleName", "alertTopicArn", "logGroupName", "stateMachineName", "deadLetterQueueArn", "dashboardName"]) assert.ok(outputs[key], key);
+    assert.equal(outputs.vpcId, undefined, "the dev stack places no Lambda in a VPC");
   });
 
   it("routes Order Placed events from the default bus", () => {
@@ -175,10 +177,12 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
     }
   });
 
-  it("ships no Powertools, Pulumi or test tooling inside any Lambda archive", async () => {
+  it("ships no layer-provided Powertools, Pulumi or test tooling inside any Lambda archive", async () => {
+    // The parser utility and zod are bundled together (the layer has no zod); everything else comes from the layer.
+    const bundled = ["__index.js", "node_modules/@aws-lambda-powertools/parser", "node_modules/@standard-schema/spec", "node_modules/zod"];
     for (const fn of ofType(resources, "aws:lambda/function:Function")) {
       const assets = await fn.inputs.code.assets;
-      assert.deepEqual(Object.keys(assets), ["__index.js"], fn.name);
+      assert.deepEqual(Object.keys(assets).sort(), bundled, fn.name);
       const source: string = await assets["__index.js"].text;
       assert.match(source, /require\("@aws-lambda-powertools\/metrics"\)/, `${fn.name} loads Metrics from the layer`);
       assert.doesNotMatch(source, /mocha|ts-node|aws-local-stepfunctions|asl-validator|@pulumi\//, fn.name);
@@ -216,5 +220,14 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
     assert.deepEqual(lambdaDims("Errors"), functionNames);
     assert.deepEqual(lambdaDims("Throttles"), functionNames);
     assert.equal(alarms.find((a) => a.inputs.metricName === "ExecutionsFailed")!.inputs.dimensions.StateMachineArn, outputs.stateMachineArn);
+  });
+
+  it("creates a dashboard whose widgets name this workflow's real resources", () => {
+    const body = json(only(resources, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+    const text = JSON.stringify(body);
+    assert.ok(text.includes(outputs.stateMachineArn));
+    for (const fn of ofType(resources, "aws:lambda/function:Function")) assert.ok(text.includes(fn.state.name), fn.name);
+    assert.ok(text.includes(only(resources, "aws:sqs/queue:Queue").state.name));
+    assert.ok(text.includes(outputs.ruleName));
   });
 });

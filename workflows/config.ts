@@ -13,6 +13,8 @@ export interface OrderStackSettings {
   retentionInDays: number;
   lambdaMemorySize: number;
   lambdaArchitecture: Architecture;
+  /** Put the step Lambdas in private subnets of a VPC the stack creates (regulated environments). */
+  lambdasInVpc: boolean;
 }
 
 /** Raised for a config value the stack cannot use; the message names `<project>:<key>`. */
@@ -40,6 +42,7 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
     return parsed;
   };
   const oneOf = <T extends string>(values: readonly T[]) => (raw: string) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+  const boolean = (raw: string) => (raw === "true" ? true : raw === "false" ? false : undefined);
   const integer = (min: number, max: number) => (raw: string) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : undefined);
 
   return {
@@ -50,9 +53,10 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
     timeoutSeconds: read("timeoutSeconds", 300, integer(1, 31_536_000), "expected whole seconds from 1 (at most 300 for EXPRESS)"),
     workflowType: read("workflowType", DEFAULTS.workflowType, oneOf(["STANDARD", "EXPRESS"] as const), "expected STANDARD or EXPRESS"),
     logLevel: read("logLevel", DEFAULTS.logLevel, oneOf(["ALL", "ERROR", "FATAL"] as const), "expected ALL, ERROR or FATAL"),
-    includeExecutionData: read("includeExecutionData", DEFAULTS.includeExecutionData, (raw) => (raw === "true" ? true : raw === "false" ? false : undefined), "expected true or false"),
+    includeExecutionData: read("includeExecutionData", DEFAULTS.includeExecutionData, boolean, "expected true or false"),
     retentionInDays: read("retentionInDays", DEFAULTS.retentionInDays, (raw) => (RETENTION_DAYS.includes(+raw) ? +raw : undefined), `expected one of ${RETENTION_DAYS.join(", ")}`),
     lambdaMemorySize: read("lambdaMemorySize", DEFAULTS.memorySize, integer(128, 10_240), "expected whole megabytes from 128 to 10240"),
     lambdaArchitecture: read("lambdaArchitecture", DEFAULTS.architecture, oneOf(["arm64", "x86_64"] as const), "expected arm64 or x86_64"),
+    lambdasInVpc: read("lambdasInVpc", false, boolean, "expected true or false"),
   };
 }

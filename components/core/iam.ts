@@ -35,10 +35,21 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly { actions: readonly string[]; r
     ],
     reason: "Step Functions logging uses CloudWatch Logs vended delivery, whose actions AWS requires on Resource \"*\".",
   },
+  {
+    actions: [
+      "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+    ],
+    reason: "A Lambda in a VPC manages its own network interfaces; AWS grants these on \"*\" (AWSLambdaVPCAccessExecutionRole) and the Describe actions have no resource-level permissions. Granted only to Lambdas placed in a VPC.",
+  },
 ];
 
 const XRAY_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[0].actions];
 const LOG_DELIVERY_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[1].actions];
+const VPC_ACCESS_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[2].actions];
+
+/** The item actions Powertools Idempotency's DynamoDB persistence layer uses, and no more. */
+export const IDEMPOTENCY_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
 
 /** Where the workflow runs: used to build ARNs and the confused-deputy conditions. */
 export interface AccountScope {
@@ -147,13 +158,25 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** A step Lambda's role: write its own log group only, plus X-Ray. */
-export function lambdaRolePolicy(logGroupArn: string): PolicyDocument {
+/** What a step Lambda may touch besides its own log group and X-Ray. */
+export interface LambdaAccess {
+  /** The workflow's idempotency table, for idempotent steps only. */
+  idempotencyTableArn?: string;
+  /** The Lambda runs in a VPC and manages its network interfaces. */
+  vpcAccess?: boolean;
+}
+
+/** A step Lambda's role: write its own log group only, plus X-Ray; the idempotency table's items and VPC access only when it needs them. */
+export function lambdaRolePolicy(logGroupArn: string, access: LambdaAccess = {}): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
       { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroupArn}:*` },
       { Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" },
+      ...(access.idempotencyTableArn
+        ? [{ Sid: "IdempotencyRecords", Effect: "Allow" as const, Action: IDEMPOTENCY_TABLE_ACTIONS, Resource: access.idempotencyTableArn }]
+        : []),
+      ...(access.vpcAccess ? [{ Sid: "VpcNetworkInterfaces", Effect: "Allow" as const, Action: VPC_ACCESS_ACTIONS, Resource: "*" }] : []),
     ],
   };
 }

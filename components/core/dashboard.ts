@@ -1,0 +1,111 @@
+/**
+ * The CloudWatch dashboard of a workflow, derived as a plain dashboard body from resolved names: executions,
+ * duration percentiles, each step Lambda's errors, throttles and duration, the DLQ's depth, the rule's failed
+ * invocations and the step metrics (built-in and business) the handlers emit through Powertools.
+ */
+import { STEP_METRICS } from "../runtime/instrument";
+
+/** A business metric a handler emits (in the workflow's namespace, dimension `service` = the step). */
+export interface BusinessMetric {
+  step: string;
+  metricName: string;
+  /** CloudWatch statistic. @default "Sum" */
+  stat?: string;
+  /** Legend label. @default "<step> <metricName>" */
+  label?: string;
+}
+
+export interface DashboardInputs {
+  region: string;
+  /** The workflow's name: the Powertools metrics namespace. */
+  workflowName: string;
+  stateMachineArn: string;
+  /** Lambda function names by step name. */
+  functionNames: Record<string, string>;
+  deadLetterQueueName: string;
+  ruleName: string;
+  businessMetrics?: BusinessMetric[];
+}
+
+type MetricRow = (string | Record<string, unknown>)[];
+
+interface Widget {
+  type: "metric" | "text";
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  properties: Record<string, unknown>;
+}
+
+const WIDTH = 24;
+
+/**
+ * The dashboard body (serialize with `JSON.stringify` for `aws.cloudwatch.Dashboard.dashboardBody`).
+ *
+ * @example
+ * dashboardBody({ region: "us-east-1", workflowName: "orders", stateMachineArn, functionNames: { ChargeCard: "orders-charge" },
+ *                 deadLetterQueueName: "orders-dlq", ruleName: "orders-trigger" })
+ */
+export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
+  const { region } = inputs;
+  const machine = ["StateMachineArn", inputs.stateMachineArn];
+  const steps = Object.entries(inputs.functionNames);
+  const perFunction = (metricName: string, stat: string): MetricRow[] =>
+    steps.map(([step, fn]) => ["AWS/Lambda", metricName, "FunctionName", fn, { label: step, stat }]);
+
+  const panels: { title: string; metrics: MetricRow[]; stat?: string; view?: string; width?: number }[] = [
+    {
+      title: "Executions",
+      metrics: ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionThrottled"]
+        .map((m) => ["AWS/States", m, ...machine, { stat: "Sum" }]),
+      width: 12,
+    },
+    {
+      title: "Execution duration (p50, p90, p99)",
+      metrics: ["p50", "p90", "p99"].map((p) => ["AWS/States", "ExecutionTime", ...machine, { stat: p, label: p }]),
+      width: 12,
+    },
+    { title: "Step Lambda errors", metrics: perFunction("Errors", "Sum"), width: 8 },
+    { title: "Step Lambda throttles", metrics: perFunction("Throttles", "Sum"), width: 8 },
+    { title: "Step Lambda duration (p90)", metrics: perFunction("Duration", "p90"), width: 8 },
+    {
+      title: "Dead-letter queue and trigger",
+      metrics: [
+        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", inputs.deadLetterQueueName, { stat: "Maximum", label: "DLQ messages visible" }],
+        ["AWS/Events", "FailedInvocations", "RuleName", inputs.ruleName, { stat: "Sum", label: "rule failed invocations" }],
+        ["AWS/Events", "Invocations", "RuleName", inputs.ruleName, { stat: "Sum", label: "rule invocations" }],
+      ],
+      width: 12,
+    },
+    {
+      title: "Steps succeeded / failed (Powertools)",
+      metrics: steps.flatMap(([step]) => [STEP_METRICS.succeeded, STEP_METRICS.failed].map((m) => [inputs.workflowName, m, "service", step, { stat: "Sum", label: `${step} ${m}` }])),
+      width: 12,
+    },
+  ];
+  if (inputs.businessMetrics && inputs.businessMetrics.length > 0) {
+    panels.push({
+      title: "Business metrics",
+      metrics: inputs.businessMetrics.map((b) => [inputs.workflowName, b.metricName, "service", b.step, { stat: b.stat ?? "Sum", label: b.label ?? `${b.step} ${b.metricName}` }]),
+      width: WIDTH,
+    });
+  }
+
+  const widgets: Widget[] = [{
+    type: "text", x: 0, y: 0, width: WIDTH, height: 2,
+    properties: { markdown: `# ${inputs.workflowName}\nState machine \`${inputs.stateMachineArn}\` · DLQ \`${inputs.deadLetterQueueName}\` · rule \`${inputs.ruleName}\`` },
+  }];
+  let x = 0;
+  let y = 2;
+  for (const panel of panels) {
+    const width = panel.width ?? 12;
+    if (x + width > WIDTH) { x = 0; y += 6; }
+    widgets.push({
+      type: "metric", x, y, width, height: 6,
+      properties: { title: panel.title, region, view: "timeSeries", stacked: false, period: 60, metrics: panel.metrics },
+    });
+    x += width;
+  }
+  return { widgets };
+}

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import { parseOrderStackSettings, StackConfigError } from "../workflows/config";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const from = (values: Record<string, string>) => (key: string) => values[key];
+/** The values a Pulumi.<stack>.yaml sets for this project, read the simple way (flat `project:key: value` lines). */
+function stackConfig(stack: string): Record<string, string> {
+  const lines = readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8").split("\n");
+  return Object.fromEntries(lines.map((l) => l.match(/^\s+order-processing:(\w+):\s*"?([^"]*)"?\s*$/)).filter(Boolean).map((m) => [m![1], m![2]]));
+}
+
+describe("order stack settings (Pulumi config)", () => {
+  it("applies the defaults declared in Pulumi.yaml when nothing is set", () => {
+    assert.deepEqual(parseOrderStackSettings(from({})), {
+      alertEmails: [], timeoutSeconds: 300, workflowType: "STANDARD", logLevel: "ERROR", includeExecutionData: false,
+      retentionInDays: 30, lambdaMemorySize: 256, lambdaArchitecture: "arm64", lambdasInVpc: false,
+    });
+  });
+
+  it("reads the dev and the stricter prod examples", () => {
+    const dev = parseOrderStackSettings(from(stackConfig("dev")));
+    const prod = parseOrderStackSettings(from(stackConfig("prod")));
+    assert.equal(dev.logLevel, "ALL");
+    assert.equal(dev.retentionInDays, 7);
+    assert.equal(dev.lambdasInVpc, false);
+    assert.equal(prod.logLevel, "ERROR");
+    assert.equal(prod.retentionInDays, 365);
+    assert.equal(prod.lambdasInVpc, true);
+    assert.deepEqual(prod.alertEmails, ["payments-oncall@example.com"]);
+  });
+
+  const invalid: [string, string, RegExp][] = [
+    ["retentionInDays", "10", /order-processing:retentionInDays.*"10".*one of 1, 3, 5/],
+    ["workflowType", "FAST", /order-processing:workflowType.*STANDARD or EXPRESS/],
+    ["alertEmails", "oncall@example.com,not-an-email", /order-processing:alertEmails.*email addresses/],
+    ["lambdaMemorySize", "64", /order-processing:lambdaMemorySize.*128 to 10240/],
+    ["timeoutSeconds", "-1", /order-processing:timeoutSeconds/],
+    ["logLevel", "debug", /order-processing:logLevel.*ALL, ERROR or FATAL/],
+    ["lambdasInVpc", "yes", /order-processing:lambdasInVpc.*true or false/],
+  ];
+  for (const [key, value, message] of invalid) {
+    it(`rejects ${key}=${value} with a message naming the key and the fix`, () => {
+      assert.throws(() => parseOrderStackSettings(from({ [key]: value })), (error: Error) => {
+        assert.ok(error instanceof StackConfigError);
+        assert.match(error.message, message);
+        assert.match(error.message, /pulumi config set/);
+        return true;
+      });
+    });
+  }
+});

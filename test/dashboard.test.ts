@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { dashboardBody } from "../components/core/dashboard";
+
+describe("dashboardBody", () => {
+  const inputs = {
+    region: "eu-west-1", workflowName: "orders", stateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:orders",
+    functionNames: { Validate: "orders-validate-fn", Charge: "orders-charge-fn" }, deadLetterQueueName: "orders-dlq", ruleName: "orders-rule",
+    businessMetrics: [{ step: "Charge", metricName: "ChargeAmount", stat: "Sum" }],
+  };
+  const body = dashboardBody(inputs);
+  const metrics = body.widgets.flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? []);
+  const has = (...row: unknown[]) => metrics.some((m) => row.every((v, i) => m[i] === v));
+
+  it("is valid JSON whose widgets fit the 24-column grid without overlapping", () => {
+    assert.deepEqual(JSON.parse(JSON.stringify(body)), body);
+    for (const w of body.widgets) assert.ok(w.x >= 0 && w.x + w.width <= 24, JSON.stringify(w));
+    const cells = new Set<string>();
+    for (const w of body.widgets) for (let x = w.x; x < w.x + w.width; x++) for (let y = w.y; y < w.y + w.height; y++) {
+      assert.ok(!cells.has(`${x},${y}`), `overlap at ${x},${y}`);
+      cells.add(`${x},${y}`);
+    }
+  });
+
+  it("graphs executions, duration percentiles, each Lambda, the DLQ, the rule and the business metrics", () => {
+    for (const m of ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut"]) assert.ok(has("AWS/States", m, "StateMachineArn", inputs.stateMachineArn), m);
+    assert.deepEqual(metrics.filter((m) => m[1] === "ExecutionTime").map((m) => (m[4] as { stat: string }).stat), ["p50", "p90", "p99"]);
+    for (const fn of Object.values(inputs.functionNames)) for (const m of ["Errors", "Throttles", "Duration"]) assert.ok(has("AWS/Lambda", m, "FunctionName", fn), `${m} ${fn}`);
+    assert.ok(has("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "orders-dlq"));
+    assert.ok(has("AWS/Events", "FailedInvocations", "RuleName", "orders-rule"));
+    assert.ok(has("orders", "ChargeAmount", "service", "Charge"));
+    assert.ok(has("orders", "StepFailed", "service", "Validate"));
+    for (const w of body.widgets.filter((w) => w.type === "metric")) assert.equal(w.properties.region, "eu-west-1");
+  });
+});

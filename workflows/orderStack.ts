@@ -1,0 +1,63 @@
+/**
+ * The order-processing stack's resources, from its settings: the EventDrivenWorkflow and, in regulated
+ * environments, the VPC its step Lambdas run in. index.ts reads the settings from Pulumi config and calls this.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { EventDrivenWorkflow } from "../components/workflow";
+import { createSandboxServices } from "../handlers/sandbox";
+import type { OrderStackSettings } from "./config";
+import { ORDER_PLACED_PATTERN, orderSteps } from "./order";
+
+/** The order stack: the workflow plus its optional VPC. */
+export function createOrderStack(settings: OrderStackSettings) {
+  const stack = pulumi.getStack();
+  // Private subnets with one NAT gateway: the Lambdas still reach DynamoDB, X-Ray and CloudWatch, but accept no
+  // inbound traffic (their security group has egress only).
+  const network = settings.lambdasInVpc ? (() => {
+    const vpc = new awsx.ec2.Vpc("order-processing", {
+      numberOfAvailabilityZones: 2,
+      natGateways: { strategy: awsx.ec2.NatGatewayStrategy.Single },
+      tags: { app: "order-processing", stack },
+    });
+    const securityGroup = new aws.ec2.SecurityGroup("order-processing-lambdas", {
+      vpcId: vpc.vpcId,
+      description: "Order step Lambdas: egress only",
+      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs through the NAT gateway" }],
+      tags: { app: "order-processing", stack },
+    });
+    return { vpc, securityGroup };
+  })() : undefined;
+
+  // The payment, fulfillment and email providers are SANDBOXES (deterministic test-mode fakes); swap in real
+  // implementations of handlers/services.ts to take real orders.
+  const workflow = new EventDrivenWorkflow("order-processing", {
+    trigger: { pattern: ORDER_PLACED_PATTERN },
+    steps: orderSteps(createSandboxServices()),
+    timeoutSeconds: settings.timeoutSeconds,
+    workflowType: settings.workflowType,
+    alerting: { emailEndpoints: settings.alertEmails },
+    logging: { level: settings.logLevel, includeExecutionData: settings.includeExecutionData, retentionInDays: settings.retentionInDays },
+    lambda: {
+      memorySize: settings.lambdaMemorySize,
+      architecture: settings.lambdaArchitecture,
+      ...(network ? { vpc: { subnetIds: network.vpc.privateSubnetIds, securityGroupIds: [network.securityGroup.id] } } : {}),
+    },
+    tags: { app: "order-processing", stack },
+  });
+
+  return {
+    stateMachineArn: workflow.stateMachineArn,
+    stateMachineName: workflow.stateMachineName,
+    ruleArn: workflow.ruleArn,
+    ruleName: workflow.ruleName,
+    alertTopicArn: workflow.alertTopicArn,
+    deadLetterQueueUrl: workflow.deadLetterQueueUrl,
+    deadLetterQueueArn: workflow.deadLetterQueueArn,
+    functionArns: workflow.functionArns,
+    logGroupName: workflow.logGroupName,
+    dashboardName: workflow.dashboardName,
+    vpcId: network ? network.vpc.vpcId : pulumi.output(undefined),
+  };
+}
