@@ -20,7 +20,7 @@ import type {
  * })
  */
 export function task<I = any, O = any>(name: string, options: TaskOptions<I, O>): TaskStep {
-  return { ...options, kind: "task", name, handler: options.handler as TaskStep["handler"] };
+  return { ...options, kind: "task", name };
 }
 
 /**

@@ -154,18 +154,10 @@ export interface TaskOptions<I, O> extends Flow, ErrorHandling {
   idempotency?: IdempotencyOptions;
 }
 
-/** A Lambda task step. */
-export interface TaskStep extends Flow, ErrorHandling {
+/** A Lambda task step: its options, named. */
+export interface TaskStep extends TaskOptions<any, any> {
   kind: "task";
   name: string;
-  handler: StepHandler;
-  timeoutSeconds: number;
-  inputPath?: string;
-  resultPath?: string | null;
-  outputPath?: string;
-  memorySize?: number;
-  retryLambdaServiceErrors?: boolean;
-  idempotency?: IdempotencyOptions;
 }
 
 /** A Parallel step: every branch runs on the same input; the output is the array of branch outputs. */
