@@ -73,6 +73,11 @@ export interface EventDrivenWorkflowArgs {
      * @default not in a VPC
      */
     vpc?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<pulumi.Input<string>[]> };
+    /**
+     * Input keys whose values never reach a log line, metric dimension, trace annotation or reported error of a step
+     * (matched at any depth). @default ["cardToken"]
+     */
+    sensitiveKeys?: string[];
   };
   /** The workflow's CloudWatch dashboard. */
   dashboard?: {
@@ -200,7 +205,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
           JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined }))),
       }, parent);
       const fn = new aws.lambda.CallbackFunction(`${name}-${step.name}`, {
-        callback: instrumentStep(name, step.name, step.handler),
+        callback: instrumentStep(name, step.name, step.handler, { idempotency: step.idempotency, sensitiveKeys: args.lambda?.sensitiveKeys }),
         role: role.arn,
         runtime: lambdaSettings.runtime,
         architectures: [lambdaSettings.architecture],
@@ -218,7 +223,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
           },
         },
         ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
-        codePathOptions: { extraExcludePackages: LAYER_PROVIDED_PACKAGES },
+        codePathOptions: { extraExcludePackages: LAYER_PROVIDED_PACKAGES, extraIncludePackages: step.bundle },
         tags,
       }, { parent: this, dependsOn: [rolePolicy] });
       return { step: step.name, fn };

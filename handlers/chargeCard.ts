@@ -1,31 +1,37 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { StepContext } from "../components/steps/types";
+import { chargeOutcomeOf, metricCurrency, ORDER_METRICS } from "./metricsCatalogue";
+import { correlateOrder, emitOrderMetric, traceGateway } from "./observability";
 import type { ChargeResult, ValidatedOrder } from "./order";
 import type { OrderServices } from "./services";
 
 /**
  * ChargeCard: charges the order's total to its card through the payment gateway.
  *
- * The order id is the idempotency key: Step Functions retries this step (throttling, Lambda service errors), and
- * a retry must return the first charge instead of charging twice. Gateway errors propagate unchanged so that
+ * The order id is the idempotency key, twice over: the workflow runs this step through Powertools Idempotency on
+ * `orderId` (a retried or replayed charge returns the stored result and never reaches this function), and the
+ * gateway itself is called with the order id as its idempotency key. Gateway errors propagate unchanged so that
  * their `name` drives the workflow (`InsufficientFundsError` -> RefundAndFail, `PaymentProcessorDown` ->
- * QueueForRetry, `ThrottlingException` -> retry). Emits `OrdersCharged` and `ChargeAmount` (the amount charged).
+ * QueueForRetry, `ThrottlingException` -> retry). Emits `ChargeAttempts` by outcome, and `OrdersCharged` and
+ * `ChargeAmount` (by currency) when charged; the gateway call is traced as `### payments.charge`.
  */
 export async function chargeCard(
   order: ValidatedOrder,
   context: StepContext,
   services: OrderServices,
 ): Promise<ChargeResult> {
-  context.tracer.putAnnotation("orderId", order.orderId);
-  const charge = await services.payments.charge(order, order.orderId);
-  context.metrics.addMetric("OrdersCharged", MetricUnit.Count, 1);
-  context.metrics.addMetric("ChargeAmount", MetricUnit.NoUnit, charge.amount);
-  // The card token stays out of the log on purpose; the charge id is what support looks up.
-  context.logger.info("Card charged", {
-    orderId: order.orderId,
-    chargeId: charge.chargeId,
-    amount: charge.amount,
-    currency: charge.currency,
-  });
+  correlateOrder(context, order.orderId);
+  let charge: ChargeResult;
+  try {
+    charge = await traceGateway(context, "payments.charge", () => services.payments.charge(order, order.orderId));
+  } catch (error) {
+    emitOrderMetric(context, ORDER_METRICS.chargeAttempts, 1, { outcome: chargeOutcomeOf((error as Error).name) });
+    throw error;
+  }
+  emitOrderMetric(context, ORDER_METRICS.chargeAttempts, 1, { outcome: "Charged" });
+  emitOrderMetric(context, ORDER_METRICS.ordersCharged, 1);
+  emitOrderMetric(context, ORDER_METRICS.chargeAmount, charge.amount, { currency: metricCurrency(charge.currency) });
+  // The card token stays out of the log on purpose (and the logger would redact it anyway); the charge id is what
+  // support looks up.
+  context.logger.info("Card charged", { chargeId: charge.chargeId, amount: charge.amount, currency: charge.currency });
   return charge;
 }

@@ -1,12 +1,13 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { StepContext } from "../components/steps/types";
+import { ORDER_METRICS } from "./metricsCatalogue";
+import { correlateOrder, emitOrderMetric, traceGateway } from "./observability";
 import type { FulfillmentResult, PaidOrder } from "./order";
 import type { OrderServices } from "./services";
 
 /**
  * FulfillOrder (first branch of FulfillmentAndNotification): ships the paid order. `OutOfStockError` propagates;
  * the branch catches it (LogFulfillmentFailure) because the customer has been charged and the order goes on.
- * Emits `OrdersFulfilled`.
+ * Emits `OrdersFulfilled`; the warehouse call is traced as `### fulfillment.fulfill`.
  */
 export async function fulfillOrder(
   input: PaidOrder,
@@ -14,13 +15,9 @@ export async function fulfillOrder(
   services: OrderServices,
 ): Promise<FulfillmentResult> {
   const { order } = input;
-  context.tracer.putAnnotation("orderId", order.orderId);
-  const result = await services.fulfillment.fulfill(order);
-  context.metrics.addMetric("OrdersFulfilled", MetricUnit.Count, 1);
-  context.logger.info("Order fulfilled", {
-    orderId: order.orderId,
-    fulfillmentId: result.fulfillmentId,
-    itemCount: result.itemCount,
-  });
+  correlateOrder(context, order.orderId);
+  const result = await traceGateway(context, "fulfillment.fulfill", () => services.fulfillment.fulfill(order));
+  emitOrderMetric(context, ORDER_METRICS.ordersFulfilled, 1);
+  context.logger.info("Order fulfilled", { fulfillmentId: result.fulfillmentId, itemCount: result.itemCount });
   return result;
 }

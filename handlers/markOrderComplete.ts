@@ -1,5 +1,7 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { traceCall } from "../components/runtime/tracing";
 import type { StepContext } from "../components/steps/types";
+import { ORDER_METRICS } from "./metricsCatalogue";
+import { correlateOrder, emitOrderMetric } from "./observability";
 import type { CompletionInput, OrderProcessed } from "./order";
 import type { OrderServices } from "./services";
 
@@ -11,7 +13,8 @@ import type { OrderServices } from "./services";
  * A branch counts as done only if it returned its success shape (`FULFILLED`, `SENT`); a
  * `{ status: "FAILED" }` branch, or anything else a recovering branch may put there, is reported `FAILED`: the
  * order is still `COMPLETED`, because it was paid for. `completedAt` comes from `services.now()`.
- * Emits `OrdersCompleted`, plus `FulfillmentFailures` / `EmailFailures` when a branch failed.
+ * Emits `OrdersCompleted`, plus `FulfillmentFailures` / `EmailFailures` when a branch failed; the repository call
+ * is traced as `### orders.markComplete`.
  */
 export async function markOrderComplete(
   input: CompletionInput,
@@ -26,7 +29,7 @@ export async function markOrderComplete(
         "(fulfillment being the output of the FulfillmentAndNotification parallel step)",
     );
   }
-  context.tracer.putAnnotation("orderId", order.orderId);
+  correlateOrder(context, order.orderId);
   const [shipment, email] = fulfillment;
   const fulfillmentStatus = statusOf(shipment) === "FULFILLED" ? "FULFILLED" : "FAILED";
   const emailStatus = statusOf(email) === "SENT" ? "SENT" : "FAILED";
@@ -42,13 +45,12 @@ export async function markOrderComplete(
     status: "COMPLETED",
     completedAt: services.now().toISOString(),
   };
-  await services.orders.markComplete(summary);
+  await traceCall(context.tracer, "orders.markComplete", () => services.orders.markComplete(summary), () => "RECORDED");
 
-  context.metrics.addMetric("OrdersCompleted", MetricUnit.Count, 1);
-  if (fulfillmentStatus === "FAILED") context.metrics.addMetric("FulfillmentFailures", MetricUnit.Count, 1);
-  if (emailStatus === "FAILED") context.metrics.addMetric("EmailFailures", MetricUnit.Count, 1);
+  emitOrderMetric(context, ORDER_METRICS.ordersCompleted, 1);
+  if (fulfillmentStatus === "FAILED") emitOrderMetric(context, ORDER_METRICS.fulfillmentFailures, 1);
+  if (emailStatus === "FAILED") emitOrderMetric(context, ORDER_METRICS.emailFailures, 1);
   const details = {
-    orderId: summary.orderId,
     fulfillmentStatus,
     emailStatus,
     fulfillmentFailure: messageOf(shipment),

@@ -1,12 +1,13 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { StepContext } from "../components/steps/types";
+import { ORDER_METRICS } from "./metricsCatalogue";
+import { correlateOrder, emitOrderMetric, traceGateway } from "./observability";
 import type { EmailResult, PaidOrder } from "./order";
 import type { OrderServices } from "./services";
 
 /**
  * SendConfirmationEmail (second branch of FulfillmentAndNotification): emails the customer their confirmation.
  * `EmailRejectedError` propagates; the branch catches it (LogEmailFailure) since a lost email must not fail a
- * paid order. Emits `ConfirmationEmailsSent`.
+ * paid order. Emits `ConfirmationEmailsSent`; the mail provider call is traced as `### email.sendOrderConfirmation`.
  */
 export async function sendConfirmationEmail(
   input: PaidOrder,
@@ -14,9 +15,9 @@ export async function sendConfirmationEmail(
   services: OrderServices,
 ): Promise<EmailResult> {
   const { order, payment } = input;
-  context.tracer.putAnnotation("orderId", order.orderId);
-  const result = await services.email.sendOrderConfirmation(order, payment);
-  context.metrics.addMetric("ConfirmationEmailsSent", MetricUnit.Count, 1);
-  context.logger.info("Confirmation email sent", { orderId: order.orderId, messageId: result.messageId });
+  correlateOrder(context, order.orderId);
+  const result = await traceGateway(context, "email.sendOrderConfirmation", () => services.email.sendOrderConfirmation(order, payment));
+  emitOrderMetric(context, ORDER_METRICS.confirmationEmailsSent, 1);
+  context.logger.info("Confirmation email sent", { messageId: result.messageId });
   return result;
 }

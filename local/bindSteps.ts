@@ -1,14 +1,25 @@
 /**
  * Binds a workflow's Lambda task steps to local functions: each step's handler wrapped by the same
- * instrumentation as in Lambda (Powertools Metrics, Logger, Tracer), invoked with a local Lambda-like context
- * whose remaining time counts down from the Lambda timeout the component would deploy.
+ * instrumentation as in Lambda (Powertools Metrics, Logger, Tracer, redaction, and Idempotency for the tasks that
+ * declare it), invoked with a local Lambda-like context whose remaining time counts down from the Lambda timeout
+ * the component would deploy. Idempotency records go to a local store standing in for the DynamoDB table.
  */
 import { randomUUID } from "node:crypto";
 import { lambdaTimeoutFor } from "../components/core/settings";
 import { taskSteps } from "../components/core/walk";
 import { instrumentStep } from "../components/runtime/instrument";
 import type { Step } from "../components/steps/types";
-import type { LocalTaskHandler } from "./execute";
+import { currentLocalExecution, type LocalTaskHandler } from "./execute";
+import { InMemoryIdempotencyStore, type LocalIdempotencyStore } from "./idempotency";
+
+/** Options of {@link bindTaskSteps}. */
+export interface BindOptions {
+  /**
+   * Where idempotent tasks keep their records: the local stand-in for the workflow's idempotency table.
+   * @default a new in-memory store (so each binding starts with an empty table)
+   */
+  idempotencyStore?: LocalIdempotencyStore;
+}
 
 /**
  * Local task handlers for every Lambda task of `steps`, by state name.
@@ -16,9 +27,13 @@ import type { LocalTaskHandler } from "./execute";
  * @example
  * const machine = new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("order-processing", steps) });
  */
-export function bindTaskSteps(workflowName: string, steps: readonly Step[]): Record<string, LocalTaskHandler> {
+export function bindTaskSteps(workflowName: string, steps: readonly Step[], options: BindOptions = {}): Record<string, LocalTaskHandler> {
+  const store = options.idempotencyStore ?? new InMemoryIdempotencyStore();
   return Object.fromEntries(taskSteps(steps).map((step) => {
-    const lambda = instrumentStep(workflowName, step.name, step.handler);
+    const lambda = instrumentStep(workflowName, step.name, step.handler, {
+      idempotency: step.idempotency,
+      persistenceLayer: () => store.persistenceLayer(),
+    });
     const timeoutMs = lambdaTimeoutFor(step.timeoutSeconds) * 1000;
     const handler: LocalTaskHandler = (input) => {
       const started = Date.now();
@@ -26,6 +41,7 @@ export function bindTaskSteps(workflowName: string, steps: readonly Step[]): Rec
         awsRequestId: `local-${randomUUID()}`,
         functionName: `${workflowName}-${step.name}`,
         getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+        executionId: currentLocalExecution()?.executionId,
       });
     };
     return [step.name, handler];

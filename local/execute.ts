@@ -4,6 +4,8 @@
  * nothing leaves the machine) that keeps what each would have published.
  */
 import "./polyfills";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import type { AslDefinition, AslState } from "../components/core/compile";
 import { captureOutput } from "./captureOutput";
@@ -30,8 +32,23 @@ export interface ExecutionEvent {
   attempt?: number;
 }
 
+/** The local execution a task handler is running in (what `$$.Execution` is in AWS). */
+export interface LocalExecutionInfo {
+  /** A local id in the shape of an execution ARN. */
+  executionId: string;
+}
+
+const executions = new AsyncLocalStorage<LocalExecutionInfo>();
+
+/** The execution the calling task handler runs in, when called from {@link LocalWorkflow.run}. */
+export function currentLocalExecution(): LocalExecutionInfo | undefined {
+  return executions.getStore();
+}
+
 /** The outcome of one local execution. */
 export interface LocalExecutionResult {
+  /** The execution's id (also in the Context Object as `$$.Execution.Id`, and in the steps' logs as `executionId`). */
+  executionId: string;
   status: "SUCCEEDED" | "FAILED" | "TIMED_OUT";
   output?: Json;
   error?: string;
@@ -114,7 +131,11 @@ export class LocalWorkflow {
     }]));
     const capture = this.options.captureOutput === false ? undefined : captureOutput();
     const started = Date.now();
-    const execution = this.machine.run(input, {
+    const name = randomUUID();
+    const executionId = `arn:aws:states:local-1:000000000000:execution:local:${name}`;
+    // Task handlers read the execution from async context: aws-local-stepfunctions passes them the input only.
+    const execution = executions.run({ executionId }, () => this.machine.run(input, {
+      context: { Execution: { Id: executionId, Name: name, Input: input, StartTime: new Date(started).toISOString() } },
       overrides: {
         taskResourceLocalHandlers: { ...this.options.taskHandlers, ...recorders },
         ...(this.options.realTime ? {} : {
@@ -122,7 +143,7 @@ export class LocalWorkflow {
           waitTimeOverrides: Object.fromEntries(this.waitStates.map((name) => [name, 0])),
         }),
       },
-    });
+    }));
     const events: ExecutionEvent[] = [];
     const collecting = (async () => {
       for await (const event of execution.eventLogs) {
@@ -151,6 +172,7 @@ export class LocalWorkflow {
     const retries: Record<string, number> = {};
     for (const e of events) if (e.type === "StateRetried" && e.state) retries[e.state] = (retries[e.state] ?? 0) + 1;
     return {
+      executionId,
       ...outcome,
       path: events.filter((e) => e.type === "StateEntered").map((e) => e.state!),
       retries,

@@ -37,7 +37,7 @@ import type {
   SandboxServices,
   ValidatedOrder,
 } from "../handlers";
-import { createTestStepContext } from "./support/stepContext";
+import { createTestStepContext, type TestStepContext } from "./support/stepContext";
 
 const EVENTS_DIR = join(__dirname, "..", "events");
 // An ISO string, not a Date: the serialization tests capture the clock, and Pulumi serializes a Date as a plain object.
@@ -58,14 +58,33 @@ async function happyOrder(overrides: Partial<ValidatedOrder> = {}): Promise<Vali
   return { ...order, ...overrides };
 }
 
-/** The metric values a handler added to its context, by name (empty if none). */
-function metricsOf(context: StepContext): Record<string, unknown> {
-  if (!context.metrics.hasStoredMetrics()) return {};
-  const emf = context.metrics.serializeMetrics() as unknown as Record<string, unknown>;
-  const names = (emf._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0].Metrics.map(
-    (m) => m.Name,
-  );
-  return Object.fromEntries(names.map((n) => [n, emf[n]]));
+/** The metrics (name -> value) of an EMF object. */
+function emfValues(emf: Record<string, unknown>): Record<string, number> {
+  const names = (emf._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0].Metrics.map((m) => m.Name);
+  return Object.fromEntries(names.map((n) => [n, emf[n] as number]));
+}
+
+/**
+ * The metric values a handler emitted through its context, by name (empty if none): those of the step's own blob and
+ * of the standalone single-metric blobs (metrics with dimensions of their own), summed by name.
+ */
+function metricsOf(context: TestStepContext): Record<string, number> {
+  const blobs = [
+    ...(context.metrics.hasStoredMetrics() ? [context.metrics.serializeMetrics() as unknown as Record<string, unknown>] : []),
+    ...context.standaloneEmf(),
+  ];
+  const totals: Record<string, number> = {};
+  for (const [name, value] of blobs.flatMap((blob) => Object.entries(emfValues(blob)))) totals[name] = (totals[name] ?? 0) + value;
+  return totals;
+}
+
+/** The dimensions (name -> value, `service` left out) each standalone metric was emitted with. */
+function standaloneDimensionsOf(context: TestStepContext): { metric: string; dimensions: Record<string, unknown> }[] {
+  return context.standaloneEmf().map((blob) => {
+    const [directive] = (blob._aws as { CloudWatchMetrics: { Dimensions: string[][]; Metrics: { Name: string }[] }[] }).CloudWatchMetrics;
+    const dimensions = Object.fromEntries(directive.Dimensions[0].filter((d) => d !== "service").map((d) => [d, blob[d]]));
+    return { metric: directive.Metrics[0].Name, dimensions };
+  });
 }
 
 /** Awaits `promise`, expecting it to reject; returns the rejection. */
@@ -206,10 +225,36 @@ describe("order handlers", () => {
       assert.deepEqual(annotations, [["orderId", "ord-1001"]]);
     });
 
-    it("counts OrdersRejected (and not OrdersValidated) when it rejects", async () => {
+    it("counts OrdersRejected (and not OrdersValidated) when it rejects, with the kind of problem as reason", async () => {
       const context = createTestStepContext("ValidateOrder");
       await rejectionOf(validateOrder(loadEvent("validation-error"), context, sandbox()));
       assert.deepEqual(metricsOf(context), { OrdersRejected: 1 });
+      assert.deepEqual(standaloneDimensionsOf(context), [{ metric: "OrdersRejected", dimensions: { reason: "Multiple" } }]);
+    });
+
+    const reasons: { reason: string; mutate: (d: Record<string, any>) => void }[] = [
+      { reason: "MissingField", mutate: (d) => delete d.customerId },
+      { reason: "WrongType", mutate: (d) => (d.totalAmount = "129.99") },
+      { reason: "InvalidValue", mutate: (d) => (d.items[0].unitPrice = -1) },
+      { reason: "TooLong", mutate: (d) => (d.orderId = "o".repeat(65)) },
+      { reason: "TotalMismatch", mutate: (d) => (d.totalAmount = 1) },
+    ];
+    for (const { reason, mutate } of reasons) {
+      it(`counts a rejection for ${reason} under reason "${reason}"`, async () => {
+        const event = loadEvent("happy");
+        mutate(event.detail as unknown as Record<string, any>);
+        const context = createTestStepContext("ValidateOrder");
+        await rejectionOf(validateOrder(event, context, sandbox()));
+        assert.deepEqual(standaloneDimensionsOf(context), [{ metric: "OrdersRejected", dimensions: { reason } }]);
+      });
+    }
+
+    it('counts a malformed envelope under reason "MalformedEnvelope"', async () => {
+      const event = { ...loadEvent("happy"), time: "yesterday" };
+      const context = createTestStepContext("ValidateOrder");
+      const error = await rejectionOf(validateOrder(event, context, sandbox()));
+      assert.deepEqual((error as ValidationError).problems, ['event.time is not what EventBridge sends (Invalid ISO datetime) (got "yesterday")']);
+      assert.deepEqual(standaloneDimensionsOf(context), [{ metric: "OrdersRejected", dimensions: { reason: "MalformedEnvelope" } }]);
     });
 
     /** One broken field each: exactly one problem, and it starts with the field's name. */
@@ -220,8 +265,10 @@ describe("order handlers", () => {
       return event;
     };
     const rules: { rule: string; input: () => unknown; field: string }[] = [
-      { rule: "the event is null", input: () => null, field: "detail" },
-      { rule: "the event is a string", input: () => "Order Placed", field: "detail" },
+      { rule: "the event is null", input: () => null, field: "event" },
+      { rule: "the event is a string", input: () => "Order Placed", field: "event" },
+      { rule: "the event has no time", input: () => { const e = loadEvent("happy") as Partial<OrderPlacedEvent>; delete e.time; return e; }, field: "event.time" },
+      { rule: "the event's resources is not an array", input: () => ({ ...loadEvent("happy"), resources: "arn" }), field: "event.resources" },
       {
         rule: "the event has no detail",
         input: () => {
@@ -236,15 +283,23 @@ describe("order handlers", () => {
       { rule: "orderId is empty", input: breakDetail((d) => (d.orderId = "")), field: "orderId" },
       { rule: "orderId is blank", input: breakDetail((d) => (d.orderId = "   ")), field: "orderId" },
       { rule: "orderId is a number", input: breakDetail((d) => (d.orderId = 12345)), field: "orderId" },
+      { rule: "orderId is 65 characters long", input: breakDetail((d) => (d.orderId = "o".repeat(65))), field: "orderId" },
+      { rule: "orderId holds a space", input: breakDetail((d) => (d.orderId = "ord 1001")), field: "orderId" },
+      { rule: "customerId is 10 kB long", input: breakDetail((d) => (d.customerId = "c".repeat(10_000))), field: "customerId" },
       { rule: "customerId is missing", input: breakDetail((d) => delete d.customerId), field: "customerId" },
       { rule: "customerId is empty", input: breakDetail((d) => (d.customerId = "")), field: "customerId" },
       { rule: "items is missing", input: breakDetail((d) => delete (d as Partial<Detail>).items), field: "items" },
       { rule: "items is empty", input: breakDetail((d) => (d.items = [])), field: "items" },
       { rule: "items is not an array", input: breakDetail((d) => ((d as Record<string, unknown>).items = "SKU-MUG")), field: "items" },
+      { rule: "items has 101 lines", input: breakDetail((d) => (d.items = Array.from({ length: 101 }, () => ({ sku: "A", quantity: 1, unitPrice: 1 })))), field: "items" },
       { rule: "an item is null", input: breakDetail((d) => ((d.items as unknown[])[1] = null)), field: "items[1]" },
       { rule: "a sku is missing", input: breakDetail((d) => delete d.items[0].sku), field: "items[0].sku" },
       { rule: "a sku is empty", input: breakDetail((d) => (d.items[1].sku = "")), field: "items[1].sku" },
       { rule: "a sku is a number", input: breakDetail((d) => (d.items[1].sku = 42)), field: "items[1].sku" },
+      { rule: "a sku is blank", input: breakDetail((d) => (d.items[1].sku = "  ")), field: "items[1].sku" },
+      { rule: "a sku is 65 characters long", input: breakDetail((d) => (d.items[1].sku = "S".repeat(65))), field: "items[1].sku" },
+      { rule: "a quantity is NaN", input: breakDetail((d) => (d.items[0].quantity = NaN)), field: "items[0].quantity" },
+      { rule: "a quantity is above 10000", input: breakDetail((d) => (d.items[0].quantity = 10_001)), field: "items[0].quantity" },
       { rule: "a quantity is zero", input: breakDetail((d) => (d.items[0].quantity = 0)), field: "items[0].quantity" },
       { rule: "a quantity is negative", input: breakDetail((d) => (d.items[0].quantity = -2)), field: "items[0].quantity" },
       { rule: "a quantity is fractional", input: breakDetail((d) => (d.items[0].quantity = 1.5)), field: "items[0].quantity" },
@@ -257,6 +312,8 @@ describe("order handlers", () => {
       { rule: "totalAmount is missing", input: breakDetail((d) => delete d.totalAmount), field: "totalAmount" },
       { rule: "totalAmount is a string", input: breakDetail((d) => (d.totalAmount = "129.99")), field: "totalAmount" },
       { rule: "totalAmount is infinite", input: breakDetail((d) => (d.totalAmount = Infinity)), field: "totalAmount" },
+      { rule: "totalAmount is NaN", input: breakDetail((d) => (d.totalAmount = NaN)), field: "totalAmount" },
+      { rule: "totalAmount is negative", input: breakDetail((d) => (d.totalAmount = -129.99)), field: "totalAmount" },
       { rule: "totalAmount is a cent short", input: breakDetail((d) => (d.totalAmount = 129.98)), field: "totalAmount" },
       { rule: "totalAmount is rounded up", input: breakDetail((d) => (d.totalAmount = 130)), field: "totalAmount" },
       { rule: "currency is lower-case", input: breakDetail((d) => (d.currency = "usd")), field: "currency" },
@@ -267,6 +324,8 @@ describe("order handlers", () => {
       { rule: "cardToken is missing", input: breakDetail((d) => delete d.cardToken), field: "cardToken" },
       { rule: "cardToken is empty", input: breakDetail((d) => (d.cardToken = "")), field: "cardToken" },
       { rule: "cardToken is a number", input: breakDetail((d) => (d.cardToken = 4242424242424242)), field: "cardToken" },
+      { rule: "cardToken is blank", input: breakDetail((d) => (d.cardToken = "   ")), field: "cardToken" },
+      { rule: "cardToken is 129 characters long", input: breakDetail((d) => (d.cardToken = `tok_${"x".repeat(125)}`)), field: "cardToken" },
     ];
     for (const { rule, input, field } of rules) {
       it(`rejects when ${rule}, naming ${field}`, async () => {
@@ -320,8 +379,37 @@ describe("order handlers", () => {
     });
 
     it("does not echo a malformed card token either", async () => {
-      const [problem] = await problemsOf(breakDetail((d) => (d.cardToken = 4242424242424242))());
-      assert.equal(problem, "cardToken must be a non-empty string");
+      for (const token of [4242424242424242, `tok_${"9".repeat(200)}`]) {
+        const [problem] = await problemsOf(breakDetail((d) => (d.cardToken = token))());
+        assert.equal(problem, "cardToken must be a non-empty string of at most 128 characters");
+      }
+    });
+
+    it("describes an oversized string by its length instead of echoing it", async () => {
+      const [problem] = await problemsOf(breakDetail((d) => (d.customerId = "c".repeat(10_000)))());
+      assert.match(problem, /^customerId must be a non-empty string of at most 64 .*\(got a string of 10000 characters\)$/);
+    });
+
+    it("lists every problem of an event broken in every way at once, one per field, in one ValidationError", async () => {
+      const event = loadEvent("happy") as unknown as Record<string, any>;
+      delete event.source;
+      Object.assign(event.detail, {
+        orderId: 7, customerId: "c".repeat(65), totalAmount: NaN, currency: "usd", cardToken: undefined,
+        items: [{ sku: "", quantity: 2.5, unitPrice: -1 }, null, { sku: "OK", quantity: 1, unitPrice: "1" }],
+      });
+      const error = await rejectionOf(validateOrder(event, createTestStepContext("ValidateOrder"), sandbox()));
+      assert.ok(error instanceof ValidationError);
+      assert.deepEqual(error.problems.map((p) => p.split(" ")[0]), [
+        "event.source", "orderId", "customerId", "items[0].sku", "items[0].quantity", "items[0].unitPrice", "items[1]",
+        "items[2].unitPrice", "totalAmount", "currency", "cardToken",
+      ]);
+      assert.match(error.message, /^Order failed validation with 11 problem\(s\): /);
+    });
+
+    it("checks that the total adds up even when another field is bad", async () => {
+      const problems = await problemsOf(breakDetail((d) => { d.totalAmount = 100; d.currency = "usd"; })());
+      // Field checks first, then the sum (checked once the items and the total are each valid).
+      assert.deepEqual(problems.map((p) => p.split(" ")[0]), ["currency", "totalAmount"]);
     });
   });
 
@@ -332,7 +420,11 @@ describe("order handlers", () => {
       const charge = await chargeCard(await happyOrder(), context, services);
       assert.deepEqual(charge, { chargeId: "ch_sandbox_ord-1001", amount: 129.99, currency: "USD", status: "CHARGED" });
       assert.deepEqual(services.activity().charges, [{ ...charge, orderId: "ord-1001", idempotencyKey: "ord-1001" }]);
-      assert.deepEqual(metricsOf(context), { OrdersCharged: 1, ChargeAmount: 129.99 });
+      assert.deepEqual(metricsOf(context), { ChargeAttempts: 1, OrdersCharged: 1, ChargeAmount: 129.99 });
+      assert.deepEqual(standaloneDimensionsOf(context), [
+        { metric: "ChargeAttempts", dimensions: { outcome: "Charged" } },
+        { metric: "ChargeAmount", dimensions: { currency: "USD" } },
+      ]);
     });
 
     it("charges once when retried: the second call returns the first charge", async () => {
@@ -375,7 +467,9 @@ describe("order handlers", () => {
         }
         assert.equal(services.activity().charges.length, 0);
         assert.equal(services.activity().chargeCalls, 3);
-        assert.deepEqual(metricsOf(context), {}, "nothing counted as charged");
+        assert.deepEqual(metricsOf(context), { ChargeAttempts: 3 }, "nothing counted as charged");
+        const outcome = { InsufficientFundsError: "InsufficientFunds", PaymentProcessorDown: "ProcessorDown" }[name];
+        assert.deepEqual(standaloneDimensionsOf(context).map((m) => m.dimensions.outcome), [outcome, outcome, outcome]);
       });
     }
 
@@ -549,7 +643,7 @@ describe("order handlers", () => {
     async function complete(
       fulfillment: CompletionInput["fulfillment"],
       services = sandbox(),
-    ): Promise<{ summary: OrderProcessed; context: StepContext; services: SandboxServices }> {
+    ): Promise<{ summary: OrderProcessed; context: TestStepContext; services: SandboxServices }> {
       const context = createTestStepContext("MarkOrderComplete");
       const summary = await markOrderComplete(
         { order: await happyOrder(), payment: charged(129.99), fulfillment },

@@ -62,3 +62,40 @@ describe("instrumentStep (the Powertools wrapper every step Lambda runs)", () =>
     assert.equal(asLambdaError(real), real);
   });
 });
+
+describe("instrumentStep's options", () => {
+  it("logs at the level of POWERTOOLS_LOG_LEVEL (the component sets it from lambda.logLevel)", async () => {
+    process.env.POWERTOOLS_LOG_LEVEL = "WARN";
+    try {
+      const lambda = instrumentStep("wf", "Quiet", async (_input: unknown, context) => {
+        context.logger.info("routine detail");
+        context.logger.warn("worth a look");
+        return "done";
+      });
+      const { lines } = await invokeCapturing(() => lambda({}, invocation));
+      assert.ok(lines.some((l) => l.includes("worth a look")));
+      assert.ok(!lines.some((l) => l.includes("routine detail")));
+    } finally {
+      delete process.env.POWERTOOLS_LOG_LEVEL;
+    }
+  });
+
+  it("runs an idempotent handler once per key through the persistence layer it is given, created at the first invocation", async () => {
+    const { InMemoryIdempotencyStore } = await import("../local/idempotency");
+    const store = new InMemoryIdempotencyStore();
+    let layersCreated = 0;
+    let runs = 0;
+    const lambda = instrumentStep("wf", "Once", async (input: { id: string }) => ({ id: input.id, run: ++runs }), {
+      idempotency: { keyPath: "id" },
+      persistenceLayer: () => (layersCreated++, store.persistenceLayer()),
+    });
+    assert.equal(layersCreated, 0, "nothing is created before the first invocation (never at deploy time)");
+    const first = await invokeCapturing(() => lambda({ id: "a" }, invocation));
+    const again = await invokeCapturing(() => lambda({ id: "a" }, invocation));
+    const other = await invokeCapturing(() => lambda({ id: "b" }, invocation));
+    assert.deepEqual([first.outcome, again.outcome, other.outcome], [{ id: "a", run: 1 }, { id: "a", run: 1 }, { id: "b", run: 2 }]);
+    assert.equal(layersCreated, 1);
+    assert.equal(emfOf(again.lines)[0].IdempotentReplays, 1);
+    assert.equal(emfOf(again.lines)[0].StepSucceeded, 1);
+  });
+});

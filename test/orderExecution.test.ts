@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { runOrder } from "./support/orderRun";
+import { loadEvent, runOrder } from "./support/orderRun";
 
 describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox services, in-process SNS/SQS/EventBridge recorders)", () => {
   it("happy path: validate, charge, fulfil and email in parallel, complete, publish Order Processed", async () => {
@@ -35,6 +35,33 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
     assert.doesNotMatch(JSON.stringify(result.published), /tok_/, "the alert carries no card token");
     assert.equal(services.activity().chargeCalls, 0);
   });
+
+  const malformed: { name: string; fields: string[]; mutate: (event: any) => void }[] = [
+    { name: "missing fields", fields: ["orderId", "items[0].sku", "cardToken"], mutate: (e) => { delete e.detail.orderId; delete e.detail.items[0].sku; delete e.detail.cardToken; } },
+    { name: "wrong types", fields: ["customerId", "items", "totalAmount"], mutate: (e) => Object.assign(e.detail, { customerId: 999, items: "two mugs", totalAmount: "129.99" }) },
+    { name: "negative and NaN amounts", fields: ["items[0].unitPrice", "items[1].quantity", "totalAmount"], mutate: (e) => { e.detail.items[0].unitPrice = -19.99; e.detail.items[1].quantity = NaN; e.detail.totalAmount = NaN; } },
+    { name: "a total that does not add up", fields: ["totalAmount"], mutate: (e) => (e.detail.totalAmount = 100) },
+    { name: "oversized strings", fields: ["orderId", "items[1].sku", "cardToken"], mutate: (e) => { e.detail.orderId = "o".repeat(5000); e.detail.items[1].sku = "S".repeat(65); e.detail.cardToken = `tok_${"x".repeat(200)}`; } },
+    { name: "a broken envelope", fields: ["event.time", "event.account"], mutate: (e) => { e.time = "yesterday"; delete e.account; } },
+  ];
+  for (const { name, fields, mutate } of malformed) {
+    it(`an event with ${name} fails validation with ONE ValidationError naming each bad field, and the charge is never reached`, async () => {
+      const event = loadEvent("happy");
+      mutate(event);
+      const { result, services } = await runOrder(event);
+      assert.equal(result.status, "FAILED");
+      assert.deepEqual(result.path, ["ValidateOrder", "OrderValidationFailed", "ValidationFailedEnd"]);
+      assert.deepEqual(result.retries, {});
+      assert.equal(services.activity().chargeCalls, 0);
+      const alert = result.published[0].request.Message;
+      assert.equal(alert.Error, "ValidationError");
+      // Locally the Cause is the error's message (in AWS, a JSON object holding it as errorMessage).
+      const errorMessage: string = alert.Cause;
+      assert.match(errorMessage, new RegExp(`^Order failed validation with ${fields.length} problem\\(s\\): `));
+      for (const field of fields) assert.ok(errorMessage.includes(`${field} `), `${field} in ${errorMessage}`);
+      assert.doesNotMatch(errorMessage, /tok_x|o{100}/, "no token and no long string is echoed");
+    });
+  }
 
   it("InsufficientFundsError: RefundAndFail (a recorded no-op refund), then PaymentFailed", async () => {
     const { result, services } = await runOrder("insufficient-funds");
@@ -100,9 +127,23 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
     assert.equal(result.published[0].request.Message.Error, "States.Timeout");
   });
 
-  it("every step's Lambda instrumentation printed one EMF metrics line per invocation", async () => {
+  it("every log line of a run is JSON carrying the execution id, and the order id once the step knows it", async () => {
     const { result } = await runOrder("happy");
-    const emf = result.printed.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const logs = result.printed.map((line) => JSON.parse(line)).filter((entry) => !("_aws" in entry));
+    assert.ok(logs.length >= 5);
+    assert.match(result.executionId, /^arn:aws:states:local-1:000000000000:execution:local:/);
+    for (const entry of logs) {
+      assert.equal(entry.executionId, result.executionId, JSON.stringify(entry));
+      assert.equal(entry.orderId, "ord-1001", JSON.stringify(entry));
+      assert.equal(entry.workflow, "order-processing");
+      assert.ok(["ValidateOrder", "ChargeCard", "FulfillOrder", "SendConfirmationEmail", "MarkOrderComplete"].includes(entry.service));
+    }
+  });
+
+  it("every step's Lambda instrumentation printed one step EMF metrics line per invocation", async () => {
+    const { result } = await runOrder("happy");
+    // The step's own line; metrics with dimensions of their own (e.g. ChargeAmount by currency) have theirs.
+    const emf = result.printed.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line)).filter((m) => "StepDuration" in m);
     const services = emf.map((m) => m.service).sort();
     assert.deepEqual(services, ["ChargeCard", "FulfillOrder", "MarkOrderComplete", "SendConfirmationEmail", "ValidateOrder"]);
     for (const m of emf) {

@@ -11,7 +11,11 @@
  *   RefundAndFail are Lambda tasks.
  * - Catches keep the order and add the error at `$.error` (the article's replace the input), and alerts publish
  *   only `$.error`, so the card token never reaches an inbox.
+ * - ChargeCard and RefundAndFail are idempotent on the order id (the article's second mistake is a charge that a
+ *   retry repeats): a retried or replayed charge returns the first charge without calling the gateway again, and a
+ *   concurrent duplicate (`IdempotencyAlreadyInProgressError`) is retried until the first attempt is done.
  */
+import { IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_STORE_ERROR } from "../components/runtime/idempotency";
 import { fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "../components/steps/builders";
 import type { Retry, Step } from "../components/steps/types";
 import {
@@ -39,6 +43,22 @@ export type OrderTaskName = keyof typeof ORDER_TASK_TIMEOUTS;
 /** Transient failures of the downstream services: worth retrying, unlike a declined card or a bad order. */
 const TRANSIENT = ["ThrottlingException", "ServiceUnavailableException"];
 
+/**
+ * How long ChargeCard and RefundAndFail remember an order: 14 days, the dead-letter queue's retention, so that an
+ * order replayed from the DLQ (or re-sent by the order service) within it is recognised and not charged again.
+ */
+export const ORDER_IDEMPOTENCY_SECONDS = 14 * 24 * 3600;
+
+/**
+ * Retries of an idempotent order step's own transient failures: another invocation holds the order (a concurrent
+ * duplicate; its record is released when it ends, or when its Lambda would have timed out: 2+4+8+16 s outlasts
+ * the 30 s tasks' Lambdas), or the idempotency table itself failed (throttling).
+ */
+const IDEMPOTENCY_RETRY: Retry[] = [
+  { errors: [IDEMPOTENCY_IN_PROGRESS_ERROR], intervalSeconds: 2, maxAttempts: 4, backoffRate: 2 },
+  { errors: [IDEMPOTENCY_STORE_ERROR], intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 },
+];
+
 /** Options of {@link orderSteps}. */
 export interface OrderWorkflowOptions {
   /** Task timeouts overriding {@link ORDER_TASK_TIMEOUTS} (tests shorten ChargeCard to show States.Timeout). */
@@ -60,6 +80,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     task("ValidateOrder", {
       handler: (event, context) => validateOrder(event, context, services),
       timeoutSeconds: timeout("ValidateOrder"),
+      // Powertools' parser and zod are not in the layer: only this step ships them.
+      bundle: ["@aws-lambda-powertools/parser", "zod"],
       resultPath: "$.order",
       catch: [
         { errors: ["ValidationError"], next: "OrderValidationFailed", resultPath: toError },
@@ -72,9 +94,12 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       timeoutSeconds: timeout("ChargeCard"),
       inputPath: "$.order",
       resultPath: "$.payment",
+      // The input is the validated order: its id is the key. Step Functions retries below repeat the same input.
+      idempotency: { keyPath: "orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS },
       retry: [
         { errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5, backoffRate: 2 },
         { errors: ["ServiceUnavailableException"], intervalSeconds: 2, maxAttempts: 2, backoffRate: 1.5 },
+        ...IDEMPOTENCY_RETRY,
       ],
       catch: [
         { errors: ["InsufficientFundsError"], next: "RefundAndFail", resultPath: toError },
@@ -123,7 +148,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     task("RefundAndFail", {
       handler: (state, context) => refundPayment(state, context, services),
       timeoutSeconds: timeout("RefundAndFail"),
-      retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }],
+      idempotency: { keyPath: "order.orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS },
+      retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
       catch: [{ errors: ["States.ALL"], next: "RefundFailedManualIntervention", resultPath: "$.refundError" }],
       next: "PaymentFailedEnd",
     }),

@@ -1,19 +1,24 @@
 /**
  * The code that runs inside each step's Lambda (and in the local runner): it wraps a user's handler with
- * Powertools Metrics, Logger and Tracer. Everything here is captured by Pulumi's closure serialization, so the
- * Powertools objects are created lazily at run time (inside Lambda), never at deploy time, and the packages
- * are `require`d from the Powertools layer rather than copied into the archive.
+ * Powertools Metrics, Logger and Tracer, redaction of sensitive values, and (for tasks that declare it)
+ * Powertools Idempotency. Everything here is captured by Pulumi's closure serialization, so the Powertools objects
+ * are created lazily at run time (inside Lambda), never at deploy time, and the packages are `require`d from the
+ * Powertools layer rather than copied into the archive.
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
-import type { StepContext, StepHandler } from "../steps/types";
+import type { IdempotencyOptions, StepContext, StepHandler } from "../steps/types";
+import { dynamoDbPersistenceLayer, idempotentRunner, type PersistenceLayerFactory } from "./idempotency";
+import { createRedactor, REDACTED, sensitiveKeysFrom, type Redactor } from "./redact";
 
 /** The part of the Lambda context a step needs; the local runner provides the same shape. */
 export interface InvocationContext {
   awsRequestId: string;
   functionName?: string;
   getRemainingTimeInMillis(): number;
+  /** The Step Functions execution this invocation belongs to, when the invoker knows it (the local runner does). */
+  executionId?: string;
 }
 
 /** Names of the metrics every step emits, in the workflow's namespace with the step as `service`. */
@@ -22,15 +27,34 @@ export const STEP_METRICS = {
   failed: "StepFailed",
   duration: "StepDuration",
   coldStart: "ColdStart",
+  /** An idempotent step returned the stored result of an earlier run instead of running its handler. */
+  idempotentReplay: "IdempotentReplays",
 } as const;
 
 /** The dimension a failed invocation's metrics carry: the error's `name`, a bounded set (the error classes). */
 export const ERROR_NAME_DIMENSION = "errorName";
 
+/** Options of {@link instrumentStep} beyond the handler. */
+export interface StepRuntimeOptions {
+  /** Run the handler at most once per key of its input (Powertools Idempotency). @default not idempotent */
+  idempotency?: IdempotencyOptions;
+  /**
+   * Creates the idempotency persistence layer, once per container at the first invocation.
+   * @default Powertools' DynamoDB layer on the table named by the `EDW_IDEMPOTENCY_TABLE` environment variable
+   */
+  persistenceLayer?: PersistenceLayerFactory;
+  /**
+   * Keys whose values are never written to a log, a metric dimension or metadata, or a trace annotation or
+   * metadata; more can be added at run time with `EDW_SENSITIVE_KEYS`. @default ["cardToken"]
+   */
+  sensitiveKeys?: readonly string[];
+}
+
 interface StepTools {
   metrics: Metrics;
   logger: Logger;
   tracer: Tracer;
+  redactor: Redactor;
   coldStart: boolean;
 }
 
@@ -38,66 +62,152 @@ interface StepTools {
  * Wraps `handler` as a Lambda handler for step `stepName` of workflow `workflowName`.
  *
  * Per invocation it flushes one EMF line: `StepSucceeded` or `StepFailed` (the latter with an `errorName`
- * dimension), `StepDuration` in milliseconds, `ColdStart` on the first invocation, and whatever the handler
- * added through `context.metrics`. It opens a `## <step>` X-Ray subsegment annotated with cold start and
- * service, logs failures as structured JSON, and rethrows so that the error's `name` reaches Step Functions.
+ * dimension), `StepDuration` in milliseconds, `ColdStart` on the first invocation, `IdempotentReplays` when an
+ * idempotent step replayed a stored result, and whatever the handler added through `context.metrics`. It opens a
+ * `## <step>` X-Ray subsegment annotated with cold start and service, logs JSON with the request id (and the
+ * execution id when known) as correlation keys, logs failures, and rethrows so that the error's `name` reaches
+ * Step Functions. Values under sensitive keys never reach a log, metric or trace, nor the error's message.
  *
  * @example
- * export const handler = instrumentStep("order-processing", "ChargeCard", chargeCard);
+ * export const handler = instrumentStep("order-processing", "ChargeCard", chargeCard, { idempotency: { keyPath: "orderId" } });
  */
-export function instrumentStep<I, O>(workflowName: string, stepName: string, handler: StepHandler<I, O>) {
-  let tools: StepTools | undefined;
+export function instrumentStep<I, O>(workflowName: string, stepName: string, handler: StepHandler<I, O>, options: StepRuntimeOptions = {}) {
+  // Decided here, at deploy time: a step that is not idempotent captures none of the idempotency code.
+  const runIdempotently = options.idempotency
+    ? idempotentRunner(workflowName, stepName, options.idempotency, options.persistenceLayer ?? dynamoDbPersistenceLayer)
+    : undefined;
+  const configuredSensitiveKeys = options.sensitiveKeys ? [...options.sensitiveKeys] : undefined;
+  // Pulumi's closure serialization rebuilds captured `let` bindings on every call, but a captured object is created
+  // once per container: per-container state (Powertools objects, the cold-start flag) lives in one.
+  const container: { tools?: StepTools } = {};
   return async (event: I, invocation: InvocationContext): Promise<O> => {
-    tools ??= {
-      metrics: new Metrics({ namespace: workflowName, serviceName: stepName }),
-      logger: new Logger({ serviceName: stepName, persistentKeys: { workflow: workflowName } }),
-      tracer: new Tracer({ serviceName: stepName }),
-      coldStart: true,
-    };
-    const { metrics, logger, tracer } = tools;
+    const tools = (container.tools ??= createStepTools(workflowName, stepName, sensitiveKeysFrom(configuredSensitiveKeys, process.env)));
+    const { metrics, logger, tracer, redactor } = tools;
+    redactor.remember(event);
     if (tools.coldStart) metrics.addMetric(STEP_METRICS.coldStart, MetricUnit.Count, 1);
     tools.coldStart = false;
-    logger.appendKeys({ requestId: invocation.awsRequestId });
+    logger.appendKeys({ requestId: invocation.awsRequestId, ...(invocation.executionId ? { executionId: invocation.executionId } : {}) });
 
-    const parentSegment = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
-    const subsegment = parentSegment?.addNewSubsegment(`## ${stepName}`);
-    if (subsegment) {
-      tracer.setSegment(subsegment);
-      tracer.annotateColdStart();
-      tracer.addServiceNameAnnotation();
-    }
-
-    const context: StepContext = {
-      stepName,
-      workflowName,
-      requestId: invocation.awsRequestId,
-      remainingTimeMs: () => invocation.getRemainingTimeInMillis(),
-      metrics,
-      logger,
-      tracer,
-    };
-    const started = Date.now();
-    try {
-      const result = await handler(event, context);
-      metrics.addMetric(STEP_METRICS.succeeded, MetricUnit.Count, 1);
-      return result;
-    } catch (thrown) {
-      const error = asLambdaError(thrown);
-      metrics.addDimension(ERROR_NAME_DIMENSION, error.name);
-      metrics.addMetric(STEP_METRICS.failed, MetricUnit.Count, 1);
-      logger.error(`${stepName} failed with ${error.name}`, error);
-      if (subsegment) tracer.addErrorAsMetadata(error);
-      throw error;
-    } finally {
-      metrics.addMetric(STEP_METRICS.duration, MetricUnit.Milliseconds, Date.now() - started);
-      metrics.publishStoredMetrics();
-      logger.removeKeys(["requestId"]);
-      if (subsegment && parentSegment) {
-        subsegment.close();
-        tracer.setSegment(parentSegment);
+    // Each invocation traces in an async context of its own: the segment a step sets never leaks into another
+    // invocation running at the same time (the local runner runs the Parallel branches' steps in one process).
+    const traced = tracer.isTracingEnabled();
+    const invoke = async (): Promise<O> => {
+      // The step's subsegment hangs off the invocation's segment (in Lambda, the facade of Step Functions' trace).
+      const current = traced ? tracer.getSegment() : undefined;
+      const parentSegment = current && "segment" in current && current.segment ? current.segment : current;
+      const subsegment = parentSegment?.addNewSubsegment(`## ${stepName}`);
+      if (subsegment) {
+        tracer.setSegment(subsegment);
+        tracer.annotateColdStart();
+        tracer.addServiceNameAnnotation();
       }
-    }
+
+      const context: StepContext = {
+        stepName,
+        workflowName,
+        requestId: invocation.awsRequestId,
+        remainingTimeMs: () => invocation.getRemainingTimeInMillis(),
+        metrics,
+        logger,
+        tracer,
+      };
+      const started = Date.now();
+      try {
+        let result: O;
+        if (runIdempotently) {
+          const outcome = await runIdempotently(async (input: I) => handler(input, context), event, invocation);
+          if (outcome.replayed) {
+            metrics.addMetric(STEP_METRICS.idempotentReplay, MetricUnit.Count, 1);
+            logger.info(`${stepName} already processed this input: returned the stored result, the handler did not run again`);
+          }
+          result = outcome.result;
+        } else {
+          result = await handler(event, context);
+        }
+        metrics.addMetric(STEP_METRICS.succeeded, MetricUnit.Count, 1);
+        return result;
+      } catch (thrown) {
+        const error = redactError(asLambdaError(thrown), redactor);
+        metrics.addDimension(ERROR_NAME_DIMENSION, error.name);
+        metrics.addMetric(STEP_METRICS.failed, MetricUnit.Count, 1);
+        logger.error(`${stepName} failed with ${error.name}`, error);
+        if (subsegment) {
+          tracer.setSegment(subsegment);
+          tracer.addErrorAsMetadata(error);
+        }
+        throw error;
+      } finally {
+        metrics.addMetric(STEP_METRICS.duration, MetricUnit.Milliseconds, Date.now() - started);
+        metrics.publishStoredMetrics();
+        logger.resetKeys();
+        redactor.forget();
+        if (subsegment && parentSegment) {
+          subsegment.close();
+          tracer.setSegment(parentSegment);
+        }
+      }
+    };
+    return traced ? tracer.provider.getNamespace().runAndReturn(invoke) : invoke();
   };
+}
+
+/** The Powertools utilities of one step, created once per container, with redaction built into each. */
+function createStepTools(workflowName: string, stepName: string, sensitiveKeys: string[]): StepTools {
+  const redactor = createRedactor(sensitiveKeys);
+  return {
+    // The level comes from POWERTOOLS_LOG_LEVEL (the component sets it); the replacer redacts every log item.
+    logger: new Logger({ serviceName: stepName, persistentKeys: { workflow: workflowName }, jsonReplacerFn: redactor.replacer }),
+    metrics: guardMetrics(new Metrics({ namespace: workflowName, serviceName: stepName }), redactor),
+    tracer: guardTracer(new Tracer({ serviceName: stepName }), redactor),
+    redactor,
+    coldStart: true,
+  };
+}
+
+/** Redacts every dimension and metadata value a step (or a single-metric blob it creates) adds. */
+function guardMetrics(metrics: Metrics, redactor: Redactor): Metrics {
+  const safe = (key: string, value: string) => (redactor.isSensitiveKey(key) ? REDACTED : redactor.text(String(value)));
+  const safeAll = (dimensions: Record<string, string>) => Object.fromEntries(Object.entries(dimensions).map(([k, v]) => [k, safe(k, v)]));
+  const original = {
+    addDimension: metrics.addDimension.bind(metrics),
+    addDimensions: metrics.addDimensions.bind(metrics),
+    addMetadata: metrics.addMetadata.bind(metrics),
+    setDefaultDimensions: metrics.setDefaultDimensions.bind(metrics),
+    singleMetric: metrics.singleMetric.bind(metrics),
+  };
+  metrics.addDimension = (name, value) => original.addDimension(name, safe(name, value));
+  metrics.addDimensions = (dimensions) => original.addDimensions(safeAll(dimensions));
+  metrics.addMetadata = (key, value) => original.addMetadata(key, safe(key, value));
+  metrics.setDefaultDimensions = (dimensions) => original.setDefaultDimensions(safeAll(dimensions));
+  metrics.singleMetric = () => guardMetrics(original.singleMetric(), redactor);
+  return metrics;
+}
+
+/** Redacts every annotation, metadata value and error a step puts on its trace. */
+function guardTracer(tracer: Tracer, redactor: Redactor): Tracer {
+  const original = {
+    putAnnotation: tracer.putAnnotation.bind(tracer),
+    putMetadata: tracer.putMetadata.bind(tracer),
+    addErrorAsMetadata: tracer.addErrorAsMetadata.bind(tracer),
+  };
+  tracer.putAnnotation = (key, value) =>
+    original.putAnnotation(key, redactor.isSensitiveKey(key) ? REDACTED : typeof value === "string" ? redactor.text(value) : value);
+  tracer.putMetadata = (key, value, namespace) => original.putMetadata(key, redactor.isSensitiveKey(key) ? REDACTED : redactor.value(value), namespace);
+  tracer.addErrorAsMetadata = (error, remote) => original.addErrorAsMetadata(redactError(error, redactor), remote);
+  return tracer;
+}
+
+/**
+ * The error with sensitive values masked in its message, stack and own string fields: what Lambda reports becomes
+ * the Step Functions `Cause`, which Catch rules copy into the state and alerts publish.
+ */
+function redactError(error: Error, redactor: Redactor): Error {
+  for (const key of Object.getOwnPropertyNames(error)) {
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (redactor.isSensitiveKey(key)) (error as unknown as Record<string, unknown>)[key] = REDACTED;
+    else if (typeof value === "string") (error as unknown as Record<string, unknown>)[key] = redactor.text(value);
+  }
+  return error;
 }
 
 /**
@@ -116,3 +226,6 @@ export function asLambdaError(thrown: unknown): Error {
   if (thrown && typeof thrown === "object") Object.assign(error, thrown, { name, message });
   return error;
 }
+
+/** Tells Pulumi to serialize this module into Lambda archives by value: consumers of the installed package then need no copy of the library inside their functions. */
+export const deploymentOnlyModule = true;

@@ -152,6 +152,12 @@ export interface TaskOptions<I, O> extends Flow, ErrorHandling {
   retryLambdaServiceErrors?: boolean;
   /** Make the task idempotent on a key of its input (the component then creates the workflow's idempotency table). @default not idempotent */
   idempotency?: IdempotencyOptions;
+  /**
+   * npm packages this handler needs inside its archive, e.g. `["zod"]`. Only these (and what they depend on) are
+   * bundled besides the handler itself; the Powertools packages come from the layer and never need listing.
+   * @default [] (the archive holds the serialized handler only)
+   */
+  bundle?: string[];
 }
 
 /** A Lambda task step: its options, named. */
@@ -259,3 +265,6 @@ export type Step =
 
 /** The kind discriminator of {@link Step}. */
 export type StepKind = Step["kind"];
+
+/** Tells Pulumi to serialize this module into Lambda archives by value: consumers of the installed package then need no copy of the library inside their functions. */
+export const deploymentOnlyModule = true;

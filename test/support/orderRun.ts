@@ -1,18 +1,41 @@
 /** Runs sample order events through the compiled order definition locally, against fresh sandbox services. */
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileDefinition } from "../../components";
+import { promisify } from "node:util";
+import { compileDefinition } from "../../components/core/compile";
 import { createSandboxServices, type SandboxServices } from "../../handlers";
-import { bindTaskSteps, localResources } from "../../local/bindSteps";
+import { bindTaskSteps, localResources, type BindOptions } from "../../local/bindSteps";
 import { LocalWorkflow, type LocalExecutionResult } from "../../local/execute";
 import { orderSteps, type OrderWorkflowOptions } from "../../workflows/order";
 
 export const loadEvent = (name: string) => JSON.parse(readFileSync(join(__dirname, "..", "..", "events", `${name}.json`), "utf8"));
 
-export async function runOrder(eventName: string, options: OrderWorkflowOptions & { hangMs?: number } = {}): Promise<{ result: LocalExecutionResult; services: SandboxServices }> {
+export type OrderRunOptions = OrderWorkflowOptions & BindOptions & { hangMs?: number };
+
+/**
+ * Runs an event (a sample's name, or the event itself) through the order workflow with fresh sandbox services (and,
+ * unless given, a fresh idempotency store).
+ */
+export async function runOrder(event: string | object, options: OrderRunOptions = {}): Promise<{ result: LocalExecutionResult; services: SandboxServices }> {
   const services = createSandboxServices({ now: () => new Date("2025-06-01T12:00:05Z"), hangMs: options.hangMs });
   const steps = orderSteps(services, options);
   const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 });
-  const machine = new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("order-processing", steps) });
-  return { result: await machine.run(loadEvent(eventName)), services };
+  const machine = new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("order-processing", steps, options) });
+  return { result: await machine.run(typeof event === "string" ? loadEvent(event) : event), services };
+}
+
+/**
+ * Runs test/support/orderChild.ts in a new Node process (extra `environment` on top of this one's) and returns
+ * the JSON of its `@@RESULT@@` line.
+ */
+export async function inOrderChild(args: string[], environment: Record<string, string> = {}): Promise<any> {
+  const { stdout } = await promisify(execFile)(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", join(__dirname, "orderChild.ts"), ...args], {
+    cwd: join(__dirname, "..", ".."),
+    env: { ...process.env, NODE_OPTIONS: "", ...environment },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@"));
+  if (!line) throw new Error(`orderChild printed no result:\n${stdout}`);
+  return JSON.parse(line.slice("@@RESULT@@".length));
 }
