@@ -11,7 +11,7 @@ import { bindTaskSteps, localResources } from "../local/bindSteps";
 import { LocalWorkflow } from "../local/execute";
 import { orderSteps } from "../workflows/order";
 import { synthesizeOrderStack } from "../test/support/orderStack";
-import { ofType } from "../test/support/pulumiMocks";
+import { ofType } from "../local/synthesize";
 
 const rows: [string, string][] = [];
 const record = (what: string, value: string) => { rows.push([what, value]); };

@@ -6,15 +6,20 @@
  * fulfilment and email services; SNS, SQS and EventBridge states run against IN-PROCESS RECORDERS. Retry
  * intervals are skipped; the hung-charge sample runs with ChargeCard's timeout shortened to 2 s so the timeout path
  * shows without a 30 s wait.
+ *
+ * Finally the happy order is replayed twice against the ON-DISK idempotency store (.local-state/idempotency, kept
+ * between runs), each time with a fresh sandbox as after a restart: the charge is made at most once, ever; later
+ * runs (and later `npm start`s) report it as already processed.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { compileDefinition } from "../components/core/compile";
 import { createSandboxServices } from "../handlers/sandbox";
 import { ORDER_PLACED_PATTERN, orderSteps, type OrderWorkflowOptions } from "../workflows/order";
 import { bindTaskSteps, localResources } from "./bindSteps";
 import { matchEventPattern } from "./eventPattern";
 import { LocalWorkflow } from "./execute";
+import { FileIdempotencyStore } from "./idempotency";
 import { formatOutcome, formatPath, formatPublished } from "./report";
 
 const WORKFLOW = "order-processing";
@@ -52,7 +57,27 @@ async function main(): Promise<void> {
     console.log("");
     summary.push(`${sample}: ${result.status}${result.error ? ` ${result.error}` : ""}`);
   }
+  await replayAgainstDiskStore();
   console.log(`Summary: ${summary.join(" | ")}`);
+}
+
+/** Runs the happy order twice against the on-disk idempotency store, a fresh sandbox each time (as after a restart). */
+async function replayAgainstDiskStore(): Promise<void> {
+  const store = new FileIdempotencyStore();
+  const event = JSON.parse(readFileSync(join(EVENTS_DIR, "happy.json"), "utf8"));
+  console.log(`■ replay  (order ${event.detail.orderId} twice more; idempotency records on disk in ${relative(process.cwd(), store.directory)}, kept between runs)`);
+  for (const run of [1, 2]) {
+    const services = createSandboxServices();
+    const steps = orderSteps(services);
+    const definition = compileDefinition(steps, localResources(WORKFLOW, steps), { timeoutSeconds: 300 });
+    const result = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps(WORKFLOW, steps, { idempotencyStore: store }) }).run(event);
+    const calls = services.activity().chargeCalls;
+    const charge = result.output?.chargeId ?? "no charge";
+    console.log(`  run ${run}:     ${result.status}; ChargeCard ${calls === 0
+      ? `already processed: returned the stored charge ${charge}, no gateway call`
+      : `charged ${charge} (${calls} gateway call)`}`);
+  }
+  console.log("");
 }
 
 main().catch((error) => {

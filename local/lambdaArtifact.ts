@@ -1,77 +1,343 @@
 /**
- * Runs a step's DEPLOYMENT ARTIFACT (the `__index.js` Pulumi serialized into the CallbackFunction archive) the way
- * Lambda would: in a child process, from a folder outside the project, where the only other modules resolvable
- * are those of a SIMULATED POWERTOOLS LAYER (the Powertools packages and their dependencies, copied from this
- * project's node_modules) and Node's own. A handler that only worked thanks to the project's node_modules fails
+ * Runs a step's DEPLOYMENT ARTIFACT (the archive Pulumi serialized for the CallbackFunction: `__index.js`, plus any
+ * packages it carries) the way Lambda would: in a child process, from a folder outside the project, where the only
+ * other modules resolvable are those of a SIMULATED POWERTOOLS LAYER (the Powertools packages and their
+ * dependencies, copied from this project's node_modules), of the SIMULATED LAMBDA RUNTIME (the AWS SDK v3, which
+ * the Node.js runtime ships) and Node's own. A handler that only worked thanks to the project's node_modules fails
  * here as it would on AWS.
+ *
+ * A {@link WarmFunction} keeps its child processes alive between invocations, like warm Lambda execution
+ * environments: the first invocation of each is a cold start (the module is loaded then), later ones reuse it.
+ * Concurrent invocations get an environment each; one that times out is discarded, as Lambda discards it.
  */
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { fork, type ChildProcess } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-
-/** The packages the AWS Powertools TypeScript layer puts under /opt/nodejs/node_modules. */
-export const POWERTOOLS_LAYER_ROOTS = [
-  "@aws-lambda-powertools/commons", "@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics", "@aws-lambda-powertools/tracer",
-];
+import { delimiter, dirname, join, sep } from "node:path";
 
 const projectModules = join(__dirname, "..", "node_modules");
+const POWERTOOLS_SCOPE = "@aws-lambda-powertools";
 
-/** The layer's packages with their production dependencies, transitively (npm hoists them flat). */
-export function layerPackageClosure(roots: readonly string[] = POWERTOOLS_LAYER_ROOTS): string[] {
-  const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    const manifest = join(projectModules, name, "package.json");
-    if (!existsSync(manifest)) throw new Error(`The simulated Powertools layer needs ${name}, which is not installed: run npm install.`);
-    seen.add(name);
-    const { dependencies = {} } = JSON.parse(readFileSync(manifest, "utf8"));
-    Object.keys(dependencies).forEach(visit);
-  };
-  roots.forEach(visit);
-  return [...seen].sort();
+/** The packages the AWS Powertools TypeScript layer puts under /opt/nodejs/node_modules: every Powertools utility installed here. */
+export function powertoolsLayerRoots(): string[] {
+  return installedInScope(POWERTOOLS_SCOPE);
 }
 
-/** A folder laid out like `/opt/nodejs/node_modules` of the Powertools layer; created once per folder. */
-export function buildSimulatedLayer(root: string): string {
-  const modules = join(root, "nodejs", "node_modules");
-  if (!existsSync(modules)) {
-    for (const name of layerPackageClosure()) {
-      mkdirSync(dirname(join(modules, name)), { recursive: true });
-      cpSync(join(projectModules, name), join(modules, name), { recursive: true, dereference: true });
+/** The packages the Lambda Node.js runtime provides under /var/runtime/node_modules: the AWS SDK v3 (the clients installed here). */
+export function lambdaRuntimeRoots(): string[] {
+  return installedInScope("@aws-sdk");
+}
+
+function installedInScope(scope: string): string[] {
+  const folder = join(projectModules, scope);
+  return existsSync(folder) ? readdirSync(folder).filter((name) => existsSync(join(folder, name, "package.json"))).map((name) => `${scope}/${name}`).sort() : [];
+}
+
+/**
+ * The layer's packages with their production dependencies, transitively: the top-level node_modules entries to
+ * copy (a dependency nested inside a package travels with it).
+ */
+export function layerPackageClosure(roots: readonly string[] = powertoolsLayerRoots()): string[] {
+  const topLevel = new Set<string>();
+  const visited = new Set<string>();
+  const visit = (folder: string) => {
+    if (visited.has(folder)) return;
+    visited.add(folder);
+    const relative = folder.slice(projectModules.length + 1);
+    if (!relative.includes(`${sep}node_modules${sep}`)) topLevel.add(relative.split(sep).join("/"));
+    const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
+    for (const name of Object.keys({ ...dependencies, ...optionalDependencies })) {
+      const found = resolvePackage(name, folder);
+      if (found) visit(found); // an optional dependency npm did not install is not needed
+    }
+  };
+  for (const root of roots) {
+    const folder = join(projectModules, root);
+    if (!existsSync(join(folder, "package.json"))) throw new Error(`The simulated Powertools layer needs ${root}, which is not installed: run npm install.`);
+    visit(folder);
+  }
+  return [...topLevel].sort();
+}
+
+/** Where Node would find package `name` required from inside `folder` (within the project's node_modules). */
+function resolvePackage(name: string, folder: string): string | undefined {
+  for (let dir = folder; dir.startsWith(projectModules); dir = dirname(dir)) {
+    const candidate = join(dir, dir === projectModules ? "" : "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * A folder laid out like the layer's `/opt/nodejs/node_modules`. Built once per set of package versions (the
+ * folder name is a hash of them), atomically, so concurrent runners share it.
+ */
+export function buildSimulatedLayer(root: string = join(tmpdir(), "edw-powertools-layer")): string {
+  return buildModuleFolder(root, powertoolsLayerRoots());
+}
+
+/** A folder laid out like the Lambda runtime's `/var/runtime/node_modules` (the AWS SDK); built like the layer. */
+export function buildSimulatedRuntime(root: string = join(tmpdir(), "edw-lambda-runtime")): string {
+  return buildModuleFolder(root, lambdaRuntimeRoots());
+}
+
+function buildModuleFolder(root: string, roots: readonly string[]): string {
+  const packages = layerPackageClosure(roots);
+  const versions = packages.map((name) => `${name}@${JSON.parse(readFileSync(join(projectModules, name, "package.json"), "utf8")).version}`);
+  const folder = join(root, hash(versions.join("\n")));
+  atomically(folder, (staging) => {
+    for (const name of packages) {
+      mkdirSync(dirname(join(staging, "nodejs", "node_modules", name)), { recursive: true });
+      cpSync(join(projectModules, name), join(staging, "nodejs", "node_modules", name), { recursive: true, dereference: true });
+    }
+  });
+  return join(folder, "nodejs", "node_modules");
+}
+
+/** Creates `target` by filling a staging folder and renaming it into place; a no-op when it exists. */
+function atomically(target: string, fill: (staging: string) => void): void {
+  if (existsSync(target)) return;
+  mkdirSync(dirname(target), { recursive: true });
+  const staging = mkdtempSync(`${target}.staging-`);
+  try {
+    fill(staging);
+    renameSync(staging, target);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(target)) throw error; // otherwise another process won the race with the same content
+  }
+}
+
+const hash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Function archives
+
+/** An archive entry as Pulumi's SDK deserializes it under mocks: asset or archive, fields as promises. */
+interface ArchiveEntry { text?: Promise<string>; path?: Promise<string>; uri?: Promise<string>; assets?: Promise<Record<string, ArchiveEntry>> }
+
+/**
+ * Writes a function archive (the `code` of a Lambda Function, e.g. a CallbackFunction's AssetArchive) into a folder
+ * outside the project, as Lambda unpacks it into /var/task. Cached by content.
+ *
+ * @example
+ * const taskRoot = await materializeArchive(await fn.inputs.code.assets);
+ */
+export async function materializeArchive(assets: Record<string, unknown>, root: string = join(tmpdir(), "edw-artifacts")): Promise<string> {
+  const files: { name: string; text?: string; path?: string }[] = [];
+  const collect = async (entries: Record<string, unknown>, prefix: string) => {
+    for (const [name, value] of Object.entries(entries)) {
+      const entry = value as ArchiveEntry;
+      const at = prefix ? `${prefix}/${name}` : name;
+      if (entry.text !== undefined) files.push({ name: at, text: await entry.text });
+      else if (entry.assets !== undefined) await collect(await entry.assets, at);
+      else if (entry.path !== undefined) files.push({ name: at, path: await entry.path });
+      else throw new Error(`The archive entry ${at} is neither a file, a folder nor text (remote assets are not supported locally).`);
+    }
+  };
+  await collect(assets, "");
+  const key = hash(files.map((f) => `${f.name}\n${f.text ?? `${f.path}@${statSync(f.path!).mtimeMs}`}`).join("\n"));
+  const folder = join(root, key);
+  if (existsSync(folder)) utimesSync(folder, new Date(), new Date()); // in use: keep it
+  else pruneOlderThan(root, ARTIFACT_CACHE_DAYS);
+  atomically(folder, (staging) => {
+    for (const file of files) {
+      const target = join(staging, file.name);
+      mkdirSync(dirname(target), { recursive: true });
+      if (file.text !== undefined) writeFileSync(target, file.text);
+      else cpSync(file.path!, target, { recursive: true, dereference: true });
+    }
+  });
+  return folder;
+}
+
+/** Unpacked archives unused for this long are removed when a new one is unpacked. */
+const ARTIFACT_CACHE_DAYS = 2;
+
+function pruneOlderThan(root: string, days: number): void {
+  if (!existsSync(root)) return;
+  const cutoff = Date.now() - days * 86_400_000;
+  for (const entry of readdirSync(root)) {
+    const path = join(root, entry);
+    try {
+      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another runner meanwhile.
     }
   }
-  return modules;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Warm execution environments
+
+/** The outcome of one invocation, as Lambda reports it. */
 export interface ArtifactInvocation {
-  /** The handler's return value, when it returned. */
+  requestId: string;
+  /** The handler's return value (JSON round-tripped, as Lambda returns it), when it returned. */
   result?: unknown;
-  /** The error it threw: name and message, as Lambda reports `errorType` and `errorMessage`. */
+  /** The error: name and message, as Lambda reports `errorType` and `errorMessage`. */
   error?: { name: string; message: string };
-  /** Lines the function printed on stdout (Powertools EMF metrics and logs). */
+  /** Lines the function printed on stdout during the invocation (Powertools EMF metrics and logs). */
   stdout: string[];
   stderr: string;
   /** Whether the project's own packages were resolvable from the function (they must not be). */
   projectModulesVisible: boolean;
+  /** Whether this invocation started a new execution environment (and loaded the module). */
+  coldStart: boolean;
+  /** Time spent loading the module on a cold start. */
+  initDurationMs?: number;
+  durationMs: number;
 }
 
-const BOOTSTRAP = `
-const { handler } = require("./__index.js");
-let projectModulesVisible = true;
-try { require.resolve("@pulumi/pulumi"); } catch { projectModulesVisible = false; }
-const input = JSON.parse(process.env.EDW_EVENT);
-const started = Date.now();
-const context = { awsRequestId: "artifact-" + process.pid, functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, getRemainingTimeInMillis: () => Number(process.env.EDW_TIMEOUT_MS) - (Date.now() - started) };
-Promise.resolve()
-  .then(() => handler(input, context))
-  .then((result) => ({ result }), (e) => ({ error: { name: e && e.name, message: e && e.message } }))
-  .then((outcome) => process.stderr.write("\\n@@EDW@@" + JSON.stringify({ ...outcome, projectModulesVisible }) + "\\n"));
-`;
+/** How to run one function's artifact. */
+export interface WarmFunctionSettings {
+  /** The unpacked archive (see {@link materializeArchive}). */
+  taskRoot: string;
+  /** The Lambda `handler` setting, `file.export`. @default "__index.handler" */
+  handler?: string;
+  functionName?: string;
+  /** The function's environment variables. */
+  environment?: Record<string, string>;
+  /** The function's timeout. @default 3000 (Lambda's default, 3 s) */
+  timeoutMs?: number;
+  memorySize?: number;
+  region?: string;
+  /** Another Node binary, e.g. to try the artifact on the runtime's version. @default this process's */
+  nodeBinary?: string;
+  /** @default a shared folder in the OS temp directory */
+  layerRoot?: string;
+}
+
+interface Environment {
+  child: ChildProcess;
+  /** Whether the module is loaded (the Init phase is over). */
+  initialized: boolean;
+  settle?: (outcome: Record<string, any>) => void;
+  onInitialized?: () => void;
+}
+
+/** Lambda's limit on the Init phase (loading the module), which does not count against the function's timeout. */
+const INIT_LIMIT_MS = 10_000;
+
+const BOOTSTRAP = join(__dirname, "lambdaBootstrap.js");
 
 /**
- * Writes `source` (an `__index.js`) to a fresh folder outside the project and invokes its `handler` with `event`
- * in a child Node process whose module lookup is limited to that folder and the simulated layer.
+ * One Lambda function, run from its artifact in warm child processes that serve many invocations over IPC.
+ *
+ * @example
+ * const fn = new WarmFunction({ taskRoot, environment: { POWERTOOLS_SERVICE_NAME: "ChargeCard" }, timeoutMs: 27_000 });
+ * const first = await fn.invoke(event);   // cold start
+ * const second = await fn.invoke(event);  // warm
+ * fn.close();
+ */
+export class WarmFunction {
+  private readonly idle: Environment[] = [];
+  private readonly all = new Set<Environment>();
+  private readonly modulePath: string;
+  /** Cold starts so far (execution environments created). */
+  coldStarts = 0;
+
+  constructor(private readonly settings: WarmFunctionSettings) {
+    // Lambda's NODE_PATH order: the layers, then the runtime's own modules.
+    this.modulePath = [buildSimulatedLayer(settings.layerRoot), buildSimulatedRuntime()].join(delimiter);
+  }
+
+  /** Invokes the handler with `event`; never throws for a handler error or a timeout (they are outcomes). */
+  async invoke(event: unknown, requestId: string = randomUUID()): Promise<ArtifactInvocation> {
+    const environment = this.idle.pop() ?? this.start();
+    const timeoutMs = this.settings.timeoutMs ?? 3000;
+    const started = Date.now();
+    const outcome = await new Promise<Record<string, any>>((settle) => {
+      const expire = (what: string) => () => {
+        this.discard(environment);
+        settle({ error: { name: "Sandbox.Timedout", message: `RequestId: ${requestId} Error: ${what}` } });
+      };
+      const invocationTimeout = expire(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`);
+      // A cold start loads the module first (the Init phase): the function's timeout starts once that is over.
+      let timer = environment.initialized
+        ? setTimeout(invocationTimeout, timeoutMs)
+        : setTimeout(expire(`Init phase timed out after ${INIT_LIMIT_MS / 1000} seconds`), INIT_LIMIT_MS);
+      environment.onInitialized = () => {
+        environment.initialized = true;
+        clearTimeout(timer);
+        timer = setTimeout(invocationTimeout, timeoutMs);
+      };
+      environment.settle = (value) => { clearTimeout(timer); settle(value); };
+      environment.child.send({ type: "invoke", requestId, event, timeoutMs });
+    });
+    environment.settle = environment.onInitialized = undefined;
+    if (this.all.has(environment)) this.idle.push(environment);
+    return {
+      requestId,
+      stdout: outcome.stdout ?? [],
+      stderr: outcome.stderr ?? "",
+      projectModulesVisible: outcome.projectModulesVisible ?? false,
+      coldStart: outcome.coldStart ?? false,
+      durationMs: outcome.durationMs ?? Date.now() - started,
+      ...(outcome.initDurationMs !== undefined ? { initDurationMs: outcome.initDurationMs } : {}),
+      ...("result" in outcome ? { result: outcome.result } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+    };
+  }
+
+  /** Ends every execution environment. */
+  close(): void {
+    for (const environment of [...this.all]) this.discard(environment);
+  }
+
+  private start(): Environment {
+    const { taskRoot, handler = "__index.handler", functionName = "function", memorySize = 128, region = "us-east-1" } = this.settings;
+    const child = fork(BOOTSTRAP, [], {
+      cwd: taskRoot,
+      execArgv: [],
+      execPath: this.settings.nodeBinary ?? process.execPath,
+      // A clean environment, as Lambda's: no NODE_OPTIONS (ts-node), no project paths.
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        NODE_PATH: this.modulePath,
+        LAMBDA_TASK_ROOT: taskRoot,
+        _HANDLER: handler,
+        AWS_REGION: region,
+        AWS_DEFAULT_REGION: region,
+        AWS_LAMBDA_FUNCTION_NAME: functionName,
+        AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memorySize),
+        TZ: ":UTC",
+        // Lambda runs nodejs22.x, where the SDK has nothing to warn about; this machine's Node may be older.
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...this.settings.environment,
+      },
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+    });
+    const environment: Environment = { child, initialized: false };
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => { stderr = (stderr + chunk).slice(-4000); });
+    child.on("message", (message: Record<string, any>) => (message.type === "initialized" ? environment.onInitialized?.() : environment.settle?.(message)));
+    child.on("exit", (code, signal) => {
+      this.forget(environment);
+      environment.settle?.({ error: { name: "Runtime.ExitError", message: `Runtime exited ${signal ? `on ${signal}` : `with exit status ${code}`}${stderr ? `: ${stderr.trim()}` : ""}` }, stderr });
+    });
+    this.all.add(environment);
+    this.coldStarts++;
+    return environment;
+  }
+
+  private discard(environment: Environment): void {
+    this.forget(environment);
+    environment.child.kill("SIGKILL");
+  }
+
+  private forget(environment: Environment): void {
+    this.all.delete(environment);
+    const at = this.idle.indexOf(environment);
+    if (at >= 0) this.idle.splice(at, 1);
+  }
+}
+
+/**
+ * Writes `source` (an `__index.js`) to a folder outside the project and invokes its `handler` once with `event`, in
+ * a child Node process whose module lookup is limited to that folder and the simulated layer.
  *
  * @example
  * const run = await invokeArtifact(indexJs, event, { environment: { POWERTOOLS_SERVICE_NAME: "ChargeCard" } });
@@ -81,37 +347,11 @@ export async function invokeArtifact(
   event: unknown,
   options: { environment?: Record<string, string>; timeoutMs?: number; layerRoot?: string; nodeBinary?: string } = {},
 ): Promise<ArtifactInvocation> {
-  const functionDir = mkdtempSync(join(tmpdir(), "edw-function-"));
-  writeFileSync(join(functionDir, "__index.js"), source);
-  writeFileSync(join(functionDir, "bootstrap.js"), BOOTSTRAP);
-  const layerModules = buildSimulatedLayer(options.layerRoot ?? join(tmpdir(), "edw-powertools-layer"));
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const child = spawn(options.nodeBinary ?? process.execPath, ["bootstrap.js"], {
-    cwd: functionDir,
-    // A clean environment, as Lambda's: no NODE_OPTIONS (ts-node), no project paths.
-    env: {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
-      NODE_PATH: layerModules,
-      AWS_REGION: "us-east-1",
-      EDW_EVENT: JSON.stringify(event),
-      EDW_TIMEOUT_MS: String(timeoutMs),
-      ...options.environment,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => { stdout += chunk; });
-  child.stderr.on("data", (chunk) => { stderr += chunk; });
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs + 5_000);
-  const code: number | null = await new Promise((resolve) => child.on("close", resolve));
-  clearTimeout(timer);
-  const marker = stderr.lastIndexOf("@@EDW@@");
-  if (marker < 0) throw new Error(`The artifact did not run to completion (exit code ${code}):\n${stderr}`);
-  const outcome = JSON.parse(stderr.slice(marker + "@@EDW@@".length));
-  return {
-    ...outcome,
-    stdout: stdout.split("\n").filter((line) => line.trim().length > 0),
-    stderr: stderr.slice(0, marker),
-  };
+  const taskRoot = await materializeArchive({ "__index.js": { text: Promise.resolve(source) } });
+  const fn = new WarmFunction({ taskRoot, timeoutMs: options.timeoutMs ?? 30_000, ...options });
+  try {
+    return await fn.invoke(event);
+  } finally {
+    fn.close();
+  }
 }

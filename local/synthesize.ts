@@ -1,7 +1,10 @@
 /**
- * Pulumi under mocks: records every resource a program registers (type, name, resolved inputs) and answers the
- * provider calls (region, account, partition) with fixed test values. No Pulumi CLI, no AWS.
+ * Pulumi programs synthesized in-process under mocks: records every resource a program registers (type, name,
+ * resolved inputs, parent) and answers the provider calls (region, account, partition) with fixed values. No
+ * Pulumi CLI, no AWS. The local runner, `npm run graph` and the tests share it.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 
 export const TEST_ACCOUNT = "123456789012";
@@ -13,6 +16,8 @@ export interface RecordedResource {
   id: string;
   inputs: Record<string, any>;
   state: Record<string, any>;
+  /** `type::name` of the parent resource, when known (filled by {@link synthesizeProgram}). */
+  parent?: string;
 }
 
 const arnPrefix = (service: string) => `arn:aws:${service}:${TEST_REGION}:${TEST_ACCOUNT}`;
@@ -88,3 +93,226 @@ export async function settle(resources: RecordedResource[]): Promise<void> {
 }
 
 export const ofType = (resources: RecordedResource[], type: string) => resources.filter((r) => r.type === type);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Whole programs
+
+/** The key {@link RecordedResource.parent} uses: `type::name`. */
+export const resourceKey = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
+
+/** Pulumi's root resource, which {@link synthesizeProgram} registers as the CLI does and leaves out of the list. */
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** A Lambda Function whose code Pulumi could not serialize: `pulumi up` would stop on it. */
+export interface SerializationFailure {
+  /** The Function resource's logical name. */
+  resource: string;
+  /** Pulumi's own message: the chain of captured values down to the one that cannot be serialized. */
+  message: string;
+}
+
+/** A program that threw, or left a failed registration, while it was synthesized. */
+export class SynthesisError extends Error {
+  constructor(readonly program: string, readonly causes: unknown[]) {
+    super(`${program} failed under Pulumi mocks (as \`pulumi preview\` would):\n${causes.map((c) => `  ${messageOf(c).split("\n").join("\n  ")}`).join("\n")}`);
+    this.name = "SynthesisError";
+  }
+}
+
+export interface SynthesisOptions {
+  /** @default the `name` in the nearest Pulumi.yaml, else the program folder's name */
+  project?: string;
+  /** @default "local" */
+  stack?: string;
+  /** Pulumi config on top of the project's defaults and the stack file's values; keys without a namespace get the project's. */
+  config?: Record<string, string>;
+  /**
+   * Runs inside the stack right after the module loaded, with its exports and the resources it constructed; may
+   * construct more resources. Returns the stack outputs to use instead of the module's exports, if any.
+   */
+  afterLoad?: (exports: Record<string, unknown>, constructed: readonly { type: string; name: string }[]) => Record<string, unknown> | void;
+}
+
+/** A synthesized program: what `pulumi preview` would register, with resolved inputs. */
+export interface Synthesis {
+  project: string;
+  stack: string;
+  /** Every resource but the root stack, in registration order, each with its parent. */
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  /** Functions whose code could not be serialized (each registered with a placeholder so the rest still resolves). */
+  serializationFailures: SerializationFailure[];
+  /** The callback each CallbackFunction was built from, by Function resource name: the source the artifact came from. */
+  callbacks: Map<string, (...args: any[]) => unknown>;
+  /** Notes for the user, e.g. config values that could not be used. */
+  warnings: string[];
+}
+
+/**
+ * Runs a Pulumi program (or any module that constructs resources) in-process under mocks, the way the CLI runs it:
+ * inside a root stack, with the project's config (Pulumi.yaml defaults, Pulumi.<stack>.yaml, then `options.config`).
+ * A Lambda callback that cannot be serialized does not abort the synthesis: it is reported in
+ * `serializationFailures`, naming its Function, and the other resources still resolve. One program per process:
+ * Pulumi's mocks and config are process-wide.
+ *
+ * @example
+ * const { resources, outputs } = await synthesizeProgram("index.ts", { stack: "dev", config: { "order-processing:logLevel": "ALL" } });
+ */
+export async function synthesizeProgram(modulePath: string, options: SynthesisOptions = {}): Promise<Synthesis> {
+  const program = resolvePath(modulePath);
+  const settings = readProjectSettings(program, options.stack ?? "local");
+  const project = options.project ?? settings.project;
+  const stack = options.stack ?? "local";
+  const given = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value]));
+  const recorded = installMocks(project, stack, { ...settings.config, ...given });
+
+  const keys = new WeakMap<object, string>();
+  const parents = new Map<string, string | undefined>();
+  const constructed: { type: string; name: string }[] = [];
+  const callbacks = new Map<string, (...args: any[]) => unknown>();
+  const serializations = catchSerializationFailures();
+  let active = true;
+  const record: pulumi.ResourceTransformation = (args) => {
+    if (!active) return undefined;
+    const key = resourceKey(args);
+    keys.set(args.resource, key);
+    parents.set(key, args.opts.parent ? keys.get(args.opts.parent) : undefined);
+    constructed.push({ type: args.type, name: args.name });
+    if (args.type === "aws:lambda/function:Function") {
+      const callback = serializations.claim(args.name);
+      if (callback) callbacks.set(args.name, callback);
+    }
+    return undefined;
+  };
+
+  const failures: unknown[] = [];
+  const onUnhandled = (reason: unknown) => { failures.push(reason); };
+  process.on("unhandledRejection", onUnhandled);
+  let outputs: Record<string, unknown> = {};
+  try {
+    outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+      pulumi.runtime.registerStackTransformation(record);
+      const exports = require(program);
+      return options.afterLoad?.(exports, constructed) ?? exports;
+    })) ?? {};
+    await allRegistered(recorded);
+  } catch (error) {
+    failures.unshift(error);
+  } finally {
+    active = false;
+    serializations.restore();
+    process.off("unhandledRejection", onUnhandled);
+  }
+  if (failures.length > 0) throw new SynthesisError(modulePath, failures);
+  const resources = recorded.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => ({ ...r, parent: parents.get(resourceKey(r)) }));
+  return { project, stack, resources, outputs, serializationFailures: serializations.failures(), callbacks, warnings: settings.warnings };
+}
+
+/** Waits until every registration RPC has completed (as the language host does before it exits). */
+async function allRegistered(recorded: RecordedResource[]): Promise<void> {
+  const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (typeof waitForRPCs === "function") await waitForRPCs();
+  else await settle(recorded);
+}
+
+/**
+ * CallbackFunction serializes its callback (`pulumi.runtime.serializeFunction`) in its constructor, right before it
+ * registers its Function; when serialization fails, the registration fails later with a rejection that names no
+ * resource. This wraps serializeFunction so that a failure is kept with its Function (claimed by the Function's
+ * transformation, which runs synchronously after the serializeFunction call) and a placeholder is serialized
+ * instead, so that the rest of the program still resolves.
+ */
+function catchSerializationFailures() {
+  const runtime = pulumi.runtime as { serializeFunction: typeof pulumi.runtime.serializeFunction };
+  const original = runtime.serializeFunction;
+  const tokens: { resource?: string; message?: string }[] = [];
+  let pending: { callback: (...args: any[]) => unknown; token: { resource?: string; message?: string } } | undefined;
+  runtime.serializeFunction = (func, args) => {
+    const token: { resource?: string; message?: string } = {};
+    tokens.push(token);
+    pending = { callback: func as (...args: any[]) => unknown, token };
+    return original(func, args).catch((error: unknown) => {
+      token.message = messageOf(error);
+      return { text: "throw new Error(\"this function's code could not be serialized\");\n", exportName: args?.exportName ?? "handler", containsSecrets: false };
+    });
+  };
+  return {
+    /** The callback serialized for the Function `resource` being constructed, if it is a CallbackFunction. */
+    claim(resource: string) {
+      const claimed = pending;
+      pending = undefined;
+      if (claimed) claimed.token.resource = resource;
+      return claimed?.callback;
+    },
+    failures: (): SerializationFailure[] => tokens.filter((t) => t.message !== undefined).map((t) => ({ resource: t.resource ?? "(unknown function)", message: t.message! })),
+    restore() { runtime.serializeFunction = original; },
+  };
+}
+
+/**
+ * Forgets Pulumi's pending-promise bookkeeping. Its exit hook otherwise turns a clean exit (code 0) into code 1 when
+ * outputs nobody awaited are still pending, which is normal once a synthesis under mocks is over.
+ */
+export function forgetPendingPulumiWork(): void {
+  try {
+    require("@pulumi/pulumi/runtime/debuggable").leakedPromises();
+  } catch {
+    // An SDK without the leak detector: nothing to forget.
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Project settings: what the CLI would read before running the program
+
+/**
+ * The project name and config for `stack`, as the Pulumi CLI assembles them: the `default`s declared in the nearest
+ * Pulumi.yaml (found from the program's folder upwards), overridden by Pulumi.<stack>.yaml beside it. Secure values
+ * cannot be decrypted without the CLI and are left out with a warning.
+ */
+export function readProjectSettings(program: string, stack: string): { project: string; config: Record<string, string>; warnings: string[] } {
+  const folder = findProjectFolder(dirname(resolvePath(program)));
+  if (!folder) return { project: basename(dirname(resolvePath(program))), config: {}, warnings: [] };
+  const yaml = loadYaml();
+  const projectFile = yaml.load(readFileSync(join(folder, "Pulumi.yaml"), "utf8")) as { name?: string; config?: Record<string, unknown> } | undefined;
+  const project = projectFile?.name ?? basename(folder);
+  const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
+  const config: Record<string, string> = {};
+  const warnings: string[] = [];
+  for (const [key, declared] of Object.entries(projectFile?.config ?? {})) {
+    const isDeclaration = typeof declared === "object" && declared !== null && !Array.isArray(declared);
+    const value = isDeclaration ? (declared as { default?: unknown; value?: unknown }).default ?? (declared as { value?: unknown }).value : declared;
+    if (value !== undefined) config[qualify(key)] = configString(value);
+  }
+  const stackPath = join(folder, `Pulumi.${stack}.yaml`);
+  if (existsSync(stackPath)) {
+    const stackFile = yaml.load(readFileSync(stackPath, "utf8")) as { config?: Record<string, unknown> } | undefined;
+    for (const [key, value] of Object.entries(stackFile?.config ?? {})) {
+      if (typeof value === "object" && value !== null && "secure" in value) {
+        warnings.push(`config ${qualify(key)} is a secret in Pulumi.${stack}.yaml; it cannot be decrypted without the Pulumi CLI: pass it with --config ${key}=<value>.`);
+      } else {
+        config[qualify(key)] = configString(value);
+      }
+    }
+  }
+  return { project, config, warnings };
+}
+
+function findProjectFolder(start: string): string | undefined {
+  for (let folder = start; ; folder = dirname(folder)) {
+    if (existsSync(join(folder, "Pulumi.yaml"))) return folder;
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+/** Config values reach a program as strings; structured values as JSON, as the CLI passes them. */
+const configString = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** The YAML parser @pulumi/pulumi itself depends on (resolved from there, so it is no new dependency). */
+function loadYaml(): { load(text: string): unknown } {
+  const pulumiFolder = dirname(require.resolve("@pulumi/pulumi/package.json"));
+  return require(require.resolve("js-yaml", { paths: [pulumiFolder] }));
+}

@@ -1,16 +1,32 @@
 import assert from "node:assert/strict";
-import { invokeArtifact, layerPackageClosure } from "../local/lambdaArtifact";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { layerPackageClosure, materializeArchive, WarmFunction, type ArtifactInvocation } from "../local/lambdaArtifact";
 import { loadEvent } from "./support/orderRun";
 import { synthesizeOrderStack } from "./support/orderStack";
-import { ofType } from "./support/pulumiMocks";
+import { ofType } from "../local/synthesize";
 
-/** The serialized `__index.js` and environment of one step's CallbackFunction. */
-async function artifactOf(step: string): Promise<{ source: string; environment: Record<string, string> }> {
+/** One step's CallbackFunction archive, unpacked as Lambda unpacks it (`__index.js` and the packages it carries), and its environment. */
+async function artifactOf(step: string): Promise<{ taskRoot: string; environment: Record<string, string> }> {
   const { resources } = await synthesizeOrderStack();
   const fn = ofType(resources, "aws:lambda/function:Function").find((f) => f.name === `order-processing-${step}`)!;
-  const assets = await fn.inputs.code.assets;
-  return { source: await assets["__index.js"].text, environment: fn.inputs.environment.variables };
+  return { taskRoot: await materializeArchive(await fn.inputs.code.assets), environment: fn.inputs.environment.variables };
 }
+
+/** Invokes a step's artifact once, in a fresh execution environment. */
+async function invokeStep(step: string, event: unknown, extraEnvironment: Record<string, string> = {}): Promise<ArtifactInvocation> {
+  const { taskRoot, environment } = await artifactOf(step);
+  const fn = new WarmFunction({ taskRoot, environment: { ...environment, ...extraEnvironment }, timeoutMs: 30_000 });
+  try {
+    return await fn.invoke(event);
+  } finally {
+    fn.close();
+  }
+}
+
+/** The EMF objects an invocation printed; the step's own line is the one with StepDuration. */
+const emfOf = (run: ArtifactInvocation) => run.stdout.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+const stepLineOf = (run: ArtifactInvocation) => emfOf(run).filter((m) => "StepDuration" in m);
 
 describe("a step's deployment artifact, run as Lambda would (child process, simulated Powertools layer only)", function () {
   it("the simulated layer holds Powertools and its dependencies, nothing of the project's", () => {
@@ -20,9 +36,16 @@ describe("a step's deployment artifact, run as Lambda would (child process, simu
     assert.ok(!closure.some((name) => name.startsWith("@pulumi/")));
   });
 
-  it("ValidateOrder's __index.js validates the happy event and prints one EMF metrics line", async () => {
-    const { source, environment } = await artifactOf("ValidateOrder");
-    const run = await invokeArtifact(source, loadEvent("happy"), { environment });
+  it("ValidateOrder's archive carries the parser and zod beside __index.js (the layer has no zod), and no layer package", async () => {
+    const { taskRoot } = await artifactOf("ValidateOrder");
+    for (const name of ["@aws-lambda-powertools/parser", "zod"]) assert.ok(existsSync(join(taskRoot, "node_modules", name, "package.json")), name);
+    for (const name of ["@aws-lambda-powertools/logger", "@aws-lambda-powertools/idempotency", "@aws-lambda-powertools/commons"]) {
+      assert.ok(!existsSync(join(taskRoot, "node_modules", name)), `${name} must come from the layer`);
+    }
+  });
+
+  it("ValidateOrder's artifact validates the happy event (parser and zod from the archive) and prints one EMF metrics line", async () => {
+    const run = await invokeStep("ValidateOrder", loadEvent("happy"));
     assert.equal(run.projectModulesVisible, false, "the project's node_modules must not be resolvable from the artifact");
     assert.equal(run.error, undefined, `the artifact threw: ${JSON.stringify(run.error)}\n${run.stderr}`);
     assert.deepEqual(run.result, {
@@ -33,7 +56,7 @@ describe("a step's deployment artifact, run as Lambda would (child process, simu
       currency: "USD",
       cardToken: "tok_visa",
     });
-    const emf = run.stdout.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const emf = emfOf(run);
     assert.equal(emf.length, 1, run.stdout.join("\n"));
     assert.equal(emf[0]._aws.CloudWatchMetrics[0].Namespace, "order-processing");
     assert.equal(emf[0].service, "ValidateOrder");
@@ -41,14 +64,26 @@ describe("a step's deployment artifact, run as Lambda would (child process, simu
     assert.equal(emf[0].ColdStart, 1);
   });
 
-  it("ValidateOrder's __index.js rejects a bad event with a ValidationError Step Functions can catch", async () => {
-    const { source, environment } = await artifactOf("ValidateOrder");
-    const run = await invokeArtifact(source, loadEvent("validation-error"), { environment });
+  it("ValidateOrder's artifact rejects a bad event with a ValidationError Step Functions can catch, counted by reason", async () => {
+    const run = await invokeStep("ValidateOrder", loadEvent("validation-error"));
     assert.equal(run.error?.name, "ValidationError");
-    assert.match(run.error!.message, /orderId/);
-    const emf = run.stdout.filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
-    assert.equal(emf.length, 1);
-    assert.equal(emf[0].StepFailed, 1);
-    assert.equal(emf[0].errorName, "ValidationError");
+    assert.match(run.error!.message, /7 problem\(s\): orderId /);
+    const [step] = stepLineOf(run);
+    assert.equal(stepLineOf(run).length, 1);
+    assert.equal(step.StepFailed, 1);
+    assert.equal(step.errorName, "ValidationError");
+    assert.deepEqual(emfOf(run).filter((m) => "OrdersRejected" in m).map((m) => [m.OrdersRejected, m.reason]), [[1, "Multiple"]]);
+  });
+
+  it("keeps per-container state across warm invocations: ColdStart is counted once per container", async () => {
+    const { taskRoot, environment } = await artifactOf("ValidateOrder");
+    const fn = new WarmFunction({ taskRoot, environment, timeoutMs: 30_000 });
+    try {
+      const runs = [await fn.invoke(loadEvent("happy")), await fn.invoke(loadEvent("happy")), await fn.invoke(loadEvent("happy"))];
+      assert.deepEqual(runs.map((r) => r.coldStart), [true, false, false], "one warm process served all three");
+      assert.deepEqual(runs.map((r) => stepLineOf(r)[0].ColdStart), [1, undefined, undefined]);
+    } finally {
+      fn.close();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument } from "../../components";
-import { TEST_ACCOUNT } from "./pulumiMocks";
+import { TEST_ACCOUNT } from "../../local/synthesize";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 

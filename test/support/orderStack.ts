@@ -1,16 +1,19 @@
 /** The order program (index.ts) synthesized once per test process under Pulumi mocks, shared by the specs. */
-import { installMocks, settle, valueOf, type RecordedResource } from "./pulumiMocks";
+import { join } from "node:path";
+import { synthesizeProgram, type RecordedResource, type Synthesis } from "../../local/synthesize";
 
-let synthesized: Promise<{ resources: RecordedResource[]; outputs: Record<string, unknown> }> | undefined;
+let synthesized: Promise<Synthesis> | undefined;
 
-export function synthesizeOrderStack(): Promise<{ resources: RecordedResource[]; outputs: Record<string, unknown> }> {
-  synthesized ??= (async () => {
-    const resources = installMocks("order-processing", "test", { "order-processing:alertEmails": "oncall@example.com" });
-    const program = await import("../../index");
-    const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) outputs[key] = await valueOf(value as never);
-    await settle(resources);
-    return { resources, outputs };
-  })();
+/** The whole synthesis (resources, outputs, callbacks, serialization failures), as the local runner uses it. */
+export function synthesizeOrderProgram(): Promise<Synthesis> {
+  synthesized ??= synthesizeProgram(join(__dirname, "..", "..", "index.ts"), {
+    stack: "test",
+    config: { alertEmails: "oncall@example.com" },
+  });
   return synthesized;
+}
+
+export async function synthesizeOrderStack(): Promise<{ resources: RecordedResource[]; outputs: Record<string, unknown> }> {
+  const { resources, outputs } = await synthesizeOrderProgram();
+  return { resources, outputs };
 }

@@ -1,0 +1,246 @@
+/**
+ * `npm run local -- [program] [event.json ...] [options]`: runs events through the EventDrivenWorkflows of a Pulumi
+ * program, locally (see local/runner.ts). `--help` prints the usage.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { parseArgs } from "node:util";
+import { parseEvents, RunnerInputError, type LabeledEvent } from "./eventInput";
+import type { GraphSection } from "./graphDoc";
+import type { EventReport, LocalRunner, RunnerOptions } from "./runner";
+
+export const USAGE = `Usage: npm run local -- [program] [event.json ...] [options]
+
+Runs events through the EventDrivenWorkflows of a Pulumi program on this machine: no AWS account, no Pulumi CLI.
+The program is synthesized under Pulumi mocks; each event is matched against each workflow's rule, and a matching
+event runs the deployed state machine definition: each Lambda task from its deployment artifact (the serialized
+archive, in a warm child process per function that can resolve only the Powertools layer, the Lambda runtime's
+AWS SDK and Node's modules), SNS/SQS/EventBridge states against in-process recorders, and the program's DynamoDB
+tables (e.g. idempotency) served by a local in-memory stand-in.
+
+Arguments:
+  program               a Pulumi program (e.g. index.ts), or a module exporting workflow arguments
+                        ({ trigger, steps, timeoutSeconds, name? }); default: ./index.ts
+  event.json ...        files holding an event, an array of events, or PutEvents entries ({ Source, DetailType,
+                        Detail }); "-" reads stdin, which is also read when no file is given and it is not a terminal
+
+Options:
+  --json                print one JSON document (per event: status, path, retries, history, published messages,
+                        metrics) instead of the text report
+  --real-time           honour Retry intervals and Wait durations (skipped by default)
+  --graph <file.md>     write the state machine graph (Mermaid) with each execution's path highlighted
+  --config <key=value>  set Pulumi config, repeatable; a key without a namespace gets the project's
+  --stack <name>        use Pulumi.<name>.yaml's config too (default stack: local, whose file rarely exists)
+  --source              run the handlers from source, in-process, instead of from their deployment artifacts
+  --bus <name>          the event bus the events are put on (default: default)
+  --workflow <name>     run only this workflow, repeatable (default: every workflow of the program)
+  --timeout-scale <f>   multiply every timeout by f (e.g. 0.05 to see a hung task time out in a second)
+  -h, --help            print this help
+
+Exit codes:
+  0  every execution succeeded
+  1  an execution failed or timed out, no event matched any rule, or the program cannot be deployed
+     (it throws under synthesis, or a step's handler cannot be serialized: the same failure \`pulumi up\` hits)
+  2  usage or input error (unknown option, missing file, malformed event JSON, no workflow in the program)
+
+Examples:
+  npm run local -- index.ts events/happy.json events/validation-error.json
+  npm run local -- events/*.json --json > run.json
+  cat events/happy.json | npm run local -- index.ts --graph run.md
+`;
+
+interface CliOptions {
+  program: string;
+  eventSources: string[];
+  json: boolean;
+  graph?: string;
+  bus: string;
+  runner: RunnerOptions;
+}
+
+/** Parses argv; throws RunnerInputError for a usage error; returns undefined for --help. */
+export function parseCommandLine(argv: string[]): CliOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: "boolean" },
+        "real-time": { type: "boolean" },
+        graph: { type: "string" },
+        config: { type: "string", multiple: true },
+        stack: { type: "string" },
+        source: { type: "boolean" },
+        bus: { type: "string" },
+        workflow: { type: "string", multiple: true },
+        "timeout-scale": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new RunnerInputError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return undefined;
+  const [first, ...rest] = positionals;
+  const programGiven = first !== undefined && first !== "-" && !/\.json$/i.test(first);
+  const program = programGiven ? first : "index.ts";
+  const config = parseConfigAssignments(values.config ?? []);
+  const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
+  return {
+    program,
+    eventSources: programGiven ? rest : positionals,
+    json: values.json ?? false,
+    graph: values.graph,
+    bus: values.bus ?? "default",
+    runner: {
+      stack: values.stack,
+      config,
+      mode: values.source ? "source" : "artifact",
+      realTime: values["real-time"] ?? false,
+      timeoutScale: scale,
+      workflows: values.workflow,
+    },
+  };
+}
+
+/** `--config key=value` entries as a config object; throws RunnerInputError for an entry without `=`. */
+export function parseConfigAssignments(entries: readonly string[]): Record<string, string> {
+  return Object.fromEntries(entries.map((entry) => {
+    const at = entry.indexOf("=");
+    if (at <= 0) throw new RunnerInputError(`--config takes key=value, got "${entry}".`);
+    return [entry.slice(0, at), entry.slice(at + 1)];
+  }));
+}
+
+/** Reads and parses every event source up front, so that bad input fails before the program is synthesized. */
+function readEventSources(sources: string[]): LabeledEvent[] {
+  const all = sources.length > 0 ? sources : process.stdin.isTTY ? [] : ["-"];
+  if (all.length === 0) throw new RunnerInputError("no events: give one or more event files, or pipe events to stdin.");
+  return all.flatMap((source) => {
+    if (source === "-") return parseEvents(readFileSync(0, "utf8"), "stdin");
+    if (!existsSync(source)) throw new RunnerInputError(`${source}: no such file.`);
+    return parseEvents(readFileSync(source, "utf8"), source);
+  });
+}
+
+/** The exit code of a run: 1 when an execution failed or timed out, or when nothing ran at all. */
+export function exitCodeOf(reports: readonly EventReport[]): 0 | 1 {
+  const executions = reports.flatMap((r) => r.executions);
+  return executions.length === 0 || executions.some((e) => e.status !== "SUCCEEDED") ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: CliOptions | undefined;
+  let events: LabeledEvent[];
+  try {
+    options = parseCommandLine(argv);
+    if (!options) {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    events = readEventSources(options.eventSources);
+    if (!existsSync(options.program)) throw new RunnerInputError(`${options.program}: no such program${options.program === "index.ts" ? " (the default; name the program first)" : ""}.`);
+  } catch (error) {
+    return usageError(error);
+  }
+
+  // Loaded only now: malformed input fails fast, before Pulumi and the program are.
+  const { LocalRunner } = await import("./runner");
+  const { forgetPendingPulumiWork } = await import("./synthesize");
+  let runner: LocalRunner;
+  try {
+    runner = await LocalRunner.load(options.program, options.runner);
+  } catch (error) {
+    if (error instanceof RunnerInputError) return usageError(error);
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 1;
+  }
+  try {
+    for (const warning of runner.synthesis.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (runner.problems.length > 0) {
+      const header = options.runner.mode === "source"
+        ? "warning: running from source, but `pulumi up` would fail on these steps:"
+        : "error: the program cannot be deployed, so nothing ran:";
+      process.stderr.write(`${header}\n${runner.problems.map((p) => `  ${p.workflow}: ${p.message.split("\n").join("\n    ")}`).join("\n")}\n`);
+      if (options.runner.mode !== "source") return 1;
+    }
+    return await runAll(runner, options, events);
+  } finally {
+    await runner.close();
+    forgetPendingPulumiWork();
+  }
+}
+
+async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledEvent[]): Promise<number> {
+  const { formatEventReport, formatEventSummary } = await import("./report");
+  const started = Date.now();
+  const reports: EventReport[] = [];
+  if (!options.json) {
+    const mode = options.runner.mode === "source" ? "handlers from source, in-process" : "Lambdas from their deployment artifacts, in warm child processes";
+    process.stdout.write(`Local run of ${options.program} (stack ${runner.synthesis.stack}): ${runner.workflows.map((w) => w.name).join(", ")}; ${mode}; `
+      + `${options.runner.realTime ? "real-time retries and waits" : "retry intervals and waits skipped"}${options.runner.timeoutScale !== 1 ? `; timeouts ×${options.runner.timeoutScale}` : ""}\n\n`);
+  }
+  for (const { label, event } of events) {
+    const report = await runner.runEvent(event, label, options.bus);
+    reports.push(report);
+    if (!options.json) process.stdout.write(`${formatEventReport(report).join("\n")}\n\n`);
+  }
+  const exitCode = exitCodeOf(reports);
+  const count = (status: EventReport["status"]) => reports.filter((r) => r.status === status).length;
+  const summary = { events: reports.length, succeeded: count("SUCCEEDED"), failed: count("FAILED"), timedOut: count("TIMED_OUT"), notMatched: count("NOT_MATCHED"), durationMs: Date.now() - started };
+  if (options.graph) await writeRunGraph(options.graph, options.program, runner, reports);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({
+      program: options.program,
+      stack: runner.synthesis.stack,
+      mode: options.runner.mode,
+      realTime: options.runner.realTime,
+      timeoutScale: options.runner.timeoutScale,
+      workflows: runner.workflows.map((w) => ({ name: w.name, eventBusName: w.eventBusName, pattern: w.pattern, tasks: w.tasks.map((t) => ({ state: t.state, function: t.functionName, timeoutSeconds: t.timeoutSeconds })) })),
+      events: reports,
+      summary,
+      exitCode,
+    }, null, 2)}\n`);
+  } else {
+    const width = Math.max(...reports.map((r) => r.label.length));
+    process.stdout.write(`Summary\n${reports.map((r) => `  ${formatEventSummary(r, width)}`).join("\n")}\n`);
+    process.stdout.write(`${summary.events} events: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.timedOut} timed out, ${summary.notMatched} not matched`
+      + ` in ${summary.durationMs} ms${options.graph ? `; graph written to ${options.graph}` : ""} -> exit code ${exitCode}\n`);
+    if (summary.notMatched === summary.events) process.stdout.write("No event matched any workflow's rule: nothing ran.\n");
+  }
+  return exitCode;
+}
+
+async function writeRunGraph(file: string, program: string, runner: LocalRunner, reports: EventReport[]): Promise<void> {
+  const { writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } = await import("./graphDoc");
+  const definitions = new Map(runner.workflows.map((w) => [w.name, w.definition]));
+  writeGraphMarkdown(file, `Local run of ${relative(process.cwd(), program) || program}`,
+    `Written by \`npm run local -- ... --graph ${file}\`: one graph per execution. ${HIGHLIGHT_LEGEND}\n\n${GRAPH_LEGEND}`,
+    reports.flatMap((report): GraphSection[] => report.executions.length === 0
+      ? [{ heading: `${report.label}: not matched`, text: `No execution started: ${report.matches.map((m) => `${m.workflow}: ${m.reasons.join("; ")}`).join(" | ")}.` }]
+      : report.executions.map((e) => ({
+        heading: `${report.label} → ${e.workflow}: ${e.status}${e.error ? ` (${e.error})` : ""}`,
+        definition: definitions.get(e.workflow)!,
+        options: { highlight: { visited: e.path, ...(e.status !== "SUCCEEDED" ? { failedAt: e.path[e.path.length - 1] } : {}) } },
+      }))));
+}
+
+function usageError(error: unknown): number {
+  if (!(error instanceof RunnerInputError)) throw error;
+  process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`);
+  return 2;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

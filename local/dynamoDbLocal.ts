@@ -1,0 +1,256 @@
+/**
+ * A LOCAL STAND-IN FOR DYNAMODB (a simulation: nothing leaves the machine) that deployment artifacts reach through
+ * the AWS SDK the Lambda runtime provides, pointed here by `AWS_ENDPOINT_URL_DYNAMODB`. It speaks the DynamoDB JSON
+ * protocol for single items: GetItem, PutItem, UpdateItem (`SET`/`REMOVE`) and DeleteItem, with condition
+ * expressions (`attribute_exists`, `attribute_not_exists`, comparisons, AND/OR/NOT, parentheses) and
+ * `ReturnValuesOnConditionCheckFailure`. That is what Powertools Idempotency's DynamoDB persistence layer uses, so
+ * idempotent steps run from their artifacts with DynamoDB's conditional-write semantics. Items live in memory.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { crc32 } from "node:zlib";
+
+/** A DynamoDB attribute value in its wire form, e.g. `{ S: "a" }`, `{ N: "1.5" }`. */
+type AttributeValue = Record<string, unknown>;
+type Item = Record<string, AttributeValue>;
+
+/** The key attributes of a table (from its `hashKey`/`rangeKey`). */
+export interface TableKeySchema {
+  hashKey: string;
+  rangeKey?: string;
+}
+
+class DynamoDbError extends Error {
+  constructor(readonly type: string, message: string, readonly extra: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+/** A running local DynamoDB endpoint. */
+export interface LocalDynamoDb {
+  /** `http://127.0.0.1:<port>`: the value of `AWS_ENDPOINT_URL_DYNAMODB` for the functions. */
+  endpoint: string;
+  /** The items of a table, as stored (wire form). */
+  items(table: string): Item[];
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the endpoint on a free local port. Tables not listed in `tables` are keyed by `id`.
+ *
+ * @example
+ * const dynamodb = await startLocalDynamoDb({ "orders-idempotency": { hashKey: "id" } });
+ * // child environment: { AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ACCESS_KEY_ID: "local", ... }
+ */
+export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> = {}): Promise<LocalDynamoDb> {
+  const data = new Map<string, Map<string, Item>>();
+  const tableOf = (name: unknown) => {
+    if (typeof name !== "string") throw new DynamoDbError("ValidationException", "TableName is required");
+    if (!data.has(name)) data.set(name, new Map());
+    return { items: data.get(name)!, schema: tables[name] ?? { hashKey: "id" } };
+  };
+  const keyOf = (schema: TableKeySchema, item: Item) => {
+    const parts = [schema.hashKey, ...(schema.rangeKey ? [schema.rangeKey] : [])].map((attribute) => {
+      if (!item[attribute]) throw new DynamoDbError("ValidationException", `One of the required keys was not given a value: ${attribute}`);
+      return JSON.stringify(item[attribute]);
+    });
+    return parts.join("\u0000");
+  };
+
+  const operations: Record<string, (request: Record<string, any>) => Record<string, unknown>> = {
+    GetItem(request) {
+      const { items, schema } = tableOf(request.TableName);
+      const item = items.get(keyOf(schema, request.Key));
+      return item ? { Item: item } : {};
+    },
+    PutItem(request) {
+      const { items, schema } = tableOf(request.TableName);
+      const key = keyOf(schema, request.Item);
+      checkCondition(request, items.get(key));
+      const old = items.get(key);
+      items.set(key, structuredClone(request.Item));
+      return request.ReturnValues === "ALL_OLD" && old ? { Attributes: old } : {};
+    },
+    UpdateItem(request) {
+      const { items, schema } = tableOf(request.TableName);
+      const key = keyOf(schema, request.Key);
+      const current = items.get(key);
+      checkCondition(request, current);
+      const updated = applyUpdate(structuredClone(current ?? request.Key), request.UpdateExpression, request.ExpressionAttributeNames ?? {}, request.ExpressionAttributeValues ?? {});
+      items.set(key, updated);
+      return request.ReturnValues === "ALL_NEW" ? { Attributes: updated } : {};
+    },
+    DeleteItem(request) {
+      const { items, schema } = tableOf(request.TableName);
+      const key = keyOf(schema, request.Key);
+      const current = items.get(key);
+      checkCondition(request, current);
+      items.delete(key);
+      return request.ReturnValues === "ALL_OLD" && current ? { Attributes: current } : {};
+    },
+  };
+
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    let body = "";
+    for await (const chunk of request) body += chunk;
+    const operation = String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+    let status = 200;
+    let payload: Record<string, unknown>;
+    try {
+      const run = operations[operation];
+      if (!run) throw new DynamoDbError("UnknownOperationException", `The local DynamoDB supports ${Object.keys(operations).join(", ")}; not ${operation || "this request"}.`);
+      payload = run(JSON.parse(body || "{}"));
+    } catch (error) {
+      status = 400;
+      const e = error instanceof DynamoDbError ? error : new DynamoDbError("ValidationException", (error as Error).message);
+      payload = { __type: `com.amazonaws.dynamodb.v20120810#${e.type}`, message: e.message, ...e.extra };
+    }
+    const text = JSON.stringify(payload);
+    response.writeHead(status, {
+      "content-type": "application/x-amz-json-1.0",
+      "x-amz-crc32": String(crc32(text)),
+      "x-amzn-requestid": `local-${Date.now()}`,
+    });
+    response.end(text);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    items: (table) => [...(data.get(table)?.values() ?? [])].map((item) => structuredClone(item)),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The environment that points a function's AWS SDK at the local endpoint (with a region and credentials it will accept). */
+export function localDynamoDbEnvironment(endpoint: string, region = "us-east-1"): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    AWS_SESSION_TOKEN: "local",
+  };
+}
+
+function checkCondition(request: Record<string, any>, current: Item | undefined): void {
+  if (!request.ConditionExpression) return;
+  const holds = evaluate(parseCondition(request.ConditionExpression), current ?? {}, request.ExpressionAttributeNames ?? {}, request.ExpressionAttributeValues ?? {});
+  if (!holds) {
+    throw new DynamoDbError("ConditionalCheckFailedException", "The conditional request failed",
+      request.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && current ? { Item: current } : {});
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Condition and update expressions
+
+type Condition =
+  | { kind: "or" | "and"; left: Condition; right: Condition }
+  | { kind: "not"; operand: Condition }
+  | { kind: "exists" | "notExists"; path: string }
+  | { kind: "compare"; op: string; left: string; right: string };
+
+function tokenize(expression: string): string[] {
+  const tokens = expression.match(/<>|<=|>=|[()=<>,]|[#:]?[A-Za-z0-9_.]+/g) ?? [];
+  if (tokens.join("").replace(/\s/g, "") !== expression.replace(/\s/g, "")) {
+    throw new DynamoDbError("ValidationException", `Invalid expression (the local DynamoDB cannot parse it): ${expression}`);
+  }
+  return tokens;
+}
+
+function parseCondition(expression: string): Condition {
+  const tokens = tokenize(expression);
+  let at = 0;
+  const peek = () => tokens[at];
+  const take = (expected?: string) => {
+    const token = tokens[at++];
+    if (token === undefined || (expected !== undefined && token.toUpperCase() !== expected)) {
+      throw new DynamoDbError("ValidationException", `Invalid ConditionExpression near "${token ?? "end"}": ${expression}`);
+    }
+    return token;
+  };
+  const or = (): Condition => {
+    let left = and();
+    while (peek()?.toUpperCase() === "OR") { take(); left = { kind: "or", left, right: and() }; }
+    return left;
+  };
+  const and = (): Condition => {
+    let left = unary();
+    while (peek()?.toUpperCase() === "AND") { take(); left = { kind: "and", left, right: unary() }; }
+    return left;
+  };
+  const unary = (): Condition => {
+    const token = peek();
+    if (token?.toUpperCase() === "NOT") { take(); return { kind: "not", operand: unary() }; }
+    if (token === "(") { take(); const inner = or(); take(")"); return inner; }
+    if (token === "attribute_exists" || token === "attribute_not_exists") {
+      take(); take("("); const path = take(); take(")");
+      return { kind: token === "attribute_exists" ? "exists" : "notExists", path };
+    }
+    const left = take();
+    const op = take();
+    if (!["=", "<>", "<", "<=", ">", ">="].includes(op)) throw new DynamoDbError("ValidationException", `Unsupported comparison "${op}" in ${expression}`);
+    return { kind: "compare", op, left, right: take() };
+  };
+  const condition = or();
+  if (at !== tokens.length) throw new DynamoDbError("ValidationException", `Invalid ConditionExpression near "${tokens[at]}": ${expression}`);
+  return condition;
+}
+
+function evaluate(condition: Condition, item: Item, names: Record<string, string>, values: Item): boolean {
+  const attribute = (path: string) => item[path.startsWith("#") ? names[path] : path];
+  const operand = (token: string) => (token.startsWith(":") ? values[token] : attribute(token));
+  switch (condition.kind) {
+    case "or": return evaluate(condition.left, item, names, values) || evaluate(condition.right, item, names, values);
+    case "and": return evaluate(condition.left, item, names, values) && evaluate(condition.right, item, names, values);
+    case "not": return !evaluate(condition.operand, item, names, values);
+    case "exists": return attribute(condition.path) !== undefined;
+    case "notExists": return attribute(condition.path) === undefined;
+    case "compare": {
+      const [left, right] = [operand(condition.left), operand(condition.right)];
+      if (left === undefined || right === undefined) return false;
+      const [a, b] = [scalar(left), scalar(right)];
+      if (typeof a !== typeof b) return condition.op === "<>";
+      switch (condition.op) {
+        case "=": return a === b;
+        case "<>": return a !== b;
+        case "<": return a < b;
+        case "<=": return a <= b;
+        case ">": return a > b;
+        default: return a >= b;
+      }
+    }
+  }
+}
+
+/** A comparable form of a scalar attribute value: numbers as numbers, strings (and others) as text. */
+function scalar(value: AttributeValue): number | string {
+  if ("N" in value) return Number(value.N);
+  if ("S" in value) return String(value.S);
+  return JSON.stringify(value);
+}
+
+function applyUpdate(item: Item, expression: string, names: Record<string, string>, values: Item): Item {
+  const clauses = expression.trim().split(/\s+(?=(?:SET|REMOVE)\s)/i);
+  for (const clause of clauses) {
+    const [, action, rest] = /^(SET|REMOVE)\s+([\s\S]+)$/i.exec(clause.trim()) ?? [];
+    if (!action) throw new DynamoDbError("ValidationException", `The local DynamoDB supports SET and REMOVE updates only: ${expression}`);
+    for (const part of rest.split(",").map((p) => p.trim())) {
+      const name = (token: string) => (token.startsWith("#") ? names[token] : token);
+      if (action.toUpperCase() === "REMOVE") {
+        delete item[name(part)];
+        continue;
+      }
+      const [, target, source] = /^([#\w.]+)\s*=\s*(:\w+)$/.exec(part) ?? [];
+      if (!target) throw new DynamoDbError("ValidationException", `The local DynamoDB supports "SET #name = :value" only: ${part}`);
+      item[name(target)] = values[source];
+    }
+  }
+  return item;
+}

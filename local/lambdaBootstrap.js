@@ -1,0 +1,123 @@
+/**
+ * The Lambda Node.js runtime, simulated: what runs in each execution environment of a WarmFunction
+ * (local/lambdaArtifact.ts). Plain JavaScript, run by Node alone (no ts-node), so the function sees only its task
+ * root, the layer on NODE_PATH and Node's own modules.
+ *
+ * Protocol (IPC): the parent sends { type: "invoke", requestId, event, timeoutMs }; the environment answers
+ * { result } or { error: { name, message } }, with what the function printed during the invocation. The module is
+ * loaded on the first invocation (the cold start: the Init phase, after which it sends { type: "initialized" }),
+ * and kept for the next ones.
+ */
+"use strict";
+const { createRequire } = require("node:module");
+const { join } = require("node:path");
+
+const taskRoot = process.env.LAMBDA_TASK_ROOT;
+const [file, exportName] = (() => {
+  const setting = process.env._HANDLER || "__index.handler";
+  const dot = setting.lastIndexOf(".");
+  return [setting.slice(0, dot), setting.slice(dot + 1)];
+})();
+
+// What the function prints during an invocation, kept for the answer (stdout: EMF metrics and JSON logs).
+const printed = { stdout: "", stderr: "" };
+for (const name of ["stdout", "stderr"]) {
+  const stream = process[name];
+  stream.write = (chunk, encoding, callback) => {
+    printed[name] += typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (typeof done === "function") done();
+    return true;
+  };
+}
+function takePrinted() {
+  const taken = { stdout: printed.stdout.split("\n").filter((line) => line.trim().length > 0), stderr: printed.stderr };
+  printed.stdout = "";
+  printed.stderr = "";
+  return taken;
+}
+
+let projectModulesVisible = true;
+try {
+  createRequire(join(taskRoot, "__index.js")).resolve("@pulumi/pulumi");
+} catch {
+  projectModulesVisible = false;
+}
+
+let handler;
+let initError;
+let initialized = false;
+function init() {
+  initialized = true;
+  try {
+    const loaded = require(join(taskRoot, file));
+    handler = loaded[exportName];
+    if (typeof handler !== "function") initError = { name: "Runtime.HandlerNotFound", message: `${file}.${exportName} is undefined or not exported` };
+  } catch (error) {
+    const name = error && error.code === "MODULE_NOT_FOUND" ? "Runtime.ImportModuleError"
+      : error instanceof SyntaxError ? "Runtime.UserCodeSyntaxError" : (error && error.name) || "Error";
+    initError = { name, message: `Error: ${error && error.message}` };
+  }
+}
+
+const errorOf = (error) => ({
+  name: (error && typeof error.name === "string" && error.name) || "Error",
+  message: error && typeof error.message === "string" ? error.message : String(error),
+});
+
+let current;
+function answer(message) {
+  if (!current) return;
+  current = undefined;
+  process.send({ ...message, ...takePrinted(), projectModulesVisible });
+}
+
+process.on("message", async (message) => {
+  if (!message || message.type !== "invoke") return;
+  const coldStart = !initialized;
+  current = message.requestId;
+  let initDurationMs;
+  if (coldStart) {
+    const started = Date.now();
+    init();
+    initDurationMs = Date.now() - started;
+    process.send({ type: "initialized" }); // the function's timeout starts now
+  }
+  const started = Date.now();
+  const deadline = started + message.timeoutMs;
+  const context = {
+    awsRequestId: message.requestId,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: process.env.AWS_LAMBDA_FUNCTION_VERSION,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  let outcome;
+  if (initError) {
+    outcome = { error: initError };
+  } else {
+    try {
+      const result = await new Promise((resolve, reject) => {
+        const returned = handler(message.event, context, (error, value) => (error ? reject(error) : resolve(value)));
+        if (returned && typeof returned.then === "function") returned.then(resolve, reject);
+      });
+      // Lambda returns the JSON serialization of the result; undefined becomes null.
+      outcome = { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+    } catch (error) {
+      outcome = { error: errorOf(error) };
+    }
+  }
+  answer({ ...outcome, coldStart, durationMs: Date.now() - started, ...(coldStart ? { initDurationMs } : {}) });
+});
+
+// As in Lambda, an error nobody handles ends the runtime (and the invocation).
+process.on("unhandledRejection", (reason) => {
+  answer({ error: { name: "Runtime.UnhandledPromiseRejection", message: errorOf(reason).message } });
+  process.exit(128);
+});
+process.on("uncaughtException", (error) => {
+  answer({ error: errorOf(error) });
+  process.exit(129);
+});
+process.on("disconnect", () => process.exit(0));

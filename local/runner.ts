@@ -1,0 +1,499 @@
+/**
+ * The local runner for any EventDrivenWorkflow: the library behind `npm run local` (local/cli.ts).
+ *
+ * It synthesizes a Pulumi program (or a module exporting workflow definitions) under Pulumi mocks, finds each
+ * EventDrivenWorkflow's rule pattern and bus, the definition string the state machine would deploy and each step's
+ * Lambda (its serialized archive and settings), then, per event:
+ * - matches the event against each rule's pattern (EventBridge semantics) and says why a non-match did not start anything;
+ * - executes the deployed definition with aws-local-stepfunctions;
+ * - runs each Lambda task from its DEPLOYMENT ARTIFACT in a warm child process per function (local/lambdaArtifact.ts),
+ *   or, with `mode: "source"`, the callback the artifact was serialized from, in-process;
+ * - records SNS/SQS/EventBridge integration calls in-process (nothing leaves the machine), and serves the program's
+ *   DynamoDB tables (e.g. an idempotency table) from a local in-memory stand-in the functions' AWS SDK is pointed at;
+ * - returns the execution history, the path, retries, what was published and the metrics the handlers printed.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { randomUUID } from "node:crypto";
+import { basename, extname } from "node:path";
+import type { AslDefinition, AslState } from "../components/core/compile";
+import { RunnerInputError } from "./eventInput";
+import { matchEventPattern } from "./eventPattern";
+import { LocalWorkflow, statesOf, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
+import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
+import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "./dynamoDbLocal";
+import { materializeArchive, WarmFunction } from "./lambdaArtifact";
+import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "./synthesize";
+
+/** The Pulumi type token of the component. */
+export const WORKFLOW_COMPONENT_TYPE = "eventdrivenworkflow:index:EventDrivenWorkflow";
+const FUNCTION_TYPE = "aws:lambda/function:Function";
+const LAMBDA_INVOKE = /^arn:[^:]+:states:::lambda:invoke$/;
+
+/** A Lambda task of a workflow: the state, the function it invokes, and how to run it locally. */
+export interface LocalTask {
+  state: string;
+  /** The Function resource's logical name. */
+  resource: string;
+  functionName: string;
+  functionArn: string;
+  /** The Lambda's own timeout. */
+  timeoutSeconds: number;
+  memorySize?: number;
+  /** `file.export` inside the archive. */
+  handler: string;
+  environment: Record<string, string>;
+  /** Whether the state uses `lambda:invoke` (payload in `Payload`) rather than the function ARN as Resource. */
+  invokeIntegration: boolean;
+  /** Set when Pulumi could not serialize the function's code: `pulumi up` would fail on it. */
+  serializationError?: string;
+}
+
+/** One EventDrivenWorkflow of a program, as deployed. */
+export interface LoadedWorkflow {
+  name: string;
+  pattern: Record<string, unknown>;
+  eventBusName: string;
+  /** The definition string the state machine is created with. */
+  definition: string;
+  tasks: LocalTask[];
+}
+
+/** A step that cannot run as deployed, e.g. because its handler cannot be serialized. */
+export interface StepProblem {
+  workflow: string;
+  step: string;
+  message: string;
+}
+
+export interface RunnerOptions {
+  /** Pulumi stack name: selects Pulumi.<stack>.yaml. @default "local" */
+  stack?: string;
+  /** Pulumi config; keys without a namespace get the project's. */
+  config?: Record<string, string>;
+  /** `artifact` runs each Lambda from its serialized archive in a child process; `source` runs the callback in-process. @default "artifact" */
+  mode?: "artifact" | "source";
+  /** Honour Retry intervals and Wait durations. @default false */
+  realTime?: boolean;
+  /** Multiply every timeout (Lambda timeouts, and the definition's TimeoutSeconds, rounded up) by this. @default 1 */
+  timeoutScale?: number;
+  /** Only these workflows (by component name). @default all */
+  workflows?: string[];
+}
+
+/** One workflow's execution of one event. */
+export interface ExecutionReport {
+  workflow: string;
+  executionId: string;
+  status: LocalExecutionResult["status"];
+  error?: string;
+  cause?: string;
+  output?: unknown;
+  durationMs: number;
+  path: string[];
+  retries: Record<string, number>;
+  published: PublishedMessage[];
+  history: HistoryEvent[];
+  metrics: MetricsByStep;
+  invocations: { state: string; requestId: string; coldStart: boolean; durationMs?: number; initDurationMs?: number; error?: string; logs: string[] }[];
+}
+
+/** What one event did: the rule matches, and an execution per matching workflow. */
+export interface EventReport {
+  label: string;
+  status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "NOT_MATCHED";
+  matches: { workflow: string; matched: boolean; reasons: string[] }[];
+  executions: ExecutionReport[];
+}
+
+export { RunnerInputError };
+
+/**
+ * Synthesizes `program` under mocks and returns its workflows. A module that constructs no EventDrivenWorkflow
+ * but exports workflow arguments (`{ trigger, steps, timeoutSeconds }`, optionally `name`) gets one constructed per
+ * export, so that it deploys (and runs) exactly as a program using it would.
+ *
+ * @throws RunnerInputError when the program defines no workflow.
+ */
+export async function loadWorkflows(program: string, options: Pick<RunnerOptions, "stack" | "config" | "workflows"> = {}): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
+  const synthesis = await synthesizeProgram(program, {
+    stack: options.stack,
+    config: options.config,
+    afterLoad: (exports, constructed) => {
+      if (constructed.some((r) => r.type === WORKFLOW_COMPONENT_TYPE)) return undefined;
+      const { EventDrivenWorkflow } = require("../components/workflow") as typeof import("../components/workflow");
+      for (const [name, args] of workflowExports(exports, basename(program, extname(program)))) new EventDrivenWorkflow(name, args);
+      return {};
+    },
+  });
+  return { synthesis, ...workflowsOf(synthesis, program, options.workflows) };
+}
+
+/**
+ * The workflows of a synthesized program (all, or those named in `only`), and the steps that cannot be deployed.
+ *
+ * @throws RunnerInputError when the program defines no workflow, or none of that name.
+ */
+export function workflowsOf(synthesis: Synthesis, program: string, only?: readonly string[]): { workflows: LoadedWorkflow[]; problems: StepProblem[] } {
+  let workflows = discoverWorkflows(synthesis.resources);
+  if (workflows.length === 0) {
+    throw new RunnerInputError(`${program} defines no EventDrivenWorkflow: construct one (a Pulumi program), or export its arguments ({ trigger, steps, timeoutSeconds }).`);
+  }
+  if (only?.length) {
+    const unknown = only.filter((name) => !workflows.some((w) => w.name === name));
+    if (unknown.length) throw new RunnerInputError(`No workflow named ${unknown.join(", ")} in ${program}; it has ${workflows.map((w) => w.name).join(", ")}.`);
+    workflows = workflows.filter((w) => only.includes(w.name));
+  }
+  const problems: StepProblem[] = [];
+  for (const failure of synthesis.serializationFailures) {
+    const owner = workflows.find((w) => w.tasks.some((t) => t.resource === failure.resource));
+    const task = owner?.tasks.find((t) => t.resource === failure.resource);
+    if (task) task.serializationError = failure.message;
+    problems.push({
+      workflow: owner?.name ?? "(none)",
+      step: task?.state ?? failure.resource,
+      message: `step "${task?.state ?? failure.resource}" (Lambda ${failure.resource}): Pulumi cannot serialize its handler, so \`pulumi up\` would fail here:\n${failure.message}`,
+    });
+  }
+  return { workflows, problems };
+}
+
+function isWorkflowArgs(value: unknown): value is import("../components/workflow").EventDrivenWorkflowArgs & { name?: string } {
+  const v = value as { trigger?: { pattern?: unknown }; steps?: unknown; timeoutSeconds?: unknown } | null;
+  return typeof v === "object" && v !== null && typeof v.trigger?.pattern === "object" && Array.isArray(v.steps) && typeof v.timeoutSeconds === "number";
+}
+
+function workflowExports(exports: Record<string, unknown>, moduleName: string): [string, import("../components/workflow").EventDrivenWorkflowArgs][] {
+  return Object.entries(exports).filter(([, value]) => isWorkflowArgs(value)).map(([key, value]) => {
+    const { name, ...args } = value as import("../components/workflow").EventDrivenWorkflowArgs & { name?: string };
+    return [name ?? (key === "default" ? moduleName : key), args];
+  });
+}
+
+/** The workflows among recorded resources: each component with its rule, state machine and functions. */
+export function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkflow[] {
+  return resources.filter((r) => r.type === WORKFLOW_COMPONENT_TYPE).flatMap((component) => {
+    const children = resources.filter((r) => r.parent === resourceKey(component));
+    const machine = children.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
+    const rule = children.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
+    if (!machine || !rule) return [];
+    const definition: string = machine.inputs.definition;
+    const functions = children.filter((r) => r.type === FUNCTION_TYPE);
+    const tasks = statesOf(JSON.parse(definition)).flatMap(([state, s]) => {
+      const target = lambdaTarget(s);
+      if (!target) return [];
+      const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(target.replace(/:(\$LATEST|\d+)$/, "")));
+      if (!fn) throw new RunnerInputError(`Workflow ${component.name}: task "${state}" invokes ${target}, which is not one of its functions; it cannot run locally.`);
+      return [{
+        state,
+        resource: fn.name,
+        functionName: fn.state.name,
+        functionArn: fn.state.arn,
+        timeoutSeconds: fn.inputs.timeout ?? 3,
+        memorySize: fn.inputs.memorySize,
+        handler: fn.inputs.handler ?? "__index.handler",
+        environment: fn.inputs.environment?.variables ?? {},
+        invokeIntegration: LAMBDA_INVOKE.test(String(s.Resource)),
+      }];
+    });
+    return [{ name: component.name, pattern: JSON.parse(rule.inputs.eventPattern), eventBusName: rule.inputs.eventBusName ?? "default", definition, tasks }];
+  });
+}
+
+/** The function a Task state invokes: its ARN as Resource, or `FunctionName` of a `lambda:invoke` integration. */
+function lambdaTarget(state: AslState): string | undefined {
+  if (state.Type !== "Task" || typeof state.Resource !== "string") return undefined;
+  if (/^arn:[^:]+:lambda:/.test(state.Resource)) return state.Resource;
+  if (LAMBDA_INVOKE.test(state.Resource)) return String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName);
+  return undefined;
+}
+
+/** A definition with every TimeoutSeconds (execution and states) multiplied by `scale`, rounded up to whole seconds. */
+export function scaleTimeouts(definition: string, scale: number): string {
+  if (scale === 1) return definition;
+  const scaled = (seconds: unknown) => (typeof seconds === "number" ? Math.max(1, Math.ceil(seconds * scale)) : seconds);
+  const asl: AslDefinition = JSON.parse(definition);
+  if (asl.TimeoutSeconds !== undefined) asl.TimeoutSeconds = scaled(asl.TimeoutSeconds) as number;
+  for (const [, state] of statesOf(asl)) {
+    if (state.TimeoutSeconds !== undefined) state.TimeoutSeconds = scaled(state.TimeoutSeconds);
+    if (state.HeartbeatSeconds !== undefined) state.HeartbeatSeconds = scaled(state.HeartbeatSeconds);
+  }
+  return JSON.stringify(asl);
+}
+
+/** The invocations of the execution a task handler runs in. */
+const executionScope = new AsyncLocalStorage<InvocationRecord[]>();
+/** The invocation whose output an in-process (`source` mode) handler's writes belong to. */
+const invocationScope = new AsyncLocalStorage<InvocationRecord>();
+
+/**
+ * Runs events through a program's workflows locally.
+ *
+ * @example
+ * const runner = await LocalRunner.load("index.ts");
+ * const report = await runner.runEvent(JSON.parse(readFileSync("events/happy.json", "utf8")), "happy");
+ * console.log(report.status, report.executions[0].path);
+ * await runner.close();
+ */
+export class LocalRunner {
+  private readonly machines = new Map<string, { local: LocalWorkflow; states: Map<string, AslState>; lambdaStates: Set<string> }>();
+  private readonly warm = new Map<string, WarmFunction>();
+  private restoreOutput?: () => void;
+  private restoreEnvironment?: () => void;
+  /** The local DynamoDB the functions reach when the program has tables (e.g. an idempotency table). */
+  private dynamodb?: LocalDynamoDb;
+  private awsEnvironment: Record<string, string> = {};
+
+  private constructor(
+    readonly workflows: LoadedWorkflow[],
+    readonly problems: StepProblem[],
+    readonly synthesis: Synthesis,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  /**
+   * Synthesizes `program` and prepares its workflows. In artifact mode, a step whose handler cannot be serialized
+   * is listed in `problems` and its task fails when reached; call {@link LocalRunner.assertDeployable} to refuse
+   * to run at all, as `pulumi up` would.
+   */
+  static async load(program: string, options: RunnerOptions = {}): Promise<LocalRunner> {
+    const { synthesis, workflows, problems } = await loadWorkflows(program, options);
+    const runner = new LocalRunner(workflows, problems, synthesis, options);
+    await runner.prepare();
+    return runner;
+  }
+
+  /** A runner over a program already synthesized (see `synthesizeProgram`), e.g. shared by tests. */
+  static async fromSynthesis(synthesis: Synthesis, options: Omit<RunnerOptions, "stack" | "config"> = {}, program = "the program"): Promise<LocalRunner> {
+    const { workflows, problems } = workflowsOf(synthesis, program, options.workflows);
+    const runner = new LocalRunner(workflows, problems, synthesis, options);
+    await runner.prepare();
+    return runner;
+  }
+
+  /** Throws when a step cannot be deployed (its handler cannot be serialized), naming each such step. */
+  assertDeployable(): void {
+    if (this.problems.length > 0) throw new Error(this.problems.map((p) => `${p.workflow}: ${p.message}`).join("\n\n"));
+  }
+
+  private get mode() {
+    return this.options.mode ?? "artifact";
+  }
+
+  private async prepare(): Promise<void> {
+    const tables = this.synthesis.resources.filter((r) => r.type === "aws:dynamodb/table:Table");
+    if (tables.length > 0) {
+      this.dynamodb = await startLocalDynamoDb(Object.fromEntries(tables.map((t) => [t.state.name ?? t.inputs.name, { hashKey: t.inputs.hashKey, rangeKey: t.inputs.rangeKey }])));
+      this.awsEnvironment = localDynamoDbEnvironment(this.dynamodb.endpoint, TEST_REGION);
+    }
+    if (this.mode === "source") this.restoreEnvironment = setProcessEnvironment({ ...sharedEnvironment(this.workflows.flatMap((w) => w.tasks)), ...this.awsEnvironment });
+    const scale = this.options.timeoutScale ?? 1;
+    for (const workflow of this.workflows) {
+      const definition = scaleTimeouts(workflow.definition, scale);
+      const asl: AslDefinition = JSON.parse(definition);
+      const taskHandlers: Record<string, LocalTaskHandler> = {};
+      for (const task of workflow.tasks) taskHandlers[task.state] = await this.bind(task, Math.max(1, Math.round(task.timeoutSeconds * 1000 * scale)));
+      this.machines.set(workflow.name, {
+        local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
+        states: new Map(statesOf(asl)),
+        lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
+      });
+    }
+    if (this.mode === "source") this.restoreOutput = routeOutputToInvocations();
+  }
+
+  /** A task handler that invokes the step's Lambda (artifact or source), recording the invocation. */
+  private async bind(task: LocalTask, timeoutMs: number): Promise<LocalTaskHandler> {
+    type Invoker = (payload: unknown, record: InvocationRecord) => Promise<{ result?: unknown; error?: { name: string; message: string } }>;
+    const invoke: Invoker = this.mode === "artifact" ? await this.artifactInvoker(task, timeoutMs) : this.sourceInvoker(task, timeoutMs);
+    return async (input) => {
+      const payload = task.invokeIntegration ? (input as { Payload?: unknown }).Payload : input;
+      const record: InvocationRecord = { state: task.state, requestId: randomUUID(), startedAt: Date.now(), coldStart: false, stdout: [] };
+      executionScope.getStore()?.push(record);
+      const outcome = await invoke(payload, record);
+      record.endedAt = Date.now();
+      if (outcome.error) {
+        record.error = outcome.error;
+        throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name });
+      }
+      return task.invokeIntegration ? { ExecutedVersion: "$LATEST", Payload: outcome.result, StatusCode: 200 } : outcome.result;
+    };
+  }
+
+  private async artifactInvoker(task: LocalTask, timeoutMs: number) {
+    if (task.serializationError) {
+      return async () => ({ error: { name: "Runner.NotDeployable", message: `The handler of step "${task.state}" cannot be serialized, so it cannot be deployed: ${task.serializationError!.split("\n")[0]}` } });
+    }
+    const fn = this.synthesis.resources.find((r) => r.type === FUNCTION_TYPE && r.name === task.resource)!;
+    const taskRoot = await materializeArchive(await fn.inputs.code.assets);
+    const warm = new WarmFunction({
+      taskRoot, handler: task.handler, functionName: task.functionName, environment: { ...task.environment, ...this.awsEnvironment }, timeoutMs,
+      memorySize: task.memorySize, region: TEST_REGION,
+    });
+    this.warm.set(task.resource, warm);
+    return async (payload: unknown, record: InvocationRecord) => {
+      const run = await warm.invoke(payload, record.requestId);
+      record.coldStart = run.coldStart;
+      record.initDurationMs = run.initDurationMs;
+      record.stdout = run.stdout;
+      record.stderr = run.stderr.split("\n").filter((line) => line.trim().length > 0);
+      return run;
+    };
+  }
+
+  private sourceInvoker(task: LocalTask, timeoutMs: number) {
+    const callback = this.synthesis.callbacks.get(task.resource);
+    if (!callback) throw new RunnerInputError(`Step "${task.state}" (Lambda ${task.resource}) is not a CallbackFunction: there is no source to run; run it from its artifact instead.`);
+    let cold = true;
+    return (payload: unknown, record: InvocationRecord) => invocationScope.run(record, async (): Promise<{ result?: unknown; error?: { name: string; message: string } }> => {
+      record.coldStart = cold;
+      cold = false;
+      const deadline = record.startedAt + timeoutMs;
+      const context = {
+        awsRequestId: record.requestId,
+        functionName: task.functionName,
+        invokedFunctionArn: task.functionArn,
+        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      };
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { name: "Sandbox.Timedout" })), timeoutMs);
+      });
+      try {
+        const result = await Promise.race([Promise.resolve(callback(payload, context)), timedOut]);
+        return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+      } catch (error) {
+        const e = error as { name?: unknown; message?: unknown };
+        return { error: { name: typeof e?.name === "string" && e.name ? e.name : "Error", message: typeof e?.message === "string" ? e.message : String(error) } };
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  }
+
+  /**
+   * Puts one event on `eventBusName` (default "default"): matches it against every workflow's rule and runs each
+   * matching workflow's execution. Never throws for a failed execution: that is a status in the report.
+   */
+  async runEvent(event: Record<string, unknown>, label = "event", eventBusName = "default"): Promise<EventReport> {
+    const envelope = withEnvelope(event);
+    const matches = this.workflows.map((workflow) => {
+      if (workflow.eventBusName !== eventBusName) {
+        return { workflow: workflow.name, matched: false, reasons: [`the rule listens on bus "${workflow.eventBusName}", the event was put on "${eventBusName}"`] };
+      }
+      return { workflow: workflow.name, ...matchEventPattern(workflow.pattern, envelope) };
+    });
+    const executions: ExecutionReport[] = [];
+    for (const match of matches.filter((m) => m.matched)) executions.push(await this.execute(match.workflow, envelope));
+    const rank = { SUCCEEDED: 0, FAILED: 1, TIMED_OUT: 2 } as const;
+    const worst = executions.reduce<ExecutionReport["status"]>((w, e) => (rank[e.status] > rank[w] ? e.status : w), "SUCCEEDED");
+    return { label, status: executions.length === 0 ? "NOT_MATCHED" : worst, matches, executions };
+  }
+
+  private async execute(workflow: string, event: Record<string, unknown>): Promise<ExecutionReport> {
+    const machine = this.machines.get(workflow)!;
+    const invocations: InvocationRecord[] = [];
+    const result = await executionScope.run(invocations, () => machine.local.run(event));
+    return {
+      workflow,
+      executionId: result.executionId ?? randomUUID(),
+      status: result.status,
+      ...(result.error !== undefined ? { error: result.error } : {}),
+      ...(result.cause !== undefined ? { cause: result.cause } : {}),
+      ...(result.output !== undefined ? { output: result.output } : {}),
+      durationMs: result.durationMs,
+      path: result.path,
+      retries: result.retries,
+      published: result.published,
+      history: executionHistory(result, machine.states, machine.lambdaStates, invocations),
+      metrics: summariseMetrics(invocations),
+      invocations: invocations.map((i) => ({
+        state: i.state,
+        requestId: i.requestId,
+        coldStart: i.coldStart,
+        ...(i.endedAt !== undefined ? { durationMs: i.endedAt - i.startedAt } : {}),
+        ...(i.initDurationMs !== undefined ? { initDurationMs: i.initDurationMs } : {}),
+        ...(i.error ? { error: i.error.name } : {}),
+        logs: logLines(i),
+      })),
+    };
+  }
+
+  /** Cold starts so far, by function resource (artifact mode). */
+  coldStarts(): Record<string, number> {
+    return Object.fromEntries([...this.warm].map(([name, fn]) => [name, fn.coldStarts]));
+  }
+
+  /** The items of a table of the local DynamoDB (wire form), e.g. the idempotency records the steps wrote. */
+  tableItems(table: string): Record<string, unknown>[] {
+    return this.dynamodb?.items(table) ?? [];
+  }
+
+  /** Ends the warm function processes and the local DynamoDB, and restores stdout/stderr and the environment. */
+  async close(): Promise<void> {
+    for (const fn of this.warm.values()) fn.close();
+    this.warm.clear();
+    this.restoreOutput?.();
+    this.restoreEnvironment?.();
+    this.restoreOutput = this.restoreEnvironment = undefined;
+    await this.dynamodb?.close();
+    this.dynamodb = undefined;
+  }
+}
+
+/** The fields EventBridge adds to every event it delivers, filled in where the given event lacks them. */
+export function withEnvelope(event: Record<string, unknown>): Record<string, unknown> {
+  return {
+    version: "0",
+    id: randomUUID(),
+    account: TEST_ACCOUNT,
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    region: TEST_REGION,
+    resources: [],
+    ...event,
+  };
+}
+
+/**
+ * The Lambda environment variables in-process handlers can share: those every function that sets them sets to the
+ * same value (a table name, a namespace); per-function ones (the service name) are left out.
+ */
+function sharedEnvironment(tasks: readonly LocalTask[]): Record<string, string> {
+  const values = new Map<string, Set<string>>();
+  for (const task of tasks) for (const [key, value] of Object.entries(task.environment)) values.set(key, (values.get(key) ?? new Set()).add(value));
+  return Object.fromEntries([...values].filter(([, set]) => set.size === 1).map(([key, set]) => [key, [...set][0]]));
+}
+
+/** Sets variables of process.env; returns what restores them. */
+function setProcessEnvironment(variables: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, variables);
+  return () => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
+/**
+ * While installed, what in-process handlers write to stdout/stderr goes to the invocation they run in (found through
+ * async context, so concurrent executions stay apart); other writes pass through. Returns the uninstaller.
+ */
+function routeOutputToInvocations(): () => void {
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write);
+  const partial = new WeakMap<InvocationRecord, string>();
+  streams.forEach((stream, i) => {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const invocation = invocationScope.getStore();
+      if (!invocation) return originals[i].call(stream, chunk, ...(rest as []));
+      const text = (partial.get(invocation) ?? "") + (typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+      const lines = text.split("\n");
+      partial.set(invocation, lines.pop()!);
+      (i === 0 ? invocation.stdout : (invocation.stderr ??= [])).push(...lines.filter((line) => line.trim().length > 0));
+      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
+      return true;
+    }) as typeof stream.write;
+  });
+  return () => streams.forEach((stream, i) => { stream.write = originals[i]; });
+}
