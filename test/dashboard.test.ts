@@ -5,7 +5,11 @@ describe("dashboardBody", () => {
   const inputs = {
     region: "eu-west-1", workflowName: "orders", stateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:orders",
     functionNames: { Validate: "orders-validate-fn", Charge: "orders-charge-fn" }, deadLetterQueueName: "orders-dlq", ruleName: "orders-rule",
-    businessMetrics: [{ step: "Charge", metricName: "ChargeAmount", stat: "Sum" }],
+    businessMetrics: [
+      { step: "Charge", metricName: "ChargeAmount", dimensions: { currency: "USD" } },
+      { step: "Charge", metricName: "ChargeAmount", dimensions: { currency: "EUR" } },
+      { step: "Validate", metricName: "OrdersValidated" },
+    ],
   };
   const body = dashboardBody(inputs);
   const metrics = body.widgets.flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? []);
@@ -27,8 +31,19 @@ describe("dashboardBody", () => {
     for (const fn of Object.values(inputs.functionNames)) for (const m of ["Errors", "Throttles", "Duration"]) assert.ok(has("AWS/Lambda", m, "FunctionName", fn), `${m} ${fn}`);
     assert.ok(has("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "orders-dlq"));
     assert.ok(has("AWS/Events", "FailedInvocations", "RuleName", "orders-rule"));
-    assert.ok(has("orders", "ChargeAmount", "service", "Charge"));
+    assert.ok(has("orders", "ChargeAmount", "service", "Charge", "currency", "USD"));
+    assert.ok(has("orders", "ChargeAmount", "service", "Charge", "currency", "EUR"));
+    assert.ok(has("orders", "OrdersValidated", "service", "Validate"));
+    const chargeWidget = body.widgets.find((w) => w.properties.title === "ChargeAmount")!;
+    assert.deepEqual((chargeWidget.properties.metrics as unknown[][]).map((m) => (m.at(-1) as { label: string }).label), ["Charge USD", "Charge EUR"]);
     assert.ok(has("orders", "StepFailed", "service", "Validate"));
     for (const w of body.widgets.filter((w) => w.type === "metric")) assert.equal(w.properties.region, "eu-west-1");
+  });
+
+  it("refuses business metrics of a step the workflow does not have (through the component's settings check)", async () => {
+    const { validateSettings } = await import("../components/core/settings");
+    const { task } = await import("../components");
+    assert.throws(() => validateSettings({ timeoutSeconds: 60, dashboard: { businessMetrics: [{ step: "Nope", metricName: "X" }] } },
+      [task("Charge", { handler: () => 1, timeoutSeconds: 5, end: true })]), /dashboard\.businessMetrics.*"Nope".*not a task step: name one of Charge/s);
   });
 });

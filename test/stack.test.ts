@@ -233,5 +233,8 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
     for (const fn of ofType(resources, "aws:lambda/function:Function")) assert.ok(text.includes(fn.state.name), fn.name);
     assert.ok(text.includes(only(resources, "aws:sqs/queue:Queue").state.name));
     assert.ok(text.includes(outputs.ruleName));
+    const titles = body.widgets.map((w: { properties: { title?: string } }) => w.properties.title);
+    for (const metric of ["OrdersRejected", "ChargeAttempts", "ChargeAmount", "OrdersCompleted", "RefundFailures"]) assert.ok(titles.includes(metric), metric);
+    assert.match(text, /"order-processing","ChargeAmount","service","ChargeCard","currency","USD"/);
   });
 });

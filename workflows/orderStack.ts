@@ -9,6 +9,7 @@ import { EventDrivenWorkflow } from "../components/workflow";
 import { createSandboxServices } from "../handlers/sandbox";
 import type { OrderStackSettings } from "./config";
 import { ORDER_PLACED_PATTERN, orderSteps } from "./order";
+import { orderBusinessMetrics } from "./orderDashboard";
 
 /** The order stack: the workflow plus its optional VPC. */
 export function createOrderStack(settings: OrderStackSettings) {
@@ -44,6 +45,7 @@ export function createOrderStack(settings: OrderStackSettings) {
       architecture: settings.lambdaArchitecture,
       ...(network ? { vpc: { subnetIds: network.vpc.privateSubnetIds, securityGroupIds: [network.securityGroup.id] } } : {}),
     },
+    dashboard: { businessMetrics: orderBusinessMetrics() },
     tags: { app: "order-processing", stack },
   });
 

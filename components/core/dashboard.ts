@@ -11,8 +11,10 @@ export interface BusinessMetric {
   metricName: string;
   /** CloudWatch statistic. @default "Sum" */
   stat?: string;
-  /** Legend label. @default "<step> <metricName>" */
+  /** Legend label. @default "<step> <metricName>" plus the extra dimension values */
   label?: string;
+  /** Extra dimensions beyond `service`, e.g. `{ currency: "USD" }`. @default none */
+  dimensions?: Record<string, string>;
 }
 
 export interface DashboardInputs {
@@ -84,11 +86,18 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
       width: 12,
     },
   ];
-  if (inputs.businessMetrics && inputs.businessMetrics.length > 0) {
+  // One widget per business metric name, each line one step (and one value of its extra dimensions).
+  const byName = new Map<string, BusinessMetric[]>();
+  for (const metric of inputs.businessMetrics ?? []) byName.set(metric.metricName, [...(byName.get(metric.metricName) ?? []), metric]);
+  for (const [metricName, lines] of byName) {
     panels.push({
-      title: "Business metrics",
-      metrics: inputs.businessMetrics.map((b) => [inputs.workflowName, b.metricName, "service", b.step, { stat: b.stat ?? "Sum", label: b.label ?? `${b.step} ${b.metricName}` }]),
-      width: WIDTH,
+      title: metricName,
+      metrics: lines.map((b) => {
+        const extra = Object.entries(b.dimensions ?? {});
+        const label = b.label ?? [b.step, ...extra.map(([, value]) => value)].join(" ");
+        return [inputs.workflowName, b.metricName, "service", b.step, ...extra.flat(), { stat: b.stat ?? "Sum", label }];
+      }),
+      width: 8,
     });
   }
 

@@ -16,6 +16,7 @@ export interface WorkflowSettingsInput {
   workflowType?: WorkflowType;
   logging?: { level?: LogLevel; includeExecutionData?: boolean; retentionInDays?: number };
   lambda?: { runtime?: string; memorySize?: number; architecture?: Architecture };
+  dashboard?: { businessMetrics?: { step: string; metricName: string }[] };
 }
 
 export const DEFAULTS = {
@@ -90,6 +91,10 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
         problems.push({ step: step.name, message: `has timeoutSeconds ${step.timeoutSeconds}, longer than the whole workflow's ${settings.timeoutSeconds}: shorten the task or lengthen the workflow.` });
       }
     }
+  }
+  const taskNames = new Set(taskSteps(steps).map((s) => s.name));
+  for (const metric of settings.dashboard?.businessMetrics ?? []) {
+    if (!taskNames.has(metric.step)) report("dashboard.businessMetrics", `graphs ${metric.metricName} of "${metric.step}", which is not a task step: name one of ${[...taskNames].join(", ") || "(no tasks)"}.`);
   }
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
 }
