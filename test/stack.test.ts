@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { WILDCARD_RESOURCE_ACTIONS, lambdaTimeoutFor, type PolicyDocument } from "../components";
 import { ORDER_TASK_TIMEOUTS } from "../workflows/order";
+import { NO_VPC } from "../workflows/orderStack";
 import { decide } from "./support/iamSimulation";
 import { synthesizeOrderStack } from "./support/orderStack";
 import { ofType, TEST_ACCOUNT, type RecordedResource } from "../local/synthesize";
@@ -50,7 +51,7 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
     assert.match(outputs.deadLetterQueueUrl, /^https:\/\/sqs\./);
     assert.deepEqual(Object.keys(outputs.functionArns).sort(), Object.keys(ORDER_TASK_TIMEOUTS).sort());
     for (const key of ["ruleArn", "ruleName", "alertTopicArn", "logGroupName", "stateMachineName", "deadLetterQueueArn", "dashboardName"]) assert.ok(outputs[key], key);
-    assert.equal(outputs.vpcId, undefined, "the dev stack places no Lambda in a VPC");
+    assert.equal(outputs.vpcId, NO_VPC, "the dev stack places no Lambda in a VPC");
   });
 
   it("routes Order Placed events from the default bus", () => {

@@ -11,6 +11,9 @@ import type { OrderStackSettings } from "./config";
 import { ORDER_PLACED_PATTERN, orderSteps } from "./order";
 import { orderBusinessMetrics } from "./orderDashboard";
 
+/** The `vpcId` output of a stack whose Lambdas are not in a VPC. */
+export const NO_VPC = "none (lambdasInVpc is false)";
+
 /** The order stack: the workflow plus its optional VPC. */
 export function createOrderStack(settings: OrderStackSettings) {
   const stack = pulumi.getStack();
@@ -60,6 +63,7 @@ export function createOrderStack(settings: OrderStackSettings) {
     functionArns: workflow.functionArns,
     logGroupName: workflow.logGroupName,
     dashboardName: workflow.dashboardName,
-    vpcId: network ? network.vpc.vpcId : pulumi.output(undefined),
+    // A stack output cannot be undefined (Pulumi drops it with a warning): say why there is none instead.
+    vpcId: network ? network.vpc.vpcId : pulumi.output(NO_VPC),
   };
 }
