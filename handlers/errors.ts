@@ -30,6 +30,19 @@ function nameErrorClass(errorClass: { prototype: Error }, name: string): void {
   Object.defineProperty(errorClass.prototype, "name", { value: name, writable: true, configurable: true });
 }
 
+/** An order error class without fields of its own: its instances carry `name` and a default message. */
+function orderErrorClass(name: string, defaultMessage: string) {
+  const OrderError = class extends Error {
+    constructor(message: string = defaultMessage) {
+      super(message);
+      completeError(this, name, message);
+    }
+  };
+  nameErrorClass(OrderError, name);
+  Object.defineProperty(OrderError, "name", { value: name });
+  return OrderError;
+}
+
 /**
  * The order event is malformed. Never transient: the workflow must catch it (OrderValidationFailed), not retry it.
  * The message lists every problem, so one failed execution tells the sender everything to fix.
@@ -48,49 +61,24 @@ export class ValidationError extends Error {
 nameErrorClass(ValidationError, "ValidationError");
 
 /** The card was declined for lack of funds. Permanent for this order: routed to RefundAndFail. */
-export class InsufficientFundsError extends Error {
-  constructor(message = "The card was declined: insufficient funds") {
-    super(message);
-    completeError(this, "InsufficientFundsError", message);
-  }
-}
-nameErrorClass(InsufficientFundsError, "InsufficientFundsError");
+export const InsufficientFundsError = orderErrorClass("InsufficientFundsError", "The card was declined: insufficient funds");
+export type InsufficientFundsError = InstanceType<typeof InsufficientFundsError>;
 
 /** The payment processor is down. Not retried in place: the order is queued for a later retry (QueueForRetry). */
-export class PaymentProcessorDown extends Error {
-  constructor(message = "The payment processor is unavailable") {
-    super(message);
-    completeError(this, "PaymentProcessorDown", message);
-  }
-}
-nameErrorClass(PaymentProcessorDown, "PaymentProcessorDown");
+export const PaymentProcessorDown = orderErrorClass("PaymentProcessorDown", "The payment processor is unavailable");
+export type PaymentProcessorDown = InstanceType<typeof PaymentProcessorDown>;
 
 /** The card was refused for a reason other than funds (e.g. an unknown token). Permanent for this order. */
-export class CardDeclinedError extends Error {
-  constructor(message = "The card was declined") {
-    super(message);
-    completeError(this, "CardDeclinedError", message);
-  }
-}
-nameErrorClass(CardDeclinedError, "CardDeclinedError");
+export const CardDeclinedError = orderErrorClass("CardDeclinedError", "The card was declined");
+export type CardDeclinedError = InstanceType<typeof CardDeclinedError>;
 
 /** A dependency throttled the request. Transient: retry with backoff. */
-export class ThrottlingException extends Error {
-  constructor(message = "Rate exceeded") {
-    super(message);
-    completeError(this, "ThrottlingException", message);
-  }
-}
-nameErrorClass(ThrottlingException, "ThrottlingException");
+export const ThrottlingException = orderErrorClass("ThrottlingException", "Rate exceeded");
+export type ThrottlingException = InstanceType<typeof ThrottlingException>;
 
 /** A dependency is briefly unavailable. Transient: retry with backoff. */
-export class ServiceUnavailableException extends Error {
-  constructor(message = "Service temporarily unavailable") {
-    super(message);
-    completeError(this, "ServiceUnavailableException", message);
-  }
-}
-nameErrorClass(ServiceUnavailableException, "ServiceUnavailableException");
+export const ServiceUnavailableException = orderErrorClass("ServiceUnavailableException", "Service temporarily unavailable");
+export type ServiceUnavailableException = InstanceType<typeof ServiceUnavailableException>;
 
 /** At least one item cannot be shipped. The order stays charged; the fulfillment branch records the failure. */
 export class OutOfStockError extends Error {
@@ -107,22 +95,12 @@ export class OutOfStockError extends Error {
 nameErrorClass(OutOfStockError, "OutOfStockError");
 
 /** The mail provider refused the confirmation email (bounced or suppressed address). */
-export class EmailRejectedError extends Error {
-  constructor(message = "The confirmation email was rejected") {
-    super(message);
-    completeError(this, "EmailRejectedError", message);
-  }
-}
-nameErrorClass(EmailRejectedError, "EmailRejectedError");
+export const EmailRejectedError = orderErrorClass("EmailRejectedError", "The confirmation email was rejected");
+export type EmailRejectedError = InstanceType<typeof EmailRejectedError>;
 
 /** A refund could not be made. Needs a human: routed to RefundFailedManualIntervention. */
-export class RefundFailedError extends Error {
-  constructor(message = "The refund failed") {
-    super(message);
-    completeError(this, "RefundFailedError", message);
-  }
-}
-nameErrorClass(RefundFailedError, "RefundFailedError");
+export const RefundFailedError = orderErrorClass("RefundFailedError", "The refund failed");
+export type RefundFailedError = InstanceType<typeof RefundFailedError>;
 
 /**
  * Error names worth retrying in place (the article's "Right" retry rule). Everything else is permanent for

@@ -89,6 +89,8 @@ const RESERVED = new Set([
   "end", "graph", "flowchart", "subgraph", "style", "linkstyle", "classdef", "class", "click", "call", "href",
   "default", "direction", "interpolate", "acctitle", "accdescr", "td", "tb", "bt", "lr", "rl",
 ]);
+/** Names Object.prototype defines ("constructor", "toString", ...): Mermaid's layout fails on a linked node with such an id. */
+const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 class ChartBuilder {
   private readonly lines: string[] = [];
@@ -437,6 +439,7 @@ function edgeText(edge: Edge): string {
 function label(text: string): string {
   return text
     .replace(/#/g, "#35;")
+    .replace(/&/g, "#38;")
     .replace(/"/g, "#34;")
     .replace(/</g, "#60;")
     .replace(/>/g, "#62;")
@@ -445,11 +448,11 @@ function label(text: string): string {
     .replace(/[\r\n]+/g, " ");
 }
 
-/** A Mermaid-safe node id: letters, digits and underscores, not a reserved word, not starting with a digit. */
+/** A Mermaid-safe node id: letters, digits and underscores, not a reserved word or Object.prototype name, not starting with a digit. */
 function sanitize(name: string): string {
   let id = name.replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
   if (id === "") id = "state";
-  if (/^[0-9]/.test(id) || RESERVED.has(id.toLowerCase())) id = `s_${id}`;
+  if (/^[0-9]/.test(id) || RESERVED.has(id.toLowerCase()) || PROTOTYPE_NAMES.has(id)) id = `s_${id}`;
   return id;
 }
 

@@ -422,6 +422,14 @@ describe("toMermaid (ASL -> Mermaid flowchart)", () => {
       assert.ok(text.includes(`Say_hi_now_1_x[/"Say #34;hi#34; #60;now#62; #35;1 #124; #96;x#96;"/]`));
     });
 
+    it("prefixes Object.prototype names (Mermaid's layout fails on them) and escapes & so entity-like text stays literal", () => {
+      const text = toMermaid({ StartAt: "constructor", States: { constructor: { Type: "Pass", Next: "toString" }, toString: { Type: "Fail", Error: "A &amp; B" } } });
+      const p = parse(text);
+      assert.equal(p.nodes.get("s_constructor")?.label, "constructor");
+      assert.equal(p.nodes.get("s_toString")?.label, "toString<br/>A &amp; B");
+      assert.ok(text.includes(`s_toString(("toString<br/>A #38;amp; B"))`));
+    });
+
     it("keeps ids unique across nested scopes (branches, Map iterators, subgraph ids)", () => {
       const ids = [...c.nodes.keys(), ...c.subgraphs.keys()];
       assert.equal(new Set(ids).size, ids.length);
