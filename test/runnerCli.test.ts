@@ -56,7 +56,7 @@ describe("npm run local (the runner's CLI, in child processes)", function () {
   const greetingEvent = readFileSync(join(root, FIXTURES, "greeting-requested.json"), "utf8");
   // Started as soon as mocha loads this file: the runs use the core the rest of the (single-threaded) suite leaves idle.
   const runs = limited(2, [
-    () => cli(["index.ts", ...sampleEvents, `${FIXTURES}/not-an-order.json`, "--json", "--timeout-scale", "0.05", "--graph", graphFile]),
+    () => cli(["index.ts", ...sampleEvents, `${FIXTURES}/not-an-order.json`, "--json", "--timeout-scale", "0.25", "--graph", graphFile]),
     () => cli([`${FIXTURES}/malformed.json`]),
     () => cli([`${FIXTURES}/greetings.ts`, "-", `${FIXTURES}/not-an-order.json`], greetingEvent),
     () => cli(["index.ts", "events/happy.json", "--no-such-option"]),
@@ -134,7 +134,8 @@ describe("npm run local (the runner's CLI, in child processes)", function () {
     const timedOut = hung.history.find((e: any) => e.type === "LambdaFunctionTimedOut");
     assert.equal(timedOut.state, "ChargeCard");
     assert.equal(timedOut.error, "Sandbox.Timedout");
-    assert.match(timedOut.cause, /Task timed out after 1\.35 seconds/); // 27 s Lambda timeout x 0.05
+    // 27 s Lambda timeout x 0.25: short enough to wait for, long enough that a loaded machine times out only the hung step.
+    assert.match(timedOut.cause, /Task timed out after 6\.75 seconds/);
     const invocations = json.events.flatMap((e: any) => e.executions.flatMap((x: any) => x.invocations));
     const validate = invocations.filter((i: any) => i.state === "ValidateOrder");
     assert.equal(validate.length, 9);
