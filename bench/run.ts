@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const { resources: stack } = await synthesizeOrderStack();
   record("synthesize the order stack under Pulumi mocks (incl. closure serialization)", `${((performance.now() - synthStarted) / 1000).toFixed(1)} s`);
   record("order stack resources (incl. the component)", String(stack.length));
-  for (const fn of ofType(stack, "aws:lambda/function:Function")) {
+  for (const fn of ofType(stack, "aws:lambda/function:Function").sort((a, b) => a.name.localeCompare(b.name))) {
     const assets = await fn.inputs.code.assets;
     const index = Buffer.byteLength(await assets["__index.js"].text);
     const bundled = Object.keys(assets).filter((k) => k !== "__index.js");
