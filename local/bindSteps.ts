@@ -9,7 +9,7 @@ import { lambdaTimeoutFor } from "../components/core/settings";
 import { taskSteps } from "../components/core/walk";
 import { instrumentStep } from "../components/runtime/instrument";
 import type { Step } from "../components/steps/types";
-import { currentLocalExecution, type LocalTaskHandler } from "./execute";
+import type { LocalTaskHandler } from "./execute";
 import { InMemoryIdempotencyStore, type LocalIdempotencyStore } from "./idempotency";
 
 /** Options of {@link bindTaskSteps}. */
@@ -41,7 +41,6 @@ export function bindTaskSteps(workflowName: string, steps: readonly Step[], opti
         awsRequestId: `local-${randomUUID()}`,
         functionName: `${workflowName}-${step.name}`,
         getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
-        executionId: currentLocalExecution()?.executionId,
       });
     };
     return [step.name, handler];

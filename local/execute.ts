@@ -4,7 +4,6 @@
  * nothing leaves the machine) that keeps what each would have published.
  */
 import "./polyfills";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import type { AslDefinition, AslState } from "../components/core/compile";
@@ -30,19 +29,6 @@ export interface ExecutionEvent {
   error?: string;
   cause?: unknown;
   attempt?: number;
-}
-
-/** The local execution a task handler is running in (what `$$.Execution` is in AWS). */
-export interface LocalExecutionInfo {
-  /** A local id in the shape of an execution ARN. */
-  executionId: string;
-}
-
-const executions = new AsyncLocalStorage<LocalExecutionInfo>();
-
-/** The execution the calling task handler runs in, when called from {@link LocalWorkflow.run}. */
-export function currentLocalExecution(): LocalExecutionInfo | undefined {
-  return executions.getStore();
 }
 
 /** The outcome of one local execution. */
@@ -133,8 +119,8 @@ export class LocalWorkflow {
     const started = Date.now();
     const name = randomUUID();
     const executionId = `arn:aws:states:local-1:000000000000:execution:local:${name}`;
-    // Task handlers read the execution from async context: aws-local-stepfunctions passes them the input only.
-    const execution = executions.run({ executionId }, () => this.machine.run(input, {
+    // The Context Object, as in AWS: Lambda tasks' Parameters pass `$$.Execution.Id` to their step.
+    const execution = this.machine.run(input, {
       context: { Execution: { Id: executionId, Name: name, Input: input, StartTime: new Date(started).toISOString() } },
       overrides: {
         taskResourceLocalHandlers: { ...this.options.taskHandlers, ...recorders },
@@ -143,7 +129,7 @@ export class LocalWorkflow {
           waitTimeOverrides: Object.fromEntries(this.waitStates.map((name) => [name, 0])),
         }),
       },
-    }));
+    });
     const events: ExecutionEvent[] = [];
     const collecting = (async () => {
       for await (const event of execution.eventLogs) {

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { asLambdaError, instrumentStep } from "../components";
 import { captureOutput } from "../local/captureOutput";
+import { compileDefinition } from "../components";
+import { STEP_INPUT_PARAMETERS, unwrapStepInput } from "../components/runtime/stepInput";
+import { statesOf } from "../local/execute";
+import { everyStepSteps, fixtureResources } from "./fixtures/everyStep";
 
 const invocation = { awsRequestId: "req-1", getRemainingTimeInMillis: () => 1000 };
 
@@ -60,6 +64,36 @@ describe("instrumentStep (the Powertools wrapper every step Lambda runs)", () =>
     assert.equal(asLambdaError("boom").message, "boom");
     const real = new RangeError("x");
     assert.equal(asLambdaError(real), real);
+  });
+});
+
+describe("the Lambda task envelope (Parameters: state input + $$.Execution.Id)", () => {
+  it("unwraps the state input for the handler and logs the execution id Step Functions passed", async () => {
+    const seen: unknown[] = [];
+    const lambda = instrumentStep("wf", "Step", async (input: { orderId: string }, context) => {
+      seen.push(input);
+      context.logger.info("working");
+      return { ok: input.orderId };
+    });
+    const executionId = "arn:aws:states:us-east-1:123456789012:execution:wf-dev:0f4b7c2e";
+    const { outcome, lines } = await invokeCapturing(() => lambda({ edwStepInput: true, payload: { orderId: "ord-1" }, executionId }, invocation));
+    assert.deepEqual(outcome, { ok: "ord-1" });
+    assert.deepEqual(seen, [{ orderId: "ord-1" }]);
+    const log = lines.map((l) => JSON.parse(l)).find((l) => l.message === "working");
+    assert.equal(log.executionId, executionId);
+  });
+
+  it("passes any other input through unchanged (a direct invocation, a test)", () => {
+    assert.deepEqual(unwrapStepInput({ payload: 1 }), { payload: { payload: 1 } });
+    assert.deepEqual(unwrapStepInput("x"), { payload: "x" });
+    assert.deepEqual(unwrapStepInput({ edwStepInput: true, payload: [1], executionId: "e" }), { payload: [1], executionId: "e" });
+  });
+
+  it("is the Parameters of every Lambda task the compiler emits", () => {
+    const asl = compileDefinition(everyStepSteps(), fixtureResources);
+    const lambdaTasks = statesOf(asl).filter(([, s]) => s.Type === "Task" && String(s.Resource).includes(":function:"));
+    assert.equal(lambdaTasks.length, 2);
+    for (const [, state] of lambdaTasks) assert.deepEqual(state.Parameters, STEP_INPUT_PARAMETERS);
   });
 });
 

@@ -3,6 +3,7 @@
  * also runs in-process with aws-local-stepfunctions).
  */
 import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
+import { STEP_INPUT_PARAMETERS } from "../runtime/stepInput";
 import { validateSteps } from "./validate";
 
 /** The ARNs and names the definition refers to, resolved by the component (or made up by a local runner). */
@@ -88,6 +89,8 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
       return {
         Type: "Task",
         Resource: functionArnOf(step, resources),
+        // The state input travels with the execution id, for the step's logs; the step wrapper unwraps it.
+        Parameters: STEP_INPUT_PARAMETERS,
         TimeoutSeconds: step.timeoutSeconds,
         ...paths(step),
         ...retriesOf(step.retry, step.retryLambdaServiceErrors === false ? [] : [LAMBDA_SERVICE_RETRY]),

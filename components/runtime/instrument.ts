@@ -11,14 +11,13 @@ import { Tracer } from "@aws-lambda-powertools/tracer";
 import type { IdempotencyOptions, StepContext, StepHandler } from "../steps/types";
 import { dynamoDbPersistenceLayer, idempotentRunner, type PersistenceLayerFactory } from "./idempotency";
 import { createRedactor, REDACTED, sensitiveKeysFrom, type Redactor } from "./redact";
+import { unwrapStepInput } from "./stepInput";
 
 /** The part of the Lambda context a step needs; the local runner provides the same shape. */
 export interface InvocationContext {
   awsRequestId: string;
   functionName?: string;
   getRemainingTimeInMillis(): number;
-  /** The Step Functions execution this invocation belongs to, when the invoker knows it (the local runner does). */
-  executionId?: string;
 }
 
 /** Names of the metrics every step emits, in the workflow's namespace with the step as `service`. */
@@ -80,13 +79,15 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
   // Pulumi's closure serialization rebuilds captured `let` bindings on every call, but a captured object is created
   // once per container: per-container state (Powertools objects, the cold-start flag) lives in one.
   const container: { tools?: StepTools } = {};
-  return async (event: I, invocation: InvocationContext): Promise<O> => {
+  return async (received: unknown, invocation: InvocationContext): Promise<O> => {
+    const { payload, executionId } = unwrapStepInput(received);
+    const event = payload as I;
     const tools = (container.tools ??= createStepTools(workflowName, stepName, sensitiveKeysFrom(configuredSensitiveKeys, process.env)));
     const { metrics, logger, tracer, redactor } = tools;
     redactor.remember(event);
     if (tools.coldStart) metrics.addMetric(STEP_METRICS.coldStart, MetricUnit.Count, 1);
     tools.coldStart = false;
-    logger.appendKeys({ requestId: invocation.awsRequestId, ...(invocation.executionId ? { executionId: invocation.executionId } : {}) });
+    logger.appendKeys({ requestId: invocation.awsRequestId, ...(executionId ? { executionId } : {}) });
 
     // Each invocation traces in an async context of its own: the segment a step sets never leaks into another
     // invocation running at the same time (the local runner runs the Parallel branches' steps in one process).

@@ -1,0 +1,23 @@
+/**
+ * The envelope a Lambda task receives: Step Functions' Parameters wrap the state input together with the
+ * execution's id (from the Context Object), so every step can log the execution it serves. The wrapper unwraps it
+ * before anything else sees the input: the handler, idempotency keys and redaction all work on the state input.
+ */
+
+/** Marks the envelope; a plain invocation (a test, the console) passes its input unwrapped and is taken as is. */
+export const STEP_INPUT_MARKER = "edwStepInput";
+
+/** The Parameters of every Lambda task: the state input (after InputPath) and the execution id. */
+export const STEP_INPUT_PARAMETERS = { [STEP_INPUT_MARKER]: true, "payload.$": "$", "executionId.$": "$$.Execution.Id" } as const;
+
+/** The state input and, when the invoker was Step Functions, the execution id. */
+export function unwrapStepInput(event: unknown): { payload: unknown; executionId?: string } {
+  if (event !== null && typeof event === "object" && (event as Record<string, unknown>)[STEP_INPUT_MARKER] === true && "payload" in event) {
+    const { payload, executionId } = event as { payload: unknown; executionId?: unknown };
+    return { payload, ...(typeof executionId === "string" ? { executionId } : {}) };
+  }
+  return { payload: event };
+}
+
+/** Tells Pulumi to serialize this module into Lambda archives by value (see instrument.ts). */
+export const deploymentOnlyModule = true;
