@@ -201,8 +201,8 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       const role = new aws.iam.Role(`${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, parent);
       const rolePolicy = new aws.iam.RolePolicy(`${name}-${step.name}`, {
         role: role.name,
-        policy: pulumi.all([logGroup.arn, idempotentSteps.has(step.name) ? idempotencyTable!.arn : undefined]).apply(([arn, tableArn]) =>
-          JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined }))),
+        policy: pulumi.all([logGroup.arn, idempotentSteps.has(step.name) ? idempotencyTable!.arn : undefined, pulumi.output(step.permissions ?? [])])
+          .apply(([arn, tableArn, grants]) => JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined, grants }))),
       }, parent);
       const fn = new aws.lambda.CallbackFunction(`${name}-${step.name}`, {
         callback: instrumentStep(name, step.name, step.handler, { idempotency: step.idempotency, sensitiveKeys: args.lambda?.sensitiveKeys }),

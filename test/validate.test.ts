@@ -97,6 +97,12 @@ describe("validateSteps", () => {
     assertProblem([ok("A", { next: "B", end: true }), succeed("B")], "A", /both `next` and `end`/);
   });
 
+  it("refuses task permissions with a '*' action or resource, or nothing to grant", () => {
+    assertProblem([ok("P", { end: true, permissions: [{ actions: ["*"], resources: ["arn:aws:s3:::b/*"] }] })], "P", /permissions\[0\] has an action that is "\*"/);
+    assertProblem([ok("P", { end: true, permissions: [{ actions: ["s3:GetObject"], resources: ["*"] }] })], "P", /permissions\[0\] grants on Resource "\*"/);
+    assertProblem([ok("P", { end: true, permissions: [{ actions: [], resources: [] }] })], "P", /permissions\[0\] has no `actions`/);
+  });
+
   it("reports every problem of a list at once, each naming its step", () => {
     const problems = problemsOf([ok("A", { next: "Nowhere" }), task("B", { handler, timeoutSeconds: 0, end: true })]);
     assert.deepEqual(new Set(problems.map((p) => p.step)), new Set(["A", "B"]));

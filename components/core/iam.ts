@@ -164,6 +164,8 @@ export interface LambdaAccess {
   idempotencyTableArn?: string;
   /** The Lambda runs in a VPC and manages its network interfaces. */
   vpcAccess?: boolean;
+  /** What the handler itself calls, as the task declares it in `permissions`. */
+  grants?: { actions: string[]; resources: string[] }[];
 }
 
 /** A step Lambda's role: write its own log group only, plus X-Ray; the idempotency table's items and VPC access only when it needs them. */
@@ -177,6 +179,7 @@ export function lambdaRolePolicy(logGroupArn: string, access: LambdaAccess = {})
         ? [{ Sid: "IdempotencyRecords", Effect: "Allow" as const, Action: IDEMPOTENCY_TABLE_ACTIONS, Resource: access.idempotencyTableArn }]
         : []),
       ...(access.vpcAccess ? [{ Sid: "VpcNetworkInterfaces", Effect: "Allow" as const, Action: VPC_ACCESS_ACTIONS, Resource: "*" }] : []),
+      ...(access.grants ?? []).map((grant, i) => ({ Sid: `StepPermission${i}`, Effect: "Allow" as const, Action: grant.actions, Resource: grant.resources })),
     ],
   };
 }

@@ -131,6 +131,12 @@ function checkStep(step: Step, report: (step: string, message: string) => void):
         if (typeof step.idempotency.keyPath !== "string" || step.idempotency.keyPath.trim() === "") report(name, "has `idempotency` without a `keyPath`: name the input field that identifies a request, e.g. \"orderId\".");
         if (step.idempotency.expiresAfterSeconds !== undefined && !isPositiveInteger(step.idempotency.expiresAfterSeconds)) report(name, `has \`idempotency.expiresAfterSeconds: ${step.idempotency.expiresAfterSeconds}\`: use a positive whole number of seconds.`);
       }
+      (step.permissions ?? []).forEach((grant, i) => {
+        if (!Array.isArray(grant.actions) || grant.actions.length === 0) report(name, `permissions[${i}] has no \`actions\`: list the IAM actions the handler calls, e.g. ["s3:GetObject"].`);
+        else if (grant.actions.some((a) => typeof a !== "string" || a === "*" || !/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(a))) report(name, `permissions[${i}] has an action that is "*" or not "service:Action" (${JSON.stringify(grant.actions)}): name each action, e.g. "s3:GetObject".`);
+        if (!Array.isArray(grant.resources) || grant.resources.length === 0) report(name, `permissions[${i}] has no \`resources\`: name the exact ARNs the actions apply to.`);
+        else if (grant.resources.includes("*")) report(name, `permissions[${i}] grants on Resource "*": name the exact ARNs (least privilege); the only "*" grants are the ones AWS requires, which the component adds itself.`);
+      });
       checkPath("inputPath", step.inputPath);
       checkPath("resultPath", step.resultPath);
       checkPath("outputPath", step.outputPath);

@@ -128,6 +128,13 @@ export interface IdempotencyOptions {
   expiresAfterSeconds?: number;
 }
 
+/** An IAM grant of a step's Lambda: these actions on these resources. */
+export interface StepPermission {
+  actions: string[];
+  /** Exact ARNs (Pulumi Outputs allowed). */
+  resources: pulumi.Input<string>[];
+}
+
 /** Environment variable naming the idempotency table, set on the Lambdas of idempotent tasks. */
 export const IDEMPOTENCY_TABLE_ENV = "EDW_IDEMPOTENCY_TABLE";
 
@@ -152,6 +159,13 @@ export interface TaskOptions<I, O> extends Flow, ErrorHandling {
   retryLambdaServiceErrors?: boolean;
   /** Make the task idempotent on a key of its input (the component then creates the workflow's idempotency table). @default not idempotent */
   idempotency?: IdempotencyOptions;
+  /**
+   * Extra IAM permissions of this step's Lambda, beyond its log group and X-Ray: what the handler itself calls.
+   * Name exact resources; a `*` action or resource is refused.
+   * @example [{ actions: ["s3:GetObject"], resources: [pulumi.interpolate`${bucket.arn}/*`] }]
+   * @default none
+   */
+  permissions?: StepPermission[];
   /**
    * npm packages this handler needs inside its archive, e.g. `["zod"]`. Only these (and what they depend on) are
    * bundled besides the handler itself; the Powertools packages come from the layer and never need listing.
