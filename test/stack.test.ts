@@ -44,6 +44,9 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
       // ChargeCard and RefundAndFail are idempotent: one idempotency table for the workflow.
       "aws:dynamodb/table:Table": 1,
     });
+    const component = "eventdrivenworkflow:index:EventDrivenWorkflow::order-processing";
+    const orphans = resources.filter((r) => r.type.startsWith("aws:") && r.parent !== component).map((r) => `${r.type} ${r.name} (parent ${r.parent})`);
+    assert.deepEqual(orphans, []);
   });
 
   it("exports the stack outputs", () => {
