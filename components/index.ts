@@ -9,7 +9,7 @@ export type { EventDrivenWorkflowArgs, EventPattern } from "./workflow";
 export { task, parallel, choice, map, wait, pass, succeed, fail, notify, sendToDeadLetterQueue, publishEvent } from "./steps/builders";
 export type * from "./steps/types";
 export { IDEMPOTENCY_TABLE_ENV } from "./steps/types";
-export { validateSteps, WorkflowDefinitionError, NEVER_RETRY_ERRORS } from "./core/validate";
+export { validateSteps, WorkflowDefinitionError, NEVER_RETRY_ERRORS, NEVER_TRANSIENT_ERRORS } from "./core/validate";
 export type { DefinitionProblem } from "./core/validate";
 export { compileDefinition, conditionToAsl, LAMBDA_SERVICE_RETRY, SERVICE_INTEGRATIONS, DEFAULT_INTEGRATION_TIMEOUT_SECONDS } from "./core/compile";
 export type { AslDefinition, AslState, CompileOptions, ResolvedResources } from "./core/compile";

@@ -140,7 +140,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     super("eventdrivenworkflow:index:EventDrivenWorkflow", name, {}, opts);
     // Fail before creating anything: a bad step list or setting never reaches AWS.
     validateSteps(args.steps);
-    validateSettings(args, args.steps);
+    validateSettings(args, args.steps, { workflowName: name, stack: pulumi.getStack() });
 
     const parent = { parent: this };
     const tags = { ...args.tags, workflow: name };
@@ -334,12 +334,13 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       }, parent);
     }
 
+    // Dashboards are global to the account: the region keeps one stack's dashboard per region apart.
     const dashboard = args.dashboard?.enabled === false ? undefined : new aws.cloudwatch.Dashboard(`${name}`, {
-      dashboardName: `${name}-${pulumi.getStack()}`,
-      dashboardBody: pulumi.all([region, stateMachine.arn, pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name]))), deadLetterQueue.name, rule.name])
-        .apply(([r, machineArn, functionNames, queueName, ruleName]) => JSON.stringify(dashboardBody({
+      dashboardName: pulumi.interpolate`${name}-${dashboardSafe(pulumi.getStack())}-${region}`,
+      dashboardBody: pulumi.all([region, stateMachine.arn, pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name]))), deadLetterQueue.name, rule.name, customBus])
+        .apply(([r, machineArn, functionNames, queueName, ruleName, bus]) => JSON.stringify(dashboardBody({
           region: r, workflowName: name, stateMachineArn: machineArn, functionNames: functionNames as Record<string, string>,
-          deadLetterQueueName: queueName, ruleName, businessMetrics: args.dashboard?.businessMetrics,
+          deadLetterQueueName: queueName, ruleName, customEventBusName: bus, businessMetrics: args.dashboard?.businessMetrics,
         }))),
     }, parent);
 
@@ -364,4 +365,9 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       dashboardName: this.dashboardName, idempotencyTableName: this.idempotencyTableName,
     });
   }
+}
+
+/** Dashboard names accept letters, digits, '-' and '_' only; stack names may also hold '.'. */
+function dashboardSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9_-]/g, "-");
 }

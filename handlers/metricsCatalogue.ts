@@ -65,7 +65,7 @@ export const ORDER_METRICS = {
     name: STEP_METRICS.coldStart, unit: "Count", emittedBy: "every step", dimensionSets: [service, withErrorName],
     description: "First invocation of a Lambda container.",
   },
-  idempotentReplays: count(STEP_METRICS.idempotentReplay, "ChargeCard, RefundAndFail",
+  idempotentReplays: count(STEP_METRICS.idempotentReplay, "ChargeCard, FulfillOrder, SendConfirmationEmail, MarkOrderComplete, RefundAndFail",
     "An idempotent step recognised an order it had already processed and returned the stored result (no gateway call)."),
   ordersValidated: count("OrdersValidated", "ValidateOrder", "Orders that passed validation."),
   ordersRejected: {

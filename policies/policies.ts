@@ -27,6 +27,7 @@ import {
   unobservedFailurePaths,
   walkStates,
 } from "./asl";
+import { NEVER_TRANSIENT_ERRORS } from "../components/core/validate";
 import { DEFAULT_WILDCARD_RESOURCE_ACTIONS, isBroadManagedPolicy, wildcardFindings } from "./iam";
 import { asArray, isRecord, parseJsonProperty, prop, propPath, UNKNOWN, withDefaults } from "./values";
 
@@ -334,16 +335,8 @@ export interface RetryTransientConfig {
   neverTransientErrors: string[];
 }
 export const RETRY_TRANSIENT_DEFAULTS: RetryTransientConfig = {
-  neverTransientErrors: [
-    "ValidationError",
-    "States.Permissions",
-    "States.Runtime",
-    "States.ResultPathMatchFailure",
-    "States.ParameterPathFailure",
-    "States.QueryEvaluationError",
-    "States.IntrinsicFailure",
-    "States.NoChoiceMatched",
-  ],
+  // The component's own list: what it refuses to generate, the pack refuses to accept.
+  neverTransientErrors: [...NEVER_TRANSIENT_ERRORS],
 };
 
 export const sfnRetryTransientOnly: ResourceValidationPolicy = {

@@ -31,12 +31,21 @@ describe("dashboardBody", () => {
     for (const fn of Object.values(inputs.functionNames)) for (const m of ["Errors", "Throttles", "Duration"]) assert.ok(has("AWS/Lambda", m, "FunctionName", fn), `${m} ${fn}`);
     assert.ok(has("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "orders-dlq"));
     assert.ok(has("AWS/Events", "FailedInvocations", "RuleName", "orders-rule"));
+    const onCustomBus = dashboardBody({ ...inputs, customEventBusName: "payments" }).widgets.flatMap((w) => (w.properties.metrics as unknown[][] | undefined) ?? []);
+    assert.ok(onCustomBus.some((m) => ["AWS/Events", "FailedInvocations", "EventBusName", "payments", "RuleName", "orders-rule"].every((v, i) => m[i] === v)), "a custom bus's rule metrics carry EventBusName, as the alarms do");
     assert.ok(has("orders", "ChargeAmount", "service", "Charge", "currency", "USD"));
     assert.ok(has("orders", "ChargeAmount", "service", "Charge", "currency", "EUR"));
     assert.ok(has("orders", "OrdersValidated", "service", "Validate"));
     const chargeWidget = body.widgets.find((w) => w.properties.title === "ChargeAmount")!;
     assert.deepEqual((chargeWidget.properties.metrics as unknown[][]).map((m) => (m.at(-1) as { label: string }).label), ["Charge USD", "Charge EUR"]);
-    assert.ok(has("orders", "StepFailed", "service", "Validate"));
+    assert.ok(has("orders", "StepSucceeded", "service", "Validate"));
+    // StepFailed is emitted with an errorName dimension: a search sums every error of the step.
+    const failed = metrics.filter((m) => typeof m[0] === "object" && /StepFailed/.test(String((m[0] as { expression?: string }).expression)));
+    assert.deepEqual(failed.map((m) => (m[0] as { expression: string }).expression), [
+      `SUM(SEARCH('{orders,errorName,service} MetricName="StepFailed" service="Validate"', 'Sum', 60))`,
+      `SUM(SEARCH('{orders,errorName,service} MetricName="StepFailed" service="Charge"', 'Sum', 60))`,
+    ]);
+    assert.equal(new Set(failed.map((m) => (m[0] as { id: string }).id)).size, 2, "expression ids are unique");
     for (const w of body.widgets.filter((w) => w.type === "metric")) assert.equal(w.properties.region, "eu-west-1");
   });
 

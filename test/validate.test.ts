@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { choice, fail, map, notify, parallel, pass, publishEvent, succeed, task, validateSteps, wait, WorkflowDefinitionError } from "../components";
+import { choice, fail, map, notify, parallel, pass, publishEvent, succeed, task, validateSettings, validateSteps, wait, WorkflowDefinitionError } from "../components";
 import type { Step } from "../components";
 import { everyStepSteps } from "./fixtures/everyStep";
 
@@ -106,5 +106,35 @@ describe("validateSteps", () => {
   it("reports every problem of a list at once, each naming its step", () => {
     const problems = problemsOf([ok("A", { next: "Nowhere" }), task("B", { handler, timeoutSeconds: 0, end: true })]);
     assert.deepEqual(new Set(problems.map((p) => p.step)), new Set(["A", "B"]));
+  });
+});
+
+describe("validateSettings: names the generated resources will carry", () => {
+  const step = (name: string) => task(name, { handler: async (x: unknown) => x, timeoutSeconds: 10, end: true });
+  const problemsOf = (workflowName: string, stack: string, stepName = "Charge") => {
+    try {
+      validateSettings({ timeoutSeconds: 60 }, [step(stepName)], { workflowName, stack });
+      return [];
+    } catch (error) {
+      assert.ok(error instanceof WorkflowDefinitionError);
+      return error.problems;
+    }
+  };
+
+  it("accepts the order stack's names", () => assert.deepEqual(problemsOf("order-processing", "prod", "SendConfirmationEmail"), []));
+
+  it("refuses a Lambda/role name over 64 characters once Pulumi adds its suffix, naming the step", () => {
+    const [problem] = problemsOf("order-processing", "dev", "A".repeat(45));
+    assert.equal(problem.step, "A".repeat(45));
+    assert.match(problem.message, /AWS accepts 64: shorten the step or workflow name by 6/);
+  });
+
+  it("refuses a workflow name with characters log groups and state machines reject, or too long a state machine name", () => {
+    assert.match(problemsOf("order processing", "dev")[0].message, /letters, digits, '-' and '_' only/);
+    assert.ok(problemsOf("w".repeat(40), "s".repeat(45)).some((p) => /AWS accepts 80/.test(p.message)));
+  });
+
+  it("refuses a retry on ValidationError (never transient), as on States.ALL", () => {
+    assert.throws(() => validateSteps([step("V")].map((s) => ({ ...s, retry: [{ errors: ["ValidationError"] }] }))), /retries "ValidationError", an error that never heals/);
   });
 });

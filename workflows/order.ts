@@ -21,6 +21,7 @@ import type { Retry, Step } from "../components/steps/types";
 import {
   chargeCard, fulfillOrder, markOrderComplete, refundPayment, sendConfirmationEmail, validateOrder,
 } from "../handlers";
+import { TRANSIENT_ERROR_NAMES } from "../handlers/errors";
 import type { OrderServices } from "../handlers/services";
 
 /** The rule's pattern: the order service's "Order Placed" events. */
@@ -41,21 +42,22 @@ export const ORDER_TASK_TIMEOUTS = {
 export type OrderTaskName = keyof typeof ORDER_TASK_TIMEOUTS;
 
 /** Transient failures of the downstream services: worth retrying, unlike a declined card or a bad order. */
-const TRANSIENT = ["ThrottlingException", "ServiceUnavailableException"];
+const TRANSIENT = [...TRANSIENT_ERROR_NAMES];
 
 /**
- * How long ChargeCard and RefundAndFail remember an order: 14 days, the dead-letter queue's retention, so that an
- * order replayed from the DLQ (or re-sent by the order service) within it is recognised and not charged again.
+ * How long the order steps remember an order: 14 days, the dead-letter queue's retention, so that an order
+ * replayed from the DLQ (or delivered twice by EventBridge, which delivers at least once) within it is recognised:
+ * not charged, shipped, emailed or refunded again.
  */
 export const ORDER_IDEMPOTENCY_SECONDS = 14 * 24 * 3600;
 
 /**
  * Retries of an idempotent order step's own transient failures: another invocation holds the order (a concurrent
- * duplicate; its record is released when it ends, or when its Lambda would have timed out: 2+4+8+16 s outlasts
- * the 30 s tasks' Lambdas), or the idempotency table itself failed (throttling).
+ * duplicate; its record is released when it ends, or when its Lambda would have timed out: 2+4+8+16+32 = 62 s of
+ * back-off outlasts the longest order Lambda, FulfillOrder's 54 s), or the idempotency table itself failed.
  */
 const IDEMPOTENCY_RETRY: Retry[] = [
-  { errors: [IDEMPOTENCY_IN_PROGRESS_ERROR], intervalSeconds: 2, maxAttempts: 4, backoffRate: 2 },
+  { errors: [IDEMPOTENCY_IN_PROGRESS_ERROR], intervalSeconds: 2, maxAttempts: 5, backoffRate: 2 },
   { errors: [IDEMPOTENCY_STORE_ERROR], intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 },
 ];
 
@@ -75,6 +77,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
   const timeout = (name: OrderTaskName) => options.timeouts?.[name] ?? ORDER_TASK_TIMEOUTS[name];
   const toError = "$.error";
   const branchRetry = (intervalSeconds: number, maxAttempts: number): Retry[] => [{ errors: TRANSIENT, intervalSeconds, maxAttempts, backoffRate: 2 }];
+  // Every step after the charge takes the whole state, with the validated order at `order`.
+  const orderIdempotency = { keyPath: "order.orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS };
 
   return [
     task("ValidateOrder", {
@@ -114,7 +118,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           task("FulfillOrder", {
             handler: (state, context) => fulfillOrder(state, context, services),
             timeoutSeconds: timeout("FulfillOrder"),
-            retry: branchRetry(3, 2),
+            idempotency: orderIdempotency,
+            retry: [...branchRetry(3, 2), ...IDEMPOTENCY_RETRY],
             catch: [{ errors: ["States.ALL"], next: "LogFulfillmentFailure", resultPath: "$.fulfillmentError" }],
             end: true,
           }),
@@ -124,7 +129,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           task("SendConfirmationEmail", {
             handler: (state, context) => sendConfirmationEmail(state, context, services),
             timeoutSeconds: timeout("SendConfirmationEmail"),
-            retry: branchRetry(2, 3),
+            idempotency: orderIdempotency,
+            retry: [...branchRetry(2, 3), ...IDEMPOTENCY_RETRY],
             catch: [{ errors: ["States.ALL"], next: "LogEmailFailure", resultPath: "$.emailError" }],
             end: true,
           }),
@@ -137,7 +143,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     task("MarkOrderComplete", {
       handler: (state, context) => markOrderComplete(state, context, services),
       timeoutSeconds: timeout("MarkOrderComplete"),
-      retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }],
+      idempotency: orderIdempotency,
+      retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
       next: "PublishOrderProcessed",
     }),
     publishEvent("PublishOrderProcessed", { ...ORDER_PROCESSED_EVENT, end: true }),
@@ -148,7 +155,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     task("RefundAndFail", {
       handler: (state, context) => refundPayment(state, context, services),
       timeoutSeconds: timeout("RefundAndFail"),
-      idempotency: { keyPath: "order.orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS },
+      idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
       catch: [{ errors: ["States.ALL"], next: "RefundFailedManualIntervention", resultPath: "$.refundError" }],
       next: "PaymentFailedEnd",

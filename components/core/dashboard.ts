@@ -3,7 +3,7 @@
  * duration percentiles, each step Lambda's errors, throttles and duration, the DLQ's depth, the rule's failed
  * invocations and the step metrics (built-in and business) the handlers emit through Powertools.
  */
-import { STEP_METRICS } from "../runtime/instrument";
+import { ERROR_NAME_DIMENSION, STEP_METRICS } from "../runtime/instrument";
 
 /** A business metric a handler emits (in the workflow's namespace, dimension `service` = the step). */
 export interface BusinessMetric {
@@ -26,10 +26,12 @@ export interface DashboardInputs {
   functionNames: Record<string, string>;
   deadLetterQueueName: string;
   ruleName: string;
+  /** The trigger's bus when it is not the default one: its rule metrics then carry an `EventBusName` dimension. */
+  customEventBusName?: string;
   businessMetrics?: BusinessMetric[];
 }
 
-type MetricRow = (string | Record<string, unknown>)[];
+type MetricRow = (string | Record<string, unknown>)[] | [Record<string, unknown>];
 
 interface Widget {
   type: "metric" | "text";
@@ -53,6 +55,7 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
   const { region } = inputs;
   const machine = ["StateMachineArn", inputs.stateMachineArn];
   const steps = Object.entries(inputs.functionNames);
+  const rule = inputs.customEventBusName === undefined ? ["RuleName", inputs.ruleName] : ["EventBusName", inputs.customEventBusName, "RuleName", inputs.ruleName];
   const perFunction = (metricName: string, stat: string): MetricRow[] =>
     steps.map(([step, fn]) => ["AWS/Lambda", metricName, "FunctionName", fn, { label: step, stat }]);
 
@@ -75,14 +78,23 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
       title: "Dead-letter queue and trigger",
       metrics: [
         ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", inputs.deadLetterQueueName, { stat: "Maximum", label: "DLQ messages visible" }],
-        ["AWS/Events", "FailedInvocations", "RuleName", inputs.ruleName, { stat: "Sum", label: "rule failed invocations" }],
-        ["AWS/Events", "Invocations", "RuleName", inputs.ruleName, { stat: "Sum", label: "rule invocations" }],
+        ["AWS/Events", "FailedInvocations", ...rule, { stat: "Sum", label: "rule failed invocations" }],
+        ["AWS/Events", "Invocations", ...rule, { stat: "Sum", label: "rule invocations" }],
       ],
       width: 12,
     },
     {
       title: "Steps succeeded / failed (Powertools)",
-      metrics: steps.flatMap(([step]) => [STEP_METRICS.succeeded, STEP_METRICS.failed].map((m) => [inputs.workflowName, m, "service", step, { stat: "Sum", label: `${step} ${m}` }])),
+      metrics: steps.flatMap(([step], i): MetricRow[] => [
+        [inputs.workflowName, STEP_METRICS.succeeded, "service", step, { stat: "Sum", label: `${step} ${STEP_METRICS.succeeded}` }],
+        // A failure is emitted with its errorName dimension too: CloudWatch matches exact dimension sets, so sum
+        // every errorName of the step with a search.
+        [{
+          id: `failed${i}`,
+          label: `${step} ${STEP_METRICS.failed}`,
+          expression: `SUM(SEARCH('{${inputs.workflowName},${ERROR_NAME_DIMENSION},service} MetricName="${STEP_METRICS.failed}" service="${step}"', 'Sum', 60))`,
+        }],
+      ]),
       width: 12,
     },
   ];

@@ -16,6 +16,8 @@ export interface PolicyStatement {
 
 export interface PolicyDocument {
   Version: "2012-10-17";
+  /** Resource policies (SNS asks for one) name themselves. */
+  Id?: string;
   Statement: PolicyStatement[];
 }
 
@@ -139,8 +141,8 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Sid: "InvokeThisWorkflowsFunctions",
       Effect: "Allow",
       Action: "lambda:InvokeFunction",
-      // Qualified ARNs (versions, aliases) of the same functions, so a retry on a published version still works.
-      Resource: inputs.functionArns.flatMap((arn) => [arn, `${arn}:*`]),
+      // The unqualified ARNs the definition names, and no version or alias.
+      Resource: inputs.functionArns,
     });
   }
   if (inputs.alertTopic) {
@@ -184,13 +186,16 @@ export function lambdaRolePolicy(logGroupArn: string, access: LambdaAccess = {})
   };
 }
 
-/** Denies every request to a queue or topic that does not use TLS. */
-export function denyInsecureTransport(resourceArn: string): PolicyStatement {
+/**
+ * Denies requests that do not use TLS. Each service checks a policy's actions against its own: SQS takes
+ * `sqs:*`, SNS only its listed actions (AWS's own example denies `sns:Publish`).
+ */
+export function denyInsecureTransport(resourceArn: string, actions: string | string[]): PolicyStatement {
   return {
     Sid: "DenyInsecureTransport",
     Effect: "Deny",
     Principal: "*",
-    Action: "*",
+    Action: actions,
     Resource: resourceArn,
     Condition: { Bool: { "aws:SecureTransport": "false" } },
   };
@@ -200,8 +205,9 @@ export function denyInsecureTransport(resourceArn: string): PolicyStatement {
 export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
   return {
     Version: "2012-10-17",
+    Id: "DeadLetterQueuePolicy",
     Statement: [
-      denyInsecureTransport(queueArn),
+      denyInsecureTransport(queueArn, "sqs:*"),
       {
         Sid: "EventBridgeRuleDeadLetters",
         Effect: "Allow",
@@ -218,8 +224,9 @@ export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): Policy
 export function alertTopicPolicy(topicArn: string, accountId: string): PolicyDocument {
   return {
     Version: "2012-10-17",
+    Id: "AlertTopicPolicy",
     Statement: [
-      denyInsecureTransport(topicArn),
+      denyInsecureTransport(topicArn, "sns:Publish"),
       {
         Sid: "CloudWatchAlarmsPublish",
         Effect: "Allow",

@@ -19,6 +19,17 @@ export interface WorkflowSettingsInput {
   dashboard?: { businessMetrics?: { step: string; metricName: string }[] };
 }
 
+/** Where the names of the generated resources come from: the component's name and the Pulumi stack. */
+export interface WorkflowNaming {
+  workflowName: string;
+  stack: string;
+}
+
+/** Lambda function and IAM role names: at most 64 characters, of which Pulumi's auto-naming suffix takes 8. */
+export const MAX_AUTONAMED_LENGTH = 56;
+/** Step Functions state machine names: at most 80 characters. */
+export const MAX_STATE_MACHINE_NAME_LENGTH = 80;
+
 export const DEFAULTS = {
   workflowType: "STANDARD" as WorkflowType,
   logLevel: "ERROR" as LogLevel,
@@ -64,8 +75,9 @@ export function lambdaTimeoutFor(taskTimeoutSeconds: number): number {
  * Checks the workflow-level settings (and that each task fits in the workflow's timeout); throws a
  * {@link WorkflowDefinitionError} naming each bad setting and the accepted values.
  */
-export function validateSettings(settings: WorkflowSettingsInput, steps: readonly Step[] = []): void {
+export function validateSettings(settings: WorkflowSettingsInput, steps: readonly Step[] = [], naming?: WorkflowNaming): void {
   const problems: DefinitionProblem[] = [];
+  if (naming) checkNaming(naming, steps, problems);
   const report = (setting: string, message: string) => problems.push({ step: `(setting ${setting})`, message });
   const type = settings.workflowType ?? DEFAULTS.workflowType;
   if (type !== "STANDARD" && type !== "EXPRESS") report("workflowType", `is ${JSON.stringify(type)}: use "STANDARD" or "EXPRESS".`);
@@ -97,4 +109,29 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
     if (!taskNames.has(metric.step)) report("dashboard.businessMetrics", `graphs ${metric.metricName} of "${metric.step}", which is not a task step: name one of ${[...taskNames].join(", ") || "(no tasks)"}.`);
   }
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
+}
+
+/**
+ * The component's name becomes part of every generated name (log groups, the state machine, Lambda functions,
+ * IAM roles, the metrics namespace): it must fit the strictest of their rules.
+ */
+function checkNaming({ workflowName, stack }: WorkflowNaming, steps: readonly Step[], problems: DefinitionProblem[]): void {
+  const report = (step: string, message: string) => problems.push({ step, message });
+  if (!/^[A-Za-z0-9_-]+$/.test(workflowName)) {
+    report("(workflow name)", `${JSON.stringify(workflowName)} is used in log group, function, role and state machine names: use letters, digits, '-' and '_' only.`);
+  }
+  const stateMachineName = `${workflowName}-${stack}`;
+  if (stateMachineName.length > MAX_STATE_MACHINE_NAME_LENGTH) {
+    report("(workflow name)", `the state machine would be named "${stateMachineName}" (${stateMachineName.length} characters); AWS accepts ${MAX_STATE_MACHINE_NAME_LENGTH}: shorten the workflow or stack name.`);
+  }
+  for (const role of ["execution", "trigger"]) {
+    const generated = `${workflowName}-${role}`;
+    if (generated.length > MAX_AUTONAMED_LENGTH) report("(workflow name)", `the ${role} role would be named "${generated}-xxxxxxx", over IAM's 64 characters: shorten the workflow name to at most ${MAX_AUTONAMED_LENGTH - role.length - 1} characters.`);
+  }
+  for (const step of taskSteps(steps)) {
+    const generated = `${workflowName}-${step.name}`;
+    if (generated.length > MAX_AUTONAMED_LENGTH) {
+      report(step.name, `names a Lambda function and IAM role "${generated}-xxxxxxx" (${generated.length + 8} characters); AWS accepts 64: shorten the step or workflow name by ${generated.length - MAX_AUTONAMED_LENGTH}.`);
+    }
+  }
 }

@@ -32,11 +32,17 @@ const TASK_NAME = /^[A-Za-z0-9_-]+$/;
 const MAX_STATE_NAME_LENGTH = 80;
 /** Lambda's own ceiling; a task's Lambda gets a shorter timeout than the task. */
 export const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
+/** Errors that never heal by retrying: a bad input stays bad, a missing permission stays missing. */
+export const NEVER_TRANSIENT_ERRORS = [
+  "ValidationError", "States.Permissions", "States.Runtime", "States.ResultPathMatchFailure",
+  "States.ParameterPathFailure", "States.QueryEvaluationError", "States.IntrinsicFailure", "States.NoChoiceMatched",
+];
 /**
- * Error names that match errors which never heal by retrying (a bad input stays bad): retrying them is the
- * article's third mistake. `States.TaskFailed` matches every handler error, `ValidationError` included.
+ * Error names a Retry may not name: the never-transient ones, and the catch-alls that also match them
+ * (`States.TaskFailed` matches every handler error, `ValidationError` included). Retrying them is the article's
+ * third mistake. The policy pack's `sfn-retry-transient-only` starts from the same list.
  */
-export const NEVER_RETRY_ERRORS = ["States.ALL", "States.TaskFailed", "States.Permissions", "States.Runtime"];
+export const NEVER_RETRY_ERRORS = ["States.ALL", "States.TaskFailed", ...NEVER_TRANSIENT_ERRORS];
 
 const COMPARISON_OPERATORS = new Set([
   "stringEquals", "stringEqualsPath", "stringLessThan", "stringLessThanPath", "stringGreaterThan",
@@ -208,7 +214,8 @@ function checkRetries(name: string, retries: Retry[] | undefined, report: (step:
     if (!Array.isArray(retry.errors) || retry.errors.length === 0) report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
     for (const error of retry.errors ?? []) {
       if (NEVER_RETRY_ERRORS.includes(error)) {
-        report(name, `${where} retries "${error}", which also matches errors that never heal (a ValidationError stays invalid): retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`);
+        const why = error === "States.ALL" || error === "States.TaskFailed" ? "which also matches errors that never heal (a ValidationError stays invalid)" : "an error that never heals by retrying";
+        report(name, `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`);
       }
     }
     if (retry.maxAttempts !== undefined && !(Number.isInteger(retry.maxAttempts) && retry.maxAttempts >= 0 && retry.maxAttempts <= 99999999)) report(name, `${where} has \`maxAttempts: ${retry.maxAttempts}\`: use a whole number from 0.`);
