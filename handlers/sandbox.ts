@@ -157,20 +157,20 @@ function createSandboxPaymentGateway(state: SandboxState, hangMs: number | undef
       if (existing) return toChargeResult(existing);
 
       switch (order.cardToken) {
-        case "tok_insufficient_funds":
-        case "tok_refund_unavailable":
+        case SANDBOX_CARD_TOKENS.insufficientFunds:
+        case SANDBOX_CARD_TOKENS.refundUnavailable:
           throw new InsufficientFundsError(`Sandbox: card declined for order ${order.orderId}: insufficient funds`);
-        case "tok_processor_down":
+        case SANDBOX_CARD_TOKENS.processorDown:
           throw new PaymentProcessorDown(`Sandbox: payment processor down while charging order ${order.orderId}`);
-        case "tok_throttle_once":
+        case SANDBOX_CARD_TOKENS.throttleOnce:
           if (attempt === 1) throw new ThrottlingException(`Sandbox: rate exceeded charging order ${order.orderId}`);
           return record(order, idempotencyKey);
-        case "tok_unavailable_once":
+        case SANDBOX_CARD_TOKENS.unavailableOnce:
           if (attempt === 1) {
             throw new ServiceUnavailableException(`Sandbox: processor briefly unavailable for order ${order.orderId}`);
           }
           return record(order, idempotencyKey);
-        case "tok_hang":
+        case SANDBOX_CARD_TOKENS.hang:
           // A processor that never answers: only a timeout (the Task's TimeoutSeconds) ends the wait.
           if (hangMs === undefined) return new Promise<ChargeResult>(() => undefined);
           await new Promise((resolve) => setTimeout(resolve, hangMs));
@@ -184,7 +184,7 @@ function createSandboxPaymentGateway(state: SandboxState, hangMs: number | undef
     },
 
     async refund(orderId) {
-      if (state.cardTokens[orderId] === "tok_refund_unavailable") {
+      if (state.cardTokens[orderId] === SANDBOX_CARD_TOKENS.refundUnavailable) {
         state.refundRequests.push({ orderId, outcome: "FAILED" });
         throw new RefundFailedError(`Sandbox: the refund of order ${orderId} cannot be processed`);
       }

@@ -7,25 +7,42 @@
  * intervals are skipped; the hung-charge sample runs with ChargeCard's timeout shortened to 2 s so the timeout path
  * shows without a 30 s wait.
  *
- * Finally the happy order is replayed twice against the ON-DISK idempotency store (.local-state/idempotency, kept
- * between runs), each time with a fresh sandbox as after a restart: the charge is made at most once, ever; later
- * runs (and later `npm start`s) report it as already processed.
+ * Finally the happy order is replayed twice against the ON-DISK idempotency store (.local-state/idempotency, or
+ * under EDW_LOCAL_STATE_DIR; kept between runs), each time with a fresh sandbox as after a restart: the charge is
+ * made at most once, ever; later runs (and later `npm start`s) report it as already processed.
+ *
+ * Environment:
+ *   EDW_LOCAL_STATE_DIR   the folder the demo keeps its state in (the idempotency records go in its `idempotency`
+ *                         subfolder); a relative path is taken from the working directory. Default: `.local-state`
+ *                         at the repository root. Point it at an empty folder to start afresh without losing the
+ *                         default one (the tests point it at a temporary folder).
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { compileDefinition } from "../components/core/compile";
 import { createSandboxServices } from "../handlers/sandbox";
 import { ORDER_PLACED_PATTERN, orderSteps, type OrderWorkflowOptions } from "../workflows/order";
 import { bindTaskSteps, localResources } from "./bindSteps";
 import { matchEventPattern } from "./eventPattern";
 import { LocalWorkflow } from "./execute";
-import { FileIdempotencyStore } from "./idempotency";
+import { DEFAULT_LOCAL_STATE_DIR, FileIdempotencyStore } from "./idempotency";
 import { formatOutcome, formatPath, formatPublished } from "./report";
 
 const WORKFLOW = "order-processing";
 const EVENTS_DIR = join(__dirname, "..", "events");
 /** Sample-specific settings: only the hung charge needs one. */
 const SAMPLE_OPTIONS: Record<string, OrderWorkflowOptions> = { "charge-hangs": { timeouts: { ChargeCard: 2 } } };
+/**
+ * Names the folder the demo keeps its state in (see the header): unset or empty, `.local-state` at the repository
+ * root, as the on-disk idempotency store defaults to.
+ */
+const LOCAL_STATE_DIR_ENV = "EDW_LOCAL_STATE_DIR";
+
+/** The on-disk idempotency store's folder: `idempotency` under EDW_LOCAL_STATE_DIR, or the store's default. */
+function idempotencyDirectory(): string {
+  const stateDir = process.env[LOCAL_STATE_DIR_ENV];
+  return stateDir ? join(resolve(stateDir), "idempotency") : DEFAULT_LOCAL_STATE_DIR;
+}
 
 async function main(): Promise<void> {
   const samples = readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""))
@@ -63,9 +80,11 @@ async function main(): Promise<void> {
 
 /** Runs the happy order twice against the on-disk idempotency store, a fresh sandbox each time (as after a restart). */
 async function replayAgainstDiskStore(): Promise<void> {
-  const store = new FileIdempotencyStore();
+  const store = new FileIdempotencyStore(idempotencyDirectory());
   const event = JSON.parse(readFileSync(join(EVENTS_DIR, "happy.json"), "utf8"));
-  console.log(`■ replay  (order ${event.detail.orderId} twice more; idempotency records on disk in ${relative(process.cwd(), store.directory)}, kept between runs)`);
+  const shown = relative(process.cwd(), store.directory);
+  const outside = isAbsolute(shown) || shown.split(sep)[0] === "..";
+  console.log(`■ replay  (order ${event.detail.orderId} twice more; idempotency records on disk in ${outside ? store.directory : shown}, kept between runs)`);
   for (const run of [1, 2]) {
     const services = createSandboxServices();
     const steps = orderSteps(services);

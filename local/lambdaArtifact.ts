@@ -20,12 +20,12 @@ const projectModules = join(__dirname, "..", "node_modules");
 const POWERTOOLS_SCOPE = "@aws-lambda-powertools";
 
 /** The packages the AWS Powertools TypeScript layer puts under /opt/nodejs/node_modules: every Powertools utility installed here. */
-export function powertoolsLayerRoots(): string[] {
+function powertoolsLayerRoots(): string[] {
   return installedInScope(POWERTOOLS_SCOPE);
 }
 
 /** The packages the Lambda Node.js runtime provides under /var/runtime/node_modules: the AWS SDK v3 (the clients installed here). */
-export function lambdaRuntimeRoots(): string[] {
+function lambdaRuntimeRoots(): string[] {
   return installedInScope("@aws-sdk");
 }
 

@@ -37,7 +37,7 @@ export function formatOutcome(result: Pick<LocalExecutionResult, "status" | "err
 // The local runner's report (npm run local)
 
 /** An execution history as a table, like `aws stepfunctions get-execution-history` (offsets from the start). */
-export function formatHistory(history: readonly HistoryEvent[], indent = "    "): string[] {
+function formatHistory(history: readonly HistoryEvent[], indent = "    "): string[] {
   const rows = history.map((e) => [
     String(e.id),
     `+${e.offsetMs}ms`,
@@ -54,7 +54,7 @@ export function formatHistory(history: readonly HistoryEvent[], indent = "    ")
 }
 
 /** One line per step: each metric's sum (and count when it is not one value per invocation). */
-export function formatMetrics(metrics: MetricsByStep): string[] {
+function formatMetrics(metrics: MetricsByStep): string[] {
   const steps = Object.keys(metrics);
   const width = Math.max(0, ...steps.map((s) => s.length));
   return steps.map((step) => `${step.padEnd(width)}  ${Object.entries(metrics[step]).sort(([a], [b]) => a.localeCompare(b))

@@ -170,7 +170,7 @@ function workflowExports(exports: Record<string, unknown>, moduleName: string): 
 }
 
 /** The workflows among recorded resources: each component with its rule, state machine and functions. */
-export function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkflow[] {
+function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkflow[] {
   return resources.filter((r) => r.type === WORKFLOW_COMPONENT_TYPE).flatMap((component) => {
     const children = resources.filter((r) => r.parent === resourceKey(component));
     const machine = children.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
@@ -441,7 +441,7 @@ export class LocalRunner {
 }
 
 /** The fields EventBridge adds to every event it delivers, filled in where the given event lacks them. */
-export function withEnvelope(event: Record<string, unknown>): Record<string, unknown> {
+function withEnvelope(event: Record<string, unknown>): Record<string, unknown> {
   return {
     version: "0",
     id: randomUUID(),

@@ -276,7 +276,7 @@ function messageOf(error: unknown): string {
  * Pulumi.yaml (found from the program's folder upwards), overridden by Pulumi.<stack>.yaml beside it. Secure values
  * cannot be decrypted without the CLI and are left out with a warning.
  */
-export function readProjectSettings(program: string, stack: string): { project: string; config: Record<string, string>; warnings: string[] } {
+function readProjectSettings(program: string, stack: string): { project: string; config: Record<string, string>; warnings: string[] } {
   const folder = findProjectFolder(dirname(resolvePath(program)));
   if (!folder) return { project: basename(dirname(resolvePath(program))), config: {}, warnings: [] };
   const yaml = loadYaml();

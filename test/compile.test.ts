@@ -60,8 +60,16 @@ describe("compileDefinition", () => {
   });
 
   it("never retries a non-transient error anywhere in the order workflow", () => {
-    const retried = JSON.stringify(definitions["the order workflow"]).match(/"ErrorEquals":\[[^\]]*\],"IntervalSeconds/g) ?? [];
-    for (const rule of retried) assert.doesNotMatch(rule, /States\.ALL|States\.TaskFailed|ValidationError|InsufficientFunds/);
+    const asl = definitions["the order workflow"];
+    // Every retrier of every state, at any depth (Parallel branches, Map processors), whatever its other fields.
+    const retriers = statesOf(asl).flatMap(([state, s]) => ((s.Retry as { ErrorEquals: string[] }[] | undefined) ?? []).map((rule) => ({ state, rule })));
+    const topLevel = new Set(Object.keys(asl.States));
+    assert.ok(retriers.some(({ state }) => topLevel.has(state)), "retriers of top-level states are checked");
+    assert.ok(retriers.some(({ state }) => !topLevel.has(state)), "retriers inside Parallel branches are checked");
+    for (const { state, rule } of retriers) {
+      assert.ok(Array.isArray(rule.ErrorEquals) && rule.ErrorEquals.length > 0, `${state}: a retrier without ErrorEquals`);
+      for (const error of rule.ErrorEquals) assert.doesNotMatch(error, /States\.ALL|States\.TaskFailed|ValidationError|InsufficientFunds/, `${state} retries ${error}`);
+    }
   });
 
   it("appends the Lambda service-error retry to tasks, unless turned off", () => {

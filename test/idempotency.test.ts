@@ -14,7 +14,9 @@ import { captureOutput } from "../local/captureOutput";
 import type { LocalTaskHandler } from "../local/execute";
 import { admitsNewRecord, FileIdempotencyStore, InMemoryIdempotencyStore, type LocalIdempotencyStore } from "../local/idempotency";
 import { ORDER_IDEMPOTENCY_SECONDS, orderSteps } from "../workflows/order";
+import { release, releaseWhenReady } from "./support/barrier";
 import { inOrderChild, loadEvent, runOrder } from "./support/orderRun";
+import { waitFor } from "./support/waitFor";
 
 const happyOrder = (overrides: Partial<ValidatedOrder> = {}): ValidatedOrder => ({ ...loadEvent("happy").detail, ...overrides });
 
@@ -115,9 +117,11 @@ describe("idempotent steps (Powertools Idempotency with local persistence layers
       const stuck = orderTasks(store, createSandboxServices()); // tok_hang without hangMs: never answers, like a crashed Lambda
       const capture = captureOutput();
       void stuck.ChargeCard(happyOrder({ cardToken: "tok_hang" }));
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      capture.stop();
-      const [record] = await store.records();
+      const inProgress = async () => {
+        const records = await store.records();
+        return records.length > 0 && records;
+      };
+      const [record] = await waitFor("the hung charge's in-progress record", inProgress).finally(() => capture.stop());
       assert.equal(record.status, "INPROGRESS");
       assert.ok(record.inProgressExpiryTimestamp! - Date.now() <= 27_000, "the Lambda's own timeout (30 s task, 27 s Lambda)");
       const retry = orderTasks(store);
@@ -206,19 +210,29 @@ describe("idempotent steps (Powertools Idempotency with local persistence layers
       this.timeout(60_000);
       const first = await inOrderChild(["workflow", directory, "happy"]);
       const second = await inOrderChild(["workflow", directory, "happy"]);
-      assert.deepEqual([first.status, first.chargeCalls, first.replays], ["SUCCEEDED", 1, 0]);
-      assert.deepEqual([second.status, second.chargeCalls, second.replays], ["SUCCEEDED", 0, 1]);
+      assert.deepEqual([first.status, first.chargeCalls, first.replayed], ["SUCCEEDED", 1, []]);
+      // Every order step is idempotent: each one on the happy path replays its stored result.
+      assert.deepEqual([second.status, second.chargeCalls, second.replayed], ["SUCCEEDED", 0, ["ChargeCard", "FulfillOrder", "MarkOrderComplete", "SendConfirmationEmail"]]);
       assert.equal(second.output.chargeId, first.output.chargeId);
     });
 
     it("two processes charging the same order at the same time: one gateway call in total, the other is told it is in progress", async function () {
       this.timeout(60_000);
-      const [a, b] = await Promise.all([
-        inOrderChild(["charge", directory, "happy", "tok_hang", "1500"]),
-        inOrderChild(["charge", directory, "happy", "tok_hang", "1500"]),
-      ]);
-      assert.equal(a.chargeCalls + b.chargeCalls, 1, JSON.stringify([a, b]));
-      assert.deepEqual([a.error, b.error].filter(Boolean), [IDEMPOTENCY_IN_PROGRESS_ERROR]);
+      // Both children start up, then wait at a barrier and charge only once both are there: however long each took
+      // to start, the second charge comes well within the first one's 1.5 s hang.
+      const barrier = mkdtempSync(join(tmpdir(), "edw-barrier-"));
+      const children = ["a", "b"].map((name) => inOrderChild(["charge", directory, "happy", "tok_hang", "1500", barrier, name]));
+      try {
+        // A child that fails before reaching the barrier fails the test at once (Promise.all rejects).
+        await Promise.race([releaseWhenReady(barrier, ["a", "b"]), Promise.all(children)]);
+        const [a, b] = await Promise.all(children);
+        assert.equal(a.chargeCalls + b.chargeCalls, 1, JSON.stringify([a, b]));
+        assert.deepEqual([a.error, b.error].filter(Boolean), [IDEMPOTENCY_IN_PROGRESS_ERROR]);
+      } finally {
+        release(barrier); // on a failure too: no child is left waiting
+        await Promise.allSettled(children);
+        rmSync(barrier, { recursive: true, force: true });
+      }
     });
 
     it("keeps one JSON file per record, written atomically (no temporary or lock file left)", async () => {

@@ -13,6 +13,7 @@ import { instrumentStep } from "../components";
 import { DEFAULT_SENSITIVE_KEYS, REDACTED, SENSITIVE_KEYS_ENV } from "../components/runtime/redact";
 import { captureOutput } from "../local/captureOutput";
 import { inOrderChild } from "./support/orderRun";
+import { waitFor } from "./support/waitFor";
 import { PARENT_ID, startXRayCapture, TRACE_ID, type XRayCapture } from "./support/xray";
 
 const invocation = { awsRequestId: "req-leak", getRemainingTimeInMillis: () => 10_000 };
@@ -94,6 +95,8 @@ describe("redaction of sensitive values (card tokens and configured keys)", () =
     let directory: string;
     let xray: XRayCapture;
     let runs: { file: string; status: string; printed: string[]; published: unknown[] }[];
+    /** How many X-Ray documents (UDP datagrams) the child process sent. */
+    let xrayDocumentsSent: number;
     const tokens: string[] = [];
 
     before(async () => {
@@ -114,8 +117,9 @@ describe("redaction of sensitive values (card tokens and configured keys)", () =
       // validation-error.json has no token; every other event has one.
       for (const file of files) tokens.push(...[JSON.parse(readFileSync(file, "utf8")).detail.cardToken].filter((t) => typeof t === "string"));
       xray = await startXRayCapture();
-      runs = await inOrderChild(["samples", ...files], xray.environment);
-      await new Promise((resolve) => setTimeout(resolve, 200)); // the last datagrams
+      ({ runs, xrayDocumentsSent } = await inOrderChild(["samples", ...files], xray.environment));
+      // The child has exited, so every datagram is on its way: wait until as many arrived as it sent.
+      await waitFor(`the ${xrayDocumentsSent} X-Ray documents the child sent`, () => xray.raw().length >= xrayDocumentsSent);
     });
     after(() => {
       xray?.close();
@@ -141,6 +145,7 @@ describe("redaction of sensitive values (card tokens and configured keys)", () =
 
     it("no card token in any X-Ray document (annotations, metadata, errors)", () => {
       const raw = xray.raw();
+      assert.equal(raw.length, xrayDocumentsSent, "every document the child sent was captured, and only those");
       assert.ok(raw.length > 20, `traces were captured (${raw.length})`);
       for (const datagram of raw) for (const token of tokens) assert.ok(!datagram.includes(token), datagram);
     });

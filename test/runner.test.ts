@@ -150,21 +150,33 @@ describe("local runner: the local DynamoDB the artifacts' AWS SDK is pointed at"
     const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } });
     try {
       let runs = 0;
+      // A held charge signals once it runs (its in-progress record is then stored) and finishes only when released.
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
       const config = new IdempotencyConfig({ eventKeyJmesPath: "orderId" });
       config.registerLambdaContext({ getRemainingTimeInMillis: () => 10_000 } as Parameters<IdempotencyConfig["registerLambdaContext"]>[0]);
-      const charge = makeIdempotent(async (order: { orderId: string; takesMs?: number }) => {
+      const charge = makeIdempotent(async (order: { orderId: string; hold?: boolean }) => {
         runs++;
-        await new Promise((resolve) => setTimeout(resolve, order.takesMs ?? 0));
+        if (order.hold) {
+          started();
+          await released;
+        }
         return { charged: order.orderId };
       }, { persistenceStore: new DynamoDBPersistenceLayer({ tableName: "records", awsSdkV3Client: client }), config });
 
       assert.deepEqual(await charge({ orderId: "o-1" }), { charged: "o-1" });
       assert.deepEqual(await charge({ orderId: "o-1" }), { charged: "o-1" });
       assert.equal(runs, 1, "the second call replayed the stored result");
-      const slow = charge({ orderId: "o-2", takesMs: 300 });
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await assert.rejects(charge({ orderId: "o-2" }), { name: "IdempotencyAlreadyInProgressError" });
-      await slow;
+      const slow = charge({ orderId: "o-2", hold: true });
+      try {
+        await Promise.race([running, slow]); // slow fails the test here if it fails before it runs
+        await assert.rejects(charge({ orderId: "o-2" }), { name: "IdempotencyAlreadyInProgressError" });
+      } finally {
+        release();
+      }
+      assert.deepEqual(await slow, { charged: "o-2" });
       assert.equal(runs, 2);
       const items = dynamodb.items("records");
       assert.equal(items.length, 2);
@@ -179,7 +191,9 @@ describe("local runner: the local DynamoDB the artifacts' AWS SDK is pointed at"
 describe("local runner: the order program, from its shared synthesis", function () {
   let runner: LocalRunner;
   before(async () => {
-    runner = await LocalRunner.fromSynthesis(await synthesizeOrderProgram(), { mode: "source", timeoutScale: 0.01 }, "index.ts");
+    // ChargeCard's 27 s Lambda timeout x 0.25 = 6.75 s: the hung charge times out soon enough to wait for, while
+    // every other step keeps seconds (2.25 s or more), so a loaded machine times out only the hung step.
+    runner = await LocalRunner.fromSynthesis(await synthesizeOrderProgram(), { mode: "source", timeoutScale: 0.25 }, "index.ts");
   });
   after(() => runner?.close());
 
@@ -196,12 +210,16 @@ describe("local runner: the order program, from its shared synthesis", function 
 
   it("--source runs the handlers in-process: one sandbox for every step, so the refund sees the charge", async () => {
     const statuses: Record<string, string> = {};
+    const reports: Record<string, EventReport> = {};
     for (const file of readdirSync(join(root, "events")).filter((f) => f.endsWith(".json")).sort()) {
       const [{ label, event }] = parseEvents(readFileSync(join(root, "events", file), "utf8"), file);
       const report = await runner.runEvent(event, label);
       statuses[label] = outcomeOf(report);
+      reports[label] = report;
     }
     assert.deepEqual(statuses, sampleOutcomes("in one process"));
+    const timedOut = reports["charge-hangs"].executions[0].history.filter((e) => e.type === "LambdaFunctionTimedOut");
+    assert.deepEqual(timedOut.map((e) => [e.state, e.error, e.cause]), [["ChargeCard", "Sandbox.Timedout", "Task timed out after 6.75 seconds"]]);
   });
 
   it("collects the metrics each in-process handler printed, per step, without printing them", async () => {

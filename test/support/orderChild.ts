@@ -4,19 +4,40 @@
  * Lambda). It prints what happened as one `@@RESULT@@` JSON line.
  *
  *   ts-node test/support/orderChild.ts workflow <storeDir> <event>       the workflow on one sample event, fresh sandbox
- *   ts-node test/support/orderChild.ts charge <storeDir> <event> <cardToken> <hangMs>   ChargeCard alone
- *   ts-node test/support/orderChild.ts samples <event.json>...            each event file through the workflow: everything it printed and published
+ *   ts-node test/support/orderChild.ts charge <storeDir> <event> <cardToken> <hangMs> [<barrierDir> <name>]
+ *                                                                         ChargeCard alone; with a barrier folder, only once released (./barrier.ts)
+ *   ts-node test/support/orderChild.ts samples <event.json>...            each event file through the workflow: everything it printed and
+ *                                                                         published, and how many X-Ray documents it sent
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createSandboxServices } from "../../handlers/sandbox";
 import { bindTaskSteps } from "../../local/bindSteps";
 import { FileIdempotencyStore } from "../../local/idempotency";
 import { orderSteps } from "../../workflows/order";
+import { atBarrier } from "./barrier";
 import { loadEvent, runOrder } from "./orderRun";
+
+/**
+ * Counts the X-Ray documents this process sends: the X-Ray SDK (the one Powertools Tracer uses) sends each segment
+ * and subsegment as one UDP datagram through its segment emitter, so the parent knows how many to wait for.
+ */
+function countXRayDocumentsSent(): () => number {
+  const fromTracer = createRequire(require.resolve("@aws-lambda-powertools/tracer"));
+  const emitter = fromTracer("aws-xray-sdk-core/dist/lib/segment_emitter") as { send(segment: unknown): void };
+  const send = emitter.send;
+  let sent = 0;
+  emitter.send = function (this: unknown, segment: unknown) {
+    sent++;
+    return send.call(this, segment);
+  };
+  return () => sent;
+}
 
 async function main(): Promise<unknown> {
   const [mode, ...args] = process.argv.slice(2);
   if (mode === "samples") {
+    const xrayDocumentsSent = countXRayDocumentsSent();
     const runs = [];
     for (const file of args) {
       const event = JSON.parse(readFileSync(file, "utf8"));
@@ -24,18 +45,21 @@ async function main(): Promise<unknown> {
       const { result } = await runOrder(event, { hangMs: 50 });
       runs.push({ file, status: result.status, error: result.error, printed: result.printed, published: result.published });
     }
-    return runs;
+    return { runs, xrayDocumentsSent: xrayDocumentsSent() };
   }
-  const [storeDir, eventName, cardToken, hangMs] = args;
+  const [storeDir, eventName, cardToken, hangMs, barrierDir, barrierName] = args;
   const store = new FileIdempotencyStore(storeDir);
   if (mode === "workflow") {
     const { result, services } = await runOrder(eventName, { idempotencyStore: store });
     const activity = services.activity();
-    return { status: result.status, output: result.output, chargeCalls: activity.chargeCalls, replays: result.printed.filter((l) => l.includes('"IdempotentReplays"')).length };
+    // The steps that replayed a stored result: the service of each EMF line counting an idempotent replay.
+    const replayed = result.printed.filter((l) => l.includes('"IdempotentReplays"')).map((l) => (JSON.parse(l) as { service: string }).service).sort();
+    return { status: result.status, output: result.output, chargeCalls: activity.chargeCalls, replayed };
   }
   const services = createSandboxServices({ hangMs: Number(hangMs) });
   const charge = bindTaskSteps("order-processing", orderSteps(services), { idempotencyStore: store }).ChargeCard;
   const order = { ...loadEvent(eventName).detail, currency: "USD", cardToken };
+  if (barrierDir) await atBarrier(barrierDir, barrierName);
   try {
     return { result: await charge(order), chargeCalls: services.activity().chargeCalls };
   } catch (error) {
