@@ -144,8 +144,8 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
 
     const parent = { parent: this };
     const tags = { ...args.tags, workflow: name };
-    const logging = { level: DEFAULTS.logLevel, includeExecutionData: DEFAULTS.includeExecutionData, retentionInDays: DEFAULTS.retentionInDays, ...args.logging };
-    const lambdaSettings = { runtime: DEFAULTS.runtime, memorySize: DEFAULTS.memorySize, architecture: DEFAULTS.architecture, logLevel: "INFO", ...args.lambda };
+    const logging = { level: DEFAULTS.stateMachineLogLevel, includeExecutionData: DEFAULTS.includeExecutionData, retentionInDays: DEFAULTS.retentionInDays, ...args.logging };
+    const lambdaSettings = { runtime: DEFAULTS.runtime, memorySize: DEFAULTS.memorySize, architecture: DEFAULTS.architecture, logLevel: DEFAULTS.lambdaLogLevel, ...args.lambda };
     const triggerBus = args.trigger.eventBusName ?? "default";
 
     const partition = aws.getPartitionOutput({}, parent).partition;
@@ -232,7 +232,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
 
     // The definition, compiled once every ARN it names is known.
     const needs = integrationNeeds(args.steps);
-    const eventBusNames = pulumi.output(Object.fromEntries(Object.entries(needs.publishEventBuses).map(([step, bus]) => [step, (bus ?? triggerBus) as pulumi.Input<string>]))) as pulumi.Output<Record<string, string>>;
+    const eventBusNames = pulumi.output(Object.fromEntries(Object.entries(needs.publishEventBuses).map(([step, bus]) => [step, bus ?? triggerBus]))) as pulumi.Output<Record<string, string>>;
     const definition = pulumi.all([functionArns, alertTopic.arn, deadLetterQueue.url, pulumi.output(triggerBus), eventBusNames]).apply(
       ([arns, topicArn, queueUrl, bus, buses]) => JSON.stringify(compileDefinition(args.steps, {
         functionArns: arns, alertTopicArn: topicArn, deadLetterQueueUrl: queueUrl, defaultEventBusName: bus, eventBusNames: buses,

@@ -52,7 +52,7 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
     }, "expected a comma-separated list of email addresses"),
     timeoutSeconds: read("timeoutSeconds", 300, integer(1, 31_536_000), "expected whole seconds from 1 (at most 300 for EXPRESS)"),
     workflowType: read("workflowType", DEFAULTS.workflowType, oneOf(["STANDARD", "EXPRESS"] as const), "expected STANDARD or EXPRESS"),
-    logLevel: read("logLevel", DEFAULTS.logLevel, oneOf(["ALL", "ERROR", "FATAL"] as const), "expected ALL, ERROR or FATAL"),
+    logLevel: read("logLevel", DEFAULTS.stateMachineLogLevel, oneOf(["ALL", "ERROR", "FATAL"] as const), "expected ALL, ERROR or FATAL"),
     includeExecutionData: read("includeExecutionData", DEFAULTS.includeExecutionData, boolean, "expected true or false"),
     retentionInDays: read("retentionInDays", DEFAULTS.retentionInDays, (raw) => (RETENTION_DAYS.includes(+raw) ? +raw : undefined), `expected one of ${RETENTION_DAYS.join(", ")}`),
     lambdaMemorySize: read("lambdaMemorySize", DEFAULTS.memorySize, integer(128, 10_240), "expected whole megabytes from 128 to 10240"),

@@ -2,7 +2,7 @@
  * Least-privilege IAM, derived as plain policy documents from resolved ARNs. The component feeds ARNs in once
  * they are known; tests evaluate the same documents offline.
  */
-import type { Step } from "../steps/types";
+import type { PublishEventStep, Step } from "../steps/types";
 import { allSteps } from "./walk";
 
 export interface PolicyStatement {
@@ -103,7 +103,7 @@ export interface IntegrationNeeds {
   notify: boolean;
   deadLetterQueue: boolean;
   /** Step name -> the bus it names, for publishEvent steps (undefined: the trigger's bus). */
-  publishEventBuses: Record<string, unknown>;
+  publishEventBuses: Record<string, PublishEventStep["eventBusName"]>;
 }
 
 /** Reads which services a step list touches, so the execution role gets no permission it does not use. */

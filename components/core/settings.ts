@@ -32,7 +32,10 @@ export const MAX_STATE_MACHINE_NAME_LENGTH = 80;
 
 export const DEFAULTS = {
   workflowType: "STANDARD" as WorkflowType,
-  logLevel: "ERROR" as LogLevel,
+  /** The state machine's log level. */
+  stateMachineLogLevel: "ERROR" as LogLevel,
+  /** The Powertools Logger level of the step Lambdas. */
+  lambdaLogLevel: "INFO" as "DEBUG" | "INFO" | "WARN" | "ERROR",
   includeExecutionData: false,
   retentionInDays: 30,
   runtime: "nodejs22.x",
