@@ -40,6 +40,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       return { name: physical, arn: `arn:aws:iam::${TEST_ACCOUNT}:role/${physical}` };
     case "aws:kms/key:Key":
       return { arn: `${arnPrefix("kms")}:key/0000aaaa-1111-2222-3333-${name.replace(/[^a-z0-9]/g, "").slice(0, 12).padEnd(12, "0")}`, keyId: `key-${name}` };
+    case "aws:dynamodb/table:Table":
+      return { name: physical, arn: `${arnPrefix("dynamodb")}:table/${physical}` };
     case "aws:s3/bucket:Bucket":
     case "aws:s3/bucketV2:BucketV2":
       return { bucket: physical, arn: `arn:aws:s3:::${physical}` };

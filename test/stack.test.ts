@@ -241,4 +241,30 @@ describe("the order stack under Pulumi mocks (index.ts)", function () {
     for (const metric of ["OrdersRejected", "ChargeAttempts", "ChargeAmount", "OrdersCompleted", "RefundFailures"]) assert.ok(titles.includes(metric), metric);
     assert.match(text, /"order-processing","ChargeAmount","service","ChargeCard","currency","USD"/);
   });
+
+  it("creates one idempotency table: on demand, TTL on Powertools' expiry attribute, encrypted, point-in-time recovery", () => {
+    const table = only(resources, "aws:dynamodb/table:Table");
+    assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
+    assert.equal(table.inputs.hashKey, "id");
+    assert.deepEqual(table.inputs.attributes, [{ name: "id", type: "S" }]);
+    assert.deepEqual(table.inputs.ttl, { attributeName: "expiration", enabled: true });
+    assert.equal(table.inputs.serverSideEncryption.enabled, true);
+    assert.equal(table.inputs.pointInTimeRecovery.enabled, true);
+  });
+
+  it("lets only the idempotent steps touch the table, with its exact ARN and only the item actions Powertools uses", async () => {
+    const table = only(resources, "aws:dynamodb/table:Table");
+    const idempotent = ["ChargeCard", "FulfillOrder", "SendConfirmationEmail", "MarkOrderComplete", "RefundAndFail"];
+    for (const fn of ofType(resources, "aws:lambda/function:Function")) {
+      const step = fn.name.replace("order-processing-", "");
+      const policy = rolePolicyOf(fn.name);
+      const expected = idempotent.includes(step) ? "Allowed" : "ImplicitlyDenied";
+      assert.equal(fn.inputs.environment.variables.EDW_IDEMPOTENCY_TABLE, idempotent.includes(step) ? table.state.name : undefined, step);
+      for (const action of ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]) {
+        assert.equal(await decide(policy, action, table.state.arn), expected, `${step} ${action}`);
+      }
+      assert.equal(await decide(policy, "dynamodb:Scan", table.state.arn), "ImplicitlyDenied", `${step} may not scan`);
+      assert.equal(await decide(policy, "dynamodb:GetItem", `arn:aws:dynamodb:us-east-1:${TEST_ACCOUNT}:table/another-table`), "ImplicitlyDenied", step);
+    }
+  });
 });
