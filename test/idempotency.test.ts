@@ -70,6 +70,15 @@ describe("idempotent steps (Powertools Idempotency with local persistence layers
       assert.equal(tasks.services.activity().chargeCalls, 2, "another order is charged");
     });
 
+    it("a replay with the same order id but another amount is refused (IdempotencyValidationError), not answered with the first charge", async () => {
+      const tasks = orderTasks(new InMemoryIdempotencyStore());
+      await quietly(() => tasks.ChargeCard(happyOrder()));
+      const { outcome } = await quietly(() => tasks.ChargeCard(happyOrder({ totalAmount: 1.5, items: [{ sku: "SKU-X", quantity: 1, unitPrice: 1.5 }] })));
+      assert.ok(outcome instanceof Error, "refused");
+      assert.equal(outcome.name, "IdempotencyValidationError");
+      assert.equal(tasks.services.activity().chargeCalls, 1, "the gateway was not called again");
+    });
+
     it("invoked concurrently: the duplicate fails with IdempotencyAlreadyInProgressError, the gateway is called once, and its retry gets the same charge", async () => {
       const tasks = orderTasks(new InMemoryIdempotencyStore(), createSandboxServices({ hangMs: 100 }));
       const order = happyOrder({ cardToken: "tok_hang" });

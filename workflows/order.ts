@@ -99,7 +99,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       inputPath: "$.order",
       resultPath: "$.payment",
       // The input is the validated order: its id is the key. Step Functions retries below repeat the same input.
-      idempotency: { keyPath: "orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS },
+      // A replay must charge the same amount: the same order id with another total is refused, not replayed.
+      idempotency: { keyPath: "orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS, payloadValidationPath: "[totalAmount, currency]" },
       retry: [
         { errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5, backoffRate: 2 },
         { errors: ["ServiceUnavailableException"], intervalSeconds: 2, maxAttempts: 2, backoffRate: 1.5 },

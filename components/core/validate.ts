@@ -135,6 +135,7 @@ function checkStep(step: Step, report: (step: string, message: string) => void):
       }
       if (step.idempotency !== undefined) {
         if (typeof step.idempotency.keyPath !== "string" || step.idempotency.keyPath.trim() === "") report(name, "has `idempotency` without a `keyPath`: name the input field that identifies a request, e.g. \"orderId\".");
+        if (step.idempotency.payloadValidationPath !== undefined && (typeof step.idempotency.payloadValidationPath !== "string" || step.idempotency.payloadValidationPath.trim() === "")) report(name, "has an empty `idempotency.payloadValidationPath`: name the fields a replay must repeat, e.g. \"[totalAmount, currency]\", or leave it out.");
         if (step.idempotency.expiresAfterSeconds !== undefined && !isPositiveInteger(step.idempotency.expiresAfterSeconds)) report(name, `has \`idempotency.expiresAfterSeconds: ${step.idempotency.expiresAfterSeconds}\`: use a positive whole number of seconds.`);
       }
       (step.permissions ?? []).forEach((grant, i) => {

@@ -84,6 +84,7 @@ export function idempotentRunner(
         expiresAfterSeconds: options.expiresAfterSeconds ?? DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS,
         // A missing key must fail the step, never run it unprotected.
         throwOnNoIdempotencyKey: true,
+        ...(options.payloadValidationPath ? { payloadValidationJmesPath: options.payloadValidationPath } : {}),
       });
       container.idempotent = makeIdempotent(
         async (event: unknown, _invocation: IdempotentInvocation, attempt: { ran: boolean }, handler: (input: unknown) => Promise<unknown>) => {

@@ -126,6 +126,12 @@ export interface IdempotencyOptions {
   keyPath: string;
   /** How long a completed result is kept and replayed, in seconds. @default 3600 */
   expiresAfterSeconds?: number;
+  /**
+   * JMESPath of the input fields a replay must repeat, e.g. "[totalAmount, currency]": a request with the same key
+   * but other values there fails with `IdempotencyValidationError` instead of silently getting the stored result.
+   * @default none (the key alone decides)
+   */
+  payloadValidationPath?: string;
 }
 
 /** An IAM grant of a step's Lambda: these actions on these resources. */
