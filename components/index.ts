@@ -15,7 +15,7 @@ export { compileDefinition, conditionToAsl, LAMBDA_SERVICE_RETRY, SERVICE_INTEGR
 export type { AslDefinition, AslState, CompileOptions, ResolvedResources } from "./core/compile";
 export * from "./core/iam";
 export { deriveAlarmSpecs } from "./core/alarms";
-export type { AlarmSpec, AlarmTargets, AlarmOptions } from "./core/alarms";
+export type { AlarmSpec, AlarmTargets, AlarmOptions, AlarmKind } from "./core/alarms";
 export { validateSettings, lambdaTimeoutFor, powertoolsLayerArn, DEFAULTS, SUPPORTED_RUNTIMES, RETENTION_DAYS } from "./core/settings";
 export { allSteps, taskSteps } from "./core/walk";
 export { instrumentStep, asLambdaError, STEP_METRICS, ERROR_NAME_DIMENSION } from "./runtime/instrument";

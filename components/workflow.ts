@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deriveAlarmSpecs } from "./core/alarms";
+import { deriveAlarmSpecs, type AlarmOptions } from "./core/alarms";
 import { dashboardBody, type BusinessMetric } from "./core/dashboard";
 import { compileDefinition } from "./core/compile";
 import {
@@ -79,6 +79,8 @@ export interface EventDrivenWorkflowArgs {
      */
     sensitiveKeys?: string[];
   };
+  /** The alarms' evaluation period and, per kind of alarm, how many occurrences in a period raise it. */
+  alarms?: AlarmOptions;
   /** The workflow's CloudWatch dashboard. */
   dashboard?: {
     /** @default true */
@@ -315,7 +317,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       deadLetterQueueName: deadLetterQueue.name,
       ruleName: rule.name,
       customEventBusName: customBus,
-    });
+    }, args.alarms);
     for (const spec of specs) {
       new aws.cloudwatch.MetricAlarm(`${name}-${spec.key}`, {
         alarmDescription: spec.description,

@@ -17,6 +17,7 @@ export interface WorkflowSettingsInput {
   logging?: { level?: LogLevel; includeExecutionData?: boolean; retentionInDays?: number };
   lambda?: { runtime?: string; memorySize?: number; architecture?: Architecture };
   dashboard?: { businessMetrics?: { step: string; metricName: string }[] };
+  alarms?: { periodSeconds?: number; thresholds?: Record<string, number | undefined> };
 }
 
 /** Where the names of the generated resources come from: the component's name and the Pulumi stack. */
@@ -106,6 +107,13 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
         problems.push({ step: step.name, message: `has timeoutSeconds ${step.timeoutSeconds}, longer than the whole workflow's ${settings.timeoutSeconds}: shorten the task or lengthen the workflow.` });
       }
     }
+  }
+  const alarms = settings.alarms ?? {};
+  if (alarms.periodSeconds !== undefined && !(Number.isInteger(alarms.periodSeconds) && alarms.periodSeconds >= 60 && alarms.periodSeconds % 60 === 0)) {
+    report("alarms.periodSeconds", `is ${alarms.periodSeconds}: CloudWatch alarms on these metrics take a multiple of 60 seconds.`);
+  }
+  for (const [kind, value] of Object.entries(alarms.thresholds ?? {})) {
+    if (value !== undefined && !(typeof value === "number" && value >= 1)) report(`alarms.thresholds.${kind}`, `is ${value}: use a number of occurrences of at least 1.`);
   }
   const taskNames = new Set(taskSteps(steps).map((s) => s.name));
   for (const metric of settings.dashboard?.businessMetrics ?? []) {
