@@ -30,8 +30,11 @@ export type EventPattern = Record<string, unknown>;
 export interface EventDrivenWorkflowArgs {
   /** The events that start an execution. */
   trigger: {
-    /** The rule's event pattern. */
-    pattern: EventPattern;
+    /**
+     * The rule's event pattern. Values may be Pulumi Outputs, e.g. a bucket's name in an S3 "Object Created" pattern.
+     * @example { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: [bucket.bucket] } } }
+     */
+    pattern: pulumi.Input<EventPattern>;
     /** The bus the rule listens on. @default "default" */
     eventBusName?: pulumi.Input<string>;
   };
@@ -283,7 +286,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     // The trigger: retries for a day, then the event lands in the DLQ instead of vanishing.
     const rule = new aws.cloudwatch.EventRule(`${name}-trigger`, {
       eventBusName: triggerBus,
-      eventPattern: JSON.stringify(args.trigger.pattern),
+      eventPattern: pulumi.output(args.trigger.pattern).apply((pattern) => JSON.stringify(pattern)),
       description: `Starts the ${name} workflow`,
       tags,
     }, parent);

@@ -12,7 +12,7 @@ describe("EventDrivenWorkflow with a step that calls AWS itself (task permission
     resources = installMocks("permissions-fixture", "test");
     const bucket = new aws.s3.Bucket("reports");
     const workflow = new EventDrivenWorkflow("reports", {
-      trigger: { pattern: { source: ["reports"] } },
+      trigger: { pattern: { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: [bucket.bucket] } } } },
       timeoutSeconds: 60,
       steps: [task("ReadReport", {
         handler: async (event: { key: string }) => ({ key: event.key }),
@@ -35,6 +35,11 @@ describe("EventDrivenWorkflow with a step that calls AWS itself (task permission
     assert.equal(await decide(policy, "s3:GetObject", `${bucketArn}/reports/2025.csv`), "Allowed");
     assert.equal(await decide(policy, "s3:GetObject", `${bucketArn}/private/salaries.csv`), "ImplicitlyDenied");
     assert.equal(await decide(policy, "s3:PutObject", `${bucketArn}/reports/2025.csv`), "ImplicitlyDenied");
+  });
+
+  it("resolves Outputs inside the trigger's pattern", () => {
+    const [rule] = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
+    assert.deepEqual(JSON.parse(rule.inputs.eventPattern), { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: [bucketArn.split(":::")[1]] } } });
   });
 
   it("creates no idempotency table when no task asks for one", () => {
