@@ -234,6 +234,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       return { step: step.name, fn };
     });
     const functionArns = pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.arn]))) as pulumi.Output<Record<string, string>>;
+    const functionNames = Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name]));
 
     // The definition, compiled once every ARN it names is known.
     const needs = integrationNeeds(args.steps);
@@ -316,7 +317,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     const customBus = args.trigger.eventBusName === undefined || args.trigger.eventBusName === "default" ? undefined : pulumi.output(args.trigger.eventBusName);
     const specs = deriveAlarmSpecs<pulumi.Input<string>>({
       stateMachineArn: stateMachine.arn,
-      functionNames: Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name])),
+      functionNames,
       deadLetterQueueName: deadLetterQueue.name,
       ruleName: rule.name,
       customEventBusName: customBus,
@@ -342,7 +343,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     // Dashboards are global to the account: the region keeps one stack's dashboard per region apart.
     const dashboard = args.dashboard?.enabled === false ? undefined : new aws.cloudwatch.Dashboard(`${name}`, {
       dashboardName: pulumi.interpolate`${name}-${dashboardSafe(pulumi.getStack())}-${region}`,
-      dashboardBody: pulumi.all([region, stateMachine.arn, pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name]))), deadLetterQueue.name, rule.name, customBus])
+      dashboardBody: pulumi.all([region, stateMachine.arn, pulumi.output(functionNames), deadLetterQueue.name, rule.name, customBus])
         .apply(([r, machineArn, functionNames, queueName, ruleName, bus]) => JSON.stringify(dashboardBody({
           region: r, workflowName: name, stateMachineArn: machineArn, functionNames: functionNames as Record<string, string>,
           deadLetterQueueName: queueName, ruleName, customEventBusName: bus, businessMetrics: args.dashboard?.businessMetrics,

@@ -27,7 +27,7 @@ import {
   unobservedFailurePaths,
   walkStates,
 } from "./asl";
-import { NEVER_TRANSIENT_ERRORS } from "../components/core/validate";
+import { CATCH_ALL_ERRORS, NEVER_TRANSIENT_ERRORS } from "../components/core/validate";
 import { DEFAULT_WILDCARD_RESOURCE_ACTIONS, isBroadManagedPolicy, wildcardFindings } from "./iam";
 import { asArray, isRecord, parseJsonProperty, prop, propPath, UNKNOWN, withDefaults } from "./values";
 
@@ -300,7 +300,6 @@ export interface RetryBoundedConfig {
   maxAttempts: number;
 }
 export const RETRY_BOUNDED_DEFAULTS: RetryBoundedConfig = { maxAttempts: DEFAULT_MAX_ATTEMPTS };
-const CATCH_ALL_ERRORS = ["States.ALL", "States.TaskFailed"];
 
 export const sfnRetryBounded: ResourceValidationPolicy = {
   name: "sfn-retry-bounded",

@@ -37,12 +37,14 @@ export const NEVER_TRANSIENT_ERRORS = [
   "ValidationError", "States.Permissions", "States.Runtime", "States.ResultPathMatchFailure",
   "States.ParameterPathFailure", "States.QueryEvaluationError", "States.IntrinsicFailure", "States.NoChoiceMatched",
 ];
+/** The catch-all error names: they match every failure, transient or not. */
+export const CATCH_ALL_ERRORS = ["States.ALL", "States.TaskFailed"];
 /**
  * Error names a Retry may not name: the never-transient ones, and the catch-alls that also match them
  * (`States.TaskFailed` matches every handler error, `ValidationError` included). Retrying them is the article's
  * third mistake. The policy pack's `sfn-retry-transient-only` starts from the same list.
  */
-export const NEVER_RETRY_ERRORS = ["States.ALL", "States.TaskFailed", ...NEVER_TRANSIENT_ERRORS];
+export const NEVER_RETRY_ERRORS = [...CATCH_ALL_ERRORS, ...NEVER_TRANSIENT_ERRORS];
 
 const COMPARISON_OPERATORS = new Set([
   "stringEquals", "stringEqualsPath", "stringLessThan", "stringLessThanPath", "stringGreaterThan",
@@ -215,7 +217,7 @@ function checkRetries(name: string, retries: Retry[] | undefined, report: (step:
     if (!Array.isArray(retry.errors) || retry.errors.length === 0) report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
     for (const error of retry.errors ?? []) {
       if (NEVER_RETRY_ERRORS.includes(error)) {
-        const why = error === "States.ALL" || error === "States.TaskFailed" ? "which also matches errors that never heal (a ValidationError stays invalid)" : "an error that never heals by retrying";
+        const why = CATCH_ALL_ERRORS.includes(error) ? "which also matches errors that never heal (a ValidationError stays invalid)" : "an error that never heals by retrying";
         report(name, `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`);
       }
     }
