@@ -4,7 +4,6 @@ const stripTypesFlag = "--no-experimental-strip-types";
 module.exports = {
   require: ["ts-node/register/transpile-only"],
   extension: ["ts"],
-  spec: ["test/**/*.test.ts"],
   timeout: 120000,
   recursive: true,
   ...(process.allowedNodeEnvironmentFlags.has(stripTypesFlag) ? { "node-option": [stripTypesFlag.slice(2)] } : {}),

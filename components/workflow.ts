@@ -14,7 +14,9 @@ import {
 import { DEFAULTS, LogLevel, WorkflowType, Architecture, lambdaTimeoutFor, powertoolsLayerArn, validateSettings } from "./core/settings";
 import { validateSteps } from "./core/validate";
 import { taskSteps } from "./core/walk";
+import { DEFAULT_HANDLER_SIZE_BUDGET_BYTES } from "./core/archive";
 import { instrumentStep } from "./runtime/instrument";
+import { buildStepArchive, STEP_HANDLER_ENTRY } from "./stepArchive";
 import { IDEMPOTENCY_TABLE_ENV, type Step } from "./steps/types";
 
 /**
@@ -77,6 +79,12 @@ export interface EventDrivenWorkflowArgs {
      */
     vpc?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<pulumi.Input<string>[]> };
     /**
+     * The largest serialized handler (`__index.js`) accepted, in bytes: a handler that captures a large value (a table,
+     * a file's content) fails before deployment with the value named, instead of deploying megabytes per function.
+     * @default 1048576 (1 MiB)
+     */
+    handlerSizeBudgetBytes?: number;
+    /**
      * Input keys whose values never reach a log line, metric dimension, trace annotation or reported error of a step
      * (matched at any depth). @default ["cardToken"]
      */
@@ -94,16 +102,6 @@ export interface EventDrivenWorkflowArgs {
   /** Tags for every taggable resource. @default none (a `workflow` tag is always added) */
   tags?: Record<string, string>;
 }
-
-/**
- * Packages served by the Powertools Lambda layer, kept out of every function archive. The parser utility is not
- * among them: it `require`s zod, which the layer does not ship, so both travel in the archive together.
- */
-export const LAYER_PROVIDED_PACKAGES = [
-  "@aws-lambda-powertools/commons", "@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics",
-  "@aws-lambda-powertools/tracer", "@aws-lambda-powertools/idempotency", "@aws-lambda-powertools/jmespath",
-  "aws-xray-sdk-core",
-];
 
 /**
  * An event-driven workflow: an EventBridge rule (retry policy + DLQ) starting a Step Functions state machine
@@ -153,9 +151,10 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     const lambdaSettings = { runtime: DEFAULTS.runtime, memorySize: DEFAULTS.memorySize, architecture: DEFAULTS.architecture, logLevel: DEFAULTS.lambdaLogLevel, ...args.lambda };
     const triggerBus = args.trigger.eventBusName ?? "default";
 
-    const partition = aws.getPartitionOutput({}, parent).partition;
-    const region = aws.getRegionOutput({}, parent).region;
-    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const partition = aws.getPartitionOutput({}, parent).partition.apply((p) => p ?? "aws");
+    // The provider's region; the `aws:region` config when a mock answers nothing (AWS always answers).
+    const region = aws.getRegionOutput({}, parent).region.apply((r) => r ?? new pulumi.Config("aws").get("region") ?? unknown("region"));
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId.apply((a) => a ?? unknown("account id"));
     const scope = pulumi.all([partition, region, accountId]).apply(([p, r, a]) => ({ partition: p, region: r, accountId: a }));
 
     // Alerts: a customer managed key, because CloudWatch alarms cannot publish to a topic under alias/aws/sns.
@@ -209,8 +208,14 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
         policy: pulumi.all([logGroup.arn, idempotentSteps.has(step.name) ? idempotencyTable!.arn : undefined, pulumi.output(step.permissions ?? [])])
           .apply(([arn, tableArn, grants]) => JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined, grants }))),
       }, parent);
-      const fn = new aws.lambda.CallbackFunction(`${name}-${step.name}`, {
-        callback: instrumentStep(name, step.name, step.handler, { idempotency: step.idempotency, sensitiveKeys: args.lambda?.sensitiveKeys }),
+      // The archive holds the serialized handler and the task's bundle only (see stepArchive.ts).
+      const archive = buildStepArchive(
+        instrumentStep(name, step.name, step.handler, { idempotency: step.idempotency, sensitiveKeys: args.lambda?.sensitiveKeys, init: step.init }),
+        { stepName: step.name, bundle: step.bundle ?? [], sizeBudgetBytes: args.lambda?.handlerSizeBudgetBytes ?? DEFAULT_HANDLER_SIZE_BUDGET_BYTES },
+      );
+      const fn = new aws.lambda.Function(`${name}-${step.name}`, {
+        code: archive.then((built) => built.archive),
+        handler: STEP_HANDLER_ENTRY,
         role: role.arn,
         runtime: lambdaSettings.runtime,
         architectures: [lambdaSettings.architecture],
@@ -228,18 +233,20 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
           },
         },
         ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
-        codePathOptions: { extraExcludePackages: LAYER_PROVIDED_PACKAGES, extraIncludePackages: step.bundle },
         tags,
       }, { parent: this, dependsOn: [rolePolicy] });
       return { step: step.name, fn };
     });
-    const functionArns = pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.arn]))) as pulumi.Output<Record<string, string>>;
+    const functionArns = pulumi.output(Object.fromEntries(functions.map(({ step, fn }) => [step, fn.arn.apply((arn) => arn ?? unknown(`ARN of the ${step} function`))]))) as pulumi.Output<Record<string, string>>;
     const functionNames = Object.fromEntries(functions.map(({ step, fn }) => [step, fn.name]));
 
     // The definition, compiled once every ARN it names is known.
     const needs = integrationNeeds(args.steps);
     const eventBusNames = pulumi.output(Object.fromEntries(Object.entries(needs.publishEventBuses).map(([step, bus]) => [step, bus ?? triggerBus]))) as pulumi.Output<Record<string, string>>;
-    const definition = pulumi.all([functionArns, alertTopic.arn, deadLetterQueue.url, pulumi.output(triggerBus), eventBusNames]).apply(
+    const topicArn = alertTopic.arn.apply((arn) => arn ?? unknown("alert topic ARN"));
+    const queueArn = deadLetterQueue.arn.apply((arn) => arn ?? unknown("dead-letter queue ARN"));
+    const queueUrl = deadLetterQueue.url.apply((url) => url ?? unknown("dead-letter queue URL"));
+    const definition = pulumi.all([functionArns, topicArn, queueUrl, pulumi.output(triggerBus), eventBusNames]).apply(
       ([arns, topicArn, queueUrl, bus, buses]) => JSON.stringify(compileDefinition(args.steps, {
         functionArns: arns, alertTopicArn: topicArn, deadLetterQueueUrl: queueUrl, defaultEventBusName: bus, eventBusNames: buses,
       }, { comment: `${name}: generated by EventDrivenWorkflow`, timeoutSeconds: args.timeoutSeconds }), null, 2),
@@ -255,7 +262,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     }, parent);
     const executionPolicy = new aws.iam.RolePolicy(`${name}-execution`, {
       role: executionRole.name,
-      policy: pulumi.all([scope, functionArns, alertTopic.arn, alertKey.arn, deadLetterQueue.arn, eventBusNames]).apply(
+      policy: pulumi.all([scope, functionArns, topicArn, alertKey.arn, queueArn, eventBusNames]).apply(
         ([s, arns, topicArn, keyArn, queueArn, buses]) => JSON.stringify(executionRolePolicy({
           functionArns: Object.values(arns),
           alertTopic: needs.notify ? { arn: topicArn, keyArn } : undefined,
@@ -371,6 +378,14 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       dashboardName: this.dashboardName, idempotencyTableName: this.idempotencyTableName,
     });
   }
+}
+
+/**
+ * A visible stand-in for an output AWS always returns but Pulumi's minimal mocks (`state: inputs`) leave undefined:
+ * the definition and policies then say what is missing instead of failing in a callback the user never wrote.
+ */
+function unknown(what: string): string {
+  return `<unknown ${what}: the Pulumi mocks returned none>`;
 }
 
 /** Dashboard names accept letters, digits, '-' and '_' only; stack names may also hold '.'. */

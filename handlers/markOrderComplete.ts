@@ -1,5 +1,5 @@
-import { traceCall } from "../components/runtime/tracing";
-import type { StepContext } from "../components/steps/types";
+import { traceCall } from "event-driven-workflow/runtime";
+import type { StepContext } from "event-driven-workflow";
 import { ORDER_METRICS } from "./metricsCatalogue";
 import { correlateOrder, emitOrderMetric } from "./observability";
 import type { CompletionInput, OrderProcessed } from "./order";

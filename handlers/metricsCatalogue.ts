@@ -10,7 +10,7 @@
  * Cardinality: dimensions only take values from the fixed sets below (error names are the error classes), never
  * ids or amounts; the order id travels as EMF metadata (searchable in CloudWatch Logs Insights, not a dimension).
  */
-import { ERROR_NAME_DIMENSION, STEP_METRICS } from "../components/runtime/instrument";
+import { ERROR_NAME_DIMENSION, STEP_METRICS } from "event-driven-workflow/runtime";
 
 /** The CloudWatch units used here (Powertools `MetricUnit` values). */
 export type CatalogueUnit = "Count" | "None" | "Milliseconds";

@@ -2,8 +2,8 @@
  * What every order handler does for observability: tag its logs, trace and metrics with the order id, emit the
  * catalogued metrics (and only those), and trace each call to an outside service.
  */
-import type { StepContext } from "../components/steps/types";
-import { traceCall } from "../components/runtime/tracing";
+import type { StepContext } from "event-driven-workflow";
+import { traceCall } from "event-driven-workflow/runtime";
 import type { MetricDefinition } from "./metricsCatalogue";
 
 /**

@@ -1,4 +1,4 @@
-import type { StepContext } from "../components/steps/types";
+import type { StepContext } from "event-driven-workflow";
 import { ORDER_METRICS } from "./metricsCatalogue";
 import { correlateOrder, emitOrderMetric, traceGateway } from "./observability";
 import type { EmailResult, PaidOrder } from "./order";

@@ -1,6 +1,6 @@
 import { parse } from "@aws-lambda-powertools/parser";
 import { EventBridgeEnvelope } from "@aws-lambda-powertools/parser/envelopes/eventbridge";
-import type { StepContext } from "../components/steps/types";
+import type { StepContext } from "event-driven-workflow";
 import { ValidationError } from "./errors";
 import { ORDER_METRICS, type RejectionReason } from "./metricsCatalogue";
 import { correlateOrder, emitOrderMetric } from "./observability";

@@ -5,10 +5,9 @@
  * the component would deploy. Idempotency records go to a local store standing in for the DynamoDB table.
  */
 import { randomUUID } from "node:crypto";
-import { lambdaTimeoutFor } from "../components/core/settings";
-import { taskSteps } from "../components/core/walk";
-import { instrumentStep } from "../components/runtime/instrument";
-import type { Step } from "../components/steps/types";
+import { lambdaTimeoutFor, taskSteps } from "event-driven-workflow/core";
+import { instrumentStep } from "event-driven-workflow/runtime";
+import type { Step } from "event-driven-workflow";
 import type { LocalTaskHandler } from "./execute";
 import { InMemoryIdempotencyStore, type LocalIdempotencyStore } from "./idempotency";
 
@@ -33,6 +32,7 @@ export function bindTaskSteps(workflowName: string, steps: readonly Step[], opti
     const lambda = instrumentStep(workflowName, step.name, step.handler, {
       idempotency: step.idempotency,
       persistenceLayer: () => store.persistenceLayer(),
+      init: step.init,
     });
     const timeoutMs = lambdaTimeoutFor(step.timeoutSeconds) * 1000;
     const handler: LocalTaskHandler = (input) => {

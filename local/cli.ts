@@ -1,15 +1,18 @@
+#!/usr/bin/env node
 /**
- * `npm run local -- [program] [event.json ...] [options]`: runs events through the EventDrivenWorkflows of a Pulumi
- * program, locally (see local/runner.ts). `--help` prints the usage.
+ * `edw-local [program] [event.json ...] [options]`: runs events through the EventDrivenWorkflows of a Pulumi program,
+ * locally (see runner.ts); `edw-local graph [program]` draws them (see graphCommand.ts). `--help` prints the usage.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { parseEvents, RunnerInputError, type LabeledEvent } from "./eventInput";
+import { graphCommand } from "./graphCommand";
 import type { GraphSection } from "./graphDoc";
 import type { EventReport, LocalRunner, RunnerOptions } from "./runner";
 
-export const USAGE = `Usage: npm run local -- [program] [event.json ...] [options]
+export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
+       edw-local graph [program] [--out <file.md>]
 
 Runs events through the EventDrivenWorkflows of a Pulumi program on this machine: no AWS account, no Pulumi CLI.
 The program is synthesized under Pulumi mocks; each event is matched against each workflow's rule, and a matching
@@ -20,7 +23,8 @@ tables (e.g. idempotency) served by a local in-memory stand-in.
 
 Arguments:
   program               a Pulumi program (e.g. index.ts), or a module exporting workflow arguments
-                        ({ trigger, steps, timeoutSeconds, name? }); default: ./index.ts
+                        ({ trigger, steps, timeoutSeconds, name? }); default: the \`main\` of ./Pulumi.yaml, else
+                        ./index.ts. TypeScript runs through the project's ts-node (Pulumi programs have it).
   event.json ...        files holding an event, an array of events, or PutEvents entries ({ Source, DetailType,
                         Detail }); "-" reads stdin, which is also read when no file is given and it is not a terminal
 
@@ -44,9 +48,9 @@ Exit codes:
   2  usage or input error (unknown option, missing file, malformed event JSON, no workflow in the program)
 
 Examples:
-  npm run local -- index.ts events/happy.json events/validation-error.json
-  npm run local -- events/*.json --json > run.json
-  cat events/happy.json | npm run local -- index.ts --graph run.md
+  edw-local index.ts events/happy.json events/validation-error.json
+  edw-local events/*.json --json > run.json
+  cat events/happy.json | edw-local index.ts --graph run.md
 `;
 
 interface CliOptions {
@@ -86,7 +90,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
   if (values.help) return undefined;
   const [first, ...rest] = positionals;
   const programGiven = first !== undefined && first !== "-" && !/\.json$/i.test(first);
-  const program = programGiven ? first : "index.ts";
+  const program = programGiven ? first : defaultProgram();
   const config = parseConfigAssignments(values.config ?? []);
   const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
   if (!(scale > 0) || !Number.isFinite(scale)) throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
@@ -133,7 +137,19 @@ export function exitCodeOf(reports: readonly EventReport[]): 0 | 1 {
   return executions.length === 0 || executions.some((e) => e.status !== "SUCCEEDED") ? 1 : 0;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The program `pulumi up` would run from the working directory: Pulumi.yaml's `main`, else index.ts. */
+export function defaultProgram(folder: string = process.cwd()): string {
+  const project = join(folder, "Pulumi.yaml");
+  const main = existsSync(project) ? /^main:\s*["']?([^"'\s#]+)/m.exec(readFileSync(project, "utf8"))?.[1] : undefined;
+  return main ?? "index.ts";
+}
+
+/** The command line: `graph` draws the workflows, anything else runs events through them. */
+export async function main(argv: string[]): Promise<number> {
+  return argv[0] === "graph" ? graphCommand(argv.slice(1)) : runCommand(argv);
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   let options: CliOptions | undefined;
   let events: LabeledEvent[];
   try {
@@ -219,7 +235,7 @@ async function writeRunGraph(file: string, program: string, runner: LocalRunner,
   const { writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } = await import("./graphDoc");
   const definitions = new Map(runner.workflows.map((w) => [w.name, w.definition]));
   writeGraphMarkdown(file, `Local run of ${relative(process.cwd(), program) || program}`,
-    `Written by \`npm run local -- ... --graph ${file}\`: one graph per execution. ${HIGHLIGHT_LEGEND}\n\n${GRAPH_LEGEND}`,
+    `Written by \`edw-local ... --graph ${file}\`: one graph per execution. ${HIGHLIGHT_LEGEND}\n\n${GRAPH_LEGEND}`,
     reports.flatMap((report): GraphSection[] => report.executions.length === 0
       ? [{ heading: `${report.label}: not matched`, text: `No execution started: ${report.matches.map((m) => `${m.workflow}: ${m.reasons.join("; ")}`).join(" | ")}.` }]
       : report.executions.map((e) => ({
@@ -239,8 +255,8 @@ if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(1);
+      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(error?.name === "RunnerInputError" || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? 2 : 1);
     },
   );
 }

@@ -6,7 +6,7 @@
 import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { AslDefinition, AslState } from "../components/core/compile";
+import type { AslDefinition, AslState } from "event-driven-workflow/core";
 import { captureOutput } from "./captureOutput";
 
 type Json = any;

@@ -1,4 +1,4 @@
-/** Markdown documents holding Mermaid state machine graphs (`npm run graph`, and the runner's `--graph`). */
+/** Markdown documents holding Mermaid state machine graphs (`edw-local graph`, and the runner's `--graph`). */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { toMermaid, type MermaidOptions } from "./graph";

@@ -3,7 +3,7 @@
  * `aws stepfunctions get-execution-history` (with the Lambda invocation events the runner observed), and the EMF
  * metrics the step Lambdas printed, summarised per step. Pure functions over recorded data.
  */
-import type { AslState } from "../components/core/compile";
+import type { AslState } from "event-driven-workflow/core";
 import type { LocalExecutionResult } from "./execute";
 
 /** One Lambda invocation, as the runner observed it. */

@@ -1,9 +1,9 @@
 /**
- * Runs a step's DEPLOYMENT ARTIFACT (the archive Pulumi serialized for the CallbackFunction: `__index.js`, plus any
- * packages it carries) the way Lambda would: in a child process, from a folder outside the project, where the only
- * other modules resolvable are those of a SIMULATED POWERTOOLS LAYER (the Powertools packages and their
- * dependencies, copied from this project's node_modules), of the SIMULATED LAMBDA RUNTIME (the AWS SDK v3, which
- * the Node.js runtime ships) and Node's own. A handler that only worked thanks to the project's node_modules fails
+ * Runs a step's DEPLOYMENT ARTIFACT (the archive the component built for its Lambda: `__index.js`, plus the packages
+ * the task bundles) the way Lambda would: in a child process, from a folder outside the project, where the only
+ * other modules resolvable are those of a SIMULATED POWERTOOLS LAYER (the Powertools packages the library is
+ * installed with, and their dependencies), of the SIMULATED LAMBDA RUNTIME (the AWS SDK v3 clients, which the
+ * Node.js runtime ships) and Node's own. A handler that only worked thanks to the project's node_modules fails
  * here as it would on AWS.
  *
  * A {@link WarmFunction} keeps its child processes alive between invocations, like warm Lambda execution
@@ -12,61 +12,84 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, sep } from "node:path";
+import { delimiter, dirname, join } from "node:path";
+import { LAYER_PROVIDED_PACKAGES } from "event-driven-workflow/core";
 
-const projectModules = join(__dirname, "..", "node_modules");
 const POWERTOOLS_SCOPE = "@aws-lambda-powertools";
 
-/** The packages the AWS Powertools TypeScript layer puts under /opt/nodejs/node_modules: every Powertools utility installed here. */
-function powertoolsLayerRoots(): string[] {
-  return installedInScope(POWERTOOLS_SCOPE);
+/**
+ * Where the packages a Lambda gets from outside its archive are found here: beside the library (the Powertools
+ * versions it is built and tested with) and beside this tool (the AWS SDK clients standing in for the runtime's).
+ */
+function installationRoots(): string[] {
+  const libraryFolder = dirname(realpathSync(require.resolve("event-driven-workflow")));
+  return [libraryFolder, __dirname];
 }
 
-/** The packages the Lambda Node.js runtime provides under /var/runtime/node_modules: the AWS SDK v3 (the clients installed here). */
-function lambdaRuntimeRoots(): string[] {
+/** The folder of package `name` as Node would find it from `start`: the first `node_modules/<name>` walking up. */
+export function findPackageFolder(name: string, start: string): string | undefined {
+  for (let folder = start; ; folder = dirname(folder)) {
+    const candidate = join(folder, "node_modules", name);
+    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+/** Every installed package of `scope` visible from the installation roots, by name. */
+function installedInScope(scope: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const root of installationRoots()) {
+    for (let folder = root; ; folder = dirname(folder)) {
+      const scopeFolder = join(folder, "node_modules", scope);
+      if (existsSync(scopeFolder)) {
+        for (const entry of readdirSync(scopeFolder)) {
+          const name = `${scope}/${entry}`;
+          if (!found.has(name) && existsSync(join(scopeFolder, entry, "package.json"))) found.set(name, realpathSync(join(scopeFolder, entry)));
+        }
+      }
+      if (dirname(folder) === folder) break;
+    }
+  }
+  return found;
+}
+
+/** The packages the AWS Powertools TypeScript layer puts under /opt/nodejs/node_modules (those of them installed here). */
+function powertoolsLayerRoots(): Map<string, string> {
+  const installed = installedInScope(POWERTOOLS_SCOPE);
+  for (const name of LAYER_PROVIDED_PACKAGES) {
+    if (installed.has(name)) continue;
+    const folder = installationRoots().map((root) => findPackageFolder(name, root)).find(Boolean);
+    if (folder) installed.set(name, folder);
+  }
+  // The parser is not in the layer: a step that needs it bundles it (with zod).
+  installed.delete(`${POWERTOOLS_SCOPE}/parser`);
+  return installed;
+}
+
+/** The packages the Lambda Node.js runtime provides under /var/runtime/node_modules: the AWS SDK v3 clients installed here. */
+function lambdaRuntimeRoots(): Map<string, string> {
   return installedInScope("@aws-sdk");
 }
 
-function installedInScope(scope: string): string[] {
-  const folder = join(projectModules, scope);
-  return existsSync(folder) ? readdirSync(folder).filter((name) => existsSync(join(folder, name, "package.json"))).map((name) => `${scope}/${name}`).sort() : [];
-}
-
 /**
- * The layer's packages with their production dependencies, transitively: the top-level node_modules entries to
- * copy (a dependency nested inside a package travels with it).
+ * The given packages with their production dependencies, transitively, by name: what to copy into a simulated
+ * `node_modules` (a dependency nested inside a package travels with it).
  */
-export function layerPackageClosure(roots: readonly string[] = powertoolsLayerRoots()): string[] {
-  const topLevel = new Set<string>();
-  const visited = new Set<string>();
-  const visit = (folder: string) => {
-    if (visited.has(folder)) return;
-    visited.add(folder);
-    const relative = folder.slice(projectModules.length + 1);
-    if (!relative.includes(`${sep}node_modules${sep}`)) topLevel.add(relative.split(sep).join("/"));
+export function layerPackageClosure(roots: ReadonlyMap<string, string> = powertoolsLayerRoots()): Map<string, string> {
+  const closure = new Map<string, string>();
+  const visit = (name: string, folder: string) => {
+    if (closure.has(name)) return;
+    closure.set(name, folder);
     const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
-    for (const name of Object.keys({ ...dependencies, ...optionalDependencies })) {
-      const found = resolvePackage(name, folder);
-      if (found) visit(found); // an optional dependency npm did not install is not needed
+    for (const dependency of Object.keys({ ...dependencies, ...optionalDependencies })) {
+      const found = findPackageFolder(dependency, folder);
+      if (found && !found.startsWith(`${folder}/node_modules/`)) visit(dependency, found); // an optional dependency npm did not install is not needed
     }
   };
-  for (const root of roots) {
-    const folder = join(projectModules, root);
-    if (!existsSync(join(folder, "package.json"))) throw new Error(`The simulated Powertools layer needs ${root}, which is not installed: run npm install.`);
-    visit(folder);
-  }
-  return [...topLevel].sort();
-}
-
-/** Where Node would find package `name` required from inside `folder` (within the project's node_modules). */
-function resolvePackage(name: string, folder: string): string | undefined {
-  for (let dir = folder; dir.startsWith(projectModules); dir = dirname(dir)) {
-    const candidate = join(dir, dir === projectModules ? "" : "node_modules", name);
-    if (existsSync(join(candidate, "package.json"))) return candidate;
-  }
-  return undefined;
+  for (const [name, folder] of roots) visit(name, folder);
+  return new Map([...closure].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
@@ -82,14 +105,14 @@ export function buildSimulatedRuntime(root: string = join(tmpdir(), "edw-lambda-
   return buildModuleFolder(root, lambdaRuntimeRoots());
 }
 
-function buildModuleFolder(root: string, roots: readonly string[]): string {
+function buildModuleFolder(root: string, roots: ReadonlyMap<string, string>): string {
   const packages = layerPackageClosure(roots);
-  const versions = packages.map((name) => `${name}@${JSON.parse(readFileSync(join(projectModules, name, "package.json"), "utf8")).version}`);
+  const versions = [...packages].map(([name, folder]) => `${name}@${JSON.parse(readFileSync(join(folder, "package.json"), "utf8")).version}`);
   const folder = join(root, hash(versions.join("\n")));
   atomically(folder, (staging) => {
-    for (const name of packages) {
+    for (const [name, source] of packages) {
       mkdirSync(dirname(join(staging, "nodejs", "node_modules", name)), { recursive: true });
-      cpSync(join(projectModules, name), join(staging, "nodejs", "node_modules", name), { recursive: true, dereference: true });
+      cpSync(source, join(staging, "nodejs", "node_modules", name), { recursive: true, dereference: true });
     }
   });
   return join(folder, "nodejs", "node_modules");
@@ -117,14 +140,26 @@ const hash = (text: string) => createHash("sha256").update(text).digest("hex").s
 /** An archive entry as Pulumi's SDK deserializes it under mocks: asset or archive, fields as promises. */
 interface ArchiveEntry { text?: Promise<string>; path?: Promise<string>; uri?: Promise<string>; assets?: Promise<Record<string, ArchiveEntry>> }
 
+/** This process's folder of unpacked archives, created on first use and removed when the process exits. */
+let runFolder: string | undefined;
+function artifactsOfThisRun(): string {
+  if (runFolder === undefined) {
+    const folder = mkdtempSync(join(tmpdir(), "edw-artifacts-"));
+    process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+    runFolder = folder;
+  }
+  return runFolder;
+}
+
 /**
- * Writes a function archive (the `code` of a Lambda Function, e.g. a CallbackFunction's AssetArchive) into a folder
- * outside the project, as Lambda unpacks it into /var/task. Cached by content.
+ * Writes a function archive (the `code` of a Lambda Function, an AssetArchive) into a folder outside the project, as
+ * Lambda unpacks it into /var/task. The folder lives in a temporary folder of this process, removed at exit; the same
+ * archive is unpacked once per process.
  *
  * @example
  * const taskRoot = await materializeArchive(await fn.inputs.code.assets);
  */
-export async function materializeArchive(assets: Record<string, unknown>, root: string = join(tmpdir(), "edw-artifacts")): Promise<string> {
+export async function materializeArchive(assets: Record<string, unknown>, root: string = artifactsOfThisRun()): Promise<string> {
   const files: { name: string; text?: string; path?: string }[] = [];
   const collect = async (entries: Record<string, unknown>, prefix: string) => {
     for (const [name, value] of Object.entries(entries)) {
@@ -137,10 +172,7 @@ export async function materializeArchive(assets: Record<string, unknown>, root: 
     }
   };
   await collect(assets, "");
-  const key = hash(files.map((f) => `${f.name}\n${f.text ?? `${f.path}@${statSync(f.path!).mtimeMs}`}`).join("\n"));
-  const folder = join(root, key);
-  if (existsSync(folder)) utimesSync(folder, new Date(), new Date()); // in use: keep it
-  else pruneOlderThan(root, ARTIFACT_CACHE_DAYS);
+  const folder = join(root, hash(files.map((f) => `${f.name}\n${f.text ?? f.path}`).join("\n")));
   atomically(folder, (staging) => {
     for (const file of files) {
       const target = join(staging, file.name);
@@ -150,22 +182,6 @@ export async function materializeArchive(assets: Record<string, unknown>, root: 
     }
   });
   return folder;
-}
-
-/** Unpacked archives unused for this long are removed when a new one is unpacked. */
-const ARTIFACT_CACHE_DAYS = 2;
-
-function pruneOlderThan(root: string, days: number): void {
-  if (!existsSync(root)) return;
-  const cutoff = Date.now() - days * 86_400_000;
-  for (const entry of readdirSync(root)) {
-    const path = join(root, entry);
-    try {
-      if (statSync(path).mtimeMs < cutoff) rmSync(path, { recursive: true, force: true });
-    } catch {
-      // Removed by another runner meanwhile.
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

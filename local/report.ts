@@ -34,7 +34,7 @@ export function formatOutcome(result: Pick<LocalExecutionResult, "status" | "err
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The local runner's report (npm run local)
+// The local runner's report (edw-local)
 
 /** An execution history as a table, like `aws stepfunctions get-execution-history` (offsets from the start). */
 function formatHistory(history: readonly HistoryEvent[], indent = "    "): string[] {

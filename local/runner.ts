@@ -1,5 +1,5 @@
 /**
- * The local runner for any EventDrivenWorkflow: the library behind `npm run local` (local/cli.ts).
+ * The local runner for any EventDrivenWorkflow: the library behind `edw-local` (cli.ts).
  *
  * It synthesizes a Pulumi program (or a module exporting workflow definitions) under Pulumi mocks, finds each
  * EventDrivenWorkflow's rule pattern and bus, the definition string the state machine would deploy and each step's
@@ -14,8 +14,9 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
-import { basename, extname } from "node:path";
-import type { AslDefinition, AslState } from "../components/core/compile";
+import { createRequire } from "node:module";
+import { basename, extname, resolve as resolvePath } from "node:path";
+import type { AslDefinition, AslState } from "event-driven-workflow/core";
 import { RunnerInputError } from "./eventInput";
 import { matchEventPattern } from "./eventPattern";
 import { LocalWorkflow, statesOf, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
@@ -120,7 +121,8 @@ export async function loadWorkflows(program: string, options: Pick<RunnerOptions
     config: options.config,
     afterLoad: (exports, constructed) => {
       if (constructed.some((r) => r.type === WORKFLOW_COMPONENT_TYPE)) return undefined;
-      const { EventDrivenWorkflow } = require("../components/workflow") as typeof import("../components/workflow");
+      // The program's own copy of the library, the one its steps were built with.
+      const { EventDrivenWorkflow } = createRequire(resolvePath(program))("event-driven-workflow") as typeof import("event-driven-workflow");
       for (const [name, args] of workflowExports(exports, basename(program, extname(program)))) new EventDrivenWorkflow(name, args);
       return {};
     },

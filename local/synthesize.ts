@@ -1,84 +1,23 @@
 /**
  * Pulumi programs synthesized in-process under mocks: records every resource a program registers (type, name,
  * resolved inputs, parent) and answers the provider calls (region, account, partition) with fixed values. No
- * Pulumi CLI, no AWS. The local runner, `npm run graph` and the tests share it.
+ * Pulumi CLI, no AWS. The local runner, `edw-local graph` and the test kit share it.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve as resolvePath } from "node:path";
+import { basename, dirname, join, resolve as resolvePath, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { load as loadYaml } from "js-yaml";
+import { ensureTypeScript } from "./typescript";
 
-export const TEST_ACCOUNT = "123456789012";
-export const TEST_REGION = "us-east-1";
+import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
 
-export interface RecordedResource {
-  type: string;
-  name: string;
-  id: string;
-  inputs: Record<string, any>;
-  state: Record<string, any>;
-  /** `type::name` of the parent resource, when known (filled by {@link synthesizeProgram}). */
-  parent?: string;
-}
-
-const arnPrefix = (service: string) => `arn:aws:${service}:${TEST_REGION}:${TEST_ACCOUNT}`;
-
-/** The computed outputs AWS would return, so that ARNs and names resolve as they would after `pulumi up`. */
-function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-  const physical = inputs.name ?? `${name}-a1b2c3d`;
-  switch (type) {
-    case "aws:lambda/function:Function":
-      return { name: physical, arn: `${arnPrefix("lambda")}:function:${physical}`, invokeArn: `${arnPrefix("lambda")}:function:${physical}/invocations` };
-    case "aws:sfn/stateMachine:StateMachine":
-      return { name: physical, arn: `${arnPrefix("states")}:stateMachine:${physical}` };
-    case "aws:sns/topic:Topic":
-      return { name: physical, arn: `${arnPrefix("sns")}:${physical}` };
-    case "aws:sqs/queue:Queue":
-      return { name: physical, arn: `${arnPrefix("sqs")}:${physical}`, url: `https://sqs.${TEST_REGION}.amazonaws.com/${TEST_ACCOUNT}/${physical}` };
-    case "aws:cloudwatch/eventRule:EventRule":
-      return { name: physical, arn: `${arnPrefix("events")}:rule/${physical}` };
-    case "aws:iam/role:Role":
-      return { name: physical, arn: `arn:aws:iam::${TEST_ACCOUNT}:role/${physical}` };
-    case "aws:kms/key:Key":
-      return { arn: `${arnPrefix("kms")}:key/0000aaaa-1111-2222-3333-${name.replace(/[^a-z0-9]/g, "").slice(0, 12).padEnd(12, "0")}`, keyId: `key-${name}` };
-    case "aws:dynamodb/table:Table":
-      return { name: physical, arn: `${arnPrefix("dynamodb")}:table/${physical}` };
-    case "aws:s3/bucket:Bucket":
-    case "aws:s3/bucketV2:BucketV2":
-      return { bucket: physical, arn: `arn:aws:s3:::${physical}` };
-    case "awsx:ec2:Vpc":
-      // awsx's Vpc is a remote component: its outputs are whatever the mock says they are.
-      return { vpcId: `vpc-${name}`, privateSubnetIds: [`subnet-${name}-private-a`, `subnet-${name}-private-b`], publicSubnetIds: [`subnet-${name}-public-a`, `subnet-${name}-public-b`] };
-    case "aws:cloudwatch/logGroup:LogGroup":
-      return { name: physical, arn: `${arnPrefix("logs")}:log-group:${physical}` };
-    default:
-      return { name: physical, arn: `${arnPrefix("mock")}:${type.split(":").pop()}/${physical}` };
-  }
-}
+export { TEST_ACCOUNT, TEST_REGION, type RecordedResource };
 
 /** Installs the mocks; returns the list that fills as resources register. Call before importing a program. */
 export function installMocks(project = "order-processing", stack = "test", config: Record<string, string> = {}): RecordedResource[] {
   const resources: RecordedResource[] = [];
   pulumi.runtime.setAllConfig({ "aws:region": TEST_REGION, ...config });
-  pulumi.runtime.setMocks({
-    newResource(args: pulumi.runtime.MockResourceArgs) {
-      const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
-      const id = state.arn ?? `${args.name}-id`;
-      resources.push({ type: args.type, name: args.name, id, inputs: args.inputs, state });
-      return { id, state };
-    },
-    call(args: pulumi.runtime.MockCallArgs) {
-      switch (args.token) {
-        case "aws:index/getRegion:getRegion":
-          return { name: TEST_REGION, region: TEST_REGION, id: TEST_REGION, endpoint: `ec2.${TEST_REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-          return { accountId: TEST_ACCOUNT, arn: `arn:aws:iam::${TEST_ACCOUNT}:user/test`, userId: "AIDTEST", id: TEST_ACCOUNT };
-        case "aws:index/getPartition:getPartition":
-          return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
-        default:
-          return args.inputs;
-      }
-    },
-  }, project, stack, false);
+  pulumi.runtime.setMocks(workflowMocks({ onResource: (resource) => resources.push(resource) }), project, stack, false);
   return resources;
 }
 
@@ -157,8 +96,9 @@ export interface Synthesis {
  * Runs a Pulumi program (or any module that constructs resources) in-process under mocks, the way the CLI runs it:
  * inside a root stack, with the project's config (Pulumi.yaml defaults, Pulumi.<stack>.yaml, then `options.config`).
  * A Lambda callback that cannot be serialized does not abort the synthesis: it is reported in
- * `serializationFailures`, naming its Function, and the other resources still resolve. One program per process:
- * Pulumi's mocks and config are process-wide.
+ * `serializationFailures`, naming its Function, and the other resources still resolve. Programs can be synthesized any
+ * number of times in one process (one at a time: Pulumi's mocks and config are process-wide): each synthesis installs
+ * its own mocks and loads the program's own modules afresh.
  *
  * @example
  * const { resources, outputs } = await synthesizeProgram("index.ts", { stack: "dev", config: { "order-processing:logLevel": "ALL" } });
@@ -197,6 +137,8 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   try {
     outputs = (await pulumi.runtime.runInPulumiStack(async () => {
       pulumi.runtime.registerStackTransformation(record);
+      ensureTypeScript(program);
+      forgetProgramModules(dirname(program));
       const exports = require(program);
       return options.afterLoad?.(exports, constructed) ?? exports;
     })) ?? {};
@@ -206,11 +148,25 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   } finally {
     active = false;
     serializations.restore();
+    // A later import of the program (a test of the user's, under its own mocks) runs it again, too.
+    forgetProgramModules(dirname(program));
     process.off("unhandledRejection", onUnhandled);
   }
   if (failures.length > 0) throw new SynthesisError(modulePath, failures);
   const resources = recorded.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => ({ ...r, parent: parents.get(resourceKey(r)) }));
   return { project, stack, resources, outputs, serializationFailures: serializations.failures(), callbacks, warnings: settings.warnings };
+}
+
+/**
+ * Drops the modules of the program's folder (not its node_modules) from Node's cache, so that loading the program
+ * again runs it again: a program loaded earlier in this process (by a test, or an earlier synthesis) registered its
+ * resources under that earlier run's mocks.
+ */
+function forgetProgramModules(folder: string): void {
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
+  for (const id of Object.keys(require.cache)) {
+    if (id.startsWith(prefix) && !id.slice(prefix.length).split(sep).includes("node_modules")) delete require.cache[id];
+  }
 }
 
 /** Waits until every registration RPC has completed (as the language host does before it exits). */
@@ -281,8 +237,7 @@ function messageOf(error: unknown): string {
 function readProjectSettings(program: string, stack: string): { project: string; config: Record<string, string>; warnings: string[] } {
   const folder = findProjectFolder(dirname(resolvePath(program)));
   if (!folder) return { project: basename(dirname(resolvePath(program))), config: {}, warnings: [] };
-  const yaml = loadYaml();
-  const projectFile = yaml.load(readFileSync(join(folder, "Pulumi.yaml"), "utf8")) as { name?: string; config?: Record<string, unknown> } | undefined;
+  const projectFile = loadYaml(readFileSync(join(folder, "Pulumi.yaml"), "utf8")) as { name?: string; config?: Record<string, unknown> } | undefined;
   const project = projectFile?.name ?? basename(folder);
   const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
   const config: Record<string, string> = {};
@@ -294,7 +249,7 @@ function readProjectSettings(program: string, stack: string): { project: string;
   }
   const stackPath = join(folder, `Pulumi.${stack}.yaml`);
   if (existsSync(stackPath)) {
-    const stackFile = yaml.load(readFileSync(stackPath, "utf8")) as { config?: Record<string, unknown> } | undefined;
+    const stackFile = loadYaml(readFileSync(stackPath, "utf8")) as { config?: Record<string, unknown> } | undefined;
     for (const [key, value] of Object.entries(stackFile?.config ?? {})) {
       if (typeof value === "object" && value !== null && "secure" in value) {
         warnings.push(`config ${qualify(key)} is a secret in Pulumi.${stack}.yaml; it cannot be decrypted without the Pulumi CLI: pass it with --config ${key}=<value>.`);
@@ -315,9 +270,3 @@ function findProjectFolder(start: string): string | undefined {
 
 /** Config values reach a program as strings; structured values as JSON, as the CLI passes them. */
 const configString = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
-
-/** The YAML parser @pulumi/pulumi itself depends on (resolved from there, so it is no new dependency). */
-function loadYaml(): { load(text: string): unknown } {
-  const pulumiFolder = dirname(require.resolve("@pulumi/pulumi/package.json"));
-  return require(require.resolve("js-yaml", { paths: [pulumiFolder] }));
-}

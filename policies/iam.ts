@@ -2,7 +2,7 @@
  * IAM policy documents for the policy pack: read a document (JSON string or object) and find statements that
  * grant `*` actions or `*` resources outside the actions AWS only accepts on `Resource: "*"`.
  */
-import { WILDCARD_RESOURCE_ACTIONS } from "../components/core/iam";
+import { WILDCARD_RESOURCE_ACTIONS } from "event-driven-workflow/core";
 import { asArray, isRecord } from "./values";
 
 /**

@@ -27,7 +27,7 @@ import {
   unobservedFailurePaths,
   walkStates,
 } from "./asl";
-import { CATCH_ALL_ERRORS, NEVER_TRANSIENT_ERRORS } from "../components/core/validate";
+import { CATCH_ALL_ERRORS, NEVER_TRANSIENT_ERRORS } from "event-driven-workflow/core";
 import { DEFAULT_WILDCARD_RESOURCE_ACTIONS, isBroadManagedPolicy, wildcardFindings } from "./iam";
 import { asArray, isRecord, parseJsonProperty, prop, propPath, UNKNOWN, withDefaults } from "./values";
 

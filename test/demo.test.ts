@@ -9,7 +9,7 @@ const root = join(__dirname, "..");
 describe("npm start (the local demo, run as a user would)", function () {
   /** A fresh folder for its on-disk idempotency records (EDW_LOCAL_STATE_DIR), not the repository's .local-state/. */
   let stateDir: string;
-  const demo = () => execFileSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "local/demo.ts"], {
+  const demo = () => execFileSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "demo/start.ts"], {
     cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "", EDW_LOCAL_STATE_DIR: stateDir },
   });
   /** The replay section's run lines, e.g. "run 1:     SUCCEEDED; ChargeCard charged ch_sandbox_ord-1001 (1 gateway call)". */

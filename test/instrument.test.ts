@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { asLambdaError, instrumentStep } from "../components";
+import { asLambdaError, instrumentStep } from "../components/runtime";
 import { captureOutput } from "../local/captureOutput";
 import { compileDefinition } from "../components";
 import { STEP_INPUT_PARAMETERS, unwrapStepInput } from "../components/runtime/stepInput";

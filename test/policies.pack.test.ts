@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import semver from "semver";
 import ts from "typescript";
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as pack from "../policies/policies";
@@ -47,14 +48,23 @@ describe("policy pack: layout", () => {
     assert.match(yaml, /^description: \S.+$/m);
   });
 
-  it("package.json has a version (the pack's version) and the root's @pulumi versions", () => {
+  it("package.json has a version (the pack's version), the root's @pulumi/policy, a @pulumi/pulumi range the root satisfies, and the library by name", () => {
     const own = JSON.parse(read("package.json")) as { version?: string; private?: boolean; dependencies: Record<string, string> };
     const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     const rootVersions = { ...root.devDependencies, ...root.dependencies };
     assert.match(own.version ?? "", /^\d+\.\d+\.\d+/);
     assert.equal(own.private, true);
     assert.equal(own.dependencies["@pulumi/policy"], rootVersions["@pulumi/policy"]);
-    assert.equal(own.dependencies["@pulumi/pulumi"], rootVersions["@pulumi/pulumi"]);
+    assert.ok(semver.subset(rootVersions["@pulumi/pulumi"], own.dependencies["@pulumi/pulumi"]), `${rootVersions["@pulumi/pulumi"]} within ${own.dependencies["@pulumi/pulumi"]}`);
+    const library = JSON.parse(fs.readFileSync(path.join(ROOT, "components", "package.json"), "utf8")) as { name: string; version: string };
+    assert.equal(own.dependencies[library.name], library.version);
+  });
+
+  it("uses the library through its package name, never through a path into components/", () => {
+    for (const file of fs.readdirSync(POLICIES_DIR).filter((f) => f.endsWith(".ts"))) {
+      const { importedFiles } = ts.preProcessFile(read(file), true, true);
+      for (const { fileName } of importedFiles) assert.doesNotMatch(fileName, /components/, `${file} imports ${fileName}`);
+    }
   });
 
   it("index.ts only imports the policies and constructs the PolicyPack", () => {

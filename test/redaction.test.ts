@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tracer } from "@aws-lambda-powertools/tracer";
-import { instrumentStep } from "../components";
+import { instrumentStep } from "../components/runtime";
 import { DEFAULT_SENSITIVE_KEYS, REDACTED, SENSITIVE_KEYS_ENV } from "../components/runtime/redact";
 import { captureOutput } from "../local/captureOutput";
 import { inOrderChild } from "./support/orderRun";

@@ -13,7 +13,7 @@ import { exitCodeOf, parseCommandLine } from "../local/cli";
 import { startLocalDynamoDb } from "../local/dynamoDbLocal";
 import { parseEvents, RunnerInputError } from "../local/eventInput";
 import { graphMarkdown } from "../local/graphDoc";
-import { workflowGraphDocument } from "../local/graphCli";
+import { workflowGraphDocument } from "../local/graphCommand";
 import { summariseMetrics } from "../local/history";
 import { materializeArchive, WarmFunction } from "../local/lambdaArtifact";
 import { LocalRunner, scaleTimeouts, workflowsOf, type EventReport } from "../local/runner";

@@ -1,5 +1,5 @@
 /**
- * `npm run local`, driven as a user drives it: the CLI in child processes (started together, so the suite pays for
+ * `edw-local`, driven as a user drives it: the CLI in child processes (started together, so the suite pays for
  * about one synthesis of wall time). The order sample events end as deployed Lambdas would end them, with exit code
  * 1; a non-matching event is reported and starts nothing, and does not fail a run whose other events succeed (a run
  * where nothing matched exits 1: see exitCodeOf in runner.test.ts); --json carries status, path, retries, history, published
@@ -20,7 +20,8 @@ interface CliRun { code: number | null; stdout: string; stderr: string }
 
 function cli(args: string[], stdin?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "local/cli.ts", ...args], {
+    // The built command, as `npx edw-local` runs it.
+    const child = spawn(process.execPath, [join(root, "local", "dist", "cli.js"), ...args], {
       cwd: root,
       env: { ...process.env, NODE_OPTIONS: "" },
       stdio: ["pipe", "pipe", "pipe"],
@@ -49,7 +50,7 @@ async function limited<T>(width: number, jobs: (() => Promise<T>)[]): Promise<T[
   return results;
 }
 
-describe("npm run local (the runner's CLI, in child processes)", function () {
+describe("edw-local (the runner's CLI, in child processes)", function () {
   const graphFolder = mkdtempSync(join(tmpdir(), "edw-runner-graph-"));
   const graphFile = join(graphFolder, "run.md");
   const sampleEvents = readdirSync(join(root, "events")).filter((f) => f.endsWith(".json")).sort().map((f) => `events/${f}`);
@@ -188,7 +189,7 @@ describe("npm run local (the runner's CLI, in child processes)", function () {
 
   it("explains its usage, and exits 2 on an unknown option", () => {
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage: npm run local -- \[program\] \[event\.json \.\.\.\] \[options\]/);
+    assert.match(help.stdout, /^Usage: edw-local \[program\] \[event\.json \.\.\.\] \[options\]/);
     assert.equal(badOption.code, 2);
     assert.match(badOption.stderr, /Unknown option '--no-such-option'/);
   });

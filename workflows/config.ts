@@ -2,7 +2,7 @@
  * The order stack's settings, read from Pulumi config. Parsing is pure (it takes a lookup function) so that a bad
  * value fails with the key's name and the accepted values, in tests as in `pulumi up`.
  */
-import { DEFAULTS, RETENTION_DAYS, type Architecture, type LogLevel, type WorkflowType } from "../components/core/settings";
+import { DEFAULTS, RETENTION_DAYS, type Architecture, type LogLevel, type WorkflowType } from "event-driven-workflow";
 
 export interface OrderStackSettings {
   alertEmails: string[];

@@ -15,9 +15,9 @@
  *   retry repeats): a retried or replayed charge returns the first charge without calling the gateway again, and a
  *   concurrent duplicate (`IdempotencyAlreadyInProgressError`) is retried until the first attempt is done.
  */
-import { IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_STORE_ERROR } from "../components/runtime/idempotency";
-import { fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "../components/steps/builders";
-import type { Retry, Step } from "../components/steps/types";
+import { IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_STORE_ERROR } from "event-driven-workflow/runtime";
+import { fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "event-driven-workflow";
+import type { Retry, Step } from "event-driven-workflow";
 import {
   chargeCard, fulfillOrder, markOrderComplete, refundPayment, sendConfirmationEmail, validateOrder,
 } from "../handlers";

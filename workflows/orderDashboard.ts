@@ -2,7 +2,7 @@
  * The order workflow's business metrics for its dashboard, read off the metric catalogue: one line per step that
  * emits a metric, and per value of its extra dimension (the catalogue keeps those sets closed).
  */
-import type { BusinessMetric } from "../components/core/dashboard";
+import type { BusinessMetric } from "event-driven-workflow";
 import { ORDER_METRIC_CATALOGUE, type MetricDefinition } from "../handlers/metricsCatalogue";
 
 /** Catalogue entries emitted by named steps (the per-step built-ins already have their own widgets). */

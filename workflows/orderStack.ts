@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { EventDrivenWorkflow } from "../components/workflow";
+import { EventDrivenWorkflow } from "event-driven-workflow";
 import { createSandboxServices } from "../handlers/sandbox";
 import type { OrderStackSettings } from "./config";
 import { ORDER_PLACED_PATTERN, orderSteps } from "./order";

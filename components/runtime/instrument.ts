@@ -8,7 +8,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
-import type { IdempotencyOptions, StepContext, StepHandler } from "../steps/types";
+import type { IdempotencyOptions, StepContext, StepHandler, StepInit } from "../steps/types";
 import { dynamoDbPersistenceLayer, idempotentRunner, type PersistenceLayerFactory } from "./idempotency";
 import { createRedactor, REDACTED, sensitiveKeysFrom, type Redactor } from "./redact";
 import { unwrapStepInput } from "./stepInput";
@@ -47,6 +47,8 @@ export interface StepRuntimeOptions {
    * metadata; more can be added at run time with `EDW_SENSITIVE_KEYS`. @default ["cardToken"]
    */
   sensitiveKeys?: readonly string[];
+  /** Creates the handler's `context.resources`, once per container. @default none */
+  init?: StepInit<unknown>;
 }
 
 interface StepTools {
@@ -70,7 +72,7 @@ interface StepTools {
  * @example
  * export const handler = instrumentStep("order-processing", "ChargeCard", chargeCard, { idempotency: { keyPath: "orderId" } });
  */
-export function instrumentStep<I, O>(workflowName: string, stepName: string, handler: StepHandler<I, O>, options: StepRuntimeOptions = {}) {
+export function instrumentStep<I, O>(workflowName: string, stepName: string, handler: StepHandler<I, O, any>, options: StepRuntimeOptions = {}) {
   // Decided here, at deploy time: a step that is not idempotent captures none of the idempotency code.
   const runIdempotently = options.idempotency
     ? idempotentRunner(workflowName, stepName, options.idempotency, options.persistenceLayer ?? dynamoDbPersistenceLayer)
@@ -78,7 +80,8 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
   const configuredSensitiveKeys = options.sensitiveKeys ? [...options.sensitiveKeys] : undefined;
   // Pulumi's closure serialization rebuilds captured `let` bindings on every call, but a captured object is created
   // once per container: per-container state (Powertools objects, the cold-start flag) lives in one.
-  const container: { tools?: StepTools } = {};
+  const container: { tools?: StepTools; resources?: Promise<unknown> } = {};
+  const init = options.init;
   return async (received: unknown, invocation: InvocationContext): Promise<O> => {
     const { payload, executionId } = unwrapStepInput(received);
     const event = payload as I;
@@ -103,7 +106,8 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
         tracer.addServiceNameAnnotation();
       }
 
-      const context: StepContext = {
+      const context: StepContext<unknown> = {
+        resources: undefined,
         stepName,
         workflowName,
         requestId: invocation.awsRequestId,
@@ -114,6 +118,14 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
       };
       const started = Date.now();
       try {
+        if (init) {
+          // Once per container; a failed init is forgotten so that the next invocation tries again.
+          container.resources ??= Promise.resolve().then(init).catch((error: unknown) => {
+            container.resources = undefined;
+            throw error;
+          });
+          context.resources = await container.resources;
+        }
         let result: O;
         if (runIdempotently) {
           const outcome = await runIdempotently(async (input: I) => handler(input, context), event, invocation);

@@ -18,8 +18,16 @@ import type {
  *   retry: [{ errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5 }],
  *   catch: [{ errors: ["InsufficientFundsError"], next: "RefundAndFail" }],
  * })
+ * @example
+ * // A client created once per Lambda container, not on every call:
+ * task("SaveClaim", {
+ *   init: () => ({ pool: new Pool() }),
+ *   handler: async (claim, { resources }) => resources.pool.query("INSERT INTO claims VALUES ($1)", [claim.id]),
+ *   timeoutSeconds: 10,
+ *   bundle: ["pg"],
+ * })
  */
-export function task<I = any, O = any>(name: string, options: TaskOptions<I, O>): TaskStep {
+export function task<I = any, O = any, R = any>(name: string, options: TaskOptions<I, O, R>): TaskStep {
   return { ...options, kind: "task", name };
 }
 

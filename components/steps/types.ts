@@ -77,7 +77,12 @@ export type Condition =
  * What a handler receives besides its input: who it is, the Lambda invocation, and the Powertools
  * utilities of its Lambda (already configured with the workflow as namespace and the step as service).
  */
-export interface StepContext {
+export interface StepContext<R = any> {
+  /**
+   * What the task's `init` hook returned: created once per Lambda container (at its first invocation) and handed to
+   * every invocation that container serves. `undefined` for a task without `init`.
+   */
+  resources: R;
   /** The step's name, as in the state machine. */
   stepName: string;
   /** The workflow (component) name. */
@@ -95,7 +100,14 @@ export interface StepContext {
 }
 
 /** A step handler: plain input in, plain JSON-serializable output out; throw an Error whose `name` is the ASL error. */
-export type StepHandler<I = any, O = any> = (input: I, context: StepContext) => Promise<O> | O;
+export type StepHandler<I = any, O = any, R = any> = (input: I, context: StepContext<R>) => Promise<O> | O;
+
+/**
+ * Creates what a handler reuses across invocations (database pools, SDK clients, parsed configuration), once per
+ * Lambda container. Values captured by the handler are serialized at deploy time and rebuilt on every call when
+ * declared with `let`; a live client cannot be serialized at all: create it here instead.
+ */
+export type StepInit<R> = () => Promise<R> | R;
 
 /** Flow control shared by every step that does not end the workflow by itself. */
 export interface Flow {
@@ -145,9 +157,18 @@ export interface StepPermission {
 export const IDEMPOTENCY_TABLE_ENV = "EDW_IDEMPOTENCY_TABLE";
 
 /** Options of {@link task}. */
-export interface TaskOptions<I, O> extends Flow, ErrorHandling {
+export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
   /** The Lambda's code, serialized by Pulumi into the function's archive. */
-  handler: StepHandler<I, O>;
+  handler: StepHandler<I, O, R>;
+  /**
+   * Runs once per Lambda container, before the first invocation; its result reaches every invocation as
+   * `context.resources`. If it throws, the invocation fails with its error and the next invocation runs it again.
+   * @example
+   * init: () => ({ pool: new Pool({ connectionString: process.env.DATABASE_URL }) }),
+   * handler: async (claim, { resources }) => resources.pool.query("INSERT ...", [claim.id]),
+   * @default none (`context.resources` is undefined)
+   */
+  init?: StepInit<R>;
   /** The Task's `TimeoutSeconds`; the Lambda's own timeout is set shorter (see `lambdaTimeoutFor`). Required. */
   timeoutSeconds: number;
   /** JSONPath selecting the part of the state input given to the handler. @default "$" */
@@ -181,7 +202,7 @@ export interface TaskOptions<I, O> extends Flow, ErrorHandling {
 }
 
 /** A Lambda task step: its options, named. */
-export interface TaskStep extends TaskOptions<any, any> {
+export interface TaskStep extends TaskOptions<any, any, any> {
   kind: "task";
   name: string;
 }

@@ -19,8 +19,8 @@ import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/pe
 import { StoragePersistenceLayer, type RecordStorage, type StoredRecord } from "./storage";
 import type { LocalIdempotencyStore } from "./store";
 
-/** Where `npm start` keeps its records (git-ignored). */
-export const DEFAULT_LOCAL_STATE_DIR = join(__dirname, "..", "..", ".local-state", "idempotency");
+/** Where the records are kept by default: `.local-state/idempotency` in the working directory (git-ignore it). */
+export const DEFAULT_LOCAL_STATE_DIR = join(process.cwd(), ".local-state", "idempotency");
 
 export interface FileStoreOptions {
   /** A lock older than this is taken to be left by a crashed process and is broken. @default 10000 */

@@ -46,6 +46,7 @@ export function createTestStepContext(stepName: string, overrides: TestStepConte
     return single;
   };
   return {
+    resources: undefined,
     stepName,
     workflowName: "test",
     requestId: `test-request-${stepName}`,

@@ -19,14 +19,12 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { compileDefinition } from "../components/core/compile";
+import { compileDefinition } from "event-driven-workflow";
+import {
+  bindTaskSteps, DEFAULT_LOCAL_STATE_DIR, FileIdempotencyStore, formatOutcome, formatPath, formatPublished, localResources, LocalWorkflow, matchEventPattern,
+} from "event-driven-workflow-local";
 import { createSandboxServices } from "../handlers/sandbox";
 import { ORDER_PLACED_PATTERN, orderSteps, type OrderWorkflowOptions } from "../workflows/order";
-import { bindTaskSteps, localResources } from "./bindSteps";
-import { matchEventPattern } from "./eventPattern";
-import { LocalWorkflow } from "./execute";
-import { DEFAULT_LOCAL_STATE_DIR, FileIdempotencyStore } from "./idempotency";
-import { formatOutcome, formatPath, formatPublished } from "./report";
 
 const WORKFLOW = "order-processing";
 const EVENTS_DIR = join(__dirname, "..", "events");

@@ -1,0 +1,16 @@
+/**
+ * The pure core, importable on its own as `event-driven-workflow/core`: validation, ASL compilation, IAM and alarm
+ * derivation, the dashboard body and settings, as functions over plain data. Nothing here creates a Pulumi resource,
+ * so a policy pack or a test can use it without a Pulumi engine.
+ *
+ * @example
+ * import { compileDefinition, validateSteps } from "event-driven-workflow/core";
+ */
+export * from "./alarms";
+export * from "./archive";
+export * from "./compile";
+export * from "./dashboard";
+export * from "./iam";
+export * from "./settings";
+export * from "./validate";
+export * from "./walk";

@@ -1,0 +1,92 @@
+/**
+ * Pulumi mocks that satisfy EventDrivenWorkflow (and most AWS programs): every resource gets the computed outputs AWS
+ * would return (ARNs, names, queue URLs) and the provider calls the component makes (region, account, partition) are
+ * answered, with a fixed TEST account and region. Pulumi's minimal mocks (`state: inputs`) leave those undefined.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+export const TEST_ACCOUNT = "123456789012";
+export const TEST_REGION = "us-east-1";
+
+/** A resource as the mocks saw it registered. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  id: string;
+  inputs: Record<string, any>;
+  state: Record<string, any>;
+  /** `type::name` of the parent resource, when known (filled by `synthesizeProgram`). */
+  parent?: string;
+}
+
+/** Options of {@link workflowMocks}. */
+export interface WorkflowMocksOptions {
+  /** Called with every resource registered, e.g. to collect them for assertions. @default none */
+  onResource?: (resource: RecordedResource) => void;
+}
+
+/**
+ * Mocks for `pulumi.runtime.setMocks` under which EventDrivenWorkflow resolves every output.
+ *
+ * @example
+ * const resources: RecordedResource[] = [];
+ * pulumi.runtime.setMocks(workflowMocks({ onResource: (r) => resources.push(r) }), "claims", "test", false);
+ * const { workflow } = await import("../index");
+ */
+export function workflowMocks(options: WorkflowMocksOptions = {}): pulumi.runtime.Mocks {
+  return {
+    newResource(args: pulumi.runtime.MockResourceArgs) {
+      const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+      const id = state.arn ?? `${args.name}-id`;
+      options.onResource?.({ type: args.type, name: args.name, id, inputs: args.inputs, state });
+      return { id, state };
+    },
+    call(args: pulumi.runtime.MockCallArgs) {
+      switch (args.token) {
+        case "aws:index/getRegion:getRegion":
+          return { name: TEST_REGION, region: TEST_REGION, id: TEST_REGION, endpoint: `ec2.${TEST_REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return { accountId: TEST_ACCOUNT, arn: `arn:aws:iam::${TEST_ACCOUNT}:user/test`, userId: "AIDTEST", id: TEST_ACCOUNT };
+        case "aws:index/getPartition:getPartition":
+          return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+        default:
+          return args.inputs;
+      }
+    },
+  };
+}
+
+const arnPrefix = (service: string) => `arn:aws:${service}:${TEST_REGION}:${TEST_ACCOUNT}`;
+
+/** The computed outputs AWS would return, so that ARNs and names resolve as they would after `pulumi up`. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  const physical = inputs.name ?? `${name}-a1b2c3d`;
+  switch (type) {
+    case "aws:lambda/function:Function":
+      return { name: physical, arn: `${arnPrefix("lambda")}:function:${physical}`, invokeArn: `${arnPrefix("lambda")}:function:${physical}/invocations` };
+    case "aws:sfn/stateMachine:StateMachine":
+      return { name: physical, arn: `${arnPrefix("states")}:stateMachine:${physical}` };
+    case "aws:sns/topic:Topic":
+      return { name: physical, arn: `${arnPrefix("sns")}:${physical}` };
+    case "aws:sqs/queue:Queue":
+      return { name: physical, arn: `${arnPrefix("sqs")}:${physical}`, url: `https://sqs.${TEST_REGION}.amazonaws.com/${TEST_ACCOUNT}/${physical}` };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { name: physical, arn: `${arnPrefix("events")}:rule/${physical}` };
+    case "aws:iam/role:Role":
+      return { name: physical, arn: `arn:aws:iam::${TEST_ACCOUNT}:role/${physical}` };
+    case "aws:kms/key:Key":
+      return { arn: `${arnPrefix("kms")}:key/0000aaaa-1111-2222-3333-${name.replace(/[^a-z0-9]/g, "").slice(0, 12).padEnd(12, "0")}`, keyId: `key-${name}` };
+    case "aws:dynamodb/table:Table":
+      return { name: physical, arn: `${arnPrefix("dynamodb")}:table/${physical}` };
+    case "aws:s3/bucket:Bucket":
+    case "aws:s3/bucketV2:BucketV2":
+      return { bucket: physical, arn: `arn:aws:s3:::${physical}` };
+    case "awsx:ec2:Vpc":
+      // awsx's Vpc is a remote component: its outputs are whatever the mock says they are.
+      return { vpcId: `vpc-${name}`, privateSubnetIds: [`subnet-${name}-private-a`, `subnet-${name}-private-b`], publicSubnetIds: [`subnet-${name}-public-a`, `subnet-${name}-public-b`] };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { name: physical, arn: `${arnPrefix("logs")}:log-group:${physical}` };
+    default:
+      return { name: physical, arn: `${arnPrefix("mock")}:${type.split(":").pop()}/${physical}` };
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The test kit (`event-driven-workflow-local/testing`): unit-test a program's workflows in a few lines, in the
+ * same mocha (or other runner) process as other Pulumi mocks tests. The program is synthesized under mocks that
+ * satisfy the component, then each event is matched against the rules and executed with the deployed definition;
+ * Lambda tasks run their handlers in-process by default (`mode: "artifact"` runs the deployment artifacts instead).
+ * SNS, SQS and EventBridge calls are recorded IN-PROCESS (a simulation: nothing leaves the machine).
+ *
+ * @example
+ * import assert from "node:assert/strict";
+ * import { runEvents } from "event-driven-workflow-local/testing";
+ *
+ * it("approves a small claim", async () => {
+ *   const [report] = await runEvents("index.ts", { source: "claims.service", "detail-type": "Claim Filed", detail: { claimId: "c-1", amount: 40 } });
+ *   assert.equal(report.status, "SUCCEEDED");
+ *   assert.deepEqual(report.executions[0].path, ["AssessClaim", "NeedsReview", "Approve", "AnnounceApproval"]);
+ *   assert.equal(report.executions[0].published[0].request.Entries[0].DetailType, "Claim Approved");
+ * });
+ */
+import { forgetPendingPulumiWork } from "./synthesize";
+import { LocalRunner, type EventReport, type RunnerOptions } from "./runner";
+
+export { workflowMocks, TEST_ACCOUNT, TEST_REGION } from "./mocks";
+export type { RecordedResource, WorkflowMocksOptions } from "./mocks";
+export { synthesizeProgram } from "./synthesize";
+export type { Synthesis } from "./synthesize";
+export { LocalRunner } from "./runner";
+export type { EventReport, ExecutionReport, RunnerOptions } from "./runner";
+
+/** Options of {@link runEvents}. */
+export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
+  /** `source` runs each handler in-process; `artifact` runs each Lambda's deployment archive in a child process. @default "source" */
+  mode?: RunnerOptions["mode"];
+  /** The bus the events are put on. @default "default" */
+  eventBusName?: string;
+  /** Run even when a step could not be deployed (its handler cannot be serialized). @default false: throw, naming the steps */
+  allowUndeployable?: boolean;
+}
+
+/**
+ * Runs `events` through the workflows of `program` (a Pulumi program, or a module exporting workflow arguments) and
+ * returns one report per event: its status, and per matching workflow the path, error, output and published
+ * messages. Everything it started is closed before it returns.
+ *
+ * @throws Error naming each step that `pulumi up` could not deploy (unless `allowUndeployable`).
+ */
+export async function runEvents(program: string, events: Record<string, unknown> | Record<string, unknown>[], options: RunEventsOptions = {}): Promise<EventReport[]> {
+  const { eventBusName = "default", allowUndeployable = false, mode = "source", ...runnerOptions } = options;
+  const runner = await LocalRunner.load(program, { ...runnerOptions, mode });
+  try {
+    if (!allowUndeployable) runner.assertDeployable();
+    const reports: EventReport[] = [];
+    for (const [i, event] of (Array.isArray(events) ? events : [events]).entries()) reports.push(await runner.runEvent(event, `event ${i + 1}`, eventBusName));
+    return reports;
+  } finally {
+    await runner.close();
+    forgetPendingPulumiWork();
+  }
+}

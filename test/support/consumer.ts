@@ -1,0 +1,77 @@
+/**
+ * A consumer program as a user gets one: both packages packed with `npm pack`, the tarballs installed with a real
+ * `npm install` into a scratch Pulumi program (test/fixtures/consumer: a claims workflow with its own dependencies,
+ * events and tests) outside the repository. Nothing is symlinked into the repository; the registry packages come
+ * from npm's cache when it has them (`--prefer-offline`), which `npm ci` filled.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const REPO_ROOT = join(__dirname, "..", "..");
+const FIXTURE = join(REPO_ROOT, "test", "fixtures", "consumer");
+
+/** A packed package: its tarball and the files npm put in it. */
+export interface PackedPackage {
+  name: string;
+  tarball: string;
+  files: string[];
+}
+
+/** A scratch consumer project, installed. */
+export interface ConsumerProject {
+  folder: string;
+  packages: Record<string, PackedPackage>;
+  installSeconds: number;
+  remove(): void;
+}
+
+const npmEnvironment = () => ({ ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NODE_OPTIONS: "" });
+
+/** Packs the workspace packages (their `prepack` builds them) into `destination`. */
+function packWorkspaces(destination: string): Record<string, PackedPackage> {
+  const stdout = execFileSync("npm", ["pack", "--json", "--pack-destination", destination, "-w", "event-driven-workflow", "-w", "event-driven-workflow-local"], {
+    cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: npmEnvironment(),
+  });
+  const reports = JSON.parse(stdout.slice(stdout.indexOf("[\n"))) as { name: string; filename: string; files: { path: string }[] }[];
+  return Object.fromEntries(reports.map((r) => [r.name, { name: r.name, tarball: join(destination, r.filename), files: r.files.map((f) => f.path).sort() }]));
+}
+
+/** The version the repository's lockfile installs of `name`, so that the scratch install finds it in npm's cache. */
+function lockedVersion(name: string): string {
+  const lock = JSON.parse(readFileSync(join(REPO_ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version?: string }> };
+  const version = lock.packages[`node_modules/${name}`]?.version;
+  if (!version) throw new Error(`${name} is not in package-lock.json: the consumer fixture cannot be installed from npm's cache`);
+  return version;
+}
+
+/** Packs the packages, lays out the fixture in a temporary folder and runs `npm install` there. */
+export function installConsumer(): ConsumerProject {
+  const folder = mkdtempSync(join(tmpdir(), "edw-consumer-"));
+  const packages = packWorkspaces(folder);
+  const project = join(folder, "claims");
+  cpSync(FIXTURE, project, { recursive: true });
+  const template = readFileSync(join(project, "package.json.template"), "utf8");
+  rmSync(join(project, "package.json.template"));
+  const manifest = template
+    .replace("__LIBRARY_TARBALL__", packages["event-driven-workflow"].tarball)
+    .replace("__LOCAL_TARBALL__", packages["event-driven-workflow-local"].tarball)
+    .replace(/"([^"]+)": "__[A-Z_]+__"/g, (_, name: string) => `"${name}": "${lockedVersion(name)}"`);
+  writeFileSync(join(project, "package.json"), manifest);
+  const started = Date.now();
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project, stdio: ["ignore", "pipe", "pipe"], env: npmEnvironment() });
+  return { folder: project, packages, installSeconds: (Date.now() - started) / 1000, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+/** Runs a command of the consumer's own (node_modules/.bin first), returning its exit status and output. */
+export function runInConsumer(project: ConsumerProject, command: string, args: string[]): { status: number | null; stdout: string; stderr: string; seconds: number } {
+  const started = Date.now();
+  const run = spawnSync(command, args, {
+    cwd: project.folder,
+    encoding: "utf8",
+    env: { ...npmEnvironment(), PATH: `${join(project.folder, "node_modules", ".bin")}:${process.env.PATH}` },
+    timeout: 300_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, seconds: (Date.now() - started) / 1000 };
+}
