@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { compileDefinition, validateSteps } from "../components";
+import { compileDefinition, validateSteps } from "../components/index";
 import { createSandboxServices } from "../handlers/sandbox";
 import { bindTaskSteps, localResources } from "../local/bindSteps";
 import { LocalWorkflow } from "../local/execute";

@@ -9,7 +9,7 @@
 export { EventDrivenWorkflow } from "./workflow";
 export { buildStepArchive, STEP_HANDLER_ENTRY } from "./stepArchive";
 export type { StepArchive, StepArchiveOptions } from "./stepArchive";
-export type { EventDrivenWorkflowArgs, EventPattern } from "./workflow";
+export type { EventDrivenWorkflowArgs, EventPattern, EventPatternFields, EventPatternFilter, EventPatternValues } from "./workflow";
 export { task, parallel, choice, map, wait, pass, succeed, fail, notify, sendToDeadLetterQueue, publishEvent } from "./steps/builders";
 export type * from "./steps/types";
 export { IDEMPOTENCY_TABLE_ENV } from "./steps/types";

@@ -26,7 +26,44 @@ import { IDEMPOTENCY_TABLE_ENV, type Step } from "./steps/types";
  * @example
  * { source: ["order.service"], "detail-type": ["Order Placed"], detail: { totalAmount: [{ numeric: [">", 0] }] } }
  */
-export type EventPattern = Record<string, unknown>;
+export interface EventPattern {
+  version?: EventPatternValues;
+  id?: EventPatternValues;
+  "detail-type"?: EventPatternValues;
+  source?: EventPatternValues;
+  account?: EventPatternValues;
+  time?: EventPatternValues;
+  region?: EventPatternValues;
+  resources?: EventPatternValues;
+  /** The event's payload, matched field by field (nested objects, arrays of values or filters at the leaves). */
+  detail?: EventPatternFields;
+  "replay-name"?: EventPatternValues;
+  /** Alternatives: the event matches when any of them does. */
+  $or?: EventPattern[];
+}
+
+/** Nested fields of a pattern (under `detail`): each an array of accepted values or filters, or a nested object. */
+export interface EventPatternFields {
+  [field: string]: EventPatternValues | EventPatternFields | EventPatternFields[] | undefined;
+}
+
+/**
+ * The values a field may take: exact values (any one matches) or content filters.
+ * @example ["order.service", { prefix: "order." }]
+ */
+export type EventPatternValues = readonly (pulumi.Input<string> | number | boolean | null | EventPatternFilter)[];
+
+/** An EventBridge content filter. @example { numeric: [">", 0, "<=", 100] } */
+export interface EventPatternFilter {
+  prefix?: string | { "equals-ignore-case": string };
+  suffix?: string | { "equals-ignore-case": string };
+  "anything-but"?: string | number | readonly (string | number)[] | { prefix?: string; suffix?: string; wildcard?: string; "equals-ignore-case"?: string | readonly string[] };
+  numeric?: readonly (string | number)[];
+  exists?: boolean;
+  "equals-ignore-case"?: string;
+  wildcard?: string;
+  cidr?: string;
+}
 
 /** Arguments of {@link EventDrivenWorkflow}. */
 export interface EventDrivenWorkflowArgs {

@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
-import type { AslDefinition, AslState } from "event-driven-workflow/core";
+import { capturedVariableOf, type AslDefinition, type AslState } from "event-driven-workflow/core";
 import { RunnerInputError } from "./eventInput";
 import { matchEventPattern } from "./eventPattern";
 import { LocalWorkflow, statesOf, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
@@ -153,10 +153,17 @@ export function workflowsOf(synthesis: Synthesis, program: string, only?: readon
     problems.push({
       workflow: owner?.name ?? "(none)",
       step: task?.state ?? failure.resource,
-      message: `step "${task?.state ?? failure.resource}" (Lambda ${failure.resource}): Pulumi cannot serialize its handler, so \`pulumi up\` would fail here:\n${failure.message}`,
+      message: `step "${task?.state ?? failure.resource}" (Lambda ${failure.resource}): Pulumi cannot serialize its handler, so \`pulumi up\` would fail here`
+        + `${capturedHint(failure.message)}:\n${failure.message}`,
     });
   }
   return { workflows, problems };
+}
+
+/** What to do about an unserializable capture, naming it when Pulumi's message does. */
+function capturedHint(message: string): string {
+  const variable = capturedVariableOf(message);
+  return `${variable ? `: it captures '${variable}'` : ""}. Create clients and other live objects inside the handler or in the task's \`init\` hook (once per Lambda container)`;
 }
 
 function isWorkflowArgs(value: unknown): value is import("../components/workflow").EventDrivenWorkflowArgs & { name?: string } {

@@ -116,6 +116,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const constructed: { type: string; name: string }[] = [];
   const callbacks = new Map<string, (...args: any[]) => unknown>();
   const serializations = catchSerializationFailures();
+  const archives = watchFunctionCode();
   let active = true;
   const record: pulumi.ResourceTransformation = (args) => {
     if (!active) return undefined;
@@ -126,6 +127,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     if (args.type === "aws:lambda/function:Function") {
       const callback = serializations.claim(args.name);
       if (callback) callbacks.set(args.name, callback);
+      archives.watch(args.props.code);
     }
     return undefined;
   };
@@ -142,7 +144,8 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
       const exports = require(program);
       return options.afterLoad?.(exports, constructed) ?? exports;
     })) ?? {};
-    await allRegistered(recorded);
+    // A Function whose code cannot be built never finishes registering: stop at its error instead of waiting.
+    await Promise.race([allRegistered(recorded), archives.failed]);
   } catch (error) {
     failures.unshift(error);
   } finally {
@@ -155,6 +158,23 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   if (failures.length > 0) throw new SynthesisError(modulePath, failures);
   const resources = recorded.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => ({ ...r, parent: parents.get(resourceKey(r)) }));
   return { project, stack, resources, outputs, serializationFailures: serializations.failures(), callbacks, warnings: settings.warnings };
+}
+
+/**
+ * A Function's `code` may be a promise (EventDrivenWorkflow builds each step's archive asynchronously and rejects it
+ * with an error naming the step). Under mocks, a rejected input leaves its registration pending forever; `failed`
+ * rejects with the first such error instead.
+ */
+function watchFunctionCode(): { watch(code: unknown): void; failed: Promise<never> } {
+  let fail: (error: unknown) => void = () => undefined;
+  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  failed.catch(() => undefined); // observed by the race in synthesizeProgram; never an unhandled rejection
+  return {
+    watch(code: unknown) {
+      if (code && typeof (code as PromiseLike<unknown>).then === "function") (code as PromiseLike<unknown>).then(undefined, fail);
+    },
+    failed,
+  };
 }
 
 /**
@@ -216,7 +236,8 @@ function catchSerializationFailures() {
  */
 export function forgetPendingPulumiWork(): void {
   try {
-    require("@pulumi/pulumi/runtime/debuggable").leakedPromises();
+    const [leaked] = require("@pulumi/pulumi/runtime/debuggable").leakedPromises() as [Set<unknown>, string];
+    leaked.clear();
   } catch {
     // An SDK without the leak detector: nothing to forget.
   }

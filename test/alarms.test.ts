@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { deriveAlarmSpecs, task, validateSettings, WorkflowDefinitionError } from "../components";
+import { deriveAlarmSpecs, task, validateSettings, WorkflowDefinitionError } from "../components/index";
 
 const targets = {
   stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:orders",

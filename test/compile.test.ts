@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compileDefinition, LAMBDA_SERVICE_RETRY, WorkflowDefinitionError, task } from "../components";
+import { compileDefinition, LAMBDA_SERVICE_RETRY, WorkflowDefinitionError, task } from "../components/index";
 import { createSandboxServices } from "../handlers";
 import { orderSteps } from "../workflows/order";
 import { statesOf } from "../local/execute";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EventDrivenWorkflow, task, WorkflowDefinitionError } from "../components";
+import { EventDrivenWorkflow, task, WorkflowDefinitionError } from "../components/index";
 import { installMocks, ofType, settle, valueOf, type RecordedResource } from "../local/synthesize";
 import { decide } from "./support/iamSimulation";
 

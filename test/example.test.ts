@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileDefinition, validateSteps } from "../components";
+import { compileDefinition, validateSteps } from "../components/index";
 import { bindTaskSteps, localResources } from "../local/bindSteps";
 import { matchEventPattern } from "../local/eventPattern";
 import { LocalWorkflow, type LocalExecutionResult } from "../local/execute";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { asLambdaError, instrumentStep } from "../components/runtime";
 import { captureOutput } from "../local/captureOutput";
-import { compileDefinition } from "../components";
+import { compileDefinition } from "../components/index";
 import { STEP_INPUT_PARAMETERS, unwrapStepInput } from "../components/runtime/stepInput";
 import { statesOf } from "../local/execute";
 import { everyStepSteps, fixtureResources } from "./fixtures/everyStep";

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
-import { EventDrivenWorkflow, task } from "../components";
+import { EventDrivenWorkflow, task } from "../components/index";
 import { instrumentStep } from "../components/runtime";
 import { ofType, synthesizeProgram } from "../local/synthesize";
 

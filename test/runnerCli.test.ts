@@ -63,17 +63,19 @@ describe("edw-local (the runner's CLI, in child processes)", function () {
     () => cli(["index.ts", "events/happy.json", "--no-such-option"]),
     () => cli(["--help"]),
     () => cli([`${FIXTURES}/unserializable/index.ts`, `${FIXTURES}/greeting-requested.json`]),
+    () => cli([`${FIXTURES}/unbundled/index.ts`, `${FIXTURES}/greeting-requested.json`]),
   ]);
   let order: CliRun;
   let greetings: CliRun;
   let malformed: CliRun;
   let unserializable: CliRun;
+  let unbundled: CliRun;
   let badOption: CliRun;
   let help: CliRun;
   let json: any;
 
   before(async () => {
-    [order, malformed, greetings, badOption, help, unserializable] = await runs;
+    [order, malformed, greetings, badOption, help, unserializable, unbundled] = await runs;
     json = JSON.parse(order.stdout);
   });
   after(() => rmSync(graphFolder, { recursive: true, force: true }));
@@ -184,6 +186,16 @@ describe("edw-local (the runner's CLI, in child processes)", function () {
     assert.match(unserializable.stderr, /the program cannot be deployed, so nothing ran/);
     assert.match(unserializable.stderr, /fingerprints: step "Fingerprint" \(Lambda fingerprints-Fingerprint\): Pulumi cannot serialize its handler/);
     assert.match(unserializable.stderr, /variable 'seed'/);
+    assert.match(unserializable.stderr, /it captures 'seed'\. Create clients and other live objects inside the handler or in the task's `init` hook/);
+    assert.doesNotMatch(unserializable.stderr, /promises were still active/);
+  });
+
+  it("refuses a program whose handler requires a package it does not bundle, naming the step and the fix (exit 1)", () => {
+    assert.equal(unbundled.code, 1, unbundled.stderr);
+    assert.equal(unbundled.stdout, "", "nothing ran");
+    assert.match(unbundled.stderr, /step "Stamp": its handler requires "semver", which Lambda would not find/);
+    assert.match(unbundled.stderr, /bundle: \["semver"\]/);
+    assert.doesNotMatch(unbundled.stderr, /promises were still active/);
     assert.doesNotMatch(unserializable.stderr, /step "Normalize"/);
   });
 

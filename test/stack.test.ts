@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { WILDCARD_RESOURCE_ACTIONS, lambdaTimeoutFor, type PolicyDocument } from "../components";
+import { WILDCARD_RESOURCE_ACTIONS, lambdaTimeoutFor, type PolicyDocument } from "../components/index";
 import { ORDER_TASK_TIMEOUTS } from "../workflows/order";
 import { NO_VPC } from "../workflows/orderStack";
 import { decide } from "./support/iamSimulation";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { choice, fail, map, notify, parallel, pass, publishEvent, succeed, task, validateSettings, validateSteps, wait, WorkflowDefinitionError } from "../components";
-import type { Step } from "../components";
+import { choice, fail, map, notify, parallel, pass, publishEvent, succeed, task, validateSettings, validateSteps, wait, WorkflowDefinitionError } from "../components/index";
+import type { Step } from "../components/index";
 import { everyStepSteps } from "./fixtures/everyStep";
 
 const handler = async (x: unknown) => x;

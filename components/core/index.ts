@@ -10,6 +10,7 @@ export * from "./alarms";
 export * from "./archive";
 export * from "./compile";
 export * from "./dashboard";
+export * from "./eventPatternRules";
 export * from "./iam";
 export * from "./settings";
 export * from "./validate";

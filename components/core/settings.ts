@@ -2,9 +2,9 @@
  * Workflow-level settings: defaults, the derived Lambda timeout and layer, and validation of the values a user
  * (or a stack's config) passes. Pure: the component calls these before creating anything.
  */
-import { DefinitionProblem, WorkflowDefinitionError, MAX_LAMBDA_TIMEOUT_SECONDS } from "./validate";
-import type { Step } from "../steps/types";
-import { taskSteps } from "./walk";
+import { DefinitionProblem, WorkflowDefinitionError, MAX_LAMBDA_TIMEOUT_SECONDS, describeValue, isDeferredValue } from "./validate";
+import { eventPatternProblems } from "./eventPatternRules";
+import type { Step, TaskStep } from "../steps/types";
 
 export type LogLevel = "ALL" | "ERROR" | "FATAL";
 export type WorkflowType = "STANDARD" | "EXPRESS";
@@ -18,6 +18,15 @@ export interface WorkflowSettingsInput {
   lambda?: { runtime?: string; memorySize?: number; architecture?: Architecture };
   dashboard?: { businessMetrics?: { step: string; metricName: string }[] };
   alarms?: { periodSeconds?: number; thresholds?: Record<string, number | undefined> };
+  /**
+   * The trigger (its pattern may hold Pulumi Outputs). Checked when present, and required when the settings are the
+   * component's whole arguments (they carry `steps`).
+   */
+  trigger?: { pattern?: unknown; eventBusName?: unknown };
+  /** Alert subscribers; each address may be a Pulumi Output. */
+  alerting?: { emailEndpoints?: readonly unknown[] };
+  /** The step list, when the settings are the component's whole arguments. */
+  steps?: unknown;
 }
 
 /** Where the names of the generated resources come from: the component's name and the Pulumi stack. */
@@ -75,58 +84,154 @@ export function lambdaTimeoutFor(taskTimeoutSeconds: number): number {
   return Math.min(MAX_LAMBDA_TIMEOUT_SECONDS, taskTimeoutSeconds - Math.max(1, Math.ceil(taskTimeoutSeconds * 0.1)));
 }
 
+/** What SNS takes as an email endpoint, the same check as the order stack's config (workflows/config.ts). */
+const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 /**
  * Checks the workflow-level settings (and that each task fits in the workflow's timeout); throws a
- * {@link WorkflowDefinitionError} naming each bad setting and the accepted values.
+ * {@link WorkflowDefinitionError} naming each bad setting and the accepted values. Values of the wrong type (from
+ * plain JavaScript or untyped config) are reported the same way, never as a TypeError.
+ *
+ * The trigger's event pattern is checked structurally (field names, arrays at the leaves, filter operators; see
+ * {@link eventPatternProblems}) and `alerting.emailEndpoints` must be email addresses; Pulumi Outputs in either are
+ * skipped. The trigger itself is required when `settings` are the component's arguments (they carry `steps`), so a
+ * partial settings object (`{ timeoutSeconds: 60 }`) can still be checked alone.
+ *
+ * @example
+ * validateSettings({ timeoutSeconds: 60, trigger: { pattern: { detail_type: ["Order Placed"] } } });
+ * // WorkflowDefinitionError: step "(setting trigger.pattern)": `detail_type` is not an EventBridge event field: did you mean `detail-type`? ...
  */
 export function validateSettings(settings: WorkflowSettingsInput, steps: readonly Step[] = [], naming?: WorkflowNaming): void {
   const problems: DefinitionProblem[] = [];
-  if (naming) checkNaming(naming, steps, problems);
   const report = (setting: string, message: string) => problems.push({ step: `(setting ${setting})`, message });
+  if (!isRecord(settings)) {
+    problems.push({ step: "(settings)", message: `the workflow's settings are ${describeValue(settings)}: pass an object such as { trigger: { pattern: { source: ["order.service"] } }, steps: [...], timeoutSeconds: 300 }.` });
+    throw new WorkflowDefinitionError(problems);
+  }
+  const show = describeValue;
+  const tasks = wellFormedTasks(steps);
+  if (naming) checkNaming(naming, tasks, problems);
+  /** A nested group of settings: an object, or absent (null counts as absent, as `??` treats it). */
+  const group = (setting: string, example: string): Record<string, unknown> => {
+    const value = (settings as unknown as Record<string, unknown>)[setting];
+    if (value === undefined || value === null) return {};
+    if (isRecord(value) && !isDeferredValue(value)) return value;
+    report(setting, `is ${show(value)}: give an object, e.g. \`${setting}: ${example}\`, or leave it out.`);
+    return {};
+  };
   const type = settings.workflowType ?? DEFAULTS.workflowType;
-  if (type !== "STANDARD" && type !== "EXPRESS") report("workflowType", `is ${JSON.stringify(type)}: use "STANDARD" or "EXPRESS".`);
+  if (type !== "STANDARD" && type !== "EXPRESS") report("workflowType", `is ${show(type)}: use "STANDARD" or "EXPRESS".`);
   const max = MAX_EXECUTION_SECONDS[type] ?? MAX_EXECUTION_SECONDS.STANDARD;
   if (settings.timeoutSeconds === undefined) report("timeoutSeconds", "is missing: every workflow needs a whole-execution timeout, e.g. `timeoutSeconds: 300`.");
   else if (!Number.isInteger(settings.timeoutSeconds) || settings.timeoutSeconds < 1 || settings.timeoutSeconds > max) {
-    report("timeoutSeconds", `is ${settings.timeoutSeconds}: use a whole number from 1 to ${max} for a ${type} workflow.`);
+    report("timeoutSeconds", `is ${show(settings.timeoutSeconds)}: use a whole number from 1 to ${max} for a ${type === "EXPRESS" ? "EXPRESS" : "STANDARD"} workflow.`);
   }
-  const logging = settings.logging ?? {};
-  if (logging.level !== undefined && !["ALL", "ERROR", "FATAL"].includes(logging.level)) report("logging.level", `is ${JSON.stringify(logging.level)}: use "ALL", "ERROR" or "FATAL".`);
-  if (logging.retentionInDays !== undefined && !RETENTION_DAYS.includes(logging.retentionInDays)) {
-    report("logging.retentionInDays", `is ${logging.retentionInDays}: CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}.`);
+  if ("trigger" in settings || "steps" in settings) checkTrigger(settings.trigger, report);
+  checkEmailEndpoints(group("alerting", `{ emailEndpoints: ["oncall@example.com"] }`), report);
+  const logging = group("logging", `{ level: "ERROR", retentionInDays: 30 }`);
+  if (logging.level !== undefined && !["ALL", "ERROR", "FATAL"].includes(logging.level as string)) report("logging.level", `is ${show(logging.level)}: use "ALL", "ERROR" or "FATAL".`);
+  if (logging.retentionInDays !== undefined && !RETENTION_DAYS.includes(logging.retentionInDays as number)) {
+    report("logging.retentionInDays", `is ${show(logging.retentionInDays)}: CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}.`);
   }
-  const lambda = settings.lambda ?? {};
-  if (lambda.runtime !== undefined && !SUPPORTED_RUNTIMES.includes(lambda.runtime)) report("lambda.runtime", `is ${JSON.stringify(lambda.runtime)}: the Powertools layer supports ${SUPPORTED_RUNTIMES.join(" and ")}.`);
-  if (lambda.memorySize !== undefined && (!Number.isInteger(lambda.memorySize) || lambda.memorySize < 128 || lambda.memorySize > 10240)) {
-    report("lambda.memorySize", `is ${lambda.memorySize}: Lambda accepts whole megabytes from 128 to 10240.`);
+  const lambda = group("lambda", `{ memorySize: 256, architecture: "arm64" }`);
+  if (lambda.runtime !== undefined && !SUPPORTED_RUNTIMES.includes(lambda.runtime as string)) report("lambda.runtime", `is ${show(lambda.runtime)}: the Powertools layer supports ${SUPPORTED_RUNTIMES.join(" and ")}.`);
+  if (lambda.memorySize !== undefined && (!Number.isInteger(lambda.memorySize) || (lambda.memorySize as number) < 128 || (lambda.memorySize as number) > 10240)) {
+    report("lambda.memorySize", `is ${show(lambda.memorySize)}: Lambda accepts whole megabytes from 128 to 10240.`);
   }
-  if (lambda.architecture !== undefined && lambda.architecture !== "arm64" && lambda.architecture !== "x86_64") report("lambda.architecture", `is ${JSON.stringify(lambda.architecture)}: use "arm64" or "x86_64".`);
+  if (lambda.architecture !== undefined && lambda.architecture !== "arm64" && lambda.architecture !== "x86_64") report("lambda.architecture", `is ${show(lambda.architecture)}: use "arm64" or "x86_64".`);
   if (Number.isInteger(settings.timeoutSeconds)) {
-    for (const step of taskSteps(steps)) {
-      if (step.timeoutSeconds > settings.timeoutSeconds) {
+    for (const step of tasks) {
+      if (typeof step.timeoutSeconds === "number" && step.timeoutSeconds > settings.timeoutSeconds) {
         problems.push({ step: step.name, message: `has timeoutSeconds ${step.timeoutSeconds}, longer than the whole workflow's ${settings.timeoutSeconds}: shorten the task or lengthen the workflow.` });
       }
     }
   }
-  const alarms = settings.alarms ?? {};
-  if (alarms.periodSeconds !== undefined && !(Number.isInteger(alarms.periodSeconds) && alarms.periodSeconds >= 60 && alarms.periodSeconds % 60 === 0)) {
-    report("alarms.periodSeconds", `is ${alarms.periodSeconds}: CloudWatch alarms on these metrics take a multiple of 60 seconds.`);
+  const alarms = group("alarms", `{ periodSeconds: 300 }`);
+  if (alarms.periodSeconds !== undefined && !(Number.isInteger(alarms.periodSeconds) && (alarms.periodSeconds as number) >= 60 && (alarms.periodSeconds as number) % 60 === 0)) {
+    report("alarms.periodSeconds", `is ${show(alarms.periodSeconds)}: CloudWatch alarms on these metrics take a multiple of 60 seconds.`);
   }
-  for (const [kind, value] of Object.entries(alarms.thresholds ?? {})) {
-    if (value !== undefined && !(typeof value === "number" && value >= 1)) report(`alarms.thresholds.${kind}`, `is ${value}: use a number of occurrences of at least 1.`);
+  const thresholds = alarms.thresholds;
+  if (thresholds !== undefined && thresholds !== null && !isRecord(thresholds)) report("alarms.thresholds", `is ${show(thresholds)}: give an object of occurrences per alarm kind, e.g. { "executions-failed": 1 }.`);
+  for (const [kind, value] of Object.entries(isRecord(thresholds) ? thresholds : {})) {
+    if (value !== undefined && !(typeof value === "number" && value >= 1)) report(`alarms.thresholds.${kind}`, `is ${show(value)}: use a number of occurrences of at least 1.`);
   }
-  const taskNames = new Set(taskSteps(steps).map((s) => s.name));
-  for (const metric of settings.dashboard?.businessMetrics ?? []) {
-    if (!taskNames.has(metric.step)) report("dashboard.businessMetrics", `graphs ${metric.metricName} of "${metric.step}", which is not a task step: name one of ${[...taskNames].join(", ") || "(no tasks)"}.`);
-  }
+  const taskNames = new Set(tasks.map((s) => s.name));
+  const metrics = group("dashboard", `{ businessMetrics: [{ step: "ChargeCard", metricName: "OrderValue" }] }`).businessMetrics;
+  if (metrics !== undefined && !Array.isArray(metrics)) report("dashboard.businessMetrics", `is ${show(metrics)}: give a list such as [{ step: "ChargeCard", metricName: "OrderValue" }].`);
+  (Array.isArray(metrics) ? metrics : []).forEach((metric: unknown, i) => {
+    if (!isRecord(metric)) report(`dashboard.businessMetrics[${i}]`, `is ${show(metric)}: give { step: "<task name>", metricName: "<metric>" }.`);
+    else if (typeof metric.step !== "string" || !taskNames.has(metric.step)) {
+      report("dashboard.businessMetrics", `graphs ${typeof metric.metricName === "string" ? metric.metricName : show(metric.metricName)} of ${typeof metric.step === "string" ? `"${metric.step}"` : show(metric.step)}, which is not a task step: name one of ${[...taskNames].join(", ") || "(no tasks)"}.`);
+    }
+  });
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
+}
+
+/** The trigger: an object whose `pattern` is a well-formed EventBridge pattern (Outputs skipped). */
+function checkTrigger(trigger: unknown, report: (setting: string, message: string) => void): void {
+  const example = `\`trigger: { pattern: { source: ["order.service"], "detail-type": ["Order Placed"] } }\``;
+  if (trigger === undefined || trigger === null) {
+    report("trigger", `is missing: say which events start an execution, e.g. ${example}.`);
+    return;
+  }
+  if (!isRecord(trigger) || isDeferredValue(trigger)) {
+    report("trigger", `is ${describeValue(trigger)}: give a plain object (its pattern and bus name may be Outputs), e.g. ${example}.`);
+    return;
+  }
+  const { pattern, eventBusName } = trigger;
+  if (pattern === undefined || pattern === null) {
+    report("trigger.pattern", `is ${describeValue(pattern)}: give the EventBridge pattern of the events that start an execution, e.g. { source: ["order.service"], "detail-type": ["Order Placed"] }.`);
+  } else {
+    for (const problem of eventPatternProblems(pattern)) {
+      report("trigger.pattern", problem.path === "" || problem.message.startsWith(`\`${problem.path}\``) ? problem.message : `\`${problem.path}\` ${problem.message}`);
+    }
+  }
+  if (eventBusName !== undefined && !isDeferredValue(eventBusName) && (typeof eventBusName !== "string" || eventBusName.trim() === "")) {
+    report("trigger.eventBusName", `is ${describeValue(eventBusName)}: name the bus (or an Output of its name), or leave it out for the "default" bus.`);
+  }
+}
+
+/** Each subscriber an email address SNS can deliver to: a typo here fails only at the confirmation email, silently. */
+function checkEmailEndpoints(alerting: Record<string, unknown>, report: (setting: string, message: string) => void): void {
+  const endpoints = alerting.emailEndpoints;
+  if (endpoints === undefined || endpoints === null) return;
+  if (!Array.isArray(endpoints)) {
+    const fix = typeof endpoints === "string" ? `write [${describeValue(endpoints)}]` : `give a list such as ["oncall@example.com"] (its elements may be Outputs)`;
+    report("alerting.emailEndpoints", `is ${describeValue(endpoints)}, not a list: ${fix}.`);
+    return;
+  }
+  endpoints.forEach((endpoint: unknown, i) => {
+    if (isDeferredValue(endpoint)) return;
+    if (typeof endpoint !== "string" || !EMAIL_ADDRESS.test(endpoint)) {
+      report(`alerting.emailEndpoints[${i}]`, `is ${describeValue(endpoint)}, not an email address: give one such as "oncall@example.com" (no spaces), or remove it.`);
+    }
+  });
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The task steps at any depth, like walk.ts's taskSteps but skipping what validateSteps reports as malformed
+ * (non-steps, nameless tasks, nested lists that are not lists, cycles), so this module never throws a TypeError.
+ */
+function wellFormedTasks(steps: unknown, visited = new WeakSet<object>()): TaskStep[] {
+  if (!Array.isArray(steps)) return [];
+  const tasks: TaskStep[] = [];
+  for (const step of steps) {
+    if (!isRecord(step) || visited.has(step)) continue;
+    visited.add(step);
+    if (step.kind === "task" && typeof step.name === "string" && step.name.length > 0) tasks.push(step as unknown as TaskStep);
+    const nested = step.kind === "parallel" ? (Array.isArray(step.branches) ? step.branches : []) : step.kind === "map" ? [step.steps] : [];
+    for (const list of nested) tasks.push(...wellFormedTasks(list, visited));
+  }
+  return tasks;
 }
 
 /**
  * The component's name becomes part of every generated name (log groups, the state machine, Lambda functions,
  * IAM roles, the metrics namespace): it must fit the strictest of their rules.
  */
-function checkNaming({ workflowName, stack }: WorkflowNaming, steps: readonly Step[], problems: DefinitionProblem[]): void {
+function checkNaming({ workflowName, stack }: WorkflowNaming, tasks: readonly TaskStep[], problems: DefinitionProblem[]): void {
   const report = (step: string, message: string) => problems.push({ step, message });
   if (!/^[A-Za-z0-9_-]+$/.test(workflowName)) {
     report("(workflow name)", `${JSON.stringify(workflowName)} is used in log group, function, role and state machine names: use letters, digits, '-' and '_' only.`);
@@ -139,7 +244,7 @@ function checkNaming({ workflowName, stack }: WorkflowNaming, steps: readonly St
     const generated = `${workflowName}-${role}`;
     if (generated.length > MAX_AUTONAMED_LENGTH) report("(workflow name)", `the ${role} role would be named "${generated}-xxxxxxx", over IAM's 64 characters: shorten the workflow name to at most ${MAX_AUTONAMED_LENGTH - role.length - 1} characters.`);
   }
-  for (const step of taskSteps(steps)) {
+  for (const step of tasks) {
     const generated = `${workflowName}-${step.name}`;
     if (generated.length > MAX_AUTONAMED_LENGTH) {
       report(step.name, `names a Lambda function and IAM role "${generated}-xxxxxxx" (${generated.length + 8} characters); AWS accepts 64: shorten the step or workflow name by ${generated.length - MAX_AUTONAMED_LENGTH}.`);

@@ -2,8 +2,8 @@
  * validateSteps: every rule a step list must keep before anything is compiled or deployed. It collects every
  * problem of the list and throws once, so a user fixes them all in one pass.
  */
-import type { Catch, Condition, Retry, Step } from "../steps/types";
-import { childScopes, isTerminalOrBranching, transitionsOf } from "./walk";
+import type { Step } from "../steps/types";
+import { isTerminalOrBranching } from "./walk";
 
 /** One problem of a step list: the culprit step (or `(workflow)`) and what to do about it. */
 export interface DefinitionProblem {
@@ -60,10 +60,152 @@ const COMPARISON_OPERATORS = new Set([
 
 const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
 const isPath = (value: unknown): boolean => typeof value === "string" && value.startsWith("$");
+/** IAM action names: `service:Action`, where the action part may hold `*` wildcards (`s3:Get*`). */
+const ACTION_NAME = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+/** Services whose ARNs name the resource directly (a bucket, a queue, a topic, an API), without a resource type. */
+const UNTYPED_ARN_SERVICES = new Set(["s3", "sqs", "sns", "execute-api", "apigateway"]);
+/** Guards against a condition that contains itself; real conditions are a few levels deep. */
+const MAX_CONDITION_DEPTH = 32;
+
+type Report = (step: string, message: string) => void;
+type Transition = { field: string; target: unknown; implicit?: boolean };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Whether a value is not plain data yet: a Pulumi Output (duck-typed by its `apply`, so this module needs no Pulumi
+ * engine) or a Promise/thenable. Checks skip such values instead of refusing them; Pulumi resolves them at deploy time.
+ *
+ * @example
+ * isDeferredValue(pulumi.output("x")) // true
+ * isDeferredValue(["x"]) // false
+ */
+export function isDeferredValue(value: unknown): boolean {
+  if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
+  const candidate = value as { apply?: unknown; then?: unknown; __pulumiOutput?: unknown };
+  // A function has its own `apply` (Function.prototype.apply): only objects count as Outputs.
+  return (typeof value === "object" && (typeof candidate.apply === "function" || candidate.__pulumiOutput === true)) || typeof candidate.then === "function";
+}
+
+/**
+ * A short, never-throwing rendering of any value for an error message: JSON for plain data, a description for
+ * what JSON cannot show (BigInt, Symbol, functions, cycles, Outputs).
+ *
+ * @example
+ * describeValue("x") // '"x"'
+ * describeValue(42) // "42"
+ * describeValue(undefined) // "undefined"
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case "undefined": return "undefined";
+    case "number": return String(value);
+    case "bigint": return `${value}n`;
+    case "symbol": return value.toString();
+    case "function": return "a function";
+    case "string": return truncate(JSON.stringify(value));
+  }
+  if (value === null || typeof value === "boolean") return String(value);
+  if (isDeferredValue(value)) return "a Pulumi Output or Promise";
+  try {
+    return truncate(JSON.stringify(value) ?? (Array.isArray(value) ? "an array" : "an object"));
+  } catch {
+    return Array.isArray(value) ? "an array (not JSON-serializable)" : "an object (not JSON-serializable)";
+  }
+}
+
+function truncate(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The name of `names` that `candidate` most likely misspells: the same letters in another case or punctuation
+ * (`detailType` for `detail-type`), else the nearest by edit distance (typos, a dropped or swapped letter) when close
+ * enough to be a plausible typo. Used for "did you mean" hints.
+ *
+ * @returns the suggestion, or undefined when no name is close (or `candidate` is itself one of `names`).
+ * @example
+ * closestName("ChargeCrd", ["ValidateOrder", "ChargeCard"]) // "ChargeCard"
+ * closestName("Nowhere", ["A", "B"]) // undefined
+ */
+export function closestName(candidate: string, names: Iterable<string>): string | undefined {
+  if (typeof candidate !== "string" || candidate.length === 0 || candidate.length > 200) return undefined;
+  const normalise = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const wanted = normalise(candidate);
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of names) {
+    if (typeof name !== "string" || name === candidate) {
+      if (name === candidate) return undefined;
+      continue;
+    }
+    if (wanted !== "" && normalise(name) === wanted) return name;
+    // Short names give no signal ("A" is one edit from "B"); longer ones tolerate one edit per four characters.
+    const limit = Math.floor(Math.max(candidate.length, name.length) / 4);
+    if (limit === 0 || Math.abs(name.length - candidate.length) > limit) continue;
+    const distance = editDistance(candidate.toLowerCase(), name.toLowerCase());
+    if (distance <= limit && distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and swaps of adjacent letters cost one. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * Whether an IAM action grants every action of a service (`s3:*`). The bare `"*"` and `"*:*"` (every action of every
+ * service) are refused outright by {@link validateSteps}, not by this check.
+ *
+ * @example
+ * isServiceWideAction("s3:*") // true
+ * isServiceWideAction("s3:Get*") // false
+ */
+export function isServiceWideAction(action: string): boolean {
+  return /^[a-z0-9-]+:\*+$/i.test(action);
+}
+
+/**
+ * Whether a resource ARN covers every resource of its service (or more): its resource part, after the resource type
+ * where the service has one, begins with a segment that is only `*`. Object- or path-level wildcards stay narrow.
+ *
+ * @example
+ * isServiceWideResource("arn:aws:s3:::*") // true: every bucket
+ * isServiceWideResource("arn:aws:dynamodb:*:*:table/*") // true: every table
+ * isServiceWideResource("arn:*") // true
+ * isServiceWideResource("arn:aws:s3:::my-bucket/*") // false: the objects of one bucket
+ * isServiceWideResource("arn:aws:logs:us-east-1:123:log-group:/aws/x:*") // false: the streams of one log group
+ */
+export function isServiceWideResource(arn: string): boolean {
+  const parts = arn.split(":");
+  if (parts[0] !== "arn") return false;
+  const onlyWildcards = (s: string | undefined) => s !== undefined && /^\*+$/.test(s);
+  // `arn:*`, `arn:aws:*`, `arn:aws:s3:*`: a wildcard that ends the ARN early swallows the rest of it.
+  if (parts.length < 6) return onlyWildcards(parts[parts.length - 1]);
+  const service = parts[2];
+  if (onlyWildcards(service)) return true;
+  const resource = parts.slice(5).join(":");
+  const name = UNTYPED_ARN_SERVICES.has(service) ? resource : resource.replace(/^[A-Za-z][A-Za-z0-9-]*[:/]/, "");
+  return onlyWildcards(name.split(/[/:]/)[0]);
+}
 
 /**
  * Checks a step list against every rule AWS enforces at deploy time and the ones this library adds (timeouts on
- * every task, retries only on transient errors, no unreachable or dangling steps).
+ * every task, retries only on transient errors, no unreachable or dangling steps). Plain-JavaScript callers get the
+ * same errors for values of the wrong type, never a TypeError.
  *
  * @throws {@link WorkflowDefinitionError} listing each problem with the step's name and the fix.
  * @example
@@ -72,47 +214,113 @@ const isPath = (value: unknown): boolean => typeof value === "string" && value.s
  */
 export function validateSteps(steps: readonly Step[]): void {
   const problems: DefinitionProblem[] = [];
-  if (!Array.isArray(steps) || steps.length === 0) {
+  if (!Array.isArray(steps)) {
+    problems.push({ step: "(workflow)", message: `the step list is ${describeValue(steps)}, not a list: pass an array of steps, e.g. \`steps: [task(...), succeed(...)]\`.` });
+    throw new WorkflowDefinitionError(problems);
+  }
+  if (steps.length === 0) {
     problems.push({ step: "(workflow)", message: "the step list is empty: declare at least one step, e.g. task(...) or pass(...)." });
     throw new WorkflowDefinitionError(problems);
   }
-  const seen = new Set<string>();
-  checkScope(steps, "(workflow)", seen, problems);
+  checkScope(steps, "(workflow)", "(workflow)", new Set(), new WeakSet(), problems);
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
 }
 
-function checkScope(steps: readonly Step[], scopeName: string, seen: Set<string>, problems: DefinitionProblem[]): void {
-  const report = (step: string, message: string) => problems.push({ step, message });
-  const namesInScope = new Set(steps.map((s) => s?.name));
+/** A value shaped enough like a step to be checked field by field. */
+function isStepLike(step: unknown): step is Step {
+  return isObject(step) && typeof step.kind === "string";
+}
+
+/** How problems name a step: its name, or its position when it has no usable one (never ""). */
+function labelOf(step: unknown, scopePath: string, index: number): string {
+  const name = isObject(step) ? step.name : undefined;
+  return typeof name === "string" && name.length > 0 ? name : `${scopePath}[${index}]`;
+}
+
+function checkScope(
+  steps: readonly Step[], scopeName: string, scopePath: string, seen: Set<string>, visiting: WeakSet<object>, problems: DefinitionProblem[],
+): void {
+  const report: Report = (step, message) => problems.push({ step, message });
+  const labels = steps.map((s, i) => labelOf(s, scopePath, i));
+  const namesInScope = new Set(steps.filter(isStepLike).map((s) => s.name).filter((n): n is string => typeof n === "string" && n.length > 0));
 
   steps.forEach((step, index) => {
-    if (!step || typeof step !== "object" || typeof step.kind !== "string") {
-      report(`${scopeName}[${index}]`, "is not a step: build steps with task(), parallel(), choice(), map(), wait(), pass(), succeed(), fail(), notify(), sendToDeadLetterQueue() or publishEvent().");
+    const label = labels[index];
+    if (!isStepLike(step)) {
+      report(`${scopePath}[${index}]`, "is not a step: build steps with task(), parallel(), choice(), map(), wait(), pass(), succeed(), fail(), notify(), sendToDeadLetterQueue() or publishEvent().");
       return;
     }
-    checkName(step, seen, report);
-    checkStep(step, report);
+    if (visiting.has(step)) {
+      report(label, "contains itself (a branch or item list holds the very step that owns it): build each nested list from new steps.");
+      return;
+    }
+    checkName(step, label, seen, report);
+    checkStep(step, label, report);
     const following = steps[index + 1];
-    const flow = step as { next?: string; end?: boolean };
-    if (flow.next !== undefined && flow.end) report(step.name, "sets both `next` and `end`: keep one.");
-    for (const target of transitionsOf(step, following)) {
-      if (!namesInScope.has(target)) {
-        report(step.name, `transitions to "${target}", which is not a step of ${scopeName === "(workflow)" ? "the workflow's top-level list" : `the list of ${scopeName}`}: name a step of the same list (a branch cannot jump out of its Parallel or Map).`);
+    const flow = step as { next?: unknown; end?: unknown };
+    if (flow.next !== undefined && flow.end) report(label, "sets both `next` and `end`: keep one.");
+    for (const { field, target, implicit } of transitions(step, following)) {
+      if (implicit) continue; // the following step of the same list: in scope by construction
+      if (typeof target !== "string" || target.length === 0) {
+        report(label, `\`${field}\` is ${describeValue(target)}: name a step of the same list, e.g. \`${field.replace(/^.*\./, "")}: "${[...namesInScope][0] ?? "NextStep"}"\`.`);
+      } else if (!namesInScope.has(target)) {
+        const guess = closestName(target, namesInScope);
+        report(label, `transitions to "${target}", which is not a step of ${scopeName === "(workflow)" ? "the workflow's top-level list" : `the list of ${scopeName}`}: name a step of the same list (a branch cannot jump out of its Parallel or Map).${guess ? ` Did you mean "${guess}"?` : ""}`);
       }
     }
     if (!following && !isTerminalOrBranching(step) && !flow.end && flow.next === undefined) {
-      report(step.name, "is the last step of its list and has neither `next` nor `end`: the flow would fall off the end. Add `end: true` or `next: \"<step>\"`.");
+      report(label, "is the last step of its list and has neither `next` nor `end`: the flow would fall off the end. Add `end: true` or `next: \"<step>\"`.");
     }
-    for (const scope of childScopes(step)) checkScope(scope, step.name, seen, problems);
+    visiting.add(step);
+    for (const { steps: scope, path } of nestedLists(step, label)) checkScope(scope, label, path, seen, visiting, problems);
+    visiting.delete(step);
   });
 
   reportUnreachable(steps, report);
 }
 
-function checkName(step: Step, seen: Set<string>, report: (step: string, message: string) => void): void {
-  const name = step.name;
+/** The nested step lists of a step that are lists (the malformed ones are reported by checkStep), with their paths. */
+function nestedLists(step: Step, label: string): { steps: Step[]; path: string }[] {
+  if (step.kind === "parallel" && Array.isArray(step.branches)) {
+    return step.branches.flatMap((branch, i) => (Array.isArray(branch) ? [{ steps: branch, path: `${label}.branches[${i}]` }] : []));
+  }
+  if (step.kind === "map" && Array.isArray(step.steps)) return [{ steps: step.steps, path: `${label}.steps` }];
+  return [];
+}
+
+/**
+ * Where a step can go, with the field that says so: `next` (explicit, or implied by the following step), choice
+ * targets and catch targets. Like walk.ts's transitionsOf, but tolerant of malformed steps.
+ */
+function transitions(step: Step, following: unknown): Transition[] {
+  const s = step as unknown as Record<string, unknown>;
+  switch (step.kind) {
+    case "succeed":
+    case "fail":
+      return [];
+    case "choice": {
+      const choices = Array.isArray(s.choices) ? s.choices : [];
+      const out: Transition[] = choices.flatMap((c, i) => (isObject(c) ? [{ field: `choices[${i}].next`, target: c.next }] : []));
+      if (s.otherwise !== undefined) out.push({ field: "otherwise", target: s.otherwise });
+      return out;
+    }
+    default: {
+      const out: Transition[] = [];
+      if (!s.end) {
+        if (s.next !== undefined) out.push({ field: "next", target: s.next });
+        else if (isObject(following)) out.push({ field: "next", target: following.name, implicit: true });
+      }
+      if (Array.isArray(s.catch)) s.catch.forEach((c, i) => { if (isObject(c)) out.push({ field: `catch[${i}].next`, target: c.next }); });
+      return out;
+    }
+  }
+}
+
+function checkName(step: Step, label: string, seen: Set<string>, report: Report): void {
+  const name: unknown = step.name;
   if (typeof name !== "string" || name.length === 0) {
-    report(String(name), `a ${step.kind} step has no name: give it a unique, non-empty name.`);
+    const what = name === undefined || name === "" ? "has no name" : `has the name ${describeValue(name)}, which is not a string`;
+    report(label, `a ${step.kind} step ${what}: give it a unique, non-empty name.`);
     return;
   }
   if (seen.has(name)) report(name, "is declared more than once: step names must be unique across the whole workflow, branches included.");
@@ -122,62 +330,79 @@ function checkName(step: Step, seen: Set<string>, report: (step: string, message
   else if (step.kind === "task" && !TASK_NAME.test(name)) report(name, "names a Lambda function too, so it may use only letters, digits, '-' and '_'.");
 }
 
-function checkStep(step: Step, report: (step: string, message: string) => void): void {
-  const name = step.name;
+function checkStep(step: Step, name: string, report: Report): void {
+  const show = describeValue;
   const checkPath = (field: string, value: unknown) => {
-    if (value !== undefined && value !== null && !isPath(value)) report(name, `\`${field}\` is ${JSON.stringify(value)}: a JSONPath must start with "$" (e.g. "$.result").`);
+    if (value !== undefined && value !== null && !isPath(value)) report(name, `\`${field}\` is ${show(value)}: a JSONPath must start with "$" (e.g. "$.result").`);
   };
   switch (step.kind) {
-    case "task":
+    case "task": {
       if (typeof step.handler !== "function") report(name, "has no handler: pass `handler: async (input, context) => ...`.");
       if (step.timeoutSeconds === undefined) report(name, "has no `timeoutSeconds`: every task needs one, or a hung Lambda holds the execution until the workflow times out (e.g. `timeoutSeconds: 30`).");
-      else if (!Number.isInteger(step.timeoutSeconds) || step.timeoutSeconds < 2) report(name, `has \`timeoutSeconds: ${step.timeoutSeconds}\`: use a whole number of at least 2 (its Lambda gets a shorter timeout of at least 1 s).`);
+      else if (!Number.isInteger(step.timeoutSeconds) || step.timeoutSeconds < 2) report(name, `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a whole number of at least 2 (its Lambda gets a shorter timeout of at least 1 s).`);
       if (step.memorySize !== undefined && (!Number.isInteger(step.memorySize) || step.memorySize < 128 || step.memorySize > 10240)) {
-        report(name, `has \`memorySize: ${step.memorySize}\`: Lambda accepts whole megabytes from 128 to 10240.`);
+        report(name, `has \`memorySize: ${show(step.memorySize)}\`: Lambda accepts whole megabytes from 128 to 10240.`);
       }
-      if (step.idempotency !== undefined) {
-        if (typeof step.idempotency.keyPath !== "string" || step.idempotency.keyPath.trim() === "") report(name, "has `idempotency` without a `keyPath`: name the input field that identifies a request, e.g. \"orderId\".");
-        if (step.idempotency.payloadValidationPath !== undefined && (typeof step.idempotency.payloadValidationPath !== "string" || step.idempotency.payloadValidationPath.trim() === "")) report(name, "has an empty `idempotency.payloadValidationPath`: name the fields a replay must repeat, e.g. \"[totalAmount, currency]\", or leave it out.");
-        if (step.idempotency.expiresAfterSeconds !== undefined && !isPositiveInteger(step.idempotency.expiresAfterSeconds)) report(name, `has \`idempotency.expiresAfterSeconds: ${step.idempotency.expiresAfterSeconds}\`: use a positive whole number of seconds.`);
+      const idempotency: unknown = step.idempotency;
+      if (idempotency !== undefined) {
+        if (!isObject(idempotency)) report(name, `has \`idempotency: ${show(idempotency)}\`: give an object naming the key, e.g. \`idempotency: { keyPath: "orderId" }\`.`);
+        else {
+          if (typeof idempotency.keyPath !== "string" || idempotency.keyPath.trim() === "") report(name, "has `idempotency` without a `keyPath`: name the input field that identifies a request, e.g. \"orderId\".");
+          if (idempotency.payloadValidationPath !== undefined && (typeof idempotency.payloadValidationPath !== "string" || idempotency.payloadValidationPath.trim() === "")) report(name, "has an empty `idempotency.payloadValidationPath`: name the fields a replay must repeat, e.g. \"[totalAmount, currency]\", or leave it out.");
+          if (idempotency.expiresAfterSeconds !== undefined && !isPositiveInteger(idempotency.expiresAfterSeconds)) report(name, `has \`idempotency.expiresAfterSeconds: ${show(idempotency.expiresAfterSeconds)}\`: use a positive whole number of seconds.`);
+        }
       }
-      (step.permissions ?? []).forEach((grant, i) => {
-        if (!Array.isArray(grant.actions) || grant.actions.length === 0) report(name, `permissions[${i}] has no \`actions\`: list the IAM actions the handler calls, e.g. ["s3:GetObject"].`);
-        else if (grant.actions.some((a) => typeof a !== "string" || a === "*" || !/^[a-z0-9-]+:[A-Za-z0-9*]+$/.test(a))) report(name, `permissions[${i}] has an action that is "*" or not "service:Action" (${JSON.stringify(grant.actions)}): name each action, e.g. "s3:GetObject".`);
-        if (!Array.isArray(grant.resources) || grant.resources.length === 0) report(name, `permissions[${i}] has no \`resources\`: name the exact ARNs the actions apply to.`);
-        else if (grant.resources.includes("*")) report(name, `permissions[${i}] grants on Resource "*": name the exact ARNs (least privilege); the only "*" grants are the ones AWS requires, which the component adds itself.`);
-      });
+      const permissions: unknown = step.permissions;
+      if (permissions !== undefined) {
+        if (!Array.isArray(permissions)) report(name, `has \`permissions: ${show(permissions)}\`: give a list of grants, e.g. \`permissions: [{ actions: ["s3:GetObject"], resources: [objectArn] }]\`.`);
+        else permissions.forEach((grant, i) => checkPermission(name, grant, i, report));
+      }
       checkPath("inputPath", step.inputPath);
       checkPath("resultPath", step.resultPath);
       checkPath("outputPath", step.outputPath);
-      checkRetries(step.name, step.retry, report);
-      checkCatches(step.name, step.catch, report);
+      checkRetries(name, step.retry, report);
+      checkCatches(name, step.catch, report);
       break;
-    case "parallel":
-      if (!Array.isArray(step.branches) || step.branches.length === 0) report(name, "has no branches: give `branches` at least one non-empty step list.");
-      else step.branches.forEach((branch, i) => {
-        if (!Array.isArray(branch) || branch.length === 0) report(name, `branch ${i} is empty: give it at least one step, or remove it.`);
+    }
+    case "parallel": {
+      const branches: unknown = step.branches;
+      if (branches === undefined || (Array.isArray(branches) && branches.length === 0)) report(name, "has no branches: give `branches` at least one non-empty step list.");
+      else if (!Array.isArray(branches)) report(name, `has \`branches: ${show(branches)}\`: give a list of step lists, e.g. \`branches: [[task(...)], [task(...)]]\`.`);
+      else branches.forEach((branch, i) => {
+        if (!Array.isArray(branch)) report(name, `branch ${i} is ${show(branch)}, not a step list: give it a list of steps, e.g. [task(...)], or remove it.`);
+        else if (branch.length === 0) report(name, `branch ${i} is empty: give it at least one step, or remove it.`);
       });
       checkPath("resultPath", step.resultPath);
-      checkRetries(step.name, step.retry, report);
-      checkCatches(step.name, step.catch, report);
+      checkRetries(name, step.retry, report);
+      checkCatches(name, step.catch, report);
       break;
-    case "map":
-      if (!Array.isArray(step.steps) || step.steps.length === 0) report(name, "has no steps: give `steps` at least one step to run per item.");
-      if (!isPath(step.itemsPath)) report(name, `\`itemsPath\` is ${JSON.stringify(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items".`);
-      if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0)) report(name, `\`maxConcurrency\` is ${step.maxConcurrency}: use a whole number, 0 meaning no limit.`);
+    }
+    case "map": {
+      const inner: unknown = step.steps;
+      if (inner === undefined || (Array.isArray(inner) && inner.length === 0)) report(name, "has no steps: give `steps` at least one step to run per item.");
+      else if (!Array.isArray(inner)) report(name, `has \`steps: ${show(inner)}\`: give a list of the steps to run per item, e.g. \`steps: [task(...)]\`.`);
+      if (!isPath(step.itemsPath)) report(name, `\`itemsPath\` is ${show(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items".`);
+      if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0)) report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
       checkPath("resultPath", step.resultPath);
-      checkRetries(step.name, step.retry, report);
-      checkCatches(step.name, step.catch, report);
+      checkRetries(name, step.retry, report);
+      checkCatches(name, step.catch, report);
       break;
-    case "choice":
-      if (!Array.isArray(step.choices) || step.choices.length === 0) report(name, "has no choices: give at least one `{ condition, next }`.");
-      else step.choices.forEach((c, i) => checkCondition(name, `choices[${i}].condition`, c.condition, report));
+    }
+    case "choice": {
+      const choices: unknown = step.choices;
+      if (choices === undefined || choices === null || (Array.isArray(choices) && choices.length === 0)) report(name, "has no choices: give at least one `{ condition, next }`.");
+      else if (!Array.isArray(choices)) report(name, `has \`choices: ${show(choices)}\`: give a list of \`{ condition, next }\`.`);
+      else choices.forEach((c, i) => {
+        if (!isObject(c)) report(name, `choices[${i}] is ${show(c)}: give \`{ condition, next }\`, e.g. { condition: { variable: "$.amount", numericGreaterThan: 100 }, next: "Review" }.`);
+        else checkCondition(name, `choices[${i}].condition`, c.condition, report, 0);
+      });
       break;
+    }
     case "wait": {
       const hasSeconds = step.seconds !== undefined;
       const hasTimestamp = step.timestampPath !== undefined;
       if (hasSeconds === hasTimestamp) report(name, "needs exactly one of `seconds` or `timestampPath`.");
-      if (hasSeconds && !isPositiveInteger(step.seconds)) report(name, `has \`seconds: ${step.seconds}\`: use a positive whole number.`);
+      if (hasSeconds && !isPositiveInteger(step.seconds)) report(name, `has \`seconds: ${show(step.seconds)}\`: use a positive whole number.`);
       if (hasTimestamp) checkPath("timestampPath", step.timestampPath);
       break;
     }
@@ -191,11 +416,11 @@ function checkStep(step: Step, report: (step: string, message: string) => void):
     case "notify":
     case "sendToDeadLetterQueue":
     case "publishEvent":
-      if (step.timeoutSeconds !== undefined && !isPositiveInteger(step.timeoutSeconds)) report(name, `has \`timeoutSeconds: ${step.timeoutSeconds}\`: use a positive whole number.`);
+      if (step.timeoutSeconds !== undefined && !isPositiveInteger(step.timeoutSeconds)) report(name, `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a positive whole number.`);
       checkPath("resultPath", step.resultPath);
       if (step.kind === "notify") checkPath("messagePath", step.messagePath);
       if (step.kind === "notify" && step.message !== undefined && step.messagePath !== undefined) report(name, "sets both `message` and `messagePath`: keep one.");
-      if (step.kind === "notify" && step.subject !== undefined && (step.subject.length === 0 || step.subject.length > 100 || !/^[\x20-\x7e]+$/.test(step.subject))) {
+      if (step.kind === "notify" && step.subject !== undefined && (typeof step.subject !== "string" || step.subject.length === 0 || step.subject.length > 100 || !/^[\x20-\x7e]+$/.test(step.subject))) {
         report(name, "has a `subject` SNS would reject: use 1 to 100 printable ASCII characters, no line breaks.");
       }
       if (step.kind === "publishEvent") {
@@ -207,76 +432,138 @@ function checkStep(step: Step, report: (step: string, message: string) => void):
     case "succeed":
       break;
     default:
-      report(name, `has unknown kind "${(step as { kind: string }).kind}": build it with one of the step builders.`);
+      report(name, `has unknown kind ${show((step as { kind: unknown }).kind)}: build it with one of the step builders.`);
   }
 }
 
-function checkRetries(name: string, retries: Retry[] | undefined, report: (step: string, message: string) => void): void {
-  (retries ?? []).forEach((retry, i) => {
+/**
+ * One IAM grant of a task: named actions on named resources. A service-wide wildcard (`s3:*`, `arn:aws:s3:::*`)
+ * passes only with `acknowledgeWildcard: "<reason>"`, so a broad grant is a decision someone wrote down, not a
+ * shortcut; a bare `*` (action or resource) never passes.
+ */
+function checkPermission(name: string, grant: unknown, i: number, report: Report): void {
+  const where = `permissions[${i}]`;
+  if (!isObject(grant)) {
+    report(name, `${where} is ${describeValue(grant)}: give a grant such as { actions: ["s3:GetObject"], resources: [objectArn] }.`);
+    return;
+  }
+  const reason = (grant as { acknowledgeWildcard?: unknown }).acknowledgeWildcard;
+  const acknowledged = typeof reason === "string" && reason.trim().length > 0;
+  if (reason !== undefined && !acknowledged) {
+    report(name, `${where} has \`acknowledgeWildcard: ${describeValue(reason)}\`: give the reason the grant needs a service-wide wildcard as a non-empty string, or remove it.`);
+  }
+  const { actions, resources } = grant;
+  if (!Array.isArray(actions) || actions.length === 0) report(name, `${where} has no \`actions\`: list the IAM actions the handler calls, e.g. ["s3:GetObject"].`);
+  else if (actions.some((a) => typeof a !== "string" || a === "*" || !ACTION_NAME.test(a))) report(name, `${where} has an action that is "*" or not "service:Action" (${describeValue(actions)}): name each action, e.g. "s3:GetObject".`);
+  else if (!acknowledged) {
+    const wide = (actions as string[]).filter(isServiceWideAction);
+    if (wide.length > 0) {
+      report(name, `${where} grants every action of a service (${wide.map((a) => `"${a}"`).join(", ")}): name the actions the handler calls, e.g. "${wide[0].split(":")[0]}:GetObject"; if it truly needs them all, say why with \`acknowledgeWildcard: "<reason>"\`.`);
+    }
+  }
+  if (!Array.isArray(resources) || resources.length === 0) report(name, `${where} has no \`resources\`: name the exact ARNs the actions apply to.`);
+  else if (resources.includes("*")) report(name, `${where} grants on Resource "*": name the exact ARNs (least privilege); the only "*" grants are the ones AWS requires, which the component adds itself.`);
+  else if (!acknowledged) {
+    // Outputs and Promises resolve at deploy time; only the ARNs known now are judged.
+    const wide = resources.filter((r): r is string => typeof r === "string" && isServiceWideResource(r));
+    if (wide.length > 0) {
+      report(name, `${where} grants on every resource of a service (${wide.map((r) => `"${r}"`).join(", ")}): name the exact resources, e.g. "arn:aws:s3:::my-bucket/*" or a table's ARN; if the handler truly needs them all, say why with \`acknowledgeWildcard: "<reason>"\`.`);
+    }
+  }
+}
+
+function checkRetries(name: string, retries: unknown, report: Report): void {
+  if (retries === undefined) return;
+  if (!Array.isArray(retries)) {
+    report(name, `has \`retry: ${describeValue(retries)}\`: give a list of rules, e.g. \`retry: [{ errors: ["ThrottlingException"], maxAttempts: 3 }]\`.`);
+    return;
+  }
+  const show = describeValue;
+  retries.forEach((retry: unknown, i) => {
     const where = `retry[${i}]`;
-    if (!Array.isArray(retry.errors) || retry.errors.length === 0) report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
-    for (const error of retry.errors ?? []) {
+    if (!isObject(retry)) {
+      report(name, `${where} is ${show(retry)}: give a rule such as { errors: ["ThrottlingException"], maxAttempts: 3 }.`);
+      return;
+    }
+    const errors = retry.errors;
+    if (!Array.isArray(errors) || errors.length === 0) report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
+    for (const error of Array.isArray(errors) ? errors : []) {
       if (NEVER_RETRY_ERRORS.includes(error)) {
         const why = CATCH_ALL_ERRORS.includes(error) ? "which also matches errors that never heal (a ValidationError stays invalid)" : "an error that never heals by retrying";
         report(name, `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`);
       }
     }
-    if (retry.maxAttempts !== undefined && !(Number.isInteger(retry.maxAttempts) && retry.maxAttempts >= 0 && retry.maxAttempts <= 99999999)) report(name, `${where} has \`maxAttempts: ${retry.maxAttempts}\`: use a whole number from 0.`);
-    if (retry.intervalSeconds !== undefined && !isPositiveInteger(retry.intervalSeconds)) report(name, `${where} has \`intervalSeconds: ${retry.intervalSeconds}\`: use a whole number of at least 1.`);
-    if (retry.backoffRate !== undefined && !(typeof retry.backoffRate === "number" && retry.backoffRate >= 1)) report(name, `${where} has \`backoffRate: ${retry.backoffRate}\`: use a number of at least 1.0.`);
-    if (retry.maxDelaySeconds !== undefined && !isPositiveInteger(retry.maxDelaySeconds)) report(name, `${where} has \`maxDelaySeconds: ${retry.maxDelaySeconds}\`: use a positive whole number.`);
-    if (retry.jitter !== undefined && retry.jitter !== "FULL" && retry.jitter !== "NONE") report(name, `${where} has \`jitter: ${JSON.stringify(retry.jitter)}\`: use "FULL" or "NONE".`);
+    if (retry.maxAttempts !== undefined && !(Number.isInteger(retry.maxAttempts) && (retry.maxAttempts as number) >= 0 && (retry.maxAttempts as number) <= 99999999)) report(name, `${where} has \`maxAttempts: ${show(retry.maxAttempts)}\`: use a whole number from 0.`);
+    if (retry.intervalSeconds !== undefined && !isPositiveInteger(retry.intervalSeconds)) report(name, `${where} has \`intervalSeconds: ${show(retry.intervalSeconds)}\`: use a whole number of at least 1.`);
+    if (retry.backoffRate !== undefined && !(typeof retry.backoffRate === "number" && retry.backoffRate >= 1)) report(name, `${where} has \`backoffRate: ${show(retry.backoffRate)}\`: use a number of at least 1.0.`);
+    if (retry.maxDelaySeconds !== undefined && !isPositiveInteger(retry.maxDelaySeconds)) report(name, `${where} has \`maxDelaySeconds: ${show(retry.maxDelaySeconds)}\`: use a positive whole number.`);
+    if (retry.jitter !== undefined && retry.jitter !== "FULL" && retry.jitter !== "NONE") report(name, `${where} has \`jitter: ${show(retry.jitter)}\`: use "FULL" or "NONE".`);
   });
 }
 
-function checkCatches(name: string, catches: Catch[] | undefined, report: (step: string, message: string) => void): void {
-  (catches ?? []).forEach((c, i) => {
+function checkCatches(name: string, catches: unknown, report: Report): void {
+  if (catches === undefined) return;
+  if (!Array.isArray(catches)) {
+    report(name, `has \`catch: ${describeValue(catches)}\`: give a list of rules, e.g. \`catch: [{ errors: ["States.ALL"], next: "HandleFailure" }]\`.`);
+    return;
+  }
+  catches.forEach((c: unknown, i) => {
     const where = `catch[${i}]`;
-    if (!Array.isArray(c.errors) || c.errors.length === 0) report(name, `${where} has no \`errors\`: list the errors it handles, e.g. ["InsufficientFundsError"].`);
-    if (c.errors?.includes("States.ALL") && (c.errors.length > 1 || i !== catches!.length - 1)) {
+    if (!isObject(c)) {
+      report(name, `${where} is ${describeValue(c)}: give a rule such as { errors: ["States.ALL"], next: "HandleFailure" }.`);
+      return;
+    }
+    const errors = c.errors;
+    if (!Array.isArray(errors) || errors.length === 0) report(name, `${where} has no \`errors\`: list the errors it handles, e.g. ["InsufficientFundsError"].`);
+    else if (errors.includes("States.ALL") && (errors.length > 1 || i !== catches.length - 1)) {
       report(name, `${where} uses "States.ALL" beside other errors or before another catch: AWS requires "States.ALL" alone, in the last catch.`);
     }
-    if (c.resultPath !== undefined && !isPath(c.resultPath)) report(name, `${where} has \`resultPath: ${JSON.stringify(c.resultPath)}\`: a JSONPath must start with "$".`);
+    if (c.resultPath !== undefined && !isPath(c.resultPath)) report(name, `${where} has \`resultPath: ${describeValue(c.resultPath)}\`: a JSONPath must start with "$".`);
   });
 }
 
-function checkCondition(name: string, where: string, condition: Condition | undefined, report: (step: string, message: string) => void): void {
-  if (!condition || typeof condition !== "object") {
-    report(name, `${where} is missing: give a condition such as { variable: "$.amount", numericGreaterThan: 100 }.`);
+function checkCondition(name: string, where: string, condition: unknown, report: Report, depth: number): void {
+  if (!isObject(condition)) {
+    report(name, `${where} is ${condition === undefined ? "missing" : describeValue(condition)}: give a condition such as { variable: "$.amount", numericGreaterThan: 100 }.`);
+    return;
+  }
+  if (depth > MAX_CONDITION_DEPTH) {
+    report(name, `${where} is nested more than ${MAX_CONDITION_DEPTH} levels deep (or contains itself): flatten it with \`and\`/\`or\`.`);
     return;
   }
   if ("and" in condition || "or" in condition) {
-    const list = "and" in condition ? condition.and : (condition as { or: Condition[] }).or;
+    const key = "and" in condition ? "and" : "or";
+    const list = condition[key];
     if (!Array.isArray(list) || list.length === 0) report(name, `${where} combines no conditions: give \`and\`/\`or\` a non-empty list.`);
-    else list.forEach((c, i) => checkCondition(name, `${where}.${"and" in condition ? "and" : "or"}[${i}]`, c, report));
+    else list.forEach((c, i) => checkCondition(name, `${where}.${key}[${i}]`, c, report, depth + 1));
     return;
   }
   if ("not" in condition) {
-    checkCondition(name, `${where}.not`, condition.not, report);
+    checkCondition(name, `${where}.not`, condition.not, report, depth + 1);
     return;
   }
-  const { variable, ...rest } = condition as { variable?: string } & Record<string, unknown>;
-  if (!isPath(variable)) report(name, `${where} has \`variable: ${JSON.stringify(variable)}\`: it must be a JSONPath such as "$.detail.totalAmount".`);
+  const { variable, ...rest } = condition;
+  if (!isPath(variable)) report(name, `${where} has \`variable: ${describeValue(variable)}\`: it must be a JSONPath such as "$.detail.totalAmount".`);
   const operators = Object.keys(rest);
   const unknown = operators.filter((op) => !COMPARISON_OPERATORS.has(op));
   if (unknown.length > 0) report(name, `${where} uses unknown operator(s) ${unknown.join(", ")}: use an ASL comparison in camelCase, e.g. numericGreaterThan, stringEquals, isPresent.`);
   else if (operators.length !== 1) report(name, `${where} has ${operators.length} comparison operators: use exactly one, or combine conditions with \`and\`/\`or\`.`);
 }
 
-function reportUnreachable(steps: readonly Step[], report: (step: string, message: string) => void): void {
-  const byName = new Map(steps.filter((s) => s && typeof s === "object").map((s, i) => [s.name, { step: s, following: steps[i + 1] }]));
+function reportUnreachable(steps: readonly Step[], report: Report): void {
+  // A malformed step is reported already; reachability through it would only add noise.
+  if (steps.length === 0 || !steps.every((s) => isStepLike(s) && typeof s.name === "string" && s.name.length > 0)) return;
+  const byName = new Map(steps.map((s, i) => [s.name, { step: s, following: steps[i + 1] }]));
   const reached = new Set<string>();
-  const queue = steps[0] ? [steps[0].name] : [];
+  const queue: unknown[] = [steps[0].name];
   while (queue.length > 0) {
-    const name = queue.shift()!;
-    if (reached.has(name) || !byName.has(name)) continue;
+    const name = queue.shift();
+    if (typeof name !== "string" || reached.has(name) || !byName.has(name)) continue;
     reached.add(name);
     const { step, following } = byName.get(name)!;
-    queue.push(...transitionsOf(step, following));
+    queue.push(...transitions(step, following).map((t) => t.target));
   }
   for (const step of steps) {
-    if (step && typeof step === "object" && !reached.has(step.name)) {
-      report(step.name, `is unreachable from "${steps[0].name}": point a \`next\`, choice or catch at it, or remove it.`);
-    }
+    if (!reached.has(step.name)) report(step.name, `is unreachable from "${steps[0].name}": point a \`next\`, choice or catch at it, or remove it.`);
   }
 }

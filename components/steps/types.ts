@@ -151,6 +151,16 @@ export interface StepPermission {
   actions: string[];
   /** Exact ARNs (Pulumi Outputs allowed). */
   resources: pulumi.Input<string>[];
+  /**
+   * Why this grant needs a service-wide wildcard: every action of a service (`"s3:*"`) or every resource of one
+   * (`"arn:aws:s3:::*"`, `"arn:aws:dynamodb:*:*:table/*"`, `"arn:*"`). Without it such a grant is refused by
+   * `validateSteps`; a bare `"*"` action or resource (and `"*:*"`) is refused even with it. A non-empty reason,
+   * kept in the code for reviewers.
+   * @default none (service-wide wildcards are refused)
+   * @example
+   * { actions: ["s3:*"], resources: [bucket.arn], acknowledgeWildcard: "the archiver manages this bucket end to end" }
+   */
+  acknowledgeWildcard?: string;
 }
 
 /** Environment variable naming the idempotency table, set on the Lambdas of idempotent tasks. */
@@ -188,7 +198,8 @@ export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
   idempotency?: IdempotencyOptions;
   /**
    * Extra IAM permissions of this step's Lambda, beyond its log group and X-Ray: what the handler itself calls.
-   * Name exact resources; a `*` action or resource is refused.
+   * Name exact resources; a `*` action or resource is refused, and a service-wide one (`s3:*`, `arn:aws:s3:::*`)
+   * needs `acknowledgeWildcard`.
    * @example [{ actions: ["s3:GetObject"], resources: [pulumi.interpolate`${bucket.arn}/*`] }]
    * @default none
    */

@@ -1,5 +1,5 @@
 /** Checks shared by the definition tests: asl-validator, plus the Resource rule AWS enforces at deploy time. */
-import type { AslDefinition } from "../../components";
+import type { AslDefinition } from "../../components/index";
 import { statesOf } from "../../local/execute";
 
 // asl-validator ships CommonJS without types.

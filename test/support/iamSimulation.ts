@@ -3,7 +3,7 @@
  * generated policies, not as string matches.
  */
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import type { PolicyDocument } from "../../components";
+import type { PolicyDocument } from "../../components/index";
 import { TEST_ACCOUNT } from "../../local/synthesize";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
