@@ -7,11 +7,14 @@
  * import { EventDrivenWorkflow, task, notify, fail } from "event-driven-workflow";
  */
 export { EventDrivenWorkflow } from "./workflow";
+export type { WorkflowNodes } from "./workflow";
+export type { StepLambda } from "./resources/stepLambdas";
+export { transform } from "./resources/transform";
+export type { Transform, WorkflowTransforms } from "./resources/transform";
 export { buildStepArchive, STEP_HANDLER_ENTRY } from "./stepArchive";
 export type { StepArchive, StepArchiveOptions } from "./stepArchive";
-export type { EventDrivenWorkflowArgs, EventPattern, EventPatternFields, EventPatternFilter, EventPatternValues } from "./workflow";
+export type { EventDrivenWorkflowArgs, EventPattern, EventPatternFields, EventPatternFilter, EventPatternValues } from "./args";
 export { task, parallel, choice, map, wait, pass, succeed, fail, notify, sendToDeadLetterQueue, publishEvent } from "./steps/builders";
 export type * from "./steps/types";
-export { IDEMPOTENCY_TABLE_ENV } from "./steps/types";
 export * from "./core";
-export { STEP_METRICS, ERROR_NAME_DIMENSION } from "./runtime/instrument";
+export { STEP_METRICS, ERROR_NAME_DIMENSION, IDEMPOTENCY_TABLE_ENV } from "./runtime/contract";

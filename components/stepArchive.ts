@@ -11,8 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { capturedVariableOf, largestCapturedValues, requiredPackages, unavailablePackages, LAYER_PROVIDED_PACKAGES } from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
 
-/** The Lambda `handler` setting of every step function: the serialized handler's file and export. */
-export const STEP_HANDLER_ENTRY = "__index.handler";
+// Defined with the other shared literals, so the local runner and the policy pack read the same value.
+export { STEP_HANDLER_ENTRY } from "./asl/integrations";
 
 /** What {@link buildStepArchive} needs besides the handler. */
 export interface StepArchiveOptions {

@@ -6,7 +6,7 @@
 import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { AslDefinition, AslState } from "event-driven-workflow/core";
+import { messageServiceOf, walkStates, type AslDefinition, type MessageService } from "event-driven-workflow/asl";
 import { captureOutput } from "./captureOutput";
 
 type Json = any;
@@ -17,7 +17,7 @@ export type LocalTaskHandler = (input: Json) => Promise<Json> | Json;
 /** What an integration state would have sent, as recorded by the in-process recorder. */
 export interface PublishedMessage {
   state: string;
-  service: "sns" | "sqs" | "events";
+  service: MessageService;
   /** The integration's resolved Parameters (TopicArn + Message, QueueUrl + MessageBody, Entries). */
   request: Json;
 }
@@ -62,25 +62,6 @@ export interface LocalExecutionOptions {
   captureOutput?: boolean;
 }
 
-const INTEGRATION_SERVICE: Record<string, PublishedMessage["service"]> = {
-  "arn:aws:states:::sns:publish": "sns",
-  "arn:aws:states:::sqs:sendMessage": "sqs",
-  "arn:aws:states:::events:putEvents": "events",
-};
-
-/** Every state of a definition at any depth, with its name. */
-export function statesOf(definition: AslDefinition): [string, AslState][] {
-  const walk = (states: Record<string, AslState>): [string, AslState][] => Object.entries(states).flatMap(([name, state]) => {
-    const nested = [
-      ...((state.Branches as { States: Record<string, AslState> }[] | undefined) ?? []),
-      ...(state.ItemProcessor ? [state.ItemProcessor as { States: Record<string, AslState> }] : []),
-      ...(state.Iterator ? [state.Iterator as { States: Record<string, AslState> }] : []),
-    ];
-    return [[name, state] as [string, AslState], ...nested.flatMap((scope) => walk(scope.States))];
-  });
-  return walk(definition.States);
-}
-
 /**
  * A prepared local state machine: validated and built once (about 70 ms), then run many times.
  *
@@ -90,21 +71,22 @@ export function statesOf(definition: AslDefinition): [string, AslState][] {
  */
 export class LocalWorkflow {
   private readonly machine: StateMachine;
-  private readonly integrationStates: [string, PublishedMessage["service"]][];
+  private readonly integrationStates: [string, MessageService][];
   private readonly retryStates: string[];
   private readonly waitStates: string[];
 
   constructor(definition: AslDefinition | string, private readonly options: LocalExecutionOptions) {
     const asl: AslDefinition = typeof definition === "string" ? JSON.parse(definition) : definition;
-    const states = statesOf(asl);
-    this.integrationStates = states.flatMap(([name, s]) => (s.Type === "Task" && INTEGRATION_SERVICE[s.Resource as string] ? [[name, INTEGRATION_SERVICE[s.Resource as string]] as [string, PublishedMessage["service"]]] : []));
-    const unbound = states.filter(([name, s]) => s.Type === "Task" && !INTEGRATION_SERVICE[s.Resource as string] && !options.taskHandlers[name]).map(([name, s]) => `${name} (${s.Resource})`);
+    const states = [...walkStates(asl)];
+    const tasks = states.filter((s) => s.type === "Task").map((s) => ({ ...s, service: messageServiceOf(s.state.Resource) }));
+    this.integrationStates = tasks.flatMap((s) => (s.service ? [[s.name, s.service] as [string, MessageService]] : []));
+    const unbound = tasks.filter((s) => !s.service && !options.taskHandlers[s.name]).map((s) => `${s.name} (${s.state.Resource})`);
     if (unbound.length > 0) {
       // Unbound tasks would be sent to real AWS by aws-local-stepfunctions: refuse instead.
       throw new Error(`No local handler for task state(s) ${unbound.join(", ")}: bind each in taskHandlers, or the local run would call AWS.`);
     }
-    this.retryStates = states.filter(([, s]) => Array.isArray(s.Retry)).map(([name]) => name);
-    this.waitStates = states.filter(([, s]) => s.Type === "Wait").map(([name]) => name);
+    this.retryStates = states.filter((s) => Array.isArray(s.state.Retry)).map((s) => s.name);
+    this.waitStates = states.filter((s) => s.type === "Wait").map((s) => s.name);
     this.machine = new StateMachine(asl as never, { validationOptions: { checkArn: true, checkPaths: true } });
   }
 

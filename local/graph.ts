@@ -5,6 +5,19 @@
  * states; solid edges for Next/Choices/Default, dashed red edges for Catch; success and failure paths styled
  * apart with classDef; optionally the path one execution took, highlighted.
  */
+import {
+  catchTransitions,
+  childScopes as nestedScopes,
+  isAslObject,
+  normalTransitions,
+  ownField,
+  parseIntegrationArn,
+  scopeOf,
+  statesOf,
+  type AslObject,
+  type Scope,
+  type StateRef,
+} from "event-driven-workflow/asl";
 
 /** Options of {@link toMermaid}. */
 export interface MermaidOptions {
@@ -62,8 +75,8 @@ export function toMermaid(definition: object | string, options: MermaidOptions =
 
 // ---------------------------------------------------------------------------------------------------------------
 
-interface AslScope { StartAt: string; States: Record<string, AslStateLike> }
-type AslStateLike = Record<string, unknown> & { Type: string };
+/** A state of a checked definition: its Type is a string. */
+type CheckedRef = StateRef & { type: string };
 
 interface Edge {
   from: string;
@@ -97,20 +110,21 @@ class ChartBuilder {
   private readonly edges: Edge[] = [];
   private readonly nodes: NodeInfo[] = [];
   private readonly usedIds = new Set<string>([START_ID, END_ID]);
-  /** Node id of each state, by scope key and name. */
+  /** Node id of each state, by scope path and name. */
   private readonly idOf = new Map<string, string>();
   private hasEnd = false;
 
-  constructor(private readonly root: AslScope, private readonly options: MermaidOptions) {}
+  constructor(private readonly root: Scope, private readonly options: MermaidOptions) {}
 
   render(): string {
-    this.allocateIds(this.root, "root");
+    this.allocateIds(this.root);
     const out: string[] = [];
     if (this.options.title !== undefined) out.push("---", `title: ${JSON.stringify(this.options.title)}`, "---");
     out.push("flowchart TD");
     this.lines.push(`  ${START_ID}(("Start"))`);
-    this.edges.push({ from: START_ID, to: this.id("root", this.root.StartAt), kind: "start", toState: this.root.StartAt });
-    this.emitScope(this.root, "root", 1, false, true);
+    const startAt = this.root.startAt as string;
+    this.edges.push({ from: START_ID, to: this.id(this.root, startAt), kind: "start", toState: startAt });
+    this.emitScope(this.root, 1, false, true);
     if (this.hasEnd) this.lines.push(`  ${END_ID}(("End"))`);
     out.push(...this.lines);
     out.push(...this.edges.map((e) => `  ${edgeText(e)}`));
@@ -120,10 +134,10 @@ class ChartBuilder {
 
   // ---- ids ----
 
-  private allocateIds(scope: AslScope, key: string): void {
-    for (const [name, state] of Object.entries(scope.States)) {
-      this.idOf.set(`${key}\u0000${name}`, this.unique(sanitize(name)));
-      childScopes(state).forEach((child, i) => this.allocateIds(child, `${key}/${name}#${i}`));
+  private allocateIds(scope: Scope): void {
+    for (const ref of checkedStates(scope)) {
+      this.idOf.set(`${scope.path}\u0000${ref.name}`, this.unique(sanitize(ref.name)));
+      childScopes(ref).forEach((child) => this.allocateIds(child));
     }
   }
 
@@ -134,46 +148,46 @@ class ChartBuilder {
     return id;
   }
 
-  private id(scopeKey: string, name: string): string {
-    const id = this.idOf.get(`${scopeKey}\u0000${name}`);
+  private id(scope: Scope, name: string): string {
+    const id = this.idOf.get(`${scope.path}\u0000${name}`);
     if (!id) throw new Error(`toMermaid: "${name}" is not a state of this scope; check StartAt/Next/Default/Catch names.`);
     return id;
   }
 
   // ---- nodes and edges ----
 
-  private emitScope(scope: AslScope, key: string, depth: number, inheritedFailure: boolean, topLevel: boolean): void {
+  private emitScope(scope: Scope, depth: number, inheritedFailure: boolean, topLevel: boolean): void {
     const indent = "  ".repeat(depth);
     const onFailurePath = failurePathStates(scope);
-    for (const [name, state] of Object.entries(scope.States)) {
-      const id = this.id(key, name);
+    for (const ref of checkedStates(scope)) {
+      const { name, type, state } = ref;
+      const id = this.id(scope, name);
       const failure = inheritedFailure || onFailurePath.has(name);
-      this.nodes.push({ id, name, type: state.Type, failurePath: failure && state.Type !== "Fail" });
-      if (state.Type === "Parallel" || state.Type === "Map") {
-        this.lines.push(`${indent}subgraph ${id}["${label(subgraphTitle(name, state))}"]`);
-        childScopes(state).forEach((child, i) => {
-          const childKey = `${key}/${name}#${i}`;
-          if (state.Type === "Parallel") {
+      this.nodes.push({ id, name, type, failurePath: failure && type !== "Fail" });
+      if (type === "Parallel" || type === "Map") {
+        this.lines.push(`${indent}subgraph ${id}["${label(subgraphTitle(ref))}"]`);
+        childScopes(ref).forEach((child, i) => {
+          if (type === "Parallel") {
             const branchId = this.unique(`${id}_branch${i + 1}`);
             this.lines.push(`${indent}  subgraph ${branchId}["${label(`Branch ${i + 1}`)}"]`);
-            this.emitScope(child, childKey, depth + 2, failure, false);
+            this.emitScope(child, depth + 2, failure, false);
             this.lines.push(`${indent}  end`);
           } else {
-            this.emitScope(child, childKey, depth + 1, failure, false);
+            this.emitScope(child, depth + 1, failure, false);
           }
         });
         this.lines.push(`${indent}end`);
       } else {
-        this.lines.push(`${indent}${id}${shape(state.Type, nodeLabel(name, state))}`);
+        this.lines.push(`${indent}${id}${shape(type, nodeLabel(ref))}`);
       }
-      this.edgesOf(key, name, state, id, topLevel);
+      this.edgesOf(scope, name, state, id, topLevel);
     }
   }
 
-  private edgesOf(key: string, name: string, state: AslStateLike, id: string, topLevel: boolean): void {
+  private edgesOf(scope: Scope, name: string, state: AslObject, id: string, topLevel: boolean): void {
     const to = (target: unknown, what: string): string => {
       if (typeof target !== "string") throw new Error(`toMermaid: state "${name}" has a ${what} that is not a state name.`);
-      return this.id(key, target);
+      return this.id(scope, target);
     };
     if (state.Type === "Choice") {
       const choices = Array.isArray(state.Choices) ? state.Choices : [];
@@ -299,7 +313,7 @@ const TYPE_CLASS: Record<string, string> = {
 // ---------------------------------------------------------------------------------------------------------------
 // ASL helpers
 
-function parseDefinition(definition: object | string): AslScope {
+function parseDefinition(definition: object | string): Scope {
   let parsed: unknown = definition;
   if (typeof definition === "string") {
     try {
@@ -308,69 +322,67 @@ function parseDefinition(definition: object | string): AslScope {
       throw new Error(`toMermaid: the definition is not valid JSON (${(err as Error).message}).`);
     }
   }
-  checkScope(parsed, "the definition");
-  return parsed as AslScope;
+  const root = scopeOf(parsed);
+  checkScope(root, "the definition");
+  return root;
 }
 
-function checkScope(scope: unknown, where: string): void {
-  const s = scope as Partial<AslScope> | null;
-  if (typeof s !== "object" || s === null || typeof s.StartAt !== "string" || typeof s.States !== "object" || s.States === null) {
+/** Throws unless `scope` and the scopes it holds are ASL-shaped enough to draw. */
+function checkScope(scope: Scope, where: string): void {
+  const rawStates = ownField(scope.container, "States");
+  if (scope.startAt === undefined || !isAslObject(rawStates)) {
     throw new Error(`toMermaid: ${where} needs StartAt (a state name) and States (an object of states).`);
   }
-  if (!(s.StartAt in s.States)) throw new Error(`toMermaid: ${where} starts at "${s.StartAt}", which is not one of its States.`);
-  for (const [name, state] of Object.entries(s.States)) {
-    if (typeof state !== "object" || state === null || typeof (state as AslStateLike).Type !== "string") {
-      throw new Error(`toMermaid: state "${name}" in ${where} has no Type.`);
-    }
-    const st = state as AslStateLike;
-    if (st.Type === "Parallel") {
-      if (!Array.isArray(st.Branches) || st.Branches.length === 0) throw new Error(`toMermaid: Parallel state "${name}" needs a non-empty Branches array.`);
-      st.Branches.forEach((b, i) => checkScope(b, `branch ${i + 1} of "${name}"`));
-    } else if (st.Type === "Map") {
-      const processor = st.ItemProcessor ?? st.Iterator;
-      checkScope(processor, `the ItemProcessor (or Iterator) of "${name}"`);
+  if (!scope.states.has(scope.startAt)) throw new Error(`toMermaid: ${where} starts at "${scope.startAt}", which is not one of its States.`);
+  for (const name of Object.keys(rawStates)) {
+    if (!scope.states.has(name)) throw new Error(`toMermaid: state "${name}" in ${where} has no Type.`);
+  }
+  for (const ref of statesOf(scope)) {
+    if (ref.type === undefined) throw new Error(`toMermaid: state "${ref.name}" in ${where} has no Type.`);
+    if (ref.type === "Parallel") {
+      const branches = ownField(ref.state, "Branches");
+      if (!Array.isArray(branches) || branches.length === 0) throw new Error(`toMermaid: Parallel state "${ref.name}" needs a non-empty Branches array.`);
+      const scopes = childScopes(ref);
+      // A branch that is not an object has no scope: report it as an empty one.
+      branches.forEach((branch, i) => checkScope(scopes.find((c) => c.container === branch) ?? scopeOf(undefined), `branch ${i + 1} of "${ref.name}"`));
+    } else if (ref.type === "Map") {
+      const scopes = childScopes(ref);
+      if (scopes.length === 0) checkScope(scopeOf(undefined), `the ItemProcessor (or Iterator) of "${ref.name}"`);
+      scopes.forEach((child) => checkScope(child, `the ItemProcessor (or Iterator) of "${ref.name}"`));
     }
   }
 }
 
-function childScopes(state: AslStateLike): AslScope[] {
-  if (state.Type === "Parallel" && Array.isArray(state.Branches)) return state.Branches as AslScope[];
-  if (state.Type === "Map") {
-    const processor = (state.ItemProcessor ?? state.Iterator) as AslScope | undefined;
-    return processor ? [processor] : [];
-  }
-  return [];
+/** The states of a checked scope, each with its Type. */
+function checkedStates(scope: Scope): CheckedRef[] {
+  return statesOf(scope) as CheckedRef[];
+}
+
+/** The scopes drawn inside a state: a Parallel's branches, a Map's item processor. */
+function childScopes(ref: StateRef): Scope[] {
+  return ref.type === "Parallel" || ref.type === "Map" ? nestedScopes(ref) : [];
 }
 
 /**
  * States of a scope that are reached only through a Catch: not reachable from StartAt along Next/Choices/Default,
  * but reachable from a catch target. (A handler that rejoins the main path leaves the main path's states alone.)
  */
-function failurePathStates(scope: AslScope): Set<string> {
-  const normalNext = (state: AslStateLike | undefined): string[] => {
-    if (!state) return [];
-    const out: string[] = [];
-    if (typeof state.Next === "string") out.push(state.Next);
-    if (Array.isArray(state.Choices)) for (const c of state.Choices as Array<{ Next?: unknown }>) if (typeof c.Next === "string") out.push(c.Next);
-    if (typeof state.Default === "string") out.push(state.Default);
-    return out;
-  };
-  const catchNext = (state: AslStateLike | undefined): string[] =>
-    Array.isArray(state?.Catch) ? (state.Catch as Array<{ Next?: unknown }>).map((c) => c.Next).filter((n): n is string => typeof n === "string") : [];
-  const reach = (starts: string[], next: (s: AslStateLike | undefined) => string[]): Set<string> => {
+function failurePathStates(scope: Scope): Set<string> {
+  const reach = (starts: string[], next: (s: AslObject) => string[]): Set<string> => {
     const seen = new Set<string>();
     const stack = [...starts];
     while (stack.length) {
       const name = stack.pop() as string;
-      if (seen.has(name) || !(name in scope.States)) continue;
+      const state = scope.states.get(name);
+      if (seen.has(name) || !state) continue;
       seen.add(name);
-      stack.push(...next(scope.States[name]));
+      stack.push(...next(state));
     }
     return seen;
   };
-  const main = reach([scope.StartAt], normalNext);
-  const handlers = Object.values(scope.States).flatMap(catchNext);
-  const failure = reach(handlers, (s) => [...normalNext(s), ...catchNext(s)]);
+  const main = reach([scope.startAt as string], normalTransitions);
+  const handlers = [...scope.states.values()].flatMap(catchTransitions);
+  const failure = reach(handlers, (s) => [...normalTransitions(s), ...catchTransitions(s)]);
   return new Set([...failure].filter((n) => !main.has(n)));
 }
 
@@ -397,11 +409,10 @@ function conditionText(rule: Record<string, unknown>, nested = false): string {
   return "condition";
 }
 
-function nodeLabel(name: string, state: AslStateLike): string[] {
+function nodeLabel({ name, state }: StateRef): string[] {
   const lines = [name];
-  const resource = typeof state.Resource === "string" ? state.Resource : "";
-  const integration = /^arn:[^:]+:states:::([^.]+?)(?:\.(?:sync|waitForTaskToken))?(?::\d+)?$/.exec(resource);
-  if (state.Type === "Task" && integration && !integration[1].startsWith("lambda:")) lines.push(integration[1]);
+  const integration = parseIntegrationArn(state.Resource);
+  if (state.Type === "Task" && integration && integration.service !== "lambda") lines.push(`${integration.service}:${integration.action}`);
   if (state.Type === "Wait") {
     const when = state.Seconds ?? state.SecondsPath ?? state.Timestamp ?? state.TimestampPath;
     if (when !== undefined) lines.push(typeof state.Seconds === "number" ? `wait ${state.Seconds}s` : `wait until ${String(when)}`);
@@ -410,7 +421,7 @@ function nodeLabel(name: string, state: AslStateLike): string[] {
   return lines;
 }
 
-function subgraphTitle(name: string, state: AslStateLike): string {
+function subgraphTitle({ name, state }: StateRef): string {
   if (state.Type === "Map") return typeof state.ItemsPath === "string" ? `${name} (map over ${state.ItemsPath})` : `${name} (map)`;
   return `${name} (parallel)`;
 }

@@ -3,7 +3,7 @@
  * `aws stepfunctions get-execution-history` (with the Lambda invocation events the runner observed), and the EMF
  * metrics the step Lambdas printed, summarised per step. Pure functions over recorded data.
  */
-import type { AslState } from "event-driven-workflow/core";
+import type { AslObject } from "event-driven-workflow/asl";
 import type { LocalExecutionResult } from "./execute";
 
 /** One Lambda invocation, as the runner observed it. */
@@ -53,12 +53,12 @@ const LAMBDA_TIMEOUT_ERROR = "Sandbox.Timedout";
  * The execution history of `result`, with one `LambdaFunctionScheduled`/`Started`/`Succeeded`|`Failed`|`TimedOut`
  * group per recorded invocation, retries numbered.
  *
- * @param states every state of the definition by name (see `statesOf`), for the event type names
+ * @param states every state of the definition by name (see `stateMap`), for the event type names
  * @param lambdaStates the task states that invoke a Lambda
  */
 export function executionHistory(
   result: LocalExecutionResult,
-  states: ReadonlyMap<string, AslState>,
+  states: ReadonlyMap<string, AslObject>,
   lambdaStates: ReadonlySet<string>,
   invocations: readonly InvocationRecord[],
 ): HistoryEvent[] {

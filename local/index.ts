@@ -16,7 +16,7 @@ export { LocalRunner, loadWorkflows, workflowsOf, scaleTimeouts, WORKFLOW_COMPON
 export type { LocalTask, LoadedWorkflow, StepProblem, RunnerOptions, ExecutionReport, EventReport } from "./runner";
 export { synthesizeProgram, installMocks, valueOf, settle, ofType, resourceKey, forgetPendingPulumiWork, SynthesisError, TEST_ACCOUNT, TEST_REGION } from "./synthesize";
 export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailure } from "./synthesize";
-export { LocalWorkflow, statesOf } from "./execute";
+export { LocalWorkflow } from "./execute";
 export type { LocalTaskHandler, PublishedMessage, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./execute";
 export { bindTaskSteps, localResources } from "./bindSteps";
 export type { BindOptions } from "./bindSteps";

@@ -15,6 +15,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
+import { STEP_HANDLER_ENTRY } from "event-driven-workflow/asl";
 import { LAYER_PROVIDED_PACKAGES } from "event-driven-workflow/core";
 
 const POWERTOOLS_SCOPE = "@aws-lambda-powertools";
@@ -210,7 +211,7 @@ export interface ArtifactInvocation {
 export interface WarmFunctionSettings {
   /** The unpacked archive (see {@link materializeArchive}). */
   taskRoot: string;
-  /** The Lambda `handler` setting, `file.export`. @default "__index.handler" */
+  /** The Lambda `handler` setting, `file.export`. @default STEP_HANDLER_ENTRY, the step functions' entry */
   handler?: string;
   functionName?: string;
   /** The function's environment variables. */
@@ -303,7 +304,7 @@ export class WarmFunction {
   }
 
   private start(): Environment {
-    const { taskRoot, handler = "__index.handler", functionName = "function", memorySize = 128, region = "us-east-1" } = this.settings;
+    const { taskRoot, handler = STEP_HANDLER_ENTRY, functionName = "function", memorySize = 128, region = "us-east-1" } = this.settings;
     const child = fork(BOOTSTRAP, [], {
       cwd: taskRoot,
       execArgv: [],

@@ -4,6 +4,7 @@
  * answered, with a fixed TEST account and region. Pulumi's minimal mocks (`state: inputs`) leave those undefined.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 
 export const TEST_ACCOUNT = "123456789012";
 export const TEST_REGION = "us-east-1";
@@ -62,7 +63,7 @@ const arnPrefix = (service: string) => `arn:aws:${service}:${TEST_REGION}:${TEST
 function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   const physical = inputs.name ?? `${name}-a1b2c3d`;
   switch (type) {
-    case "aws:lambda/function:Function":
+    case LAMBDA_FUNCTION_TYPE:
       return { name: physical, arn: `${arnPrefix("lambda")}:function:${physical}`, invokeArn: `${arnPrefix("lambda")}:function:${physical}/invocations` };
     case "aws:sfn/stateMachine:StateMachine":
       return { name: physical, arn: `${arnPrefix("states")}:stateMachine:${physical}` };

@@ -16,19 +16,18 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
-import { capturedVariableOf, type AslDefinition, type AslState } from "event-driven-workflow/core";
+import { capturedVariableOf } from "event-driven-workflow/core";
+import { COMPONENT_TYPE, LAMBDA_FUNCTION_TYPE, serviceIntegrationOf, stateMap, STEP_HANDLER_ENTRY, walkStates, type AslObject } from "event-driven-workflow/asl";
 import { RunnerInputError } from "./eventInput";
 import { matchEventPattern } from "./eventPattern";
-import { LocalWorkflow, statesOf, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
+import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "./dynamoDbLocal";
 import { materializeArchive, WarmFunction } from "./lambdaArtifact";
 import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "./synthesize";
 
-/** The Pulumi type token of the component. */
-export const WORKFLOW_COMPONENT_TYPE = "eventdrivenworkflow:index:EventDrivenWorkflow";
-const FUNCTION_TYPE = "aws:lambda/function:Function";
-const LAMBDA_INVOKE = /^arn:[^:]+:states:::lambda:invoke$/;
+/** The Pulumi type token of the component (kept under this name: the package exports it). */
+export const WORKFLOW_COMPONENT_TYPE = COMPONENT_TYPE;
 
 /** A Lambda task of a workflow: the state, the function it invokes, and how to run it locally. */
 export interface LocalTask {
@@ -166,14 +165,14 @@ function capturedHint(message: string): string {
   return `${variable ? `: it captures '${variable}'` : ""}. Create clients and other live objects inside the handler or in the task's \`init\` hook (once per Lambda container)`;
 }
 
-function isWorkflowArgs(value: unknown): value is import("../components/workflow").EventDrivenWorkflowArgs & { name?: string } {
+function isWorkflowArgs(value: unknown): value is import("event-driven-workflow").EventDrivenWorkflowArgs & { name?: string } {
   const v = value as { trigger?: { pattern?: unknown }; steps?: unknown; timeoutSeconds?: unknown } | null;
   return typeof v === "object" && v !== null && typeof v.trigger?.pattern === "object" && Array.isArray(v.steps) && typeof v.timeoutSeconds === "number";
 }
 
-function workflowExports(exports: Record<string, unknown>, moduleName: string): [string, import("../components/workflow").EventDrivenWorkflowArgs][] {
+function workflowExports(exports: Record<string, unknown>, moduleName: string): [string, import("event-driven-workflow").EventDrivenWorkflowArgs][] {
   return Object.entries(exports).filter(([, value]) => isWorkflowArgs(value)).map(([key, value]) => {
-    const { name, ...args } = value as import("../components/workflow").EventDrivenWorkflowArgs & { name?: string };
+    const { name, ...args } = value as import("event-driven-workflow").EventDrivenWorkflowArgs & { name?: string };
     return [name ?? (key === "default" ? moduleName : key), args];
   });
 }
@@ -186,8 +185,8 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
     const rule = children.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
     if (!machine || !rule) return [];
     const definition: string = machine.inputs.definition;
-    const functions = children.filter((r) => r.type === FUNCTION_TYPE);
-    const tasks = statesOf(JSON.parse(definition)).flatMap(([state, s]) => {
+    const functions = children.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
+    const tasks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) => {
       const target = lambdaTarget(s);
       if (!target) return [];
       const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(target.replace(/:(\$LATEST|\d+)$/, "")));
@@ -199,9 +198,9 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
         functionArn: fn.state.arn,
         timeoutSeconds: fn.inputs.timeout ?? 3,
         memorySize: fn.inputs.memorySize,
-        handler: fn.inputs.handler ?? "__index.handler",
+        handler: fn.inputs.handler ?? STEP_HANDLER_ENTRY,
         environment: fn.inputs.environment?.variables ?? {},
-        invokeIntegration: LAMBDA_INVOKE.test(String(s.Resource)),
+        invokeIntegration: serviceIntegrationOf(s.Resource) === "lambdaInvoke",
       }];
     });
     return [{ name: component.name, pattern: JSON.parse(rule.inputs.eventPattern), eventBusName: rule.inputs.eventBusName ?? "default", definition, tasks }];
@@ -209,10 +208,10 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
 }
 
 /** The function a Task state invokes: its ARN as Resource, or `FunctionName` of a `lambda:invoke` integration. */
-function lambdaTarget(state: AslState): string | undefined {
+function lambdaTarget(state: AslObject): string | undefined {
   if (state.Type !== "Task" || typeof state.Resource !== "string") return undefined;
   if (/^arn:[^:]+:lambda:/.test(state.Resource)) return state.Resource;
-  if (LAMBDA_INVOKE.test(state.Resource)) return String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName);
+  if (serviceIntegrationOf(state.Resource) === "lambdaInvoke") return String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName);
   return undefined;
 }
 
@@ -220,9 +219,9 @@ function lambdaTarget(state: AslState): string | undefined {
 export function scaleTimeouts(definition: string, scale: number): string {
   if (scale === 1) return definition;
   const scaled = (seconds: unknown) => (typeof seconds === "number" ? Math.max(1, Math.ceil(seconds * scale)) : seconds);
-  const asl: AslDefinition = JSON.parse(definition);
-  if (asl.TimeoutSeconds !== undefined) asl.TimeoutSeconds = scaled(asl.TimeoutSeconds) as number;
-  for (const [, state] of statesOf(asl)) {
+  const asl: AslObject = JSON.parse(definition);
+  if (asl.TimeoutSeconds !== undefined) asl.TimeoutSeconds = scaled(asl.TimeoutSeconds);
+  for (const { state } of walkStates(asl)) {
     if (state.TimeoutSeconds !== undefined) state.TimeoutSeconds = scaled(state.TimeoutSeconds);
     if (state.HeartbeatSeconds !== undefined) state.HeartbeatSeconds = scaled(state.HeartbeatSeconds);
   }
@@ -244,7 +243,7 @@ const invocationScope = new AsyncLocalStorage<InvocationRecord>();
  * await runner.close();
  */
 export class LocalRunner {
-  private readonly machines = new Map<string, { local: LocalWorkflow; states: Map<string, AslState>; lambdaStates: Set<string> }>();
+  private readonly machines = new Map<string, { local: LocalWorkflow; states: ReadonlyMap<string, AslObject>; lambdaStates: Set<string> }>();
   private readonly warm = new Map<string, WarmFunction>();
   private restoreOutput?: () => void;
   private restoreEnvironment?: () => void;
@@ -298,12 +297,12 @@ export class LocalRunner {
     const scale = this.options.timeoutScale ?? 1;
     for (const workflow of this.workflows) {
       const definition = scaleTimeouts(workflow.definition, scale);
-      const asl: AslDefinition = JSON.parse(definition);
+      const asl = JSON.parse(definition);
       const taskHandlers: Record<string, LocalTaskHandler> = {};
       for (const task of workflow.tasks) taskHandlers[task.state] = await this.bind(task, Math.max(1, Math.round(task.timeoutSeconds * 1000 * scale)));
       this.machines.set(workflow.name, {
         local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
-        states: new Map(statesOf(asl)),
+        states: stateMap(asl),
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
     }
@@ -332,7 +331,7 @@ export class LocalRunner {
     if (task.serializationError) {
       return async () => ({ error: { name: "Runner.NotDeployable", message: `The handler of step "${task.state}" cannot be serialized, so it cannot be deployed: ${task.serializationError!.split("\n")[0]}` } });
     }
-    const fn = this.synthesis.resources.find((r) => r.type === FUNCTION_TYPE && r.name === task.resource)!;
+    const fn = this.synthesis.resources.find((r) => r.type === LAMBDA_FUNCTION_TYPE && r.name === task.resource)!;
     const taskRoot = await materializeArchive(await fn.inputs.code.assets);
     const warm = new WarmFunction({
       taskRoot, handler: task.handler, functionName: task.functionName, environment: { ...task.environment, ...this.awsEnvironment }, timeoutMs,

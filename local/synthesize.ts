@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve as resolvePath, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
+import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { ensureTypeScript } from "./typescript";
 
 import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
@@ -124,7 +125,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     keys.set(args.resource, key);
     parents.set(key, args.opts.parent ? keys.get(args.opts.parent) : undefined);
     constructed.push({ type: args.type, name: args.name });
-    if (args.type === "aws:lambda/function:Function") {
+    if (args.type === LAMBDA_FUNCTION_TYPE) {
       const callback = serializations.claim(args.name);
       if (callback) callbacks.set(args.name, callback);
       archives.watch(args.props.code);

@@ -1,14 +1,30 @@
 /**
- * Amazon States Language helpers for the policy pack: read a state machine definition (string or object,
- * possibly unknown during preview) and walk every state at any depth (Parallel branches, Map item
- * processors), with the state's path inside the definition, e.g.
- * `States.FulfillmentAndNotification.Branches[0].States.FulfillOrder`.
+ * The policy pack's view of Amazon States Language: read a state machine definition (string or object, possibly
+ * unknown during preview), and judge its states (Retry and Catch rules, timeouts, Lambda references, Task
+ * resources, failure paths). Walking the definition (every state at any depth, with its path, e.g.
+ * `States.FulfillmentAndNotification.Branches[0].States.FulfillOrder`) is the library's walker, re-exported here
+ * so the policies keep importing everything ASL from "./asl".
  *
- * Pure: no Pulumi, no I/O. The failure-path analysis lives here too.
+ * Pure: no Pulumi, no I/O.
  */
+import {
+  allScopes,
+  childScopes,
+  messageServiceOf,
+  normalTransitions,
+  parseIntegrationArn,
+  SERVICE_INTEGRATIONS,
+  serviceIntegrationOf,
+  stateIn,
+  statesOf,
+  type AslObject,
+  type Scope,
+  type StateRef,
+} from "event-driven-workflow/asl";
 import { isRecord, parseJsonProperty } from "./values";
 
-export type AslObject = Record<string, unknown>;
+export { allScopes, childScopes, normalTransitions, statesOf, taskStates, walkStates } from "event-driven-workflow/asl";
+export type { AslObject, Scope, StateRef } from "event-driven-workflow/asl";
 
 /** A definition read from a resource property. */
 export type DefinitionRead =
@@ -47,90 +63,6 @@ export function readDefinition(value: unknown): DefinitionRead {
   }
 }
 
-/** One scope of states: the top level, a Parallel branch or a Map item processor. */
-export interface Scope {
-  /** Path prefix of the scope's states: "" for the top level, "States.P.Branches[0]" for a branch. */
-  path: string;
-  startAt: string | undefined;
-  states: Record<string, AslObject>;
-  /** The Parallel or Map state that owns this scope; undefined at the top level. */
-  owner?: Pick<StateRef, "path" | "state">;
-}
-
-/** A state and where it is. */
-export interface StateRef {
-  name: string;
-  /** Full path inside the definition, e.g. `States.P.Branches[0].States.FulfillOrder`. */
-  path: string;
-  type: string | undefined;
-  state: AslObject;
-  scope: Scope;
-}
-
-function statePath(scope: Scope, name: string): string {
-  return scope.path ? `${scope.path}.States.${name}` : `States.${name}`;
-}
-
-function scopeOf(container: AslObject, path: string, owner: Pick<StateRef, "path" | "state"> | undefined): Scope {
-  const states: Record<string, AslObject> = {};
-  if (isRecord(container.States)) {
-    for (const [name, state] of Object.entries(container.States)) if (isRecord(state)) states[name] = state;
-  }
-  return { path, startAt: typeof container.StartAt === "string" ? container.StartAt : undefined, states, owner };
-}
-
-/** The nested scopes a state owns (Parallel `Branches`, Map `ItemProcessor` or legacy `Iterator`). */
-export function childScopes(ref: Pick<StateRef, "path" | "state">): Scope[] {
-  const scopes: Scope[] = [];
-  if (Array.isArray(ref.state.Branches)) {
-    ref.state.Branches.forEach((branch, i) => {
-      if (isRecord(branch)) scopes.push(scopeOf(branch, `${ref.path}.Branches[${i}]`, ref));
-    });
-  }
-  for (const key of ["ItemProcessor", "Iterator"]) {
-    const processor = ref.state[key];
-    if (isRecord(processor)) scopes.push(scopeOf(processor, `${ref.path}.${key}`, ref));
-  }
-  return scopes;
-}
-
-/** Every scope of the definition, the top level first, then nested scopes depth-first. */
-export function allScopes(definition: AslObject): Scope[] {
-  const out: Scope[] = [];
-  const visit = (scope: Scope): void => {
-    out.push(scope);
-    for (const ref of statesOf(scope)) for (const child of childScopes(ref)) visit(child);
-  };
-  visit(scopeOf(definition, "", undefined));
-  return out;
-}
-
-/** The states of one scope, in declaration order. */
-export function statesOf(scope: Scope): StateRef[] {
-  return Object.entries(scope.states).map(([name, state]) => ({
-    name,
-    path: statePath(scope, name),
-    type: typeof state.Type === "string" ? state.Type : undefined,
-    state,
-    scope,
-  }));
-}
-
-/**
- * Every state at any depth, parents before their children.
- *
- * @example
- * for (const s of walkStates(def)) if (s.type === "Task") console.log(s.path);
- */
-export function* walkStates(definition: AslObject): Generator<StateRef> {
-  for (const scope of allScopes(definition)) yield* statesOf(scope);
-}
-
-/** The Task states at any depth. */
-export function taskStates(definition: AslObject): StateRef[] {
-  return [...walkStates(definition)].filter((s) => s.type === "Task");
-}
-
 /** A Retry or Catch rule with its index and error names. */
 export interface ErrorRule {
   index: number;
@@ -167,17 +99,6 @@ export function taskTimeout(state: AslObject): TaskTimeout {
   return { kind: "seconds", seconds };
 }
 
-/** Normal (non-error) transitions of a state: Next, Choice rules and Default. */
-export function normalTransitions(state: AslObject): string[] {
-  const out: string[] = [];
-  if (typeof state.Next === "string") out.push(state.Next);
-  if (Array.isArray(state.Choices)) {
-    for (const choice of state.Choices) if (isRecord(choice) && typeof choice.Next === "string") out.push(choice.Next);
-  }
-  if (typeof state.Default === "string") out.push(state.Default);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Lambda references and integration ARNs
 // ---------------------------------------------------------------------------------------------------------
@@ -185,7 +106,6 @@ export function normalTransitions(state: AslObject): string[] {
 const LAMBDA_FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
 const LAMBDA_PARTIAL_ARN = /^(\d{12}):function:([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
 const LAMBDA_NAME = /^([A-Za-z0-9_-]+)(?::([A-Za-z0-9_$-]+))?$/;
-const SERVICE_INTEGRATION = /^arn:aws[a-zA-Z-]*:states:::([a-zA-Z0-9-]+):([a-zA-Z0-9]+)(\.[a-zA-Z0-9:.]+)?$/;
 
 /** A reference to a Lambda function: its name, and its unqualified ARN when the reference is a full ARN. */
 export interface FunctionReference {
@@ -220,8 +140,7 @@ export function lambdaReferenceOf(task: AslObject): FunctionReference | undefine
     const parsed = parseFunctionReference(resource);
     return parsed && { ...parsed, via: "Resource" };
   }
-  const integration = SERVICE_INTEGRATION.exec(resource);
-  if (integration && integration[1] === "lambda" && integration[2] === "invoke") {
+  if (serviceIntegrationOf(resource, { anyPattern: true }) === "lambdaInvoke") {
     for (const key of ["Parameters", "Arguments"]) {
       const bag = task[key];
       if (isRecord(bag) && typeof bag.FunctionName === "string" && !bag.FunctionName.startsWith("{%")) {
@@ -247,17 +166,17 @@ export type ResourceKind =
  */
 export function classifyTaskResource(resource: unknown): ResourceKind {
   if (typeof resource !== "string" || resource === "" || resource.startsWith("{%")) return { kind: "dynamic-or-unknown" };
-  const integration = SERVICE_INTEGRATION.exec(resource);
-  if (integration) return { kind: "integration", service: integration[1], action: integration[2] };
+  const integration = parseIntegrationArn(resource);
+  if (integration) return { kind: "integration", service: integration.service, action: integration.action };
   if (LAMBDA_FUNCTION_ARN.test(resource)) return { kind: "lambda-function" };
   if (/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:activity:/.test(resource)) return { kind: "activity" };
   const service = /^arn:aws[a-zA-Z-]*:([a-z0-9-]+):/.exec(resource)?.[1] ?? "unknown";
   const hints: Record<string, string> = {
-    sns: "use \"Resource\": \"arn:aws:states:::sns:publish\" with \"Parameters\": { \"TopicArn\": \"<topic ARN>\", \"Message.$\": \"$\" }",
-    sqs: "use \"Resource\": \"arn:aws:states:::sqs:sendMessage\" with \"Parameters\": { \"QueueUrl\": \"<queue URL>\", \"MessageBody.$\": \"$\" }",
+    sns: `use "Resource": "${SERVICE_INTEGRATIONS.snsPublish}" with \"Parameters\": { "TopicArn": "<topic ARN>", "Message.$": "$" }`,
+    sqs: `use "Resource": "${SERVICE_INTEGRATIONS.sqsSendMessage}" with "Parameters": { "QueueUrl": "<queue URL>", "MessageBody.$": "$" }`,
     states: "use \"Resource\": \"arn:aws:states:::states:startExecution.sync:2\" with \"Parameters\": { \"StateMachineArn\": \"<state machine ARN>\", \"Input.$\": \"$\" }",
-    events: "use \"Resource\": \"arn:aws:states:::events:putEvents\" with \"Parameters\": { \"Entries\": [...] }",
-    lambda: "use the function's ARN (arn:aws:lambda:<region>:<account>:function:<name>) or \"arn:aws:states:::lambda:invoke\" with \"Parameters\": { \"FunctionName\": \"<function ARN>\" }",
+    events: `use "Resource": "${SERVICE_INTEGRATIONS.eventsPutEvents}" with "Parameters": { "Entries": [...] }`,
+    lambda: `use the function's ARN (arn:aws:lambda:<region>:<account>:function:<name>) or "${SERVICE_INTEGRATIONS.lambdaInvoke}" with "Parameters": { "FunctionName": "<function ARN>" }`,
   };
   return {
     kind: "not-an-integration",
@@ -271,13 +190,9 @@ export function isObservableTask(state: AslObject, extraResourcePrefixes: readon
   if (state.Type !== "Task" || typeof state.Resource !== "string") return false;
   const resource = state.Resource;
   if (extraResourcePrefixes.some((prefix) => resource.startsWith(prefix))) return true;
-  const kind = classifyTaskResource(resource);
-  if (kind.kind === "lambda-function") return true;
-  if (kind.kind !== "integration") return false;
-  return (kind.service === "sns" && kind.action === "publish")
-    || (kind.service === "sqs" && kind.action === "sendMessage")
-    || (kind.service === "events" && kind.action === "putEvents")
-    || (kind.service === "lambda" && kind.action === "invoke");
+  if (classifyTaskResource(resource).kind === "lambda-function") return true;
+  // Any integration pattern: a message sent with .waitForTaskToken is still sent.
+  return messageServiceOf(resource, { anyPattern: true }) !== undefined || serviceIntegrationOf(resource, { anyPattern: true }) === "lambdaInvoke";
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -304,12 +219,13 @@ export interface UnobservedFailurePath {
 export function unobservedFailurePaths(definition: AslObject, extraResourcePrefixes: readonly string[] = []): UnobservedFailurePath[] {
   const out: UnobservedFailurePath[] = [];
   const observableCache = new Map<AslObject, boolean>();
-  const observable = (state: AslObject, path: string): boolean => {
-    const cached = observableCache.get(state);
+  const observable = (ref: StateRef): boolean => {
+    const cached = observableCache.get(ref.state);
     if (cached !== undefined) return cached;
-    let result = isObservableTask(state, extraResourcePrefixes);
-    if (!result) result = childScopes({ path, state }).some((scope) => statesOf(scope).some((s) => observable(s.state, s.path)));
-    observableCache.set(state, result);
+    // Set before descending, so a state that (in code, not JSON) holds itself ends the recursion.
+    observableCache.set(ref.state, false);
+    const result = isObservableTask(ref.state, extraResourcePrefixes) || childScopes(ref).some((scope) => statesOf(scope).some(observable));
+    observableCache.set(ref.state, result);
     return result;
   };
 
@@ -331,7 +247,7 @@ function findUnobservedPath(
   scope: Scope,
   start: string,
   nested: boolean,
-  observable: (state: AslObject, path: string) => boolean,
+  observable: (ref: StateRef) => boolean,
 ): { path: string[]; ending: string } | undefined {
   // Breadth-first, so the reported path is the shortest unobserved one.
   const queue: string[][] = [[start]];
@@ -339,16 +255,16 @@ function findUnobservedPath(
   while (queue.length > 0) {
     const path = queue.shift()!;
     const name = path[path.length - 1];
-    const state = scope.states[name];
-    if (!state) return { path, ending: `"${name}", which does not exist in this scope` };
-    if (observable(state, statePath(scope, name))) continue;
-    const type = typeof state.Type === "string" ? state.Type : "state";
+    const ref = stateIn(scope, name);
+    if (!ref) return { path, ending: `"${name}", which does not exist in this scope` };
+    if (observable(ref)) continue;
+    const type = ref.type ?? "state";
     if (type === "Fail") {
       if (!nested) return { path, ending: `Fail state "${name}"` };
       continue;
     }
-    const next = normalTransitions(state);
-    if (type === "Succeed" || state.End === true || next.length === 0) {
+    const next = normalTransitions(ref.state);
+    if (type === "Succeed" || ref.state.End === true || next.length === 0) {
       const after = continueAfterOwner(scope, observable);
       if (after === "observed") continue;
       if (after) return { path: [...path, ...after.path], ending: after.ending };
@@ -371,10 +287,10 @@ function findUnobservedPath(
  */
 function continueAfterOwner(
   scope: Scope,
-  observable: (state: AslObject, path: string) => boolean,
+  observable: (ref: StateRef) => boolean,
 ): "observed" | { path: string[]; ending: string } | undefined {
-  const owner = scope.owner as Partial<StateRef> | undefined;
-  if (!owner?.scope || !owner.name || !owner.state) return undefined;
+  const owner = scope.owner;
+  if (!owner) return undefined;
   const transitions = normalTransitions(owner.state);
   if (transitions.length === 0 || owner.state.End === true) {
     const further = continueAfterOwner(owner.scope, observable);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { compileDefinition, LAMBDA_SERVICE_RETRY, WorkflowDefinitionError, task } from "../components/index";
 import { createSandboxServices } from "../handlers";
 import { orderSteps } from "../workflows/order";
-import { statesOf } from "../local/execute";
+import { stateMap } from "../components/asl";
 import { aslErrors, badTaskResources } from "./support/asl";
 import { everyStepSteps, fixtureResources } from "./fixtures/everyStep";
 
@@ -30,7 +30,7 @@ describe("compileDefinition", () => {
   it("gives every Task a TimeoutSeconds and the execution its timeout", () => {
     const asl = definitions["the order workflow"];
     assert.equal(asl.TimeoutSeconds, 300);
-    const tasks = statesOf(asl).filter(([, state]) => state.Type === "Task");
+    const tasks = [...stateMap(asl)].filter(([, state]) => state.Type === "Task");
     assert.equal(tasks.length, 11);
     for (const [name, state] of tasks) assert.ok(Number.isInteger(state.TimeoutSeconds) && (state.TimeoutSeconds as number) > 0, `${name} has no TimeoutSeconds`);
   });
@@ -62,7 +62,7 @@ describe("compileDefinition", () => {
   it("never retries a non-transient error anywhere in the order workflow", () => {
     const asl = definitions["the order workflow"];
     // Every retrier of every state, at any depth (Parallel branches, Map processors), whatever its other fields.
-    const retriers = statesOf(asl).flatMap(([state, s]) => ((s.Retry as { ErrorEquals: string[] }[] | undefined) ?? []).map((rule) => ({ state, rule })));
+    const retriers = [...stateMap(asl)].flatMap(([state, s]) => ((s.Retry as { ErrorEquals: string[] }[] | undefined) ?? []).map((rule) => ({ state, rule })));
     const topLevel = new Set(Object.keys(asl.States));
     assert.ok(retriers.some(({ state }) => topLevel.has(state)), "retriers of top-level states are checked");
     assert.ok(retriers.some(({ state }) => !topLevel.has(state)), "retriers inside Parallel branches are checked");

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { IDEMPOTENCY_IN_PROGRESS_ERROR } from "../components/runtime/idempotency";
+import { IDEMPOTENCY_IN_PROGRESS_ERROR } from "../components/runtime/contract";
 import { createSandboxServices, type SandboxServices, type ValidatedOrder } from "../handlers";
 import { bindTaskSteps } from "../local/bindSteps";
 import { captureOutput } from "../local/captureOutput";

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { asLambdaError, instrumentStep } from "../components/runtime";
 import { captureOutput } from "../local/captureOutput";
 import { compileDefinition } from "../components/index";
-import { STEP_INPUT_PARAMETERS, unwrapStepInput } from "../components/runtime/stepInput";
-import { statesOf } from "../local/execute";
+import { STEP_INPUT_PARAMETERS } from "../components/runtime/contract";
+import { unwrapStepInput } from "../components/runtime/stepInput";
+import { stateMap } from "../components/asl";
 import { everyStepSteps, fixtureResources } from "./fixtures/everyStep";
 
 const invocation = { awsRequestId: "req-1", getRemainingTimeInMillis: () => 1000 };
@@ -91,7 +92,7 @@ describe("the Lambda task envelope (Parameters: state input + $$.Execution.Id)",
 
   it("is the Parameters of every Lambda task the compiler emits", () => {
     const asl = compileDefinition(everyStepSteps(), fixtureResources);
-    const lambdaTasks = statesOf(asl).filter(([, s]) => s.Type === "Task" && String(s.Resource).includes(":function:"));
+    const lambdaTasks = [...stateMap(asl)].filter(([, s]) => s.Type === "Task" && String(s.Resource).includes(":function:"));
     assert.equal(lambdaTasks.length, 2);
     for (const [, state] of lambdaTasks) assert.deepEqual(state.Parameters, STEP_INPUT_PARAMETERS);
   });

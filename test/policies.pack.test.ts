@@ -146,6 +146,7 @@ describe("policy pack: metadata and configuration", () => {
       [pack.sfnFailurePathsObservable, pack.FAILURE_PATHS_DEFAULTS],
       [pack.iamNoWildcards, pack.IAM_DEFAULTS],
       [pack.cloudwatchAlarmActions, pack.ALARM_ACTIONS_DEFAULTS],
+      [pack.logGroupRetention, pack.LOG_GROUP_RETENTION_DEFAULTS],
     ];
     for (const [policy, values] of defaults) {
       const schema = policy.configSchema as PolicyConfigSchema;

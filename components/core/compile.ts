@@ -3,8 +3,14 @@
  * also runs in-process with aws-local-stepfunctions).
  */
 import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
-import { STEP_INPUT_PARAMETERS } from "../runtime/stepInput";
+import { STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps } from "./validate";
+import type { AslCatcher, AslChoiceRule, AslDefinition, AslRetrier, AslScope, AslState, AslTaskState, AslTransition } from "../asl/types";
+import { SERVICE_INTEGRATIONS } from "../asl/integrations";
+
+// The ASL model lives in ../asl; these names stay importable from here (local/ and tests use them).
+export type { AslDefinition, AslState } from "../asl/types";
+export { SERVICE_INTEGRATIONS } from "../asl/integrations";
 
 /** The ARNs and names the definition refers to, resolved by the component (or made up by a local runner). */
 export interface ResolvedResources {
@@ -28,16 +34,6 @@ export interface CompileOptions {
   timeoutSeconds?: number;
 }
 
-/** An ASL definition as a plain object; `JSON.stringify` it to deploy. */
-export interface AslDefinition {
-  Comment?: string;
-  StartAt: string;
-  TimeoutSeconds?: number;
-  States: Record<string, AslState>;
-}
-/** One ASL state; its fields follow the ASL specification. */
-export type AslState = Record<string, unknown> & { Type: string };
-
 /** Integration states that do not name a timeout get this one: long enough for a publish, short enough to notice. */
 export const DEFAULT_INTEGRATION_TIMEOUT_SECONDS = 30;
 
@@ -49,12 +45,6 @@ export const LAMBDA_SERVICE_RETRY: Retry = {
   backoffRate: 2,
   jitter: "FULL",
 };
-
-export const SERVICE_INTEGRATIONS = {
-  snsPublish: "arn:aws:states:::sns:publish",
-  sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
-  eventsPutEvents: "arn:aws:states:::events:putEvents",
-} as const;
 
 /**
  * Compiles a step list into an ASL definition. Validates first, so an invalid list never yields a definition.
@@ -78,7 +68,7 @@ export function compileDefinition(steps: readonly Step[], resources: ResolvedRes
   };
 }
 
-function compileScope(steps: readonly Step[], resources: ResolvedResources): Record<string, AslState> {
+function compileScope(steps: readonly Step[], resources: ResolvedResources): AslScope["States"] {
   return Object.fromEntries(steps.map((step, i) => [step.name, compileState(step, steps[i + 1], resources)]));
 }
 
@@ -124,7 +114,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "choice":
       return {
         Type: "Choice",
-        Choices: step.choices.map((c) => ({ ...conditionToAsl(c.condition), Next: c.next })),
+        Choices: step.choices.map((c): AslChoiceRule => ({ ...conditionToAsl(c.condition), Next: c.next })),
         ...optional("Default", step.otherwise),
       };
     case "wait":
@@ -169,7 +159,7 @@ function functionArnOf(step: TaskStep, resources: ResolvedResources): string {
   return arn;
 }
 
-function integration(step: { timeoutSeconds?: number; resultPath?: string | null }, resource: string, parameters: Record<string, unknown>, flow: Record<string, unknown>): AslState {
+function integration(step: { timeoutSeconds?: number; resultPath?: string | null }, resource: string, parameters: Record<string, unknown>, flow: AslTransition): AslTaskState {
   return {
     Type: "Task",
     Resource: resource,
@@ -181,21 +171,22 @@ function integration(step: { timeoutSeconds?: number; resultPath?: string | null
   };
 }
 
-function flowOf(step: { next?: string; end?: boolean }, following: Step | undefined): Record<string, unknown> {
+function flowOf(step: { next?: string; end?: boolean }, following: Step | undefined): AslTransition {
   if (step.end) return { End: true };
   const next = step.next ?? following?.name;
   return next ? { Next: next } : { End: true };
 }
 
-function paths(step: TaskStep): Record<string, unknown> {
+function paths(step: TaskStep): Pick<AslTaskState, "InputPath" | "ResultPath" | "OutputPath"> {
   return { ...optional("InputPath", step.inputPath), ...optional("ResultPath", step.resultPath), ...optional("OutputPath", step.outputPath) };
 }
 
-function optional(key: string, value: unknown): Record<string, unknown> {
-  return value === undefined ? {} : { [key]: value };
+/** `{ [key]: value }`, or nothing when `value` is undefined (ASL omits a field rather than setting it to null). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function retriesOf(retries: Retry[] | undefined, defaults: Retry[] = []): Record<string, unknown> {
+function retriesOf(retries: Retry[] | undefined, defaults: Retry[] = []): { Retry?: AslRetrier[] } {
   const all = [...(retries ?? []), ...defaults];
   if (all.length === 0) return {};
   return {
@@ -210,7 +201,7 @@ function retriesOf(retries: Retry[] | undefined, defaults: Retry[] = []): Record
   };
 }
 
-function catchesOf(catches: Catch[] | undefined): Record<string, unknown> {
+function catchesOf(catches: Catch[] | undefined): { Catch?: AslCatcher[] } {
   if (!catches || catches.length === 0) return {};
   return { Catch: catches.map((c) => ({ ErrorEquals: c.errors, Next: c.next, ...optional("ResultPath", c.resultPath) })) };
 }

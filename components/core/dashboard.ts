@@ -3,7 +3,7 @@
  * duration percentiles, each step Lambda's errors, throttles and duration, the DLQ's depth, the rule's failed
  * invocations and the step metrics (built-in and business) the handlers emit through Powertools.
  */
-import { ERROR_NAME_DIMENSION, STEP_METRICS } from "../runtime/instrument";
+import { ERROR_NAME_DIMENSION, STEP_METRICS } from "../runtime/contract";
 
 /** A business metric a handler emits (in the workflow's namespace, dimension `service` = the step). */
 export interface BusinessMetric {

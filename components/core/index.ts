@@ -12,6 +12,7 @@ export * from "./compile";
 export * from "./dashboard";
 export * from "./eventPatternRules";
 export * from "./iam";
+export * from "./plan";
 export * from "./settings";
 export * from "./validate";
 export * from "./walk";

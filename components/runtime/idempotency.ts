@@ -11,27 +11,17 @@
  * Closure serialization: this code is captured by Pulumi into the Lambda archive. Nothing is created at deploy
  * time; the persistence layer and the idempotent function are created at the first invocation, inside Lambda.
  */
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
-import { IDEMPOTENCY_TABLE_ENV, type IdempotencyOptions } from "../steps/types";
+import type { IdempotencyOptions } from "../steps/types";
+import {
+  IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_KEY_ERROR, IDEMPOTENCY_NOT_CONFIGURED_ERROR, IDEMPOTENCY_STORE_ERROR, IDEMPOTENCY_TABLE_ENV,
+} from "./contract";
 
 /** Creates the persistence layer of an idempotent step; called once per Lambda container, at the first invocation. */
 export type PersistenceLayerFactory = () => BasePersistenceLayer;
 
-/** The error name a concurrent duplicate fails with (Powertools' class name): retry it with backoff, it heals. */
-export const IDEMPOTENCY_IN_PROGRESS_ERROR = "IdempotencyAlreadyInProgressError";
-
-/** The error name of a failure of the idempotency store itself (e.g. DynamoDB throttling): transient. */
-export const IDEMPOTENCY_STORE_ERROR = "IdempotencyPersistenceLayerError";
-
-/** The error name of an input without the idempotency key (the step fails rather than run unprotected). Permanent. */
-export const IDEMPOTENCY_KEY_ERROR = "IdempotencyKeyError";
-
 /** Records are kept (and replayed) this long when the task does not say. */
 export const DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS = 3600;
-
-/** The error thrown when an idempotent step runs without its table configured (a deployment mistake). */
-export const IDEMPOTENCY_NOT_CONFIGURED_ERROR = "IdempotencyTableNotConfigured";
 
 /**
  * The persistence layer in Lambda: Powertools' DynamoDB layer on the table named by {@link IDEMPOTENCY_TABLE_ENV}.
@@ -79,6 +69,8 @@ export function idempotentRunner(
   const container: { idempotent?: (input: unknown, invocation: IdempotentInvocation, attempt: { ran: boolean }, run: (input: unknown) => Promise<unknown>) => Promise<unknown> } = {};
   return async (run, input, invocation) => {
     if (!container.idempotent) {
+      // Loaded at the first idempotent invocation of a container, never at deploy time.
+      const { IdempotencyConfig, makeIdempotent } = require("@aws-lambda-powertools/idempotency") as typeof import("@aws-lambda-powertools/idempotency");
       const config = new IdempotencyConfig({
         eventKeyJmesPath: options.keyPath,
         expiresAfterSeconds: options.expiresAfterSeconds ?? DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS,

@@ -1,14 +1,15 @@
 /**
  * The code that runs inside each step's Lambda (and in the local runner): it wraps a user's handler with
  * Powertools Metrics, Logger and Tracer, redaction of sensitive values, and (for tasks that declare it)
- * Powertools Idempotency. Everything here is captured by Pulumi's closure serialization, so the Powertools objects
- * are created lazily at run time (inside Lambda), never at deploy time, and the packages are `require`d from the
- * Powertools layer rather than copied into the archive.
+ * Powertools Idempotency. Everything here is captured by Pulumi's closure serialization. The Powertools packages are
+ * `require`d when a container first runs a step (inside Lambda, from the Powertools layer, or in the local runner),
+ * never at deploy time, and they are never copied into the archive.
  */
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { Tracer } from "@aws-lambda-powertools/tracer";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { IdempotencyOptions, StepContext, StepHandler, StepInit } from "../steps/types";
+import { ERROR_NAME_DIMENSION, STEP_METRICS } from "./contract";
 import { dynamoDbPersistenceLayer, idempotentRunner, type PersistenceLayerFactory } from "./idempotency";
 import { createRedactor, REDACTED, sensitiveKeysFrom, type Redactor } from "./redact";
 import { unwrapStepInput } from "./stepInput";
@@ -19,19 +20,6 @@ export interface InvocationContext {
   functionName?: string;
   getRemainingTimeInMillis(): number;
 }
-
-/** Names of the metrics every step emits, in the workflow's namespace with the step as `service`. */
-export const STEP_METRICS = {
-  succeeded: "StepSucceeded",
-  failed: "StepFailed",
-  duration: "StepDuration",
-  coldStart: "ColdStart",
-  /** An idempotent step returned the stored result of an earlier run instead of running its handler. */
-  idempotentReplay: "IdempotentReplays",
-} as const;
-
-/** The dimension a failed invocation's metrics carry: the error's `name`, a bounded set (the error classes). */
-export const ERROR_NAME_DIMENSION = "errorName";
 
 /** Options of {@link instrumentStep} beyond the handler. */
 export interface StepRuntimeOptions {
@@ -88,7 +76,7 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
     const tools = (container.tools ??= createStepTools(workflowName, stepName, sensitiveKeysFrom(configuredSensitiveKeys, process.env)));
     const { metrics, logger, tracer, redactor } = tools;
     redactor.remember(event);
-    if (tools.coldStart) metrics.addMetric(STEP_METRICS.coldStart, MetricUnit.Count, 1);
+    if (tools.coldStart) metrics.addMetric(STEP_METRICS.coldStart, "Count", 1);
     tools.coldStart = false;
     logger.appendKeys({ requestId: invocation.awsRequestId, ...(executionId ? { executionId } : {}) });
 
@@ -130,19 +118,19 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
         if (runIdempotently) {
           const outcome = await runIdempotently(async (input: I) => handler(input, context), event, invocation);
           if (outcome.replayed) {
-            metrics.addMetric(STEP_METRICS.idempotentReplay, MetricUnit.Count, 1);
+            metrics.addMetric(STEP_METRICS.idempotentReplay, "Count", 1);
             logger.info(`${stepName} already processed this input: returned the stored result, the handler did not run again`);
           }
           result = outcome.result;
         } else {
           result = await handler(event, context);
         }
-        metrics.addMetric(STEP_METRICS.succeeded, MetricUnit.Count, 1);
+        metrics.addMetric(STEP_METRICS.succeeded, "Count", 1);
         return result;
       } catch (thrown) {
         const error = redactError(asLambdaError(thrown), redactor);
         metrics.addDimension(ERROR_NAME_DIMENSION, error.name);
-        metrics.addMetric(STEP_METRICS.failed, MetricUnit.Count, 1);
+        metrics.addMetric(STEP_METRICS.failed, "Count", 1);
         logger.error(`${stepName} failed with ${error.name}`, error);
         if (subsegment) {
           tracer.setSegment(subsegment);
@@ -150,7 +138,7 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
         }
         throw error;
       } finally {
-        metrics.addMetric(STEP_METRICS.duration, MetricUnit.Milliseconds, Date.now() - started);
+        metrics.addMetric(STEP_METRICS.duration, "Milliseconds", Date.now() - started);
         metrics.publishStoredMetrics();
         logger.resetKeys();
         redactor.forget();
@@ -167,6 +155,9 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
 /** The Powertools utilities of one step, created once per container, with redaction built into each. */
 function createStepTools(workflowName: string, stepName: string, sensitiveKeys: string[]): StepTools {
   const redactor = createRedactor(sensitiveKeys);
+  const { Logger } = require("@aws-lambda-powertools/logger") as typeof import("@aws-lambda-powertools/logger");
+  const { Metrics } = require("@aws-lambda-powertools/metrics") as typeof import("@aws-lambda-powertools/metrics");
+  const { Tracer } = require("@aws-lambda-powertools/tracer") as typeof import("@aws-lambda-powertools/tracer");
   return {
     // The level comes from POWERTOOLS_LOG_LEVEL (the component sets it); the replacer redacts every log item.
     logger: new Logger({ serviceName: stepName, persistentKeys: { workflow: workflowName }, jsonReplacerFn: redactor.replacer }),

@@ -10,12 +10,13 @@
  *
  * Pure functions over plain data; the step wrapper creates one redactor per Lambda container, at run time.
  */
+import { SENSITIVE_KEYS_ENV } from "./contract";
 
 /** Keys never written anywhere, unless the workflow configures its own list (which is added to this one). */
 export const DEFAULT_SENSITIVE_KEYS: readonly string[] = ["cardToken"];
 
 /** Environment variable with extra sensitive keys, comma-separated (e.g. "iban,ssn"), added to the configured ones. */
-export const SENSITIVE_KEYS_ENV = "EDW_SENSITIVE_KEYS";
+export { SENSITIVE_KEYS_ENV };
 
 /** What a redacted value is written as. */
 export const REDACTED = "[REDACTED]";

@@ -4,11 +4,7 @@
  * before anything else sees the input: the handler, idempotency keys and redaction all work on the state input.
  */
 
-/** Marks the envelope; a plain invocation (a test, the console) passes its input unwrapped and is taken as is. */
-export const STEP_INPUT_MARKER = "edwStepInput";
-
-/** The Parameters of every Lambda task: the state input (after InputPath) and the execution id. */
-export const STEP_INPUT_PARAMETERS = { [STEP_INPUT_MARKER]: true, "payload.$": "$", "executionId.$": "$$.Execution.Id" } as const;
+import { STEP_INPUT_MARKER } from "./contract";
 
 /** The state input and, when the invoker was Step Functions, the execution id. */
 export function unwrapStepInput(event: unknown): { payload: unknown; executionId?: string } {

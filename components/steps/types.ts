@@ -163,9 +163,6 @@ export interface StepPermission {
   acknowledgeWildcard?: string;
 }
 
-/** Environment variable naming the idempotency table, set on the Lambdas of idempotent tasks. */
-export const IDEMPOTENCY_TABLE_ENV = "EDW_IDEMPOTENCY_TABLE";
-
 /** Options of {@link task}. */
 export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
   /** The Lambda's code, serialized by Pulumi into the function's archive. */
@@ -318,5 +315,3 @@ export type Step =
 /** The kind discriminator of {@link Step}. */
 export type StepKind = Step["kind"];
 
-/** Tells Pulumi to serialize this module into Lambda archives by value: consumers of the installed package then need no copy of the library inside their functions. */
-export const deploymentOnlyModule = true;

@@ -1,6 +1,6 @@
 /** Checks shared by the definition tests: asl-validator, plus the Resource rule AWS enforces at deploy time. */
 import type { AslDefinition } from "../../components/index";
-import { statesOf } from "../../local/execute";
+import { stateMap } from "../../components/asl";
 
 // asl-validator ships CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -16,7 +16,7 @@ const INTEGRATION = /^arn:aws:states:::[a-z]+:[A-Za-z]+(\.sync(:2)?|\.waitForTas
 
 /** Task states whose Resource is neither a Lambda function ARN nor a Step Functions integration. */
 export function badTaskResources(definition: AslDefinition): string[] {
-  return statesOf(definition)
+  return [...stateMap(definition)]
     .filter(([, s]) => s.Type === "Task" && !(LAMBDA_ARN.test(String(s.Resource)) || INTEGRATION.test(String(s.Resource))))
     .map(([name, s]) => `${name}: ${s.Resource}`);
 }

@@ -1,7 +1,7 @@
 /**
  * A test harness for the policy pack: there is no Pulumi CLI here, so tests call each policy's
- * `validateResource` / `validateStack` directly, with arguments built the way @pulumi/policy 1.21's server
- * builds them (server.js `makeAnalyzeRpcFun` / `makeAnalyzeStackRpcFun`):
+ * `validateResource` / `validateStack` / `remediateResource` directly, with arguments built the way @pulumi/policy 1.21's server
+ * builds them (server.js `makeAnalyzeRpcFun` / `makeAnalyzeStackRpcFun` / `makeRemediateRpcFun`):
  *
  * - props are wrapped in @pulumi/policy's own unknown-checking proxy, so a value unknown during preview
  *   (use {@link UNKNOWN_STRING} & co. in a fixture) throws `UnknownValueError` exactly as under the engine,
@@ -33,6 +33,8 @@ import type {
 /** Runtime parts of @pulumi/policy that its typings do not declare (proxy.d.ts is empty). */
 interface PolicyProxyModule {
   unknownCheckingProxy<T extends object>(value: T): T;
+  isSpecialProxy: string;
+  getSpecialProxyTarget: string;
   UnknownValueError: new (...args: never[]) => Error;
   unknownBooleanValue: string;
   unknownNumberValue: string;
@@ -186,6 +188,22 @@ function finish(outcome: Outcome): Outcome {
   return outcome;
 }
 
+/** The arguments the server passes a resource validation or remediation. */
+function resourceArgs(r: ReturnType<typeof normalize>, props: Record<string, unknown>, settings: PolicySettings, options: RunOptions): ResourceValidationArgs {
+  return {
+    type: r.type,
+    props,
+    urn: r.urn,
+    name: r.name,
+    opts: DEFAULT_OPTS,
+    stackTags: new Map(Object.entries(options.stackTags ?? {})),
+    isType: (resourceClass) => isTypeOf(r.type, resourceClass),
+    asType: ((resourceClass: unknown) => (isTypeOf(r.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
+    getConfig: <T extends object>() => structuredClone(settings.config) as T,
+    notApplicable: throwNotApplicable,
+  };
+}
+
 /**
  * Runs one resource policy against one resource, as the engine would during `pulumi preview`.
  * Exceptions other than UnknownValueError and notApplicable propagate (they would fail the preview).
@@ -205,19 +223,7 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, record
     }
   }
   for (const validate of validations) {
-    const props = engineProps(r.props);
-    const args: ResourceValidationArgs = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: r.name,
-      opts: DEFAULT_OPTS,
-      stackTags: new Map(Object.entries(options.stackTags ?? {})),
-      isType: (resourceClass) => isTypeOf(r.type, resourceClass),
-      asType: ((resourceClass: unknown) => (isTypeOf(r.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
-      getConfig: <T extends object>() => structuredClone(settings.config) as T,
-      notApplicable: throwNotApplicable,
-    };
+    const args = resourceArgs(r, engineProps(r.props), settings, options);
     try {
       await Promise.resolve(validate(args, (message) => {
         outcome.diagnostics.push({ policyName: policy.name, enforcementLevel: level, message, urn: r.urn, kind: "violation" });
@@ -230,6 +236,46 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, record
     }
   }
   return finish(outcome);
+}
+
+/** What running one policy's remediation produced. */
+export interface RemediationOutcome {
+  /** The properties the remediation returned, as plain data (unknown values stay sentinels); undefined: no change. */
+  props?: Record<string, unknown>;
+  /** Reasons given to notApplicable(). */
+  notApplicable: string[];
+  /** The engine's "can't run remediation ... during preview" message, when the remediation read an unknown value. */
+  previewUnknown?: string;
+}
+
+/**
+ * Runs one policy's `remediateResource` on one resource, as the server's remediate call does at enforcement
+ * level "remediate" (the harness runs it whatever the level: tests call it to see what it would change):
+ * props behind the unknown-checking proxy, the `__pulumiType` fast path, the result unwrapped from the proxy.
+ * The record's own props are never modified.
+ */
+export async function runResourceRemediation(policy: ResourceValidationPolicy, record: ResourceRecord, options: RunOptions = {}): Promise<RemediationOutcome> {
+  if (!policy.remediateResource) throw new Error(`policy "${policy.name}" has no remediateResource`);
+  const outcome: RemediationOutcome = { notApplicable: [] };
+  const r = normalize(record);
+  const pulumiType = pulumiTypeOf(policy.remediateResource);
+  if (pulumiType && pulumiType !== r.type) {
+    outcome.notApplicable.push(`Policy only applies to resources of type '${pulumiType}'`);
+    return outcome;
+  }
+  const args = resourceArgs(r, engineProps(structuredClone(r.props)), settingsFor(policy, options), options);
+  try {
+    const result = await Promise.resolve(policy.remediateResource(args));
+    if (result) {
+      const target = (result as Record<string, unknown>)[policyProxy.isSpecialProxy] ? (result as Record<string, unknown>)[policyProxy.getSpecialProxyTarget] : result;
+      outcome.props = structuredClone(target) as Record<string, unknown>;
+    }
+  } catch (error) {
+    if (error instanceof HarnessNotApplicable) outcome.notApplicable.push(error.reason ?? "");
+    else if (isUnknownValueError(error)) outcome.previewUnknown = `can't run remediation '${policy.name}' during preview: ${error.message}`;
+    else throw error;
+  }
+  return outcome;
 }
 
 /** Runs one stack policy against a whole stack of records (their props stand for the resources' outputs). */

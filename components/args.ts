@@ -1,0 +1,139 @@
+/**
+ * The arguments of EventDrivenWorkflow (and the event pattern type of its trigger): plain declarations, read by the
+ * shell (workflow.ts) and its resource steps (resources/).
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { AlarmOptions } from "./core/alarms";
+import type { BusinessMetric } from "./core/dashboard";
+import type { Architecture, LogLevel, WorkflowType } from "./core/settings";
+import type { WorkflowTransforms } from "./resources/transform";
+import type { Step } from "./steps/types";
+
+/**
+ * An EventBridge event pattern, as EventBridge takes it (`source`, `detail-type`, `detail`, ... with arrays of
+ * values or content-filter objects).
+ *
+ * @example
+ * { source: ["order.service"], "detail-type": ["Order Placed"], detail: { totalAmount: [{ numeric: [">", 0] }] } }
+ */
+export interface EventPattern {
+  version?: EventPatternValues;
+  id?: EventPatternValues;
+  "detail-type"?: EventPatternValues;
+  source?: EventPatternValues;
+  account?: EventPatternValues;
+  time?: EventPatternValues;
+  region?: EventPatternValues;
+  resources?: EventPatternValues;
+  /** The event's payload, matched field by field (nested objects, arrays of values or filters at the leaves). */
+  detail?: EventPatternFields;
+  "replay-name"?: EventPatternValues;
+  /** Alternatives: the event matches when any of them does. */
+  $or?: EventPattern[];
+}
+
+/** Nested fields of a pattern (under `detail`): each an array of accepted values or filters, or a nested object. */
+export interface EventPatternFields {
+  [field: string]: EventPatternValues | EventPatternFields | EventPatternFields[] | undefined;
+}
+
+/**
+ * The values a field may take: exact values (any one matches) or content filters.
+ * @example ["order.service", { prefix: "order." }]
+ */
+export type EventPatternValues = readonly (pulumi.Input<string> | number | boolean | null | EventPatternFilter)[];
+
+/** An EventBridge content filter. @example { numeric: [">", 0, "<=", 100] } */
+export interface EventPatternFilter {
+  prefix?: string | { "equals-ignore-case": string };
+  suffix?: string | { "equals-ignore-case": string };
+  "anything-but"?: string | number | readonly (string | number)[] | { prefix?: string; suffix?: string; wildcard?: string; "equals-ignore-case"?: string | readonly string[] };
+  numeric?: readonly (string | number)[];
+  exists?: boolean;
+  "equals-ignore-case"?: string;
+  wildcard?: string;
+  cidr?: string;
+}
+
+/** Arguments of {@link EventDrivenWorkflow}. */
+export interface EventDrivenWorkflowArgs {
+  /** The events that start an execution. */
+  trigger: {
+    /**
+     * The rule's event pattern. Values may be Pulumi Outputs, e.g. a bucket's name in an S3 "Object Created" pattern.
+     * @example { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: [bucket.bucket] } } }
+     */
+    pattern: pulumi.Input<EventPattern>;
+    /** The bus the rule listens on. @default "default" */
+    eventBusName?: pulumi.Input<string>;
+  };
+  /** The ordered steps: a step without `next`/`end` flows into the following one. */
+  steps: Step[];
+  /** Whole-execution timeout in seconds (required; at most 300 for EXPRESS). */
+  timeoutSeconds: number;
+  /** @default "STANDARD" */
+  workflowType?: WorkflowType;
+  /** Who hears about alarms and `notify` steps. */
+  alerting?: {
+    /** Email addresses subscribed to the alert topic (each must confirm by email). @default none */
+    emailEndpoints?: pulumi.Input<string>[];
+  };
+  /** State machine logging to CloudWatch Logs. */
+  logging?: {
+    /** @default "ERROR" */
+    level?: LogLevel;
+    /** Execution inputs and outputs in the logs (may hold personal data). @default false */
+    includeExecutionData?: boolean;
+    /** Retention of every log group of the workflow. @default 30 */
+    retentionInDays?: number;
+  };
+  /** Settings of every step Lambda. */
+  lambda?: {
+    /** @default "nodejs22.x" */
+    runtime?: string;
+    /** MB, overridable per task. @default 256 */
+    memorySize?: number;
+    /** @default "arm64" */
+    architecture?: Architecture;
+    /** @default the AWS-published Powertools TypeScript v2 layer (version 50) of the stack's region */
+    powertoolsLayerArn?: pulumi.Input<string>;
+    /** Powertools Logger level of the step Lambdas. @default "INFO" */
+    logLevel?: "DEBUG" | "INFO" | "WARN" | "ERROR";
+    /**
+     * Places every step Lambda in these subnets (private ones, with a NAT or VPC endpoints for the AWS APIs the
+     * steps call); the Lambda roles then get the network-interface permissions VPC access needs, and only then.
+     * @default not in a VPC
+     */
+    vpc?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<pulumi.Input<string>[]> };
+    /**
+     * The largest serialized handler (`__index.js`) accepted, in bytes: a handler that captures a large value (a table,
+     * a file's content) fails before deployment with the value named, instead of deploying megabytes per function.
+     * @default 1048576 (1 MiB)
+     */
+    handlerSizeBudgetBytes?: number;
+    /**
+     * Input keys whose values never reach a log line, metric dimension, trace annotation or reported error of a step
+     * (matched at any depth). @default ["cardToken"]
+     */
+    sensitiveKeys?: string[];
+  };
+  /** The alarms' evaluation period and, per kind of alarm, how many occurrences in a period raise it. */
+  alarms?: AlarmOptions;
+  /** The workflow's CloudWatch dashboard. */
+  dashboard?: {
+    /** @default true */
+    enabled?: boolean;
+    /** Business metrics the handlers emit through `context.metrics`, graphed beside the built-in ones. @default none */
+    businessMetrics?: BusinessMetric[];
+  };
+  /** Tags for every taggable resource. @default none (a `workflow` tag is always added) */
+  tags?: Record<string, string>;
+  /**
+   * Adjusts child resources before they are created, one hook per kind (see {@link WorkflowTransforms}); the
+   * created children are on the component's `nodes`.
+   * @example
+   * transform: { function: { memorySize: 1024 }, queue: (args) => { args.messageRetentionSeconds = 345_600; } }
+   * @default none
+   */
+  transform?: WorkflowTransforms;
+}

@@ -1,0 +1,101 @@
+/**
+ * The literals the library, its local runner and its policy pack share: the Step Functions service integrations
+ * the compiler emits, and the Pulumi type tokens and Lambda handler entry of what the component creates. Each is
+ * written here once; a new integration step kind adds its ARN here and nowhere else.
+ */
+
+/** The Pulumi type token of the EventDrivenWorkflow component. */
+export const COMPONENT_TYPE = "eventdrivenworkflow:index:EventDrivenWorkflow";
+
+/** The Pulumi type token of a Lambda function (`aws.lambda.Function`, and what `CallbackFunction` creates). */
+export const LAMBDA_FUNCTION_TYPE = "aws:lambda/function:Function";
+
+/** The Lambda `handler` setting of every step function: the serialized handler's file and export (`CallbackFunction`'s too). */
+export const STEP_HANDLER_ENTRY = "__index.handler";
+
+/**
+ * The request-response service integrations the library emits or runs, in the `aws` partition (the compiler
+ * emits these; {@link parseIntegrationArn} reads any partition).
+ */
+export const SERVICE_INTEGRATIONS = {
+  lambdaInvoke: "arn:aws:states:::lambda:invoke",
+  snsPublish: "arn:aws:states:::sns:publish",
+  sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
+  eventsPutEvents: "arn:aws:states:::events:putEvents",
+} as const;
+
+/** The name of a service integration of {@link SERVICE_INTEGRATIONS}. */
+export type ServiceIntegration = keyof typeof SERVICE_INTEGRATIONS;
+
+/**
+ * The integrations that deliver a message (a notification, a queued message, an event), by service: what the local
+ * runner records instead of sending, and what the policy pack counts as an observable end of a failure path.
+ */
+export const MESSAGE_INTEGRATIONS = {
+  sns: SERVICE_INTEGRATIONS.snsPublish,
+  sqs: SERVICE_INTEGRATIONS.sqsSendMessage,
+  events: SERVICE_INTEGRATIONS.eventsPutEvents,
+} as const;
+
+/** A service that receives messages through one of {@link MESSAGE_INTEGRATIONS}. */
+export type MessageService = keyof typeof MESSAGE_INTEGRATIONS;
+
+/** A service integration ARN, read. */
+export interface IntegrationArn {
+  /** `aws`, `aws-cn`, `aws-us-gov`, ... */
+  partition: string;
+  service: string;
+  action: string;
+  /** The integration pattern suffix, e.g. `.sync`, `.sync:2` or `.waitForTaskToken`; undefined for request-response. */
+  pattern?: string;
+}
+
+// Every AWS partition's name starts with "aws".
+const INTEGRATION_ARN = /^arn:(aws[a-zA-Z-]*):states:::([a-zA-Z0-9-]+):([a-zA-Z0-9]+)(\.[a-zA-Z0-9:.]+)?$/;
+
+/**
+ * Reads a Task `Resource` as a service integration ARN, in any partition.
+ *
+ * @example
+ * parseIntegrationArn("arn:aws-cn:states:::sns:publish") // { partition: "aws-cn", service: "sns", action: "publish" }
+ * parseIntegrationArn("arn:aws:states:::states:startExecution.sync:2")?.pattern // ".sync:2"
+ * parseIntegrationArn("arn:aws:lambda:us-east-1:123456789012:function:f") // undefined
+ */
+export function parseIntegrationArn(resource: unknown): IntegrationArn | undefined {
+  if (typeof resource !== "string") return undefined;
+  const m = INTEGRATION_ARN.exec(resource);
+  if (!m) return undefined;
+  return { partition: m[1], service: m[2], action: m[3], ...(m[4] ? { pattern: m[4] } : {}) };
+}
+
+/** `SERVICE_INTEGRATIONS[name]` in `partition`. @example integrationArn("snsPublish", "aws-cn") // "arn:aws-cn:states:::sns:publish" */
+export function integrationArn(name: ServiceIntegration, partition = "aws"): string {
+  return SERVICE_INTEGRATIONS[name].replace(/^arn:aws:/, `arn:${partition}:`);
+}
+
+/**
+ * Which of {@link SERVICE_INTEGRATIONS} a Resource names, in any partition. Request-response only unless
+ * `anyPattern` (then `lambda:invoke.waitForTaskToken` is `lambdaInvoke` too).
+ *
+ * @example
+ * serviceIntegrationOf("arn:aws-us-gov:states:::sqs:sendMessage") // "sqsSendMessage"
+ * serviceIntegrationOf("arn:aws:states:::lambda:invoke.waitForTaskToken") // undefined
+ */
+export function serviceIntegrationOf(resource: unknown, options: { anyPattern?: boolean } = {}): ServiceIntegration | undefined {
+  const arn = parseIntegrationArn(resource);
+  if (!arn || (arn.pattern && !options.anyPattern)) return undefined;
+  const canonical = `arn:aws:states:::${arn.service}:${arn.action}`;
+  return (Object.keys(SERVICE_INTEGRATIONS) as ServiceIntegration[]).find((name) => SERVICE_INTEGRATIONS[name] === canonical);
+}
+
+/**
+ * The service a message integration delivers to, in any partition; undefined for anything else.
+ *
+ * @example
+ * messageServiceOf("arn:aws:states:::events:putEvents") // "events"
+ * messageServiceOf("arn:aws:states:::lambda:invoke") // undefined
+ */
+export function messageServiceOf(resource: unknown, options: { anyPattern?: boolean } = {}): MessageService | undefined {
+  const name = serviceIntegrationOf(resource, options);
+  return (Object.keys(MESSAGE_INTEGRATIONS) as MessageService[]).find((service) => name !== undefined && MESSAGE_INTEGRATIONS[service] === SERVICE_INTEGRATIONS[name]);
+}

@@ -1,0 +1,103 @@
+/**
+ * What every service file of the pack shares: the resource types it judges, Lambda's timeout facts, and the
+ * small helpers that keep policies uniform (type filtering, preview-unknown handling, message labels, config
+ * schemas, reading a state machine's definition, remediating a property).
+ */
+import type { PolicyConfigSchema, ResourceRemediation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
+import { type AslObject, readDefinition } from "./asl";
+import { prop } from "./values";
+
+/** The Pulumi types of the resources the pack judges. */
+export const TYPES = {
+  stateMachine: "aws:sfn/stateMachine:StateMachine",
+  lambdaFunction: LAMBDA_FUNCTION_TYPE,
+  eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+  metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  queue: "aws:sqs/queue:Queue",
+  topic: "aws:sns/topic:Topic",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  policy: "aws:iam/policy:Policy",
+  userPolicy: "aws:iam/userPolicy:UserPolicy",
+  groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+  rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+} as const;
+
+/** Lambda's own timeout when `timeout` is not set. */
+export const LAMBDA_DEFAULT_TIMEOUT = 3;
+
+/** Marks a callback with the one type it handles: the engine's fast path then skips other resources. */
+function tagPulumiType<T extends object>(fn: T, type: string): T {
+  (fn as T & { __pulumiType?: string }).__pulumiType = type;
+  return fn;
+}
+
+const onlyTypesReason = (types: readonly string[]): string => `Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`;
+
+/**
+ * A validation that applies only to `types`; other types are reported as not applicable. With one type the
+ * engine's fast path (`__pulumiType`) skips other resources without calling us.
+ */
+export function onTypes(types: string | readonly string[], validate: ResourceValidation): ResourceValidation {
+  const list: readonly string[] = typeof types === "string" ? [types] : types;
+  const fn: ResourceValidation = (args, report) => {
+    if (!list.includes(args.type)) return args.notApplicable(onlyTypesReason(list));
+    return validate(args, report);
+  };
+  return list.length === 1 ? tagPulumiType(fn, list[0]) : fn;
+}
+
+/** {@link onTypes} for a remediation: it applies only to resources of `type`. */
+export function remediateOnType(type: string, remediate: ResourceRemediation): ResourceRemediation {
+  const fn: ResourceRemediation = (args) => {
+    if (args.type !== type) return args.notApplicable(onlyTypesReason([type]));
+    return remediate(args);
+  };
+  return tagPulumiType(fn, type);
+}
+
+/**
+ * The resource's properties with `key` set to `value`, for a remediation to return. It assigns through the
+ * engine's unknown-checking proxy on purpose: assignment is not checked, and the engine unwraps the proxy when
+ * it serializes the result, so other properties unknown during preview stay unknown instead of failing the
+ * remediation (copying them would read them).
+ */
+export function withProperty(args: ResourceValidationArgs, key: string, value: unknown): Record<string, unknown> {
+  args.props[key] = value;
+  return args.props;
+}
+
+/**
+ * A value the engine marked unknown during preview: touch it through the engine's proxy (which raises the
+ * engine's own "can't run policy during preview" advisory), else mark the policy not applicable.
+ */
+export function unknownDuringPreview(args: ResourceValidationArgs, key: string, what: string): never {
+  void args.props[key];
+  return args.notApplicable(`${what} is not known yet during preview; it is checked on \`pulumi up\``);
+}
+
+/** `<Kind> "<name>"`, the way every message starts. */
+export const label = (kind: string, name: string): string => `${kind} "${name}"`;
+
+/** Whether `value` is a whole number of at least 1. */
+export const isPositiveInteger = (value: unknown): value is number => typeof value === "number" && Number.isInteger(value) && value > 0;
+
+/** `"a", "b"`: names quoted for messages. */
+export const quoteList = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(", ");
+
+/** The config schema of an integer threshold, with its default when it has one. */
+export function integerSchema(description: string, defaultValue?: number, minimum = 1): PolicyConfigSchema["properties"][string] {
+  return { type: "integer", minimum, description, ...(defaultValue !== undefined ? { default: defaultValue } : {}) };
+}
+
+/**
+ * Reads the definition of a state machine under validation. When it cannot be read (unknown during preview,
+ * not JSON), the policy is not applicable to this resource: `sfn-definition-readable` reports why, once.
+ */
+export function definitionOf(args: ResourceValidationArgs): AslObject {
+  const read = readDefinition(prop(args.props, "definition"));
+  if (read.status !== "ok") return args.notApplicable(`${label("State machine", args.name)}: ${read.message}`);
+  return read.definition;
+}

@@ -1,0 +1,45 @@
+/**
+ * The pack's registry: every policy of every service file, listed once, in the order the pack serves them
+ * (and the engine reports them): the mandatory timeout policies first, then Step Functions, Lambda,
+ * EventBridge, IAM, CloudWatch and messaging. A new policy is added to its service file and here.
+ */
+import type { Policies } from "@pulumi/policy";
+import { eventbridgeSfnTargetRetryDlq } from "./eventbridge";
+import { iamNoWildcards } from "./iamPolicies";
+import { lambdaExplicitTimeout, lambdaXrayTracing } from "./lambda";
+import { snsEncrypted, sqsEncrypted } from "./messaging";
+import { cloudwatchAlarmActions, logGroupRetention } from "./observability";
+import {
+  sfnDefinitionReadable,
+  sfnExecutionTimeout,
+  sfnFailurePathsObservable,
+  sfnLogging,
+  sfnRetryBounded,
+  sfnRetryTransientOnly,
+  sfnTaskOutlastsLambda,
+  sfnTaskResourceIsIntegration,
+  sfnTaskTimeout,
+  sfnXrayTracing,
+} from "./stepfunctions";
+
+/** Every policy of the pack, once, mandatory ones first. */
+export const policies: Policies = [
+  sfnTaskTimeout,
+  sfnExecutionTimeout,
+  lambdaExplicitTimeout,
+  sfnTaskOutlastsLambda,
+  sfnRetryBounded,
+  sfnRetryTransientOnly,
+  sfnXrayTracing,
+  lambdaXrayTracing,
+  sfnLogging,
+  sfnFailurePathsObservable,
+  sfnDefinitionReadable,
+  sfnTaskResourceIsIntegration,
+  eventbridgeSfnTargetRetryDlq,
+  iamNoWildcards,
+  cloudwatchAlarmActions,
+  sqsEncrypted,
+  snsEncrypted,
+  logGroupRetention,
+];
