@@ -15,25 +15,36 @@ import { synthesizeProgram, forgetPendingPulumiWork } from "../local/synthesize"
 
 const root = join(__dirname, "..");
 const rounds = Number(process.argv[2] ?? 20);
-const samples = readdirSync(join(root, "events")).filter((f) => f.endsWith(".json") && f !== "charge-hangs.json").sort()
+const samples = readdirSync(join(root, "events"))
+  .filter((f) => f.endsWith(".json") && f !== "charge-hangs.json")
+  .sort()
   .flatMap((file) => parseEvents(readFileSync(join(root, "events", file), "utf8"), file));
 
 /** The samples with order ids unique to `round`. */
-const eventsOf = (round: number) => samples.map(({ label, event }) => {
-  const detail = event.detail as Record<string, unknown> | undefined;
-  return { label, event: typeof detail?.orderId === "string" && detail.orderId ? { ...event, detail: { ...detail, orderId: `${detail.orderId}-r${round}` } } : event };
-});
+const eventsOf = (round: number) =>
+  samples.map(({ label, event }) => {
+    const detail = event.detail as Record<string, unknown> | undefined;
+    return {
+      label,
+      event:
+        typeof detail?.orderId === "string" && detail.orderId
+          ? { ...event, detail: { ...detail, orderId: `${detail.orderId}-r${round}` } }
+          : event,
+    };
+  });
 
 async function measure(runner: LocalRunner, concurrency: number, firstRound: number): Promise<number> {
   const events = Array.from({ length: rounds }, (_, i) => eventsOf(firstRound + i)).flat();
   const started = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < events.length) {
-      const { label, event } = events[next++];
-      await runner.runEvent(event, label);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < events.length) {
+        const { label, event } = events[next++];
+        await runner.runEvent(event, label);
+      }
+    }),
+  );
   return events.length / ((performance.now() - started) / 1000);
 }
 
@@ -61,15 +72,20 @@ async function main(): Promise<void> {
       [`${what}: warm, 8 events in flight`, `${concurrent.toFixed(0)} events/s`],
     );
   }
-  console.log(`Local runner throughput: the ${samples.length} order sample events but charge-hangs, ${rounds} rounds each (Node ${process.version})\n`);
+  console.log(
+    `Local runner throughput: the ${samples.length} order sample events but charge-hangs, ${rounds} rounds each (Node ${process.version})\n`,
+  );
   console.log("| measure | value |\n|---|---|");
   for (const [what, value] of rows) console.log(`| ${what} | ${value} |`);
 }
 
-main().then(() => {
-  forgetPendingPulumiWork();
-  process.exit(0);
-}, (error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => {
+    forgetPendingPulumiWork();
+    process.exit(0);
+  },
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

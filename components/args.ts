@@ -47,7 +47,11 @@ export type EventPatternValues = readonly (pulumi.Input<string> | number | boole
 export interface EventPatternFilter {
   prefix?: string | { "equals-ignore-case": string };
   suffix?: string | { "equals-ignore-case": string };
-  "anything-but"?: string | number | readonly (string | number)[] | { prefix?: string; suffix?: string; wildcard?: string; "equals-ignore-case"?: string | readonly string[] };
+  "anything-but"?:
+    | string
+    | number
+    | readonly (string | number)[]
+    | { prefix?: string; suffix?: string; wildcard?: string; "equals-ignore-case"?: string | readonly string[] };
   numeric?: readonly (string | number)[];
   exists?: boolean;
   "equals-ignore-case"?: string;

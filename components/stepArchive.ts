@@ -50,26 +50,34 @@ export async function buildStepArchive(callback: (...args: any[]) => unknown, op
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const variable = capturedVariableOf(message);
-    throw fail(`its handler cannot be serialized into a Lambda${variable ? `: it captures '${variable}', which cannot be sent to Lambda` : ""}. `
-      + "Create clients, connections and other live objects inside the handler or in the task's `init` hook (run once per Lambda container), "
-      + `not at deploy time.\n${indent(message)}`);
+    throw fail(
+      `its handler cannot be serialized into a Lambda${variable ? `: it captures '${variable}', which cannot be sent to Lambda` : ""}. ` +
+        "Create clients, connections and other live objects inside the handler or in the task's `init` hook (run once per Lambda container), " +
+        `not at deploy time.\n${indent(message)}`,
+    );
   }
 
   const folder = options.programFolder ?? process.cwd();
   const packages = bundledPackages(options.bundle, folder, stepName);
   const missing = unavailablePackages(requiredPackages(source), Object.keys(packages));
   if (missing.length > 0) {
-    throw fail(`its handler requires ${missing.map((m) => `"${m}"`).join(", ")}, which Lambda would not find: it is neither in the task's \`bundle\`, `
-      + `nor in the Powertools layer (${LAYER_PROVIDED_PACKAGES.join(", ")}), nor in the Lambda runtime (Node's modules, @aws-sdk/*). `
-      + `Add it to the task's bundle: \`bundle: [${missing.map((m) => `"${m}"`).join(", ")}]\`${missing.includes("event-driven-workflow") ? "; for the library's Lambda-time helpers, import them from \"event-driven-workflow/runtime\" instead, which is serialized into the handler" : ""}.`);
+    throw fail(
+      `its handler requires ${missing.map((m) => `"${m}"`).join(", ")}, which Lambda would not find: it is neither in the task's \`bundle\`, ` +
+        `nor in the Powertools layer (${LAYER_PROVIDED_PACKAGES.join(", ")}), nor in the Lambda runtime (Node's modules, @aws-sdk/*). ` +
+        `Add it to the task's bundle: \`bundle: [${missing.map((m) => `"${m}"`).join(", ")}]\`${missing.includes("event-driven-workflow") ? '; for the library\'s Lambda-time helpers, import them from "event-driven-workflow/runtime" instead, which is serialized into the handler' : ""}.`,
+    );
   }
 
   const bytes = Buffer.byteLength(source);
   if (bytes > options.sizeBudgetBytes) {
-    const largest = largestCapturedValues(source).map((v) => `'${v.name}' (${formatBytes(v.bytes)})`).join(", ");
-    throw fail(`its serialized handler is ${formatBytes(bytes)}, over the budget of ${formatBytes(options.sizeBudgetBytes)}`
-      + `${largest ? `; the largest captured values: ${largest}` : ""}. Load large data at run time (from S3, DynamoDB or a bundled file) `
-      + "instead of capturing it, or raise `lambda.handlerSizeBudgetBytes`.");
+    const largest = largestCapturedValues(source)
+      .map((v) => `'${v.name}' (${formatBytes(v.bytes)})`)
+      .join(", ");
+    throw fail(
+      `its serialized handler is ${formatBytes(bytes)}, over the budget of ${formatBytes(options.sizeBudgetBytes)}` +
+        `${largest ? `; the largest captured values: ${largest}` : ""}. Load large data at run time (from S3, DynamoDB or a bundled file) ` +
+        "instead of capturing it, or raise `lambda.handlerSizeBudgetBytes`.",
+    );
   }
 
   const assets: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = { "__index.js": new pulumi.asset.StringAsset(source) };
@@ -88,13 +96,18 @@ function bundledPackages(bundle: readonly string[], folder: string, stepName: st
     const packageFolder = findPackageFolder(name, from);
     if (!packageFolder) {
       if (optional) return;
-      throw new WorkflowDefinitionError([{
-        step: stepName,
-        message: `its bundle needs "${name}", which is not installed where the program runs (${folder}). Run \`npm install ${name}\` in the program's folder.`,
-      }]);
+      throw new WorkflowDefinitionError([
+        {
+          step: stepName,
+          message: `its bundle needs "${name}", which is not installed where the program runs (${folder}). Run \`npm install ${name}\` in the program's folder.`,
+        },
+      ]);
     }
     found[name] = packageFolder;
-    const manifest = JSON.parse(readFileSync(join(packageFolder, "package.json"), "utf8")) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(packageFolder, "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
     for (const dependency of Object.keys(manifest.dependencies ?? {})) {
       if (!existsSync(join(packageFolder, "node_modules", dependency, "package.json"))) visit(dependency, packageFolder, false);
     }
@@ -115,8 +128,16 @@ function findPackageFolder(name: string, start: string): string | undefined {
   }
 }
 
-const indent = (text: string) => text.split("\n").map((line) => `      ${line}`).join("\n");
+const indent = (text: string) =>
+  text
+    .split("\n")
+    .map((line) => `      ${line}`)
+    .join("\n");
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} B`;
+  return bytes >= 1024 * 1024
+    ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
+    : bytes >= 1024
+      ? `${(bytes / 1024).toFixed(1)} KiB`
+      : `${bytes} B`;
 }

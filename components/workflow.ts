@@ -90,18 +90,34 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     const lambdas = createStepLambdas(ctx, idempotencyTable);
     const machine = createStateMachine(ctx, lambdas, alerting, deadLetterQueue);
     const trigger = createTrigger(ctx, machine.stateMachine, deadLetterQueue);
-    const customBus = args.trigger.eventBusName === undefined || args.trigger.eventBusName === "default" ? undefined : pulumi.output(args.trigger.eventBusName);
+    const customBus =
+      args.trigger.eventBusName === undefined || args.trigger.eventBusName === "default"
+        ? undefined
+        : pulumi.output(args.trigger.eventBusName);
     const watched = {
-      stateMachineArn: machine.stateMachine.arn, functionNames: lambdas.names, deadLetterQueueName: deadLetterQueue.queue.name,
-      ruleName: trigger.rule.name, customEventBusName: customBus,
+      stateMachineArn: machine.stateMachine.arn,
+      functionNames: lambdas.names,
+      deadLetterQueueName: deadLetterQueue.queue.name,
+      ruleName: trigger.rule.name,
+      customEventBusName: customBus,
     };
     const alarms = createAlarms(ctx, { ...watched, alertTopicArn: alerting.topic.arn });
     const dashboard = createDashboard(ctx, watched);
 
     this.nodes = {
-      alertKey: alerting.key, alertTopic: alerting.topic, deadLetterQueue: deadLetterQueue.queue, idempotencyTable,
-      functions: lambdas.byStep, stateMachine: machine.stateMachine, executionRole: machine.executionRole,
-      stateMachineLogGroup: machine.logGroup, rule: trigger.rule, ruleRole: trigger.role, target: trigger.target, alarms, dashboard,
+      alertKey: alerting.key,
+      alertTopic: alerting.topic,
+      deadLetterQueue: deadLetterQueue.queue,
+      idempotencyTable,
+      functions: lambdas.byStep,
+      stateMachine: machine.stateMachine,
+      executionRole: machine.executionRole,
+      stateMachineLogGroup: machine.logGroup,
+      rule: trigger.rule,
+      ruleRole: trigger.role,
+      target: trigger.target,
+      alarms,
+      dashboard,
     };
     this.stateMachineArn = machine.stateMachine.arn;
     this.stateMachineName = machine.stateMachine.name;
@@ -117,11 +133,19 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     this.dashboardName = dashboard ? dashboard.dashboardName : pulumi.output(undefined);
     this.idempotencyTableName = idempotencyTable ? idempotencyTable.name : pulumi.output(undefined);
     this.registerOutputs({
-      stateMachineArn: this.stateMachineArn, stateMachineName: this.stateMachineName, definition: this.definition,
-      ruleArn: this.ruleArn, ruleName: this.ruleName, alertTopicArn: this.alertTopicArn,
-      deadLetterQueueArn: this.deadLetterQueueArn, deadLetterQueueUrl: this.deadLetterQueueUrl,
-      functionArns: this.functionArns, logGroupName: this.logGroupName, executionRoleArn: this.executionRoleArn,
-      dashboardName: this.dashboardName, idempotencyTableName: this.idempotencyTableName,
+      stateMachineArn: this.stateMachineArn,
+      stateMachineName: this.stateMachineName,
+      definition: this.definition,
+      ruleArn: this.ruleArn,
+      ruleName: this.ruleName,
+      alertTopicArn: this.alertTopicArn,
+      deadLetterQueueArn: this.deadLetterQueueArn,
+      deadLetterQueueUrl: this.deadLetterQueueUrl,
+      functionArns: this.functionArns,
+      logGroupName: this.logGroupName,
+      executionRoleArn: this.executionRoleArn,
+      dashboardName: this.dashboardName,
+      idempotencyTableName: this.idempotencyTableName,
     });
   }
 }

@@ -21,7 +21,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { compileDefinition } from "event-driven-workflow";
 import {
-  bindTaskSteps, DEFAULT_LOCAL_STATE_DIR, FileIdempotencyStore, formatOutcome, formatPath, formatPublished, localResources, LocalWorkflow, matchEventPattern,
+  bindTaskSteps,
+  DEFAULT_LOCAL_STATE_DIR,
+  FileIdempotencyStore,
+  formatOutcome,
+  formatPath,
+  formatPublished,
+  localResources,
+  LocalWorkflow,
+  matchEventPattern,
 } from "event-driven-workflow-local";
 import { createSandboxServices } from "../handlers/sandbox";
 import { ORDER_PLACED_PATTERN, orderSteps, type OrderWorkflowOptions } from "../workflows/order";
@@ -43,7 +51,9 @@ function idempotencyDirectory(): string {
 }
 
 async function main(): Promise<void> {
-  const samples = readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""))
+  const samples = readdirSync(EVENTS_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.replace(/\.json$/, ""))
     .sort((a, b) => (a === "happy" ? -1 : b === "happy" ? 1 : a.localeCompare(b)));
   console.log(`EventDrivenWorkflow local run: ${samples.length} sample events through the "${WORKFLOW}" state machine`);
   console.log("(Lambda tasks: real handlers on SANDBOX services; SNS/SQS/EventBridge: in-process recorders; no AWS calls)\n");
@@ -68,7 +78,9 @@ async function main(): Promise<void> {
     console.log(`  outcome:   ${formatOutcome(result)}`);
     for (const message of result.published) console.log(`  published: ${formatPublished(message)}`);
     const activity = services.activity();
-    console.log(`  sandbox:   ${activity.chargeCalls} charge call(s), ${activity.charges.length} charge(s), ${activity.refundRequests.map((r) => `refund ${r.outcome}`).join(", ") || "no refund"}`);
+    console.log(
+      `  sandbox:   ${activity.chargeCalls} charge call(s), ${activity.charges.length} charge(s), ${activity.refundRequests.map((r) => `refund ${r.outcome}`).join(", ") || "no refund"}`,
+    );
     console.log("");
     summary.push(`${sample}: ${result.status}${result.error ? ` ${result.error}` : ""}`);
   }
@@ -82,17 +94,25 @@ async function replayAgainstDiskStore(): Promise<void> {
   const event = JSON.parse(readFileSync(join(EVENTS_DIR, "happy.json"), "utf8"));
   const shown = relative(process.cwd(), store.directory);
   const outside = isAbsolute(shown) || shown.split(sep)[0] === "..";
-  console.log(`■ replay  (order ${event.detail.orderId} twice more; idempotency records on disk in ${outside ? store.directory : shown}, kept between runs)`);
+  console.log(
+    `■ replay  (order ${event.detail.orderId} twice more; idempotency records on disk in ${outside ? store.directory : shown}, kept between runs)`,
+  );
   for (const run of [1, 2]) {
     const services = createSandboxServices();
     const steps = orderSteps(services);
     const definition = compileDefinition(steps, localResources(WORKFLOW, steps), { timeoutSeconds: 300 });
-    const result = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps(WORKFLOW, steps, { idempotencyStore: store }) }).run(event);
+    const result = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps(WORKFLOW, steps, { idempotencyStore: store }) }).run(
+      event,
+    );
     const calls = services.activity().chargeCalls;
     const charge = result.output?.chargeId ?? "no charge";
-    console.log(`  run ${run}:     ${result.status}; ChargeCard ${calls === 0
-      ? `already processed: returned the stored charge ${charge}, no gateway call`
-      : `charged ${charge} (${calls} gateway call)`}`);
+    console.log(
+      `  run ${run}:     ${result.status}; ChargeCard ${
+        calls === 0
+          ? `already processed: returned the stored charge ${charge}, no gateway call`
+          : `charged ${charge} (${calls} gateway call)`
+      }`,
+    );
   }
   console.log("");
 }

@@ -14,11 +14,7 @@ import type { OrderServices } from "./services";
  * QueueForRetry, `ThrottlingException` -> retry). Emits `ChargeAttempts` by outcome, and `OrdersCharged` and
  * `ChargeAmount` (by currency) when charged; the gateway call is traced as `### payments.charge`.
  */
-export async function chargeCard(
-  order: ValidatedOrder,
-  context: StepContext,
-  services: OrderServices,
-): Promise<ChargeResult> {
+export async function chargeCard(order: ValidatedOrder, context: StepContext, services: OrderServices): Promise<ChargeResult> {
   correlateOrder(context, order.orderId);
   let charge: ChargeResult;
   try {

@@ -17,8 +17,8 @@
  */
 function completeError(error: Error, name: string, message: string): void {
   error.name = name;
-  if (!Object.prototype.hasOwnProperty.call(error, "message")) error.message = message;
-  if (!Object.prototype.hasOwnProperty.call(error, "stack")) Error.captureStackTrace(error);
+  if (!Object.hasOwn(error, "message")) error.message = message;
+  if (!Object.hasOwn(error, "stack")) Error.captureStackTrace(error);
 }
 
 /**

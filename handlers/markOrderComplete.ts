@@ -16,11 +16,7 @@ import type { OrderServices } from "./services";
  * Emits `OrdersCompleted`, plus `FulfillmentFailures` / `EmailFailures` when a branch failed; the repository call
  * is traced as `### orders.markComplete`.
  */
-export async function markOrderComplete(
-  input: CompletionInput,
-  context: StepContext,
-  services: OrderServices,
-): Promise<OrderProcessed> {
+export async function markOrderComplete(input: CompletionInput, context: StepContext, services: OrderServices): Promise<OrderProcessed> {
   const { order, payment, fulfillment } = input;
   // A wiring mistake (wrong resultPath) should fail loudly here, not produce a summary of undefineds.
   if (!order || !payment || !Array.isArray(fulfillment) || fulfillment.length !== 2) {
@@ -45,7 +41,12 @@ export async function markOrderComplete(
     status: "COMPLETED",
     completedAt: services.now().toISOString(),
   };
-  await traceCall(context.tracer, "orders.markComplete", () => services.orders.markComplete(summary), () => "RECORDED");
+  await traceCall(
+    context.tracer,
+    "orders.markComplete",
+    () => services.orders.markComplete(summary),
+    () => "RECORDED",
+  );
 
   emitOrderMetric(context, ORDER_METRICS.ordersCompleted, 1);
   if (fulfillmentStatus === "FAILED") emitOrderMetric(context, ORDER_METRICS.fulfillmentFailures, 1);

@@ -33,15 +33,48 @@ export interface MetricDefinition {
 }
 
 /** Why ValidateOrder rejected an order: the `reason` dimension of `OrdersRejected`. */
-export const REJECTION_REASONS = ["MalformedEnvelope", "MissingField", "WrongType", "InvalidValue", "TooLong", "TotalMismatch", "Multiple"] as const;
+export const REJECTION_REASONS = [
+  "MalformedEnvelope",
+  "MissingField",
+  "WrongType",
+  "InvalidValue",
+  "TooLong",
+  "TotalMismatch",
+  "Multiple",
+] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 /** What a charge attempt came to: the `outcome` dimension of `ChargeAttempts`. */
-export const CHARGE_OUTCOMES = ["Charged", "InsufficientFunds", "CardDeclined", "ProcessorDown", "Throttled", "Unavailable", "Error"] as const;
+export const CHARGE_OUTCOMES = [
+  "Charged",
+  "InsufficientFunds",
+  "CardDeclined",
+  "ProcessorDown",
+  "Throttled",
+  "Unavailable",
+  "Error",
+] as const;
 export type ChargeOutcome = (typeof CHARGE_OUTCOMES)[number];
 
 /** Currencies given their own `currency` dimension value; any other is counted as "Other" (bounded on purpose). */
-export const METRIC_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CAD", "AUD", "CHF", "CNY", "SEK", "NOK", "DKK", "PLN", "INR", "BRL", "MXN", "Other"] as const;
+export const METRIC_CURRENCIES = [
+  "USD",
+  "EUR",
+  "GBP",
+  "JPY",
+  "CAD",
+  "AUD",
+  "CHF",
+  "CNY",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+  "INR",
+  "BRL",
+  "MXN",
+  "Other",
+] as const;
 
 const service = ["service"] as const;
 const withErrorName = ["service", ERROR_NAME_DIMENSION] as const;
@@ -54,43 +87,75 @@ const count = (name: string, emittedBy: string, description: string) =>
 export const ORDER_METRICS = {
   stepSucceeded: count(STEP_METRICS.succeeded, "every step", "An invocation of the step succeeded (an idempotent replay included)."),
   stepFailed: {
-    name: STEP_METRICS.failed, unit: "Count", emittedBy: "every step", dimensionSets: [withErrorName],
+    name: STEP_METRICS.failed,
+    unit: "Count",
+    emittedBy: "every step",
+    dimensionSets: [withErrorName],
     description: "An invocation failed; errorName is the error's class (the Step Functions error name).",
   },
   stepDuration: {
-    name: STEP_METRICS.duration, unit: "Milliseconds", emittedBy: "every step", dimensionSets: [service, withErrorName],
+    name: STEP_METRICS.duration,
+    unit: "Milliseconds",
+    emittedBy: "every step",
+    dimensionSets: [service, withErrorName],
     description: "Time spent in the handler (errorName present when the invocation failed).",
   },
   coldStart: {
-    name: STEP_METRICS.coldStart, unit: "Count", emittedBy: "every step", dimensionSets: [service, withErrorName],
+    name: STEP_METRICS.coldStart,
+    unit: "Count",
+    emittedBy: "every step",
+    dimensionSets: [service, withErrorName],
     description: "First invocation of a Lambda container.",
   },
-  idempotentReplays: count(STEP_METRICS.idempotentReplay, "ChargeCard, FulfillOrder, SendConfirmationEmail, MarkOrderComplete, RefundAndFail",
-    "An idempotent step recognised an order it had already processed and returned the stored result (no gateway call)."),
+  idempotentReplays: count(
+    STEP_METRICS.idempotentReplay,
+    "ChargeCard, FulfillOrder, SendConfirmationEmail, MarkOrderComplete, RefundAndFail",
+    "An idempotent step recognised an order it had already processed and returned the stored result (no gateway call).",
+  ),
   ordersValidated: count("OrdersValidated", "ValidateOrder", "Orders that passed validation."),
   ordersRejected: {
-    name: "OrdersRejected", unit: "Count", emittedBy: "ValidateOrder", dimensionSets: [["service", "reason"]],
-    dimensionValues: { reason: REJECTION_REASONS }, standalone: true,
-    description: "Orders rejected by validation, by reason (\"Multiple\" when the problems are of several kinds).",
+    name: "OrdersRejected",
+    unit: "Count",
+    emittedBy: "ValidateOrder",
+    dimensionSets: [["service", "reason"]],
+    dimensionValues: { reason: REJECTION_REASONS },
+    standalone: true,
+    description: 'Orders rejected by validation, by reason ("Multiple" when the problems are of several kinds).',
   },
   chargeAttempts: {
-    name: "ChargeAttempts", unit: "Count", emittedBy: "ChargeCard", dimensionSets: [["service", "outcome"]],
-    dimensionValues: { outcome: CHARGE_OUTCOMES }, standalone: true,
+    name: "ChargeAttempts",
+    unit: "Count",
+    emittedBy: "ChargeCard",
+    dimensionSets: [["service", "outcome"]],
+    dimensionValues: { outcome: CHARGE_OUTCOMES },
+    standalone: true,
     description: "Calls to the payment gateway, by outcome (retries included; idempotent replays make none).",
   },
   ordersCharged: count("OrdersCharged", "ChargeCard", "Orders charged."),
   chargeAmount: {
-    name: "ChargeAmount", unit: "None", emittedBy: "ChargeCard", dimensionSets: [["service", "currency"]],
-    dimensionValues: { currency: METRIC_CURRENCIES }, standalone: true,
+    name: "ChargeAmount",
+    unit: "None",
+    emittedBy: "ChargeCard",
+    dimensionSets: [["service", "currency"]],
+    dimensionValues: { currency: METRIC_CURRENCIES },
+    standalone: true,
     description: "Amount charged, in units of the currency (sum it per currency; never add currencies together).",
   },
   ordersFulfilled: count("OrdersFulfilled", "FulfillOrder", "Orders shipped."),
   confirmationEmailsSent: count("ConfirmationEmailsSent", "SendConfirmationEmail", "Confirmation emails sent."),
   ordersCompleted: count("OrdersCompleted", "MarkOrderComplete", "Orders completed (paid), fully or partially fulfilled."),
-  fulfillmentFailures: count("FulfillmentFailures", "MarkOrderComplete", "Paid orders whose fulfillment failed after retries (someone must ship by hand)."),
+  fulfillmentFailures: count(
+    "FulfillmentFailures",
+    "MarkOrderComplete",
+    "Paid orders whose fulfillment failed after retries (someone must ship by hand).",
+  ),
   emailFailures: count("EmailFailures", "MarkOrderComplete", "Paid orders whose confirmation email failed after retries."),
   ordersRefunded: count("OrdersRefunded", "RefundAndFail", "Charges refunded after a payment failure."),
-  refundsNotNeeded: count("RefundsNotNeeded", "RefundAndFail", "Refunds skipped because nothing was charged (e.g. insufficient funds): a recorded no-op."),
+  refundsNotNeeded: count(
+    "RefundsNotNeeded",
+    "RefundAndFail",
+    "Refunds skipped because nothing was charged (e.g. insufficient funds): a recorded no-op.",
+  ),
   refundFailures: {
     ...count("RefundFailures", "RefundAndFail", "Refunds that failed: each needs manual intervention (RefundFailedManualIntervention)."),
     standalone: true,
@@ -111,7 +176,9 @@ export const ORDER_METRIC_CATALOGUE: readonly MetricDefinition[] = Object.values
 export function metricCatalogueMarkdown(catalogue: readonly MetricDefinition[] = ORDER_METRIC_CATALOGUE): string {
   const rows = catalogue.map((m) => {
     const dimensions = m.dimensionSets.map((set) => set.join(", ")).join(" / ");
-    const values = Object.entries(m.dimensionValues ?? {}).map(([d, v]) => `${d}: ${v.join(", ")}`).join("; ");
+    const values = Object.entries(m.dimensionValues ?? {})
+      .map(([d, v]) => `${d}: ${v.join(", ")}`)
+      .join("; ");
     return `| \`${m.name}\` | ${m.unit} | ${m.emittedBy} | ${dimensions} | ${m.description}${values ? ` (${values})` : ""} |`;
   });
   return ["| metric | unit | emitted by | dimensions | meaning |", "|---|---|---|---|---|", ...rows].join("\n");

@@ -29,14 +29,20 @@ export function correlateOrder(context: StepContext, orderId: string): void {
  * (The entry is passed rather than its key so that Pulumi serializes only the entries a handler uses into its
  * Lambda, not the whole catalogue.)
  */
-export function emitOrderMetric(context: StepContext, metric: MetricDefinition, value: number, dimensions: Record<string, string> = {}): void {
+export function emitOrderMetric(
+  context: StepContext,
+  metric: MetricDefinition,
+  value: number,
+  dimensions: Record<string, string> = {},
+): void {
   const extra = metric.dimensionSets[0].filter((d) => d !== "service");
   const given = Object.keys(dimensions);
   if (given.length !== extra.length || extra.some((d) => !given.includes(d))) {
     throw new Error(`Metric ${metric.name} takes dimensions [${extra.join(", ")}], got [${given.join(", ")}]`);
   }
   for (const [name, allowed] of Object.entries(metric.dimensionValues ?? {})) {
-    if (!allowed.includes(dimensions[name])) throw new Error(`Metric ${metric.name}: ${name} "${dimensions[name]}" is not one of ${allowed.join(", ")}`);
+    if (!allowed.includes(dimensions[name]))
+      throw new Error(`Metric ${metric.name}: ${name} "${dimensions[name]}" is not one of ${allowed.join(", ")}`);
   }
   if (!metric.standalone && extra.length === 0) {
     context.metrics.addMetric(metric.name, metric.unit, value);

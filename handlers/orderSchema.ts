@@ -54,26 +54,37 @@ const SECRET_FIELDS = ["cardToken"];
 export function orderDetailSchema() {
   const id = z.string().min(1).max(ORDER_LIMITS.idLength).regex(ID_PATTERN);
   const amount = z.number().nonnegative().max(ORDER_LIMITS.amount);
-  return z.object({
-    orderId: id,
-    customerId: id,
-    items: z.array(z.object({
-      sku: z.string().min(1).max(ORDER_LIMITS.idLength).regex(NOT_BLANK),
-      quantity: z.number().int().positive().max(ORDER_LIMITS.quantity),
-      unitPrice: amount,
-    })).min(1).max(ORDER_LIMITS.items),
-    totalAmount: amount,
-    currency: z.string().regex(/^[A-Z]{3}$/).optional(),
-    cardToken: z.string().min(1).max(ORDER_LIMITS.cardTokenLength).regex(NOT_BLANK),
-  }).refine((order) => Math.round(order.totalAmount * 100) === centsOf(order.items), {
-    path: ["totalAmount"],
-    // Checked even when other fields are bad, as long as the items and the total themselves are valid.
-    when: (payload) => !payload.issues.some((issue) => [undefined, "items", "totalAmount"].includes(issue.path?.[0] as string | undefined)),
-    error: (issue) => {
-      const order = issue.input as { totalAmount: number; items: { quantity: number; unitPrice: number }[] };
-      return `totalAmount ${order.totalAmount} does not equal the sum of quantity x unitPrice over the items (${(centsOf(order.items) / 100).toFixed(2)})`;
-    },
-  });
+  return z
+    .object({
+      orderId: id,
+      customerId: id,
+      items: z
+        .array(
+          z.object({
+            sku: z.string().min(1).max(ORDER_LIMITS.idLength).regex(NOT_BLANK),
+            quantity: z.number().int().positive().max(ORDER_LIMITS.quantity),
+            unitPrice: amount,
+          }),
+        )
+        .min(1)
+        .max(ORDER_LIMITS.items),
+      totalAmount: amount,
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/)
+        .optional(),
+      cardToken: z.string().min(1).max(ORDER_LIMITS.cardTokenLength).regex(NOT_BLANK),
+    })
+    .refine((order) => Math.round(order.totalAmount * 100) === centsOf(order.items), {
+      path: ["totalAmount"],
+      // Checked even when other fields are bad, as long as the items and the total themselves are valid.
+      when: (payload) =>
+        !payload.issues.some((issue) => [undefined, "items", "totalAmount"].includes(issue.path?.[0] as string | undefined)),
+      error: (issue) => {
+        const order = issue.input as { totalAmount: number; items: { quantity: number; unitPrice: number }[] };
+        return `totalAmount ${order.totalAmount} does not equal the sum of quantity x unitPrice over the items (${(centsOf(order.items) / 100).toFixed(2)})`;
+      },
+    });
 }
 
 function centsOf(items: { quantity: number; unitPrice: number }[]): number {
@@ -132,11 +143,17 @@ function fieldName(path: readonly PropertyKey[]): string {
   const [head, ...rest] = path;
   if (head !== "detail") return `event.${path.map(String).join(".")}`;
   if (rest.length === 0) return "detail";
-  return rest.reduce<string>((name, part) => (typeof part === "number" ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part)), "");
+  return rest.reduce<string>(
+    (name, part) => (typeof part === "number" ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part)),
+    "",
+  );
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined), root);
+  return path.reduce<unknown>(
+    (node, key) => (typeof node === "object" && node !== null ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+    root,
+  );
 }
 
 /**

@@ -14,11 +14,7 @@ import type { OrderServices } from "./services";
  *
  * @param input the order and, when reached through a Catch, the error that caused the refund
  */
-export async function refundPayment(
-  input: RefundInput,
-  context: StepContext,
-  services: OrderServices,
-): Promise<RefundResult> {
+export async function refundPayment(input: RefundInput, context: StepContext, services: OrderServices): Promise<RefundResult> {
   const { order, error } = input;
   correlateOrder(context, order.orderId);
   let result: RefundResult;

@@ -32,14 +32,7 @@ import {
   ServiceUnavailableException,
   ThrottlingException,
 } from "./errors";
-import type {
-  ChargeResult,
-  EmailResult,
-  FulfillmentResult,
-  OrderProcessed,
-  RefundResult,
-  ValidatedOrder,
-} from "./order";
+import type { ChargeResult, EmailResult, FulfillmentResult, OrderProcessed, RefundResult, ValidatedOrder } from "./order";
 import type { EmailService, FulfillmentService, OrderRepository, OrderServices, PaymentGateway } from "./services";
 
 /** The sandbox's test card tokens (see the table in this module's documentation). */

@@ -3,14 +3,7 @@
  * argument instead of importing clients, so the same handler runs against the sandbox in tests and the local
  * runner, and against real providers when deployed; all state lives in the services, none in the handlers.
  */
-import type {
-  ChargeResult,
-  EmailResult,
-  FulfillmentResult,
-  OrderProcessed,
-  RefundResult,
-  ValidatedOrder,
-} from "./order";
+import type { ChargeResult, EmailResult, FulfillmentResult, OrderProcessed, RefundResult, ValidatedOrder } from "./order";
 
 /** Charges and refunds cards. */
 export interface PaymentGateway {

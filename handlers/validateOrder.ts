@@ -26,14 +26,12 @@ export const DEFAULT_CURRENCY = "USD";
  *
  * @param input the whole EventBridge event (unknown until parsed)
  */
-export async function validateOrder(
-  input: unknown,
-  context: StepContext,
-  _services: OrderServices,
-): Promise<ValidatedOrder> {
+export async function validateOrder(input: unknown, context: StepContext, _services: OrderServices): Promise<ValidatedOrder> {
   const parsed = parse(input, EventBridgeEnvelope, orderDetailSchema(), true);
   if (!parsed.success) {
-    const issues = ((parsed.error.cause as { issues?: SchemaIssue[] } | undefined)?.issues) ?? [{ code: "custom", path: [], message: parsed.error.message }];
+    const issues = (parsed.error.cause as { issues?: SchemaIssue[] } | undefined)?.issues ?? [
+      { code: "custom", path: [], message: parsed.error.message },
+    ];
     return reject(problemsOf(issues, input), input, context);
   }
   const { orderId, customerId, items, totalAmount, currency, cardToken } = parsed.data;

@@ -28,23 +28,25 @@ export interface BindOptions {
  */
 export function bindTaskSteps(workflowName: string, steps: readonly Step[], options: BindOptions = {}): Record<string, LocalTaskHandler> {
   const store = options.idempotencyStore ?? new InMemoryIdempotencyStore();
-  return Object.fromEntries(taskSteps(steps).map((step) => {
-    const lambda = instrumentStep(workflowName, step.name, step.handler, {
-      idempotency: step.idempotency,
-      persistenceLayer: () => store.persistenceLayer(),
-      init: step.init,
-    });
-    const timeoutMs = lambdaTimeoutFor(step.timeoutSeconds) * 1000;
-    const handler: LocalTaskHandler = (input) => {
-      const started = Date.now();
-      return lambda(input, {
-        awsRequestId: `local-${randomUUID()}`,
-        functionName: `${workflowName}-${step.name}`,
-        getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+  return Object.fromEntries(
+    taskSteps(steps).map((step) => {
+      const lambda = instrumentStep(workflowName, step.name, step.handler, {
+        idempotency: step.idempotency,
+        persistenceLayer: () => store.persistenceLayer(),
+        init: step.init,
       });
-    };
-    return [step.name, handler];
-  }));
+      const timeoutMs = lambdaTimeoutFor(step.timeoutSeconds) * 1000;
+      const handler: LocalTaskHandler = (input) => {
+        const started = Date.now();
+        return lambda(input, {
+          awsRequestId: `local-${randomUUID()}`,
+          functionName: `${workflowName}-${step.name}`,
+          getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+        });
+      };
+      return [step.name, handler];
+    }),
+  );
 }
 
 /** Made-up ARNs in the shape of the real ones, for compiling a definition that runs locally. */
@@ -52,7 +54,9 @@ export function localResources(workflowName: string, steps: readonly Step[]) {
   const account = "000000000000";
   const region = "local-1";
   return {
-    functionArns: Object.fromEntries(taskSteps(steps).map((s) => [s.name, `arn:aws:lambda:${region}:${account}:function:${workflowName}-${s.name}`])),
+    functionArns: Object.fromEntries(
+      taskSteps(steps).map((s) => [s.name, `arn:aws:lambda:${region}:${account}:function:${workflowName}-${s.name}`]),
+    ),
     alertTopicArn: `arn:aws:sns:${region}:${account}:${workflowName}-alerts`,
     deadLetterQueueUrl: `https://sqs.${region}.amazonaws.com/${account}/${workflowName}-dlq`,
     defaultEventBusName: "default",

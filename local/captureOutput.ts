@@ -14,7 +14,9 @@ export function captureOutput(): { stop(): string[] } {
   }
   return {
     stop() {
-      streams.forEach((stream, i) => { stream.write = originals[i]; });
+      streams.forEach((stream, i) => {
+        stream.write = originals[i];
+      });
       return buffer.split("\n").filter((line) => line.trim().length > 0);
     },
   };

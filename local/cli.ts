@@ -64,9 +64,8 @@ interface CliOptions {
 
 /** Parses argv; throws RunnerInputError for a usage error; returns undefined for --help. */
 export function parseCommandLine(argv: string[]): CliOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parse = () =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
@@ -83,6 +82,9 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
         help: { type: "boolean", short: "h" },
       },
     });
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse();
   } catch (error) {
     throw new RunnerInputError((error as Error).message);
   }
@@ -93,7 +95,8 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
   const program = programGiven ? first : defaultProgram();
   const config = parseConfigAssignments(values.config ?? []);
   const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
   return {
     program,
     eventSources: programGiven ? rest : positionals,
@@ -113,11 +116,13 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
 
 /** `--config key=value` entries as a config object; throws RunnerInputError for an entry without `=`. */
 export function parseConfigAssignments(entries: readonly string[]): Record<string, string> {
-  return Object.fromEntries(entries.map((entry) => {
-    const at = entry.indexOf("=");
-    if (at <= 0) throw new RunnerInputError(`--config takes key=value, got "${entry}".`);
-    return [entry.slice(0, at), entry.slice(at + 1)];
-  }));
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf("=");
+      if (at <= 0) throw new RunnerInputError(`--config takes key=value, got "${entry}".`);
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
 }
 
 /** Reads and parses every event source up front, so that bad input fails before the program is synthesized. */
@@ -159,7 +164,10 @@ async function runCommand(argv: string[]): Promise<number> {
       return 0;
     }
     events = readEventSources(options.eventSources);
-    if (!existsSync(options.program)) throw new RunnerInputError(`${options.program}: no such program${options.program === "index.ts" ? " (the default; name the program first)" : ""}.`);
+    if (!existsSync(options.program))
+      throw new RunnerInputError(
+        `${options.program}: no such program${options.program === "index.ts" ? " (the default; name the program first)" : ""}.`,
+      );
   } catch (error) {
     return usageError(error);
   }
@@ -178,10 +186,13 @@ async function runCommand(argv: string[]): Promise<number> {
   try {
     for (const warning of runner.synthesis.warnings) process.stderr.write(`warning: ${warning}\n`);
     if (runner.problems.length > 0) {
-      const header = options.runner.mode === "source"
-        ? "warning: running from source, but `pulumi up` would fail on these steps:"
-        : "error: the program cannot be deployed, so nothing ran:";
-      process.stderr.write(`${header}\n${runner.problems.map((p) => `  ${p.workflow}: ${p.message.split("\n").join("\n    ")}`).join("\n")}\n`);
+      const header =
+        options.runner.mode === "source"
+          ? "warning: running from source, but `pulumi up` would fail on these steps:"
+          : "error: the program cannot be deployed, so nothing ran:";
+      process.stderr.write(
+        `${header}\n${runner.problems.map((p) => `  ${p.workflow}: ${p.message.split("\n").join("\n    ")}`).join("\n")}\n`,
+      );
       if (options.runner.mode !== "source") return 1;
     }
     return await runAll(runner, options, events);
@@ -196,9 +207,14 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
   const started = Date.now();
   const reports: EventReport[] = [];
   if (!options.json) {
-    const mode = options.runner.mode === "source" ? "handlers from source, in-process" : "Lambdas from their deployment artifacts, in warm child processes";
-    process.stdout.write(`Local run of ${options.program} (stack ${runner.synthesis.stack}): ${runner.workflows.map((w) => w.name).join(", ")}; ${mode}; `
-      + `${options.runner.realTime ? "real-time retries and waits" : "retry intervals and waits skipped"}${options.runner.timeoutScale !== 1 ? `; timeouts ×${options.runner.timeoutScale}` : ""}\n\n`);
+    const mode =
+      options.runner.mode === "source"
+        ? "handlers from source, in-process"
+        : "Lambdas from their deployment artifacts, in warm child processes";
+    process.stdout.write(
+      `Local run of ${options.program} (stack ${runner.synthesis.stack}): ${runner.workflows.map((w) => w.name).join(", ")}; ${mode}; ` +
+        `${options.runner.realTime ? "real-time retries and waits" : "retry intervals and waits skipped"}${options.runner.timeoutScale !== 1 ? `; timeouts ×${options.runner.timeoutScale}` : ""}\n\n`,
+    );
   }
   for (const { label, event } of events) {
     const report = await runner.runEvent(event, label, options.bus);
@@ -207,25 +223,45 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
   }
   const exitCode = exitCodeOf(reports);
   const count = (status: EventReport["status"]) => reports.filter((r) => r.status === status).length;
-  const summary = { events: reports.length, succeeded: count("SUCCEEDED"), failed: count("FAILED"), timedOut: count("TIMED_OUT"), notMatched: count("NOT_MATCHED"), durationMs: Date.now() - started };
+  const summary = {
+    events: reports.length,
+    succeeded: count("SUCCEEDED"),
+    failed: count("FAILED"),
+    timedOut: count("TIMED_OUT"),
+    notMatched: count("NOT_MATCHED"),
+    durationMs: Date.now() - started,
+  };
   if (options.graph) await writeRunGraph(options.graph, options.program, runner, reports);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({
-      program: options.program,
-      stack: runner.synthesis.stack,
-      mode: options.runner.mode,
-      realTime: options.runner.realTime,
-      timeoutScale: options.runner.timeoutScale,
-      workflows: runner.workflows.map((w) => ({ name: w.name, eventBusName: w.eventBusName, pattern: w.pattern, tasks: w.tasks.map((t) => ({ state: t.state, function: t.functionName, timeoutSeconds: t.timeoutSeconds })) })),
-      events: reports,
-      summary,
-      exitCode,
-    }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify(
+        {
+          program: options.program,
+          stack: runner.synthesis.stack,
+          mode: options.runner.mode,
+          realTime: options.runner.realTime,
+          timeoutScale: options.runner.timeoutScale,
+          workflows: runner.workflows.map((w) => ({
+            name: w.name,
+            eventBusName: w.eventBusName,
+            pattern: w.pattern,
+            tasks: w.tasks.map((t) => ({ state: t.state, function: t.functionName, timeoutSeconds: t.timeoutSeconds })),
+          })),
+          events: reports,
+          summary,
+          exitCode,
+        },
+        null,
+        2,
+      )}\n`,
+    );
   } else {
     const width = Math.max(...reports.map((r) => r.label.length));
     process.stdout.write(`Summary\n${reports.map((r) => `  ${formatEventSummary(r, width)}`).join("\n")}\n`);
-    process.stdout.write(`${summary.events} events: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.timedOut} timed out, ${summary.notMatched} not matched`
-      + ` in ${summary.durationMs} ms${options.graph ? `; graph written to ${options.graph}` : ""} -> exit code ${exitCode}\n`);
+    process.stdout.write(
+      `${summary.events} events: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.timedOut} timed out, ${summary.notMatched} not matched` +
+        ` in ${summary.durationMs} ms${options.graph ? `; graph written to ${options.graph}` : ""} -> exit code ${exitCode}\n`,
+    );
     if (summary.notMatched === summary.events) process.stdout.write("No event matched any workflow's rule: nothing ran.\n");
   }
   return exitCode;
@@ -234,15 +270,25 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
 async function writeRunGraph(file: string, program: string, runner: LocalRunner, reports: EventReport[]): Promise<void> {
   const { writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } = await import("./graphDoc");
   const definitions = new Map(runner.workflows.map((w) => [w.name, w.definition]));
-  writeGraphMarkdown(file, `Local run of ${relative(process.cwd(), program) || program}`,
+  writeGraphMarkdown(
+    file,
+    `Local run of ${relative(process.cwd(), program) || program}`,
     `Written by \`edw-local ... --graph ${file}\`: one graph per execution. ${HIGHLIGHT_LEGEND}\n\n${GRAPH_LEGEND}`,
-    reports.flatMap((report): GraphSection[] => report.executions.length === 0
-      ? [{ heading: `${report.label}: not matched`, text: `No execution started: ${report.matches.map((m) => `${m.workflow}: ${m.reasons.join("; ")}`).join(" | ")}.` }]
-      : report.executions.map((e) => ({
-        heading: `${report.label} → ${e.workflow}: ${e.status}${e.error ? ` (${e.error})` : ""}`,
-        definition: definitions.get(e.workflow)!,
-        options: { highlight: { visited: e.path, ...(e.status !== "SUCCEEDED" ? { failedAt: e.path[e.path.length - 1] } : {}) } },
-      }))));
+    reports.flatMap((report): GraphSection[] =>
+      report.executions.length === 0
+        ? [
+            {
+              heading: `${report.label}: not matched`,
+              text: `No execution started: ${report.matches.map((m) => `${m.workflow}: ${m.reasons.join("; ")}`).join(" | ")}.`,
+            },
+          ]
+        : report.executions.map((e) => ({
+            heading: `${report.label} → ${e.workflow}: ${e.status}${e.error ? ` (${e.error})` : ""}`,
+            definition: definitions.get(e.workflow)!,
+            options: { highlight: { visited: e.path, ...(e.status !== "SUCCEEDED" ? { failedAt: e.path[e.path.length - 1] } : {}) } },
+          })),
+    ),
+  );
 }
 
 function usageError(error: unknown): number {

@@ -21,7 +21,11 @@ export interface TableKeySchema {
 }
 
 class DynamoDbError extends Error {
-  constructor(readonly type: string, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message);
   }
 }
@@ -76,7 +80,12 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
       const key = keyOf(schema, request.Key);
       const current = items.get(key);
       checkCondition(request, current);
-      const updated = applyUpdate(structuredClone(current ?? request.Key), request.UpdateExpression, request.ExpressionAttributeNames ?? {}, request.ExpressionAttributeValues ?? {});
+      const updated = applyUpdate(
+        structuredClone(current ?? request.Key),
+        request.UpdateExpression,
+        request.ExpressionAttributeNames ?? {},
+        request.ExpressionAttributeValues ?? {},
+      );
       items.set(key, updated);
       return request.ReturnValues === "ALL_NEW" ? { Attributes: updated } : {};
     },
@@ -96,12 +105,19 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     let body = "";
     for await (const chunk of request) body += chunk;
-    const operation = String(request.headers["x-amz-target"] ?? "").split(".").pop() ?? "";
+    const operation =
+      String(request.headers["x-amz-target"] ?? "")
+        .split(".")
+        .pop() ?? "";
     let status = 200;
     let payload: Record<string, unknown>;
     try {
       const run = operations[operation];
-      if (!run) throw new DynamoDbError("UnknownOperationException", `The local DynamoDB supports ${Object.keys(operations).join(", ")}; not ${operation || "this request"}.`);
+      if (!run)
+        throw new DynamoDbError(
+          "UnknownOperationException",
+          `The local DynamoDB supports ${Object.keys(operations).join(", ")}; not ${operation || "this request"}.`,
+        );
       payload = run(JSON.parse(body || "{}"));
     } catch (error) {
       status = 400;
@@ -140,10 +156,18 @@ export function localDynamoDbEnvironment(endpoint: string, region = "us-east-1")
 
 function checkCondition(request: Record<string, any>, current: Item | undefined): void {
   if (!request.ConditionExpression) return;
-  const holds = evaluate(parseCondition(request.ConditionExpression), current ?? {}, request.ExpressionAttributeNames ?? {}, request.ExpressionAttributeValues ?? {});
+  const holds = evaluate(
+    parseCondition(request.ConditionExpression),
+    current ?? {},
+    request.ExpressionAttributeNames ?? {},
+    request.ExpressionAttributeValues ?? {},
+  );
   if (!holds) {
-    throw new DynamoDbError("ConditionalCheckFailedException", "The conditional request failed",
-      request.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && current ? { Item: current } : {});
+    throw new DynamoDbError(
+      "ConditionalCheckFailedException",
+      "The conditional request failed",
+      request.ReturnValuesOnConditionCheckFailure === "ALL_OLD" && current ? { Item: current } : {},
+    );
   }
 }
 
@@ -177,29 +201,48 @@ function parseCondition(expression: string): Condition {
   };
   const or = (): Condition => {
     let left = and();
-    while (peek()?.toUpperCase() === "OR") { take(); left = { kind: "or", left, right: and() }; }
+    while (peek()?.toUpperCase() === "OR") {
+      take();
+      left = { kind: "or", left, right: and() };
+    }
     return left;
   };
   const and = (): Condition => {
     let left = unary();
-    while (peek()?.toUpperCase() === "AND") { take(); left = { kind: "and", left, right: unary() }; }
+    while (peek()?.toUpperCase() === "AND") {
+      take();
+      left = { kind: "and", left, right: unary() };
+    }
     return left;
   };
   const unary = (): Condition => {
     const token = peek();
-    if (token?.toUpperCase() === "NOT") { take(); return { kind: "not", operand: unary() }; }
-    if (token === "(") { take(); const inner = or(); take(")"); return inner; }
+    if (token?.toUpperCase() === "NOT") {
+      take();
+      return { kind: "not", operand: unary() };
+    }
+    if (token === "(") {
+      take();
+      const inner = or();
+      take(")");
+      return inner;
+    }
     if (token === "attribute_exists" || token === "attribute_not_exists") {
-      take(); take("("); const path = take(); take(")");
+      take();
+      take("(");
+      const path = take();
+      take(")");
       return { kind: token === "attribute_exists" ? "exists" : "notExists", path };
     }
     const left = take();
     const op = take();
-    if (!["=", "<>", "<", "<=", ">", ">="].includes(op)) throw new DynamoDbError("ValidationException", `Unsupported comparison "${op}" in ${expression}`);
+    if (!["=", "<>", "<", "<=", ">", ">="].includes(op))
+      throw new DynamoDbError("ValidationException", `Unsupported comparison "${op}" in ${expression}`);
     return { kind: "compare", op, left, right: take() };
   };
   const condition = or();
-  if (at !== tokens.length) throw new DynamoDbError("ValidationException", `Invalid ConditionExpression near "${tokens[at]}": ${expression}`);
+  if (at !== tokens.length)
+    throw new DynamoDbError("ValidationException", `Invalid ConditionExpression near "${tokens[at]}": ${expression}`);
   return condition;
 }
 
@@ -207,23 +250,34 @@ function evaluate(condition: Condition, item: Item, names: Record<string, string
   const attribute = (path: string) => item[path.startsWith("#") ? names[path] : path];
   const operand = (token: string) => (token.startsWith(":") ? values[token] : attribute(token));
   switch (condition.kind) {
-    case "or": return evaluate(condition.left, item, names, values) || evaluate(condition.right, item, names, values);
-    case "and": return evaluate(condition.left, item, names, values) && evaluate(condition.right, item, names, values);
-    case "not": return !evaluate(condition.operand, item, names, values);
-    case "exists": return attribute(condition.path) !== undefined;
-    case "notExists": return attribute(condition.path) === undefined;
+    case "or":
+      return evaluate(condition.left, item, names, values) || evaluate(condition.right, item, names, values);
+    case "and":
+      return evaluate(condition.left, item, names, values) && evaluate(condition.right, item, names, values);
+    case "not":
+      return !evaluate(condition.operand, item, names, values);
+    case "exists":
+      return attribute(condition.path) !== undefined;
+    case "notExists":
+      return attribute(condition.path) === undefined;
     case "compare": {
       const [left, right] = [operand(condition.left), operand(condition.right)];
       if (left === undefined || right === undefined) return false;
       const [a, b] = [scalar(left), scalar(right)];
       if (typeof a !== typeof b) return condition.op === "<>";
       switch (condition.op) {
-        case "=": return a === b;
-        case "<>": return a !== b;
-        case "<": return a < b;
-        case "<=": return a <= b;
-        case ">": return a > b;
-        default: return a >= b;
+        case "=":
+          return a === b;
+        case "<>":
+          return a !== b;
+        case "<":
+          return a < b;
+        case "<=":
+          return a <= b;
+        case ">":
+          return a > b;
+        default:
+          return a >= b;
       }
     }
   }

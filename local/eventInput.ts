@@ -39,9 +39,14 @@ export function parseEvents(text: string, source: string): LabeledEvent[] {
   return items.map((item, i) => {
     const where = Array.isArray(parsed) ? `${label}[${i}]` : label;
     if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new RunnerInputError(`${source}${Array.isArray(parsed) ? ` (element ${i})` : ""}: an event must be a JSON object, got ${Array.isArray(item) ? "an array" : item === null ? "null" : typeof item}.`);
+      throw new RunnerInputError(
+        `${source}${Array.isArray(parsed) ? ` (element ${i})` : ""}: an event must be a JSON object, got ${Array.isArray(item) ? "an array" : item === null ? "null" : typeof item}.`,
+      );
     }
-    return { label: where, event: fromPutEventsEntry(item as Record<string, unknown>, `${source}${Array.isArray(parsed) ? ` (element ${i})` : ""}`) };
+    return {
+      label: where,
+      event: fromPutEventsEntry(item as Record<string, unknown>, `${source}${Array.isArray(parsed) ? ` (element ${i})` : ""}`),
+    };
   });
 }
 

@@ -25,7 +25,11 @@ export interface EventPatternMatch {
 
 /** Thrown for a pattern EventBridge would reject; `path` names the offending place (e.g. `detail.state[0]`). */
 export class EventPatternError extends Error {
-  constructor(readonly path: string, problem: string, fix: string) {
+  constructor(
+    readonly path: string,
+    problem: string,
+    fix: string,
+  ) {
     super(`Invalid event pattern at ${path || "(root)"}: ${problem} Fix: ${fix}`);
     this.name = "EventPatternError";
   }
@@ -96,9 +100,20 @@ interface LeafMatcher {
   test(values: readonly Leaf[]): boolean;
 }
 
-interface LeafField { kind: "leaf"; key: string; matchers: LeafMatcher[] }
-interface ObjectField { kind: "object"; key: string; node: PatternNode }
-interface PatternNode { fields: Array<LeafField | ObjectField>; ors: PatternNode[][] }
+interface LeafField {
+  kind: "leaf";
+  key: string;
+  matchers: LeafMatcher[];
+}
+interface ObjectField {
+  kind: "object";
+  key: string;
+  node: PatternNode;
+}
+interface PatternNode {
+  fields: Array<LeafField | ObjectField>;
+  ors: PatternNode[][];
+}
 
 const cache = new WeakMap<object, PatternNode>();
 
@@ -112,18 +127,27 @@ function compile(pattern: object | string): PatternNode {
     try {
       parsed = JSON.parse(pattern);
     } catch (err) {
-      throw new EventPatternError("", `the pattern is not valid JSON (${(err as Error).message}).`,
-        `pass an object or JSON text such as {"source": ["order.service"]}.`);
+      throw new EventPatternError(
+        "",
+        `the pattern is not valid JSON (${(err as Error).message}).`,
+        `pass an object or JSON text such as {"source": ["order.service"]}.`,
+      );
     }
   }
   if (!isPlainObject(parsed)) {
-    throw new EventPatternError("", `a pattern must be a JSON object, got ${kindOf(parsed)}.`,
-      `write it as an object of fields, e.g. {"source": ["order.service"], "detail-type": ["Order Placed"]}.`);
+    throw new EventPatternError(
+      "",
+      `a pattern must be a JSON object, got ${kindOf(parsed)}.`,
+      `write it as an object of fields, e.g. {"source": ["order.service"], "detail-type": ["Order Placed"]}.`,
+    );
   }
   const length = JSON.stringify(parsed).length;
   if (length > MAX_EVENT_PATTERN_LENGTH) {
-    throw new EventPatternError("", `the pattern is ${length} characters of JSON; EventBridge accepts at most ${MAX_EVENT_PATTERN_LENGTH}.`,
-      "shorten it: move long value lists into prefix/wildcard matches, or split it into several rules.");
+    throw new EventPatternError(
+      "",
+      `the pattern is ${length} characters of JSON; EventBridge accepts at most ${MAX_EVENT_PATTERN_LENGTH}.`,
+      "shorten it: move long value lists into prefix/wildcard matches, or split it into several rules.",
+    );
   }
   const node = compileObject(parsed, "");
   if (typeof pattern === "object" && pattern !== null) cache.set(pattern, node);
@@ -134,35 +158,52 @@ function compileObject(obj: Record<string, unknown>, path: string): PatternNode 
   const node: PatternNode = { fields: [], ors: [] };
   const entries = Object.entries(obj).filter(([, v]) => v !== undefined);
   if (entries.length === 0) {
-    throw new EventPatternError(path, "the pattern object has no fields; EventBridge rejects empty patterns.",
-      `add at least one field, e.g. ${path ? `{"state": ["running"]}` : `{"source": ["order.service"]}`}.`);
+    throw new EventPatternError(
+      path,
+      "the pattern object has no fields; EventBridge rejects empty patterns.",
+      `add at least one field, e.g. ${path ? `{"state": ["running"]}` : `{"source": ["order.service"]}`}.`,
+    );
   }
   for (const [key, value] of entries) {
     const here = join(path, key);
     if (key === "$or" && Array.isArray(value)) {
       if (value.length < 2 || !value.every(isPlainObject)) {
-        throw new EventPatternError(here, "\"$or\" needs an array of at least two pattern objects.",
-          `write "$or": [{"fieldA": ["x"]}, {"fieldB": ["y"]}]; for alternatives of one field, list them in its array instead.`);
+        throw new EventPatternError(
+          here,
+          '"$or" needs an array of at least two pattern objects.',
+          `write "$or": [{"fieldA": ["x"]}, {"fieldB": ["y"]}]; for alternatives of one field, list them in its array instead.`,
+        );
       }
       node.ors.push(value.map((alt, i) => compileObject(alt as Record<string, unknown>, `${here}[${i}]`)));
     } else if (Array.isArray(value)) {
       if (value.length === 0) {
-        throw new EventPatternError(here, "the value array is empty, so it could never match.",
-          `list at least one value or operator, e.g. "${key}": ["value"] or "${key}": [{"exists": true}].`);
+        throw new EventPatternError(
+          here,
+          "the value array is empty, so it could never match.",
+          `list at least one value or operator, e.g. "${key}": ["value"] or "${key}": [{"exists": true}].`,
+        );
       }
       node.fields.push({ kind: "leaf", key, matchers: value.map((el, i) => compileLeaf(el, `${here}[${i}]`, key)) });
     } else if (isPlainObject(value)) {
       const keys = Object.keys(value);
-      const looksLikeOperator = keys.length > 0 && keys.every((k) => operatorNamed(k) !== undefined)
-        && !Object.values(value).some((v) => Array.isArray(v) || isPlainObject(v));
+      const looksLikeOperator =
+        keys.length > 0 &&
+        keys.every((k) => operatorNamed(k) !== undefined) &&
+        !Object.values(value).some((v) => Array.isArray(v) || isPlainObject(v));
       if (looksLikeOperator) {
-        throw new EventPatternError(here, `operators must sit inside an array, but "${key}" holds ${JSON.stringify(value)} directly.`,
-          `wrap it: "${key}": [${JSON.stringify(value)}].`);
+        throw new EventPatternError(
+          here,
+          `operators must sit inside an array, but "${key}" holds ${JSON.stringify(value)} directly.`,
+          `wrap it: "${key}": [${JSON.stringify(value)}].`,
+        );
       }
       node.fields.push({ kind: "object", key, node: compileObject(value, here) });
     } else {
-      throw new EventPatternError(here, `every pattern value must be an array (or a nested object), got ${kindOf(value)} ${JSON.stringify(value)}.`,
-        `wrap it in an array: "${key}": [${JSON.stringify(value)}].`);
+      throw new EventPatternError(
+        here,
+        `every pattern value must be an array (or a nested object), got ${kindOf(value)} ${JSON.stringify(value)}.`,
+        `wrap it in an array: "${key}": [${JSON.stringify(value)}].`,
+      );
     }
   }
   return node;
@@ -174,18 +215,28 @@ function compileLeaf(el: unknown, path: string, key: string): LeafMatcher {
     return { text, test: (values) => values.some((v) => v === el) };
   }
   if (Array.isArray(el)) {
-    throw new EventPatternError(path, "nested arrays are not allowed in a pattern.",
-      `flatten it: "${key}": [${el.map((x) => JSON.stringify(x)).join(", ")}].`);
+    throw new EventPatternError(
+      path,
+      "nested arrays are not allowed in a pattern.",
+      `flatten it: "${key}": [${el.map((x) => JSON.stringify(x)).join(", ")}].`,
+    );
   }
   if (!isPlainObject(el)) {
-    throw new EventPatternError(path, `${kindOf(el)} is not a pattern value.`, "use a string, number, boolean, null or an operator object.");
+    throw new EventPatternError(
+      path,
+      `${kindOf(el)} is not a pattern value.`,
+      "use a string, number, boolean, null or an operator object.",
+    );
   }
   const keys = Object.keys(el);
   if (keys.length !== 1) {
-    throw new EventPatternError(path, `an operator object takes exactly one operator, got ${keys.length === 0 ? "none" : keys.map((k) => `"${k}"`).join(", ")}.`,
+    throw new EventPatternError(
+      path,
+      `an operator object takes exactly one operator, got ${keys.length === 0 ? "none" : keys.map((k) => `"${k}"`).join(", ")}.`,
       keys.length === 0
         ? `use one of ${EVENT_PATTERN_OPERATORS.join(", ")}, e.g. {"prefix": "us-"}.`
-        : `put each operator in its own array element (they are ORed): [${keys.map((k) => JSON.stringify({ [k]: el[k] })).join(", ")}].`);
+        : `put each operator in its own array element (they are ORed): [${keys.map((k) => JSON.stringify({ [k]: el[k] })).join(", ")}].`,
+    );
   }
   const op = keys[0];
   const arg = el[op];
@@ -196,9 +247,7 @@ function compileLeaf(el: unknown, path: string, key: string): LeafMatcher {
     case "suffix": {
       const { value, ignoreCase } = stringOrIgnoreCase(arg, at, op);
       const needle = ignoreCase ? value.toLowerCase() : value;
-      const check = op === "prefix"
-        ? (s: string) => s.startsWith(needle)
-        : (s: string) => s.endsWith(needle);
+      const check = op === "prefix" ? (s: string) => s.startsWith(needle) : (s: string) => s.endsWith(needle);
       return { text, test: (values) => values.some((v) => typeof v === "string" && check(ignoreCase ? v.toLowerCase() : v)) };
     }
     case "equals-ignore-case": {
@@ -214,9 +263,13 @@ function compileLeaf(el: unknown, path: string, key: string): LeafMatcher {
     }
     case "exists": {
       if (typeof arg !== "boolean") {
-        throw new EventPatternError(at, `exists takes true or false, got ${JSON.stringify(arg)}.`, `write {"exists": true} or {"exists": false}.`);
+        throw new EventPatternError(
+          at,
+          `exists takes true or false, got ${JSON.stringify(arg)}.`,
+          `write {"exists": true} or {"exists": false}.`,
+        );
       }
-      return { text, test: (values) => (values.length > 0) === arg };
+      return { text, test: (values) => values.length > 0 === arg };
     }
     case "numeric": {
       const inRange = numericRange(arg, at);
@@ -233,9 +286,13 @@ function compileLeaf(el: unknown, path: string, key: string): LeafMatcher {
     }
     default: {
       const guess = operatorNamed(op);
-      throw new EventPatternError(path, `unknown operator "${op}".`,
-        guess ? `did you mean "${guess}"? Write {"${guess}": ${JSON.stringify(arg)}}.`
-          : `use one of ${EVENT_PATTERN_OPERATORS.join(", ")}; to match a nested field, use a nested object instead of an array element.`);
+      throw new EventPatternError(
+        path,
+        `unknown operator "${op}".`,
+        guess
+          ? `did you mean "${guess}"? Write {"${guess}": ${JSON.stringify(arg)}}.`
+          : `use one of ${EVENT_PATTERN_OPERATORS.join(", ")}; to match a nested field, use a nested object instead of an array element.`,
+      );
     }
   }
 }
@@ -245,8 +302,11 @@ function stringOrIgnoreCase(arg: unknown, at: string, op: string): { value: stri
   if (isPlainObject(arg) && Object.keys(arg).length === 1 && typeof arg["equals-ignore-case"] === "string") {
     return { value: arg["equals-ignore-case"] as string, ignoreCase: true };
   }
-  throw new EventPatternError(at, `${op} takes a string or {"equals-ignore-case": string}, got ${JSON.stringify(arg)}.`,
-    `write {"${op}": "${op === "prefix" ? "us-" : ".png"}"} or {"${op}": {"equals-ignore-case": "${op === "prefix" ? "us-" : ".png"}"}}.`);
+  throw new EventPatternError(
+    at,
+    `${op} takes a string or {"equals-ignore-case": string}, got ${JSON.stringify(arg)}.`,
+    `write {"${op}": "${op === "prefix" ? "us-" : ".png"}"} or {"${op}": {"equals-ignore-case": "${op === "prefix" ? "us-" : ".png"}"}}.`,
+  );
 }
 
 function wildcardRegExp(arg: unknown, at: string): RegExp {
@@ -259,28 +319,38 @@ function wildcardRegExp(arg: unknown, at: string): RegExp {
     if (c === "\\") {
       const next = arg[i + 1];
       if (next !== "*" && next !== "\\") {
-        throw new EventPatternError(at, `a backslash may only escape "*" or "\\" in a wildcard, found ${JSON.stringify(arg)}.`,
-          "write \\\\* for a literal asterisk and \\\\\\\\ for a literal backslash (in JSON text), or remove the backslash.");
+        throw new EventPatternError(
+          at,
+          `a backslash may only escape "*" or "\\" in a wildcard, found ${JSON.stringify(arg)}.`,
+          "write \\\\* for a literal asterisk and \\\\\\\\ for a literal backslash (in JSON text), or remove the backslash.",
+        );
       }
       source += escapeRegExp(next);
       i++;
     } else if (c === "*") {
       if (arg[i + 1] === "*") {
-        throw new EventPatternError(at, `consecutive wildcard characters are not allowed, found ${JSON.stringify(arg)}.`,
-          "use a single * (it already matches any run of characters).");
+        throw new EventPatternError(
+          at,
+          `consecutive wildcard characters are not allowed, found ${JSON.stringify(arg)}.`,
+          "use a single * (it already matches any run of characters).",
+        );
       }
       source += "[\\s\\S]*";
     } else {
       source += escapeRegExp(c);
     }
   }
-  return new RegExp(source + "$");
+  return new RegExp(`${source}$`);
 }
 
 function numericRange(arg: unknown, at: string): (n: number) => boolean {
   const example = `for example {"numeric": [">", 0, "<=", 5]}, {"numeric": ["<", 10]} or {"numeric": ["=", 301.8]}.`;
   if (!Array.isArray(arg) || (arg.length !== 2 && arg.length !== 4)) {
-    throw new EventPatternError(at, `numeric takes [operator, number] or [lower-operator, number, upper-operator, number], got ${JSON.stringify(arg)}.`, example);
+    throw new EventPatternError(
+      at,
+      `numeric takes [operator, number] or [lower-operator, number, upper-operator, number], got ${JSON.stringify(arg)}.`,
+      example,
+    );
   }
   const ops = ["<", "<=", "=", ">", ">="];
   const pairs: Array<{ op: string; value: number }> = [];
@@ -288,13 +358,25 @@ function numericRange(arg: unknown, at: string): (n: number) => boolean {
     const op = arg[i];
     const value = arg[i + 1];
     if (typeof op !== "string" || !ops.includes(op)) {
-      throw new EventPatternError(`${at}[${i}]`, `${JSON.stringify(op)} is not a numeric operator.`, `use one of ${ops.map((o) => `"${o}"`).join(", ")}; ${example}`);
+      throw new EventPatternError(
+        `${at}[${i}]`,
+        `${JSON.stringify(op)} is not a numeric operator.`,
+        `use one of ${ops.map((o) => `"${o}"`).join(", ")}; ${example}`,
+      );
     }
     if (typeof value !== "number" || !Number.isFinite(value)) {
-      throw new EventPatternError(`${at}[${i + 1}]`, `operand ${JSON.stringify(value)} is not a number.`, `write it as a JSON number, not a string; ${example}`);
+      throw new EventPatternError(
+        `${at}[${i + 1}]`,
+        `operand ${JSON.stringify(value)} is not a number.`,
+        `write it as a JSON number, not a string; ${example}`,
+      );
     }
     if (Math.abs(value) > NUMERIC_LIMIT) {
-      throw new EventPatternError(`${at}[${i + 1}]`, `operand ${value} is outside the range EventBridge compares (-5.0e9 to +5.0e9).`, "use a bound within ±5.0e9.");
+      throw new EventPatternError(
+        `${at}[${i + 1}]`,
+        `operand ${value} is outside the range EventBridge compares (-5.0e9 to +5.0e9).`,
+        "use a bound within ±5.0e9.",
+      );
     }
     pairs.push({ op, value });
   }
@@ -308,10 +390,18 @@ function numericRange(arg: unknown, at: string): (n: number) => boolean {
   const lower = pairs.find((p) => p.op.startsWith(">"));
   const upper = pairs.find((p) => p.op.startsWith("<"));
   if (!lower || !upper) {
-    throw new EventPatternError(at, `a two-bound numeric range needs one lower (">" or ">=") and one upper ("<" or "<=") bound, got ${JSON.stringify(arg)}.`, example);
+    throw new EventPatternError(
+      at,
+      `a two-bound numeric range needs one lower (">" or ">=") and one upper ("<" or "<=") bound, got ${JSON.stringify(arg)}.`,
+      example,
+    );
   }
   if (!(lower.value < upper.value)) {
-    throw new EventPatternError(at, `the lower bound ${lower.value} is not below the upper bound ${upper.value}, so nothing could match.`, "swap or correct the bounds.");
+    throw new EventPatternError(
+      at,
+      `the lower bound ${lower.value} is not below the upper bound ${upper.value}, so nothing could match.`,
+      "swap or correct the bounds.",
+    );
   }
   const above = compare(lower.op, lower.value);
   const below = compare(upper.op, upper.value);
@@ -320,11 +410,16 @@ function numericRange(arg: unknown, at: string): (n: number) => boolean {
 
 function compare(op: string, bound: number): (n: number) => boolean {
   switch (op) {
-    case "<": return (n) => n < bound;
-    case "<=": return (n) => n <= bound;
-    case ">": return (n) => n > bound;
-    case ">=": return (n) => n >= bound;
-    default: return (n) => n === bound;
+    case "<":
+      return (n) => n < bound;
+    case "<=":
+      return (n) => n <= bound;
+    case ">":
+      return (n) => n > bound;
+    case ">=":
+      return (n) => n >= bound;
+    default:
+      return (n) => n === bound;
   }
 }
 
@@ -335,7 +430,11 @@ function anythingBut(arg: unknown, at: string): (v: Leaf) => boolean {
     const allStrings = arg.every((x) => typeof x === "string");
     const allNumbers = arg.every((x) => typeof x === "number" && Number.isFinite(x));
     if (arg.length === 0 || (!allStrings && !allNumbers)) {
-      throw new EventPatternError(at, `an anything-but list must be non-empty and hold only strings or only numbers, got ${JSON.stringify(arg)}.`, example);
+      throw new EventPatternError(
+        at,
+        `an anything-but list must be non-empty and hold only strings or only numbers, got ${JSON.stringify(arg)}.`,
+        example,
+      );
     }
     const set = new Set<unknown>(arg);
     return (v) => set.has(v);
@@ -352,16 +451,22 @@ function anythingBut(arg: unknown, at: string): (v: Leaf) => boolean {
               ? (v) => typeof v === "string" && v.startsWith(inner)
               : (v) => typeof v === "string" && v.endsWith(inner);
           }
-          throw new EventPatternError(`${at}.${keys[0]}`, `anything-but ${keys[0]} takes a single string, got ${JSON.stringify(inner)}.`,
-            `write {"anything-but": {"${keys[0]}": "init"}}; to exclude several, use a wildcard or several rules.`);
+          throw new EventPatternError(
+            `${at}.${keys[0]}`,
+            `anything-but ${keys[0]} takes a single string, got ${JSON.stringify(inner)}.`,
+            `write {"anything-but": {"${keys[0]}": "init"}}; to exclude several, use a wildcard or several rules.`,
+          );
         case "equals-ignore-case": {
           const list = typeof inner === "string" ? [inner] : inner;
           if (Array.isArray(list) && list.length > 0 && list.every((x) => typeof x === "string")) {
             const lowered = new Set((list as string[]).map((s) => s.toLowerCase()));
             return (v) => typeof v === "string" && lowered.has(v.toLowerCase());
           }
-          throw new EventPatternError(`${at}.equals-ignore-case`, `anything-but equals-ignore-case takes a string or a list of strings, got ${JSON.stringify(inner)}.`,
-            `write {"anything-but": {"equals-ignore-case": ["stopped", "overloaded"]}}.`);
+          throw new EventPatternError(
+            `${at}.equals-ignore-case`,
+            `anything-but equals-ignore-case takes a string or a list of strings, got ${JSON.stringify(inner)}.`,
+            `write {"anything-but": {"equals-ignore-case": ["stopped", "overloaded"]}}.`,
+          );
         }
         case "wildcard": {
           const list = typeof inner === "string" ? [inner] : inner;
@@ -369,19 +474,29 @@ function anythingBut(arg: unknown, at: string): (v: Leaf) => boolean {
             const res = list.map((w, i) => wildcardRegExp(w, Array.isArray(inner) ? `${at}.wildcard[${i}]` : `${at}.wildcard`));
             return (v) => typeof v === "string" && res.some((re) => re.test(v));
           }
-          throw new EventPatternError(`${at}.wildcard`, `anything-but wildcard takes a string or a list of strings, got ${JSON.stringify(inner)}.`,
-            `write {"anything-but": {"wildcard": "*/lib/*"}}.`);
+          throw new EventPatternError(
+            `${at}.wildcard`,
+            `anything-but wildcard takes a string or a list of strings, got ${JSON.stringify(inner)}.`,
+            `write {"anything-but": {"wildcard": "*/lib/*"}}.`,
+          );
         }
       }
     }
-    throw new EventPatternError(at, `anything-but accepts a value, a list, or one of {prefix}, {suffix}, {wildcard}, {equals-ignore-case}; got ${JSON.stringify(arg)}.`, example);
+    throw new EventPatternError(
+      at,
+      `anything-but accepts a value, a list, or one of {prefix}, {suffix}, {wildcard}, {equals-ignore-case}; got ${JSON.stringify(arg)}.`,
+      example,
+    );
   }
   throw new EventPatternError(at, `anything-but takes strings or numbers, got ${JSON.stringify(arg)}.`, example);
 }
 
 // ---- CIDR ------------------------------------------------------------------------------------------------------
 
-interface IpAddress { bits: 32 | 128; value: bigint }
+interface IpAddress {
+  bits: 32 | 128;
+  value: bigint;
+}
 
 function cidrBlock(arg: unknown, at: string): (s: string) => boolean {
   const fix = `write {"cidr": "10.0.0.0/24"} or {"cidr": "2001:db8::/32"}.`;
@@ -481,7 +596,7 @@ function evalNode(node: PatternNode, value: unknown, path: string, reasons: stri
     if (!any) {
       ok = false;
       reasons.push(`${join(path, "$or")}: none of the ${alternatives.length} alternatives matched`);
-      collected.forEach((sub, i) => sub.forEach((r) => reasons.push(`  alternative ${i + 1}: ${r}`)));
+      for (const [i, sub] of collected.entries()) for (const r of sub) reasons.push(`  alternative ${i + 1}: ${r}`);
     }
   }
   return ok;
@@ -498,14 +613,16 @@ function evalObjectField(field: ObjectField, child: unknown, here: string, reaso
         perElement.push(sub);
       }
       reasons.push(`${here}: no element of the array matched the nested pattern`);
-      perElement.forEach((sub) => reasons.push(...sub.map((r) => `  ${r}`)));
+      for (const sub of perElement) reasons.push(...sub.map((r) => `  ${r}`));
       return false;
     }
   }
   const sub: string[] = [];
   if (evalNode(field.node, child, here, sub)) return true;
   if (child !== undefined && !isPlainObject(child)) {
-    reasons.push(`${here}: expected an object with ${field.node.fields.map((f) => `"${f.key}"`).join(", ") || "nested fields"}, ${describeFound(child)}`);
+    reasons.push(
+      `${here}: expected an object with ${field.node.fields.map((f) => `"${f.key}"`).join(", ") || "nested fields"}, ${describeFound(child)}`,
+    );
   }
   reasons.push(...sub);
   return false;
@@ -532,7 +649,8 @@ function leafValues(v: unknown): Leaf[] {
 
 function describeFound(v: unknown): string {
   if (v === undefined) return "but the field is missing";
-  if (isPlainObject(v)) return `found an object ${truncate(JSON.stringify(v))}, but only leaf values (strings, numbers, booleans, null) can match`;
+  if (isPlainObject(v))
+    return `found an object ${truncate(JSON.stringify(v))}, but only leaf values (strings, numbers, booleans, null) can match`;
   if (Array.isArray(v)) return `found ${truncate(JSON.stringify(v))} (no element matched)`;
   return `found ${truncate(JSON.stringify(v))}`;
 }

@@ -75,7 +75,10 @@ export class LocalWorkflow {
   private readonly retryStates: string[];
   private readonly waitStates: string[];
 
-  constructor(definition: AslDefinition | string, private readonly options: LocalExecutionOptions) {
+  constructor(
+    definition: AslDefinition | string,
+    private readonly options: LocalExecutionOptions,
+  ) {
     const asl: AslDefinition = typeof definition === "string" ? JSON.parse(definition) : definition;
     const states = [...walkStates(asl)];
     const tasks = states.filter((s) => s.type === "Task").map((s) => ({ ...s, service: messageServiceOf(s.state.Resource) }));
@@ -83,7 +86,9 @@ export class LocalWorkflow {
     const unbound = tasks.filter((s) => !s.service && !options.taskHandlers[s.name]).map((s) => `${s.name} (${s.state.Resource})`);
     if (unbound.length > 0) {
       // Unbound tasks would be sent to real AWS by aws-local-stepfunctions: refuse instead.
-      throw new Error(`No local handler for task state(s) ${unbound.join(", ")}: bind each in taskHandlers, or the local run would call AWS.`);
+      throw new Error(
+        `No local handler for task state(s) ${unbound.join(", ")}: bind each in taskHandlers, or the local run would call AWS.`,
+      );
     }
     this.retryStates = states.filter((s) => Array.isArray(s.state.Retry)).map((s) => s.name);
     this.waitStates = states.filter((s) => s.type === "Wait").map((s) => s.name);
@@ -93,10 +98,15 @@ export class LocalWorkflow {
   /** Runs one execution; never throws for a failed execution (that is a result), only for a broken setup. */
   async run(input: Json): Promise<LocalExecutionResult> {
     const published: PublishedMessage[] = [];
-    const recorders = Object.fromEntries(this.integrationStates.map(([state, service]) => [state, async (request: Json) => {
-      published.push({ state, service, request });
-      return recorderResponse(service, published.length);
-    }]));
+    const recorders = Object.fromEntries(
+      this.integrationStates.map(([state, service]) => [
+        state,
+        async (request: Json) => {
+          published.push({ state, service, request });
+          return recorderResponse(service, published.length);
+        },
+      ]),
+    );
     const capture = this.options.captureOutput === false ? undefined : captureOutput();
     const started = Date.now();
     const name = randomUUID();
@@ -106,24 +116,34 @@ export class LocalWorkflow {
       context: { Execution: { Id: executionId, Name: name, Input: input, StartTime: new Date(started).toISOString() } },
       overrides: {
         taskResourceLocalHandlers: { ...this.options.taskHandlers, ...recorders },
-        ...(this.options.realTime ? {} : {
-          retryIntervalOverrides: Object.fromEntries(this.retryStates.map((name) => [name, 0])),
-          waitTimeOverrides: Object.fromEntries(this.waitStates.map((name) => [name, 0])),
-        }),
+        ...(this.options.realTime
+          ? {}
+          : {
+              retryIntervalOverrides: Object.fromEntries(this.retryStates.map((name) => [name, 0])),
+              waitTimeOverrides: Object.fromEntries(this.waitStates.map((name) => [name, 0])),
+            }),
       },
     });
     const events: ExecutionEvent[] = [];
     const collecting = (async () => {
       for await (const event of execution.eventLogs) {
         const e = event as Json;
-        events.push({ type: e.type, state: e.state?.name, timestamp: e.timestamp, error: e.Error, cause: e.Cause, attempt: e.retry?.attempt });
+        events.push({
+          type: e.type,
+          state: e.state?.name,
+          timestamp: e.timestamp,
+          error: e.Error,
+          cause: e.Cause,
+          attempt: e.retry?.attempt,
+        });
       }
     })();
     let outcome: Pick<LocalExecutionResult, "status" | "output" | "error" | "cause">;
     try {
       outcome = { status: "SUCCEEDED", output: await execution.result };
     } catch (error) {
-      if (error instanceof ExecutionTimeoutError) outcome = { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution exceeded its TimeoutSeconds." };
+      if (error instanceof ExecutionTimeoutError)
+        outcome = { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution exceeded its TimeoutSeconds." };
       else if (error instanceof ExecutionError) outcome = { status: "FAILED" };
       else {
         capture?.stop();

@@ -99,8 +99,27 @@ const START_ID = "__start";
 const END_ID = "__finish";
 /** Words Mermaid's flowchart grammar reserves; a node id equal to one (any case) gets a prefix. */
 const RESERVED = new Set([
-  "end", "graph", "flowchart", "subgraph", "style", "linkstyle", "classdef", "class", "click", "call", "href",
-  "default", "direction", "interpolate", "acctitle", "accdescr", "td", "tb", "bt", "lr", "rl",
+  "end",
+  "graph",
+  "flowchart",
+  "subgraph",
+  "style",
+  "linkstyle",
+  "classdef",
+  "class",
+  "click",
+  "call",
+  "href",
+  "default",
+  "direction",
+  "interpolate",
+  "acctitle",
+  "accdescr",
+  "td",
+  "tb",
+  "bt",
+  "lr",
+  "rl",
 ]);
 /** Names Object.prototype defines ("constructor", "toString", ...): Mermaid's layout fails on a linked node with such an id. */
 const PROTOTYPE_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
@@ -114,7 +133,10 @@ class ChartBuilder {
   private readonly idOf = new Map<string, string>();
   private hasEnd = false;
 
-  constructor(private readonly root: Scope, private readonly options: MermaidOptions) {}
+  constructor(
+    private readonly root: Scope,
+    private readonly options: MermaidOptions,
+  ) {}
 
   render(): string {
     this.allocateIds(this.root);
@@ -129,7 +151,7 @@ class ChartBuilder {
     out.push(...this.lines);
     out.push(...this.edges.map((e) => `  ${edgeText(e)}`));
     out.push(...this.styling());
-    return out.join("\n") + "\n";
+    return `${out.join("\n")}\n`;
   }
 
   // ---- ids ----
@@ -137,7 +159,7 @@ class ChartBuilder {
   private allocateIds(scope: Scope): void {
     for (const ref of checkedStates(scope)) {
       this.idOf.set(`${scope.path}\u0000${ref.name}`, this.unique(sanitize(ref.name)));
-      childScopes(ref).forEach((child) => this.allocateIds(child));
+      for (const child of childScopes(ref)) this.allocateIds(child);
     }
   }
 
@@ -192,10 +214,24 @@ class ChartBuilder {
     if (state.Type === "Choice") {
       const choices = Array.isArray(state.Choices) ? state.Choices : [];
       for (const rule of choices as Array<Record<string, unknown>>) {
-        this.edges.push({ from: id, to: to(rule.Next, "choice Next"), kind: "choice", label: truncate(conditionText(rule)), fromState: name, toState: rule.Next as string });
+        this.edges.push({
+          from: id,
+          to: to(rule.Next, "choice Next"),
+          kind: "choice",
+          label: truncate(conditionText(rule)),
+          fromState: name,
+          toState: rule.Next as string,
+        });
       }
       if (state.Default !== undefined) {
-        this.edges.push({ from: id, to: to(state.Default, "Default"), kind: "default", label: "Default", fromState: name, toState: state.Default as string });
+        this.edges.push({
+          from: id,
+          to: to(state.Default, "Default"),
+          kind: "default",
+          label: "Default",
+          fromState: name,
+          toState: state.Default as string,
+        });
       }
     } else if (typeof state.Next === "string") {
       this.edges.push({ from: id, to: to(state.Next, "Next"), kind: "next", fromState: name, toState: state.Next });
@@ -206,7 +242,14 @@ class ChartBuilder {
     const catchers = Array.isArray(state.Catch) ? state.Catch : [];
     for (const c of catchers as Array<Record<string, unknown>>) {
       const errors = Array.isArray(c.ErrorEquals) ? (c.ErrorEquals as unknown[]).map(String) : [];
-      this.edges.push({ from: id, to: to(c.Next, "Catch Next"), kind: "catch", label: truncate(errors.join(", ") || "error"), fromState: name, toState: c.Next as string });
+      this.edges.push({
+        from: id,
+        to: to(c.Next, "Catch Next"),
+        kind: "catch",
+        label: truncate(errors.join(", ") || "error"),
+        fromState: name,
+        toState: c.Next as string,
+      });
     }
   }
 
@@ -257,7 +300,14 @@ class ChartBuilder {
     this.edges.forEach((edge, i) => {
       const wasTaken = taken?.has(i);
       if (edge.kind === "catch") {
-        group(wasTaken ? "stroke:#d93025,stroke-width:3px,color:#d93025" : taken ? "stroke:#f4b6b0,color:#d93025" : "stroke:#d93025,color:#d93025", i);
+        group(
+          wasTaken
+            ? "stroke:#d93025,stroke-width:3px,color:#d93025"
+            : taken
+              ? "stroke:#f4b6b0,color:#d93025"
+              : "stroke:#d93025,color:#d93025",
+          i,
+        );
       } else if (wasTaken) {
         group("stroke:#0b8043,stroke-width:3px", i);
       } else if (taken) {
@@ -293,7 +343,8 @@ class ChartBuilder {
     });
     const visited = new Set(seq);
     this.edges.forEach((edge, i) => {
-      if (edge.kind === "end" && edge.fromState !== undefined && visited.has(edge.fromState) && edge.fromState !== highlight.failedAt) taken.add(i);
+      if (edge.kind === "end" && edge.fromState !== undefined && visited.has(edge.fromState) && edge.fromState !== highlight.failedAt)
+        taken.add(i);
     });
     return taken;
   }
@@ -333,7 +384,8 @@ function checkScope(scope: Scope, where: string): void {
   if (scope.startAt === undefined || !isAslObject(rawStates)) {
     throw new Error(`toMermaid: ${where} needs StartAt (a state name) and States (an object of states).`);
   }
-  if (!scope.states.has(scope.startAt)) throw new Error(`toMermaid: ${where} starts at "${scope.startAt}", which is not one of its States.`);
+  if (!scope.states.has(scope.startAt))
+    throw new Error(`toMermaid: ${where} starts at "${scope.startAt}", which is not one of its States.`);
   for (const name of Object.keys(rawStates)) {
     if (!scope.states.has(name)) throw new Error(`toMermaid: state "${name}" in ${where} has no Type.`);
   }
@@ -341,14 +393,16 @@ function checkScope(scope: Scope, where: string): void {
     if (ref.type === undefined) throw new Error(`toMermaid: state "${ref.name}" in ${where} has no Type.`);
     if (ref.type === "Parallel") {
       const branches = ownField(ref.state, "Branches");
-      if (!Array.isArray(branches) || branches.length === 0) throw new Error(`toMermaid: Parallel state "${ref.name}" needs a non-empty Branches array.`);
+      if (!Array.isArray(branches) || branches.length === 0)
+        throw new Error(`toMermaid: Parallel state "${ref.name}" needs a non-empty Branches array.`);
       const scopes = childScopes(ref);
       // A branch that is not an object has no scope: report it as an empty one.
-      branches.forEach((branch, i) => checkScope(scopes.find((c) => c.container === branch) ?? scopeOf(undefined), `branch ${i + 1} of "${ref.name}"`));
+      for (const [i, branch] of branches.entries())
+        checkScope(scopes.find((c) => c.container === branch) ?? scopeOf(undefined), `branch ${i + 1} of "${ref.name}"`);
     } else if (ref.type === "Map") {
       const scopes = childScopes(ref);
       if (scopes.length === 0) checkScope(scopeOf(undefined), `the ItemProcessor (or Iterator) of "${ref.name}"`);
-      scopes.forEach((child) => checkScope(child, `the ItemProcessor (or Iterator) of "${ref.name}"`));
+      for (const child of scopes) checkScope(child, `the ItemProcessor (or Iterator) of "${ref.name}"`);
     }
   }
 }
@@ -395,9 +449,13 @@ function conditionText(rule: Record<string, unknown>, nested = false): string {
   if (rule.Not && typeof rule.Not === "object") return `not (${conditionText(rule.Not as Record<string, unknown>)})`;
   const variable = typeof rule.Variable === "string" ? rule.Variable : "?";
   for (const [key, value] of Object.entries(rule)) {
-    const cmp = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThanEquals|GreaterThanEquals|LessThan|GreaterThan|Matches)(Path)?$/.exec(key);
+    const cmp = /^(String|Numeric|Boolean|Timestamp)(Equals|LessThanEquals|GreaterThanEquals|LessThan|GreaterThan|Matches)(Path)?$/.exec(
+      key,
+    );
     if (cmp) {
-      const symbol = { Equals: "==", LessThan: "<", GreaterThan: ">", LessThanEquals: "<=", GreaterThanEquals: ">=", Matches: "matches" }[cmp[2]];
+      const symbol = { Equals: "==", LessThan: "<", GreaterThan: ">", LessThanEquals: "<=", GreaterThanEquals: ">=", Matches: "matches" }[
+        cmp[2]
+      ];
       return `${variable} ${symbol} ${cmp[3] ? String(value) : JSON.stringify(value)}`;
     }
     const test = /^Is(Present|Null|Numeric|String|Boolean|Timestamp)$/.exec(key);
@@ -432,12 +490,18 @@ function subgraphTitle({ name, state }: StateRef): string {
 function shape(type: string, lines: string[]): string {
   const text = lines.map(label).join("<br/>");
   switch (type) {
-    case "Choice": return `{"${text}"}`;
-    case "Pass": return `[/"${text}"/]`;
-    case "Wait": return `{{"${text}"}}`;
-    case "Succeed": return `(["${text}"])`;
-    case "Fail": return `(("${text}"))`;
-    default: return `["${text}"]`;
+    case "Choice":
+      return `{"${text}"}`;
+    case "Pass":
+      return `[/"${text}"/]`;
+    case "Wait":
+      return `{{"${text}"}}`;
+    case "Succeed":
+      return `(["${text}"])`;
+    case "Fail":
+      return `(("${text}"))`;
+    default:
+      return `["${text}"]`;
   }
 }
 

@@ -20,7 +20,8 @@ export const GRAPH_LEGEND = [
 ].join("\n");
 
 /** How to read a highlighted path. */
-export const HIGHLIGHT_LEGEND = "The path the execution took is drawn in thick green; states it did not enter are greyed out, and the state it failed in is solid red.";
+export const HIGHLIGHT_LEGEND =
+  "The path the execution took is drawn in thick green; states it did not enter are greyed out, and the state it failed in is solid red.";
 
 /** The Markdown text: a title, an introduction, then each section with its ```mermaid block. */
 export function graphMarkdown(title: string, intro: string, sections: readonly GraphSection[]): string {

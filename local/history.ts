@@ -87,7 +87,10 @@ export function executionHistory(
     else {
       push(invocation.endedAt, {
         type: invocation.error.name === LAMBDA_TIMEOUT_ERROR ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed",
-        state, durationMs, error: invocation.error.name, cause: invocation.error.message,
+        state,
+        durationMs,
+        error: invocation.error.name,
+        cause: invocation.error.message,
       });
     }
   };
@@ -111,7 +114,11 @@ export function executionHistory(
         break;
       case "StateExited": {
         const entered = enteredAt.get(state!)?.pop();
-        push(event.timestamp, { type: `${type}StateExited`, state, ...(entered !== undefined ? { durationMs: event.timestamp - entered } : {}) });
+        push(event.timestamp, {
+          type: `${type}StateExited`,
+          state,
+          ...(entered !== undefined ? { durationMs: event.timestamp - entered } : {}),
+        });
         break;
       }
       case "StateFailed":
@@ -121,7 +128,12 @@ export function executionHistory(
         } else if (type === "Parallel" || type === "Map") {
           push(event.timestamp, { type: `${type}StateFailed`, state, error: event.error, cause });
         } else if (type === "Task") {
-          push(event.timestamp, { type: event.error === "States.Timeout" ? "TaskTimedOut" : "TaskFailed", state, error: event.error, cause });
+          push(event.timestamp, {
+            type: event.error === "States.Timeout" ? "TaskTimedOut" : "TaskFailed",
+            state,
+            error: event.error,
+            cause,
+          });
         }
         break;
       case "StateCaught":
@@ -178,7 +190,7 @@ export function summariseMetrics(invocations: readonly Pick<InvocationRecord, "s
 type EmfLine = Record<string, unknown> & { _aws: { CloudWatchMetrics: { Metrics?: { Name: string; Unit?: string }[] }[] } };
 
 function parseEmf(line: string): EmfLine | undefined {
-  if (!line.includes("\"_aws\"")) return undefined;
+  if (!line.includes('"_aws"')) return undefined;
   try {
     const parsed = JSON.parse(line);
     return Array.isArray(parsed?._aws?.CloudWatchMetrics) ? parsed : undefined;

@@ -14,13 +14,30 @@ import "./polyfills";
 
 export { LocalRunner, loadWorkflows, workflowsOf, scaleTimeouts, WORKFLOW_COMPONENT_TYPE } from "./runner";
 export type { LocalTask, LoadedWorkflow, StepProblem, RunnerOptions, ExecutionReport, EventReport } from "./runner";
-export { synthesizeProgram, installMocks, valueOf, settle, ofType, resourceKey, forgetPendingPulumiWork, SynthesisError, TEST_ACCOUNT, TEST_REGION } from "./synthesize";
+export {
+  synthesizeProgram,
+  installMocks,
+  outputValue,
+  settle,
+  ofType,
+  resourceKey,
+  forgetPendingPulumiWork,
+  SynthesisError,
+  TEST_ACCOUNT,
+  TEST_REGION,
+} from "./synthesize";
 export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailure } from "./synthesize";
 export { LocalWorkflow } from "./execute";
 export type { LocalTaskHandler, PublishedMessage, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./execute";
 export { bindTaskSteps, localResources } from "./bindSteps";
 export type { BindOptions } from "./bindSteps";
-export { matchEventPattern, validateEventPattern, EventPatternError, EVENT_PATTERN_OPERATORS, MAX_EVENT_PATTERN_LENGTH } from "./eventPattern";
+export {
+  matchEventPattern,
+  validateEventPattern,
+  EventPatternError,
+  EVENT_PATTERN_OPERATORS,
+  MAX_EVENT_PATTERN_LENGTH,
+} from "./eventPattern";
 export type { EventPatternMatch } from "./eventPattern";
 export { parseEvents, RunnerInputError } from "./eventInput";
 export type { LabeledEvent } from "./eventInput";
@@ -31,7 +48,14 @@ export { toMermaid, MERMAID_CLASSES } from "./graph";
 export type { MermaidOptions } from "./graph";
 export { graphMarkdown, writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } from "./graphDoc";
 export type { GraphSection } from "./graphDoc";
-export { materializeArchive, WarmFunction, invokeArtifact, buildSimulatedLayer, buildSimulatedRuntime, layerPackageClosure } from "./lambdaArtifact";
+export {
+  materializeArchive,
+  WarmFunction,
+  invokeArtifact,
+  buildSimulatedLayer,
+  buildSimulatedRuntime,
+  layerPackageClosure,
+} from "./lambdaArtifact";
 export type { ArtifactInvocation, WarmFunctionSettings } from "./lambdaArtifact";
 export { startLocalDynamoDb, localDynamoDbEnvironment } from "./dynamoDbLocal";
 export type { LocalDynamoDb, TableKeySchema } from "./dynamoDbLocal";

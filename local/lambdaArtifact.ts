@@ -12,7 +12,18 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { STEP_HANDLER_ENTRY } from "event-driven-workflow/asl";
@@ -47,7 +58,8 @@ function installedInScope(scope: string): Map<string, string> {
       if (existsSync(scopeFolder)) {
         for (const entry of readdirSync(scopeFolder)) {
           const name = `${scope}/${entry}`;
-          if (!found.has(name) && existsSync(join(scopeFolder, entry, "package.json"))) found.set(name, realpathSync(join(scopeFolder, entry)));
+          if (!found.has(name) && existsSync(join(scopeFolder, entry, "package.json")))
+            found.set(name, realpathSync(join(scopeFolder, entry)));
         }
       }
       if (dirname(folder) === folder) break;
@@ -61,7 +73,9 @@ function powertoolsLayerRoots(): Map<string, string> {
   const installed = installedInScope(POWERTOOLS_SCOPE);
   for (const name of LAYER_PROVIDED_PACKAGES) {
     if (installed.has(name)) continue;
-    const folder = installationRoots().map((root) => findPackageFolder(name, root)).find(Boolean);
+    const folder = installationRoots()
+      .map((root) => findPackageFolder(name, root))
+      .find(Boolean);
     if (folder) installed.set(name, folder);
   }
   // The parser is not in the layer: a step that needs it bundles it (with zod).
@@ -108,7 +122,9 @@ export function buildSimulatedRuntime(root: string = join(tmpdir(), "edw-lambda-
 
 function buildModuleFolder(root: string, roots: ReadonlyMap<string, string>): string {
   const packages = layerPackageClosure(roots);
-  const versions = [...packages].map(([name, folder]) => `${name}@${JSON.parse(readFileSync(join(folder, "package.json"), "utf8")).version}`);
+  const versions = [...packages].map(
+    ([name, folder]) => `${name}@${JSON.parse(readFileSync(join(folder, "package.json"), "utf8")).version}`,
+  );
   const folder = join(root, hash(versions.join("\n")));
   atomically(folder, (staging) => {
     for (const [name, source] of packages) {
@@ -139,7 +155,12 @@ const hash = (text: string) => createHash("sha256").update(text).digest("hex").s
 // Function archives
 
 /** An archive entry as Pulumi's SDK deserializes it under mocks: asset or archive, fields as promises. */
-interface ArchiveEntry { text?: Promise<string>; path?: Promise<string>; uri?: Promise<string>; assets?: Promise<Record<string, ArchiveEntry>> }
+interface ArchiveEntry {
+  text?: Promise<string>;
+  path?: Promise<string>;
+  uri?: Promise<string>;
+  assets?: Promise<Record<string, ArchiveEntry>>;
+}
 
 /** This process's folder of unpacked archives, created on first use and removed when the process exits. */
 let runFolder: string | undefined;
@@ -280,7 +301,10 @@ export class WarmFunction {
         clearTimeout(timer);
         timer = setTimeout(invocationTimeout, timeoutMs);
       };
-      environment.settle = (value) => { clearTimeout(timer); settle(value); };
+      environment.settle = (value) => {
+        clearTimeout(timer);
+        settle(value);
+      };
       environment.child.send({ type: "invoke", requestId, event, timeoutMs });
     });
     environment.settle = environment.onInitialized = undefined;
@@ -329,11 +353,21 @@ export class WarmFunction {
     });
     const environment: Environment = { child, initialized: false };
     let stderr = "";
-    child.stderr?.on("data", (chunk) => { stderr = (stderr + chunk).slice(-4000); });
-    child.on("message", (message: Record<string, any>) => (message.type === "initialized" ? environment.onInitialized?.() : environment.settle?.(message)));
+    child.stderr?.on("data", (chunk) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.on("message", (message: Record<string, any>) =>
+      message.type === "initialized" ? environment.onInitialized?.() : environment.settle?.(message),
+    );
     child.on("exit", (code, signal) => {
       this.forget(environment);
-      environment.settle?.({ error: { name: "Runtime.ExitError", message: `Runtime exited ${signal ? `on ${signal}` : `with exit status ${code}`}${stderr ? `: ${stderr.trim()}` : ""}` }, stderr });
+      environment.settle?.({
+        error: {
+          name: "Runtime.ExitError",
+          message: `Runtime exited ${signal ? `on ${signal}` : `with exit status ${code}`}${stderr ? `: ${stderr.trim()}` : ""}`,
+        },
+        stderr,
+      });
     });
     this.all.add(environment);
     this.coldStarts++;

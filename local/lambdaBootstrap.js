@@ -8,7 +8,7 @@
  * loaded on the first invocation (the cold start: the Init phase, after which it sends { type: "initialized" }),
  * and kept for the next ones.
  */
-"use strict";
+
 const { createRequire } = require("node:module");
 const { join } = require("node:path");
 
@@ -52,10 +52,15 @@ function init() {
   try {
     const loaded = require(join(taskRoot, file));
     handler = loaded[exportName];
-    if (typeof handler !== "function") initError = { name: "Runtime.HandlerNotFound", message: `${file}.${exportName} is undefined or not exported` };
+    if (typeof handler !== "function")
+      initError = { name: "Runtime.HandlerNotFound", message: `${file}.${exportName} is undefined or not exported` };
   } catch (error) {
-    const name = error && error.code === "MODULE_NOT_FOUND" ? "Runtime.ImportModuleError"
-      : error instanceof SyntaxError ? "Runtime.UserCodeSyntaxError" : (error && error.name) || "Error";
+    const name =
+      error && error.code === "MODULE_NOT_FOUND"
+        ? "Runtime.ImportModuleError"
+        : error instanceof SyntaxError
+          ? "Runtime.UserCodeSyntaxError"
+          : (error && error.name) || "Error";
     initError = { name, message: `Error: ${error && error.message}` };
   }
 }

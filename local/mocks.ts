@@ -45,7 +45,13 @@ export function workflowMocks(options: WorkflowMocksOptions = {}): pulumi.runtim
     call(args: pulumi.runtime.MockCallArgs) {
       switch (args.token) {
         case "aws:index/getRegion:getRegion":
-          return { name: TEST_REGION, region: TEST_REGION, id: TEST_REGION, endpoint: `ec2.${TEST_REGION}.amazonaws.com`, description: "US East (N. Virginia)" };
+          return {
+            name: TEST_REGION,
+            region: TEST_REGION,
+            id: TEST_REGION,
+            endpoint: `ec2.${TEST_REGION}.amazonaws.com`,
+            description: "US East (N. Virginia)",
+          };
         case "aws:index/getCallerIdentity:getCallerIdentity":
           return { accountId: TEST_ACCOUNT, arn: `arn:aws:iam::${TEST_ACCOUNT}:user/test`, userId: "AIDTEST", id: TEST_ACCOUNT };
         case "aws:index/getPartition:getPartition":
@@ -64,19 +70,33 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
   const physical = inputs.name ?? `${name}-a1b2c3d`;
   switch (type) {
     case LAMBDA_FUNCTION_TYPE:
-      return { name: physical, arn: `${arnPrefix("lambda")}:function:${physical}`, invokeArn: `${arnPrefix("lambda")}:function:${physical}/invocations` };
+      return {
+        name: physical,
+        arn: `${arnPrefix("lambda")}:function:${physical}`,
+        invokeArn: `${arnPrefix("lambda")}:function:${physical}/invocations`,
+      };
     case "aws:sfn/stateMachine:StateMachine":
       return { name: physical, arn: `${arnPrefix("states")}:stateMachine:${physical}` };
     case "aws:sns/topic:Topic":
       return { name: physical, arn: `${arnPrefix("sns")}:${physical}` };
     case "aws:sqs/queue:Queue":
-      return { name: physical, arn: `${arnPrefix("sqs")}:${physical}`, url: `https://sqs.${TEST_REGION}.amazonaws.com/${TEST_ACCOUNT}/${physical}` };
+      return {
+        name: physical,
+        arn: `${arnPrefix("sqs")}:${physical}`,
+        url: `https://sqs.${TEST_REGION}.amazonaws.com/${TEST_ACCOUNT}/${physical}`,
+      };
     case "aws:cloudwatch/eventRule:EventRule":
       return { name: physical, arn: `${arnPrefix("events")}:rule/${physical}` };
     case "aws:iam/role:Role":
       return { name: physical, arn: `arn:aws:iam::${TEST_ACCOUNT}:role/${physical}` };
     case "aws:kms/key:Key":
-      return { arn: `${arnPrefix("kms")}:key/0000aaaa-1111-2222-3333-${name.replace(/[^a-z0-9]/g, "").slice(0, 12).padEnd(12, "0")}`, keyId: `key-${name}` };
+      return {
+        arn: `${arnPrefix("kms")}:key/0000aaaa-1111-2222-3333-${name
+          .replace(/[^a-z0-9]/g, "")
+          .slice(0, 12)
+          .padEnd(12, "0")}`,
+        keyId: `key-${name}`,
+      };
     case "aws:dynamodb/table:Table":
       return { name: physical, arn: `${arnPrefix("dynamodb")}:table/${physical}` };
     case "aws:s3/bucket:Bucket":
@@ -84,7 +104,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       return { bucket: physical, arn: `arn:aws:s3:::${physical}` };
     case "awsx:ec2:Vpc":
       // awsx's Vpc is a remote component: its outputs are whatever the mock says they are.
-      return { vpcId: `vpc-${name}`, privateSubnetIds: [`subnet-${name}-private-a`, `subnet-${name}-private-b`], publicSubnetIds: [`subnet-${name}-public-a`, `subnet-${name}-public-b`] };
+      return {
+        vpcId: `vpc-${name}`,
+        privateSubnetIds: [`subnet-${name}-private-a`, `subnet-${name}-private-b`],
+        publicSubnetIds: [`subnet-${name}-public-a`, `subnet-${name}-public-b`],
+      };
     case "aws:cloudwatch/logGroup:LogGroup":
       return { name: physical, arn: `${arnPrefix("logs")}:log-group:${physical}` };
     default:

@@ -9,7 +9,10 @@ if (typeof (Promise as unknown as { withResolvers?: unknown }).withResolvers !==
     value: function withResolvers<T>() {
       let resolve!: (value: T | PromiseLike<T>) => void;
       let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       return { promise, resolve, reject };
     },
   });

@@ -18,7 +18,8 @@ export function formatPublished(message: PublishedMessage): string {
       return `SQS send to ${r.QueueUrl}: ${digest(r.MessageBody)}`;
     case "events":
       return (r.Entries as { Source: string; DetailType: string; EventBusName: string; Detail: unknown }[])
-        .map((e) => `EventBridge put on bus "${e.EventBusName}": ${e.Source} / ${e.DetailType}: ${digest(e.Detail)}`).join("; ");
+        .map((e) => `EventBridge put on bus "${e.EventBusName}": ${e.Source} / ${e.DetailType}: ${digest(e.Detail)}`)
+        .join("; ");
   }
 }
 
@@ -49,7 +50,8 @@ function formatHistory(history: readonly HistoryEvent[], indent = "    "): strin
   ]);
   const header = ["id", "offset", "type", "state", "duration", "retry", "error: cause"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `${indent}${cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ")}`.trimEnd();
+  const line = (cells: string[]) =>
+    `${indent}${cells.map((c, i) => (i === 0 ? c.padStart(widths[i]) : i === cells.length - 1 ? c : c.padEnd(widths[i]))).join("  ")}`.trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -57,15 +59,25 @@ function formatHistory(history: readonly HistoryEvent[], indent = "    "): strin
 function formatMetrics(metrics: MetricsByStep): string[] {
   const steps = Object.keys(metrics);
   const width = Math.max(0, ...steps.map((s) => s.length));
-  return steps.map((step) => `${step.padEnd(width)}  ${Object.entries(metrics[step]).sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, m]) => `${name} ${round(m.sum)}${m.unit && !["Count", "None"].includes(m.unit) ? ` ${unitSuffix(m.unit)}` : ""}${m.count > 1 ? ` (${m.count} values)` : ""}`).join(" · ")}`);
+  return steps.map(
+    (step) =>
+      `${step.padEnd(width)}  ${Object.entries(metrics[step])
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(
+          ([name, m]) =>
+            `${name} ${round(m.sum)}${m.unit && !["Count", "None"].includes(m.unit) ? ` ${unitSuffix(m.unit)}` : ""}${m.count > 1 ? ` (${m.count} values)` : ""}`,
+        )
+        .join(" · ")}`,
+  );
 }
 
 /** Everything the runner knows about one event: the rule matches, then each execution's history, path, messages and metrics. */
 export function formatEventReport(report: EventReport): string[] {
   const out = [`■ ${report.label}`];
   for (const match of report.matches) {
-    out.push(`  rule       ${match.workflow}: ${match.matched ? "matched" : `NOT matched, no execution started: ${match.reasons.join("; ")}`}`);
+    out.push(
+      `  rule       ${match.workflow}: ${match.matched ? "matched" : `NOT matched, no execution started: ${match.reasons.join("; ")}`}`,
+    );
   }
   for (const execution of report.executions) {
     out.push(`  execution  ${execution.workflow}: ${formatOutcome(execution)}`);
@@ -73,7 +85,7 @@ export function formatEventReport(report: EventReport): string[] {
     out.push(`  path       ${formatPath(execution)}`);
     for (const message of execution.published) out.push(`  published  ${formatPublished(message)}`);
     const metrics = formatMetrics(execution.metrics);
-    metrics.forEach((line, i) => out.push(`  ${i === 0 ? "metrics  " : "         "}  ${line}`));
+    for (const [i, line] of metrics.entries()) out.push(`  ${i === 0 ? "metrics  " : "         "}  ${line}`);
   }
   return out;
 }
@@ -81,12 +93,15 @@ export function formatEventReport(report: EventReport): string[] {
 /** The one-line summary of an event: its status and, per execution, the states, retries and messages. */
 export function formatEventSummary(report: EventReport, labelWidth = report.label.length): string {
   const label = report.label.padEnd(labelWidth);
-  if (report.executions.length === 0) return `${label}  NOT MATCHED  ${report.matches.map((m) => `${m.workflow}: ${m.reasons[0] ?? "no match"}`).join("; ")}`;
-  return `${label}  ${report.executions.map((e) => {
-    const retries = Object.values(e.retries).reduce((a, b) => a + b, 0);
-    const detail = `${e.path.length} states, ${retries} ${retries === 1 ? "retry" : "retries"}, ${e.published.length} published, ${e.durationMs} ms`;
-    return `${e.status.padEnd(9)}  ${e.workflow}${e.error ? ` ${e.error}` : ""} (${detail})`;
-  }).join("; ")}`;
+  if (report.executions.length === 0)
+    return `${label}  NOT MATCHED  ${report.matches.map((m) => `${m.workflow}: ${m.reasons[0] ?? "no match"}`).join("; ")}`;
+  return `${label}  ${report.executions
+    .map((e) => {
+      const retries = Object.values(e.retries).reduce((a, b) => a + b, 0);
+      const detail = `${e.path.length} states, ${retries} ${retries === 1 ? "retry" : "retries"}, ${e.published.length} published, ${e.durationMs} ms`;
+      return `${e.status.padEnd(9)}  ${e.workflow}${e.error ? ` ${e.error}` : ""} (${detail})`;
+    })
+    .join("; ")}`;
 }
 
 function shorten(text: string, max: number): string {
@@ -95,4 +110,5 @@ function shorten(text: string, max: number): string {
 }
 
 const round = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
-const unitSuffix = (unit: string) => ({ Milliseconds: "ms", Seconds: "s", Bytes: "B", Percent: "%" } as Record<string, string>)[unit] ?? unit;
+const unitSuffix = (unit: string) =>
+  (({ Milliseconds: "ms", Seconds: "s", Bytes: "B", Percent: "%" }) as Record<string, string>)[unit] ?? unit;

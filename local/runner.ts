@@ -17,7 +17,15 @@ import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
 import { capturedVariableOf } from "event-driven-workflow/core";
-import { COMPONENT_TYPE, LAMBDA_FUNCTION_TYPE, serviceIntegrationOf, stateMap, STEP_HANDLER_ENTRY, walkStates, type AslObject } from "event-driven-workflow/asl";
+import {
+  COMPONENT_TYPE,
+  LAMBDA_FUNCTION_TYPE,
+  serviceIntegrationOf,
+  stateMap,
+  STEP_HANDLER_ENTRY,
+  walkStates,
+  type AslObject,
+} from "event-driven-workflow/asl";
 import { RunnerInputError } from "./eventInput";
 import { matchEventPattern } from "./eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
@@ -94,7 +102,15 @@ export interface ExecutionReport {
   published: PublishedMessage[];
   history: HistoryEvent[];
   metrics: MetricsByStep;
-  invocations: { state: string; requestId: string; coldStart: boolean; durationMs?: number; initDurationMs?: number; error?: string; logs: string[] }[];
+  invocations: {
+    state: string;
+    requestId: string;
+    coldStart: boolean;
+    durationMs?: number;
+    initDurationMs?: number;
+    error?: string;
+    logs: string[];
+  }[];
 }
 
 /** What one event did: the rule matches, and an execution per matching workflow. */
@@ -114,14 +130,19 @@ export { RunnerInputError };
  *
  * @throws RunnerInputError when the program defines no workflow.
  */
-export async function loadWorkflows(program: string, options: Pick<RunnerOptions, "stack" | "config" | "workflows"> = {}): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
+export async function loadWorkflows(
+  program: string,
+  options: Pick<RunnerOptions, "stack" | "config" | "workflows"> = {},
+): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
   const synthesis = await synthesizeProgram(program, {
     stack: options.stack,
     config: options.config,
     afterLoad: (exports, constructed) => {
       if (constructed.some((r) => r.type === WORKFLOW_COMPONENT_TYPE)) return undefined;
       // The program's own copy of the library, the one its steps were built with.
-      const { EventDrivenWorkflow } = createRequire(resolvePath(program))("event-driven-workflow") as typeof import("event-driven-workflow");
+      const { EventDrivenWorkflow } = createRequire(resolvePath(program))(
+        "event-driven-workflow",
+      ) as typeof import("event-driven-workflow");
       for (const [name, args] of workflowExports(exports, basename(program, extname(program)))) new EventDrivenWorkflow(name, args);
       return {};
     },
@@ -134,14 +155,23 @@ export async function loadWorkflows(program: string, options: Pick<RunnerOptions
  *
  * @throws RunnerInputError when the program defines no workflow, or none of that name.
  */
-export function workflowsOf(synthesis: Synthesis, program: string, only?: readonly string[]): { workflows: LoadedWorkflow[]; problems: StepProblem[] } {
+export function workflowsOf(
+  synthesis: Synthesis,
+  program: string,
+  only?: readonly string[],
+): { workflows: LoadedWorkflow[]; problems: StepProblem[] } {
   let workflows = discoverWorkflows(synthesis.resources);
   if (workflows.length === 0) {
-    throw new RunnerInputError(`${program} defines no EventDrivenWorkflow: construct one (a Pulumi program), or export its arguments ({ trigger, steps, timeoutSeconds }).`);
+    throw new RunnerInputError(
+      `${program} defines no EventDrivenWorkflow: construct one (a Pulumi program), or export its arguments ({ trigger, steps, timeoutSeconds }).`,
+    );
   }
   if (only?.length) {
     const unknown = only.filter((name) => !workflows.some((w) => w.name === name));
-    if (unknown.length) throw new RunnerInputError(`No workflow named ${unknown.join(", ")} in ${program}; it has ${workflows.map((w) => w.name).join(", ")}.`);
+    if (unknown.length)
+      throw new RunnerInputError(
+        `No workflow named ${unknown.join(", ")} in ${program}; it has ${workflows.map((w) => w.name).join(", ")}.`,
+      );
     workflows = workflows.filter((w) => only.includes(w.name));
   }
   const problems: StepProblem[] = [];
@@ -152,8 +182,9 @@ export function workflowsOf(synthesis: Synthesis, program: string, only?: readon
     problems.push({
       workflow: owner?.name ?? "(none)",
       step: task?.state ?? failure.resource,
-      message: `step "${task?.state ?? failure.resource}" (Lambda ${failure.resource}): Pulumi cannot serialize its handler, so \`pulumi up\` would fail here`
-        + `${capturedHint(failure.message)}:\n${failure.message}`,
+      message:
+        `step "${task?.state ?? failure.resource}" (Lambda ${failure.resource}): Pulumi cannot serialize its handler, so \`pulumi up\` would fail here` +
+        `${capturedHint(failure.message)}:\n${failure.message}`,
     });
   }
   return { workflows, problems };
@@ -167,51 +198,78 @@ function capturedHint(message: string): string {
 
 function isWorkflowArgs(value: unknown): value is import("event-driven-workflow").EventDrivenWorkflowArgs & { name?: string } {
   const v = value as { trigger?: { pattern?: unknown }; steps?: unknown; timeoutSeconds?: unknown } | null;
-  return typeof v === "object" && v !== null && typeof v.trigger?.pattern === "object" && Array.isArray(v.steps) && typeof v.timeoutSeconds === "number";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof v.trigger?.pattern === "object" &&
+    Array.isArray(v.steps) &&
+    typeof v.timeoutSeconds === "number"
+  );
 }
 
-function workflowExports(exports: Record<string, unknown>, moduleName: string): [string, import("event-driven-workflow").EventDrivenWorkflowArgs][] {
-  return Object.entries(exports).filter(([, value]) => isWorkflowArgs(value)).map(([key, value]) => {
-    const { name, ...args } = value as import("event-driven-workflow").EventDrivenWorkflowArgs & { name?: string };
-    return [name ?? (key === "default" ? moduleName : key), args];
-  });
+function workflowExports(
+  exports: Record<string, unknown>,
+  moduleName: string,
+): [string, import("event-driven-workflow").EventDrivenWorkflowArgs][] {
+  return Object.entries(exports)
+    .filter(([, value]) => isWorkflowArgs(value))
+    .map(([key, value]) => {
+      const { name, ...args } = value as import("event-driven-workflow").EventDrivenWorkflowArgs & { name?: string };
+      return [name ?? (key === "default" ? moduleName : key), args];
+    });
 }
 
 /** The workflows among recorded resources: each component with its rule, state machine and functions. */
 function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkflow[] {
-  return resources.filter((r) => r.type === WORKFLOW_COMPONENT_TYPE).flatMap((component) => {
-    const children = resources.filter((r) => r.parent === resourceKey(component));
-    const machine = children.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
-    const rule = children.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
-    if (!machine || !rule) return [];
-    const definition: string = machine.inputs.definition;
-    const functions = children.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
-    const tasks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) => {
-      const target = lambdaTarget(s);
-      if (!target) return [];
-      const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(target.replace(/:(\$LATEST|\d+)$/, "")));
-      if (!fn) throw new RunnerInputError(`Workflow ${component.name}: task "${state}" invokes ${target}, which is not one of its functions; it cannot run locally.`);
-      return [{
-        state,
-        resource: fn.name,
-        functionName: fn.state.name,
-        functionArn: fn.state.arn,
-        timeoutSeconds: fn.inputs.timeout ?? 3,
-        memorySize: fn.inputs.memorySize,
-        handler: fn.inputs.handler ?? STEP_HANDLER_ENTRY,
-        environment: fn.inputs.environment?.variables ?? {},
-        invokeIntegration: serviceIntegrationOf(s.Resource) === "lambdaInvoke",
-      }];
+  return resources
+    .filter((r) => r.type === WORKFLOW_COMPONENT_TYPE)
+    .flatMap((component) => {
+      const children = resources.filter((r) => r.parent === resourceKey(component));
+      const machine = children.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
+      const rule = children.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
+      if (!machine || !rule) return [];
+      const definition: string = machine.inputs.definition;
+      const functions = children.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
+      const tasks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) => {
+        const target = lambdaTarget(s);
+        if (!target) return [];
+        const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(target.replace(/:(\$LATEST|\d+)$/, "")));
+        if (!fn)
+          throw new RunnerInputError(
+            `Workflow ${component.name}: task "${state}" invokes ${target}, which is not one of its functions; it cannot run locally.`,
+          );
+        return [
+          {
+            state,
+            resource: fn.name,
+            functionName: fn.state.name,
+            functionArn: fn.state.arn,
+            timeoutSeconds: fn.inputs.timeout ?? 3,
+            memorySize: fn.inputs.memorySize,
+            handler: fn.inputs.handler ?? STEP_HANDLER_ENTRY,
+            environment: fn.inputs.environment?.variables ?? {},
+            invokeIntegration: serviceIntegrationOf(s.Resource) === "lambdaInvoke",
+          },
+        ];
+      });
+      return [
+        {
+          name: component.name,
+          pattern: JSON.parse(rule.inputs.eventPattern),
+          eventBusName: rule.inputs.eventBusName ?? "default",
+          definition,
+          tasks,
+        },
+      ];
     });
-    return [{ name: component.name, pattern: JSON.parse(rule.inputs.eventPattern), eventBusName: rule.inputs.eventBusName ?? "default", definition, tasks }];
-  });
 }
 
 /** The function a Task state invokes: its ARN as Resource, or `FunctionName` of a `lambda:invoke` integration. */
 function lambdaTarget(state: AslObject): string | undefined {
   if (state.Type !== "Task" || typeof state.Resource !== "string") return undefined;
   if (/^arn:[^:]+:lambda:/.test(state.Resource)) return state.Resource;
-  if (serviceIntegrationOf(state.Resource) === "lambdaInvoke") return String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName);
+  if (serviceIntegrationOf(state.Resource) === "lambdaInvoke")
+    return String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName);
   return undefined;
 }
 
@@ -243,7 +301,10 @@ const invocationScope = new AsyncLocalStorage<InvocationRecord>();
  * await runner.close();
  */
 export class LocalRunner {
-  private readonly machines = new Map<string, { local: LocalWorkflow; states: ReadonlyMap<string, AslObject>; lambdaStates: Set<string> }>();
+  private readonly machines = new Map<
+    string,
+    { local: LocalWorkflow; states: ReadonlyMap<string, AslObject>; lambdaStates: Set<string> }
+  >();
   private readonly warm = new Map<string, WarmFunction>();
   private restoreOutput?: () => void;
   private restoreEnvironment?: () => void;
@@ -271,7 +332,11 @@ export class LocalRunner {
   }
 
   /** A runner over a program already synthesized (see `synthesizeProgram`), e.g. shared by tests. */
-  static async fromSynthesis(synthesis: Synthesis, options: Omit<RunnerOptions, "stack" | "config"> = {}, program = "the program"): Promise<LocalRunner> {
+  static async fromSynthesis(
+    synthesis: Synthesis,
+    options: Omit<RunnerOptions, "stack" | "config"> = {},
+    program = "the program",
+  ): Promise<LocalRunner> {
     const { workflows, problems } = workflowsOf(synthesis, program, options.workflows);
     const runner = new LocalRunner(workflows, problems, synthesis, options);
     await runner.prepare();
@@ -290,16 +355,23 @@ export class LocalRunner {
   private async prepare(): Promise<void> {
     const tables = this.synthesis.resources.filter((r) => r.type === "aws:dynamodb/table:Table");
     if (tables.length > 0) {
-      this.dynamodb = await startLocalDynamoDb(Object.fromEntries(tables.map((t) => [t.state.name ?? t.inputs.name, { hashKey: t.inputs.hashKey, rangeKey: t.inputs.rangeKey }])));
+      this.dynamodb = await startLocalDynamoDb(
+        Object.fromEntries(tables.map((t) => [t.state.name ?? t.inputs.name, { hashKey: t.inputs.hashKey, rangeKey: t.inputs.rangeKey }])),
+      );
       this.awsEnvironment = localDynamoDbEnvironment(this.dynamodb.endpoint, TEST_REGION);
     }
-    if (this.mode === "source") this.restoreEnvironment = setProcessEnvironment({ ...sharedEnvironment(this.workflows.flatMap((w) => w.tasks)), ...this.awsEnvironment });
+    if (this.mode === "source")
+      this.restoreEnvironment = setProcessEnvironment({
+        ...sharedEnvironment(this.workflows.flatMap((w) => w.tasks)),
+        ...this.awsEnvironment,
+      });
     const scale = this.options.timeoutScale ?? 1;
     for (const workflow of this.workflows) {
       const definition = scaleTimeouts(workflow.definition, scale);
       const asl = JSON.parse(definition);
       const taskHandlers: Record<string, LocalTaskHandler> = {};
-      for (const task of workflow.tasks) taskHandlers[task.state] = await this.bind(task, Math.max(1, Math.round(task.timeoutSeconds * 1000 * scale)));
+      for (const task of workflow.tasks)
+        taskHandlers[task.state] = await this.bind(task, Math.max(1, Math.round(task.timeoutSeconds * 1000 * scale)));
       this.machines.set(workflow.name, {
         local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
         states: stateMap(asl),
@@ -329,13 +401,23 @@ export class LocalRunner {
 
   private async artifactInvoker(task: LocalTask, timeoutMs: number) {
     if (task.serializationError) {
-      return async () => ({ error: { name: "Runner.NotDeployable", message: `The handler of step "${task.state}" cannot be serialized, so it cannot be deployed: ${task.serializationError!.split("\n")[0]}` } });
+      return async () => ({
+        error: {
+          name: "Runner.NotDeployable",
+          message: `The handler of step "${task.state}" cannot be serialized, so it cannot be deployed: ${task.serializationError!.split("\n")[0]}`,
+        },
+      });
     }
     const fn = this.synthesis.resources.find((r) => r.type === LAMBDA_FUNCTION_TYPE && r.name === task.resource)!;
     const taskRoot = await materializeArchive(await fn.inputs.code.assets);
     const warm = new WarmFunction({
-      taskRoot, handler: task.handler, functionName: task.functionName, environment: { ...task.environment, ...this.awsEnvironment }, timeoutMs,
-      memorySize: task.memorySize, region: TEST_REGION,
+      taskRoot,
+      handler: task.handler,
+      functionName: task.functionName,
+      environment: { ...task.environment, ...this.awsEnvironment },
+      timeoutMs,
+      memorySize: task.memorySize,
+      region: TEST_REGION,
     });
     this.warm.set(task.resource, warm);
     return async (payload: unknown, record: InvocationRecord) => {
@@ -350,32 +432,47 @@ export class LocalRunner {
 
   private sourceInvoker(task: LocalTask, timeoutMs: number) {
     const callback = this.synthesis.callbacks.get(task.resource);
-    if (!callback) throw new RunnerInputError(`Step "${task.state}" (Lambda ${task.resource}) is not a CallbackFunction: there is no source to run; run it from its artifact instead.`);
+    if (!callback)
+      throw new RunnerInputError(
+        `Step "${task.state}" (Lambda ${task.resource}) is not a CallbackFunction: there is no source to run; run it from its artifact instead.`,
+      );
     let cold = true;
-    return (payload: unknown, record: InvocationRecord) => invocationScope.run(record, async (): Promise<{ result?: unknown; error?: { name: string; message: string } }> => {
-      record.coldStart = cold;
-      cold = false;
-      const deadline = record.startedAt + timeoutMs;
-      const context = {
-        awsRequestId: record.requestId,
-        functionName: task.functionName,
-        invokedFunctionArn: task.functionArn,
-        getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-      };
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { name: "Sandbox.Timedout" })), timeoutMs);
+    return (payload: unknown, record: InvocationRecord) =>
+      invocationScope.run(record, async (): Promise<{ result?: unknown; error?: { name: string; message: string } }> => {
+        record.coldStart = cold;
+        cold = false;
+        const deadline = record.startedAt + timeoutMs;
+        const context = {
+          awsRequestId: record.requestId,
+          functionName: task.functionName,
+          invokedFunctionArn: task.functionArn,
+          getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+        };
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                Object.assign(new Error(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds`), { name: "Sandbox.Timedout" }),
+              ),
+            timeoutMs,
+          );
+        });
+        try {
+          const result = await Promise.race([Promise.resolve(callback(payload, context)), timedOut]);
+          return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+        } catch (error) {
+          const e = error as { name?: unknown; message?: unknown };
+          return {
+            error: {
+              name: typeof e?.name === "string" && e.name ? e.name : "Error",
+              message: typeof e?.message === "string" ? e.message : String(error),
+            },
+          };
+        } finally {
+          clearTimeout(timer);
+        }
       });
-      try {
-        const result = await Promise.race([Promise.resolve(callback(payload, context)), timedOut]);
-        return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
-      } catch (error) {
-        const e = error as { name?: unknown; message?: unknown };
-        return { error: { name: typeof e?.name === "string" && e.name ? e.name : "Error", message: typeof e?.message === "string" ? e.message : String(error) } };
-      } finally {
-        clearTimeout(timer);
-      }
-    });
   }
 
   /**
@@ -386,7 +483,11 @@ export class LocalRunner {
     const envelope = withEnvelope(event);
     const matches = this.workflows.map((workflow) => {
       if (workflow.eventBusName !== eventBusName) {
-        return { workflow: workflow.name, matched: false, reasons: [`the rule listens on bus "${workflow.eventBusName}", the event was put on "${eventBusName}"`] };
+        return {
+          workflow: workflow.name,
+          matched: false,
+          reasons: [`the rule listens on bus "${workflow.eventBusName}", the event was put on "${eventBusName}"`],
+        };
       }
       return { workflow: workflow.name, ...matchEventPattern(workflow.pattern, envelope) };
     });
@@ -467,7 +568,8 @@ function withEnvelope(event: Record<string, unknown>): Record<string, unknown> {
  */
 function sharedEnvironment(tasks: readonly LocalTask[]): Record<string, string> {
   const values = new Map<string, Set<string>>();
-  for (const task of tasks) for (const [key, value] of Object.entries(task.environment)) values.set(key, (values.get(key) ?? new Set()).add(value));
+  for (const task of tasks)
+    for (const [key, value] of Object.entries(task.environment)) values.set(key, (values.get(key) ?? new Set()).add(value));
   return Object.fromEntries([...values].filter(([, set]) => set.size === 1).map(([key, set]) => [key, [...set][0]]));
 }
 
@@ -503,5 +605,8 @@ function routeOutputToInvocations(): () => void {
       return true;
     }) as typeof stream.write;
   });
-  return () => streams.forEach((stream, i) => { stream.write = originals[i]; });
+  return () =>
+    streams.forEach((stream, i) => {
+      stream.write = originals[i];
+    });
 }

@@ -23,14 +23,19 @@ export function installMocks(project = "order-processing", stack = "test", confi
 }
 
 /** Resolves an Output (mocks never leave one unknown when preview is false). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => { resolve(value); return value; }));
+export function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) =>
+    output.apply((value) => {
+      resolve(value);
+      return value;
+    }),
+  );
 }
 
 /** Waits until registrations stop arriving (they are asynchronous RPCs even under mocks). */
 export async function settle(resources: RecordedResource[]): Promise<void> {
   let last = -1;
-  for (let quiet = 0; quiet < 5;) {
+  for (let quiet = 0; quiet < 5; ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     quiet = resources.length === last ? quiet + 1 : 0;
     last = resources.length;
@@ -58,8 +63,13 @@ export interface SerializationFailure {
 
 /** A program that threw, or left a failed registration, while it was synthesized. */
 export class SynthesisError extends Error {
-  constructor(readonly program: string, readonly causes: unknown[]) {
-    super(`${program} failed under Pulumi mocks (as \`pulumi preview\` would):\n${causes.map((c) => `  ${messageOf(c).split("\n").join("\n  ")}`).join("\n")}`);
+  constructor(
+    readonly program: string,
+    readonly causes: unknown[],
+  ) {
+    super(
+      `${program} failed under Pulumi mocks (as \`pulumi preview\` would):\n${causes.map((c) => `  ${messageOf(c).split("\n").join("\n  ")}`).join("\n")}`,
+    );
     this.name = "SynthesisError";
   }
 }
@@ -75,7 +85,10 @@ export interface SynthesisOptions {
    * Runs inside the stack right after the module loaded, with its exports and the resources it constructed; may
    * construct more resources. Returns the stack outputs to use instead of the module's exports, if any.
    */
-  afterLoad?: (exports: Record<string, unknown>, constructed: readonly { type: string; name: string }[]) => Record<string, unknown> | void;
+  afterLoad?: (
+    exports: Record<string, unknown>,
+    constructed: readonly { type: string; name: string }[],
+  ) => Record<string, unknown> | undefined;
 }
 
 /** A synthesized program: what `pulumi preview` would register, with resolved inputs. */
@@ -109,7 +122,9 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const settings = readProjectSettings(program, options.stack ?? "local");
   const project = options.project ?? settings.project;
   const stack = options.stack ?? "local";
-  const given = Object.fromEntries(Object.entries(options.config ?? {}).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value]));
+  const given = Object.fromEntries(
+    Object.entries(options.config ?? {}).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value]),
+  );
   const recorded = installMocks(project, stack, { ...settings.config, ...given });
 
   const keys = new WeakMap<object, string>();
@@ -134,17 +149,20 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   };
 
   const failures: unknown[] = [];
-  const onUnhandled = (reason: unknown) => { failures.push(reason); };
+  const onUnhandled = (reason: unknown) => {
+    failures.push(reason);
+  };
   process.on("unhandledRejection", onUnhandled);
   let outputs: Record<string, unknown> = {};
   try {
-    outputs = (await pulumi.runtime.runInPulumiStack(async () => {
-      pulumi.runtime.registerStackTransformation(record);
-      ensureTypeScript(program);
-      forgetProgramModules(dirname(program));
-      const exports = require(program);
-      return options.afterLoad?.(exports, constructed) ?? exports;
-    })) ?? {};
+    outputs =
+      (await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation(record);
+        ensureTypeScript(program);
+        forgetProgramModules(dirname(program));
+        const exports = require(program);
+        return options.afterLoad?.(exports, constructed) ?? exports;
+      })) ?? {};
     // A Function whose code cannot be built never finishes registering: stop at its error instead of waiting.
     await Promise.race([allRegistered(recorded), archives.failed]);
   } catch (error) {
@@ -168,7 +186,9 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
  */
 function watchFunctionCode(): { watch(code: unknown): void; failed: Promise<never> } {
   let fail: (error: unknown) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => { fail = reject; });
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
   failed.catch(() => undefined); // observed by the race in synthesizeProgram; never an unhandled rejection
   return {
     watch(code: unknown) {
@@ -215,7 +235,11 @@ function catchSerializationFailures() {
     pending = { callback: func as (...args: any[]) => unknown, token };
     return original(func, args).catch((error: unknown) => {
       token.message = messageOf(error);
-      return { text: "throw new Error(\"this function's code could not be serialized\");\n", exportName: args?.exportName ?? "handler", containsSecrets: false };
+      return {
+        text: 'throw new Error("this function\'s code could not be serialized");\n',
+        exportName: args?.exportName ?? "handler",
+        containsSecrets: false,
+      };
     });
   };
   return {
@@ -226,8 +250,11 @@ function catchSerializationFailures() {
       if (claimed) claimed.token.resource = resource;
       return claimed?.callback;
     },
-    failures: (): SerializationFailure[] => tokens.filter((t) => t.message !== undefined).map((t) => ({ resource: t.resource ?? "(unknown function)", message: t.message! })),
-    restore() { runtime.serializeFunction = original; },
+    failures: (): SerializationFailure[] =>
+      tokens.filter((t) => t.message !== undefined).map((t) => ({ resource: t.resource ?? "(unknown function)", message: t.message! })),
+    restore() {
+      runtime.serializeFunction = original;
+    },
   };
 }
 
@@ -259,14 +286,18 @@ function messageOf(error: unknown): string {
 function readProjectSettings(program: string, stack: string): { project: string; config: Record<string, string>; warnings: string[] } {
   const folder = findProjectFolder(dirname(resolvePath(program)));
   if (!folder) return { project: basename(dirname(resolvePath(program))), config: {}, warnings: [] };
-  const projectFile = loadYaml(readFileSync(join(folder, "Pulumi.yaml"), "utf8")) as { name?: string; config?: Record<string, unknown> } | undefined;
+  const projectFile = loadYaml(readFileSync(join(folder, "Pulumi.yaml"), "utf8")) as
+    | { name?: string; config?: Record<string, unknown> }
+    | undefined;
   const project = projectFile?.name ?? basename(folder);
   const qualify = (key: string) => (key.includes(":") ? key : `${project}:${key}`);
   const config: Record<string, string> = {};
   const warnings: string[] = [];
   for (const [key, declared] of Object.entries(projectFile?.config ?? {})) {
     const isDeclaration = typeof declared === "object" && declared !== null && !Array.isArray(declared);
-    const value = isDeclaration ? (declared as { default?: unknown; value?: unknown }).default ?? (declared as { value?: unknown }).value : declared;
+    const value = isDeclaration
+      ? ((declared as { default?: unknown; value?: unknown }).default ?? (declared as { value?: unknown }).value)
+      : declared;
     if (value !== undefined) config[qualify(key)] = configString(value);
   }
   const stackPath = join(folder, `Pulumi.${stack}.yaml`);
@@ -274,7 +305,9 @@ function readProjectSettings(program: string, stack: string): { project: string;
     const stackFile = loadYaml(readFileSync(stackPath, "utf8")) as { config?: Record<string, unknown> } | undefined;
     for (const [key, value] of Object.entries(stackFile?.config ?? {})) {
       if (typeof value === "object" && value !== null && "secure" in value) {
-        warnings.push(`config ${qualify(key)} is a secret in Pulumi.${stack}.yaml; it cannot be decrypted without the Pulumi CLI: pass it with --config ${key}=<value>.`);
+        warnings.push(
+          `config ${qualify(key)} is a secret in Pulumi.${stack}.yaml; it cannot be decrypted without the Pulumi CLI: pass it with --config ${key}=<value>.`,
+        );
       } else {
         config[qualify(key)] = configString(value);
       }

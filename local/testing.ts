@@ -43,13 +43,18 @@ export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
  *
  * @throws Error naming each step that `pulumi up` could not deploy (unless `allowUndeployable`).
  */
-export async function runEvents(program: string, events: Record<string, unknown> | Record<string, unknown>[], options: RunEventsOptions = {}): Promise<EventReport[]> {
+export async function runEvents(
+  program: string,
+  events: Record<string, unknown> | Record<string, unknown>[],
+  options: RunEventsOptions = {},
+): Promise<EventReport[]> {
   const { eventBusName = "default", allowUndeployable = false, mode = "source", ...runnerOptions } = options;
   const runner = await LocalRunner.load(program, { ...runnerOptions, mode });
   try {
     if (!allowUndeployable) runner.assertDeployable();
     const reports: EventReport[] = [];
-    for (const [i, event] of (Array.isArray(events) ? events : [events]).entries()) reports.push(await runner.runEvent(event, `event ${i + 1}`, eventBusName));
+    for (const [i, event] of (Array.isArray(events) ? events : [events]).entries())
+      reports.push(await runner.runEvent(event, `event ${i + 1}`, eventBusName));
     return reports;
   } finally {
     await runner.close();

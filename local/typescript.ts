@@ -18,8 +18,10 @@ export function ensureTypeScript(program: string): void {
   try {
     tsNode = createRequire(path)("ts-node");
   } catch {
-    throw new RunnerInputError(`${program} is TypeScript, and ts-node cannot be found from its folder: run \`npm install -D ts-node typescript\` there `
-      + "(Pulumi TypeScript programs have both), or pass the compiled JavaScript program instead.");
+    throw new RunnerInputError(
+      `${program} is TypeScript, and ts-node cannot be found from its folder: run \`npm install -D ts-node typescript\` there ` +
+        "(Pulumi TypeScript programs have both), or pass the compiled JavaScript program instead.",
+    );
   }
   const project = findUp(dirname(path), "tsconfig.json");
   tsNode.register({ transpileOnly: true, ...(project ? { project } : { skipProject: true }), compilerOptions: { module: "commonjs" } });

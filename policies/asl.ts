@@ -46,17 +46,27 @@ export function readDefinition(value: unknown): DefinitionRead {
     case "absent":
       return {
         status: "unknown",
-        message: "its definition is not known yet (during preview it depends on resources that do not exist yet), so its states cannot be checked now; they are checked on `pulumi up`, or run `pulumi preview` again once those resources exist",
+        message:
+          "its definition is not known yet (during preview it depends on resources that do not exist yet), so its states cannot be checked now; they are checked on `pulumi up`, or run `pulumi preview` again once those resources exist",
       };
     case "invalid":
-      return { status: "invalid", message: `its definition cannot be read: ${parsed.reason}. Fix: pass a valid Amazon States Language JSON document (e.g. JSON.stringify of an object with StartAt and States)` };
+      return {
+        status: "invalid",
+        message: `its definition cannot be read: ${parsed.reason}. Fix: pass a valid Amazon States Language JSON document (e.g. JSON.stringify of an object with StartAt and States)`,
+      };
     case "ok": {
       const definition = parsed.value;
       if (!isRecord(definition)) {
-        return { status: "invalid", message: "its definition is not a JSON object. Fix: pass an Amazon States Language document with StartAt and States" };
+        return {
+          status: "invalid",
+          message: "its definition is not a JSON object. Fix: pass an Amazon States Language document with StartAt and States",
+        };
       }
       if (!isRecord(definition.States)) {
-        return { status: "invalid", message: "its definition has no States object. Fix: add \"StartAt\" and \"States\" (Amazon States Language)" };
+        return {
+          status: "invalid",
+          message: 'its definition has no States object. Fix: add "StartAt" and "States" (Amazon States Language)',
+        };
       }
       return { status: "ok", definition };
     }
@@ -172,9 +182,10 @@ export function classifyTaskResource(resource: unknown): ResourceKind {
   if (/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:activity:/.test(resource)) return { kind: "activity" };
   const service = /^arn:aws[a-zA-Z-]*:([a-z0-9-]+):/.exec(resource)?.[1] ?? "unknown";
   const hints: Record<string, string> = {
-    sns: `use "Resource": "${SERVICE_INTEGRATIONS.snsPublish}" with \"Parameters\": { "TopicArn": "<topic ARN>", "Message.$": "$" }`,
+    sns: `use "Resource": "${SERVICE_INTEGRATIONS.snsPublish}" with "Parameters": { "TopicArn": "<topic ARN>", "Message.$": "$" }`,
     sqs: `use "Resource": "${SERVICE_INTEGRATIONS.sqsSendMessage}" with "Parameters": { "QueueUrl": "<queue URL>", "MessageBody.$": "$" }`,
-    states: "use \"Resource\": \"arn:aws:states:::states:startExecution.sync:2\" with \"Parameters\": { \"StateMachineArn\": \"<state machine ARN>\", \"Input.$\": \"$\" }",
+    states:
+      'use "Resource": "arn:aws:states:::states:startExecution.sync:2" with "Parameters": { "StateMachineArn": "<state machine ARN>", "Input.$": "$" }',
     events: `use "Resource": "${SERVICE_INTEGRATIONS.eventsPutEvents}" with "Parameters": { "Entries": [...] }`,
     lambda: `use the function's ARN (arn:aws:lambda:<region>:<account>:function:<name>) or "${SERVICE_INTEGRATIONS.lambdaInvoke}" with "Parameters": { "FunctionName": "<function ARN>" }`,
   };
@@ -192,7 +203,10 @@ export function isObservableTask(state: AslObject, extraResourcePrefixes: readon
   if (extraResourcePrefixes.some((prefix) => resource.startsWith(prefix))) return true;
   if (classifyTaskResource(resource).kind === "lambda-function") return true;
   // Any integration pattern: a message sent with .waitForTaskToken is still sent.
-  return messageServiceOf(resource, { anyPattern: true }) !== undefined || serviceIntegrationOf(resource, { anyPattern: true }) === "lambdaInvoke";
+  return (
+    messageServiceOf(resource, { anyPattern: true }) !== undefined ||
+    serviceIntegrationOf(resource, { anyPattern: true }) === "lambdaInvoke"
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -294,7 +308,9 @@ function continueAfterOwner(
   const transitions = normalTransitions(owner.state);
   if (transitions.length === 0 || owner.state.End === true) {
     const further = continueAfterOwner(owner.scope, observable);
-    return further === "observed" || further === undefined ? further : { path: [`(after ${owner.name})`, ...further.path], ending: further.ending };
+    return further === "observed" || further === undefined
+      ? further
+      : { path: [`(after ${owner.name})`, ...further.path], ending: further.ending };
   }
   for (const next of transitions) {
     const found = findUnobservedPath(owner.scope, next, owner.scope.owner !== undefined, observable);

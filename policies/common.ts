@@ -34,7 +34,8 @@ function tagPulumiType<T extends object>(fn: T, type: string): T {
   return fn;
 }
 
-const onlyTypesReason = (types: readonly string[]): string => `Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`;
+const onlyTypesReason = (types: readonly string[]): string =>
+  `Policy only applies to resources of type ${types.map((t) => `'${t}'`).join(", ")}`;
 
 /**
  * A validation that applies only to `types`; other types are reported as not applicable. With one type the

@@ -18,7 +18,8 @@ export const eventbridgeSfnTargetRetryDlq: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["eventbridge", "step-functions", "error-handling"],
-  remediationSteps: "On the aws.cloudwatch.EventTarget, set retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } (values to suit) and deadLetterConfig: { arn: dlq.arn } with an SQS queue whose queue policy allows events.amazonaws.com sqs:SendMessage with the condition aws:SourceArn = the rule's ARN.",
+  remediationSteps:
+    "On the aws.cloudwatch.EventTarget, set retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } (values to suit) and deadLetterConfig: { arn: dlq.arn } with an SQS queue whose queue policy allows events.amazonaws.com sqs:SendMessage with the condition aws:SourceArn = the rule's ARN.",
   validateResource: onTypes(TYPES.eventTarget, (args, report) => {
     const arn = prop(args.props, "arn");
     const retryPolicy = prop(args.props, "retryPolicy");
@@ -34,10 +35,14 @@ export const eventbridgeSfnTargetRetryDlq: ResourceValidationPolicy = {
     }
     const target = `${label("EventBridge target", args.name)} starts state machine ${arn}`;
     if (!hasRetry) {
-      report(`${target} without a retryPolicy: EventBridge falls back to retrying for 24 hours (185 attempts), hiding a broken target for a day. Fix: set retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } (values to suit).`);
+      report(
+        `${target} without a retryPolicy: EventBridge falls back to retrying for 24 hours (185 attempts), hiding a broken target for a day. Fix: set retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 } (values to suit).`,
+      );
     }
     if (!hasDlq) {
-      report(`${target} without a deadLetterConfig: an event that cannot start an execution (throttling, missing permissions, a deleted state machine) is dropped silently once the retries end. Fix: set deadLetterConfig: { arn: queue.arn } with an SQS queue whose policy lets events.amazonaws.com sqs:SendMessage for this rule (aws:SourceArn).`);
+      report(
+        `${target} without a deadLetterConfig: an event that cannot start an execution (throttling, missing permissions, a deleted state machine) is dropped silently once the retries end. Fix: set deadLetterConfig: { arn: queue.arn } with an SQS queue whose policy lets events.amazonaws.com sqs:SendMessage for this rule (aws:SourceArn).`,
+      );
     }
   }),
 };

@@ -37,7 +37,8 @@ const strings = (value: unknown): string[] => asArray(value).filter((v): v is st
  * wildcardFindings({ Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, []).length // 2
  */
 export function wildcardFindings(document: unknown, wildcardResourceActions: readonly string[]): StatementFinding[] {
-  if (!isRecord(document)) return [{ where: "document", problem: "is not a JSON object", fix: "pass an IAM policy document ({ Version, Statement })" }];
+  if (!isRecord(document))
+    return [{ where: "document", problem: "is not a JSON object", fix: "pass an IAM policy document ({ Version, Statement })" }];
   const allowed = new Set(wildcardResourceActions.map((a) => a.toLowerCase()));
   const findings: StatementFinding[] = [];
   asArray(document.Statement).forEach((raw, index) => {
@@ -50,14 +51,22 @@ export function wildcardFindings(document: unknown, wildcardResourceActions: rea
       findings.push({
         where,
         problem: `allows ${wildcardActions.map((a) => `"${a}"`).join(", ")} (every action${wildcardActions.includes("*") ? " of every service" : " of the service"})`,
-        fix: "list the exact actions the role needs, e.g. \"states:StartExecution\"",
+        fix: 'list the exact actions the role needs, e.g. "states:StartExecution"',
       });
     }
     if (raw.NotAction !== undefined) {
-      findings.push({ where, problem: "allows everything except its NotAction list", fix: "replace NotAction with an explicit Action list" });
+      findings.push({
+        where,
+        problem: "allows everything except its NotAction list",
+        fix: "replace NotAction with an explicit Action list",
+      });
     }
     if (raw.NotResource !== undefined) {
-      findings.push({ where, problem: "allows every resource except its NotResource list", fix: "replace NotResource with the exact resource ARNs" });
+      findings.push({
+        where,
+        problem: "allows every resource except its NotResource list",
+        fix: "replace NotResource with the exact resource ARNs",
+      });
     }
     if (strings(raw.Resource).includes("*")) {
       const notAllowlisted = actions.filter((a) => !allowed.has(a.toLowerCase()) && !wildcardActions.includes(a));
@@ -76,5 +85,8 @@ export function wildcardFindings(document: unknown, wildcardResourceActions: rea
 /** Managed policies that grant whole services (or everything) and have no place on a workflow's roles. */
 export function isBroadManagedPolicy(arn: string): boolean {
   const name = arn.split("/").pop() ?? arn;
-  return /^arn:aws[a-zA-Z-]*:iam::aws:policy\//.test(arn) && (/FullAccess(V\d+)?$/.test(name) || name === "AdministratorAccess" || name === "PowerUserAccess");
+  return (
+    /^arn:aws[a-zA-Z-]*:iam::aws:policy\//.test(arn) &&
+    (/FullAccess(V\d+)?$/.test(name) || name === "AdministratorAccess" || name === "PowerUserAccess")
+  );
 }

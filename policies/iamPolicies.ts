@@ -15,7 +15,10 @@ export interface IamConfig {
   reportBroadManagedPolicies: boolean;
 }
 /** {@link iamNoWildcards}' defaults, also its config schema's. */
-export const IAM_DEFAULTS: IamConfig = { wildcardResourceActions: [...DEFAULT_WILDCARD_RESOURCE_ACTIONS], reportBroadManagedPolicies: true };
+export const IAM_DEFAULTS: IamConfig = {
+  wildcardResourceActions: [...DEFAULT_WILDCARD_RESOURCE_ACTIONS],
+  reportBroadManagedPolicies: true,
+};
 
 const IAM_TYPES = [TYPES.rolePolicy, TYPES.policy, TYPES.userPolicy, TYPES.groupPolicy, TYPES.role, TYPES.rolePolicyAttachment];
 
@@ -25,18 +28,20 @@ const IAM_TYPES = [TYPES.rolePolicy, TYPES.policy, TYPES.userPolicy, TYPES.group
  */
 export const iamNoWildcards: ResourceValidationPolicy = {
   name: "iam-no-wildcards",
-  description: "IAM policies grant no \"*\" action and no \"*\" resource, except for the allowlisted X-Ray and log-delivery actions AWS requires it for.",
+  description:
+    'IAM policies grant no "*" action and no "*" resource, except for the allowlisted X-Ray and log-delivery actions AWS requires it for.',
   enforcementLevel: "advisory",
   severity: "high",
   tags: ["iam", "least-privilege"],
-  remediationSteps: "In each reported statement, list the exact actions (no \"*\" or \"service:*\", no NotAction/NotResource in an Allow) and the exact resource ARNs; keep Resource \"*\" only for the actions in wildcardResourceActions (X-Ray, CloudWatch Logs delivery, VPC network interfaces). Replace attached …FullAccess, AdministratorAccess or PowerUserAccess policies with an inline least-privilege policy.",
+  remediationSteps:
+    'In each reported statement, list the exact actions (no "*" or "service:*", no NotAction/NotResource in an Allow) and the exact resource ARNs; keep Resource "*" only for the actions in wildcardResourceActions (X-Ray, CloudWatch Logs delivery, VPC network interfaces). Replace attached …FullAccess, AdministratorAccess or PowerUserAccess policies with an inline least-privilege policy.',
   configSchema: {
     properties: {
       wildcardResourceActions: {
         type: "array",
         items: { type: "string" },
         default: IAM_DEFAULTS.wildcardResourceActions,
-        description: "Actions that may be granted on Resource \"*\".",
+        description: 'Actions that may be granted on Resource "*".',
       },
       reportBroadManagedPolicies: {
         type: "boolean",
@@ -50,9 +55,11 @@ export const iamNoWildcards: ResourceValidationPolicy = {
     const checkDocument = (owner: string, key: string, value: unknown): void => {
       const parsed = parseJsonProperty(value);
       if (parsed.status === "absent") return;
-      if (parsed.status === "unknown") return unknownDuringPreview(args, key, `${owner}'s policy document`);
+      if (parsed.status === "unknown") unknownDuringPreview(args, key, `${owner}'s policy document`);
       if (parsed.status === "invalid") {
-        report(`${owner}: the policy document cannot be read: ${parsed.reason}. Fix: pass a valid IAM policy document (JSON string or object with Version and Statement).`);
+        report(
+          `${owner}: the policy document cannot be read: ${parsed.reason}. Fix: pass a valid IAM policy document (JSON string or object with Version and Statement).`,
+        );
         return;
       }
       for (const f of wildcardFindings(parsed.value, wildcardResourceActions)) {
@@ -61,7 +68,9 @@ export const iamNoWildcards: ResourceValidationPolicy = {
     };
     const checkManaged = (owner: string, arn: unknown): void => {
       if (reportBroadManagedPolicies && typeof arn === "string" && isBroadManagedPolicy(arn)) {
-        report(`${owner} attaches the AWS managed policy ${arn}, which grants a whole service (or everything). Fix: replace it with an inline policy listing the exact actions and resources (an aws.lambda.CallbackFunction given neither \`role\` nor \`policies\` attaches nine such policies: pass a least-privilege role).`);
+        report(
+          `${owner} attaches the AWS managed policy ${arn}, which grants a whole service (or everything). Fix: replace it with an inline policy listing the exact actions and resources (an aws.lambda.CallbackFunction given neither \`role\` nor \`policies\` attaches nine such policies: pass a least-privilege role).`,
+        );
       }
     };
     switch (args.type) {

@@ -5,6 +5,6 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("event-driven-workflow", {
-    policies,
-    enforcementLevel: "advisory",
+  policies,
+  enforcementLevel: "advisory",
 });

@@ -37,18 +37,21 @@ export const LAMBDA_TIMEOUT_DEFAULTS: LambdaTimeoutConfig = { maxTimeoutSeconds:
  */
 export const lambdaExplicitTimeout: ResourceValidationPolicy = {
   name: "lambda-explicit-timeout",
-  description: "Every Lambda function sets `timeout` explicitly, within a maximum (a CallbackFunction's silent 180 s default counts as not set).",
+  description:
+    "Every Lambda function sets `timeout` explicitly, within a maximum (a CallbackFunction's silent 180 s default counts as not set).",
   enforcementLevel: "mandatory",
   severity: "high",
   tags: ["lambda", "timeouts"],
-  remediationSteps: "Set `timeout` (whole seconds, at most maxTimeoutSeconds, default 900) on every aws.lambda.Function and aws.lambda.CallbackFunction, chosen for the function's work and shorter than the TimeoutSeconds of the Step Functions Task that invokes it.",
+  remediationSteps:
+    "Set `timeout` (whole seconds, at most maxTimeoutSeconds, default 900) on every aws.lambda.Function and aws.lambda.CallbackFunction, chosen for the function's work and shorter than the TimeoutSeconds of the Step Functions Task that invokes it.",
   configSchema: {
     properties: {
       maxTimeoutSeconds: integerSchema("The longest timeout a function may set.", LAMBDA_TIMEOUT_DEFAULTS.maxTimeoutSeconds),
       treatCallbackDefaultAsUnset: {
         type: "boolean",
         default: LAMBDA_TIMEOUT_DEFAULTS.treatCallbackDefaultAsUnset,
-        description: "Report a CallbackFunction (handler \"__index.handler\") whose timeout is exactly 180 s, the value CallbackFunction applies silently when none is given.",
+        description:
+          'Report a CallbackFunction (handler "__index.handler") whose timeout is exactly 180 s, the value CallbackFunction applies silently when none is given.',
       },
     },
   },
@@ -58,17 +61,29 @@ export const lambdaExplicitTimeout: ResourceValidationPolicy = {
     const timeout = prop(args.props, "timeout");
     if (timeout === UNKNOWN) return unknownDuringPreview(args, "timeout", `${fn}'s timeout`);
     if (timeout === undefined || timeout === null) {
-      report(`${fn} does not set timeout, so it gets Lambda's default of ${LAMBDA_DEFAULT_TIMEOUT} s, not a value chosen for its work. Fix: set \`timeout\` explicitly (at most ${maxTimeoutSeconds} s), shorter than the Step Functions Task that invokes it.`);
+      report(
+        `${fn} does not set timeout, so it gets Lambda's default of ${LAMBDA_DEFAULT_TIMEOUT} s, not a value chosen for its work. Fix: set \`timeout\` explicitly (at most ${maxTimeoutSeconds} s), shorter than the Step Functions Task that invokes it.`,
+      );
       return;
     }
-    if (treatCallbackDefaultAsUnset && timeout === CALLBACK_FUNCTION_DEFAULT_TIMEOUT && prop(args.props, "handler") === CALLBACK_FUNCTION_HANDLER) {
-      report(`${fn} is an aws.lambda.CallbackFunction (handler "${CALLBACK_FUNCTION_HANDLER}") with timeout ${CALLBACK_FUNCTION_DEFAULT_TIMEOUT} s, the default CallbackFunction applies silently when no timeout is given. Fix: set \`timeout\` explicitly on the CallbackFunction (at most ${maxTimeoutSeconds} s), shorter than the Step Functions Task that invokes it (if 180 s is really intended, set this policy's treatCallbackDefaultAsUnset to false).`);
+    if (
+      treatCallbackDefaultAsUnset &&
+      timeout === CALLBACK_FUNCTION_DEFAULT_TIMEOUT &&
+      prop(args.props, "handler") === CALLBACK_FUNCTION_HANDLER
+    ) {
+      report(
+        `${fn} is an aws.lambda.CallbackFunction (handler "${CALLBACK_FUNCTION_HANDLER}") with timeout ${CALLBACK_FUNCTION_DEFAULT_TIMEOUT} s, the default CallbackFunction applies silently when no timeout is given. Fix: set \`timeout\` explicitly on the CallbackFunction (at most ${maxTimeoutSeconds} s), shorter than the Step Functions Task that invokes it (if 180 s is really intended, set this policy's treatCallbackDefaultAsUnset to false).`,
+      );
       return;
     }
     if (!isPositiveInteger(timeout)) {
-      report(`${fn} has timeout ${JSON.stringify(timeout)}, not a positive whole number of seconds. Fix: set \`timeout\` to a whole number from 1 to ${maxTimeoutSeconds}.`);
+      report(
+        `${fn} has timeout ${JSON.stringify(timeout)}, not a positive whole number of seconds. Fix: set \`timeout\` to a whole number from 1 to ${maxTimeoutSeconds}.`,
+      );
     } else if (timeout > maxTimeoutSeconds) {
-      report(`${fn} has timeout ${timeout} s, above the maximum of ${maxTimeoutSeconds} s. Fix: lower \`timeout\` to at most ${maxTimeoutSeconds} (or raise this policy's maxTimeoutSeconds).`);
+      report(
+        `${fn} has timeout ${timeout} s, above the maximum of ${maxTimeoutSeconds} s. Fix: lower \`timeout\` to at most ${maxTimeoutSeconds} (or raise this policy's maxTimeoutSeconds).`,
+      );
     }
   }),
 };
@@ -76,16 +91,19 @@ export const lambdaExplicitTimeout: ResourceValidationPolicy = {
 /** `lambda-xray-tracing`: functions trace actively; remediable. */
 export const lambdaXrayTracing: ResourceValidationPolicy = {
   name: "lambda-xray-tracing",
-  description: "Lambda functions have active X-Ray tracing (tracingConfig.mode \"Active\").",
+  description: 'Lambda functions have active X-Ray tracing (tracingConfig.mode "Active").',
   enforcementLevel: "advisory",
   severity: "low",
   tags: ["lambda", "observability"],
-  remediationSteps: "Set tracingConfig: { mode: \"Active\" } on every aws.lambda.Function and grant its role xray:PutTraceSegments and xray:PutTelemetryRecords on Resource \"*\". At enforcement level \"remediate\" the pack sets tracingConfig.mode itself (the role's permissions remain yours to grant).",
+  remediationSteps:
+    'Set tracingConfig: { mode: "Active" } on every aws.lambda.Function and grant its role xray:PutTraceSegments and xray:PutTelemetryRecords on Resource "*". At enforcement level "remediate" the pack sets tracingConfig.mode itself (the role\'s permissions remain yours to grant).',
   validateResource: onTypes(TYPES.lambdaFunction, (args, report) => {
     const mode = propPath(args.props, "tracingConfig", "mode");
     if (mode === UNKNOWN) return unknownDuringPreview(args, "tracingConfig", "tracingConfig");
     if (mode !== "Active") {
-      report(`${label("Lambda function", args.name)} does not have active X-Ray tracing (tracingConfig.mode is ${mode === undefined ? "not set" : JSON.stringify(mode)}): its part of a workflow's trace is missing. Fix: set tracingConfig: { mode: "Active" } (its role needs xray:PutTraceSegments and xray:PutTelemetryRecords).`);
+      report(
+        `${label("Lambda function", args.name)} does not have active X-Ray tracing (tracingConfig.mode is ${mode === undefined ? "not set" : JSON.stringify(mode)}): its part of a workflow's trace is missing. Fix: set tracingConfig: { mode: "Active" } (its role needs xray:PutTraceSegments and xray:PutTelemetryRecords).`,
+      );
     }
   }),
   remediateResource: remediateOnType(TYPES.lambdaFunction, (args) => {

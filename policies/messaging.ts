@@ -21,10 +21,13 @@ export const sqsEncrypted: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["sqs", "encryption"],
-  remediationSteps: "Set sqsManagedSseEnabled: true on the aws.sqs.Queue, or kmsMasterKeyId to a KMS key whose key policy lets the senders (e.g. events.amazonaws.com for an EventBridge DLQ) use kms:GenerateDataKey and kms:Decrypt. At enforcement level \"remediate\" the pack sets sqsManagedSseEnabled: true itself on a queue with no KMS key.",
+  remediationSteps:
+    'Set sqsManagedSseEnabled: true on the aws.sqs.Queue, or kmsMasterKeyId to a KMS key whose key policy lets the senders (e.g. events.amazonaws.com for an EventBridge DLQ) use kms:GenerateDataKey and kms:Decrypt. At enforcement level "remediate" the pack sets sqsManagedSseEnabled: true itself on a queue with no KMS key.',
   validateResource: onTypes(TYPES.queue, (args, report) => {
     if (queueEncryption(args) === "unencrypted") {
-      report(`${label("SQS queue", args.name)} is not encrypted at rest (neither kmsMasterKeyId nor sqsManagedSseEnabled is set): failed orders in a dead-letter queue carry customer data. Fix: set sqsManagedSseEnabled: true, or kmsMasterKeyId to a KMS key whose policy lets the senders (e.g. events.amazonaws.com) use it.`);
+      report(
+        `${label("SQS queue", args.name)} is not encrypted at rest (neither kmsMasterKeyId nor sqsManagedSseEnabled is set): failed orders in a dead-letter queue carry customer data. Fix: set sqsManagedSseEnabled: true, or kmsMasterKeyId to a KMS key whose policy lets the senders (e.g. events.amazonaws.com) use it.`,
+      );
     }
   }),
   remediateResource: remediateOnType(TYPES.queue, (args) => {
@@ -42,12 +45,15 @@ export const snsEncrypted: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["sns", "encryption"],
-  remediationSteps: "Create an aws.kms.Key (customer managed) whose key policy allows the topic's publishers kms:GenerateDataKey* and kms:Decrypt (cloudwatch.amazonaws.com for an alert topic: alias/aws/sns does not work for CloudWatch alarms) and set kmsMasterKeyId to it on the aws.sns.Topic.",
+  remediationSteps:
+    "Create an aws.kms.Key (customer managed) whose key policy allows the topic's publishers kms:GenerateDataKey* and kms:Decrypt (cloudwatch.amazonaws.com for an alert topic: alias/aws/sns does not work for CloudWatch alarms) and set kmsMasterKeyId to it on the aws.sns.Topic.",
   validateResource: onTypes(TYPES.topic, (args, report) => {
     const key = prop(args.props, "kmsMasterKeyId");
     if (key === UNKNOWN) return;
     if (typeof key !== "string" || key === "") {
-      report(`${label("SNS topic", args.name)} is not encrypted at rest (kmsMasterKeyId is not set). Fix: set kmsMasterKeyId to a customer managed KMS key whose key policy lets the publishers use it (alias/aws/sns cannot be used by CloudWatch alarms, so an alert topic needs its own key allowing cloudwatch.amazonaws.com).`);
+      report(
+        `${label("SNS topic", args.name)} is not encrypted at rest (kmsMasterKeyId is not set). Fix: set kmsMasterKeyId to a customer managed KMS key whose key policy lets the publishers use it (alias/aws/sns cannot be used by CloudWatch alarms, so an alert topic needs its own key allowing cloudwatch.amazonaws.com).`,
+      );
     }
   }),
 };

@@ -24,7 +24,8 @@ export const cloudwatchAlarmActions: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["cloudwatch", "observability"],
-  remediationSteps: "Set alarmActions: [alertTopic.arn] on the aws.cloudwatch.MetricAlarm, with an SNS topic someone is subscribed to (and okActions: [alertTopic.arn] when requireOkActions is on); remove actionsEnabled: false.",
+  remediationSteps:
+    "Set alarmActions: [alertTopic.arn] on the aws.cloudwatch.MetricAlarm, with an SNS topic someone is subscribed to (and okActions: [alertTopic.arn] when requireOkActions is on); remove actionsEnabled: false.",
   configSchema: {
     properties: {
       requireOkActions: {
@@ -62,7 +63,9 @@ export interface LogGroupRetentionConfig {
 export const LOG_GROUP_RETENTION_DEFAULTS: LogGroupRetentionConfig = { retentionInDays: 30 };
 
 /** The only retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
-export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 /** `log-group-retention`: log groups expire their logs; remediable with the configured retention. */
 export const logGroupRetention: ResourceValidationPolicy = {
@@ -71,7 +74,8 @@ export const logGroupRetention: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "low",
   tags: ["cloudwatch", "cost"],
-  remediationSteps: "Set retentionInDays on every aws.cloudwatch.LogGroup to one of the periods CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653), e.g. 30. At enforcement level \"remediate\" the pack sets it itself to the configured retentionInDays (default 30).",
+  remediationSteps:
+    'Set retentionInDays on every aws.cloudwatch.LogGroup to one of the periods CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ... 3653), e.g. 30. At enforcement level "remediate" the pack sets it itself to the configured retentionInDays (default 30).',
   configSchema: {
     properties: {
       retentionInDays: {
@@ -87,7 +91,9 @@ export const logGroupRetention: ResourceValidationPolicy = {
     const days = prop(args.props, "retentionInDays");
     if (days === UNKNOWN) return;
     if (!isPositiveInteger(days)) {
-      report(`${label("CloudWatch log group", args.name)} keeps its logs forever (retentionInDays is ${days === undefined ? "not set" : JSON.stringify(days)}): cost grows without end and old execution data is never deleted. Fix: set retentionInDays, e.g. ${retentionInDays}.`);
+      report(
+        `${label("CloudWatch log group", args.name)} keeps its logs forever (retentionInDays is ${days === undefined ? "not set" : JSON.stringify(days)}): cost grows without end and old execution data is never deleted. Fix: set retentionInDays, e.g. ${retentionInDays}.`,
+      );
     }
   }),
   remediateResource: remediateOnType(TYPES.logGroup, (args) => {

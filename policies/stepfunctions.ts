@@ -48,11 +48,13 @@ export const TASK_TIMEOUT_DEFAULTS: TaskTimeoutConfig = { maxTimeoutSeconds: 360
 /** `sfn-task-timeout`: every Task, at any depth, has a timeout within a maximum. */
 export const sfnTaskTimeout: ResourceValidationPolicy = {
   name: "sfn-task-timeout",
-  description: "Every Task state, at any depth (Parallel branches, Map item processors), sets TimeoutSeconds or TimeoutSecondsPath, within a maximum.",
+  description:
+    "Every Task state, at any depth (Parallel branches, Map item processors), sets TimeoutSeconds or TimeoutSecondsPath, within a maximum.",
   enforcementLevel: "mandatory",
   severity: "high",
   tags: ["step-functions", "timeouts"],
-  remediationSteps: "Add \"TimeoutSeconds\": <seconds> (a whole number, at most maxTimeoutSeconds, default 3600) or \"TimeoutSecondsPath\" to every Task state, including those inside Parallel branches and Map item processors; for a Task that invokes a Lambda, make it longer than the function's timeout.",
+  remediationSteps:
+    'Add "TimeoutSeconds": <seconds> (a whole number, at most maxTimeoutSeconds, default 3600) or "TimeoutSecondsPath" to every Task state, including those inside Parallel branches and Map item processors; for a Task that invokes a Lambda, make it longer than the function\'s timeout.',
   configSchema: {
     properties: {
       maxTimeoutSeconds: integerSchema("The longest TimeoutSeconds a Task may set.", TASK_TIMEOUT_DEFAULTS.maxTimeoutSeconds),
@@ -65,11 +67,17 @@ export const sfnTaskTimeout: ResourceValidationPolicy = {
       const timeout = taskTimeout(task.state);
       if (timeout.kind === "dynamic") continue;
       if (timeout.kind === "none") {
-        report(`${sm}: Task ${task.path} has no TimeoutSeconds or TimeoutSecondsPath, so a hung call holds the execution until the whole workflow times out (a Task waits up to 99999999 s by default). Fix: add "TimeoutSeconds": <seconds> (at most ${maxTimeoutSeconds}) to the state.`);
+        report(
+          `${sm}: Task ${task.path} has no TimeoutSeconds or TimeoutSecondsPath, so a hung call holds the execution until the whole workflow times out (a Task waits up to 99999999 s by default). Fix: add "TimeoutSeconds": <seconds> (at most ${maxTimeoutSeconds}) to the state.`,
+        );
       } else if (!isPositiveInteger(timeout.seconds)) {
-        report(`${sm}: Task ${task.path} has TimeoutSeconds ${JSON.stringify(timeout.seconds)}, not a positive whole number of seconds. Fix: set "TimeoutSeconds" to a whole number from 1 to ${maxTimeoutSeconds}.`);
+        report(
+          `${sm}: Task ${task.path} has TimeoutSeconds ${JSON.stringify(timeout.seconds)}, not a positive whole number of seconds. Fix: set "TimeoutSeconds" to a whole number from 1 to ${maxTimeoutSeconds}.`,
+        );
       } else if (timeout.seconds > maxTimeoutSeconds) {
-        report(`${sm}: Task ${task.path} has TimeoutSeconds ${timeout.seconds}, above the maximum of ${maxTimeoutSeconds}. Fix: lower "TimeoutSeconds" to at most ${maxTimeoutSeconds} (or raise this policy's maxTimeoutSeconds if the task really needs longer).`);
+        report(
+          `${sm}: Task ${task.path} has TimeoutSeconds ${timeout.seconds}, above the maximum of ${maxTimeoutSeconds}. Fix: lower "TimeoutSeconds" to at most ${maxTimeoutSeconds} (or raise this policy's maxTimeoutSeconds if the task really needs longer).`,
+        );
       }
     }
   }),
@@ -90,7 +98,8 @@ export const sfnExecutionTimeout: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   tags: ["step-functions", "timeouts"],
-  remediationSteps: "Add \"TimeoutSeconds\": <seconds> (a whole number, at most maxTimeoutSeconds when configured) at the top level of the definition, next to StartAt, longer than the slowest successful execution.",
+  remediationSteps:
+    'Add "TimeoutSeconds": <seconds> (a whole number, at most maxTimeoutSeconds when configured) at the top level of the definition, next to StartAt, longer than the slowest successful execution.',
   configSchema: {
     properties: {
       maxTimeoutSeconds: integerSchema("The longest whole-execution TimeoutSeconds (unset: no maximum)."),
@@ -101,11 +110,17 @@ export const sfnExecutionTimeout: ResourceValidationPolicy = {
     const sm = label("State machine", args.name);
     const seconds = definitionOf(args).TimeoutSeconds;
     if (seconds === undefined) {
-      report(`${sm} has no top-level TimeoutSeconds, so a stuck execution runs until the service limit (a year for STANDARD workflows), holding its order and its cost. Fix: add "TimeoutSeconds": <seconds> at the top level of the definition, next to StartAt.`);
+      report(
+        `${sm} has no top-level TimeoutSeconds, so a stuck execution runs until the service limit (a year for STANDARD workflows), holding its order and its cost. Fix: add "TimeoutSeconds": <seconds> at the top level of the definition, next to StartAt.`,
+      );
     } else if (!isPositiveInteger(seconds)) {
-      report(`${sm} has top-level TimeoutSeconds ${JSON.stringify(seconds)}, not a positive whole number of seconds. Fix: set the top-level "TimeoutSeconds" to a whole number of seconds.`);
+      report(
+        `${sm} has top-level TimeoutSeconds ${JSON.stringify(seconds)}, not a positive whole number of seconds. Fix: set the top-level "TimeoutSeconds" to a whole number of seconds.`,
+      );
     } else if (maxTimeoutSeconds !== undefined && seconds > maxTimeoutSeconds) {
-      report(`${sm} has top-level TimeoutSeconds ${seconds}, above the maximum of ${maxTimeoutSeconds}. Fix: lower it to at most ${maxTimeoutSeconds}.`);
+      report(
+        `${sm} has top-level TimeoutSeconds ${seconds}, above the maximum of ${maxTimeoutSeconds}. Fix: lower it to at most ${maxTimeoutSeconds}.`,
+      );
     }
   }),
 };
@@ -145,14 +160,19 @@ function stackFunctions(resources: readonly PolicyResource[]): StackFunction[] {
 /** `sfn-task-outlasts-lambda` (stack policy): a Task gives the Lambda it invokes more time than the Lambda's timeout. */
 export const sfnTaskOutlastsLambda: StackValidationPolicy = {
   name: "sfn-task-outlasts-lambda",
-  description: "A Task that invokes a Lambda function of the same stack gives it more time (TimeoutSeconds) than the function's own timeout.",
+  description:
+    "A Task that invokes a Lambda function of the same stack gives it more time (TimeoutSeconds) than the function's own timeout.",
   enforcementLevel: "mandatory",
   severity: "high",
   tags: ["step-functions", "lambda", "timeouts"],
-  remediationSteps: "Set the Task's TimeoutSeconds to at least the invoked Lambda's `timeout` plus minMarginSeconds (default 1), or lower the function's `timeout` below the Task's TimeoutSeconds, so the Task sees the Lambda's own timeout error instead of abandoning (and retrying) a running invocation.",
+  remediationSteps:
+    "Set the Task's TimeoutSeconds to at least the invoked Lambda's `timeout` plus minMarginSeconds (default 1), or lower the function's `timeout` below the Task's TimeoutSeconds, so the Task sees the Lambda's own timeout error instead of abandoning (and retrying) a running invocation.",
   configSchema: {
     properties: {
-      minMarginSeconds: integerSchema("How many seconds longer than its Lambda's timeout a Task's TimeoutSeconds must be, at least.", TASK_OUTLASTS_LAMBDA_DEFAULTS.minMarginSeconds),
+      minMarginSeconds: integerSchema(
+        "How many seconds longer than its Lambda's timeout a Task's TimeoutSeconds must be, at least.",
+        TASK_OUTLASTS_LAMBDA_DEFAULTS.minMarginSeconds,
+      ),
     },
   },
   validateStack: (args, report) => {
@@ -166,8 +186,9 @@ export const sfnTaskOutlastsLambda: StackValidationPolicy = {
       for (const task of taskStates(read.definition)) {
         const ref = lambdaReferenceOf(task.state);
         if (!ref) continue;
-        const fn = functions.find((f) => ref.arn !== undefined && f.arn === ref.arn)
-          ?? functions.find((f) => f.functionName === ref.name && (ref.arn === undefined || f.arn === undefined));
+        const fn =
+          functions.find((f) => ref.arn !== undefined && f.arn === ref.arn) ??
+          functions.find((f) => f.functionName === ref.name && (ref.arn === undefined || f.arn === undefined));
         if (!fn) continue;
         const timeout = taskTimeout(task.state);
         if (timeout.kind !== "seconds" || typeof timeout.seconds !== "number") continue; // sfn-task-timeout reports those
@@ -202,10 +223,15 @@ export const sfnRetryBounded: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["step-functions", "retries"],
-  remediationSteps: "In each reported Retry, replace States.ALL / States.TaskFailed in ErrorEquals with the transient errors by name (Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException, Lambda.TooManyRequestsException, ThrottlingException), or lower its MaxAttempts to at most maxAttempts (default 3).",
+  remediationSteps:
+    "In each reported Retry, replace States.ALL / States.TaskFailed in ErrorEquals with the transient errors by name (Lambda.ServiceException, Lambda.AWSLambdaException, Lambda.SdkClientException, Lambda.TooManyRequestsException, ThrottlingException), or lower its MaxAttempts to at most maxAttempts (default 3).",
   configSchema: {
     properties: {
-      maxAttempts: integerSchema("The most attempts a Retry on States.ALL or States.TaskFailed may make (ASL's default MaxAttempts is 3).", RETRY_BOUNDED_DEFAULTS.maxAttempts, 0),
+      maxAttempts: integerSchema(
+        "The most attempts a Retry on States.ALL or States.TaskFailed may make (ASL's default MaxAttempts is 3).",
+        RETRY_BOUNDED_DEFAULTS.maxAttempts,
+        0,
+      ),
     },
   },
   validateResource: onTypes(TYPES.stateMachine, (args, report) => {
@@ -217,7 +243,9 @@ export const sfnRetryBounded: ResourceValidationPolicy = {
         if (broad.length === 0) continue;
         const attempts = typeof retrier.rule.MaxAttempts === "number" ? retrier.rule.MaxAttempts : DEFAULT_MAX_ATTEMPTS;
         if (attempts > maxAttempts) {
-          report(`${sm}: Retry[${retrier.index}] of ${state.path} retries ${quoteList(broad)} with MaxAttempts ${attempts}, above the limit of ${maxAttempts}: a catch-all retry repeats failures that will never succeed (invalid input, bugs) and delays the failure for minutes. Fix: retry only transient errors by name (e.g. "Lambda.ServiceException", "Lambda.TooManyRequestsException", "ThrottlingException") and lower MaxAttempts to at most ${maxAttempts}.`);
+          report(
+            `${sm}: Retry[${retrier.index}] of ${state.path} retries ${quoteList(broad)} with MaxAttempts ${attempts}, above the limit of ${maxAttempts}: a catch-all retry repeats failures that will never succeed (invalid input, bugs) and delays the failure for minutes. Fix: retry only transient errors by name (e.g. "Lambda.ServiceException", "Lambda.TooManyRequestsException", "ThrottlingException") and lower MaxAttempts to at most ${maxAttempts}.`,
+          );
         }
       }
     }
@@ -242,7 +270,8 @@ export const sfnRetryTransientOnly: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["step-functions", "retries"],
-  remediationSteps: "Remove the reported errors (ValidationError and the rest of neverTransientErrors) from each Retry's ErrorEquals, and handle them in a Catch that notifies (e.g. an SNS publish Task) and then fails.",
+  remediationSteps:
+    "Remove the reported errors (ValidationError and the rest of neverTransientErrors) from each Retry's ErrorEquals, and handle them in a Catch that notifies (e.g. an SNS publish Task) and then fails.",
   configSchema: {
     properties: {
       neverTransientErrors: {
@@ -260,7 +289,9 @@ export const sfnRetryTransientOnly: ResourceValidationPolicy = {
       for (const retrier of retriersOf(state.state)) {
         const permanent = retrier.errors.filter((e) => neverTransientErrors.includes(e));
         if (permanent.length === 0) continue;
-        report(`${sm}: Retry[${retrier.index}] of ${state.path} retries ${quoteList(permanent)}, which never goes away on a retry: every attempt fails the same way and only delays the failure. Fix: remove ${quoteList(permanent)} from the Retry's ErrorEquals and handle it in a Catch (e.g. notify, then fail).`);
+        report(
+          `${sm}: Retry[${retrier.index}] of ${state.path} retries ${quoteList(permanent)}, which never goes away on a retry: every attempt fails the same way and only delays the failure. Fix: remove ${quoteList(permanent)} from the Retry's ErrorEquals and handle it in a Catch (e.g. notify, then fail).`,
+        );
       }
     }
   }),
@@ -277,12 +308,15 @@ export const sfnXrayTracing: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "low",
   tags: ["step-functions", "observability"],
-  remediationSteps: "Set tracingConfiguration: { enabled: true } on the aws.sfn.StateMachine, and grant its role xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules and xray:GetSamplingTargets on Resource \"*\". At enforcement level \"remediate\" the pack sets tracingConfiguration.enabled itself (the role's permissions remain yours to grant).",
+  remediationSteps:
+    'Set tracingConfiguration: { enabled: true } on the aws.sfn.StateMachine, and grant its role xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules and xray:GetSamplingTargets on Resource "*". At enforcement level "remediate" the pack sets tracingConfiguration.enabled itself (the role\'s permissions remain yours to grant).',
   validateResource: onTypes(TYPES.stateMachine, (args, report) => {
     const enabled = propPath(args.props, "tracingConfiguration", "enabled");
     if (enabled === UNKNOWN) return unknownDuringPreview(args, "tracingConfiguration", "tracingConfiguration");
     if (enabled !== true) {
-      report(`${label("State machine", args.name)} has X-Ray tracing off (tracingConfiguration.enabled is ${enabled === undefined ? "not set" : JSON.stringify(enabled)}): a failed execution cannot be followed across its Lambdas and services. Fix: set tracingConfiguration: { enabled: true } (the state machine's role needs xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules and xray:GetSamplingTargets).`);
+      report(
+        `${label("State machine", args.name)} has X-Ray tracing off (tracingConfiguration.enabled is ${enabled === undefined ? "not set" : JSON.stringify(enabled)}): a failed execution cannot be followed across its Lambdas and services. Fix: set tracingConfiguration: { enabled: true } (the state machine's role needs xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules and xray:GetSamplingTargets).`,
+      );
     }
   }),
   remediateResource: remediateOnType(TYPES.stateMachine, (args) => {
@@ -307,7 +341,8 @@ export const sfnLogging: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["step-functions", "observability"],
-  remediationSteps: "Create an aws.cloudwatch.LogGroup with a retentionInDays and set loggingConfiguration: { level: \"ERROR\", includeExecutionData: false, logDestination: `${logGroup.arn}:*` } on the state machine; its role needs logs:CreateLogDelivery, logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies and logs:DescribeLogGroups on Resource \"*\". At enforcement level \"remediate\" the pack appends a missing \":*\" to logDestination itself.",
+  remediationSteps:
+    'Create an aws.cloudwatch.LogGroup with a retentionInDays and set loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: <the log group ARN>:* } on the state machine; its role needs logs:CreateLogDelivery, logs:GetLogDelivery, logs:UpdateLogDelivery, logs:DeleteLogDelivery, logs:ListLogDeliveries, logs:PutResourcePolicy, logs:DescribeResourcePolicies and logs:DescribeLogGroups on Resource "*". At enforcement level "remediate" the pack appends a missing ":*" to logDestination itself.',
   configSchema: {
     properties: {
       allowedLevels: {
@@ -321,7 +356,8 @@ export const sfnLogging: ResourceValidationPolicy = {
   validateResource: onTypes(TYPES.stateMachine, (args, report) => {
     const { allowedLevels } = withDefaults(args, SFN_LOGGING_DEFAULTS);
     const sm = label("State machine", args.name);
-    const fix = "set loggingConfiguration: { level: \"ERROR\", includeExecutionData: false, logDestination: `${logGroup.arn}:*` } with a log group that has a retention";
+    const fix =
+      'set loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: <the log group ARN>:* } with a log group that has a retention';
     const logging = prop(args.props, "loggingConfiguration");
     if (logging === UNKNOWN) return unknownDuringPreview(args, "loggingConfiguration", "loggingConfiguration");
     if (!isRecord(logging)) {
@@ -330,14 +366,18 @@ export const sfnLogging: ResourceValidationPolicy = {
     }
     const level = logging.level;
     if (level !== UNKNOWN && (typeof level !== "string" || !allowedLevels.includes(level))) {
-      report(`${sm} logs at level ${level === undefined ? "OFF (not set)" : JSON.stringify(level)}, not one of ${quoteList(allowedLevels)}: failed executions leave no log. Fix: ${fix}.`);
+      report(
+        `${sm} logs at level ${level === undefined ? "OFF (not set)" : JSON.stringify(level)}, not one of ${quoteList(allowedLevels)}: failed executions leave no log. Fix: ${fix}.`,
+      );
     }
     const destination = logging.logDestination;
     if (destination === UNKNOWN) return;
     if (typeof destination !== "string" || destination === "") {
       report(`${sm} has loggingConfiguration without a logDestination: there is no log group to write to. Fix: ${fix}.`);
     } else if (!destination.endsWith(":*")) {
-      report(`${sm} has logDestination "${destination}", which AWS rejects: it must be a log group ARN ending in ":*". Fix: append ":*" to the log group ARN (logDestination: \`\${logGroup.arn}:*\`).`);
+      report(
+        `${sm} has logDestination "${destination}", which AWS rejects: it must be a log group ARN ending in ":*". Fix: append ":*" to the log group ARN (logDestination: \`\${logGroup.arn}:*\`).`,
+      );
     }
   }),
   // Only the missing ":*" is mechanical: which log group and level to use are the owner's choice.
@@ -361,18 +401,20 @@ export const FAILURE_PATHS_DEFAULTS: FailurePathsConfig = { observableResourcePr
 /** `sfn-failure-paths-observable`: every Catch leads through something someone will see. */
 export const sfnFailurePathsObservable: ResourceValidationPolicy = {
   name: "sfn-failure-paths-observable",
-  description: "Every Catch leads somewhere observable: through an SNS publish, SQS send, EventBridge put or Lambda Task, not only to Fail, Pass or Succeed states.",
+  description:
+    "Every Catch leads somewhere observable: through an SNS publish, SQS send, EventBridge put or Lambda Task, not only to Fail, Pass or Succeed states.",
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["step-functions", "observability", "error-handling"],
-  remediationSteps: "Route every Catch through a notify (arn:aws:states:::sns:publish), dead-letter (arn:aws:states:::sqs:sendMessage), event (arn:aws:states:::events:putEvents) or Lambda Task before it ends.",
+  remediationSteps:
+    "Route every Catch through a notify (arn:aws:states:::sns:publish), dead-letter (arn:aws:states:::sqs:sendMessage), event (arn:aws:states:::events:putEvents) or Lambda Task before it ends.",
   configSchema: {
     properties: {
       observableResourcePrefixes: {
         type: "array",
         items: { type: "string" },
         default: FAILURE_PATHS_DEFAULTS.observableResourcePrefixes,
-        description: "Extra Task Resource prefixes that count as observable (e.g. \"arn:aws:states:::dynamodb:putItem\").",
+        description: 'Extra Task Resource prefixes that count as observable (e.g. "arn:aws:states:::dynamodb:putItem").',
       },
     },
   },
@@ -380,7 +422,9 @@ export const sfnFailurePathsObservable: ResourceValidationPolicy = {
     const { observableResourcePrefixes } = withDefaults(args, FAILURE_PATHS_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const found of unobservedFailurePaths(definitionOf(args), observableResourcePrefixes)) {
-      report(`${sm}: Catch[${found.catchIndex}] of ${found.catcher.path} (ErrorEquals ${JSON.stringify(found.errors)}) leads ${found.path.join(" -> ")} to ${found.ending} without a notification, dead-letter message, event or Lambda on the way: the failure disappears without a trace anyone will see. Fix: route it through a Task that publishes to SNS (arn:aws:states:::sns:publish), sends to SQS (arn:aws:states:::sqs:sendMessage), puts an event (arn:aws:states:::events:putEvents) or invokes a Lambda before it ends.`);
+      report(
+        `${sm}: Catch[${found.catchIndex}] of ${found.catcher.path} (ErrorEquals ${JSON.stringify(found.errors)}) leads ${found.path.join(" -> ")} to ${found.ending} without a notification, dead-letter message, event or Lambda on the way: the failure disappears without a trace anyone will see. Fix: route it through a Task that publishes to SNS (arn:aws:states:::sns:publish), sends to SQS (arn:aws:states:::sqs:sendMessage), puts an event (arn:aws:states:::events:putEvents) or invokes a Lambda before it ends.`,
+      );
     }
   }),
 };
@@ -396,7 +440,8 @@ export const sfnDefinitionReadable: ResourceValidationPolicy = {
   enforcementLevel: "advisory",
   severity: "low",
   tags: ["step-functions"],
-  remediationSteps: "Pass `definition` as a valid Amazon States Language document (a JSON string or object with StartAt and States). A definition unknown during preview needs no change: it is checked on `pulumi up`.",
+  remediationSteps:
+    "Pass `definition` as a valid Amazon States Language document (a JSON string or object with StartAt and States). A definition unknown during preview needs no change: it is checked on `pulumi up`.",
   validateResource: onTypes(TYPES.stateMachine, (args, report) => {
     const read = readDefinition(prop(args.props, "definition"));
     if (read.status !== "ok") report(`${label("State machine", args.name)}: ${read.message}.`);
@@ -406,17 +451,21 @@ export const sfnDefinitionReadable: ResourceValidationPolicy = {
 /** `sfn-task-resource-is-integration`: Task Resources are integrations, Lambda ARNs or activities. */
 export const sfnTaskResourceIsIntegration: ResourceValidationPolicy = {
   name: "sfn-task-resource-is-integration",
-  description: "Task Resources are service integrations, Lambda function ARNs or activities, never a topic, queue or state machine ARN (AWS rejects those at deploy time).",
+  description:
+    "Task Resources are service integrations, Lambda function ARNs or activities, never a topic, queue or state machine ARN (AWS rejects those at deploy time).",
   enforcementLevel: "advisory",
   severity: "medium",
   tags: ["step-functions"],
-  remediationSteps: "Replace a topic, queue or state machine ARN in a Task's Resource with its service integration (arn:aws:states:::sns:publish, arn:aws:states:::sqs:sendMessage, arn:aws:states:::states:startExecution.sync:2) and pass the ARN in Parameters (TopicArn, QueueUrl, StateMachineArn).",
+  remediationSteps:
+    "Replace a topic, queue or state machine ARN in a Task's Resource with its service integration (arn:aws:states:::sns:publish, arn:aws:states:::sqs:sendMessage, arn:aws:states:::states:startExecution.sync:2) and pass the ARN in Parameters (TopicArn, QueueUrl, StateMachineArn).",
   validateResource: onTypes(TYPES.stateMachine, (args, report) => {
     const sm = label("State machine", args.name);
     for (const task of taskStates(definitionOf(args))) {
       const kind = classifyTaskResource(task.state.Resource);
       if (kind.kind !== "not-an-integration") continue;
-      report(`${sm}: Task ${task.path} has Resource "${String(task.state.Resource)}", a ${kind.service} resource ARN rather than a service integration: AWS rejects the definition at deploy time. Fix: ${kind.hint}.`);
+      report(
+        `${sm}: Task ${task.path} has Resource "${String(task.state.Resource)}", a ${kind.service} resource ARN rather than a service integration: AWS rejects the definition at deploy time. Fix: ${kind.hint}.`,
+      );
     }
   }),
 };

@@ -95,11 +95,7 @@ export function propPath(props: Record<string, unknown> | undefined, ...keys: st
   return current;
 }
 
-export type Parsed<T> =
-  | { status: "ok"; value: T }
-  | { status: "absent" }
-  | { status: "unknown" }
-  | { status: "invalid"; reason: string };
+export type Parsed<T> = { status: "ok"; value: T } | { status: "absent" } | { status: "unknown" } | { status: "invalid"; reason: string };
 
 /**
  * A JSON document property (state machine definition, IAM policy) that may be a JSON string, an object,

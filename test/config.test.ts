@@ -7,14 +7,26 @@ const from = (values: Record<string, string>) => (key: string) => values[key];
 /** The values a Pulumi.<stack>.yaml sets for this project, read the simple way (flat `project:key: value` lines). */
 function stackConfig(stack: string): Record<string, string> {
   const lines = readFileSync(join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8").split("\n");
-  return Object.fromEntries(lines.map((l) => l.match(/^\s+order-processing:(\w+):\s*"?([^"]*)"?\s*$/)).filter(Boolean).map((m) => [m![1], m![2]]));
+  return Object.fromEntries(
+    lines
+      .map((l) => l.match(/^\s+order-processing:(\w+):\s*"?([^"]*)"?\s*$/))
+      .filter(Boolean)
+      .map((m) => [m![1], m![2]]),
+  );
 }
 
 describe("order stack settings (Pulumi config)", () => {
   it("applies the defaults declared in Pulumi.yaml when nothing is set", () => {
     assert.deepEqual(parseOrderStackSettings(from({})), {
-      alertEmails: [], timeoutSeconds: 300, workflowType: "STANDARD", logLevel: "ERROR", includeExecutionData: false,
-      retentionInDays: 30, lambdaMemorySize: 256, lambdaArchitecture: "arm64", lambdasInVpc: false,
+      alertEmails: [],
+      timeoutSeconds: 300,
+      workflowType: "STANDARD",
+      logLevel: "ERROR",
+      includeExecutionData: false,
+      retentionInDays: 30,
+      lambdaMemorySize: 256,
+      lambdaArchitecture: "arm64",
+      lambdasInVpc: false,
     });
   });
 
@@ -41,12 +53,15 @@ describe("order stack settings (Pulumi config)", () => {
   ];
   for (const [key, value, message] of invalid) {
     it(`rejects ${key}=${value} with a message naming the key and the fix`, () => {
-      assert.throws(() => parseOrderStackSettings(from({ [key]: value })), (error: Error) => {
-        assert.ok(error instanceof StackConfigError);
-        assert.match(error.message, message);
-        assert.match(error.message, /pulumi config set/);
-        return true;
-      });
+      assert.throws(
+        () => parseOrderStackSettings(from({ [key]: value })),
+        (error: Error) => {
+          assert.ok(error instanceof StackConfigError);
+          assert.match(error.message, message);
+          assert.match(error.message, /pulumi config set/);
+          return true;
+        },
+      );
     });
   }
 });

@@ -29,21 +29,49 @@ describe("the document-ingestion example (examples/document-ingestion), run loca
   it("a text note: Choice -> Map over 256 KiB chunks -> Document Ingested, no OCR and no Wait", async () => {
     const result = await run("text-note");
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
-    assert.deepEqual(result.path, ["Classify", "RouteDocument", "IndexParts", "IndexPart", "IndexPart", "IndexPart", "CompleteIngestion", "PublishDocumentIngested"]);
-    assert.deepEqual({ ...result.output, shards: undefined }, {
-      documentId: "doc-2001", location: "s3://acme-documents/notes/2025/meeting-notes.md", route: "text", parts: 3, shards: undefined,
-    });
+    assert.deepEqual(result.path, [
+      "Classify",
+      "RouteDocument",
+      "IndexParts",
+      "IndexPart",
+      "IndexPart",
+      "IndexPart",
+      "CompleteIngestion",
+      "PublishDocumentIngested",
+    ]);
+    assert.deepEqual(
+      { ...result.output, shards: undefined },
+      {
+        documentId: "doc-2001",
+        location: "s3://acme-documents/notes/2025/meeting-notes.md",
+        route: "text",
+        parts: 3,
+        shards: undefined,
+      },
+    );
     assert.ok(result.output.shards.every((shard: number) => shard >= 0 && shard < example.LIMITS.shards));
     const [published] = result.published;
     assert.equal(result.published.length, 1);
-    assert.deepEqual({ source: published.request.Entries[0].Source, type: published.request.Entries[0].DetailType }, { source: "docs.ingestion", type: "Document Ingested" });
+    assert.deepEqual(
+      { source: published.request.Entries[0].Source, type: published.request.Entries[0].DetailType },
+      { source: "docs.ingestion", type: "Document Ingested" },
+    );
     assert.equal(published.request.Entries[0].Detail.documentId, "doc-2001");
   });
 
   it("a scanned PDF: Choice -> StartOcrJob -> Wait until the job is due -> Map over its 4 pages", async () => {
     const result = await run("scanned-contract");
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
-    assert.deepEqual(result.path, ["Classify", "RouteDocument", "StartOcrJob", "WaitForOcr", "IndexParts", ...Array(4).fill("IndexPart"), "CompleteIngestion", "PublishDocumentIngested"]);
+    assert.deepEqual(result.path, [
+      "Classify",
+      "RouteDocument",
+      "StartOcrJob",
+      "WaitForOcr",
+      "IndexParts",
+      ...Array(4).fill("IndexPart"),
+      "CompleteIngestion",
+      "PublishDocumentIngested",
+    ]);
     assert.equal(result.output.route, "ocr");
     assert.equal(result.output.parts, 4);
     assert.match(result.output.ocrJobId, /^ocr-[0-9a-f]{16}$/);
@@ -54,7 +82,10 @@ describe("the document-ingestion example (examples/document-ingestion), run loca
     assert.equal(result.status, "FAILED");
     assert.equal(result.error, "DocumentRejected");
     assert.deepEqual(result.path, ["Classify", "RouteDocument", "RejectTooLarge", "DocumentRejected"]);
-    assert.deepEqual(result.published.map((m) => [m.service, m.request.Subject]), [["sns", "Document rejected: too large"]]);
+    assert.deepEqual(
+      result.published.map((m) => [m.service, m.request.Subject]),
+      [["sns", "Document rejected: too large"]],
+    );
     assert.equal(result.published[0].request.Message.documentId, "doc-2003");
   });
 
@@ -68,4 +99,3 @@ describe("the document-ingestion example (examples/document-ingestion), run loca
     assert.equal(matchEventPattern(example.DOCUMENT_UPLOADED_PATTERN, exampleEvent("empty-file")).matched, false);
   });
 });
-

@@ -119,7 +119,7 @@ async function captureOutput(run: () => Promise<unknown>): Promise<string> {
   try {
     await run();
   } finally {
-    streams.forEach((s, i) => (s.write = writes[i]));
+    for (const [i, s] of streams.entries()) s.write = writes[i];
   }
   return chunks.join("");
 }
@@ -253,7 +253,9 @@ describe("order handlers", () => {
       const event = { ...loadEvent("happy"), time: "yesterday" };
       const context = createTestStepContext("ValidateOrder");
       const error = await rejectionOf(validateOrder(event, context, sandbox()));
-      assert.deepEqual((error as ValidationError).problems, ['event.time is not what EventBridge sends (Invalid ISO datetime) (got "yesterday")']);
+      assert.deepEqual((error as ValidationError).problems, [
+        'event.time is not what EventBridge sends (Invalid ISO datetime) (got "yesterday")',
+      ]);
       assert.deepEqual(standaloneDimensionsOf(context), [{ metric: "OrdersRejected", dimensions: { reason: "MalformedEnvelope" } }]);
     });
 
@@ -267,8 +269,20 @@ describe("order handlers", () => {
     const rules: { rule: string; input: () => unknown; field: string }[] = [
       { rule: "the event is null", input: () => null, field: "event" },
       { rule: "the event is a string", input: () => "Order Placed", field: "event" },
-      { rule: "the event has no time", input: () => { const e = loadEvent("happy") as Partial<OrderPlacedEvent>; delete e.time; return e; }, field: "event.time" },
-      { rule: "the event's resources is not an array", input: () => ({ ...loadEvent("happy"), resources: "arn" }), field: "event.resources" },
+      {
+        rule: "the event has no time",
+        input: () => {
+          const e = loadEvent("happy") as Partial<OrderPlacedEvent>;
+          delete e.time;
+          return e;
+        },
+        field: "event.time",
+      },
+      {
+        rule: "the event's resources is not an array",
+        input: () => ({ ...loadEvent("happy"), resources: "arn" }),
+        field: "event.resources",
+      },
       {
         rule: "the event has no detail",
         input: () => {
@@ -291,7 +305,11 @@ describe("order handlers", () => {
       { rule: "items is missing", input: breakDetail((d) => delete (d as Partial<Detail>).items), field: "items" },
       { rule: "items is empty", input: breakDetail((d) => (d.items = [])), field: "items" },
       { rule: "items is not an array", input: breakDetail((d) => ((d as Record<string, unknown>).items = "SKU-MUG")), field: "items" },
-      { rule: "items has 101 lines", input: breakDetail((d) => (d.items = Array.from({ length: 101 }, () => ({ sku: "A", quantity: 1, unitPrice: 1 })))), field: "items" },
+      {
+        rule: "items has 101 lines",
+        input: breakDetail((d) => (d.items = Array.from({ length: 101 }, () => ({ sku: "A", quantity: 1, unitPrice: 1 })))),
+        field: "items",
+      },
       { rule: "an item is null", input: breakDetail((d) => ((d.items as unknown[])[1] = null)), field: "items[1]" },
       { rule: "a sku is missing", input: breakDetail((d) => delete d.items[0].sku), field: "items[0].sku" },
       { rule: "a sku is empty", input: breakDetail((d) => (d.items[1].sku = "")), field: "items[1].sku" },
@@ -367,9 +385,7 @@ describe("order handlers", () => {
       let rejection: Error | undefined;
       const logs = await captureOutput(async () => {
         await validateOrder(good, createTestStepContext("ValidateOrder", { logLevel: "DEBUG" }), sandbox());
-        rejection = await rejectionOf(
-          validateOrder(bad, createTestStepContext("ValidateOrder", { logLevel: "DEBUG" }), sandbox()),
-        );
+        rejection = await rejectionOf(validateOrder(bad, createTestStepContext("ValidateOrder", { logLevel: "DEBUG" }), sandbox()));
       });
       assert.match(logs, /Order validated/, "the success was logged");
       assert.match(logs, /Order rejected/, "the rejection was logged");
@@ -394,22 +410,46 @@ describe("order handlers", () => {
       const event = loadEvent("happy") as unknown as Record<string, any>;
       delete event.source;
       Object.assign(event.detail, {
-        orderId: 7, customerId: "c".repeat(65), totalAmount: NaN, currency: "usd", cardToken: undefined,
+        orderId: 7,
+        customerId: "c".repeat(65),
+        totalAmount: NaN,
+        currency: "usd",
+        cardToken: undefined,
         items: [{ sku: "", quantity: 2.5, unitPrice: -1 }, null, { sku: "OK", quantity: 1, unitPrice: "1" }],
       });
       const error = await rejectionOf(validateOrder(event, createTestStepContext("ValidateOrder"), sandbox()));
       assert.ok(error instanceof ValidationError);
-      assert.deepEqual(error.problems.map((p) => p.split(" ")[0]), [
-        "event.source", "orderId", "customerId", "items[0].sku", "items[0].quantity", "items[0].unitPrice", "items[1]",
-        "items[2].unitPrice", "totalAmount", "currency", "cardToken",
-      ]);
+      assert.deepEqual(
+        error.problems.map((p) => p.split(" ")[0]),
+        [
+          "event.source",
+          "orderId",
+          "customerId",
+          "items[0].sku",
+          "items[0].quantity",
+          "items[0].unitPrice",
+          "items[1]",
+          "items[2].unitPrice",
+          "totalAmount",
+          "currency",
+          "cardToken",
+        ],
+      );
       assert.match(error.message, /^Order failed validation with 11 problem\(s\): /);
     });
 
     it("checks that the total adds up even when another field is bad", async () => {
-      const problems = await problemsOf(breakDetail((d) => { d.totalAmount = 100; d.currency = "usd"; })());
+      const problems = await problemsOf(
+        breakDetail((d) => {
+          d.totalAmount = 100;
+          d.currency = "usd";
+        })(),
+      );
       // Field checks first, then the sum (checked once the items and the total are each valid).
-      assert.deepEqual(problems.map((p) => p.split(" ")[0]), ["currency", "totalAmount"]);
+      assert.deepEqual(
+        problems.map((p) => p.split(" ")[0]),
+        ["currency", "totalAmount"],
+      );
     });
   });
 
@@ -469,7 +509,10 @@ describe("order handlers", () => {
         assert.equal(services.activity().chargeCalls, 3);
         assert.deepEqual(metricsOf(context), { ChargeAttempts: 3 }, "nothing counted as charged");
         const outcome = { InsufficientFundsError: "InsufficientFunds", PaymentProcessorDown: "ProcessorDown" }[name];
-        assert.deepEqual(standaloneDimensionsOf(context).map((m) => m.dimensions.outcome), [outcome, outcome, outcome]);
+        assert.deepEqual(
+          standaloneDimensionsOf(context).map((m) => m.dimensions.outcome),
+          [outcome, outcome, outcome],
+        );
       });
     }
 
@@ -594,11 +637,7 @@ describe("order handlers", () => {
       const order = await happyOrder({ cardToken: "tok_insufficient_funds" });
       await rejectionOf(chargeCard(order, createTestStepContext("ChargeCard"), services));
       const context = createTestStepContext("RefundAndFail");
-      const result = await refundPayment(
-        { order, error: { Error: "InsufficientFundsError", Cause: "declined" } },
-        context,
-        services,
-      );
+      const result = await refundPayment({ order, error: { Error: "InsufficientFundsError", Cause: "declined" } }, context, services);
       assert.deepEqual(result, { status: "NOTHING_TO_REFUND" });
       assert.deepEqual(services.activity().refunds, []);
       assert.deepEqual(services.activity().refundRequests, [{ orderId: "ord-1001", outcome: "NOTHING_TO_REFUND" }]);
@@ -645,11 +684,7 @@ describe("order handlers", () => {
       services = sandbox(),
     ): Promise<{ summary: OrderProcessed; context: TestStepContext; services: SandboxServices }> {
       const context = createTestStepContext("MarkOrderComplete");
-      const summary = await markOrderComplete(
-        { order: await happyOrder(), payment: charged(129.99), fulfillment },
-        context,
-        services,
-      );
+      const summary = await markOrderComplete({ order: await happyOrder(), payment: charged(129.99), fulfillment }, context, services);
       return { summary, context, services };
     }
 
@@ -713,7 +748,9 @@ describe("order handlers", () => {
   });
 
   describe("sample events (events/*.json)", () => {
-    const files = readdirSync(EVENTS_DIR).filter((f) => f.endsWith(".json")).sort();
+    const files = readdirSync(EVENTS_DIR)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
 
     it("include one file per scenario", () => {
       for (const name of [
@@ -867,8 +904,7 @@ describe("order handlers", () => {
     function lambdaErrorType(error: unknown): string {
       const e = error as { name?: unknown; message?: unknown; stack?: unknown };
       const isError =
-        e && typeof e.name === "string" && e.name && typeof e.message === "string" && e.message &&
-        typeof e.stack === "string" && e.stack;
+        e && typeof e.name === "string" && e.name && typeof e.message === "string" && e.message && typeof e.stack === "string" && e.stack;
       return isError ? (e.name as string) : typeof error;
     }
 
@@ -893,24 +929,44 @@ describe("order handlers", () => {
     it("throws errors the Lambda runtime reports by name, that are still instanceof Error", async () => {
       const handler = await serializeAndLoad(async (which: string) => {
         switch (which) {
-          case "ValidationError": throw new ValidationError(["orderId must be a non-empty string"]);
-          case "InsufficientFundsError": throw new InsufficientFundsError();
-          case "PaymentProcessorDown": throw new PaymentProcessorDown();
-          case "CardDeclinedError": throw new CardDeclinedError();
-          case "ThrottlingException": throw new ThrottlingException();
-          case "ServiceUnavailableException": throw new ServiceUnavailableException();
-          case "OutOfStockError": throw new OutOfStockError(["OUT-OF-STOCK-LAMP"]);
-          case "EmailRejectedError": throw new EmailRejectedError();
-          case "RefundFailedError": throw new RefundFailedError();
-          default: return "unknown";
+          case "ValidationError":
+            throw new ValidationError(["orderId must be a non-empty string"]);
+          case "InsufficientFundsError":
+            throw new InsufficientFundsError();
+          case "PaymentProcessorDown":
+            throw new PaymentProcessorDown();
+          case "CardDeclinedError":
+            throw new CardDeclinedError();
+          case "ThrottlingException":
+            throw new ThrottlingException();
+          case "ServiceUnavailableException":
+            throw new ServiceUnavailableException();
+          case "OutOfStockError":
+            throw new OutOfStockError(["OUT-OF-STOCK-LAMP"]);
+          case "EmailRejectedError":
+            throw new EmailRejectedError();
+          case "RefundFailedError":
+            throw new RefundFailedError();
+          default:
+            return "unknown";
         }
       });
       const names = [
-        "ValidationError", "InsufficientFundsError", "PaymentProcessorDown", "CardDeclinedError", "ThrottlingException",
-        "ServiceUnavailableException", "OutOfStockError", "EmailRejectedError", "RefundFailedError",
+        "ValidationError",
+        "InsufficientFundsError",
+        "PaymentProcessorDown",
+        "CardDeclinedError",
+        "ThrottlingException",
+        "ServiceUnavailableException",
+        "OutOfStockError",
+        "EmailRejectedError",
+        "RefundFailedError",
       ];
       for (const name of names) {
-        const error = await handler(name).then(() => assert.fail(`${name} was not thrown`), (e: unknown) => e);
+        const error = await handler(name).then(
+          () => assert.fail(`${name} was not thrown`),
+          (e: unknown) => e,
+        );
         assert.equal(lambdaErrorType(error), name);
         assert.ok(error instanceof Error, `${name} is not instanceof Error once serialized`);
         assert.ok((error as Error).message.length > 0);

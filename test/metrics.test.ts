@@ -11,7 +11,10 @@ import { InMemoryIdempotencyStore } from "../local/idempotency";
 import { runOrder } from "./support/orderRun";
 
 interface EmfLine {
-  _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[];
+  };
   [key: string]: unknown;
 }
 
@@ -20,7 +23,9 @@ describe("the metric catalogue, against the EMF lines the steps print", function
   const lines: { sample: string; emf: EmfLine }[] = [];
 
   before(async () => {
-    const samples = readdirSync(join(__dirname, "..", "events")).filter((f) => f.endsWith(".json")).map((f) => f.replace(/\.json$/, ""));
+    const samples = readdirSync(join(__dirname, "..", "events"))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => f.replace(/\.json$/, ""));
     const store = new InMemoryIdempotencyStore();
     // happy twice against one store: the second run replays ChargeCard (IdempotentReplays).
     for (const sample of [...samples, "happy"]) {
@@ -48,9 +53,14 @@ describe("the metric catalogue, against the EMF lines the steps print", function
         const entry = ORDER_METRIC_CATALOGUE.find((m) => m.name === Name);
         assert.ok(entry, `${sample}: ${Name} is not in the catalogue`);
         assert.equal(Unit, entry.unit, `${Name}'s unit`);
-        assert.ok(entry.dimensionSets.some((set) => JSON.stringify(set) === JSON.stringify(directive.Dimensions[0])), `${Name} with [${directive.Dimensions[0]}]`);
-        for (const [dimension, allowed] of Object.entries(entry.dimensionValues ?? {})) assert.ok(allowed.includes(emf[dimension] as string), `${Name}: ${dimension}=${emf[dimension]}`);
-        if (entry.emittedBy !== "every step") assert.ok(entry.emittedBy.split(", ").includes(emf.service as string), `${Name} from ${emf.service}`);
+        assert.ok(
+          entry.dimensionSets.some((set) => JSON.stringify(set) === JSON.stringify(directive.Dimensions[0])),
+          `${Name} with [${directive.Dimensions[0]}]`,
+        );
+        for (const [dimension, allowed] of Object.entries(entry.dimensionValues ?? {}))
+          assert.ok(allowed.includes(emf[dimension] as string), `${Name}: ${dimension}=${emf[dimension]}`);
+        if (entry.emittedBy !== "every step")
+          assert.ok(entry.emittedBy.split(", ").includes(emf.service as string), `${Name} from ${emf.service}`);
         assert.equal(typeof emf[Name], "number");
       }
     }
@@ -60,12 +70,16 @@ describe("the metric catalogue, against the EMF lines the steps print", function
     // RefundAndFail is reached only when the charge failed, so the sandbox never has anything to refund there;
     // OrdersRefunded is proven by the refundPayment unit test (test/handlers.test.ts).
     const seen = new Set(lines.flatMap(({ emf }) => emf._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name)));
-    assert.deepEqual(ORDER_METRIC_CATALOGUE.map((m) => m.name).filter((name) => !seen.has(name)), ["OrdersRefunded"]);
+    assert.deepEqual(
+      ORDER_METRIC_CATALOGUE.map((m) => m.name).filter((name) => !seen.has(name)),
+      ["OrdersRefunded"],
+    );
   });
 
   it("reports business outcomes by their bounded dimensions", () => {
     const values = (name: string, dimension: string) => new Set(lines.filter(({ emf }) => name in emf).map(({ emf }) => emf[dimension]));
-    for (const outcome of ["Charged", "InsufficientFunds", "ProcessorDown", "Throttled"]) assert.ok(values("ChargeAttempts", "outcome").has(outcome), outcome);
+    for (const outcome of ["Charged", "InsufficientFunds", "ProcessorDown", "Throttled"])
+      assert.ok(values("ChargeAttempts", "outcome").has(outcome), outcome);
     assert.deepEqual([...values("OrdersRejected", "reason")], ["Multiple"]);
     assert.deepEqual([...values("ChargeAmount", "currency")].sort(), ["EUR", "USD"]);
     const amounts = lines.filter(({ emf }) => "ChargeAmount" in emf && emf.currency === "USD").map(({ emf }) => emf.ChargeAmount);
@@ -81,6 +95,9 @@ describe("the metric catalogue, against the EMF lines the steps print", function
     const table = metricCatalogueMarkdown();
     assert.equal(table.split("\n").length, ORDER_METRIC_CATALOGUE.length + 2);
     assert.match(table, /\| `ChargeAmount` \| None \| ChargeCard \| service, currency \|/);
-    assert.ok(readFileSync(join(__dirname, "..", "README.md"), "utf8").includes(table), "README.md's metric catalogue is out of date: paste metricCatalogueMarkdown()");
+    assert.ok(
+      readFileSync(join(__dirname, "..", "README.md"), "utf8").includes(table),
+      "README.md's metric catalogue is out of date: paste metricCatalogueMarkdown()",
+    );
   });
 });

@@ -41,20 +41,36 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
     if (parsed === undefined) throw new StackConfigError(`${project}:${key}`, raw, expected);
     return parsed;
   };
-  const oneOf = <T extends string>(values: readonly T[]) => (raw: string) => (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
+  const oneOf =
+    <T extends string>(values: readonly T[]) =>
+    (raw: string) =>
+      (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
   const boolean = (raw: string) => (raw === "true" ? true : raw === "false" ? false : undefined);
   const integer = (min: number, max: number) => (raw: string) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : undefined);
 
   return {
-    alertEmails: read("alertEmails", [] as string[], (raw) => {
-      const emails = raw.split(",").map((e) => e.trim()).filter(Boolean);
-      return emails.every((e) => EMAIL.test(e)) ? emails : undefined;
-    }, "expected a comma-separated list of email addresses"),
+    alertEmails: read(
+      "alertEmails",
+      [] as string[],
+      (raw) => {
+        const emails = raw
+          .split(",")
+          .map((e) => e.trim())
+          .filter(Boolean);
+        return emails.every((e) => EMAIL.test(e)) ? emails : undefined;
+      },
+      "expected a comma-separated list of email addresses",
+    ),
     timeoutSeconds: read("timeoutSeconds", 300, integer(1, 31_536_000), "expected whole seconds from 1 (at most 300 for EXPRESS)"),
     workflowType: read("workflowType", DEFAULTS.workflowType, oneOf(["STANDARD", "EXPRESS"] as const), "expected STANDARD or EXPRESS"),
     logLevel: read("logLevel", DEFAULTS.stateMachineLogLevel, oneOf(["ALL", "ERROR", "FATAL"] as const), "expected ALL, ERROR or FATAL"),
     includeExecutionData: read("includeExecutionData", DEFAULTS.includeExecutionData, boolean, "expected true or false"),
-    retentionInDays: read("retentionInDays", DEFAULTS.retentionInDays, (raw) => (RETENTION_DAYS.includes(+raw) ? +raw : undefined), `expected one of ${RETENTION_DAYS.join(", ")}`),
+    retentionInDays: read(
+      "retentionInDays",
+      DEFAULTS.retentionInDays,
+      (raw) => (RETENTION_DAYS.includes(+raw) ? +raw : undefined),
+      `expected one of ${RETENTION_DAYS.join(", ")}`,
+    ),
     lambdaMemorySize: read("lambdaMemorySize", DEFAULTS.memorySize, integer(128, 10_240), "expected whole megabytes from 128 to 10240"),
     lambdaArchitecture: read("lambdaArchitecture", DEFAULTS.architecture, oneOf(["arm64", "x86_64"] as const), "expected arm64 or x86_64"),
     lambdasInVpc: read("lambdasInVpc", false, boolean, "expected true or false"),

@@ -18,9 +18,7 @@
 import { IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_STORE_ERROR } from "event-driven-workflow/runtime";
 import { fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "event-driven-workflow";
 import type { Retry, Step } from "event-driven-workflow";
-import {
-  chargeCard, fulfillOrder, markOrderComplete, refundPayment, sendConfirmationEmail, validateOrder,
-} from "../handlers";
+import { chargeCard, fulfillOrder, markOrderComplete, refundPayment, sendConfirmationEmail, validateOrder } from "../handlers";
 import { TRANSIENT_ERROR_NAMES } from "../handlers/errors";
 import type { OrderServices } from "../handlers/services";
 
@@ -76,7 +74,9 @@ export interface OrderWorkflowOptions {
 export function orderSteps(services: OrderServices, options: OrderWorkflowOptions = {}): Step[] {
   const timeout = (name: OrderTaskName) => options.timeouts?.[name] ?? ORDER_TASK_TIMEOUTS[name];
   const toError = "$.error";
-  const branchRetry = (intervalSeconds: number, maxAttempts: number): Retry[] => [{ errors: TRANSIENT, intervalSeconds, maxAttempts, backoffRate: 2 }];
+  const branchRetry = (intervalSeconds: number, maxAttempts: number): Retry[] => [
+    { errors: TRANSIENT, intervalSeconds, maxAttempts, backoffRate: 2 },
+  ];
   // Every step after the charge takes the whole state, with the validated order at `order`.
   const orderIdempotency = { keyPath: "order.orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS };
 

@@ -9,9 +9,14 @@ import { ORDER_METRIC_CATALOGUE, type MetricDefinition } from "../handlers/metri
 export function orderBusinessMetrics(catalogue: readonly MetricDefinition[] = ORDER_METRIC_CATALOGUE): BusinessMetric[] {
   return catalogue
     .filter((metric) => metric.emittedBy !== "every step")
-    .flatMap((metric) => metric.emittedBy.split(",").map((step) => step.trim()).flatMap((step): BusinessMetric[] => {
-      const [dimension, values] = Object.entries(metric.dimensionValues ?? {})[0] ?? [];
-      if (!dimension) return [{ step, metricName: metric.name }];
-      return values!.map((value) => ({ step, metricName: metric.name, dimensions: { [dimension]: value } }));
-    }));
+    .flatMap((metric) =>
+      metric.emittedBy
+        .split(",")
+        .map((step) => step.trim())
+        .flatMap((step): BusinessMetric[] => {
+          const [dimension, values] = Object.entries(metric.dimensionValues ?? {})[0] ?? [];
+          if (!dimension) return [{ step, metricName: metric.name }];
+          return values!.map((value) => ({ step, metricName: metric.name, dimensions: { [dimension]: value } }));
+        }),
+    );
 }

@@ -19,20 +19,22 @@ export function createOrderStack(settings: OrderStackSettings) {
   const stack = pulumi.getStack();
   // Private subnets with one NAT gateway: the Lambdas still reach DynamoDB, X-Ray and CloudWatch, but accept no
   // inbound traffic (their security group has egress only).
-  const network = settings.lambdasInVpc ? (() => {
-    const vpc = new awsx.ec2.Vpc("order-processing", {
-      numberOfAvailabilityZones: 2,
-      natGateways: { strategy: awsx.ec2.NatGatewayStrategy.Single },
-      tags: { app: "order-processing", stack },
-    });
-    const securityGroup = new aws.ec2.SecurityGroup("order-processing-lambdas", {
-      vpcId: vpc.vpcId,
-      description: "Order step Lambdas: egress only",
-      egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs through the NAT gateway" }],
-      tags: { app: "order-processing", stack },
-    });
-    return { vpc, securityGroup };
-  })() : undefined;
+  const network = settings.lambdasInVpc
+    ? (() => {
+        const vpc = new awsx.ec2.Vpc("order-processing", {
+          numberOfAvailabilityZones: 2,
+          natGateways: { strategy: awsx.ec2.NatGatewayStrategy.Single },
+          tags: { app: "order-processing", stack },
+        });
+        const securityGroup = new aws.ec2.SecurityGroup("order-processing-lambdas", {
+          vpcId: vpc.vpcId,
+          description: "Order step Lambdas: egress only",
+          egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs through the NAT gateway" }],
+          tags: { app: "order-processing", stack },
+        });
+        return { vpc, securityGroup };
+      })()
+    : undefined;
 
   // The payment, fulfillment and email providers are SANDBOXES (deterministic test-mode fakes); swap in real
   // implementations of handlers/services.ts to take real orders.

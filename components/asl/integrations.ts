@@ -97,5 +97,7 @@ export function serviceIntegrationOf(resource: unknown, options: { anyPattern?: 
  */
 export function messageServiceOf(resource: unknown, options: { anyPattern?: boolean } = {}): MessageService | undefined {
   const name = serviceIntegrationOf(resource, options);
-  return (Object.keys(MESSAGE_INTEGRATIONS) as MessageService[]).find((service) => name !== undefined && MESSAGE_INTEGRATIONS[service] === SERVICE_INTEGRATIONS[name]);
+  return (Object.keys(MESSAGE_INTEGRATIONS) as MessageService[]).find(
+    (service) => name !== undefined && MESSAGE_INTEGRATIONS[service] === SERVICE_INTEGRATIONS[name],
+  );
 }

@@ -46,15 +46,17 @@ type ErrorHandling = {
 };
 
 /** A Task: a Lambda function ARN or a service integration ARN (see integrations.ts) as `Resource`. */
-export type AslTaskState = StateBase & ErrorHandling & AslTransition & {
-  Type: "Task";
-  Resource: string;
-  Parameters?: AslObject;
-  ResultPath?: string | null;
-  TimeoutSeconds?: number;
-  TimeoutSecondsPath?: string;
-  HeartbeatSeconds?: number;
-};
+export type AslTaskState = StateBase &
+  ErrorHandling &
+  AslTransition & {
+    Type: "Task";
+    Resource: string;
+    Parameters?: AslObject;
+    ResultPath?: string | null;
+    TimeoutSeconds?: number;
+    TimeoutSecondsPath?: string;
+    HeartbeatSeconds?: number;
+  };
 
 /** A nested state list: a Parallel branch, or a Map's ItemProcessor / Iterator. */
 export interface AslScope {
@@ -63,21 +65,25 @@ export interface AslScope {
 }
 
 /** A Parallel: each branch runs on the same input; the output is the array of the branches' outputs. */
-export type AslParallelState = StateBase & ErrorHandling & AslTransition & {
-  Type: "Parallel";
-  Branches: AslScope[];
-  ResultPath?: string | null;
-};
+export type AslParallelState = StateBase &
+  ErrorHandling &
+  AslTransition & {
+    Type: "Parallel";
+    Branches: AslScope[];
+    ResultPath?: string | null;
+  };
 
 /** A Map: the item processor runs once per item of `ItemsPath`. `Iterator` is the legacy name of `ItemProcessor`. */
-export type AslMapState = StateBase & ErrorHandling & AslTransition & {
-  Type: "Map";
-  ItemsPath?: string;
-  ItemProcessor?: AslScope & { ProcessorConfig?: { Mode: "INLINE" | "DISTRIBUTED"; ExecutionType?: "STANDARD" | "EXPRESS" } };
-  Iterator?: AslScope;
-  MaxConcurrency?: number;
-  ResultPath?: string | null;
-};
+export type AslMapState = StateBase &
+  ErrorHandling &
+  AslTransition & {
+    Type: "Map";
+    ItemsPath?: string;
+    ItemProcessor?: AslScope & { ProcessorConfig?: { Mode: "INLINE" | "DISTRIBUTED"; ExecutionType?: "STANDARD" | "EXPRESS" } };
+    Iterator?: AslScope;
+    MaxConcurrency?: number;
+    ResultPath?: string | null;
+  };
 
 /** A Choice rule: a comparison (`Variable` with `StringEquals`, `NumericGreaterThan`, ...) or `And`/`Or`/`Not`, and `Next`. */
 export type AslChoiceRule = AslObject & { Next: string };
@@ -90,21 +96,23 @@ export type AslChoiceState = StateBase & {
 };
 
 /** A Wait: for `Seconds`, or until the timestamp at `TimestampPath` (or the `*Path`/literal variants). */
-export type AslWaitState = StateBase & AslTransition & {
-  Type: "Wait";
-  Seconds?: number;
-  SecondsPath?: string;
-  Timestamp?: string;
-  TimestampPath?: string;
-};
+export type AslWaitState = StateBase &
+  AslTransition & {
+    Type: "Wait";
+    Seconds?: number;
+    SecondsPath?: string;
+    Timestamp?: string;
+    TimestampPath?: string;
+  };
 
 /** A Pass: `Result` (or its input) placed at `ResultPath`. */
-export type AslPassState = StateBase & AslTransition & {
-  Type: "Pass";
-  Result?: unknown;
-  ResultPath?: string | null;
-  Parameters?: AslObject;
-};
+export type AslPassState = StateBase &
+  AslTransition & {
+    Type: "Pass";
+    Result?: unknown;
+    ResultPath?: string | null;
+    Parameters?: AslObject;
+  };
 
 /** A Succeed: ends its scope successfully. */
 export type AslSucceedState = StateBase & { Type: "Succeed" };

@@ -41,7 +41,7 @@ export function isAslObject(value: unknown): value is AslObject {
 
 /** The value of an own property: never one inherited from Object.prototype (`constructor`, `__proto__`, ...). */
 export function ownField(container: object, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(container, key) ? (container as Record<string, unknown>)[key] : undefined;
+  return Object.hasOwn(container, key) ? (container as Record<string, unknown>)[key] : undefined;
 }
 
 /** The path of state `name` in `scope`. */

@@ -32,8 +32,14 @@ export interface AlarmTargets<V = string> {
 
 /** The kinds of alarm a workflow gets; per-Lambda kinds apply to every step's function. */
 export type AlarmKind =
-  | "executions-failed" | "executions-timed-out" | "executions-throttled" | "executions-aborted"
-  | "lambda-errors" | "lambda-throttles" | "dead-letters-visible" | "rule-failed-invocations";
+  | "executions-failed"
+  | "executions-timed-out"
+  | "executions-throttled"
+  | "executions-aborted"
+  | "lambda-errors"
+  | "lambda-throttles"
+  | "dead-letters-visible"
+  | "rule-failed-invocations";
 
 /** Tunables of {@link deriveAlarmSpecs}. */
 export interface AlarmOptions {
@@ -56,15 +62,27 @@ export interface AlarmOptions {
  */
 export function deriveAlarmSpecs<V>(targets: AlarmTargets<V>, options: AlarmOptions = {}): AlarmSpec<V>[] {
   const periodSeconds = options.periodSeconds ?? 60;
-  const base = { statistic: "Sum", periodSeconds, evaluationPeriods: 1, comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching" } as const;
+  const base = {
+    statistic: "Sum",
+    periodSeconds,
+    evaluationPeriods: 1,
+    comparisonOperator: "GreaterThanOrEqualToThreshold",
+    treatMissingData: "notBreaching",
+  } as const;
   const threshold = (kind: AlarmKind) => ({ threshold: options.thresholds?.[kind] ?? 1 });
   const execution = (key: AlarmKind, metricName: string, what: string): AlarmSpec<V> => ({
-    ...base, ...threshold(key), key, metricName, namespace: "AWS/States", dimensions: { StateMachineArn: targets.stateMachineArn },
+    ...base,
+    ...threshold(key),
+    key,
+    metricName,
+    namespace: "AWS/States",
+    dimensions: { StateMachineArn: targets.stateMachineArn },
     description: `One or more executions ${what}: open the execution history of the state machine.`,
   });
-  const ruleDimensions: Record<string, V> = targets.customEventBusName === undefined
-    ? { RuleName: targets.ruleName }
-    : { EventBusName: targets.customEventBusName, RuleName: targets.ruleName };
+  const ruleDimensions: Record<string, V> =
+    targets.customEventBusName === undefined
+      ? { RuleName: targets.ruleName }
+      : { EventBusName: targets.customEventBusName, RuleName: targets.ruleName };
 
   return [
     execution("executions-failed", "ExecutionsFailed", "failed"),
@@ -72,16 +90,42 @@ export function deriveAlarmSpecs<V>(targets: AlarmTargets<V>, options: AlarmOpti
     execution("executions-throttled", "ExecutionThrottled", "were throttled"),
     execution("executions-aborted", "ExecutionsAborted", "were aborted"),
     ...Object.entries(targets.functionNames).flatMap(([step, functionName]): AlarmSpec<V>[] => [
-      { ...base, ...threshold("lambda-errors"), key: `${step}-errors`, namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: functionName }, description: `Step ${step}: its Lambda raised errors.` },
-      { ...base, ...threshold("lambda-throttles"), key: `${step}-throttles`, namespace: "AWS/Lambda", metricName: "Throttles", dimensions: { FunctionName: functionName }, description: `Step ${step}: its Lambda was throttled.` },
+      {
+        ...base,
+        ...threshold("lambda-errors"),
+        key: `${step}-errors`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: functionName },
+        description: `Step ${step}: its Lambda raised errors.`,
+      },
+      {
+        ...base,
+        ...threshold("lambda-throttles"),
+        key: `${step}-throttles`,
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
+        dimensions: { FunctionName: functionName },
+        description: `Step ${step}: its Lambda was throttled.`,
+      },
     ]),
     {
-      ...base, ...threshold("dead-letters-visible"), key: "dead-letters-visible", namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", statistic: "Maximum",
+      ...base,
+      ...threshold("dead-letters-visible"),
+      key: "dead-letters-visible",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      statistic: "Maximum",
       dimensions: { QueueName: targets.deadLetterQueueName },
       description: "Messages wait in the dead-letter queue: events that could not start an execution, or orders queued for retry.",
     },
     {
-      ...base, ...threshold("rule-failed-invocations"), key: "rule-failed-invocations", namespace: "AWS/Events", metricName: "FailedInvocations", dimensions: ruleDimensions,
+      ...base,
+      ...threshold("rule-failed-invocations"),
+      key: "rule-failed-invocations",
+      namespace: "AWS/Events",
+      metricName: "FailedInvocations",
+      dimensions: ruleDimensions,
       description: "EventBridge could not start an execution after its retries: the event went to the dead-letter queue.",
     },
   ];

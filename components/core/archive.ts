@@ -11,8 +11,12 @@ import { builtinModules } from "node:module";
  * among them: it `require`s zod, which the layer does not ship, so a step that needs it bundles both.
  */
 export const LAYER_PROVIDED_PACKAGES = [
-  "@aws-lambda-powertools/commons", "@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics",
-  "@aws-lambda-powertools/tracer", "@aws-lambda-powertools/idempotency", "@aws-lambda-powertools/jmespath",
+  "@aws-lambda-powertools/commons",
+  "@aws-lambda-powertools/logger",
+  "@aws-lambda-powertools/metrics",
+  "@aws-lambda-powertools/tracer",
+  "@aws-lambda-powertools/idempotency",
+  "@aws-lambda-powertools/jmespath",
   "aws-xray-sdk-core",
 ];
 

@@ -130,26 +130,44 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "fail":
       return { Type: "Fail", Error: step.error, Cause: step.cause };
     case "notify":
-      return integration(step, SERVICE_INTEGRATIONS.snsPublish, {
-        TopicArn: resources.alertTopicArn,
-        ...(step.message !== undefined ? { Message: step.message } : { "Message.$": step.messagePath ?? "$" }),
-        ...optional("Subject", step.subject),
-      }, flow());
+      return integration(
+        step,
+        SERVICE_INTEGRATIONS.snsPublish,
+        {
+          TopicArn: resources.alertTopicArn,
+          ...(step.message !== undefined ? { Message: step.message } : { "Message.$": step.messagePath ?? "$" }),
+          ...optional("Subject", step.subject),
+        },
+        flow(),
+      );
     case "sendToDeadLetterQueue":
-      return integration(step, SERVICE_INTEGRATIONS.sqsSendMessage, {
-        QueueUrl: resources.deadLetterQueueUrl,
-        "MessageBody.$": "$",
-      }, flow());
+      return integration(
+        step,
+        SERVICE_INTEGRATIONS.sqsSendMessage,
+        {
+          QueueUrl: resources.deadLetterQueueUrl,
+          "MessageBody.$": "$",
+        },
+        flow(),
+      );
     case "publishEvent":
-      return integration(step, SERVICE_INTEGRATIONS.eventsPutEvents, {
-        Entries: [{
-          Source: step.source,
-          DetailType: step.detailType,
-          "Detail.$": "$",
-          EventBusName: resources.eventBusNames?.[step.name]
-            ?? (typeof step.eventBusName === "string" ? step.eventBusName : resources.defaultEventBusName),
-        }],
-      }, flow());
+      return integration(
+        step,
+        SERVICE_INTEGRATIONS.eventsPutEvents,
+        {
+          Entries: [
+            {
+              Source: step.source,
+              DetailType: step.detailType,
+              "Detail.$": "$",
+              EventBusName:
+                resources.eventBusNames?.[step.name] ??
+                (typeof step.eventBusName === "string" ? step.eventBusName : resources.defaultEventBusName),
+            },
+          ],
+        },
+        flow(),
+      );
   }
 }
 
@@ -159,7 +177,12 @@ function functionArnOf(step: TaskStep, resources: ResolvedResources): string {
   return arn;
 }
 
-function integration(step: { timeoutSeconds?: number; resultPath?: string | null }, resource: string, parameters: Record<string, unknown>, flow: AslTransition): AslTaskState {
+function integration(
+  step: { timeoutSeconds?: number; resultPath?: string | null },
+  resource: string,
+  parameters: Record<string, unknown>,
+  flow: AslTransition,
+): AslTaskState {
   return {
     Type: "Task",
     Resource: resource,
@@ -178,7 +201,11 @@ function flowOf(step: { next?: string; end?: boolean }, following: Step | undefi
 }
 
 function paths(step: TaskStep): Pick<AslTaskState, "InputPath" | "ResultPath" | "OutputPath"> {
-  return { ...optional("InputPath", step.inputPath), ...optional("ResultPath", step.resultPath), ...optional("OutputPath", step.outputPath) };
+  return {
+    ...optional("InputPath", step.inputPath),
+    ...optional("ResultPath", step.resultPath),
+    ...optional("OutputPath", step.outputPath),
+  };
 }
 
 /** `{ [key]: value }`, or nothing when `value` is undefined (ASL omits a field rather than setting it to null). */

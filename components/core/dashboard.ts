@@ -55,15 +55,24 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
   const { region } = inputs;
   const machine = ["StateMachineArn", inputs.stateMachineArn];
   const steps = Object.entries(inputs.functionNames);
-  const rule = inputs.customEventBusName === undefined ? ["RuleName", inputs.ruleName] : ["EventBusName", inputs.customEventBusName, "RuleName", inputs.ruleName];
+  const rule =
+    inputs.customEventBusName === undefined
+      ? ["RuleName", inputs.ruleName]
+      : ["EventBusName", inputs.customEventBusName, "RuleName", inputs.ruleName];
   const perFunction = (metricName: string, stat: string): MetricRow[] =>
     steps.map(([step, fn]) => ["AWS/Lambda", metricName, "FunctionName", fn, { label: step, stat }]);
 
   const panels: { title: string; metrics: MetricRow[]; stat?: string; view?: string; width?: number }[] = [
     {
       title: "Executions",
-      metrics: ["ExecutionsStarted", "ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "ExecutionThrottled"]
-        .map((m) => ["AWS/States", m, ...machine, { stat: "Sum" }]),
+      metrics: [
+        "ExecutionsStarted",
+        "ExecutionsSucceeded",
+        "ExecutionsFailed",
+        "ExecutionsTimedOut",
+        "ExecutionsAborted",
+        "ExecutionThrottled",
+      ].map((m) => ["AWS/States", m, ...machine, { stat: "Sum" }]),
       width: 12,
     },
     {
@@ -77,7 +86,13 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
     {
       title: "Dead-letter queue and trigger",
       metrics: [
-        ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", inputs.deadLetterQueueName, { stat: "Maximum", label: "DLQ messages visible" }],
+        [
+          "AWS/SQS",
+          "ApproximateNumberOfMessagesVisible",
+          "QueueName",
+          inputs.deadLetterQueueName,
+          { stat: "Maximum", label: "DLQ messages visible" },
+        ],
         ["AWS/Events", "FailedInvocations", ...rule, { stat: "Sum", label: "rule failed invocations" }],
         ["AWS/Events", "Invocations", ...rule, { stat: "Sum", label: "rule invocations" }],
       ],
@@ -89,11 +104,13 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
         [inputs.workflowName, STEP_METRICS.succeeded, "service", step, { stat: "Sum", label: `${step} ${STEP_METRICS.succeeded}` }],
         // A failure is emitted with its errorName dimension too: CloudWatch matches exact dimension sets, so sum
         // every errorName of the step with a search.
-        [{
-          id: `failed${i}`,
-          label: `${step} ${STEP_METRICS.failed}`,
-          expression: `SUM(SEARCH('{${inputs.workflowName},${ERROR_NAME_DIMENSION},service} MetricName="${STEP_METRICS.failed}" service="${step}"', 'Sum', 60))`,
-        }],
+        [
+          {
+            id: `failed${i}`,
+            label: `${step} ${STEP_METRICS.failed}`,
+            expression: `SUM(SEARCH('{${inputs.workflowName},${ERROR_NAME_DIMENSION},service} MetricName="${STEP_METRICS.failed}" service="${step}"', 'Sum', 60))`,
+          },
+        ],
       ]),
       width: 12,
     },
@@ -113,17 +130,32 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
     });
   }
 
-  const widgets: Widget[] = [{
-    type: "text", x: 0, y: 0, width: WIDTH, height: 2,
-    properties: { markdown: `# ${inputs.workflowName}\nState machine \`${inputs.stateMachineArn}\` · DLQ \`${inputs.deadLetterQueueName}\` · rule \`${inputs.ruleName}\`` },
-  }];
+  const widgets: Widget[] = [
+    {
+      type: "text",
+      x: 0,
+      y: 0,
+      width: WIDTH,
+      height: 2,
+      properties: {
+        markdown: `# ${inputs.workflowName}\nState machine \`${inputs.stateMachineArn}\` · DLQ \`${inputs.deadLetterQueueName}\` · rule \`${inputs.ruleName}\``,
+      },
+    },
+  ];
   let x = 0;
   let y = 2;
   for (const panel of panels) {
     const width = panel.width ?? 12;
-    if (x + width > WIDTH) { x = 0; y += 6; }
+    if (x + width > WIDTH) {
+      x = 0;
+      y += 6;
+    }
     widgets.push({
-      type: "metric", x, y, width, height: 6,
+      type: "metric",
+      x,
+      y,
+      width,
+      height: 6,
       properties: { title: panel.title, region, view: "timeSeries", stacked: false, period: 60, metrics: panel.metrics },
     });
     x += width;

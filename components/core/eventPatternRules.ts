@@ -13,12 +13,28 @@ import { closestName, describeValue, isDeferredValue } from "./validate";
  * name. The event's own payload is matched under `detail`.
  */
 export const EVENT_PATTERN_FIELDS = [
-  "version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail", "replay-name",
+  "version",
+  "id",
+  "detail-type",
+  "source",
+  "account",
+  "time",
+  "region",
+  "resources",
+  "detail",
+  "replay-name",
 ] as const;
 
 /** The content-filter operators EventBridge recognises inside a pattern array (as in the local runner's matcher). */
 export const EVENT_PATTERN_FILTERS = [
-  "prefix", "suffix", "anything-but", "numeric", "exists", "equals-ignore-case", "wildcard", "cidr",
+  "prefix",
+  "suffix",
+  "anything-but",
+  "numeric",
+  "exists",
+  "equals-ignore-case",
+  "wildcard",
+  "cidr",
 ] as const;
 
 /** The filters `anything-but` accepts as an object, e.g. `{"anything-but": {"prefix": "init"}}`. */
@@ -60,7 +76,12 @@ export function eventPatternProblems(pattern: unknown): EventPatternProblem[] {
 }
 
 function checkObject(
-  obj: Record<string, unknown>, path: string, topLevel: boolean, problems: EventPatternProblem[], visiting: WeakSet<object>, depth: number,
+  obj: Record<string, unknown>,
+  path: string,
+  topLevel: boolean,
+  problems: EventPatternProblem[],
+  visiting: WeakSet<object>,
+  depth: number,
 ): void {
   const report = (where: string, message: string) => problems.push({ path: where, message });
   if (visiting.has(obj) || depth > MAX_PATTERN_DEPTH) {
@@ -70,9 +91,12 @@ function checkObject(
   // JSON.stringify drops undefined values, so EventBridge never sees them.
   const entries = Object.entries(obj).filter(([, value]) => value !== undefined);
   if (entries.length === 0) {
-    report(path, path === ""
-      ? "is empty: EventBridge rejects a pattern without fields. Name the events to match, e.g. { source: [\"order.service\"], \"detail-type\": [\"Order Placed\"] }."
-      : "is an empty object: EventBridge rejects it. Name at least one nested field, e.g. { state: [\"running\"] }, or remove it.");
+    report(
+      path,
+      path === ""
+        ? 'is empty: EventBridge rejects a pattern without fields. Name the events to match, e.g. { source: ["order.service"], "detail-type": ["Order Placed"] }.'
+        : 'is an empty object: EventBridge rejects it. Name at least one nested field, e.g. { state: ["running"] }, or remove it.',
+    );
     return;
   }
   visiting.add(obj);
@@ -85,9 +109,12 @@ function checkObject(
     if (topLevel && !(EVENT_PATTERN_FIELDS as readonly string[]).includes(key)) {
       const guess = closestName(key, EVENT_PATTERN_FIELDS);
       const fields = `a pattern's top level takes only ${EVENT_PATTERN_FIELDS.join(", ")} (and "$or")`;
-      report(here, guess
-        ? `\`${key}\` is not an EventBridge event field: did you mean \`${guess}\`? (${fields}.)`
-        : `\`${key}\` is not an EventBridge event field: ${fields}; fields of the event's payload go under \`detail\`, e.g. { detail: { ${JSON.stringify(key)}: ["value"] } }.`);
+      report(
+        here,
+        guess
+          ? `\`${key}\` is not an EventBridge event field: did you mean \`${guess}\`? (${fields}.)`
+          : `\`${key}\` is not an EventBridge event field: ${fields}; fields of the event's payload go under \`detail\`, e.g. { detail: { ${JSON.stringify(key)}: ["value"] } }.`,
+      );
       continue;
     }
     checkValue(key, value, here, problems, visiting, depth);
@@ -96,10 +123,19 @@ function checkObject(
 }
 
 function checkOr(
-  alternatives: unknown[], here: string, topLevel: boolean, problems: EventPatternProblem[], visiting: WeakSet<object>, depth: number,
+  alternatives: unknown[],
+  here: string,
+  topLevel: boolean,
+  problems: EventPatternProblem[],
+  visiting: WeakSet<object>,
+  depth: number,
 ): void {
   if (alternatives.length < 2 || !alternatives.every((alt) => isPlainObject(alt) || isDeferredValue(alt))) {
-    problems.push({ path: here, message: "needs an array of at least two pattern objects: write \"$or\": [{ fieldA: [\"x\"] }, { fieldB: [\"y\"] }]; for alternatives of one field, list them in its array instead." });
+    problems.push({
+      path: here,
+      message:
+        'needs an array of at least two pattern objects: write "$or": [{ fieldA: ["x"] }, { fieldB: ["y"] }]; for alternatives of one field, list them in its array instead.',
+    });
     return;
   }
   alternatives.forEach((alt, i) => {
@@ -107,30 +143,45 @@ function checkOr(
   });
 }
 
-function checkValue(key: string, value: unknown, here: string, problems: EventPatternProblem[], visiting: WeakSet<object>, depth: number): void {
+function checkValue(
+  key: string,
+  value: unknown,
+  here: string,
+  problems: EventPatternProblem[],
+  visiting: WeakSet<object>,
+  depth: number,
+): void {
   const report = (message: string) => problems.push({ path: here, message });
   if (isDeferredValue(value)) return;
   if (Array.isArray(value)) {
     if (value.length === 0) {
-      report(`is an empty array, so it could never match: list at least one value or filter, e.g. ${JSON.stringify(key)}: ["value"] or ${JSON.stringify(key)}: [{ "exists": true }].`);
+      report(
+        `is an empty array, so it could never match: list at least one value or filter, e.g. ${JSON.stringify(key)}: ["value"] or ${JSON.stringify(key)}: [{ "exists": true }].`,
+      );
       return;
     }
-    value.forEach((element, i) => checkElement(key, element, `${here}[${i}]`, problems));
+    for (const [i, element] of value.entries()) checkElement(key, element, `${here}[${i}]`, problems);
     return;
   }
   if (isPlainObject(value)) {
     // Same heuristic as the local matcher: an object of filter operators is a filter that lost its array.
     const keys = Object.keys(value);
-    const looksLikeFilter = keys.length > 0 && keys.every((k) => filterNamed(k) !== undefined)
-      && !Object.values(value).some((v) => Array.isArray(v) || (isPlainObject(v) && !isDeferredValue(v)));
+    const looksLikeFilter =
+      keys.length > 0 &&
+      keys.every((k) => filterNamed(k) !== undefined) &&
+      !Object.values(value).some((v) => Array.isArray(v) || (isPlainObject(v) && !isDeferredValue(v)));
     if (looksLikeFilter) {
-      report(`holds the filter ${describeValue(value)} directly, but filters must sit inside an array: write ${JSON.stringify(key)}: [${describeValue(value)}].`);
+      report(
+        `holds the filter ${describeValue(value)} directly, but filters must sit inside an array: write ${JSON.stringify(key)}: [${describeValue(value)}].`,
+      );
       return;
     }
     checkObject(value, here, false, problems, visiting, depth + 1);
     return;
   }
-  const wrapped = isScalar(value) ? `write \`${JSON.stringify(key)}: [${describeValue(value)}]\`` : "write an array of values, e.g. [\"value\"]";
+  const wrapped = isScalar(value)
+    ? `write \`${JSON.stringify(key)}: [${describeValue(value)}]\``
+    : 'write an array of values, e.g. ["value"]';
   report(`is ${describeValue(value)}, but every pattern value must be an array (or, for nested fields, an object): ${wrapped}.`);
 }
 
@@ -152,16 +203,20 @@ function checkElement(key: string, element: unknown, here: string, problems: Eve
   }
   const ops = Object.keys(element);
   if (ops.length !== 1) {
-    report(ops.length === 0
-      ? `is an empty filter object: use one of ${EVENT_PATTERN_FILTERS.join(", ")}, e.g. { "prefix": "us-" }.`
-      : `is a filter object with ${ops.length} operators (${ops.map((op) => JSON.stringify(op)).join(", ")}): a filter takes exactly one; put each in its own array element (they are ORed).`);
+    report(
+      ops.length === 0
+        ? `is an empty filter object: use one of ${EVENT_PATTERN_FILTERS.join(", ")}, e.g. { "prefix": "us-" }.`
+        : `is a filter object with ${ops.length} operators (${ops.map((op) => JSON.stringify(op)).join(", ")}): a filter takes exactly one; put each in its own array element (they are ORed).`,
+    );
     return;
   }
   const op = ops[0];
   const arg = element[op];
   if (!(EVENT_PATTERN_FILTERS as readonly string[]).includes(op)) {
     const guess = filterNamed(op) ?? closestName(op, EVENT_PATTERN_FILTERS);
-    report(`uses the unknown filter ${JSON.stringify(op)}${guess ? `: did you mean \`${guess}\`?` : "."} EventBridge filters are ${EVENT_PATTERN_FILTERS.join(", ")}; to match a nested field, use a nested object instead of an array element.`);
+    report(
+      `uses the unknown filter ${JSON.stringify(op)}${guess ? `: did you mean \`${guess}\`?` : "."} EventBridge filters are ${EVENT_PATTERN_FILTERS.join(", ")}; to match a nested field, use a nested object instead of an array element.`,
+    );
     return;
   }
   if (isDeferredValue(arg)) return;
@@ -170,27 +225,41 @@ function checkElement(key: string, element: unknown, here: string, problems: Eve
     case "prefix":
     case "suffix":
       if (typeof arg !== "string" && !(isPlainObject(arg) && onlyKey(arg) === "equals-ignore-case")) {
-        problems.push({ path: at, message: `is ${describeValue(arg)}: ${op} takes a string or { "equals-ignore-case": string }, e.g. { "${op}": "${op === "prefix" ? "us-" : ".png"}" }.` });
+        problems.push({
+          path: at,
+          message: `is ${describeValue(arg)}: ${op} takes a string or { "equals-ignore-case": string }, e.g. { "${op}": "${op === "prefix" ? "us-" : ".png"}" }.`,
+        });
       }
       break;
     case "equals-ignore-case":
     case "wildcard":
     case "cidr":
-      if (typeof arg !== "string") problems.push({ path: at, message: `is ${describeValue(arg)}: ${op} takes a string, e.g. { "${op}": ${JSON.stringify(op === "cidr" ? "10.0.0.0/24" : op === "wildcard" ? "dir/*.png" : "alice")} }.` });
+      if (typeof arg !== "string")
+        problems.push({
+          path: at,
+          message: `is ${describeValue(arg)}: ${op} takes a string, e.g. { "${op}": ${JSON.stringify(op === "cidr" ? "10.0.0.0/24" : op === "wildcard" ? "dir/*.png" : "alice")} }.`,
+        });
       break;
     case "exists":
-      if (typeof arg !== "boolean") problems.push({ path: at, message: `is ${describeValue(arg)}: exists takes true or false, e.g. { "exists": true }.` });
+      if (typeof arg !== "boolean")
+        problems.push({ path: at, message: `is ${describeValue(arg)}: exists takes true or false, e.g. { "exists": true }.` });
       break;
     case "numeric":
       if (!Array.isArray(arg) || (arg.length !== 2 && arg.length !== 4)) {
-        problems.push({ path: at, message: `is ${describeValue(arg)}: numeric takes [operator, number] or [lower-operator, number, upper-operator, number], e.g. { "numeric": [">", 0, "<=", 5] }.` });
+        problems.push({
+          path: at,
+          message: `is ${describeValue(arg)}: numeric takes [operator, number] or [lower-operator, number, upper-operator, number], e.g. { "numeric": [">", 0, "<=", 5] }.`,
+        });
       }
       break;
     case "anything-but":
       if (isPlainObject(arg)) {
         const inner = Object.keys(arg);
         if (inner.length !== 1 || !ANYTHING_BUT_FILTERS.includes(inner[0])) {
-          problems.push({ path: at, message: `is ${describeValue(arg)}: as an object, anything-but takes exactly one of ${ANYTHING_BUT_FILTERS.join(", ")}, e.g. { "anything-but": { "prefix": "init" } }.` });
+          problems.push({
+            path: at,
+            message: `is ${describeValue(arg)}: as an object, anything-but takes exactly one of ${ANYTHING_BUT_FILTERS.join(", ")}, e.g. { "anything-but": { "prefix": "init" } }.`,
+          });
         }
       }
       break;

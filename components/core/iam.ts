@@ -28,21 +28,32 @@ export interface PolicyDocument {
 export const WILDCARD_RESOURCE_ACTIONS: readonly { actions: readonly string[]; reason: string }[] = [
   {
     actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
-    reason: "X-Ray has no resource-level permissions: AWS documents Resource \"*\" for tracing.",
+    reason: 'X-Ray has no resource-level permissions: AWS documents Resource "*" for tracing.',
   },
   {
     actions: [
-      "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:DescribeResourcePolicies",
+      "logs:DescribeLogGroups",
     ],
-    reason: "Step Functions logging uses CloudWatch Logs vended delivery, whose actions AWS requires on Resource \"*\".",
+    reason: 'Step Functions logging uses CloudWatch Logs vended delivery, whose actions AWS requires on Resource "*".',
   },
   {
     actions: [
-      "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
-      "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+      "ec2:CreateNetworkInterface",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSubnets",
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
     ],
-    reason: "A Lambda in a VPC manages its own network interfaces; AWS grants these on \"*\" (AWSLambdaVPCAccessExecutionRole) and the Describe actions have no resource-level permissions. Granted only to Lambdas placed in a VPC.",
+    reason:
+      'A Lambda in a VPC manages its own network interfaces; AWS grants these on "*" (AWSLambdaVPCAccessExecutionRole) and the Describe actions have no resource-level permissions. Granted only to Lambdas placed in a VPC.',
   },
 ];
 
@@ -70,15 +81,17 @@ export interface AccountScope {
 export function serviceTrustPolicy(service: string, guard: { accountId: string; sourceArn: string }): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{
-      Effect: "Allow",
-      Principal: { Service: service },
-      Action: "sts:AssumeRole",
-      Condition: {
-        StringEquals: { "aws:SourceAccount": guard.accountId },
-        ArnLike: { "aws:SourceArn": guard.sourceArn },
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": guard.accountId },
+          ArnLike: { "aws:SourceArn": guard.sourceArn },
+        },
       },
-    }],
+    ],
   };
 }
 
@@ -118,7 +131,9 @@ export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
 
 /** An event bus ARN from a name, or the ARN itself when given one (a bus in another account). */
 export function eventBusArn(scope: AccountScope, nameOrArn: string): string {
-  return nameOrArn.startsWith("arn:") ? nameOrArn : `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:event-bus/${nameOrArn}`;
+  return nameOrArn.startsWith("arn:")
+    ? nameOrArn
+    : `arn:${scope.partition}:events:${scope.region}:${scope.accountId}:event-bus/${nameOrArn}`;
 }
 
 /** Inputs of {@link executionRolePolicy}: exact ARNs of what the definition uses; omit what it does not use. */
@@ -147,13 +162,23 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
   }
   if (inputs.alertTopic) {
     statements.push({ Sid: "PublishToAlertTopic", Effect: "Allow", Action: "sns:Publish", Resource: inputs.alertTopic.arn });
-    statements.push({ Sid: "EncryptForAlertTopic", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: inputs.alertTopic.keyArn });
+    statements.push({
+      Sid: "EncryptForAlertTopic",
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+      Resource: inputs.alertTopic.keyArn,
+    });
   }
   if (inputs.deadLetterQueueArn) {
     statements.push({ Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: inputs.deadLetterQueueArn });
   }
   if (inputs.eventBusArns.length > 0) {
-    statements.push({ Sid: "PutCompletionEvents", Effect: "Allow", Action: "events:PutEvents", Resource: [...new Set(inputs.eventBusArns)] });
+    statements.push({
+      Sid: "PutCompletionEvents",
+      Effect: "Allow",
+      Action: "events:PutEvents",
+      Resource: [...new Set(inputs.eventBusArns)],
+    });
   }
   statements.push({ Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" });
   statements.push({ Sid: "LogDelivery", Effect: "Allow", Action: LOG_DELIVERY_ACTIONS, Resource: "*" });
@@ -181,7 +206,12 @@ export function lambdaRolePolicy(logGroupArn: string, access: LambdaAccess = {})
         ? [{ Sid: "IdempotencyRecords", Effect: "Allow" as const, Action: IDEMPOTENCY_TABLE_ACTIONS, Resource: access.idempotencyTableArn }]
         : []),
       ...(access.vpcAccess ? [{ Sid: "VpcNetworkInterfaces", Effect: "Allow" as const, Action: VPC_ACCESS_ACTIONS, Resource: "*" }] : []),
-      ...(access.grants ?? []).map((grant, i) => ({ Sid: `StepPermission${i}`, Effect: "Allow" as const, Action: grant.actions, Resource: grant.resources })),
+      ...(access.grants ?? []).map((grant, i) => ({
+        Sid: `StepPermission${i}`,
+        Effect: "Allow" as const,
+        Action: grant.actions,
+        Resource: grant.resources,
+      })),
     ],
   };
 }

@@ -2,7 +2,7 @@
  * Workflow-level settings: defaults, the derived Lambda timeout and layer, and validation of the values a user
  * (or a stack's config) passes. Pure: the component calls these before creating anything.
  */
-import { DefinitionProblem, WorkflowDefinitionError, MAX_LAMBDA_TIMEOUT_SECONDS, describeValue, isDeferredValue } from "./validate";
+import { type DefinitionProblem, WorkflowDefinitionError, MAX_LAMBDA_TIMEOUT_SECONDS, describeValue, isDeferredValue } from "./validate";
 import { eventPatternProblems } from "./eventPatternRules";
 import type { Step, TaskStep } from "../steps/types";
 
@@ -105,7 +105,10 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
   const problems: DefinitionProblem[] = [];
   const report = (setting: string, message: string) => problems.push({ step: `(setting ${setting})`, message });
   if (!isRecord(settings)) {
-    problems.push({ step: "(settings)", message: `the workflow's settings are ${describeValue(settings)}: pass an object such as { trigger: { pattern: { source: ["order.service"] } }, steps: [...], timeoutSeconds: 300 }.` });
+    problems.push({
+      step: "(settings)",
+      message: `the workflow's settings are ${describeValue(settings)}: pass an object such as { trigger: { pattern: { source: ["order.service"] } }, steps: [...], timeoutSeconds: 300 }.`,
+    });
     throw new WorkflowDefinitionError(problems);
   }
   const show = describeValue;
@@ -122,46 +125,69 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
   const type = settings.workflowType ?? DEFAULTS.workflowType;
   if (type !== "STANDARD" && type !== "EXPRESS") report("workflowType", `is ${show(type)}: use "STANDARD" or "EXPRESS".`);
   const max = MAX_EXECUTION_SECONDS[type] ?? MAX_EXECUTION_SECONDS.STANDARD;
-  if (settings.timeoutSeconds === undefined) report("timeoutSeconds", "is missing: every workflow needs a whole-execution timeout, e.g. `timeoutSeconds: 300`.");
+  if (settings.timeoutSeconds === undefined)
+    report("timeoutSeconds", "is missing: every workflow needs a whole-execution timeout, e.g. `timeoutSeconds: 300`.");
   else if (!Number.isInteger(settings.timeoutSeconds) || settings.timeoutSeconds < 1 || settings.timeoutSeconds > max) {
-    report("timeoutSeconds", `is ${show(settings.timeoutSeconds)}: use a whole number from 1 to ${max} for a ${type === "EXPRESS" ? "EXPRESS" : "STANDARD"} workflow.`);
+    report(
+      "timeoutSeconds",
+      `is ${show(settings.timeoutSeconds)}: use a whole number from 1 to ${max} for a ${type === "EXPRESS" ? "EXPRESS" : "STANDARD"} workflow.`,
+    );
   }
   if ("trigger" in settings || "steps" in settings) checkTrigger(settings.trigger, report);
   checkEmailEndpoints(group("alerting", `{ emailEndpoints: ["oncall@example.com"] }`), report);
   const logging = group("logging", `{ level: "ERROR", retentionInDays: 30 }`);
-  if (logging.level !== undefined && !["ALL", "ERROR", "FATAL"].includes(logging.level as string)) report("logging.level", `is ${show(logging.level)}: use "ALL", "ERROR" or "FATAL".`);
+  if (logging.level !== undefined && !["ALL", "ERROR", "FATAL"].includes(logging.level as string))
+    report("logging.level", `is ${show(logging.level)}: use "ALL", "ERROR" or "FATAL".`);
   if (logging.retentionInDays !== undefined && !RETENTION_DAYS.includes(logging.retentionInDays as number)) {
     report("logging.retentionInDays", `is ${show(logging.retentionInDays)}: CloudWatch Logs accepts ${RETENTION_DAYS.join(", ")}.`);
   }
   const lambda = group("lambda", `{ memorySize: 256, architecture: "arm64" }`);
-  if (lambda.runtime !== undefined && !SUPPORTED_RUNTIMES.includes(lambda.runtime as string)) report("lambda.runtime", `is ${show(lambda.runtime)}: the Powertools layer supports ${SUPPORTED_RUNTIMES.join(" and ")}.`);
-  if (lambda.memorySize !== undefined && (!Number.isInteger(lambda.memorySize) || (lambda.memorySize as number) < 128 || (lambda.memorySize as number) > 10240)) {
+  if (lambda.runtime !== undefined && !SUPPORTED_RUNTIMES.includes(lambda.runtime as string))
+    report("lambda.runtime", `is ${show(lambda.runtime)}: the Powertools layer supports ${SUPPORTED_RUNTIMES.join(" and ")}.`);
+  if (
+    lambda.memorySize !== undefined &&
+    (!Number.isInteger(lambda.memorySize) || (lambda.memorySize as number) < 128 || (lambda.memorySize as number) > 10240)
+  ) {
     report("lambda.memorySize", `is ${show(lambda.memorySize)}: Lambda accepts whole megabytes from 128 to 10240.`);
   }
-  if (lambda.architecture !== undefined && lambda.architecture !== "arm64" && lambda.architecture !== "x86_64") report("lambda.architecture", `is ${show(lambda.architecture)}: use "arm64" or "x86_64".`);
+  if (lambda.architecture !== undefined && lambda.architecture !== "arm64" && lambda.architecture !== "x86_64")
+    report("lambda.architecture", `is ${show(lambda.architecture)}: use "arm64" or "x86_64".`);
   if (Number.isInteger(settings.timeoutSeconds)) {
     for (const step of tasks) {
       if (typeof step.timeoutSeconds === "number" && step.timeoutSeconds > settings.timeoutSeconds) {
-        problems.push({ step: step.name, message: `has timeoutSeconds ${step.timeoutSeconds}, longer than the whole workflow's ${settings.timeoutSeconds}: shorten the task or lengthen the workflow.` });
+        problems.push({
+          step: step.name,
+          message: `has timeoutSeconds ${step.timeoutSeconds}, longer than the whole workflow's ${settings.timeoutSeconds}: shorten the task or lengthen the workflow.`,
+        });
       }
     }
   }
   const alarms = group("alarms", `{ periodSeconds: 300 }`);
-  if (alarms.periodSeconds !== undefined && !(Number.isInteger(alarms.periodSeconds) && (alarms.periodSeconds as number) >= 60 && (alarms.periodSeconds as number) % 60 === 0)) {
+  if (
+    alarms.periodSeconds !== undefined &&
+    !(Number.isInteger(alarms.periodSeconds) && (alarms.periodSeconds as number) >= 60 && (alarms.periodSeconds as number) % 60 === 0)
+  ) {
     report("alarms.periodSeconds", `is ${show(alarms.periodSeconds)}: CloudWatch alarms on these metrics take a multiple of 60 seconds.`);
   }
   const thresholds = alarms.thresholds;
-  if (thresholds !== undefined && thresholds !== null && !isRecord(thresholds)) report("alarms.thresholds", `is ${show(thresholds)}: give an object of occurrences per alarm kind, e.g. { "executions-failed": 1 }.`);
+  if (thresholds !== undefined && thresholds !== null && !isRecord(thresholds))
+    report("alarms.thresholds", `is ${show(thresholds)}: give an object of occurrences per alarm kind, e.g. { "executions-failed": 1 }.`);
   for (const [kind, value] of Object.entries(isRecord(thresholds) ? thresholds : {})) {
-    if (value !== undefined && !(typeof value === "number" && value >= 1)) report(`alarms.thresholds.${kind}`, `is ${show(value)}: use a number of occurrences of at least 1.`);
+    if (value !== undefined && !(typeof value === "number" && value >= 1))
+      report(`alarms.thresholds.${kind}`, `is ${show(value)}: use a number of occurrences of at least 1.`);
   }
   const taskNames = new Set(tasks.map((s) => s.name));
   const metrics = group("dashboard", `{ businessMetrics: [{ step: "ChargeCard", metricName: "OrderValue" }] }`).businessMetrics;
-  if (metrics !== undefined && !Array.isArray(metrics)) report("dashboard.businessMetrics", `is ${show(metrics)}: give a list such as [{ step: "ChargeCard", metricName: "OrderValue" }].`);
+  if (metrics !== undefined && !Array.isArray(metrics))
+    report("dashboard.businessMetrics", `is ${show(metrics)}: give a list such as [{ step: "ChargeCard", metricName: "OrderValue" }].`);
   (Array.isArray(metrics) ? metrics : []).forEach((metric: unknown, i) => {
-    if (!isRecord(metric)) report(`dashboard.businessMetrics[${i}]`, `is ${show(metric)}: give { step: "<task name>", metricName: "<metric>" }.`);
+    if (!isRecord(metric))
+      report(`dashboard.businessMetrics[${i}]`, `is ${show(metric)}: give { step: "<task name>", metricName: "<metric>" }.`);
     else if (typeof metric.step !== "string" || !taskNames.has(metric.step)) {
-      report("dashboard.businessMetrics", `graphs ${typeof metric.metricName === "string" ? metric.metricName : show(metric.metricName)} of ${typeof metric.step === "string" ? `"${metric.step}"` : show(metric.step)}, which is not a task step: name one of ${[...taskNames].join(", ") || "(no tasks)"}.`);
+      report(
+        "dashboard.businessMetrics",
+        `graphs ${typeof metric.metricName === "string" ? metric.metricName : show(metric.metricName)} of ${typeof metric.step === "string" ? `"${metric.step}"` : show(metric.step)}, which is not a task step: name one of ${[...taskNames].join(", ") || "(no tasks)"}.`,
+      );
     }
   });
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
@@ -180,14 +206,25 @@ function checkTrigger(trigger: unknown, report: (setting: string, message: strin
   }
   const { pattern, eventBusName } = trigger;
   if (pattern === undefined || pattern === null) {
-    report("trigger.pattern", `is ${describeValue(pattern)}: give the EventBridge pattern of the events that start an execution, e.g. { source: ["order.service"], "detail-type": ["Order Placed"] }.`);
+    report(
+      "trigger.pattern",
+      `is ${describeValue(pattern)}: give the EventBridge pattern of the events that start an execution, e.g. { source: ["order.service"], "detail-type": ["Order Placed"] }.`,
+    );
   } else {
     for (const problem of eventPatternProblems(pattern)) {
-      report("trigger.pattern", problem.path === "" || problem.message.startsWith(`\`${problem.path}\``) ? problem.message : `\`${problem.path}\` ${problem.message}`);
+      report(
+        "trigger.pattern",
+        problem.path === "" || problem.message.startsWith(`\`${problem.path}\``)
+          ? problem.message
+          : `\`${problem.path}\` ${problem.message}`,
+      );
     }
   }
   if (eventBusName !== undefined && !isDeferredValue(eventBusName) && (typeof eventBusName !== "string" || eventBusName.trim() === "")) {
-    report("trigger.eventBusName", `is ${describeValue(eventBusName)}: name the bus (or an Output of its name), or leave it out for the "default" bus.`);
+    report(
+      "trigger.eventBusName",
+      `is ${describeValue(eventBusName)}: name the bus (or an Output of its name), or leave it out for the "default" bus.`,
+    );
   }
 }
 
@@ -196,14 +233,20 @@ function checkEmailEndpoints(alerting: Record<string, unknown>, report: (setting
   const endpoints = alerting.emailEndpoints;
   if (endpoints === undefined || endpoints === null) return;
   if (!Array.isArray(endpoints)) {
-    const fix = typeof endpoints === "string" ? `write [${describeValue(endpoints)}]` : `give a list such as ["oncall@example.com"] (its elements may be Outputs)`;
+    const fix =
+      typeof endpoints === "string"
+        ? `write [${describeValue(endpoints)}]`
+        : `give a list such as ["oncall@example.com"] (its elements may be Outputs)`;
     report("alerting.emailEndpoints", `is ${describeValue(endpoints)}, not a list: ${fix}.`);
     return;
   }
   endpoints.forEach((endpoint: unknown, i) => {
     if (isDeferredValue(endpoint)) return;
     if (typeof endpoint !== "string" || !EMAIL_ADDRESS.test(endpoint)) {
-      report(`alerting.emailEndpoints[${i}]`, `is ${describeValue(endpoint)}, not an email address: give one such as "oncall@example.com" (no spaces), or remove it.`);
+      report(
+        `alerting.emailEndpoints[${i}]`,
+        `is ${describeValue(endpoint)}, not an email address: give one such as "oncall@example.com" (no spaces), or remove it.`,
+      );
     }
   });
 }
@@ -234,20 +277,33 @@ function wellFormedTasks(steps: unknown, visited = new WeakSet<object>()): TaskS
 function checkNaming({ workflowName, stack }: WorkflowNaming, tasks: readonly TaskStep[], problems: DefinitionProblem[]): void {
   const report = (step: string, message: string) => problems.push({ step, message });
   if (!/^[A-Za-z0-9_-]+$/.test(workflowName)) {
-    report("(workflow name)", `${JSON.stringify(workflowName)} is used in log group, function, role and state machine names: use letters, digits, '-' and '_' only.`);
+    report(
+      "(workflow name)",
+      `${JSON.stringify(workflowName)} is used in log group, function, role and state machine names: use letters, digits, '-' and '_' only.`,
+    );
   }
   const stateMachineName = `${workflowName}-${stack}`;
   if (stateMachineName.length > MAX_STATE_MACHINE_NAME_LENGTH) {
-    report("(workflow name)", `the state machine would be named "${stateMachineName}" (${stateMachineName.length} characters); AWS accepts ${MAX_STATE_MACHINE_NAME_LENGTH}: shorten the workflow or stack name.`);
+    report(
+      "(workflow name)",
+      `the state machine would be named "${stateMachineName}" (${stateMachineName.length} characters); AWS accepts ${MAX_STATE_MACHINE_NAME_LENGTH}: shorten the workflow or stack name.`,
+    );
   }
   for (const role of ["execution", "trigger"]) {
     const generated = `${workflowName}-${role}`;
-    if (generated.length > MAX_AUTONAMED_LENGTH) report("(workflow name)", `the ${role} role would be named "${generated}-xxxxxxx", over IAM's 64 characters: shorten the workflow name to at most ${MAX_AUTONAMED_LENGTH - role.length - 1} characters.`);
+    if (generated.length > MAX_AUTONAMED_LENGTH)
+      report(
+        "(workflow name)",
+        `the ${role} role would be named "${generated}-xxxxxxx", over IAM's 64 characters: shorten the workflow name to at most ${MAX_AUTONAMED_LENGTH - role.length - 1} characters.`,
+      );
   }
   for (const step of tasks) {
     const generated = `${workflowName}-${step.name}`;
     if (generated.length > MAX_AUTONAMED_LENGTH) {
-      report(step.name, `names a Lambda function and IAM role "${generated}-xxxxxxx" (${generated.length + 8} characters); AWS accepts 64: shorten the step or workflow name by ${generated.length - MAX_AUTONAMED_LENGTH}.`);
+      report(
+        step.name,
+        `names a Lambda function and IAM role "${generated}-xxxxxxx" (${generated.length + 8} characters); AWS accepts 64: shorten the step or workflow name by ${generated.length - MAX_AUTONAMED_LENGTH}.`,
+      );
     }
   }
 }

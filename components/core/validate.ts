@@ -26,6 +26,7 @@ export class WorkflowDefinitionError extends Error {
 }
 
 /** AWS state names: at most 80 characters, none of whitespace, brackets, wildcards or these punctuation marks. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: AWS refuses control characters in state names; matching them is the point.
 const FORBIDDEN_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 /** Task names also name a Lambda function and its log group, which accept fewer characters. */
 const TASK_NAME = /^[A-Za-z0-9_-]+$/;
@@ -34,8 +35,14 @@ const MAX_STATE_NAME_LENGTH = 80;
 export const MAX_LAMBDA_TIMEOUT_SECONDS = 900;
 /** Errors that never heal by retrying: a bad input stays bad, a missing permission stays missing. */
 export const NEVER_TRANSIENT_ERRORS = [
-  "ValidationError", "States.Permissions", "States.Runtime", "States.ResultPathMatchFailure",
-  "States.ParameterPathFailure", "States.QueryEvaluationError", "States.IntrinsicFailure", "States.NoChoiceMatched",
+  "ValidationError",
+  "States.Permissions",
+  "States.Runtime",
+  "States.ResultPathMatchFailure",
+  "States.ParameterPathFailure",
+  "States.QueryEvaluationError",
+  "States.IntrinsicFailure",
+  "States.NoChoiceMatched",
 ];
 /** The catch-all error names: they match every failure, transient or not. */
 export const CATCH_ALL_ERRORS = ["States.ALL", "States.TaskFailed"];
@@ -47,15 +54,45 @@ export const CATCH_ALL_ERRORS = ["States.ALL", "States.TaskFailed"];
 export const NEVER_RETRY_ERRORS = [...CATCH_ALL_ERRORS, ...NEVER_TRANSIENT_ERRORS];
 
 const COMPARISON_OPERATORS = new Set([
-  "stringEquals", "stringEqualsPath", "stringLessThan", "stringLessThanPath", "stringGreaterThan",
-  "stringGreaterThanPath", "stringLessThanEquals", "stringLessThanEqualsPath", "stringGreaterThanEquals",
-  "stringGreaterThanEqualsPath", "stringMatches", "numericEquals", "numericEqualsPath", "numericLessThan",
-  "numericLessThanPath", "numericGreaterThan", "numericGreaterThanPath", "numericLessThanEquals",
-  "numericLessThanEqualsPath", "numericGreaterThanEquals", "numericGreaterThanEqualsPath", "booleanEquals",
-  "booleanEqualsPath", "timestampEquals", "timestampEqualsPath", "timestampLessThan", "timestampLessThanPath",
-  "timestampGreaterThan", "timestampGreaterThanPath", "timestampLessThanEquals", "timestampLessThanEqualsPath",
-  "timestampGreaterThanEquals", "timestampGreaterThanEqualsPath", "isNull", "isPresent", "isNumeric", "isString",
-  "isBoolean", "isTimestamp",
+  "stringEquals",
+  "stringEqualsPath",
+  "stringLessThan",
+  "stringLessThanPath",
+  "stringGreaterThan",
+  "stringGreaterThanPath",
+  "stringLessThanEquals",
+  "stringLessThanEqualsPath",
+  "stringGreaterThanEquals",
+  "stringGreaterThanEqualsPath",
+  "stringMatches",
+  "numericEquals",
+  "numericEqualsPath",
+  "numericLessThan",
+  "numericLessThanPath",
+  "numericGreaterThan",
+  "numericGreaterThanPath",
+  "numericLessThanEquals",
+  "numericLessThanEqualsPath",
+  "numericGreaterThanEquals",
+  "numericGreaterThanEqualsPath",
+  "booleanEquals",
+  "booleanEqualsPath",
+  "timestampEquals",
+  "timestampEqualsPath",
+  "timestampLessThan",
+  "timestampLessThanPath",
+  "timestampGreaterThan",
+  "timestampGreaterThanPath",
+  "timestampLessThanEquals",
+  "timestampLessThanEqualsPath",
+  "timestampGreaterThanEquals",
+  "timestampGreaterThanEqualsPath",
+  "isNull",
+  "isPresent",
+  "isNumeric",
+  "isString",
+  "isBoolean",
+  "isTimestamp",
 ]);
 
 const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
@@ -84,7 +121,10 @@ export function isDeferredValue(value: unknown): boolean {
   if ((typeof value !== "object" && typeof value !== "function") || value === null) return false;
   const candidate = value as { apply?: unknown; then?: unknown; __pulumiOutput?: unknown };
   // A function has its own `apply` (Function.prototype.apply): only objects count as Outputs.
-  return (typeof value === "object" && (typeof candidate.apply === "function" || candidate.__pulumiOutput === true)) || typeof candidate.then === "function";
+  return (
+    (typeof value === "object" && (typeof candidate.apply === "function" || candidate.__pulumiOutput === true)) ||
+    typeof candidate.then === "function"
+  );
 }
 
 /**
@@ -98,12 +138,18 @@ export function isDeferredValue(value: unknown): boolean {
  */
 export function describeValue(value: unknown): string {
   switch (typeof value) {
-    case "undefined": return "undefined";
-    case "number": return String(value);
-    case "bigint": return `${value}n`;
-    case "symbol": return value.toString();
-    case "function": return "a function";
-    case "string": return truncate(JSON.stringify(value));
+    case "undefined":
+      return "undefined";
+    case "number":
+      return String(value);
+    case "bigint":
+      return `${value}n`;
+    case "symbol":
+      return value.toString();
+    case "function":
+      return "a function";
+    case "string":
+      return truncate(JSON.stringify(value));
   }
   if (value === null || typeof value === "boolean") return String(value);
   if (isDeferredValue(value)) return "a Pulumi Output or Promise";
@@ -215,7 +261,10 @@ export function isServiceWideResource(arn: string): boolean {
 export function validateSteps(steps: readonly Step[]): void {
   const problems: DefinitionProblem[] = [];
   if (!Array.isArray(steps)) {
-    problems.push({ step: "(workflow)", message: `the step list is ${describeValue(steps)}, not a list: pass an array of steps, e.g. \`steps: [task(...), succeed(...)]\`.` });
+    problems.push({
+      step: "(workflow)",
+      message: `the step list is ${describeValue(steps)}, not a list: pass an array of steps, e.g. \`steps: [task(...), succeed(...)]\`.`,
+    });
     throw new WorkflowDefinitionError(problems);
   }
   if (steps.length === 0) {
@@ -238,16 +287,29 @@ function labelOf(step: unknown, scopePath: string, index: number): string {
 }
 
 function checkScope(
-  steps: readonly Step[], scopeName: string, scopePath: string, seen: Set<string>, visiting: WeakSet<object>, problems: DefinitionProblem[],
+  steps: readonly Step[],
+  scopeName: string,
+  scopePath: string,
+  seen: Set<string>,
+  visiting: WeakSet<object>,
+  problems: DefinitionProblem[],
 ): void {
   const report: Report = (step, message) => problems.push({ step, message });
   const labels = steps.map((s, i) => labelOf(s, scopePath, i));
-  const namesInScope = new Set(steps.filter(isStepLike).map((s) => s.name).filter((n): n is string => typeof n === "string" && n.length > 0));
+  const namesInScope = new Set(
+    steps
+      .filter(isStepLike)
+      .map((s) => s.name)
+      .filter((n): n is string => typeof n === "string" && n.length > 0),
+  );
 
   steps.forEach((step, index) => {
     const label = labels[index];
     if (!isStepLike(step)) {
-      report(`${scopePath}[${index}]`, "is not a step: build steps with task(), parallel(), choice(), map(), wait(), pass(), succeed(), fail(), notify(), sendToDeadLetterQueue() or publishEvent().");
+      report(
+        `${scopePath}[${index}]`,
+        "is not a step: build steps with task(), parallel(), choice(), map(), wait(), pass(), succeed(), fail(), notify(), sendToDeadLetterQueue() or publishEvent().",
+      );
       return;
     }
     if (visiting.has(step)) {
@@ -262,14 +324,23 @@ function checkScope(
     for (const { field, target, implicit } of transitions(step, following)) {
       if (implicit) continue; // the following step of the same list: in scope by construction
       if (typeof target !== "string" || target.length === 0) {
-        report(label, `\`${field}\` is ${describeValue(target)}: name a step of the same list, e.g. \`${field.replace(/^.*\./, "")}: "${[...namesInScope][0] ?? "NextStep"}"\`.`);
+        report(
+          label,
+          `\`${field}\` is ${describeValue(target)}: name a step of the same list, e.g. \`${field.replace(/^.*\./, "")}: "${[...namesInScope][0] ?? "NextStep"}"\`.`,
+        );
       } else if (!namesInScope.has(target)) {
         const guess = closestName(target, namesInScope);
-        report(label, `transitions to "${target}", which is not a step of ${scopeName === "(workflow)" ? "the workflow's top-level list" : `the list of ${scopeName}`}: name a step of the same list (a branch cannot jump out of its Parallel or Map).${guess ? ` Did you mean "${guess}"?` : ""}`);
+        report(
+          label,
+          `transitions to "${target}", which is not a step of ${scopeName === "(workflow)" ? "the workflow's top-level list" : `the list of ${scopeName}`}: name a step of the same list (a branch cannot jump out of its Parallel or Map).${guess ? ` Did you mean "${guess}"?` : ""}`,
+        );
       }
     }
     if (!following && !isTerminalOrBranching(step) && !flow.end && flow.next === undefined) {
-      report(label, "is the last step of its list and has neither `next` nor `end`: the flow would fall off the end. Add `end: true` or `next: \"<step>\"`.");
+      report(
+        label,
+        'is the last step of its list and has neither `next` nor `end`: the flow would fall off the end. Add `end: true` or `next: "<step>"`.',
+      );
     }
     visiting.add(step);
     for (const { steps: scope, path } of nestedLists(step, label)) checkScope(scope, label, path, seen, visiting, problems);
@@ -310,7 +381,10 @@ function transitions(step: Step, following: unknown): Transition[] {
         if (s.next !== undefined) out.push({ field: "next", target: s.next });
         else if (isObject(following)) out.push({ field: "next", target: following.name, implicit: true });
       }
-      if (Array.isArray(s.catch)) s.catch.forEach((c, i) => { if (isObject(c)) out.push({ field: `catch[${i}].next`, target: c.next }); });
+      if (Array.isArray(s.catch))
+        s.catch.forEach((c, i) => {
+          if (isObject(c)) out.push({ field: `catch[${i}].next`, target: c.next });
+        });
       return out;
     }
   }
@@ -326,36 +400,70 @@ function checkName(step: Step, label: string, seen: Set<string>, report: Report)
   if (seen.has(name)) report(name, "is declared more than once: step names must be unique across the whole workflow, branches included.");
   seen.add(name);
   if (name.length > MAX_STATE_NAME_LENGTH) report(name, `is ${name.length} characters long: AWS accepts at most ${MAX_STATE_NAME_LENGTH}.`);
-  if (FORBIDDEN_NAME_CHARACTERS.test(name)) report(name, "contains a character AWS rejects in state names (whitespace, brackets, wildcards or punctuation such as $ & , ; : /): use letters, digits, '-' and '_'.");
-  else if (step.kind === "task" && !TASK_NAME.test(name)) report(name, "names a Lambda function too, so it may use only letters, digits, '-' and '_'.");
+  if (FORBIDDEN_NAME_CHARACTERS.test(name))
+    report(
+      name,
+      "contains a character AWS rejects in state names (whitespace, brackets, wildcards or punctuation such as $ & , ; : /): use letters, digits, '-' and '_'.",
+    );
+  else if (step.kind === "task" && !TASK_NAME.test(name))
+    report(name, "names a Lambda function too, so it may use only letters, digits, '-' and '_'.");
 }
 
 function checkStep(step: Step, name: string, report: Report): void {
   const show = describeValue;
   const checkPath = (field: string, value: unknown) => {
-    if (value !== undefined && value !== null && !isPath(value)) report(name, `\`${field}\` is ${show(value)}: a JSONPath must start with "$" (e.g. "$.result").`);
+    if (value !== undefined && value !== null && !isPath(value))
+      report(name, `\`${field}\` is ${show(value)}: a JSONPath must start with "$" (e.g. "$.result").`);
   };
   switch (step.kind) {
     case "task": {
       if (typeof step.handler !== "function") report(name, "has no handler: pass `handler: async (input, context) => ...`.");
-      if (step.timeoutSeconds === undefined) report(name, "has no `timeoutSeconds`: every task needs one, or a hung Lambda holds the execution until the workflow times out (e.g. `timeoutSeconds: 30`).");
-      else if (!Number.isInteger(step.timeoutSeconds) || step.timeoutSeconds < 2) report(name, `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a whole number of at least 2 (its Lambda gets a shorter timeout of at least 1 s).`);
+      if (step.timeoutSeconds === undefined)
+        report(
+          name,
+          "has no `timeoutSeconds`: every task needs one, or a hung Lambda holds the execution until the workflow times out (e.g. `timeoutSeconds: 30`).",
+        );
+      else if (!Number.isInteger(step.timeoutSeconds) || step.timeoutSeconds < 2)
+        report(
+          name,
+          `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a whole number of at least 2 (its Lambda gets a shorter timeout of at least 1 s).`,
+        );
       if (step.memorySize !== undefined && (!Number.isInteger(step.memorySize) || step.memorySize < 128 || step.memorySize > 10240)) {
         report(name, `has \`memorySize: ${show(step.memorySize)}\`: Lambda accepts whole megabytes from 128 to 10240.`);
       }
       const idempotency: unknown = step.idempotency;
       if (idempotency !== undefined) {
-        if (!isObject(idempotency)) report(name, `has \`idempotency: ${show(idempotency)}\`: give an object naming the key, e.g. \`idempotency: { keyPath: "orderId" }\`.`);
+        if (!isObject(idempotency))
+          report(
+            name,
+            `has \`idempotency: ${show(idempotency)}\`: give an object naming the key, e.g. \`idempotency: { keyPath: "orderId" }\`.`,
+          );
         else {
-          if (typeof idempotency.keyPath !== "string" || idempotency.keyPath.trim() === "") report(name, "has `idempotency` without a `keyPath`: name the input field that identifies a request, e.g. \"orderId\".");
-          if (idempotency.payloadValidationPath !== undefined && (typeof idempotency.payloadValidationPath !== "string" || idempotency.payloadValidationPath.trim() === "")) report(name, "has an empty `idempotency.payloadValidationPath`: name the fields a replay must repeat, e.g. \"[totalAmount, currency]\", or leave it out.");
-          if (idempotency.expiresAfterSeconds !== undefined && !isPositiveInteger(idempotency.expiresAfterSeconds)) report(name, `has \`idempotency.expiresAfterSeconds: ${show(idempotency.expiresAfterSeconds)}\`: use a positive whole number of seconds.`);
+          if (typeof idempotency.keyPath !== "string" || idempotency.keyPath.trim() === "")
+            report(name, 'has `idempotency` without a `keyPath`: name the input field that identifies a request, e.g. "orderId".');
+          if (
+            idempotency.payloadValidationPath !== undefined &&
+            (typeof idempotency.payloadValidationPath !== "string" || idempotency.payloadValidationPath.trim() === "")
+          )
+            report(
+              name,
+              'has an empty `idempotency.payloadValidationPath`: name the fields a replay must repeat, e.g. "[totalAmount, currency]", or leave it out.',
+            );
+          if (idempotency.expiresAfterSeconds !== undefined && !isPositiveInteger(idempotency.expiresAfterSeconds))
+            report(
+              name,
+              `has \`idempotency.expiresAfterSeconds: ${show(idempotency.expiresAfterSeconds)}\`: use a positive whole number of seconds.`,
+            );
         }
       }
       const permissions: unknown = step.permissions;
       if (permissions !== undefined) {
-        if (!Array.isArray(permissions)) report(name, `has \`permissions: ${show(permissions)}\`: give a list of grants, e.g. \`permissions: [{ actions: ["s3:GetObject"], resources: [objectArn] }]\`.`);
-        else permissions.forEach((grant, i) => checkPermission(name, grant, i, report));
+        if (!Array.isArray(permissions))
+          report(
+            name,
+            `has \`permissions: ${show(permissions)}\`: give a list of grants, e.g. \`permissions: [{ actions: ["s3:GetObject"], resources: [objectArn] }]\`.`,
+          );
+        else for (const [i, grant] of permissions.entries()) checkPermission(name, grant, i, report);
       }
       checkPath("inputPath", step.inputPath);
       checkPath("resultPath", step.resultPath);
@@ -366,12 +474,16 @@ function checkStep(step: Step, name: string, report: Report): void {
     }
     case "parallel": {
       const branches: unknown = step.branches;
-      if (branches === undefined || (Array.isArray(branches) && branches.length === 0)) report(name, "has no branches: give `branches` at least one non-empty step list.");
-      else if (!Array.isArray(branches)) report(name, `has \`branches: ${show(branches)}\`: give a list of step lists, e.g. \`branches: [[task(...)], [task(...)]]\`.`);
-      else branches.forEach((branch, i) => {
-        if (!Array.isArray(branch)) report(name, `branch ${i} is ${show(branch)}, not a step list: give it a list of steps, e.g. [task(...)], or remove it.`);
-        else if (branch.length === 0) report(name, `branch ${i} is empty: give it at least one step, or remove it.`);
-      });
+      if (branches === undefined || (Array.isArray(branches) && branches.length === 0))
+        report(name, "has no branches: give `branches` at least one non-empty step list.");
+      else if (!Array.isArray(branches))
+        report(name, `has \`branches: ${show(branches)}\`: give a list of step lists, e.g. \`branches: [[task(...)], [task(...)]]\`.`);
+      else
+        branches.forEach((branch, i) => {
+          if (!Array.isArray(branch))
+            report(name, `branch ${i} is ${show(branch)}, not a step list: give it a list of steps, e.g. [task(...)], or remove it.`);
+          else if (branch.length === 0) report(name, `branch ${i} is empty: give it at least one step, or remove it.`);
+        });
       checkPath("resultPath", step.resultPath);
       checkRetries(name, step.retry, report);
       checkCatches(name, step.catch, report);
@@ -379,10 +491,14 @@ function checkStep(step: Step, name: string, report: Report): void {
     }
     case "map": {
       const inner: unknown = step.steps;
-      if (inner === undefined || (Array.isArray(inner) && inner.length === 0)) report(name, "has no steps: give `steps` at least one step to run per item.");
-      else if (!Array.isArray(inner)) report(name, `has \`steps: ${show(inner)}\`: give a list of the steps to run per item, e.g. \`steps: [task(...)]\`.`);
-      if (!isPath(step.itemsPath)) report(name, `\`itemsPath\` is ${show(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items".`);
-      if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0)) report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
+      if (inner === undefined || (Array.isArray(inner) && inner.length === 0))
+        report(name, "has no steps: give `steps` at least one step to run per item.");
+      else if (!Array.isArray(inner))
+        report(name, `has \`steps: ${show(inner)}\`: give a list of the steps to run per item, e.g. \`steps: [task(...)]\`.`);
+      if (!isPath(step.itemsPath))
+        report(name, `\`itemsPath\` is ${show(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items".`);
+      if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0))
+        report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
       checkPath("resultPath", step.resultPath);
       checkRetries(name, step.retry, report);
       checkCatches(name, step.catch, report);
@@ -390,19 +506,26 @@ function checkStep(step: Step, name: string, report: Report): void {
     }
     case "choice": {
       const choices: unknown = step.choices;
-      if (choices === undefined || choices === null || (Array.isArray(choices) && choices.length === 0)) report(name, "has no choices: give at least one `{ condition, next }`.");
+      if (choices === undefined || choices === null || (Array.isArray(choices) && choices.length === 0))
+        report(name, "has no choices: give at least one `{ condition, next }`.");
       else if (!Array.isArray(choices)) report(name, `has \`choices: ${show(choices)}\`: give a list of \`{ condition, next }\`.`);
-      else choices.forEach((c, i) => {
-        if (!isObject(c)) report(name, `choices[${i}] is ${show(c)}: give \`{ condition, next }\`, e.g. { condition: { variable: "$.amount", numericGreaterThan: 100 }, next: "Review" }.`);
-        else checkCondition(name, `choices[${i}].condition`, c.condition, report, 0);
-      });
+      else
+        choices.forEach((c, i) => {
+          if (!isObject(c))
+            report(
+              name,
+              `choices[${i}] is ${show(c)}: give \`{ condition, next }\`, e.g. { condition: { variable: "$.amount", numericGreaterThan: 100 }, next: "Review" }.`,
+            );
+          else checkCondition(name, `choices[${i}].condition`, c.condition, report, 0);
+        });
       break;
     }
     case "wait": {
       const hasSeconds = step.seconds !== undefined;
       const hasTimestamp = step.timestampPath !== undefined;
       if (hasSeconds === hasTimestamp) report(name, "needs exactly one of `seconds` or `timestampPath`.");
-      if (hasSeconds && !isPositiveInteger(step.seconds)) report(name, `has \`seconds: ${show(step.seconds)}\`: use a positive whole number.`);
+      if (hasSeconds && !isPositiveInteger(step.seconds))
+        report(name, `has \`seconds: ${show(step.seconds)}\`: use a positive whole number.`);
       if (hasTimestamp) checkPath("timestampPath", step.timestampPath);
       break;
     }
@@ -410,23 +533,36 @@ function checkStep(step: Step, name: string, report: Report): void {
       checkPath("resultPath", step.resultPath);
       break;
     case "fail":
-      if (typeof step.error !== "string" || step.error.length === 0) report(name, "has no `error`: name the failure, e.g. \"PaymentFailed\".");
-      if (typeof step.cause !== "string" || step.cause.length === 0) report(name, "has no `cause`: say what happened, for the execution history and alarms.");
+      if (typeof step.error !== "string" || step.error.length === 0)
+        report(name, 'has no `error`: name the failure, e.g. "PaymentFailed".');
+      if (typeof step.cause !== "string" || step.cause.length === 0)
+        report(name, "has no `cause`: say what happened, for the execution history and alarms.");
       break;
     case "notify":
     case "sendToDeadLetterQueue":
     case "publishEvent":
-      if (step.timeoutSeconds !== undefined && !isPositiveInteger(step.timeoutSeconds)) report(name, `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a positive whole number.`);
+      if (step.timeoutSeconds !== undefined && !isPositiveInteger(step.timeoutSeconds))
+        report(name, `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a positive whole number.`);
       checkPath("resultPath", step.resultPath);
       if (step.kind === "notify") checkPath("messagePath", step.messagePath);
-      if (step.kind === "notify" && step.message !== undefined && step.messagePath !== undefined) report(name, "sets both `message` and `messagePath`: keep one.");
-      if (step.kind === "notify" && step.subject !== undefined && (typeof step.subject !== "string" || step.subject.length === 0 || step.subject.length > 100 || !/^[\x20-\x7e]+$/.test(step.subject))) {
+      if (step.kind === "notify" && step.message !== undefined && step.messagePath !== undefined)
+        report(name, "sets both `message` and `messagePath`: keep one.");
+      if (
+        step.kind === "notify" &&
+        step.subject !== undefined &&
+        (typeof step.subject !== "string" || step.subject.length === 0 || step.subject.length > 100 || !/^[\x20-\x7e]+$/.test(step.subject))
+      ) {
         report(name, "has a `subject` SNS would reject: use 1 to 100 printable ASCII characters, no line breaks.");
       }
       if (step.kind === "publishEvent") {
-        if (typeof step.source !== "string" || step.source.length === 0) report(name, "has no `source`: set it, e.g. \"order.processor\".");
-        else if (step.source.startsWith("aws.")) report(name, `has \`source: "${step.source}"\`: EventBridge reserves sources starting with "aws." for AWS services; use your own, e.g. "order.processor".`);
-        if (typeof step.detailType !== "string" || step.detailType.length === 0) report(name, "has no `detailType`: set it, e.g. \"Order Processed\".");
+        if (typeof step.source !== "string" || step.source.length === 0) report(name, 'has no `source`: set it, e.g. "order.processor".');
+        else if (step.source.startsWith("aws."))
+          report(
+            name,
+            `has \`source: "${step.source}"\`: EventBridge reserves sources starting with "aws." for AWS services; use your own, e.g. "order.processor".`,
+          );
+        if (typeof step.detailType !== "string" || step.detailType.length === 0)
+          report(name, 'has no `detailType`: set it, e.g. "Order Processed".');
       }
       break;
     case "succeed":
@@ -450,24 +586,43 @@ function checkPermission(name: string, grant: unknown, i: number, report: Report
   const reason = (grant as { acknowledgeWildcard?: unknown }).acknowledgeWildcard;
   const acknowledged = typeof reason === "string" && reason.trim().length > 0;
   if (reason !== undefined && !acknowledged) {
-    report(name, `${where} has \`acknowledgeWildcard: ${describeValue(reason)}\`: give the reason the grant needs a service-wide wildcard as a non-empty string, or remove it.`);
+    report(
+      name,
+      `${where} has \`acknowledgeWildcard: ${describeValue(reason)}\`: give the reason the grant needs a service-wide wildcard as a non-empty string, or remove it.`,
+    );
   }
   const { actions, resources } = grant;
-  if (!Array.isArray(actions) || actions.length === 0) report(name, `${where} has no \`actions\`: list the IAM actions the handler calls, e.g. ["s3:GetObject"].`);
-  else if (actions.some((a) => typeof a !== "string" || a === "*" || !ACTION_NAME.test(a))) report(name, `${where} has an action that is "*" or not "service:Action" (${describeValue(actions)}): name each action, e.g. "s3:GetObject".`);
+  if (!Array.isArray(actions) || actions.length === 0)
+    report(name, `${where} has no \`actions\`: list the IAM actions the handler calls, e.g. ["s3:GetObject"].`);
+  else if (actions.some((a) => typeof a !== "string" || a === "*" || !ACTION_NAME.test(a)))
+    report(
+      name,
+      `${where} has an action that is "*" or not "service:Action" (${describeValue(actions)}): name each action, e.g. "s3:GetObject".`,
+    );
   else if (!acknowledged) {
     const wide = (actions as string[]).filter(isServiceWideAction);
     if (wide.length > 0) {
-      report(name, `${where} grants every action of a service (${wide.map((a) => `"${a}"`).join(", ")}): name the actions the handler calls, e.g. "${wide[0].split(":")[0]}:GetObject"; if it truly needs them all, say why with \`acknowledgeWildcard: "<reason>"\`.`);
+      report(
+        name,
+        `${where} grants every action of a service (${wide.map((a) => `"${a}"`).join(", ")}): name the actions the handler calls, e.g. "${wide[0].split(":")[0]}:GetObject"; if it truly needs them all, say why with \`acknowledgeWildcard: "<reason>"\`.`,
+      );
     }
   }
-  if (!Array.isArray(resources) || resources.length === 0) report(name, `${where} has no \`resources\`: name the exact ARNs the actions apply to.`);
-  else if (resources.includes("*")) report(name, `${where} grants on Resource "*": name the exact ARNs (least privilege); the only "*" grants are the ones AWS requires, which the component adds itself.`);
+  if (!Array.isArray(resources) || resources.length === 0)
+    report(name, `${where} has no \`resources\`: name the exact ARNs the actions apply to.`);
+  else if (resources.includes("*"))
+    report(
+      name,
+      `${where} grants on Resource "*": name the exact ARNs (least privilege); the only "*" grants are the ones AWS requires, which the component adds itself.`,
+    );
   else if (!acknowledged) {
     // Outputs and Promises resolve at deploy time; only the ARNs known now are judged.
     const wide = resources.filter((r): r is string => typeof r === "string" && isServiceWideResource(r));
     if (wide.length > 0) {
-      report(name, `${where} grants on every resource of a service (${wide.map((r) => `"${r}"`).join(", ")}): name the exact resources, e.g. "arn:aws:s3:::my-bucket/*" or a table's ARN; if the handler truly needs them all, say why with \`acknowledgeWildcard: "<reason>"\`.`);
+      report(
+        name,
+        `${where} grants on every resource of a service (${wide.map((r) => `"${r}"`).join(", ")}): name the exact resources, e.g. "arn:aws:s3:::my-bucket/*" or a table's ARN; if the handler truly needs them all, say why with \`acknowledgeWildcard: "<reason>"\`.`,
+      );
     }
   }
 }
@@ -475,7 +630,10 @@ function checkPermission(name: string, grant: unknown, i: number, report: Report
 function checkRetries(name: string, retries: unknown, report: Report): void {
   if (retries === undefined) return;
   if (!Array.isArray(retries)) {
-    report(name, `has \`retry: ${describeValue(retries)}\`: give a list of rules, e.g. \`retry: [{ errors: ["ThrottlingException"], maxAttempts: 3 }]\`.`);
+    report(
+      name,
+      `has \`retry: ${describeValue(retries)}\`: give a list of rules, e.g. \`retry: [{ errors: ["ThrottlingException"], maxAttempts: 3 }]\`.`,
+    );
     return;
   }
   const show = describeValue;
@@ -486,25 +644,42 @@ function checkRetries(name: string, retries: unknown, report: Report): void {
       return;
     }
     const errors = retry.errors;
-    if (!Array.isArray(errors) || errors.length === 0) report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
+    if (!Array.isArray(errors) || errors.length === 0)
+      report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
     for (const error of Array.isArray(errors) ? errors : []) {
       if (NEVER_RETRY_ERRORS.includes(error)) {
-        const why = CATCH_ALL_ERRORS.includes(error) ? "which also matches errors that never heal (a ValidationError stays invalid)" : "an error that never heals by retrying";
-        report(name, `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`);
+        const why = CATCH_ALL_ERRORS.includes(error)
+          ? "which also matches errors that never heal (a ValidationError stays invalid)"
+          : "an error that never heals by retrying";
+        report(
+          name,
+          `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`,
+        );
       }
     }
-    if (retry.maxAttempts !== undefined && !(Number.isInteger(retry.maxAttempts) && (retry.maxAttempts as number) >= 0 && (retry.maxAttempts as number) <= 99999999)) report(name, `${where} has \`maxAttempts: ${show(retry.maxAttempts)}\`: use a whole number from 0.`);
-    if (retry.intervalSeconds !== undefined && !isPositiveInteger(retry.intervalSeconds)) report(name, `${where} has \`intervalSeconds: ${show(retry.intervalSeconds)}\`: use a whole number of at least 1.`);
-    if (retry.backoffRate !== undefined && !(typeof retry.backoffRate === "number" && retry.backoffRate >= 1)) report(name, `${where} has \`backoffRate: ${show(retry.backoffRate)}\`: use a number of at least 1.0.`);
-    if (retry.maxDelaySeconds !== undefined && !isPositiveInteger(retry.maxDelaySeconds)) report(name, `${where} has \`maxDelaySeconds: ${show(retry.maxDelaySeconds)}\`: use a positive whole number.`);
-    if (retry.jitter !== undefined && retry.jitter !== "FULL" && retry.jitter !== "NONE") report(name, `${where} has \`jitter: ${show(retry.jitter)}\`: use "FULL" or "NONE".`);
+    if (
+      retry.maxAttempts !== undefined &&
+      !(Number.isInteger(retry.maxAttempts) && (retry.maxAttempts as number) >= 0 && (retry.maxAttempts as number) <= 99999999)
+    )
+      report(name, `${where} has \`maxAttempts: ${show(retry.maxAttempts)}\`: use a whole number from 0.`);
+    if (retry.intervalSeconds !== undefined && !isPositiveInteger(retry.intervalSeconds))
+      report(name, `${where} has \`intervalSeconds: ${show(retry.intervalSeconds)}\`: use a whole number of at least 1.`);
+    if (retry.backoffRate !== undefined && !(typeof retry.backoffRate === "number" && retry.backoffRate >= 1))
+      report(name, `${where} has \`backoffRate: ${show(retry.backoffRate)}\`: use a number of at least 1.0.`);
+    if (retry.maxDelaySeconds !== undefined && !isPositiveInteger(retry.maxDelaySeconds))
+      report(name, `${where} has \`maxDelaySeconds: ${show(retry.maxDelaySeconds)}\`: use a positive whole number.`);
+    if (retry.jitter !== undefined && retry.jitter !== "FULL" && retry.jitter !== "NONE")
+      report(name, `${where} has \`jitter: ${show(retry.jitter)}\`: use "FULL" or "NONE".`);
   });
 }
 
 function checkCatches(name: string, catches: unknown, report: Report): void {
   if (catches === undefined) return;
   if (!Array.isArray(catches)) {
-    report(name, `has \`catch: ${describeValue(catches)}\`: give a list of rules, e.g. \`catch: [{ errors: ["States.ALL"], next: "HandleFailure" }]\`.`);
+    report(
+      name,
+      `has \`catch: ${describeValue(catches)}\`: give a list of rules, e.g. \`catch: [{ errors: ["States.ALL"], next: "HandleFailure" }]\`.`,
+    );
     return;
   }
   catches.forEach((c: unknown, i) => {
@@ -514,17 +689,25 @@ function checkCatches(name: string, catches: unknown, report: Report): void {
       return;
     }
     const errors = c.errors;
-    if (!Array.isArray(errors) || errors.length === 0) report(name, `${where} has no \`errors\`: list the errors it handles, e.g. ["InsufficientFundsError"].`);
+    if (!Array.isArray(errors) || errors.length === 0)
+      report(name, `${where} has no \`errors\`: list the errors it handles, e.g. ["InsufficientFundsError"].`);
     else if (errors.includes("States.ALL") && (errors.length > 1 || i !== catches.length - 1)) {
-      report(name, `${where} uses "States.ALL" beside other errors or before another catch: AWS requires "States.ALL" alone, in the last catch.`);
+      report(
+        name,
+        `${where} uses "States.ALL" beside other errors or before another catch: AWS requires "States.ALL" alone, in the last catch.`,
+      );
     }
-    if (c.resultPath !== undefined && !isPath(c.resultPath)) report(name, `${where} has \`resultPath: ${describeValue(c.resultPath)}\`: a JSONPath must start with "$".`);
+    if (c.resultPath !== undefined && !isPath(c.resultPath))
+      report(name, `${where} has \`resultPath: ${describeValue(c.resultPath)}\`: a JSONPath must start with "$".`);
   });
 }
 
 function checkCondition(name: string, where: string, condition: unknown, report: Report, depth: number): void {
   if (!isObject(condition)) {
-    report(name, `${where} is ${condition === undefined ? "missing" : describeValue(condition)}: give a condition such as { variable: "$.amount", numericGreaterThan: 100 }.`);
+    report(
+      name,
+      `${where} is ${condition === undefined ? "missing" : describeValue(condition)}: give a condition such as { variable: "$.amount", numericGreaterThan: 100 }.`,
+    );
     return;
   }
   if (depth > MAX_CONDITION_DEPTH) {
@@ -535,7 +718,7 @@ function checkCondition(name: string, where: string, condition: unknown, report:
     const key = "and" in condition ? "and" : "or";
     const list = condition[key];
     if (!Array.isArray(list) || list.length === 0) report(name, `${where} combines no conditions: give \`and\`/\`or\` a non-empty list.`);
-    else list.forEach((c, i) => checkCondition(name, `${where}.${key}[${i}]`, c, report, depth + 1));
+    else for (const [i, c] of list.entries()) checkCondition(name, `${where}.${key}[${i}]`, c, report, depth + 1);
     return;
   }
   if ("not" in condition) {
@@ -543,11 +726,17 @@ function checkCondition(name: string, where: string, condition: unknown, report:
     return;
   }
   const { variable, ...rest } = condition;
-  if (!isPath(variable)) report(name, `${where} has \`variable: ${describeValue(variable)}\`: it must be a JSONPath such as "$.detail.totalAmount".`);
+  if (!isPath(variable))
+    report(name, `${where} has \`variable: ${describeValue(variable)}\`: it must be a JSONPath such as "$.detail.totalAmount".`);
   const operators = Object.keys(rest);
   const unknown = operators.filter((op) => !COMPARISON_OPERATORS.has(op));
-  if (unknown.length > 0) report(name, `${where} uses unknown operator(s) ${unknown.join(", ")}: use an ASL comparison in camelCase, e.g. numericGreaterThan, stringEquals, isPresent.`);
-  else if (operators.length !== 1) report(name, `${where} has ${operators.length} comparison operators: use exactly one, or combine conditions with \`and\`/\`or\`.`);
+  if (unknown.length > 0)
+    report(
+      name,
+      `${where} uses unknown operator(s) ${unknown.join(", ")}: use an ASL comparison in camelCase, e.g. numericGreaterThan, stringEquals, isPresent.`,
+    );
+  else if (operators.length !== 1)
+    report(name, `${where} has ${operators.length} comparison operators: use exactly one, or combine conditions with \`and\`/\`or\`.`);
 }
 
 function reportUnreachable(steps: readonly Step[], report: Report): void {
@@ -564,6 +753,7 @@ function reportUnreachable(steps: readonly Step[], report: Report): void {
     queue.push(...transitions(step, following).map((t) => t.target));
   }
   for (const step of steps) {
-    if (!reached.has(step.name)) report(step.name, `is unreachable from "${steps[0].name}": point a \`next\`, choice or catch at it, or remove it.`);
+    if (!reached.has(step.name))
+      report(step.name, `is unreachable from "${steps[0].name}": point a \`next\`, choice or catch at it, or remove it.`);
   }
 }

@@ -17,26 +17,39 @@ export interface AlarmSubjects {
 }
 
 export function createAlarms(ctx: WorkflowContext, subjects: AlarmSubjects): aws.cloudwatch.MetricAlarm[] {
-  const specs = deriveAlarmSpecs<pulumi.Input<string>>({
-    stateMachineArn: subjects.stateMachineArn,
-    functionNames: subjects.functionNames,
-    deadLetterQueueName: subjects.deadLetterQueueName,
-    ruleName: subjects.ruleName,
-    customEventBusName: subjects.customEventBusName,
-  }, ctx.args.alarms);
-  return specs.map((spec) => new aws.cloudwatch.MetricAlarm(...transform(ctx.transforms.alarm, `${ctx.name}-${spec.key}`, {
-    alarmDescription: spec.description,
-    namespace: spec.namespace,
-    metricName: spec.metricName,
-    dimensions: spec.dimensions,
-    statistic: spec.statistic,
-    period: spec.periodSeconds,
-    evaluationPeriods: spec.evaluationPeriods,
-    threshold: spec.threshold,
-    comparisonOperator: spec.comparisonOperator,
-    treatMissingData: spec.treatMissingData,
-    alarmActions: [subjects.alertTopicArn],
-    okActions: [subjects.alertTopicArn],
-    tags: ctx.tags,
-  }, { parent: ctx.parent })));
+  const specs = deriveAlarmSpecs<pulumi.Input<string>>(
+    {
+      stateMachineArn: subjects.stateMachineArn,
+      functionNames: subjects.functionNames,
+      deadLetterQueueName: subjects.deadLetterQueueName,
+      ruleName: subjects.ruleName,
+      customEventBusName: subjects.customEventBusName,
+    },
+    ctx.args.alarms,
+  );
+  return specs.map(
+    (spec) =>
+      new aws.cloudwatch.MetricAlarm(
+        ...transform(
+          ctx.transforms.alarm,
+          `${ctx.name}-${spec.key}`,
+          {
+            alarmDescription: spec.description,
+            namespace: spec.namespace,
+            metricName: spec.metricName,
+            dimensions: spec.dimensions,
+            statistic: spec.statistic,
+            period: spec.periodSeconds,
+            evaluationPeriods: spec.evaluationPeriods,
+            threshold: spec.threshold,
+            comparisonOperator: spec.comparisonOperator,
+            treatMissingData: spec.treatMissingData,
+            alarmActions: [subjects.alertTopicArn],
+            okActions: [subjects.alertTopicArn],
+            tags: ctx.tags,
+          },
+          { parent: ctx.parent },
+        ),
+      ),
+  );
 }

@@ -15,20 +15,33 @@ export interface Alerting {
 /** A customer managed key, because CloudWatch alarms cannot publish to a topic under alias/aws/sns. */
 export function createAlerting(ctx: WorkflowContext): Alerting {
   const { name, parent, tags, transforms } = ctx;
-  const key = new aws.kms.Key(...transform(transforms.alertKey, `${name}-alerts`, {
-    description: `Encrypts the ${name} workflow's alert topic`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: ctx.scope.apply((s) => JSON.stringify(alertKeyPolicy(s))),
-    tags,
-  }, { parent }));
+  const key = new aws.kms.Key(
+    ...transform(
+      transforms.alertKey,
+      `${name}-alerts`,
+      {
+        description: `Encrypts the ${name} workflow's alert topic`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: ctx.scope.apply((s) => JSON.stringify(alertKeyPolicy(s))),
+        tags,
+      },
+      { parent },
+    ),
+  );
   const topic = new aws.sns.Topic(...transform(transforms.topic, `${name}-alerts`, { kmsMasterKeyId: key.arn, tags }, { parent }));
   const topicArn = known(topic.arn, "alert topic ARN");
-  new aws.sns.TopicPolicy(`${name}-alerts`, {
-    arn: topic.arn,
-    policy: pulumi.all([topicArn, ctx.accountId]).apply(([arn, account]) => JSON.stringify(alertTopicPolicy(arn, account))),
-  }, { parent });
-  const subscriptions = (ctx.args.alerting?.emailEndpoints ?? []).map((endpoint, i) =>
-    new aws.sns.TopicSubscription(`${name}-alert-email-${i}`, { topic: topic.arn, protocol: "email", endpoint }, { parent }));
+  new aws.sns.TopicPolicy(
+    `${name}-alerts`,
+    {
+      arn: topic.arn,
+      policy: pulumi.all([topicArn, ctx.accountId]).apply(([arn, account]) => JSON.stringify(alertTopicPolicy(arn, account))),
+    },
+    { parent },
+  );
+  const subscriptions = (ctx.args.alerting?.emailEndpoints ?? []).map(
+    (endpoint, i) =>
+      new aws.sns.TopicSubscription(`${name}-alert-email-${i}`, { topic: topic.arn, protocol: "email", endpoint }, { parent }),
+  );
   return { key, topic, topicArn, subscriptions };
 }

@@ -19,8 +19,13 @@ export interface WorkflowContext {
   parent: pulumi.Resource;
   tags: Record<string, string>;
   transforms: WorkflowTransforms;
-  logging: { level: NonNullable<NonNullable<EventDrivenWorkflowArgs["logging"]>["level"]>; includeExecutionData: boolean; retentionInDays: number };
-  lambda: NonNullable<EventDrivenWorkflowArgs["lambda"]> & Required<Pick<NonNullable<EventDrivenWorkflowArgs["lambda"]>, "runtime" | "memorySize" | "architecture" | "logLevel">>;
+  logging: {
+    level: NonNullable<NonNullable<EventDrivenWorkflowArgs["logging"]>["level"]>;
+    includeExecutionData: boolean;
+    retentionInDays: number;
+  };
+  lambda: NonNullable<EventDrivenWorkflowArgs["lambda"]> &
+    Required<Pick<NonNullable<EventDrivenWorkflowArgs["lambda"]>, "runtime" | "memorySize" | "architecture" | "logLevel">>;
   /** The bus the trigger listens on. */
   triggerBus: pulumi.Input<string>;
   /** `<name>-<stack>`: the state machine's name, known before it exists (its trust policy names it). */
@@ -44,8 +49,19 @@ export function workflowContext(name: string, args: EventDrivenWorkflowArgs, pla
     parent,
     tags: { ...args.tags, workflow: name },
     transforms: args.transform ?? {},
-    logging: { level: DEFAULTS.stateMachineLogLevel, includeExecutionData: DEFAULTS.includeExecutionData, retentionInDays: DEFAULTS.retentionInDays, ...args.logging },
-    lambda: { runtime: DEFAULTS.runtime, memorySize: DEFAULTS.memorySize, architecture: DEFAULTS.architecture, logLevel: DEFAULTS.lambdaLogLevel, ...args.lambda },
+    logging: {
+      level: DEFAULTS.stateMachineLogLevel,
+      includeExecutionData: DEFAULTS.includeExecutionData,
+      retentionInDays: DEFAULTS.retentionInDays,
+      ...args.logging,
+    },
+    lambda: {
+      runtime: DEFAULTS.runtime,
+      memorySize: DEFAULTS.memorySize,
+      architecture: DEFAULTS.architecture,
+      logLevel: DEFAULTS.lambdaLogLevel,
+      ...args.lambda,
+    },
     triggerBus: args.trigger.eventBusName ?? "default",
     stateMachineName: `${name}-${pulumi.getStack()}`,
     region,

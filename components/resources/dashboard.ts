@@ -6,18 +6,46 @@ import type { AlarmSubjects } from "./alarms";
 import type { WorkflowContext } from "./context";
 import { transform } from "./transform";
 
-export function createDashboard(ctx: WorkflowContext, subjects: Omit<AlarmSubjects, "alertTopicArn">): aws.cloudwatch.Dashboard | undefined {
+export function createDashboard(
+  ctx: WorkflowContext,
+  subjects: Omit<AlarmSubjects, "alertTopicArn">,
+): aws.cloudwatch.Dashboard | undefined {
   if (ctx.args.dashboard?.enabled === false) return undefined;
   const { name } = ctx;
   // Dashboards are global to the account: the region keeps one stack's dashboard per region apart.
-  return new aws.cloudwatch.Dashboard(...transform(ctx.transforms.dashboard, name, {
-    dashboardName: pulumi.interpolate`${name}-${dashboardSafe(pulumi.getStack())}-${ctx.region}`,
-    dashboardBody: pulumi.all([ctx.region, subjects.stateMachineArn, pulumi.output(subjects.functionNames), subjects.deadLetterQueueName, subjects.ruleName, subjects.customEventBusName])
-      .apply(([region, stateMachineArn, functionNames, deadLetterQueueName, ruleName, customEventBusName]) => JSON.stringify(dashboardBody({
-        region, workflowName: name, stateMachineArn, functionNames: functionNames as Record<string, string>,
-        deadLetterQueueName, ruleName, customEventBusName, businessMetrics: ctx.args.dashboard?.businessMetrics,
-      }))),
-  }, { parent: ctx.parent }));
+  return new aws.cloudwatch.Dashboard(
+    ...transform(
+      ctx.transforms.dashboard,
+      name,
+      {
+        dashboardName: pulumi.interpolate`${name}-${dashboardSafe(pulumi.getStack())}-${ctx.region}`,
+        dashboardBody: pulumi
+          .all([
+            ctx.region,
+            subjects.stateMachineArn,
+            pulumi.output(subjects.functionNames),
+            subjects.deadLetterQueueName,
+            subjects.ruleName,
+            subjects.customEventBusName,
+          ])
+          .apply(([region, stateMachineArn, functionNames, deadLetterQueueName, ruleName, customEventBusName]) =>
+            JSON.stringify(
+              dashboardBody({
+                region,
+                workflowName: name,
+                stateMachineArn,
+                functionNames: functionNames as Record<string, string>,
+                deadLetterQueueName,
+                ruleName,
+                customEventBusName,
+                businessMetrics: ctx.args.dashboard?.businessMetrics,
+              }),
+            ),
+          ),
+      },
+      { parent: ctx.parent },
+    ),
+  );
 }
 
 /** Dashboard names accept letters, digits, '-' and '_' only; stack names may also hold '.'. */

@@ -11,10 +11,17 @@ export interface DeadLetterQueue {
 }
 
 export function createDeadLetterQueue(ctx: WorkflowContext): DeadLetterQueue {
-  const queue = new aws.sqs.Queue(...transform(ctx.transforms.queue, `${ctx.name}-dlq`, {
-    sqsManagedSseEnabled: true,
-    messageRetentionSeconds: 1_209_600, // the maximum, 14 days: time to analyse and replay
-    tags: ctx.tags,
-  }, { parent: ctx.parent }));
+  const queue = new aws.sqs.Queue(
+    ...transform(
+      ctx.transforms.queue,
+      `${ctx.name}-dlq`,
+      {
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: 1_209_600, // the maximum, 14 days: time to analyse and replay
+        tags: ctx.tags,
+      },
+      { parent: ctx.parent },
+    ),
+  );
   return { queue, arn: known(queue.arn, "dead-letter queue ARN"), url: known(queue.url, "dead-letter queue URL") };
 }

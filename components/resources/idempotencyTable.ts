@@ -5,14 +5,21 @@ import { transform } from "./transform";
 
 export function createIdempotencyTable(ctx: WorkflowContext): aws.dynamodb.Table | undefined {
   if (ctx.plan.idempotentSteps.size === 0) return undefined;
-  return new aws.dynamodb.Table(...transform(ctx.transforms.table, `${ctx.name}-idempotency`, {
-    billingMode: "PAY_PER_REQUEST",
-    // The attribute names Powertools' DynamoDBPersistenceLayer uses by default.
-    hashKey: "id",
-    attributes: [{ name: "id", type: "S" }],
-    ttl: { attributeName: "expiration", enabled: true },
-    serverSideEncryption: { enabled: true },
-    pointInTimeRecovery: { enabled: true },
-    tags: ctx.tags,
-  }, { parent: ctx.parent }));
+  return new aws.dynamodb.Table(
+    ...transform(
+      ctx.transforms.table,
+      `${ctx.name}-idempotency`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        // The attribute names Powertools' DynamoDBPersistenceLayer uses by default.
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+        ttl: { attributeName: "expiration", enabled: true },
+        serverSideEncryption: { enabled: true },
+        pointInTimeRecovery: { enabled: true },
+        tags: ctx.tags,
+      },
+      { parent: ctx.parent },
+    ),
+  );
 }

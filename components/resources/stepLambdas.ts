@@ -34,49 +34,82 @@ export function createStepLambdas(ctx: WorkflowContext, idempotencyTable: aws.dy
   const byStep: Record<string, StepLambda> = {};
   for (const step of ctx.plan.tasks) {
     const idempotent = ctx.plan.idempotentSteps.has(step.name);
-    const logGroup = new aws.cloudwatch.LogGroup(...transform(transforms.logGroup, `${name}-${step.name}`, {
-      name: `/aws/lambda/${name}/${step.name}`,
-      retentionInDays: ctx.logging.retentionInDays,
-      tags,
-    }, { parent }));
-    const role = new aws.iam.Role(...transform(transforms.role, `${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, { parent }));
-    const rolePolicy = new aws.iam.RolePolicy(`${name}-${step.name}`, {
-      role: role.name,
-      policy: pulumi.all([logGroup.arn, idempotent ? idempotencyTable!.arn : undefined, pulumi.output(step.permissions ?? [])])
-        .apply(([arn, tableArn, grants]) => JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined, grants }))),
-    }, { parent });
-    const archive = buildStepArchive(
-      instrumentStep(name, step.name, step.handler, { idempotency: step.idempotency, sensitiveKeys: settings.sensitiveKeys, init: step.init }),
-      { stepName: step.name, bundle: step.bundle ?? [], sizeBudgetBytes: settings.handlerSizeBudgetBytes ?? DEFAULT_HANDLER_SIZE_BUDGET_BYTES },
-    );
-    const fn = new aws.lambda.Function(...transform(transforms.function, `${name}-${step.name}`, {
-      code: archive.then((built) => built.archive),
-      handler: STEP_HANDLER_ENTRY,
-      role: role.arn,
-      runtime: settings.runtime,
-      architectures: [settings.architecture],
-      memorySize: step.memorySize ?? settings.memorySize,
-      timeout: lambdaTimeoutFor(step.timeoutSeconds),
-      layers: [layer],
-      tracingConfig: { mode: "Active" },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
-      environment: {
-        variables: {
-          POWERTOOLS_SERVICE_NAME: step.name,
-          POWERTOOLS_METRICS_NAMESPACE: name,
-          POWERTOOLS_LOG_LEVEL: settings.logLevel,
-          ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
+    const logGroup = new aws.cloudwatch.LogGroup(
+      ...transform(
+        transforms.logGroup,
+        `${name}-${step.name}`,
+        {
+          name: `/aws/lambda/${name}/${step.name}`,
+          retentionInDays: ctx.logging.retentionInDays,
+          tags,
         },
+        { parent },
+      ),
+    );
+    const role = new aws.iam.Role(
+      ...transform(transforms.role, `${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, { parent }),
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-${step.name}`,
+      {
+        role: role.name,
+        policy: pulumi
+          .all([logGroup.arn, idempotent ? idempotencyTable!.arn : undefined, pulumi.output(step.permissions ?? [])])
+          .apply(([arn, tableArn, grants]) =>
+            JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined, grants })),
+          ),
       },
-      ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
-      tags,
-    }, { parent, dependsOn: [rolePolicy] }));
+      { parent },
+    );
+    const archive = buildStepArchive(
+      instrumentStep(name, step.name, step.handler, {
+        idempotency: step.idempotency,
+        sensitiveKeys: settings.sensitiveKeys,
+        init: step.init,
+      }),
+      {
+        stepName: step.name,
+        bundle: step.bundle ?? [],
+        sizeBudgetBytes: settings.handlerSizeBudgetBytes ?? DEFAULT_HANDLER_SIZE_BUDGET_BYTES,
+      },
+    );
+    const fn = new aws.lambda.Function(
+      ...transform(
+        transforms.function,
+        `${name}-${step.name}`,
+        {
+          code: archive.then((built) => built.archive),
+          handler: STEP_HANDLER_ENTRY,
+          role: role.arn,
+          runtime: settings.runtime,
+          architectures: [settings.architecture],
+          memorySize: step.memorySize ?? settings.memorySize,
+          timeout: lambdaTimeoutFor(step.timeoutSeconds),
+          layers: [layer],
+          tracingConfig: { mode: "Active" },
+          loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
+          environment: {
+            variables: {
+              POWERTOOLS_SERVICE_NAME: step.name,
+              POWERTOOLS_METRICS_NAMESPACE: name,
+              POWERTOOLS_LOG_LEVEL: settings.logLevel,
+              ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
+            },
+          },
+          ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
+          tags,
+        },
+        { parent, dependsOn: [rolePolicy] },
+      ),
+    );
     byStep[step.name] = { function: fn, role, logGroup };
   }
   const entries = Object.entries(byStep);
   return {
     byStep,
-    arns: pulumi.output(Object.fromEntries(entries.map(([step, l]) => [step, known(l.function.arn, `ARN of the ${step} function`)]))) as pulumi.Output<Record<string, string>>,
+    arns: pulumi.output(
+      Object.fromEntries(entries.map(([step, l]) => [step, known(l.function.arn, `ARN of the ${step} function`)])),
+    ) as pulumi.Output<Record<string, string>>,
     names: Object.fromEntries(entries.map(([step, l]) => [step, l.function.name])),
   };
 }

@@ -17,32 +17,66 @@ export interface Trigger {
 
 export function createTrigger(ctx: WorkflowContext, stateMachine: aws.sfn.StateMachine, deadLetterQueue: DeadLetterQueue): Trigger {
   const { name, parent, tags, transforms } = ctx;
-  const rule = new aws.cloudwatch.EventRule(...transform(transforms.rule, `${name}-trigger`, {
-    eventBusName: ctx.triggerBus,
-    eventPattern: pulumi.output(ctx.args.trigger.pattern).apply((pattern) => JSON.stringify(pattern)),
-    description: `Starts the ${name} workflow`,
-    tags,
-  }, { parent }));
-  const role = new aws.iam.Role(...transform(transforms.role, `${name}-trigger`, {
-    assumeRolePolicy: pulumi.all([ctx.accountId, rule.arn]).apply(([account, ruleArn]) =>
-      JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn }))),
-    tags,
-  }, { parent }));
-  const rolePolicy = new aws.iam.RolePolicy(`${name}-trigger`, {
-    role: role.name,
-    policy: stateMachine.arn.apply((arn) => JSON.stringify(ruleRolePolicy(arn))),
-  }, { parent });
-  new aws.sqs.QueuePolicy(`${name}-dlq`, {
-    queueUrl: deadLetterQueue.queue.url,
-    policy: pulumi.all([deadLetterQueue.arn, rule.arn]).apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
-  }, { parent });
-  const target = new aws.cloudwatch.EventTarget(...transform(transforms.target, `${name}-trigger`, {
-    rule: rule.name,
-    eventBusName: ctx.triggerBus,
-    arn: stateMachine.arn,
-    roleArn: role.arn,
-    retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
-    deadLetterConfig: { arn: deadLetterQueue.queue.arn },
-  }, { parent, dependsOn: [rolePolicy] }));
+  const rule = new aws.cloudwatch.EventRule(
+    ...transform(
+      transforms.rule,
+      `${name}-trigger`,
+      {
+        eventBusName: ctx.triggerBus,
+        eventPattern: pulumi.output(ctx.args.trigger.pattern).apply((pattern) => JSON.stringify(pattern)),
+        description: `Starts the ${name} workflow`,
+        tags,
+      },
+      { parent },
+    ),
+  );
+  const role = new aws.iam.Role(
+    ...transform(
+      transforms.role,
+      `${name}-trigger`,
+      {
+        assumeRolePolicy: pulumi
+          .all([ctx.accountId, rule.arn])
+          .apply(([account, ruleArn]) =>
+            JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn })),
+          ),
+        tags,
+      },
+      { parent },
+    ),
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${name}-trigger`,
+    {
+      role: role.name,
+      policy: stateMachine.arn.apply((arn) => JSON.stringify(ruleRolePolicy(arn))),
+    },
+    { parent },
+  );
+  new aws.sqs.QueuePolicy(
+    `${name}-dlq`,
+    {
+      queueUrl: deadLetterQueue.queue.url,
+      policy: pulumi
+        .all([deadLetterQueue.arn, rule.arn])
+        .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
+    },
+    { parent },
+  );
+  const target = new aws.cloudwatch.EventTarget(
+    ...transform(
+      transforms.target,
+      `${name}-trigger`,
+      {
+        rule: rule.name,
+        eventBusName: ctx.triggerBus,
+        arn: stateMachine.arn,
+        roleArn: role.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+        deadLetterConfig: { arn: deadLetterQueue.queue.arn },
+      },
+      { parent, dependsOn: [rolePolicy] },
+    ),
+  );
   return { rule, role, target };
 }

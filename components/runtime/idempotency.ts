@@ -1,7 +1,7 @@
 /**
  * Idempotent steps: the step wrapper runs the handler of a task that declares `idempotency` through Powertools
  * Idempotency (`makeIdempotent`). A repeated input with the same key returns the stored result without running the
- * handler; a concurrent duplicate fails with {@link IDEMPOTENCY_IN_PROGRESS_ERROR} while the first is in progress
+ * handler; a concurrent duplicate fails with `IdempotencyAlreadyInProgressError` (see contract.ts) while the first is in progress
  * (until it ends, or until its Lambda would have timed out); a failed attempt deletes its record, so a retry runs.
  *
  * In Lambda the records live in the workflow's DynamoDB table, named by the {@link IDEMPOTENCY_TABLE_ENV}
@@ -13,9 +13,7 @@
  */
 import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import type { IdempotencyOptions } from "../steps/types";
-import {
-  IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_KEY_ERROR, IDEMPOTENCY_NOT_CONFIGURED_ERROR, IDEMPOTENCY_STORE_ERROR, IDEMPOTENCY_TABLE_ENV,
-} from "./contract";
+import { IDEMPOTENCY_KEY_ERROR, IDEMPOTENCY_NOT_CONFIGURED_ERROR, IDEMPOTENCY_STORE_ERROR, IDEMPOTENCY_TABLE_ENV } from "./contract";
 
 /** Creates the persistence layer of an idempotent step; called once per Lambda container, at the first invocation. */
 export type PersistenceLayerFactory = () => BasePersistenceLayer;
@@ -32,7 +30,9 @@ export const DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS = 3600;
 export function dynamoDbPersistenceLayer(): BasePersistenceLayer {
   const tableName = process.env[IDEMPOTENCY_TABLE_ENV];
   if (!tableName) {
-    const error = new Error(`This step is idempotent but ${IDEMPOTENCY_TABLE_ENV} is not set: the workflow's idempotency table is not configured on the function.`);
+    const error = new Error(
+      `This step is idempotent but ${IDEMPOTENCY_TABLE_ENV} is not set: the workflow's idempotency table is not configured on the function.`,
+    );
     error.name = IDEMPOTENCY_NOT_CONFIGURED_ERROR;
     throw error;
   }
@@ -66,11 +66,19 @@ export function idempotentRunner(
 ): IdempotentRunner {
   // A captured object, not a `let`: Pulumi's closure serialization would rebuild a `let` on every call, and with it
   // the persistence layer's client.
-  const container: { idempotent?: (input: unknown, invocation: IdempotentInvocation, attempt: { ran: boolean }, run: (input: unknown) => Promise<unknown>) => Promise<unknown> } = {};
+  const container: {
+    idempotent?: (
+      input: unknown,
+      invocation: IdempotentInvocation,
+      attempt: { ran: boolean },
+      run: (input: unknown) => Promise<unknown>,
+    ) => Promise<unknown>;
+  } = {};
   return async (run, input, invocation) => {
     if (!container.idempotent) {
       // Loaded at the first idempotent invocation of a container, never at deploy time.
-      const { IdempotencyConfig, makeIdempotent } = require("@aws-lambda-powertools/idempotency") as typeof import("@aws-lambda-powertools/idempotency");
+      const { IdempotencyConfig, makeIdempotent } =
+        require("@aws-lambda-powertools/idempotency") as typeof import("@aws-lambda-powertools/idempotency");
       const config = new IdempotencyConfig({
         eventKeyJmesPath: options.keyPath,
         expiresAfterSeconds: options.expiresAfterSeconds ?? DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS,
@@ -79,7 +87,12 @@ export function idempotentRunner(
         ...(options.payloadValidationPath ? { payloadValidationJmesPath: options.payloadValidationPath } : {}),
       });
       container.idempotent = makeIdempotent(
-        async (event: unknown, _invocation: IdempotentInvocation, attempt: { ran: boolean }, handler: (input: unknown) => Promise<unknown>) => {
+        async (
+          event: unknown,
+          _invocation: IdempotentInvocation,
+          attempt: { ran: boolean },
+          handler: (input: unknown) => Promise<unknown>,
+        ) => {
           attempt.ran = true;
           return handler(event);
         },

@@ -60,7 +60,12 @@ interface StepTools {
  * @example
  * export const handler = instrumentStep("order-processing", "ChargeCard", chargeCard, { idempotency: { keyPath: "orderId" } });
  */
-export function instrumentStep<I, O>(workflowName: string, stepName: string, handler: StepHandler<I, O, any>, options: StepRuntimeOptions = {}) {
+export function instrumentStep<I, O>(
+  workflowName: string,
+  stepName: string,
+  handler: StepHandler<I, O, any>,
+  options: StepRuntimeOptions = {},
+) {
   // Decided here, at deploy time: a step that is not idempotent captures none of the idempotency code.
   const runIdempotently = options.idempotency
     ? idempotentRunner(workflowName, stepName, options.idempotency, options.persistenceLayer ?? dynamoDbPersistenceLayer)
@@ -108,10 +113,12 @@ export function instrumentStep<I, O>(workflowName: string, stepName: string, han
       try {
         if (init) {
           // Once per container; a failed init is forgotten so that the next invocation tries again.
-          container.resources ??= Promise.resolve().then(init).catch((error: unknown) => {
-            container.resources = undefined;
-            throw error;
-          });
+          container.resources ??= Promise.resolve()
+            .then(init)
+            .catch((error: unknown) => {
+              container.resources = undefined;
+              throw error;
+            });
           context.resources = await container.resources;
         }
         let result: O;
@@ -196,7 +203,8 @@ function guardTracer(tracer: Tracer, redactor: Redactor): Tracer {
   };
   tracer.putAnnotation = (key, value) =>
     original.putAnnotation(key, redactor.isSensitiveKey(key) ? REDACTED : typeof value === "string" ? redactor.text(value) : value);
-  tracer.putMetadata = (key, value, namespace) => original.putMetadata(key, redactor.isSensitiveKey(key) ? REDACTED : redactor.value(value), namespace);
+  tracer.putMetadata = (key, value, namespace) =>
+    original.putMetadata(key, redactor.isSensitiveKey(key) ? REDACTED : redactor.value(value), namespace);
   tracer.addErrorAsMetadata = (error, remote) => original.addErrorAsMetadata(redactError(error, redactor), remote);
   return tracer;
 }

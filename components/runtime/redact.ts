@@ -47,7 +47,10 @@ export interface Redactor {
  * {@link SENSITIVE_KEYS_ENV} environment variable.
  */
 export function sensitiveKeysFrom(configured: readonly string[] | undefined, env: Record<string, string | undefined>): string[] {
-  const fromEnv = (env[SENSITIVE_KEYS_ENV] ?? "").split(",").map((k) => k.trim()).filter((k) => k.length > 0);
+  const fromEnv = (env[SENSITIVE_KEYS_ENV] ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   return [...new Set([...(configured ?? DEFAULT_SENSITIVE_KEYS), ...fromEnv])];
 }
 

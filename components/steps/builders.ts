@@ -4,8 +4,23 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type {
-  ChoiceStep, Condition, DeadLetterStep, ErrorHandling, FailStep, Flow, IntegrationOptions, MapStep, NotifyStep,
-  ParallelStep, PassStep, PublishEventStep, Step, SucceedStep, TaskOptions, TaskStep, WaitStep,
+  ChoiceStep,
+  Condition,
+  DeadLetterStep,
+  ErrorHandling,
+  FailStep,
+  Flow,
+  IntegrationOptions,
+  MapStep,
+  NotifyStep,
+  ParallelStep,
+  PassStep,
+  PublishEventStep,
+  Step,
+  SucceedStep,
+  TaskOptions,
+  TaskStep,
+  WaitStep,
 } from "./types";
 
 /**
@@ -115,7 +130,10 @@ export function fail(name: string, options: { error: string; cause: string }): F
  * @example
  * notify("OrderValidationFailed", { subject: "Order failed validation", messagePath: "$.error", next: "ValidationFailedEnd" })
  */
-export function notify(name: string, options: { subject?: string; message?: string; messagePath?: string } & IntegrationOptions = {}): NotifyStep {
+export function notify(
+  name: string,
+  options: { subject?: string; message?: string; messagePath?: string } & IntegrationOptions = {},
+): NotifyStep {
   return { ...options, kind: "notify", name };
 }
 

@@ -49,17 +49,45 @@ export interface Catch {
 
 /** Comparison operators of an ASL Choice rule, in camelCase (`numericGreaterThan` -> `NumericGreaterThan`). */
 export type ComparisonOperator =
-  | "stringEquals" | "stringEqualsPath" | "stringLessThan" | "stringLessThanPath" | "stringGreaterThan"
-  | "stringGreaterThanPath" | "stringLessThanEquals" | "stringLessThanEqualsPath" | "stringGreaterThanEquals"
-  | "stringGreaterThanEqualsPath" | "stringMatches"
-  | "numericEquals" | "numericEqualsPath" | "numericLessThan" | "numericLessThanPath" | "numericGreaterThan"
-  | "numericGreaterThanPath" | "numericLessThanEquals" | "numericLessThanEqualsPath" | "numericGreaterThanEquals"
+  | "stringEquals"
+  | "stringEqualsPath"
+  | "stringLessThan"
+  | "stringLessThanPath"
+  | "stringGreaterThan"
+  | "stringGreaterThanPath"
+  | "stringLessThanEquals"
+  | "stringLessThanEqualsPath"
+  | "stringGreaterThanEquals"
+  | "stringGreaterThanEqualsPath"
+  | "stringMatches"
+  | "numericEquals"
+  | "numericEqualsPath"
+  | "numericLessThan"
+  | "numericLessThanPath"
+  | "numericGreaterThan"
+  | "numericGreaterThanPath"
+  | "numericLessThanEquals"
+  | "numericLessThanEqualsPath"
+  | "numericGreaterThanEquals"
   | "numericGreaterThanEqualsPath"
-  | "booleanEquals" | "booleanEqualsPath"
-  | "timestampEquals" | "timestampEqualsPath" | "timestampLessThan" | "timestampLessThanPath"
-  | "timestampGreaterThan" | "timestampGreaterThanPath" | "timestampLessThanEquals" | "timestampLessThanEqualsPath"
-  | "timestampGreaterThanEquals" | "timestampGreaterThanEqualsPath"
-  | "isNull" | "isPresent" | "isNumeric" | "isString" | "isBoolean" | "isTimestamp";
+  | "booleanEquals"
+  | "booleanEqualsPath"
+  | "timestampEquals"
+  | "timestampEqualsPath"
+  | "timestampLessThan"
+  | "timestampLessThanPath"
+  | "timestampGreaterThan"
+  | "timestampGreaterThanPath"
+  | "timestampLessThanEquals"
+  | "timestampLessThanEqualsPath"
+  | "timestampGreaterThanEquals"
+  | "timestampGreaterThanEqualsPath"
+  | "isNull"
+  | "isPresent"
+  | "isNumeric"
+  | "isString"
+  | "isBoolean"
+  | "isTimestamp";
 
 /**
  * A Choice condition in camelCase: one comparison on a `variable`, or a boolean combination.
@@ -309,9 +337,17 @@ export interface PublishEventStep extends IntegrationOptions {
 
 /** Any step of a workflow. */
 export type Step =
-  | TaskStep | ParallelStep | ChoiceStep | MapStep | WaitStep | PassStep | SucceedStep | FailStep
-  | NotifyStep | DeadLetterStep | PublishEventStep;
+  | TaskStep
+  | ParallelStep
+  | ChoiceStep
+  | MapStep
+  | WaitStep
+  | PassStep
+  | SucceedStep
+  | FailStep
+  | NotifyStep
+  | DeadLetterStep
+  | PublishEventStep;
 
 /** The kind discriminator of {@link Step}. */
 export type StepKind = Step["kind"];
-

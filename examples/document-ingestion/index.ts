@@ -7,7 +7,10 @@ import { EventDrivenWorkflow } from "event-driven-workflow";
 import { DOCUMENT_UPLOADED_PATTERN, WORKFLOW_NAME, documentSteps } from "./workflow";
 
 const config = new pulumi.Config();
-const alertEmails = (config.get("alertEmails") ?? "").split(",").map((email) => email.trim()).filter((email) => email.length > 0);
+const alertEmails = (config.get("alertEmails") ?? "")
+  .split(",")
+  .map((email) => email.trim())
+  .filter((email) => email.length > 0);
 
 const workflow = new EventDrivenWorkflow(WORKFLOW_NAME, {
   trigger: { pattern: DOCUMENT_UPLOADED_PATTERN },

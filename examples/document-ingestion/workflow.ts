@@ -101,14 +101,23 @@ export function classify(document: UploadedDocument): ClassifiedDocument {
     within ? Array.from({ length: count }, (_, index): DocumentPart => ({ documentId, kind: "page", index, source })) : [];
   if (TEXT_TYPES.includes(contentType)) {
     const chunks = within ? Math.ceil(sizeBytes / LIMITS.chunkBytes) : 0;
-    const parts = Array.from({ length: chunks }, (_, index): DocumentPart => ({
-      documentId, kind: "chunk", index, range: [index * LIMITS.chunkBytes, Math.min(sizeBytes, (index + 1) * LIMITS.chunkBytes) - 1], source: "text",
-    }));
+    const parts = Array.from(
+      { length: chunks },
+      (_, index): DocumentPart => ({
+        documentId,
+        kind: "chunk",
+        index,
+        range: [index * LIMITS.chunkBytes, Math.min(sizeBytes, (index + 1) * LIMITS.chunkBytes) - 1],
+        source: "text",
+      }),
+    );
     return { document, sizeBytes, route: "text", parts };
   }
   if (contentType === "application/pdf") {
-    if (!Number.isInteger(document.pageCount) || document.pageCount! <= 0) throw stepError("InvalidDocumentError", `document ${documentId}: a PDF needs a positive integer pageCount`);
-    if (within && document.pageCount! > LIMITS.maxPages) throw stepError("InvalidDocumentError", `document ${documentId}: ${document.pageCount} pages, more than ${LIMITS.maxPages}`);
+    if (!Number.isInteger(document.pageCount) || document.pageCount! <= 0)
+      throw stepError("InvalidDocumentError", `document ${documentId}: a PDF needs a positive integer pageCount`);
+    if (within && document.pageCount! > LIMITS.maxPages)
+      throw stepError("InvalidDocumentError", `document ${documentId}: ${document.pageCount} pages, more than ${LIMITS.maxPages}`);
     const route = document.scanned === true ? "ocr" : "text";
     return { document, sizeBytes, route, parts: pages(document.pageCount!, route) };
   }
@@ -122,7 +131,9 @@ export function shardOf(key: string): number {
 }
 
 /** Throttling by the OCR or search service: worth retrying, unlike a bad document. */
-const TRANSIENT: Retry[] = [{ errors: ["ThrottlingException", "ServiceUnavailableException"], intervalSeconds: 2, maxAttempts: 3, backoffRate: 2, jitter: "FULL" }];
+const TRANSIENT: Retry[] = [
+  { errors: ["ThrottlingException", "ServiceUnavailableException"], intervalSeconds: 2, maxAttempts: 3, backoffRate: 2, jitter: "FULL" },
+];
 const toError = "$.error";
 const unexpected = { errors: ["States.ALL"], next: "AlertIngestionFailed", resultPath: toError };
 
@@ -175,7 +186,12 @@ export function documentSteps(): Step[] {
         task<DocumentPart, { indexKey: string; shard: number; source: string; bytes?: number }>("IndexPart", {
           handler: (part) => {
             const indexKey = `${part.documentId}#${part.kind}-${String(part.index).padStart(4, "0")}`;
-            return { indexKey, shard: shardOf(indexKey), source: part.source, ...(part.range ? { bytes: part.range[1] - part.range[0] + 1 } : {}) };
+            return {
+              indexKey,
+              shard: shardOf(indexKey),
+              source: part.source,
+              ...(part.range ? { bytes: part.range[1] - part.range[0] + 1 } : {}),
+            };
           },
           timeoutSeconds: 15,
           retry: TRANSIENT,

@@ -32,7 +32,10 @@ export interface FileStoreOptions {
 class FileRecordStorage implements RecordStorage {
   private ready: Promise<unknown> | undefined;
 
-  constructor(private readonly directory: string, private readonly options: Required<FileStoreOptions>) {}
+  constructor(
+    private readonly directory: string,
+    private readonly options: Required<FileStoreOptions>,
+  ) {}
 
   async get(key: string) {
     await this.ensureDirectory();
@@ -86,7 +89,8 @@ class FileRecordStorage implements RecordStorage {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
         await breakIfStale(lock, this.options.staleLockMs);
-        if (Date.now() > deadline) throw new Error(`Timed out after ${this.options.lockTimeoutMs} ms waiting for the idempotency record lock ${lock}`);
+        if (Date.now() > deadline)
+          throw new Error(`Timed out after ${this.options.lockTimeoutMs} ms waiting for the idempotency record lock ${lock}`);
         await sleep(Math.min(2 ** attempt, 20) + Math.random() * 5);
       }
     }
@@ -157,7 +161,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class FileIdempotencyStore implements LocalIdempotencyStore {
   private readonly storage: FileRecordStorage;
 
-  constructor(readonly directory: string = DEFAULT_LOCAL_STATE_DIR, options: FileStoreOptions = {}) {
+  constructor(
+    readonly directory: string = DEFAULT_LOCAL_STATE_DIR,
+    options: FileStoreOptions = {},
+  ) {
     this.storage = new FileRecordStorage(directory, { staleLockMs: 10_000, lockTimeoutMs: 5_000, ...options });
   }
 

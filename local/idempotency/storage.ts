@@ -2,7 +2,11 @@
  * The part every local idempotency store shares: the record as stored (plain JSON), DynamoDB's conditional-put rule,
  * and a Powertools persistence layer over any storage that can do a conditional put atomically.
  */
-import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError, IdempotencyRecordStatus } from "@aws-lambda-powertools/idempotency";
+import {
+  IdempotencyItemAlreadyExistsError,
+  IdempotencyItemNotFoundError,
+  IdempotencyRecordStatus,
+} from "@aws-lambda-powertools/idempotency";
 import { BasePersistenceLayer, IdempotencyRecord } from "@aws-lambda-powertools/idempotency/persistence";
 import type { JSONValue } from "@aws-lambda-powertools/commons/types";
 
@@ -24,7 +28,10 @@ export interface StoredRecord {
 export interface RecordStorage {
   get(key: string): Promise<StoredRecord | undefined>;
   /** Stores `record` if `admit(current)` holds, atomically; otherwise leaves the current record and returns it. */
-  putIf(record: StoredRecord, admit: (current: StoredRecord | undefined) => boolean): Promise<{ stored: true } | { stored: false; existing: StoredRecord }>;
+  putIf(
+    record: StoredRecord,
+    admit: (current: StoredRecord | undefined) => boolean,
+  ): Promise<{ stored: true } | { stored: false; existing: StoredRecord }>;
   /** Replaces the record with `change(current)` (creating it when absent), atomically. */
   update(key: string, change: (current: StoredRecord | undefined) => StoredRecord): Promise<void>;
   delete(key: string): Promise<void>;
@@ -39,9 +46,11 @@ export interface RecordStorage {
 export function admitsNewRecord(current: StoredRecord | undefined, nowMs: number): boolean {
   if (!current) return true;
   if (current.expiryTimestamp !== undefined && current.expiryTimestamp < nowMs / 1000) return true;
-  return current.status === IdempotencyRecordStatus.INPROGRESS
-    && current.inProgressExpiryTimestamp !== undefined
-    && current.inProgressExpiryTimestamp < nowMs;
+  return (
+    current.status === IdempotencyRecordStatus.INPROGRESS &&
+    current.inProgressExpiryTimestamp !== undefined &&
+    current.inProgressExpiryTimestamp < nowMs
+  );
 }
 
 /**

@@ -4,7 +4,10 @@ import { stateMap } from "../../components/asl";
 
 // asl-validator ships CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator = require("asl-validator") as (definition: unknown, options?: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
+const aslValidator = require("asl-validator") as (
+  definition: unknown,
+  options?: unknown,
+) => { isValid: boolean; errorsText: (separator?: string) => string };
 
 export function aslErrors(definition: AslDefinition): string[] {
   const result = aslValidator(definition, { checkPaths: true, checkArn: true });

@@ -27,15 +27,30 @@ export interface ConsumerProject {
   remove(): void;
 }
 
-const npmEnvironment = () => ({ ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", NODE_OPTIONS: "" });
+const npmEnvironment = () => ({
+  ...process.env,
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+  npm_config_update_notifier: "false",
+  NODE_OPTIONS: "",
+});
 
 /** Packs the workspace packages (their `prepack` builds them) into `destination`. */
 function packWorkspaces(destination: string): Record<string, PackedPackage> {
-  const stdout = execFileSync("npm", ["pack", "--json", "--pack-destination", destination, "-w", "event-driven-workflow", "-w", "event-driven-workflow-local"], {
-    cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: npmEnvironment(),
-  });
+  const stdout = execFileSync(
+    "npm",
+    ["pack", "--json", "--pack-destination", destination, "-w", "event-driven-workflow", "-w", "event-driven-workflow-local"],
+    {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: npmEnvironment(),
+    },
+  );
   const reports = JSON.parse(stdout.slice(stdout.indexOf("[\n"))) as { name: string; filename: string; files: { path: string }[] }[];
-  return Object.fromEntries(reports.map((r) => [r.name, { name: r.name, tarball: join(destination, r.filename), files: r.files.map((f) => f.path).sort() }]));
+  return Object.fromEntries(
+    reports.map((r) => [r.name, { name: r.name, tarball: join(destination, r.filename), files: r.files.map((f) => f.path).sort() }]),
+  );
 }
 
 /** The version the repository's lockfile installs of `name`, so that the scratch install finds it in npm's cache. */
@@ -60,12 +75,25 @@ export function installConsumer(): ConsumerProject {
     .replace(/"([^"]+)": "__[A-Z_]+__"/g, (_, name: string) => `"${name}": "${lockedVersion(name)}"`);
   writeFileSync(join(project, "package.json"), manifest);
   const started = Date.now();
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: project, stdio: ["ignore", "pipe", "pipe"], env: npmEnvironment() });
-  return { folder: project, packages, installSeconds: (Date.now() - started) / 1000, remove: () => rmSync(folder, { recursive: true, force: true }) };
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
+    cwd: project,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: npmEnvironment(),
+  });
+  return {
+    folder: project,
+    packages,
+    installSeconds: (Date.now() - started) / 1000,
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
 }
 
 /** Runs a command of the consumer's own (node_modules/.bin first), returning its exit status and output. */
-export function runInConsumer(project: ConsumerProject, command: string, args: string[]): { status: number | null; stdout: string; stderr: string; seconds: number } {
+export function runInConsumer(
+  project: ConsumerProject,
+  command: string,
+  args: string[],
+): { status: number | null; stdout: string; stderr: string; seconds: number } {
   const started = Date.now();
   const run = spawnSync(command, args, {
     cwd: project.folder,

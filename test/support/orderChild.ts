@@ -53,7 +53,10 @@ async function main(): Promise<unknown> {
     const { result, services } = await runOrder(eventName, { idempotencyStore: store });
     const activity = services.activity();
     // The steps that replayed a stored result: the service of each EMF line counting an idempotent replay.
-    const replayed = result.printed.filter((l) => l.includes('"IdempotentReplays"')).map((l) => (JSON.parse(l) as { service: string }).service).sort();
+    const replayed = result.printed
+      .filter((l) => l.includes('"IdempotentReplays"'))
+      .map((l) => (JSON.parse(l) as { service: string }).service)
+      .sort();
     return { status: result.status, output: result.output, chargeCalls: activity.chargeCalls, replayed };
   }
   const services = createSandboxServices({ hangMs: Number(hangMs) });

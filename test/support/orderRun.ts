@@ -17,7 +17,10 @@ export type OrderRunOptions = OrderWorkflowOptions & BindOptions & { hangMs?: nu
  * Runs an event (a sample's name, or the event itself) through the order workflow with fresh sandbox services (and,
  * unless given, a fresh idempotency store).
  */
-export async function runOrder(event: string | object, options: OrderRunOptions = {}): Promise<{ result: LocalExecutionResult; services: SandboxServices }> {
+export async function runOrder(
+  event: string | object,
+  options: OrderRunOptions = {},
+): Promise<{ result: LocalExecutionResult; services: SandboxServices }> {
   const services = createSandboxServices({ now: () => new Date("2025-06-01T12:00:05Z"), hangMs: options.hangMs });
   const steps = orderSteps(services, options);
   const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 });
@@ -30,11 +33,15 @@ export async function runOrder(event: string | object, options: OrderRunOptions 
  * the JSON of its `@@RESULT@@` line.
  */
 export async function inOrderChild(args: string[], environment: Record<string, string> = {}): Promise<any> {
-  const { stdout } = await promisify(execFile)(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", join(__dirname, "orderChild.ts"), ...args], {
-    cwd: join(__dirname, "..", ".."),
-    env: { ...process.env, NODE_OPTIONS: "", ...environment },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", join(__dirname, "orderChild.ts"), ...args],
+    {
+      cwd: join(__dirname, "..", ".."),
+      env: { ...process.env, NODE_OPTIONS: "", ...environment },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@"));
   if (!line) throw new Error(`orderChild printed no result:\n${stdout}`);
   return JSON.parse(line.slice("@@RESULT@@".length));

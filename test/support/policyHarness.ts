@@ -153,15 +153,19 @@ interface PolicySettings {
 }
 
 function settingsFor(policy: ResourceValidationPolicy | StackValidationPolicy, options: RunOptions): PolicySettings {
-  const all = options.config?.["all"];
+  const all = options.config?.all;
   const own = options.config?.[policy.name];
-  const entry: Record<string, unknown> = typeof own === "string" ? { enforcementLevel: own } : (own as Record<string, unknown> | undefined) ?? {};
+  const entry: Record<string, unknown> =
+    typeof own === "string" ? { enforcementLevel: own } : ((own as Record<string, unknown> | undefined) ?? {});
   const allLevel = typeof all === "string" ? all : (all as { enforcementLevel?: string } | undefined)?.enforcementLevel;
   const { enforcementLevel, ...props } = entry;
   const schema = policy.configSchema?.properties ?? {};
   if (options.strictConfig !== false) {
     for (const key of Object.keys(props)) {
-      if (!(key in schema)) throw new Error(`config for policy "${policy.name}" sets "${key}", which its configSchema does not declare (declared: ${Object.keys(schema).join(", ") || "none"})`);
+      if (!(key in schema))
+        throw new Error(
+          `config for policy "${policy.name}" sets "${key}", which its configSchema does not declare (declared: ${Object.keys(schema).join(", ") || "none"})`,
+        );
     }
   }
   const config: Record<string, unknown> = {};
@@ -171,7 +175,12 @@ function settingsFor(policy: ResourceValidationPolicy | StackValidationPolicy, o
     }
   }
   Object.assign(config, props);
-  const level = (enforcementLevel as EnforcementLevel | undefined) ?? (allLevel as EnforcementLevel | undefined) ?? policy.enforcementLevel ?? options.packEnforcementLevel ?? "advisory";
+  const level =
+    (enforcementLevel as EnforcementLevel | undefined) ??
+    (allLevel as EnforcementLevel | undefined) ??
+    policy.enforcementLevel ??
+    options.packEnforcementLevel ??
+    "advisory";
   return { enforcementLevel: level, config };
 }
 
@@ -189,7 +198,12 @@ function finish(outcome: Outcome): Outcome {
 }
 
 /** The arguments the server passes a resource validation or remediation. */
-function resourceArgs(r: ReturnType<typeof normalize>, props: Record<string, unknown>, settings: PolicySettings, options: RunOptions): ResourceValidationArgs {
+function resourceArgs(
+  r: ReturnType<typeof normalize>,
+  props: Record<string, unknown>,
+  settings: PolicySettings,
+  options: RunOptions,
+): ResourceValidationArgs {
   return {
     type: r.type,
     props,
@@ -208,7 +222,11 @@ function resourceArgs(r: ReturnType<typeof normalize>, props: Record<string, unk
  * Runs one resource policy against one resource, as the engine would during `pulumi preview`.
  * Exceptions other than UnknownValueError and notApplicable propagate (they would fail the preview).
  */
-export async function runResourcePolicy(policy: ResourceValidationPolicy, record: ResourceRecord, options: RunOptions = {}): Promise<Outcome> {
+export async function runResourcePolicy(
+  policy: ResourceValidationPolicy,
+  record: ResourceRecord,
+  options: RunOptions = {},
+): Promise<Outcome> {
   const outcome = emptyOutcome();
   const settings = settingsFor(policy, options);
   if (settings.enforcementLevel === "disabled" || !policy.validateResource) return finish(outcome);
@@ -225,13 +243,21 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, record
   for (const validate of validations) {
     const args = resourceArgs(r, engineProps(r.props), settings, options);
     try {
-      await Promise.resolve(validate(args, (message) => {
-        outcome.diagnostics.push({ policyName: policy.name, enforcementLevel: level, message, urn: r.urn, kind: "violation" });
-      }));
+      await Promise.resolve(
+        validate(args, (message) => {
+          outcome.diagnostics.push({ policyName: policy.name, enforcementLevel: level, message, urn: r.urn, kind: "violation" });
+        }),
+      );
     } catch (error) {
       if (error instanceof HarnessNotApplicable) outcome.notApplicable.push(error.reason ?? "");
       else if (isUnknownValueError(error)) {
-        outcome.diagnostics.push({ policyName: policy.name, enforcementLevel: "advisory", message: `can't run policy '${policy.name}' during preview: ${error.message}`, urn: r.urn, kind: "preview-unknown" });
+        outcome.diagnostics.push({
+          policyName: policy.name,
+          enforcementLevel: "advisory",
+          message: `can't run policy '${policy.name}' during preview: ${error.message}`,
+          urn: r.urn,
+          kind: "preview-unknown",
+        });
       } else throw error;
     }
   }
@@ -254,7 +280,11 @@ export interface RemediationOutcome {
  * props behind the unknown-checking proxy, the `__pulumiType` fast path, the result unwrapped from the proxy.
  * The record's own props are never modified.
  */
-export async function runResourceRemediation(policy: ResourceValidationPolicy, record: ResourceRecord, options: RunOptions = {}): Promise<RemediationOutcome> {
+export async function runResourceRemediation(
+  policy: ResourceValidationPolicy,
+  record: ResourceRecord,
+  options: RunOptions = {},
+): Promise<RemediationOutcome> {
   if (!policy.remediateResource) throw new Error(`policy "${policy.name}" has no remediateResource`);
   const outcome: RemediationOutcome = { notApplicable: [] };
   const r = normalize(record);
@@ -267,7 +297,9 @@ export async function runResourceRemediation(policy: ResourceValidationPolicy, r
   try {
     const result = await Promise.resolve(policy.remediateResource(args));
     if (result) {
-      const target = (result as Record<string, unknown>)[policyProxy.isSpecialProxy] ? (result as Record<string, unknown>)[policyProxy.getSpecialProxyTarget] : result;
+      const target = (result as Record<string, unknown>)[policyProxy.isSpecialProxy]
+        ? (result as Record<string, unknown>)[policyProxy.getSpecialProxyTarget]
+        : result;
       outcome.props = structuredClone(target) as Record<string, unknown>;
     }
   } catch (error) {
@@ -279,7 +311,11 @@ export async function runResourceRemediation(policy: ResourceValidationPolicy, r
 }
 
 /** Runs one stack policy against a whole stack of records (their props stand for the resources' outputs). */
-export async function runStackPolicy(policy: StackValidationPolicy, records: readonly ResourceRecord[], options: RunOptions = {}): Promise<Outcome> {
+export async function runStackPolicy(
+  policy: StackValidationPolicy,
+  records: readonly ResourceRecord[],
+  options: RunOptions = {},
+): Promise<Outcome> {
   const outcome = emptyOutcome();
   const settings = settingsFor(policy, options);
   if (settings.enforcementLevel === "disabled") return finish(outcome);
@@ -315,13 +351,20 @@ export async function runStackPolicy(policy: StackValidationPolicy, records: rea
     notApplicable: throwNotApplicable,
   };
   try {
-    await Promise.resolve(policy.validateStack(args, (message, urn) => {
-      outcome.diagnostics.push({ policyName: policy.name, enforcementLevel: level, message, urn, kind: "violation" });
-    }));
+    await Promise.resolve(
+      policy.validateStack(args, (message, urn) => {
+        outcome.diagnostics.push({ policyName: policy.name, enforcementLevel: level, message, urn, kind: "violation" });
+      }),
+    );
   } catch (error) {
     if (error instanceof HarnessNotApplicable) outcome.notApplicable.push(error.reason ?? "");
     else if (isUnknownValueError(error)) {
-      outcome.diagnostics.push({ policyName: policy.name, enforcementLevel: "advisory", message: `can't run policy '${policy.name}' during preview: ${error.message}`, kind: "preview-unknown" });
+      outcome.diagnostics.push({
+        policyName: policy.name,
+        enforcementLevel: "advisory",
+        message: `can't run policy '${policy.name}' during preview: ${error.message}`,
+        kind: "preview-unknown",
+      });
     } else throw error;
   }
   return finish(outcome);
@@ -358,6 +401,12 @@ export function describeDiagnostics(diagnostics: readonly Diagnostic[]): string 
  * @example
  * const records = recorded.map(recordOf); // recorded: { type, name, inputs, state }[] from the mocks
  */
-export function recordOf(r: { type: string; name: string; urn?: string; inputs: Record<string, unknown>; state?: Record<string, unknown> }): ResourceRecord {
+export function recordOf(r: {
+  type: string;
+  name: string;
+  urn?: string;
+  inputs: Record<string, unknown>;
+  state?: Record<string, unknown>;
+}): ResourceRecord {
   return { type: r.type, name: r.name, urn: r.urn, props: { ...r.inputs, ...(r.state ?? {}) } };
 }

@@ -10,7 +10,11 @@ type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
  * @example
  * const [record] = await waitFor("the in-progress record", async () => (await store.records())[0]);
  */
-export async function waitFor<T>(what: string, probe: () => T | Promise<T>, { timeoutMs = 10_000, intervalMs = 5 } = {}): Promise<Truthy<T>> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  { timeoutMs = 10_000, intervalMs = 5 } = {},
+): Promise<Truthy<T>> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -22,7 +26,9 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, { ti
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last attempt: ${String((lastError as Error)?.message ?? lastError)})` : ""}`);
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last attempt: ${String((lastError as Error)?.message ?? lastError)})` : ""}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

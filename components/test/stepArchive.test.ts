@@ -1,0 +1,114 @@
+/**
+ * Step archives (components/stepArchive.ts): the serialized handler and the task's bundle only, and the mistakes
+ * that fail before deployment, each naming the step, the cause and the fix.
+ */
+import assert from "node:assert/strict";
+import { largestCapturedValues, packageNameOf, requiredPackages, unavailablePackages, capturedVariableOf } from "../core/archive";
+import { WorkflowDefinitionError } from "../core/validate";
+import { buildStepArchive } from "../stepArchive";
+import { instrumentStep } from "../runtime";
+
+const build = (handler: (...args: any[]) => unknown, options: { bundle?: string[]; sizeBudgetBytes?: number } = {}) =>
+  buildStepArchive(handler, {
+    stepName: "SaveClaim",
+    bundle: options.bundle ?? [],
+    sizeBudgetBytes: options.sizeBudgetBytes ?? 1024 * 1024,
+  });
+
+async function rejection(promise: Promise<unknown>): Promise<WorkflowDefinitionError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof WorkflowDefinitionError, `expected a WorkflowDefinitionError, got ${String(error)}`);
+  assert.equal(error.problems[0].step, "SaveClaim");
+  return error;
+}
+
+describe("step archives: what a Lambda's archive holds", () => {
+  it("holds __index.js alone for a handler that needs no package", async () => {
+    const built = await build(async (input: { n: number }) => ({ doubled: input.n * 2 }));
+    assert.deepEqual(Object.keys(await built.archive.assets), ["__index.js"]);
+    assert.match(built.source, /exports\.handler/);
+  });
+
+  it("adds each bundled package and the packages it depends on, resolved from the program's folder", async () => {
+    const built = await build(async () => require("mocha/package.json").version, { bundle: ["mocha"] });
+    const entries = Object.keys(await built.archive.assets);
+    assert.ok(entries.includes("node_modules/mocha"), entries.join(", "));
+    // mocha depends on (among others) `debug`, which depends on `ms`: both travel with it unless nested inside mocha.
+    assert.ok(Object.keys(built.packages).length > 5, Object.keys(built.packages).join(", "));
+  });
+
+  it("keeps the library out: the Lambda-time wrapper is serialized into __index.js, never required", async () => {
+    const built = await build(instrumentStep("claims", "SaveClaim", async (x: unknown) => x));
+    assert.deepEqual(
+      requiredPackages(built.source).filter((p) => !p.startsWith("@aws-lambda-powertools/")),
+      [],
+    );
+    assert.deepEqual(Object.keys(await built.archive.assets), ["__index.js"]);
+  });
+
+  it("refuses a handler that requires a package Lambda would not have, naming it and the fix", async () => {
+    const error = await rejection(build(async () => require("mocha")));
+    assert.match(error.message, /requires "mocha", which Lambda would not find/);
+    assert.match(error.message, /bundle: \["mocha"\]/);
+  });
+
+  it("refuses a bundle entry that is not installed", async () => {
+    const error = await rejection(build(async () => 1, { bundle: ["no-such-package-edw"] }));
+    assert.match(error.message, /"no-such-package-edw", which is not installed .*npm install no-such-package-edw/);
+  });
+
+  it("refuses an unserializable capture, naming the captured variable and pointing at `init`", async () => {
+    const socket = new (require("node:net").Socket)();
+    const error = await rejection(build(async () => socket.remoteAddress));
+    assert.match(error.message, /captures 'socket'/);
+    assert.match(error.message, /`init` hook/);
+  });
+
+  it("refuses a handler over the size budget, naming the largest captured value", async () => {
+    const ratesTable = Array.from({ length: 3000 }, (_, i) => ({ code: `R${i}`, rate: i / 100 }));
+    const error = await rejection(build(async (code: string) => ratesTable.find((r) => r.code === code), { sizeBudgetBytes: 16 * 1024 }));
+    assert.match(error.message, /over the budget of 16\.0 KiB; the largest captured values: 'ratesTable'/);
+    assert.match(error.message, /handlerSizeBudgetBytes/);
+  });
+});
+
+describe("step archives: the pure checks (core/archive.ts)", () => {
+  it("names the package a specifier loads, and none for built-ins and relative paths", () => {
+    assert.equal(packageNameOf("@aws-lambda-powertools/parser/envelopes/eventbridge"), "@aws-lambda-powertools/parser");
+    assert.equal(packageNameOf("uuid/v4"), "uuid");
+    assert.equal(packageNameOf("node:crypto"), undefined);
+    assert.equal(packageNameOf("fs/promises"), undefined);
+    assert.equal(packageNameOf("./local"), undefined);
+  });
+
+  it("finds require and import calls in serialized code", () => {
+    assert.deepEqual(
+      requiredPackages(`const a = require("pg"); const b = require('node:fs'); await import("zod/v4"); require("@aws-sdk/client-s3")`),
+      ["@aws-sdk/client-s3", "pg", "zod"],
+    );
+  });
+
+  it("treats the Powertools layer and the runtime's AWS SDK as available, nothing else unless bundled", () => {
+    assert.deepEqual(unavailablePackages(["@aws-lambda-powertools/logger", "@aws-sdk/client-s3", "pg", "zod"], ["zod"]), ["pg"]);
+  });
+
+  it("attributes serialized bytes to the captured value, by its source name", () => {
+    const source = `exports.handler = __f0;\nvar __big = [];\nvar __big_0 = {a: "${"x".repeat(500)}"};\n__big[0] = __big_0;\nvar __small = 1;\n\nfunction __f0() {\n  with({ table: __big, n: __small }) { return () => table; }\n}\n`;
+    const [largest, second] = largestCapturedValues(source);
+    assert.equal(largest.name, "table");
+    assert.ok(largest.bytes > 500);
+    assert.equal(second.name, "n");
+  });
+
+  it("reads the captured variable closest to the value out of Pulumi's serialization error", () => {
+    assert.equal(
+      capturedVariableOf(
+        "function 'x': captured\n  variable 'handler' which indirectly referenced\n    function 'y': which captured\n      variable 'pool' which indirectly referenced\n",
+      ),
+      "pool",
+    );
+  });
+});
