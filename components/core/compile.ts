@@ -60,6 +60,14 @@ export const LAMBDA_SERVICE_RETRY: Retry = {
  */
 export function compileDefinition(steps: readonly Step[], resources: ResolvedResources, options: CompileOptions = {}): AslDefinition {
   validateSteps(steps);
+  return compileValidatedSteps(steps, resources, options);
+}
+
+/**
+ * {@link compileDefinition} for a step list that `validateSteps` already accepted: the component validates once,
+ * before it creates anything, and compiles once the ARNs are known.
+ */
+export function compileValidatedSteps(steps: readonly Step[], resources: ResolvedResources, options: CompileOptions = {}): AslDefinition {
   return {
     ...(options.comment ? { Comment: options.comment } : {}),
     StartAt: steps[0].name,

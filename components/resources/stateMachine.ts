@@ -4,7 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { compileDefinition } from "../core/compile";
+import { compileValidatedSteps } from "../core/compile";
 import { eventBusArn, executionRolePolicy, serviceTrustPolicy } from "../core/iam";
 import { DEFAULTS } from "../core/settings";
 import type { Alerting } from "./alerting";
@@ -33,7 +33,7 @@ export function createStateMachine(
     .all([lambdas.arns, alerting.topicArn, deadLetterQueue.url, pulumi.output(ctx.triggerBus), eventBusNames])
     .apply(([functionArns, alertTopicArn, deadLetterQueueUrl, defaultEventBusName, buses]) =>
       JSON.stringify(
-        compileDefinition(
+        compileValidatedSteps(
           plan.steps,
           {
             functionArns,
@@ -80,6 +80,9 @@ export function createStateMachine(
               alertTopic: plan.needs.notify ? { arn: topicArn, keyArn } : undefined,
               deadLetterQueueArn: plan.needs.deadLetterQueue ? queueArn : undefined,
               eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
+              distributedMapStateMachineArn: plan.needs.distributedMap
+                ? `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${stateMachineName}`
+                : undefined,
             }),
           ),
         ),
