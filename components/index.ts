@@ -14,7 +14,20 @@ export type { Transform, WorkflowTransforms } from "./resources/transform";
 export { buildStepArchive, STEP_HANDLER_ENTRY } from "./stepArchive";
 export type { StepArchive, StepArchiveOptions } from "./stepArchive";
 export type { EventDrivenWorkflowArgs, EventPattern, EventPatternFields, EventPatternFilter, EventPatternValues } from "./args";
-export { task, parallel, choice, map, wait, pass, succeed, fail, notify, sendToDeadLetterQueue, publishEvent } from "./steps/builders";
+export {
+  task,
+  waitForCallback,
+  parallel,
+  choice,
+  map,
+  wait,
+  pass,
+  succeed,
+  fail,
+  notify,
+  sendToDeadLetterQueue,
+  publishEvent,
+} from "./steps/builders";
 export type * from "./steps/types";
 export * from "./core";
 export { STEP_METRICS, ERROR_NAME_DIMENSION, IDEMPOTENCY_TABLE_ENV } from "./runtime/contract";

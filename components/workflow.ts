@@ -3,14 +3,16 @@
  * resources in named steps (resources/); ARNs are resolved there and handed to the pure core (compile, IAM, alarms).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type * as aws from "@pulumi/aws";
+import * as aws from "@pulumi/aws";
 import type { EventDrivenWorkflowArgs } from "./args";
 import { COMPONENT_TYPE } from "./asl/integrations";
+import { taskResponsePolicy } from "./core/iam";
 import { planWorkflow } from "./core/plan";
 import { validateSettings } from "./core/settings";
 import { validateSteps } from "./core/validate";
 import { createAlarms } from "./resources/alarms";
 import { createAlerting } from "./resources/alerting";
+import { createApprovalEndpoint, type ApprovalEndpoint } from "./resources/approvalEndpoint";
 import { workflowContext } from "./resources/context";
 import { createDashboard } from "./resources/dashboard";
 import { createDeadLetterQueue } from "./resources/deadLetterQueue";
@@ -37,6 +39,8 @@ export interface WorkflowNodes {
   alarms: aws.cloudwatch.MetricAlarm[];
   /** Present unless `dashboard.enabled` is false. */
   dashboard?: aws.cloudwatch.Dashboard;
+  /** The approval endpoint (key, Lambda, Function URL): present when a callback step asks for `approvalLink`. */
+  approvalEndpoint?: ApprovalEndpoint;
 }
 
 /**
@@ -77,8 +81,11 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
   /** The child resources, e.g. to grant a Lambda's role more or to alarm on the queue: see {@link WorkflowNodes}. */
   public readonly nodes: WorkflowNodes;
 
+  private readonly workflowName: string;
+
   constructor(name: string, args: EventDrivenWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPE, name, {}, opts);
+    this.workflowName = name;
     // Fail before creating anything: a bad step list or setting never reaches AWS.
     validateSteps(args.steps);
     validateSettings(args, args.steps, { workflowName: name, stack: pulumi.getStack() });
@@ -87,7 +94,8 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     const alerting = createAlerting(ctx);
     const deadLetterQueue = createDeadLetterQueue(ctx);
     const idempotencyTable = createIdempotencyTable(ctx);
-    const lambdas = createStepLambdas(ctx, idempotencyTable);
+    const approvalEndpoint = ctx.plan.tasks.some((t) => t.callback?.approvalLink) ? createApprovalEndpoint(ctx) : undefined;
+    const lambdas = createStepLambdas(ctx, idempotencyTable, approvalEndpoint);
     const machine = createStateMachine(ctx, lambdas, alerting, deadLetterQueue);
     const trigger = createTrigger(ctx, machine.stateMachine, deadLetterQueue);
     const customBus =
@@ -113,6 +121,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       stateMachine: machine.stateMachine,
       executionRole: machine.executionRole,
       stateMachineLogGroup: machine.logGroup,
+      approvalEndpoint,
       rule: trigger.rule,
       ruleRole: trigger.role,
       target: trigger.target,
@@ -147,5 +156,21 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       dashboardName: this.dashboardName,
       idempotencyTableName: this.idempotencyTableName,
     });
+  }
+
+  /**
+   * Lets the role named `roleName` answer this workflow's callback tasks (`waitForCallback`): `SendTaskSuccess`,
+   * `SendTaskFailure`, `SendTaskHeartbeat`. IAM offers no resource or condition scoping for these actions, so this is
+   * the tightest grant there is: give it only to the roles that answer; the task token names the one task.
+   *
+   * @example
+   * workflow.grantTaskResponse("warehouse", warehouseService.role.name);
+   */
+  grantTaskResponse(grantName: string, roleName: pulumi.Input<string>): aws.iam.RolePolicy {
+    return new aws.iam.RolePolicy(
+      `${this.workflowName}-answers-${grantName}`,
+      { role: roleName, policy: JSON.stringify(taskResponsePolicy()) },
+      { parent: this },
+    );
   }
 }

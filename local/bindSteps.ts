@@ -5,7 +5,7 @@
  * the component would deploy. Idempotency records go to a local store standing in for the DynamoDB table.
  */
 import { randomUUID } from "node:crypto";
-import { lambdaTimeoutFor, taskSteps } from "event-driven-workflow/core";
+import { lambdaTimeoutOf, taskSteps } from "event-driven-workflow/core";
 import { instrumentStep } from "event-driven-workflow/runtime";
 import type { Step } from "event-driven-workflow";
 import type { LocalTaskHandler } from "./execute";
@@ -35,7 +35,7 @@ export function bindTaskSteps(workflowName: string, steps: readonly Step[], opti
         persistenceLayer: () => store.persistenceLayer(),
         init: step.init,
       });
-      const timeoutMs = lambdaTimeoutFor(step.timeoutSeconds) * 1000;
+      const timeoutMs = lambdaTimeoutOf(step) * 1000;
       const handler: LocalTaskHandler = (input) => {
         const started = Date.now();
         return lambda(input, {

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { parseEvents, RunnerInputError, type LabeledEvent } from "./eventInput";
 import { graphCommand } from "./graphCommand";
 import type { GraphSection } from "./graphDoc";
-import type { EventReport, LocalRunner, RunnerOptions } from "./runner";
+import type { CallbackAnswer, EventReport, LocalRunner, RunnerOptions } from "./runner";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local graph [program] [--out <file.md>]
@@ -39,6 +39,8 @@ Options:
   --bus <name>          the event bus the events are put on (default: default)
   --workflow <name>     run only this workflow, repeatable (default: every workflow of the program)
   --timeout-scale <f>   multiply every timeout by f (e.g. 0.05 to see a hung task time out in a second)
+  --callback <answer>   answer a callback task (waitForCallback), repeatable: State=success:<json> or
+                        State=failure:<ErrorName>[:<cause>]; an unanswered one waits for its heartbeat or timeout
   -h, --help            print this help
 
 Exit codes:
@@ -79,6 +81,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
         bus: { type: "string" },
         workflow: { type: "string", multiple: true },
         "timeout-scale": { type: "string" },
+        callback: { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -110,8 +113,35 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
       realTime: values["real-time"] ?? false,
       timeoutScale: scale,
       workflows: values.workflow,
+      callbacks: parseCallbackAnswers(values.callback ?? []),
     },
   };
+}
+
+/**
+ * `--callback State=success:<json>` and `--callback State=failure:<ErrorName>[:<cause>]` entries as the runner's
+ * callback answers; throws RunnerInputError naming the entry and the accepted forms.
+ */
+export function parseCallbackAnswers(entries: readonly string[]): Record<string, CallbackAnswer> {
+  const answers: Record<string, CallbackAnswer> = {};
+  for (const entry of entries) {
+    const match = /^([^=]+)=(success|failure):(.*)$/s.exec(entry);
+    const usage = 'use State=success:<json> (e.g. ManagerApproval=success:{"approved":true}) or State=failure:<ErrorName>[:<cause>]';
+    if (!match) throw new RunnerInputError(`--callback "${entry}": ${usage}.`);
+    const [, state, outcome, rest] = match;
+    if (outcome === "success") {
+      try {
+        answers[state] = { success: JSON.parse(rest) };
+      } catch (error) {
+        throw new RunnerInputError(`--callback "${entry}": the success output is not JSON (${(error as Error).message}); ${usage}.`);
+      }
+    } else {
+      const [error, ...cause] = rest.split(":");
+      if (!/^[A-Za-z][\w.-]*$/.test(error)) throw new RunnerInputError(`--callback "${entry}": "${error}" is not an error name; ${usage}.`);
+      answers[state] = { failure: error, ...(cause.length > 0 ? { cause: cause.join(":") } : {}) };
+    }
+  }
+  return answers;
 }
 
 /** `--config key=value` entries as a config object; throws RunnerInputError for an entry without `=`. */

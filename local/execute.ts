@@ -11,6 +11,9 @@ import { captureOutput } from "./captureOutput";
 
 type Json = any;
 
+/** The Context Object's `$$.Task.Token` locally (the runner replaces it with a token per hand-off). */
+const LOCAL_TASK_TOKEN = "local-task-token";
+
 /** A local stand-in for a Lambda task: state input in, state result out; throw an Error whose `name` is the ASL error. */
 export type LocalTaskHandler = (input: Json) => Promise<Json> | Json;
 
@@ -113,7 +116,11 @@ export class LocalWorkflow {
     const executionId = `arn:aws:states:local-1:000000000000:execution:local:${name}`;
     // The Context Object, as in AWS: Lambda tasks' Parameters pass `$$.Execution.Id` to their step.
     const execution = this.machine.run(input, {
-      context: { Execution: { Id: executionId, Name: name, Input: input, StartTime: new Date(started).toISOString() } },
+      // `$$.Task.Token` is there for callback tasks' Parameters; the runner hands each invocation a token of its own.
+      context: {
+        Execution: { Id: executionId, Name: name, Input: input, StartTime: new Date(started).toISOString() },
+        Task: { Token: LOCAL_TASK_TOKEN },
+      },
       overrides: {
         taskResourceLocalHandlers: { ...this.options.taskHandlers, ...recorders },
         ...(this.options.realTime

@@ -480,7 +480,24 @@ function nodeLabel({ name, state }: StateRef): string[] {
 }
 
 function subgraphTitle({ name, state }: StateRef): string {
-  if (state.Type === "Map") return typeof state.ItemsPath === "string" ? `${name} (map over ${state.ItemsPath})` : `${name} (map)`;
+  if (state.Type === "Map") {
+    const processor = isAslObject(state.ItemProcessor) ? state.ItemProcessor.ProcessorConfig : undefined;
+    const kind = isAslObject(processor) && processor.Mode === "DISTRIBUTED" ? "distributed map" : "map";
+    const parts = [typeof state.ItemsPath === "string" ? `${kind} over ${state.ItemsPath}` : kind];
+    // The fields each iteration gets (ItemSelector keys, without their ".$"), and the failures it tolerates.
+    if (isAslObject(state.ItemSelector))
+      parts.push(
+        `item as {${Object.keys(state.ItemSelector)
+          .map((k) => k.replace(/\.\$$/, ""))
+          .join(", ")}}`,
+      );
+    const tolerated = [
+      ...(typeof state.ToleratedFailureCount === "number" ? [`${state.ToleratedFailureCount} failed`] : []),
+      ...(typeof state.ToleratedFailurePercentage === "number" ? [`${state.ToleratedFailurePercentage}% failed`] : []),
+    ];
+    if (tolerated.length > 0) parts.push(`tolerates ${tolerated.join(" or ")}`);
+    return `${name} (${parts.join("; ")})`;
+  }
   return `${name} (parallel)`;
 }
 

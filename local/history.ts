@@ -20,6 +20,8 @@ export interface InvocationRecord {
   stdout: string[];
   /** What it printed on stderr (Powertools Logger writes warnings and errors there). */
   stderr?: string[];
+  /** A callback task's hand-off: the (local) token it got, and how the runner answered. */
+  callback?: { token: string; answer: "success" | "failure" | "none" };
 }
 
 /** One line of an execution history. */
@@ -35,6 +37,9 @@ export interface HistoryEvent {
   retry?: number;
   error?: string;
   cause?: string;
+  /** On `TaskSubmitted` (a callback task handed its token off): the local token, and the answer the run gave it. */
+  token?: string;
+  answer?: "success" | "failure" | "none";
 }
 
 /** Sums of one metric over an execution: `count` values summing to `sum`, in `unit`. */
@@ -83,8 +88,10 @@ export function executionHistory(
     push(invocation.startedAt, { type: "LambdaFunctionStarted", state, ...retryField });
     if (invocation.endedAt === undefined) return; // cut short by the task's TimeoutSeconds: StateFailed says so
     const durationMs = invocation.endedAt - invocation.startedAt;
-    if (!invocation.error) push(invocation.endedAt, { type: "LambdaFunctionSucceeded", state, durationMs });
-    else {
+    if (!invocation.error) {
+      push(invocation.endedAt, { type: "LambdaFunctionSucceeded", state, durationMs });
+      if (invocation.callback) push(invocation.endedAt, { type: "TaskSubmitted", state, ...invocation.callback });
+    } else {
       push(invocation.endedAt, {
         type: invocation.error.name === LAMBDA_TIMEOUT_ERROR ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed",
         state,

@@ -13,13 +13,15 @@
  * - returns the execution history, the path, retries, what was published and the metrics the handlers printed.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
 import { capturedVariableOf } from "event-driven-workflow/core";
+import { APPROVAL_LOCAL_SECRET_ENV } from "event-driven-workflow/runtime";
 import {
   COMPONENT_TYPE,
   LAMBDA_FUNCTION_TYPE,
+  isCallbackTask,
   serviceIntegrationOf,
   stateMap,
   STEP_HANDLER_ENTRY,
@@ -52,6 +54,8 @@ export interface LocalTask {
   environment: Record<string, string>;
   /** Whether the state uses `lambda:invoke` (payload in `Payload`) rather than the function ARN as Resource. */
   invokeIntegration: boolean;
+  /** Set for a callback task (`lambda:invoke.waitForTaskToken`): the state waits for an answer after the hand-off. */
+  callback?: { heartbeatSeconds?: number };
   /** Set when Pulumi could not serialize the function's code: `pulumi up` would fail on it. */
   serializationError?: string;
 }
@@ -86,7 +90,18 @@ export interface RunnerOptions {
   timeoutScale?: number;
   /** Only these workflows (by component name). @default all */
   workflows?: string[];
+  /**
+   * How the callback tasks (`waitForCallback`) are answered, by state name: what a person or system would send with
+   * `SendTaskSuccess` or `SendTaskFailure`. A state without an answer waits: it fails with `States.HeartbeatTimeout`
+   * when its heartbeat is due, else with `States.Timeout` (use `timeoutScale` to make that quick).
+   * @example { ManagerApproval: { success: { approved: true } }, WarehouseConfirmation: { failure: "OutOfStock" } }
+   * @default none: every callback waits
+   */
+  callbacks?: Record<string, CallbackAnswer>;
 }
+
+/** A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`. */
+export type CallbackAnswer = { success: unknown } | { failure: string; cause?: string };
 
 /** One workflow's execution of one event. */
 export interface ExecutionReport {
@@ -248,7 +263,10 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
             memorySize: fn.inputs.memorySize,
             handler: fn.inputs.handler ?? STEP_HANDLER_ENTRY,
             environment: fn.inputs.environment?.variables ?? {},
-            invokeIntegration: serviceIntegrationOf(s.Resource) === "lambdaInvoke",
+            invokeIntegration: serviceIntegrationOf(s.Resource, { anyPattern: true }) === "lambdaInvoke",
+            ...(isCallbackTask(s.Resource)
+              ? { callback: { heartbeatSeconds: typeof s.HeartbeatSeconds === "number" ? s.HeartbeatSeconds : undefined } }
+              : {}),
           },
         ];
       });
@@ -268,7 +286,7 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
 function lambdaTarget(state: AslObject): string | undefined {
   if (state.Type !== "Task" || typeof state.Resource !== "string") return undefined;
   if (/^arn:[^:]+:lambda:/.test(state.Resource)) return state.Resource;
-  if (serviceIntegrationOf(state.Resource) === "lambdaInvoke")
+  if (serviceIntegrationOf(state.Resource, { anyPattern: true }) === "lambdaInvoke")
     return String((state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName);
   return undefined;
 }
@@ -311,6 +329,11 @@ export class LocalRunner {
   /** The local DynamoDB the functions reach when the program has tables (e.g. an idempotency table). */
   private dynamodb?: LocalDynamoDb;
   private awsEnvironment: Record<string, string> = {};
+  /**
+   * The key approval links are signed with in this run: a LOCAL SIMULATION of the workflow's KMS HMAC key (random
+   * per runner), e.g. to check a link with `decodeApprovalToken(token, localMac(runner.approvalSecret), now)`.
+   */
+  readonly approvalSecret = randomBytes(32).toString("hex");
 
   private constructor(
     readonly workflows: LoadedWorkflow[],
@@ -360,6 +383,8 @@ export class LocalRunner {
       );
       this.awsEnvironment = localDynamoDbEnvironment(this.dynamodb.endpoint, TEST_REGION);
     }
+    // Approval links are signed with the local secret instead of KMS (macFromEnvironment prefers it).
+    this.awsEnvironment = { ...this.awsEnvironment, [APPROVAL_LOCAL_SECRET_ENV]: this.approvalSecret };
     if (this.mode === "source")
       this.restoreEnvironment = setProcessEnvironment({
         ...sharedEnvironment(this.workflows.flatMap((w) => w.tasks)),
@@ -389,14 +414,40 @@ export class LocalRunner {
       const payload = task.invokeIntegration ? (input as { Payload?: unknown }).Payload : input;
       const record: InvocationRecord = { state: task.state, requestId: randomUUID(), startedAt: Date.now(), coldStart: false, stdout: [] };
       executionScope.getStore()?.push(record);
-      const outcome = await invoke(payload, record);
+      const token = task.callback ? `local-token-${randomUUID()}` : undefined;
+      const outcome = await invoke(token ? { ...(payload as object), taskToken: token } : payload, record);
       record.endedAt = Date.now();
       if (outcome.error) {
         record.error = outcome.error;
         throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name });
       }
+      if (task.callback && token) return this.awaitAnswer(task, token, record);
       return task.invokeIntegration ? { ExecutedVersion: "$LATEST", Payload: outcome.result, StatusCode: 200 } : outcome.result;
     };
+  }
+
+  /**
+   * The answer a callback task gets after its hand-off: the configured success or failure, else a missed heartbeat
+   * (`States.HeartbeatTimeout`) or no answer at all (the state's TimeoutSeconds then ends it with `States.Timeout`).
+   */
+  private awaitAnswer(task: LocalTask, token: string, record: InvocationRecord): Promise<unknown> {
+    const answer = this.options.callbacks?.[task.state];
+    record.callback = { token, answer: answer === undefined ? "none" : "success" in answer ? "success" : "failure" };
+    if (answer && "success" in answer) return Promise.resolve(answer.success);
+    if (answer)
+      return Promise.reject(
+        Object.assign(new Error(answer.cause ?? `${task.state} was answered with SendTaskFailure`), { name: answer.failure }),
+      );
+    const heartbeat = task.callback?.heartbeatSeconds;
+    if (heartbeat === undefined) return new Promise(() => undefined); // the state's TimeoutSeconds ends the wait
+    const dueMs = Math.max(1, Math.round(heartbeat * 1000 * (this.options.timeoutScale ?? 1)));
+    return new Promise((_, reject) => {
+      const timer = setTimeout(
+        () => reject(Object.assign(new Error(`No heartbeat for ${task.state} within ${heartbeat} s`), { name: "States.HeartbeatTimeout" })),
+        dueMs,
+      );
+      timer.unref();
+    });
   }
 
   private async artifactInvoker(task: LocalTask, timeoutMs: number) {

@@ -5,6 +5,7 @@
  * Task with the Lambda function of the same stack it invokes.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { isCallbackTask } from "event-driven-workflow/asl";
 import { CATCH_ALL_ERRORS, NEVER_TRANSIENT_ERRORS } from "event-driven-workflow/core";
 import {
   classifyTaskResource,
@@ -41,9 +42,11 @@ import { isRecord, prop, propPath, UNKNOWN, withDefaults } from "./values";
 export interface TaskTimeoutConfig {
   /** The longest TimeoutSeconds a Task may set. */
   maxTimeoutSeconds: number;
+  /** The longest TimeoutSeconds a callback Task (`.waitForTaskToken`: it waits for a person or a slow system) may set. */
+  maxCallbackTimeoutSeconds: number;
 }
 /** {@link sfnTaskTimeout}'s defaults, also its config schema's. */
-export const TASK_TIMEOUT_DEFAULTS: TaskTimeoutConfig = { maxTimeoutSeconds: 3600 };
+export const TASK_TIMEOUT_DEFAULTS: TaskTimeoutConfig = { maxTimeoutSeconds: 3600, maxCallbackTimeoutSeconds: 604_800 };
 
 /** `sfn-task-timeout`: every Task, at any depth, has a timeout within a maximum. */
 export const sfnTaskTimeout: ResourceValidationPolicy = {
@@ -58,12 +61,17 @@ export const sfnTaskTimeout: ResourceValidationPolicy = {
   configSchema: {
     properties: {
       maxTimeoutSeconds: integerSchema("The longest TimeoutSeconds a Task may set.", TASK_TIMEOUT_DEFAULTS.maxTimeoutSeconds),
+      maxCallbackTimeoutSeconds: integerSchema(
+        "The longest TimeoutSeconds a callback Task (.waitForTaskToken) may set: it waits for a person or a slow system.",
+        TASK_TIMEOUT_DEFAULTS.maxCallbackTimeoutSeconds,
+      ),
     },
   },
   validateResource: onTypes(TYPES.stateMachine, (args, report) => {
-    const { maxTimeoutSeconds } = withDefaults(args, TASK_TIMEOUT_DEFAULTS);
+    const limits = withDefaults(args, TASK_TIMEOUT_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const task of taskStates(definitionOf(args))) {
+      const maxTimeoutSeconds = isCallbackTask(task.state.Resource) ? limits.maxCallbackTimeoutSeconds : limits.maxTimeoutSeconds;
       const timeout = taskTimeout(task.state);
       if (timeout.kind === "dynamic") continue;
       if (timeout.kind === "none") {
@@ -77,6 +85,53 @@ export const sfnTaskTimeout: ResourceValidationPolicy = {
       } else if (timeout.seconds > maxTimeoutSeconds) {
         report(
           `${sm}: Task ${task.path} has TimeoutSeconds ${timeout.seconds}, above the maximum of ${maxTimeoutSeconds}. Fix: lower "TimeoutSeconds" to at most ${maxTimeoutSeconds} (or raise this policy's maxTimeoutSeconds if the task really needs longer).`,
+        );
+      }
+    }
+  }),
+};
+
+/** Config of `sfn-callback-heartbeat`. */
+export interface CallbackHeartbeatConfig {
+  /** A callback Task waiting longer than this without HeartbeatSeconds is reported. */
+  heartbeatRequiredAboveSeconds: number;
+}
+
+/** Defaults of `sfn-callback-heartbeat`: waits beyond an hour should heartbeat. */
+export const CALLBACK_HEARTBEAT_DEFAULTS: CallbackHeartbeatConfig = { heartbeatRequiredAboveSeconds: 3600 };
+
+/** `sfn-callback-heartbeat`: a long callback wait notices a silent worker through heartbeats, not only at its timeout. */
+export const sfnCallbackHeartbeat: ResourceValidationPolicy = {
+  name: "sfn-callback-heartbeat",
+  description:
+    "Every callback Task (.waitForTaskToken) that waits longer than an hour sets HeartbeatSeconds, so a worker that died is noticed early.",
+  enforcementLevel: "advisory",
+  severity: "low",
+  tags: ["step-functions", "timeouts", "callbacks"],
+  remediationSteps:
+    'Add "HeartbeatSeconds": <seconds> (less than TimeoutSeconds) to the callback Task and have the system holding the token call SendTaskHeartbeat more often than that (waitForCallback: `heartbeatSeconds`); a wait for a person, who does not heartbeat, can keep this advisory finding.',
+  configSchema: {
+    properties: {
+      heartbeatRequiredAboveSeconds: integerSchema(
+        "A callback Task waiting longer than this many seconds without HeartbeatSeconds is reported.",
+        CALLBACK_HEARTBEAT_DEFAULTS.heartbeatRequiredAboveSeconds,
+      ),
+    },
+  },
+  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+    const { heartbeatRequiredAboveSeconds } = withDefaults(args, CALLBACK_HEARTBEAT_DEFAULTS);
+    const sm = label("State machine", args.name);
+    for (const task of taskStates(definitionOf(args))) {
+      if (
+        !isCallbackTask(task.state.Resource) ||
+        task.state.HeartbeatSeconds !== undefined ||
+        task.state.HeartbeatSecondsPath !== undefined
+      )
+        continue;
+      const timeout = taskTimeout(task.state);
+      if (timeout.kind === "seconds" && typeof timeout.seconds === "number" && timeout.seconds > heartbeatRequiredAboveSeconds) {
+        report(
+          `${sm}: callback Task ${task.path} waits up to ${timeout.seconds} s with no HeartbeatSeconds, so a worker that died holding its token is noticed only then. Fix: add "HeartbeatSeconds" (below ${timeout.seconds}) and heartbeat with SendTaskHeartbeat.`,
         );
       }
     }

@@ -68,6 +68,15 @@ export function parseIntegrationArn(resource: unknown): IntegrationArn | undefin
   return { partition: m[1], service: m[2], action: m[3], ...(m[4] ? { pattern: m[4] } : {}) };
 }
 
+/** The integration pattern of a callback task: the state waits for SendTaskSuccess/SendTaskFailure with its token. */
+export const WAIT_FOR_TASK_TOKEN = ".waitForTaskToken";
+
+/** Whether a Task `Resource` invokes a Lambda with a task token and waits for the answer (any partition). */
+export function isCallbackTask(resource: unknown): boolean {
+  const arn = parseIntegrationArn(resource);
+  return arn?.pattern === WAIT_FOR_TASK_TOKEN && serviceIntegrationOf(resource, { anyPattern: true }) === "lambdaInvoke";
+}
+
 /** `SERVICE_INTEGRATIONS[name]` in `partition`. @example integrationArn("snsPublish", "aws-cn") // "arn:aws-cn:states:::sns:publish" */
 export function integrationArn(name: ServiceIntegration, partition = "aws"): string {
   return SERVICE_INTEGRATIONS[name].replace(/^arn:aws:/, `arn:${partition}:`);

@@ -81,7 +81,13 @@ export type AslMapState = StateBase &
     ItemsPath?: string;
     ItemProcessor?: AslScope & { ProcessorConfig?: { Mode: "INLINE" | "DISTRIBUTED"; ExecutionType?: "STANDARD" | "EXPRESS" } };
     Iterator?: AslScope;
+    /** A payload template building each iteration's input (`$$.Map.Item.Value`, `$$.Map.Item.Index`). */
+    ItemSelector?: AslObject;
     MaxConcurrency?: number;
+    /** Distributed Map only: the percentage (0 to 100) of items that may fail. */
+    ToleratedFailurePercentage?: number;
+    /** Distributed Map only: the number of items that may fail. */
+    ToleratedFailureCount?: number;
     ResultPath?: string | null;
   };
 

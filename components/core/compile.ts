@@ -3,10 +3,11 @@
  * also runs in-process with aws-local-stepfunctions).
  */
 import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
-import { STEP_INPUT_PARAMETERS } from "../runtime/contract";
+import { CALLBACK_INPUT_PAYLOAD, STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps } from "./validate";
+import { isDistributedMap } from "./walk";
 import type { AslCatcher, AslChoiceRule, AslDefinition, AslRetrier, AslScope, AslState, AslTaskState, AslTransition } from "../asl/types";
-import { SERVICE_INTEGRATIONS } from "../asl/integrations";
+import { SERVICE_INTEGRATIONS, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
 
 // The ASL model lives in ../asl; these names stay importable from here (local/ and tests use them).
 export type { AslDefinition, AslState } from "../asl/types";
@@ -86,9 +87,18 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "task":
       return {
         Type: "Task",
-        Resource: functionArnOf(step, resources),
-        // The state input travels with the execution id, for the step's logs; the step wrapper unwraps it.
-        Parameters: STEP_INPUT_PARAMETERS,
+        ...(step.callback
+          ? {
+              // The token travels in the envelope too; the state waits for SendTaskSuccess/SendTaskFailure.
+              Resource: `${SERVICE_INTEGRATIONS.lambdaInvoke}${WAIT_FOR_TASK_TOKEN}`,
+              Parameters: { FunctionName: functionArnOf(step, resources), Payload: CALLBACK_INPUT_PAYLOAD },
+              ...optional("HeartbeatSeconds", step.callback.heartbeatSeconds),
+            }
+          : {
+              Resource: functionArnOf(step, resources),
+              // The state input travels with the execution id, for the step's logs; the step wrapper unwraps it.
+              Parameters: STEP_INPUT_PARAMETERS,
+            }),
         TimeoutSeconds: step.timeoutSeconds,
         ...paths(step),
         ...retriesOf(step.retry, step.retryLambdaServiceErrors === false ? [] : [LAMBDA_SERVICE_RETRY]),
@@ -108,12 +118,18 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
       return {
         Type: "Map",
         ItemsPath: step.itemsPath,
+        ...optional("ItemSelector", step.itemSelector),
         ItemProcessor: {
-          ProcessorConfig: { Mode: "INLINE" },
+          // AWS accepts the tolerated-failure fields on a Distributed Map only (see MapOptions).
+          ProcessorConfig: isDistributedMap(step)
+            ? { Mode: "DISTRIBUTED", ExecutionType: step.itemExecutionType ?? "STANDARD" }
+            : { Mode: "INLINE" },
           StartAt: step.steps[0].name,
           States: compileScope(step.steps, resources),
         },
         ...optional("MaxConcurrency", step.maxConcurrency),
+        ...optional("ToleratedFailurePercentage", step.toleratedFailurePercentage),
+        ...optional("ToleratedFailureCount", step.toleratedFailureCount),
         ...optional("ResultPath", step.resultPath),
         ...retriesOf(step.retry),
         ...catchesOf(step.catch),
@@ -167,7 +183,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
             {
               Source: step.source,
               DetailType: step.detailType,
-              "Detail.$": "$",
+              "Detail.$": step.detailPath ?? "$",
               EventBusName:
                 resources.eventBusNames?.[step.name] ??
                 (typeof step.eventBusName === "string" ? step.eventBusName : resources.defaultEventBusName),

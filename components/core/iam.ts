@@ -3,7 +3,7 @@
  * they are known; tests evaluate the same documents offline.
  */
 import type { PublishEventStep, Step } from "../steps/types";
-import { allSteps } from "./walk";
+import { allSteps, isDistributedMap } from "./walk";
 
 export interface PolicyStatement {
   Sid?: string;
@@ -55,11 +55,17 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly { actions: readonly string[]; r
     reason:
       'A Lambda in a VPC manages its own network interfaces; AWS grants these on "*" (AWSLambdaVPCAccessExecutionRole) and the Describe actions have no resource-level permissions. Granted only to Lambdas placed in a VPC.',
   },
+  {
+    actions: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
+    reason:
+      'Answering a callback task has no resource-level permission or condition key in IAM: AWS requires Resource "*"; the task token itself names the one task it answers.',
+  },
 ];
 
 const XRAY_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[0].actions];
 const LOG_DELIVERY_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[1].actions];
 const VPC_ACCESS_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[2].actions];
+const TASK_RESPONSE_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[3].actions];
 
 /** The item actions Powertools Idempotency's DynamoDB persistence layer uses, and no more. */
 export const IDEMPOTENCY_TABLE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
@@ -117,6 +123,8 @@ export interface IntegrationNeeds {
   deadLetterQueue: boolean;
   /** Step name -> the bus it names, for publishEvent steps (undefined: the trigger's bus). */
   publishEventBuses: Record<string, PublishEventStep["eventBusName"]>;
+  /** A Map runs distributed (it tolerates failures): the state machine starts child executions of itself. */
+  distributedMap: boolean;
 }
 
 /** Reads which services a step list touches, so the execution role gets no permission it does not use. */
@@ -126,6 +134,7 @@ export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
     notify: all.some((s) => s.kind === "notify"),
     deadLetterQueue: all.some((s) => s.kind === "sendToDeadLetterQueue"),
     publishEventBuses: Object.fromEntries(all.flatMap((s) => (s.kind === "publishEvent" ? [[s.name, s.eventBusName]] : []))),
+    distributedMap: all.some(isDistributedMap),
   };
 }
 
@@ -142,6 +151,12 @@ export interface ExecutionPolicyInputs {
   alertTopic?: { arn: string; keyArn: string };
   deadLetterQueueArn?: string;
   eventBusArns: string[];
+  /**
+   * The state machine's own ARN, when a Map runs distributed: each item is a child execution of this state machine,
+   * so the role may start it, and describe and stop the child executions (`execution:<name>/*`), as AWS documents
+   * for a Distributed Map.
+   */
+  distributedMapStateMachineArn?: string;
 }
 
 /**
@@ -180,9 +195,35 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Resource: [...new Set(inputs.eventBusArns)],
     });
   }
+  if (inputs.distributedMapStateMachineArn) {
+    statements.push({
+      Sid: "RunDistributedMapItems",
+      Effect: "Allow",
+      Action: "states:StartExecution",
+      Resource: inputs.distributedMapStateMachineArn,
+    });
+    statements.push({
+      Sid: "ManageDistributedMapItems",
+      Effect: "Allow",
+      Action: ["states:DescribeExecution", "states:StopExecution"],
+      Resource: distributedMapExecutionsArn(inputs.distributedMapStateMachineArn),
+    });
+  }
   statements.push({ Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" });
   statements.push({ Sid: "LogDelivery", Effect: "Allow", Action: LOG_DELIVERY_ACTIONS, Resource: "*" });
   return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * The ARN pattern of the child executions a Distributed Map of this state machine starts
+ * (`arn:aws:states:<region>:<account>:execution:<stateMachineName>/<mapRunLabel>:<id>`).
+ *
+ * @example
+ * distributedMapExecutionsArn("arn:aws:states:us-east-1:123456789012:stateMachine:claims")
+ * // "arn:aws:states:us-east-1:123456789012:execution:claims/*"
+ */
+export function distributedMapExecutionsArn(stateMachineArn: string): string {
+  return `${stateMachineArn.replace(":stateMachine:", ":execution:")}/*`;
 }
 
 /** What a step Lambda may touch besides its own log group and X-Ray. */
@@ -294,5 +335,20 @@ export function alertKeyPolicy(scope: AccountScope): PolicyDocument {
         Condition: { StringEquals: { "aws:SourceAccount": scope.accountId } },
       },
     ],
+  };
+}
+
+/**
+ * The grant a system (or person's tooling) needs to answer callback tasks: `SendTaskSuccess`, `SendTaskFailure` and
+ * `SendTaskHeartbeat`, the tightest IAM allows (no resource or condition scoping exists for these actions; the token is
+ * the capability). Attach it only to the roles that answer.
+ *
+ * @example
+ * new aws.iam.RolePolicy("approvals-answer", { role: approvalsRole.name, policy: JSON.stringify(taskResponsePolicy()) });
+ */
+export function taskResponsePolicy(): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AnswerCallbackTasks", Effect: "Allow", Action: [...TASK_RESPONSE_ACTIONS], Resource: "*" }],
   };
 }

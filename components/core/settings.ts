@@ -84,6 +84,23 @@ export function lambdaTimeoutFor(taskTimeoutSeconds: number): number {
   return Math.min(MAX_LAMBDA_TIMEOUT_SECONDS, taskTimeoutSeconds - Math.max(1, Math.ceil(taskTimeoutSeconds * 0.1)));
 }
 
+/**
+ * A task's Lambda timeout: shorter than its Task's, and for a callback task (whose Task waits for an answer, maybe for
+ * days) the hand-off time only.
+ *
+ * @example
+ * lambdaTimeoutOf(task("Charge", { handler, timeoutSeconds: 30 })) // 27
+ * lambdaTimeoutOf(waitForCallback("Approve", { handler, timeoutSeconds: 86_400 })) // 30
+ */
+export function lambdaTimeoutOf(step: Pick<TaskStep, "timeoutSeconds" | "callback">): number {
+  return step.callback
+    ? Math.min(step.callback.handlerTimeoutSeconds ?? DEFAULT_CALLBACK_HANDLER_TIMEOUT_SECONDS, lambdaTimeoutFor(step.timeoutSeconds))
+    : lambdaTimeoutFor(step.timeoutSeconds);
+}
+
+/** A callback task's Lambda only hands its token off. */
+export const DEFAULT_CALLBACK_HANDLER_TIMEOUT_SECONDS = 30;
+
 /** What SNS takes as an email endpoint, the same check as the order stack's config (workflows/config.ts). */
 const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

@@ -2,7 +2,7 @@
  * validateSteps: every rule a step list must keep before anything is compiled or deployed. It collects every
  * problem of the list and throws once, so a user fixes them all in one pass.
  */
-import type { Step } from "../steps/types";
+import type { MapStep, Step, TaskStep } from "../steps/types";
 import { isTerminalOrBranching } from "./walk";
 
 /** One problem of a step list: the culprit step (or `(workflow)`) and what to do about it. */
@@ -407,7 +407,12 @@ function checkName(step: Step, label: string, seen: Set<string>, report: Report)
     );
   else if (step.kind === "task" && !TASK_NAME.test(name))
     report(name, "names a Lambda function too, so it may use only letters, digits, '-' and '_'.");
+  else if (step.kind === "task" && name === APPROVAL_ENDPOINT_NAME)
+    report(name, `is the name of the workflow's approval endpoint (its Lambda, role and log group): rename the task.`);
 }
+
+/** The name the approval endpoint's resources take after the workflow's; no task may take it. */
+export const APPROVAL_ENDPOINT_NAME = "approval-link";
 
 function checkStep(step: Step, name: string, report: Report): void {
   const show = describeValue;
@@ -431,6 +436,7 @@ function checkStep(step: Step, name: string, report: Report): void {
       if (step.memorySize !== undefined && (!Number.isInteger(step.memorySize) || step.memorySize < 128 || step.memorySize > 10240)) {
         report(name, `has \`memorySize: ${show(step.memorySize)}\`: Lambda accepts whole megabytes from 128 to 10240.`);
       }
+      if (step.callback !== undefined) checkCallback(name, step as TaskStep, report);
       const idempotency: unknown = step.idempotency;
       if (idempotency !== undefined) {
         if (!isObject(idempotency))
@@ -499,6 +505,8 @@ function checkStep(step: Step, name: string, report: Report): void {
         report(name, `\`itemsPath\` is ${show(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items".`);
       if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0))
         report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
+      checkMapTolerance(step, name, report);
+      if (step.itemSelector !== undefined) checkPayloadTemplate(name, "itemSelector", step.itemSelector, report);
       checkPath("resultPath", step.resultPath);
       checkRetries(name, step.retry, report);
       checkCatches(name, step.catch, report);
@@ -563,6 +571,11 @@ function checkStep(step: Step, name: string, report: Report): void {
           );
         if (typeof step.detailType !== "string" || step.detailType.length === 0)
           report(name, 'has no `detailType`: set it, e.g. "Order Processed".');
+        if (step.detailPath !== undefined && !isPath(step.detailPath))
+          report(
+            name,
+            `has \`detailPath: ${show(step.detailPath)}\`: give the JSONPath of the part of the state input to publish as the event's detail, starting with "$" (e.g. "$.detail"), or leave it out to publish the whole input.`,
+          );
       }
       break;
     case "succeed":
@@ -624,6 +637,84 @@ function checkPermission(name: string, grant: unknown, i: number, report: Report
         `${where} grants on every resource of a service (${wide.map((r) => `"${r}"`).join(", ")}): name the exact resources, e.g. "arn:aws:s3:::my-bucket/*" or a table's ARN; if the handler truly needs them all, say why with \`acknowledgeWildcard: "<reason>"\`.`,
       );
     }
+  }
+}
+
+/**
+ * A Map's failure tolerance: AWS takes `ToleratedFailurePercentage` (0 to 100; asl-validator and the local runner
+ * accept whole numbers only) and `ToleratedFailureCount` (a whole number from 0), on a Distributed Map only; the
+ * child execution type applies to a Distributed Map only.
+ */
+function checkMapTolerance(step: MapStep, name: string, report: Report): void {
+  const show = describeValue;
+  const percentage: unknown = step.toleratedFailurePercentage;
+  const count: unknown = step.toleratedFailureCount;
+  if (percentage !== undefined && !(Number.isInteger(percentage) && (percentage as number) >= 0 && (percentage as number) <= 100))
+    report(
+      name,
+      `has \`toleratedFailurePercentage: ${show(percentage)}\`: use a whole number from 0 to 100, the percentage of items that may fail (e.g. 25 for one in four).`,
+    );
+  if (count !== undefined && !(Number.isInteger(count) && (count as number) >= 0))
+    report(name, `has \`toleratedFailureCount: ${show(count)}\`: use a whole number from 0, the number of items that may fail (e.g. 1).`);
+  const executionType: unknown = step.itemExecutionType;
+  if (executionType !== undefined) {
+    if (executionType !== "STANDARD" && executionType !== "EXPRESS")
+      report(name, `has \`itemExecutionType: ${show(executionType)}\`: use "STANDARD" or "EXPRESS".`);
+    else if (percentage === undefined && count === undefined)
+      report(
+        name,
+        "sets `itemExecutionType` without a tolerance: child executions exist only in a Distributed Map, which this library uses for a Map with `toleratedFailurePercentage` or `toleratedFailureCount`. Set one, or remove `itemExecutionType`.",
+      );
+  }
+}
+
+/** Guards against a payload template that contains itself; real templates are a few levels deep. */
+const MAX_TEMPLATE_DEPTH = 32;
+
+/**
+ * An ASL payload template (`itemSelector`): a JSON object whose keys ending in `.$` hold a path (`$...`, or `$$...` for
+ * the Context Object) or an intrinsic function (`States.Format(...)`), at any depth; other values are plain JSON.
+ */
+function checkPayloadTemplate(name: string, field: string, template: unknown, report: Report): void {
+  if (!isObject(template) || isDeferredValue(template)) {
+    report(
+      name,
+      `has \`${field}: ${describeValue(template)}\`: give an object that builds each iteration's input, e.g. { "claimId.$": "$.detail.claimId", "item.$": "$$.Map.Item.Value" }.`,
+    );
+    return;
+  }
+  checkTemplateValue(name, field, template, report, 0);
+}
+
+function checkTemplateValue(name: string, where: string, value: unknown, report: Report, depth: number): void {
+  const show = describeValue;
+  if (depth > MAX_TEMPLATE_DEPTH) {
+    report(name, `\`${where}\` is nested more than ${MAX_TEMPLATE_DEPTH} levels deep (or contains itself): flatten it.`);
+  } else if (Array.isArray(value)) {
+    for (const [i, element] of value.entries()) checkTemplateValue(name, `${where}[${i}]`, element, report, depth + 1);
+  } else if (isObject(value) && !isDeferredValue(value)) {
+    for (const [key, field] of Object.entries(value)) {
+      const at = `${where}["${key}"]`;
+      if (!key.endsWith(".$")) {
+        checkTemplateValue(name, at, field, report, depth + 1);
+        continue;
+      }
+      if (Object.hasOwn(value, key.slice(0, -2)))
+        report(name, `\`${where}\` has both "${key.slice(0, -2)}" and "${key}": AWS rejects the duplicate field; keep one.`);
+      if (typeof field !== "string" || !(field.startsWith("$") || field.startsWith("States.")))
+        report(
+          name,
+          `\`${at}\` is ${show(field)}: a key ending in ".$" takes a JSONPath starting with "$" (e.g. "$.detail.claimId", "$$.Map.Item.Value"); for a fixed value drop the ".$" from the key.`,
+        );
+    }
+  } else if (
+    value === undefined ||
+    typeof value === "function" ||
+    typeof value === "bigint" ||
+    typeof value === "symbol" ||
+    isDeferredValue(value)
+  ) {
+    report(name, `\`${where}\` is ${show(value)}: use plain JSON values (string, number, boolean, null, object or array).`);
   }
 }
 
@@ -756,4 +847,47 @@ function reportUnreachable(steps: readonly Step[], report: Report): void {
     if (!reached.has(step.name))
       report(step.name, `is unreachable from "${steps[0].name}": point a \`next\`, choice or catch at it, or remove it.`);
   }
+}
+
+/** Step Functions' ceiling on a Task's TimeoutSeconds and HeartbeatSeconds (one year). */
+const MAX_TASK_WAIT_SECONDS = 99_999_999;
+
+/** The waiting rules of a {@link waitForCallback} step: a bounded wait, heartbeats shorter than it, a short hand-off. */
+function checkCallback(name: string, step: TaskStep, report: (step: string, message: string) => void): void {
+  const callback = step.callback as unknown;
+  if (!isObject(callback)) {
+    report(
+      name,
+      `has \`callback: ${describeValue(callback)}\`: build callback tasks with waitForCallback(name, { handler, timeoutSeconds }).`,
+    );
+    return;
+  }
+  const wait = step.timeoutSeconds;
+  if (typeof wait === "number" && wait > MAX_TASK_WAIT_SECONDS)
+    report(name, `waits \`timeoutSeconds: ${wait}\`: Step Functions accepts at most ${MAX_TASK_WAIT_SECONDS} (a year).`);
+  const heartbeat = callback.heartbeatSeconds;
+  if (heartbeat !== undefined) {
+    if (!Number.isInteger(heartbeat) || (heartbeat as number) < 1)
+      report(name, `has \`heartbeatSeconds: ${describeValue(heartbeat)}\`: use a whole number of seconds, at least 1.`);
+    else if (typeof wait === "number" && (heartbeat as number) >= wait)
+      report(
+        name,
+        `has \`heartbeatSeconds: ${heartbeat}\`, not less than its \`timeoutSeconds: ${wait}\`: a heartbeat must be due before the wait ends (or leave heartbeats out).`,
+      );
+  }
+  const handlerTimeout = callback.handlerTimeoutSeconds;
+  if (
+    handlerTimeout !== undefined &&
+    (!Number.isInteger(handlerTimeout) || (handlerTimeout as number) < 1 || (handlerTimeout as number) > MAX_LAMBDA_TIMEOUT_SECONDS)
+  ) {
+    report(
+      name,
+      `has \`handlerTimeoutSeconds: ${describeValue(handlerTimeout)}\`: the hand-off Lambda's timeout is a whole number of seconds from 1 to ${MAX_LAMBDA_TIMEOUT_SECONDS}.`,
+    );
+  }
+  if (step.idempotency !== undefined)
+    report(
+      name,
+      "is a callback task with `idempotency`: the answer, not the hand-off, is the result; make the hand-off idempotent in the system that receives the token.",
+    );
 }

@@ -1,5 +1,5 @@
 /** Traversal of nested step lists (Parallel branches, Map processors), shared by the pure core. */
-import type { Step, TaskStep } from "../steps/types";
+import type { MapStep, Step, TaskStep } from "../steps/types";
 
 /** The nested step lists a step owns, each its own ASL scope. */
 export function childScopes(step: Step): Step[][] {
@@ -16,6 +16,14 @@ export function allSteps(steps: readonly Step[]): Step[] {
 /** Every Lambda task at any depth: one Lambda function each. */
 export function taskSteps(steps: readonly Step[]): TaskStep[] {
   return allSteps(steps).filter((step): step is TaskStep => step.kind === "task");
+}
+
+/**
+ * Whether a Map runs distributed (each item a child execution of the state machine): one that tolerates failures,
+ * since AWS accepts `ToleratedFailurePercentage`/`ToleratedFailureCount` on a Distributed Map only.
+ */
+export function isDistributedMap(step: Step): step is MapStep {
+  return step.kind === "map" && (step.toleratedFailurePercentage !== undefined || step.toleratedFailureCount !== undefined);
 }
 
 /** Whether a step ends its scope without `next`/`end` (Succeed, Fail) or chooses its own way (Choice). */

@@ -80,6 +80,9 @@ export function createStateMachine(
               alertTopic: plan.needs.notify ? { arn: topicArn, keyArn } : undefined,
               deadLetterQueueArn: plan.needs.deadLetterQueue ? queueArn : undefined,
               eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
+              distributedMapStateMachineArn: plan.needs.distributedMap
+                ? `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${stateMachineName}`
+                : undefined,
             }),
           ),
         ),

@@ -6,8 +6,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_HANDLER_SIZE_BUDGET_BYTES } from "../core/archive";
 import { lambdaRolePolicy, lambdaTrustPolicy } from "../core/iam";
-import { lambdaTimeoutFor, powertoolsLayerArn } from "../core/settings";
+import { lambdaTimeoutOf, powertoolsLayerArn } from "../core/settings";
+import { APPROVAL_KEY_ENV, APPROVAL_URL_ENV } from "../runtime/approvalToken";
 import { IDEMPOTENCY_TABLE_ENV } from "../runtime/contract";
+import type { ApprovalEndpoint } from "./approvalEndpoint";
 import { instrumentStep } from "../runtime/instrument";
 import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { known, type WorkflowContext } from "./context";
@@ -27,13 +29,18 @@ export interface StepLambdas {
   names: Record<string, pulumi.Output<string>>;
 }
 
-export function createStepLambdas(ctx: WorkflowContext, idempotencyTable: aws.dynamodb.Table | undefined): StepLambdas {
+export function createStepLambdas(
+  ctx: WorkflowContext,
+  idempotencyTable: aws.dynamodb.Table | undefined,
+  approval?: ApprovalEndpoint,
+): StepLambdas {
   const { name, parent, tags, transforms, lambda: settings } = ctx;
   const vpc = settings.vpc;
   const layer = settings.powertoolsLayerArn ?? ctx.region.apply(powertoolsLayerArn);
   const byStep: Record<string, StepLambda> = {};
   for (const step of ctx.plan.tasks) {
     const idempotent = ctx.plan.idempotentSteps.has(step.name);
+    const linking = step.callback?.approvalLink !== undefined;
     const logGroup = new aws.cloudwatch.LogGroup(
       ...transform(
         transforms.logGroup,
@@ -54,9 +61,21 @@ export function createStepLambdas(ctx: WorkflowContext, idempotencyTable: aws.dy
       {
         role: role.name,
         policy: pulumi
-          .all([logGroup.arn, idempotent ? idempotencyTable!.arn : undefined, pulumi.output(step.permissions ?? [])])
-          .apply(([arn, tableArn, grants]) =>
-            JSON.stringify(lambdaRolePolicy(arn, { idempotencyTableArn: tableArn, vpcAccess: vpc !== undefined, grants })),
+          .all([
+            logGroup.arn,
+            idempotent ? idempotencyTable!.arn : undefined,
+            pulumi.output(step.permissions ?? []),
+            linking ? approval!.key.arn : undefined,
+          ])
+          .apply(([arn, tableArn, grants, approvalKeyArn]) =>
+            JSON.stringify(
+              lambdaRolePolicy(arn, {
+                idempotencyTableArn: tableArn,
+                vpcAccess: vpc !== undefined,
+                // Signing approval links: GenerateMac on the workflow's approval key only.
+                grants: approvalKeyArn ? [...grants, { actions: ["kms:GenerateMac"], resources: [approvalKeyArn] }] : grants,
+              }),
+            ),
           ),
       },
       { parent },
@@ -66,6 +85,7 @@ export function createStepLambdas(ctx: WorkflowContext, idempotencyTable: aws.dy
         idempotency: step.idempotency,
         sensitiveKeys: settings.sensitiveKeys,
         init: step.init,
+        approvalLinkSeconds: linking ? (step.callback?.approvalLink?.expiresAfterSeconds ?? step.timeoutSeconds) : undefined,
       }),
       {
         stepName: step.name,
@@ -84,7 +104,7 @@ export function createStepLambdas(ctx: WorkflowContext, idempotencyTable: aws.dy
           runtime: settings.runtime,
           architectures: [settings.architecture],
           memorySize: step.memorySize ?? settings.memorySize,
-          timeout: lambdaTimeoutFor(step.timeoutSeconds),
+          timeout: lambdaTimeoutOf(step),
           layers: [layer],
           tracingConfig: { mode: "Active" },
           loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
@@ -94,6 +114,7 @@ export function createStepLambdas(ctx: WorkflowContext, idempotencyTable: aws.dy
               POWERTOOLS_METRICS_NAMESPACE: name,
               POWERTOOLS_LOG_LEVEL: settings.logLevel,
               ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
+              ...(linking ? { [APPROVAL_URL_ENV]: approval!.url, [APPROVAL_KEY_ENV]: approval!.key.arn } : {}),
             },
           },
           ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),

@@ -29,6 +29,9 @@ export const STEP_INPUT_MARKER = "edwStepInput";
 /** The Parameters of every Lambda task: the state input (after InputPath) and the execution id. */
 export const STEP_INPUT_PARAMETERS = { [STEP_INPUT_MARKER]: true, "payload.$": "$", "executionId.$": "$$.Execution.Id" } as const;
 
+/** The Payload of a callback task (`.waitForTaskToken`): the same envelope with the task token. */
+export const CALLBACK_INPUT_PAYLOAD = { ...STEP_INPUT_PARAMETERS, "taskToken.$": "$$.Task.Token" } as const;
+
 /** The error name a concurrent duplicate fails with (Powertools' class name): retry it with backoff, it heals. */
 export const IDEMPOTENCY_IN_PROGRESS_ERROR = "IdempotencyAlreadyInProgressError";
 

@@ -14,6 +14,9 @@ export { DEFAULT_SENSITIVE_KEYS, REDACTED, sensitiveKeysFrom, createRedactor } f
 export type { Redactor } from "./redact";
 export { unwrapStepInput } from "./stepInput";
 export { OUTCOME_ANNOTATION, traceCall } from "./tracing";
+export * from "./approvalToken";
+export { approvalEndpointHandler, APPROVAL_REJECTED_ERROR, TASK_NO_LONGER_WAITING_ERRORS } from "./approvalEndpoint";
+export type { ApprovalEndpointOptions, ApprovalRequest, ApprovalResponse, ApprovalSfnApi } from "./approvalEndpoint";
 
 /** Tells Pulumi to serialize this module into Lambda archives by value, never as a `require` of the library. */
 export const deploymentOnlyModule = true;

@@ -9,7 +9,11 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { Tracer } from "@aws-lambda-powertools/tracer";
 import type { IdempotencyOptions, StepContext, StepHandler, StepInit } from "../steps/types";
+import { APPROVAL_URL_ENV, approvalLinks, macFromEnvironment, type MacProvider } from "./approvalToken";
 import { ERROR_NAME_DIMENSION, STEP_METRICS } from "./contract";
+
+/** The key a callback's task token is remembered under by the redactor. */
+const TASK_TOKEN_KEY = "taskToken";
 import { dynamoDbPersistenceLayer, idempotentRunner, type PersistenceLayerFactory } from "./idempotency";
 import { createRedactor, REDACTED, sensitiveKeysFrom, type Redactor } from "./redact";
 import { unwrapStepInput } from "./stepInput";
@@ -37,6 +41,8 @@ export interface StepRuntimeOptions {
   sensitiveKeys?: readonly string[];
   /** Creates the handler's `context.resources`, once per container. @default none */
   init?: StepInit<unknown>;
+  /** For a callback step: hand the handler approve/reject links valid this long (see `approvalLink`). @default no links */
+  approvalLinkSeconds?: number;
 }
 
 interface StepTools {
@@ -73,14 +79,21 @@ export function instrumentStep<I, O>(
   const configuredSensitiveKeys = options.sensitiveKeys ? [...options.sensitiveKeys] : undefined;
   // Pulumi's closure serialization rebuilds captured `let` bindings on every call, but a captured object is created
   // once per container: per-container state (Powertools objects, the cold-start flag) lives in one.
-  const container: { tools?: StepTools; resources?: Promise<unknown> } = {};
+  const container: { tools?: StepTools; resources?: Promise<unknown>; mac?: MacProvider } = {};
+  const approvalLinkSeconds = options.approvalLinkSeconds;
+  // Decided here, at deploy time, like idempotency: only a step with approval links captures the signing code.
+  const makeLinks = approvalLinkSeconds === undefined ? undefined : linksFor;
   const init = options.init;
   return async (received: unknown, invocation: InvocationContext): Promise<O> => {
-    const { payload, executionId } = unwrapStepInput(received);
+    const { payload, executionId, taskToken } = unwrapStepInput(received);
     const event = payload as I;
-    const tools = (container.tools ??= createStepTools(workflowName, stepName, sensitiveKeysFrom(configuredSensitiveKeys, process.env)));
+    // A callback's task token is a credential: masked wherever the step writes, whatever keys are configured.
+    const tools = (container.tools ??= createStepTools(workflowName, stepName, [
+      ...sensitiveKeysFrom(configuredSensitiveKeys, process.env),
+      TASK_TOKEN_KEY,
+    ]));
     const { metrics, logger, tracer, redactor } = tools;
-    redactor.remember(event);
+    redactor.remember(taskToken === undefined ? event : { event, [TASK_TOKEN_KEY]: taskToken });
     if (tools.coldStart) metrics.addMetric(STEP_METRICS.coldStart, "Count", 1);
     tools.coldStart = false;
     logger.appendKeys({ requestId: invocation.awsRequestId, ...(executionId ? { executionId } : {}) });
@@ -101,6 +114,7 @@ export function instrumentStep<I, O>(
 
       const context: StepContext<unknown> = {
         resources: undefined,
+        ...(taskToken === undefined ? {} : { taskToken }),
         stepName,
         workflowName,
         requestId: invocation.awsRequestId,
@@ -111,6 +125,10 @@ export function instrumentStep<I, O>(
       };
       const started = Date.now();
       try {
+        if (taskToken !== undefined && makeLinks && approvalLinkSeconds !== undefined) {
+          context.approvalLinks = await makeLinks(taskToken, approvalLinkSeconds, container);
+          for (const link of Object.values(context.approvalLinks)) redactor.also(link);
+        }
         if (init) {
           // Once per container; a failed init is forgotten so that the next invocation tries again.
           container.resources ??= Promise.resolve()
@@ -157,6 +175,24 @@ export function instrumentStep<I, O>(
     };
     return traced ? tracer.provider.getNamespace().runAndReturn(invoke) : invoke();
   };
+}
+
+/** The approve and reject links of a callback's token, signed with the workflow's key (created once per container). */
+async function linksFor(
+  taskToken: string,
+  validSeconds: number,
+  container: { mac?: MacProvider },
+): Promise<{ approve: string; reject: string }> {
+  const url = process.env[APPROVAL_URL_ENV];
+  const mac = (container.mac ??= macFromEnvironment());
+  if (!url || !mac) {
+    const error = new Error(
+      `This step asks for approval links but ${APPROVAL_URL_ENV} or its signing key is not set: the workflow's approval endpoint is not configured on the function.`,
+    );
+    error.name = "ApprovalLinkNotConfigured";
+    throw error;
+  }
+  return approvalLinks(url, taskToken, Math.floor(Date.now() / 1000) + validSeconds, mac);
 }
 
 /** The Powertools utilities of one step, created once per container, with redaction built into each. */

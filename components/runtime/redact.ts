@@ -32,6 +32,8 @@ export interface Redactor {
   remember(input: unknown): void;
   /** Ends an invocation: once none is running, the remembered values are forgotten. */
   forget(): void;
+  /** Masks `secret` too, until the running invocations end: a value derived from the input, e.g. a signed link. */
+  also(secret: string): void;
   /** `text` with every remembered value masked. */
   text(text: string): string;
   /** A deep copy of `value` with sensitive keys and remembered values redacted. */
@@ -94,6 +96,9 @@ export function createRedactor(keys: readonly string[]): Redactor {
     forget() {
       running = Math.max(0, running - 1);
       if (running === 0) remembered = [];
+    },
+    also(secret) {
+      if (secret.length >= MIN_MASKED_LENGTH) remembered = [...new Set([...remembered, secret])].sort((a, b) => b.length - a.length);
     },
     text,
     value(value) {

@@ -6,11 +6,15 @@
 
 import { STEP_INPUT_MARKER } from "./contract";
 
-/** The state input and, when the invoker was Step Functions, the execution id. */
-export function unwrapStepInput(event: unknown): { payload: unknown; executionId?: string } {
+/** The state input and, when the invoker was Step Functions, the execution id (and a callback task's token). */
+export function unwrapStepInput(event: unknown): { payload: unknown; executionId?: string; taskToken?: string } {
   if (event !== null && typeof event === "object" && (event as Record<string, unknown>)[STEP_INPUT_MARKER] === true && "payload" in event) {
-    const { payload, executionId } = event as { payload: unknown; executionId?: unknown };
-    return { payload, ...(typeof executionId === "string" ? { executionId } : {}) };
+    const { payload, executionId, taskToken } = event as { payload: unknown; executionId?: unknown; taskToken?: unknown };
+    return {
+      payload,
+      ...(typeof executionId === "string" ? { executionId } : {}),
+      ...(typeof taskToken === "string" ? { taskToken } : {}),
+    };
   }
   return { payload: event };
 }

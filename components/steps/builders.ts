@@ -2,8 +2,8 @@
  * Step builders. Each returns plain data; nothing is validated here so that a whole list can be
  * checked at once by `validateSteps`, which reports every culprit by name.
  */
-import type * as pulumi from "@pulumi/pulumi";
 import type {
+  CallbackTaskOptions,
   ChoiceStep,
   Condition,
   DeadLetterStep,
@@ -11,10 +11,12 @@ import type {
   FailStep,
   Flow,
   IntegrationOptions,
+  MapOptions,
   MapStep,
   NotifyStep,
   ParallelStep,
   PassStep,
+  PublishEventOptions,
   PublishEventStep,
   Step,
   SucceedStep,
@@ -47,6 +49,25 @@ export function task<I = any, O = any, R = any>(name: string, options: TaskOptio
 }
 
 /**
+ * A task that waits for a person or a slow system: its Lambda is invoked with `.waitForTaskToken` and hands
+ * `context.taskToken` to whoever answers; the execution waits until `SendTaskSuccess` (its output becomes the state's
+ * result), `SendTaskFailure` (a named error, for `retry`/`catch`), a missed heartbeat (`States.HeartbeatTimeout`) or
+ * `timeoutSeconds` (`States.Timeout`). The answering side needs `states:SendTask*` (see `grantTaskResponse`).
+ *
+ * @example
+ * waitForCallback<Refund>("ManagerApproval", {
+ *   handler: async (refund, { taskToken }) => approvals.request({ refundId: refund.id, taskToken }),
+ *   timeoutSeconds: 86_400,
+ *   heartbeatSeconds: 3_600,
+ *   catch: [{ errors: ["States.Timeout", "ApprovalRejected"], next: "RefundDeclined", resultPath: "$.error" }],
+ * })
+ */
+export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep {
+  const { heartbeatSeconds, handlerTimeoutSeconds, approvalLink, ...task } = options;
+  return { ...task, kind: "task", name, callback: { heartbeatSeconds, handlerTimeoutSeconds, approvalLink } };
+}
+
+/**
  * Runs each branch on the same input at the same time; the output is the array of the branches' outputs.
  *
  * @example
@@ -70,15 +91,21 @@ export function choice(name: string, options: { choices: { condition: Condition;
 }
 
 /**
- * Runs `steps` once per element of the array at `itemsPath` (an inline Map, so it also runs locally).
+ * Runs `steps` once per element of the array at `itemsPath`. Inline by default; a Map given
+ * `toleratedFailurePercentage` or `toleratedFailureCount` becomes a Distributed Map (see {@link MapOptions}).
  *
  * @example
  * map("ProcessLines", { itemsPath: "$.detail.items", steps: [task("ReserveStock", ...)], maxConcurrency: 5 })
+ * @example
+ * // Each iteration gets the claim id beside its document; one failed document in four is tolerated.
+ * map("ScanDocuments", {
+ *   itemsPath: "$.detail.documents",
+ *   itemSelector: { "claimId.$": "$.detail.claimId", "document.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index" },
+ *   steps: [task("ScanDocument", { handler: scan, timeoutSeconds: 60 })],
+ *   toleratedFailurePercentage: 25,
+ * })
  */
-export function map(
-  name: string,
-  options: { itemsPath: string; steps: Step[]; maxConcurrency?: number; resultPath?: string | null } & Flow & ErrorHandling,
-): MapStep {
+export function map(name: string, options: MapOptions): MapStep {
   return { ...options, kind: "map", name };
 }
 
@@ -148,14 +175,15 @@ export function sendToDeadLetterQueue(name: string, options: IntegrationOptions 
 }
 
 /**
- * Puts the state input as an event's `detail` on EventBridge (a completion event), then passes it on unchanged.
+ * Puts the state input (or the part of it at `detailPath`) as an event's `detail` on EventBridge (a completion
+ * event), then passes the input on unchanged.
  *
  * @example
  * publishEvent("PublishOrderProcessed", { source: "order.processor", detailType: "Order Processed", end: true })
+ * @example
+ * // Only the original event's detail, not what the steps added to the state:
+ * publishEvent("AnnounceClaim", { source: "claims.processor", detailType: "Claim Settled", detailPath: "$.detail" })
  */
-export function publishEvent(
-  name: string,
-  options: { source: string; detailType: string; eventBusName?: pulumi.Input<string> } & IntegrationOptions,
-): PublishEventStep {
+export function publishEvent(name: string, options: PublishEventOptions): PublishEventStep {
   return { ...options, kind: "publishEvent", name };
 }

@@ -125,6 +125,14 @@ export interface StepContext<R = any> {
   logger: Logger;
   /** Powertools Tracer: annotations (e.g. the order id) and subsegments. */
   tracer: Tracer;
+  /**
+   * The task token of a {@link waitForCallback} step: hand it to whoever answers (`SendTaskSuccess`,
+   * `SendTaskFailure`, `SendTaskHeartbeat`). Undefined for other tasks. It is a credential: it never reaches a log,
+   * metric, trace or error of the step.
+   */
+  taskToken?: string;
+  /** A callback step's approve and reject links, when it asks for `approvalLink`. They embed the token: never log them. */
+  approvalLinks?: { approve: string; reject: string };
 }
 
 /** A step handler: plain input in, plain JSON-serializable output out; throw an Error whose `name` is the ASL error. */
@@ -241,6 +249,45 @@ export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
 export interface TaskStep extends TaskOptions<any, any, any> {
   kind: "task";
   name: string;
+  /** Set by {@link waitForCallback}: the Lambda is invoked with `.waitForTaskToken` and the state waits for an answer. */
+  callback?: CallbackSettings;
+}
+
+/** How a {@link waitForCallback} step waits. */
+export interface CallbackSettings {
+  /**
+   * Seconds between heartbeats (`SendTaskHeartbeat`) after which the task fails with `States.HeartbeatTimeout`: a
+   * slow system that stops reporting is noticed long before `timeoutSeconds`. @default none (only the timeout)
+   */
+  heartbeatSeconds?: number;
+  /** The Lambda's own timeout: the handler only hands the token off. @default 30 */
+  handlerTimeoutSeconds?: number;
+  /**
+   * Approve and reject links for a person: the component creates the workflow's approval endpoint (a Lambda behind
+   * an HTTPS Function URL) and the handler gets `context.approvalLinks`, each carrying a signed (KMS HMAC), expiring
+   * token. Opening a link shows a confirmation; confirming approves (`{"decision":"approved"}` becomes the state's
+   * result) or rejects (the state fails with `ApprovalRejected`).
+   * @example approvalLink: { expiresAfterSeconds: 86_400 }
+   * @default no links
+   */
+  approvalLink?: { expiresAfterSeconds?: number };
+}
+
+/** Options of {@link waitForCallback}: a task whose handler hands off its token, then waits for the answer. */
+export interface CallbackTaskOptions<I, R = any>
+  extends Omit<TaskOptions<I, unknown, R>, "handler" | "idempotency" | "timeoutSeconds">,
+    CallbackSettings {
+  /**
+   * Receives the state input and, in `context.taskToken`, the token to hand to a person or a system; what it
+   * returns is ignored: the state's result is what `SendTaskSuccess` sends. A thrown error fails the state as on
+   * any task (retries and catches apply).
+   */
+  handler: StepHandler<I, unknown, R>;
+  /**
+   * How long the state waits for `SendTaskSuccess`/`SendTaskFailure` before it fails with `States.Timeout`.
+   * Required: a callback that nobody answers must not wait for a year.
+   */
+  timeoutSeconds: number;
 }
 
 /** A Parallel step: every branch runs on the same input; the output is the array of branch outputs. */
@@ -259,14 +306,78 @@ export interface ChoiceStep {
   otherwise?: string;
 }
 
+/**
+ * Options of {@link map}.
+ *
+ * A Map runs INLINE (its iterations are part of the execution, and the first failed item fails the Map) unless it
+ * tolerates failures: AWS accepts `ToleratedFailurePercentage`/`ToleratedFailureCount` only on a Distributed Map, so
+ * a Map with `toleratedFailurePercentage` or `toleratedFailureCount` compiles to
+ * `ItemProcessor.ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: itemExecutionType }`: each item runs as a
+ * child workflow execution of this state machine, and the execution role is granted `states:StartExecution` on the
+ * state machine itself and `states:DescribeExecution`/`states:StopExecution` on its executions (what AWS documents
+ * for a Distributed Map). When more items fail than tolerated, the Map fails with
+ * `States.ExceedToleratedFailureThreshold` (catch it like any error).
+ *
+ * @example
+ * {
+ *   itemsPath: "$.detail.documents",
+ *   itemSelector: { "claimId.$": "$.detail.claimId", "document.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index" },
+ *   steps: [task("ScanDocument", { handler: scan, timeoutSeconds: 60 })],
+ *   maxConcurrency: 5,
+ *   toleratedFailureCount: 1,
+ * }
+ */
+export interface MapOptions extends Flow, ErrorHandling {
+  /** JSONPath of the array in the state input; one iteration per element. @example "$.detail.items" */
+  itemsPath: string;
+  /** The steps run for each item; their first step receives the item (or what `itemSelector` builds). */
+  steps: Step[];
+  /**
+   * Builds each iteration's input from the state input and the item (ASL `ItemSelector`, a payload template): a key
+   * ending in `.$` takes the value at a JSONPath, where `$` is the Map's input and `$$.Map.Item.Value` /
+   * `$$.Map.Item.Index` are the item and its position; other keys are copied as they are.
+   * @default none (each iteration's input is the item itself)
+   * @example
+   * { "claimId.$": "$.detail.claimId", "item.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index", source: "claims" }
+   */
+  itemSelector?: Record<string, unknown>;
+  /**
+   * Upper bound of the iterations running at once (ASL `MaxConcurrency`); 0 means no limit.
+   * @default 0 (as many as AWS allows: 40 inline, 10,000 child executions distributed)
+   * @example 5
+   */
+  maxConcurrency?: number;
+  /**
+   * The percentage of items (a whole number from 0 to 100) that may fail without failing the Map (ASL
+   * `ToleratedFailurePercentage`). Makes the Map distributed (see {@link MapOptions}).
+   * @default none (inline Map: any failed item fails the Map)
+   * @example 25 // one item in four may fail
+   */
+  toleratedFailurePercentage?: number;
+  /**
+   * The number of items (a whole number from 0) that may fail without failing the Map (ASL
+   * `ToleratedFailureCount`). With both tolerances set, the Map fails when either is exceeded. Makes the Map
+   * distributed (see {@link MapOptions}).
+   * @default none (inline Map: any failed item fails the Map)
+   * @example 1
+   */
+  toleratedFailureCount?: number;
+  /**
+   * How a distributed Map runs its child executions (ASL `ProcessorConfig.ExecutionType`): `"STANDARD"` (exactly
+   * once, up to a year, callbacks allowed) or `"EXPRESS"` (at least once, at most 5 minutes, cheaper). Only for a Map
+   * with a tolerance.
+   * @default "STANDARD"
+   * @example "EXPRESS"
+   */
+  itemExecutionType?: "STANDARD" | "EXPRESS";
+  /** JSONPath where the array of the iterations' outputs is placed. @default "$" (the input is replaced) */
+  resultPath?: string | null;
+}
+
 /** A Map step: runs `steps` for each element of the array at `itemsPath`. */
-export interface MapStep extends Flow, ErrorHandling {
+export interface MapStep extends MapOptions {
   kind: "map";
   name: string;
-  itemsPath: string;
-  steps: Step[];
-  maxConcurrency?: number;
-  resultPath?: string | null;
 }
 
 /** A Wait step: a fixed number of seconds, or until the timestamp found at a path. */
@@ -325,14 +436,27 @@ export interface DeadLetterStep extends IntegrationOptions {
   name: string;
 }
 
-/** Puts the state input as the `detail` of an event on an EventBridge bus. */
-export interface PublishEventStep extends IntegrationOptions {
-  kind: "publishEvent";
-  name: string;
+/** Options of {@link publishEvent}. */
+export interface PublishEventOptions extends IntegrationOptions {
+  /** The event's `source`; sources starting with "aws." are reserved. @example "order.processor" */
   source: string;
+  /** The event's `detail-type`. @example "Order Processed" */
   detailType: string;
   /** The bus; the trigger's bus when omitted. */
   eventBusName?: pulumi.Input<string>;
+  /**
+   * JSONPath of the part of the state input that becomes the event's `detail` (PutEvents `"Detail.$"`), e.g. to
+   * publish the business object without the execution's bookkeeping. It must select a JSON object.
+   * @default "$" (the whole state input)
+   * @example "$.detail"
+   */
+  detailPath?: string;
+}
+
+/** Puts the state input (or the part at `detailPath`) as the `detail` of an event on an EventBridge bus. */
+export interface PublishEventStep extends PublishEventOptions {
+  kind: "publishEvent";
+  name: string;
 }
 
 /** Any step of a workflow. */

@@ -25,6 +25,7 @@ const EXPECTED_LEVELS: Record<string, string> = {
   "sfn-execution-timeout": "mandatory",
   "lambda-explicit-timeout": "mandatory",
   "sfn-task-outlasts-lambda": "mandatory",
+  "sfn-callback-heartbeat": "advisory",
   "sfn-retry-bounded": "advisory",
   "sfn-retry-transient-only": "advisory",
   "sfn-xray-tracing": "advisory",
@@ -162,6 +163,7 @@ describe("policy pack: metadata and configuration", () => {
       [pack.sfnExecutionTimeout, pack.EXECUTION_TIMEOUT_DEFAULTS],
       [pack.lambdaExplicitTimeout, pack.LAMBDA_TIMEOUT_DEFAULTS],
       [pack.sfnTaskOutlastsLambda, pack.TASK_OUTLASTS_LAMBDA_DEFAULTS],
+      [pack.sfnCallbackHeartbeat, pack.CALLBACK_HEARTBEAT_DEFAULTS],
       [pack.sfnRetryBounded, pack.RETRY_BOUNDED_DEFAULTS],
       [pack.sfnRetryTransientOnly, pack.RETRY_TRANSIENT_DEFAULTS],
       [pack.sfnLogging, pack.SFN_LOGGING_DEFAULTS],
@@ -341,7 +343,11 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
     const served = info.getPoliciesList().map((p: any) => [p.getName(), LEVELS[p.getEnforcementlevel()]]);
     assert.deepEqual(Object.fromEntries(served), EXPECTED_LEVELS);
     const taskTimeout = info.getPoliciesList().find((p: any) => p.getName() === "sfn-task-timeout");
-    assert.deepEqual(Object.keys(taskTimeout.getConfigschema().getProperties().toJavaScript()), ["maxTimeoutSeconds"]);
+    // The served schema is a protobuf Struct, whose keys come back sorted.
+    assert.deepEqual(Object.keys(taskTimeout.getConfigschema().getProperties().toJavaScript()).sort(), [
+      "maxCallbackTimeoutSeconds",
+      "maxTimeoutSeconds",
+    ]);
   });
 
   it("blocks a raw state machine whose nested Parallel task has no timeout", async () => {

@@ -134,6 +134,7 @@ describe("policy pack: definitions that cannot be read", () => {
 
   it("covers the state machine policies", () => {
     assert.deepEqual(definitionPolicies.map((p) => p.name).sort(), [
+      "sfn-callback-heartbeat",
       "sfn-definition-readable",
       "sfn-execution-timeout",
       "sfn-failure-paths-observable",
@@ -407,5 +408,34 @@ describe("policy pack: behaviour details", () => {
       some.map((d) => [d.policyName, d.enforcementLevel]),
       [["lambda-explicit-timeout", "advisory"]],
     );
+  });
+});
+
+describe("policy pack: Map item selectors, distributed Maps and event detail paths", () => {
+  const distributed = () =>
+    edited(orderDefinition(), (d) => {
+      const map = d.States.ReserveItems;
+      map.ItemSelector = { "orderId.$": "$.detail.orderId", "item.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index" };
+      map.ItemProcessor.ProcessorConfig = { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" };
+      map.ToleratedFailurePercentage = 25;
+      map.ToleratedFailureCount = 1;
+      d.States.PublishOrderProcessed.Parameters.Entries[0]["Detail.$"] = "$.detail";
+    });
+
+  it("pass every policy of the pack", async () => {
+    const diagnostics = await runPolicies(
+      policies,
+      replacing(compliantStack(), "order-processor", stateMachine("order-processor", distributed())),
+    );
+    assert.deepEqual(diagnostics, [], describeDiagnostics(diagnostics));
+  });
+
+  it("a distributed Map's item processor is walked: its Task without a timeout is reported", async () => {
+    const untimed = edited(distributed(), (d) => {
+      delete d.States.ReserveItems.ItemProcessor.States.ReserveItem.TimeoutSeconds;
+    });
+    const outcome = await run("sfn-task-timeout", [stateMachine("order-processor", untimed)]);
+    assert.equal(outcome.violations.length, 1, JSON.stringify(outcome.violations));
+    assert.match(outcome.violations[0], /Task States\.ReserveItems\.ItemProcessor\.States\.ReserveItem has no TimeoutSeconds/);
   });
 });

@@ -70,7 +70,7 @@ describe("policy pack: the registry", () => {
       assert.equal(policies.filter((r) => r === p).length, 1, `${p.name} is registered ${policies.filter((r) => r === p).length} times`);
     assert.equal(new Set(exported).size, exported.length, "a policy is exported by two service files");
     assert.deepEqual(new Set(policies), new Set(exported));
-    assert.equal(policies.length, 18);
+    assert.equal(policies.length, 19);
   });
 
   it("keeps the pack's order: the mandatory timeout policies first", () => {
@@ -81,6 +81,7 @@ describe("policy pack: the registry", () => {
         "sfn-execution-timeout",
         "lambda-explicit-timeout",
         "sfn-task-outlasts-lambda",
+        "sfn-callback-heartbeat",
         "sfn-retry-bounded",
         "sfn-retry-transient-only",
         "sfn-xray-tracing",

@@ -1,0 +1,15 @@
+/** The refund-approval stack: `pulumi up` per stack. The step list is in workflow.ts. */
+import * as pulumi from "@pulumi/pulumi";
+import { EventDrivenWorkflow } from "event-driven-workflow";
+import { REFUND_REQUESTED, WORKFLOW_NAME, refundSteps } from "./workflow";
+
+const workflow = new EventDrivenWorkflow(WORKFLOW_NAME, {
+  trigger: { pattern: REFUND_REQUESTED },
+  steps: refundSteps(),
+  // Long enough for a day's approval and two hours of settlement.
+  timeoutSeconds: 2 * 86_400,
+  tags: { app: "refund-approval", stack: pulumi.getStack() },
+});
+
+export const stateMachineArn = workflow.stateMachineArn;
+export const functionArns = workflow.functionArns;
