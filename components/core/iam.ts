@@ -311,6 +311,20 @@ export function alertTopicPolicy(topicArn: string, accountId: string): PolicyDoc
 }
 
 /**
+ * The key-policy statement that lets the account administer a customer managed key, so that IAM policies (the roles'
+ * grants) decide who uses it.
+ */
+export function accountAdministersKey(scope: AccountScope): PolicyStatement {
+  return {
+    Sid: "AccountAdministersKey",
+    Effect: "Allow",
+    Principal: { AWS: `arn:${scope.partition}:iam::${scope.accountId}:root` },
+    Action: "kms:*",
+    Resource: "*",
+  };
+}
+
+/**
  * The alert topic's customer managed key: the account administers it (and so may delegate to IAM roles, such
  * as the execution role's data-key grant); CloudWatch alarms of this account may use it, which the AWS
  * managed `alias/aws/sns` key does not allow.
@@ -319,13 +333,7 @@ export function alertKeyPolicy(scope: AccountScope): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "AccountAdministersKey",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${scope.partition}:iam::${scope.accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
+      accountAdministersKey(scope),
       {
         Sid: "CloudWatchAlarmsEncrypt",
         Effect: "Allow",

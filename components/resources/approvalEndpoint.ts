@@ -7,11 +7,18 @@
  * The function's role may only verify MACs with this key and send task results; the step Lambdas that create links
  * get {@link ApprovalEndpoint.signerStatement} (GenerateMac on the key) and nothing else.
  */
-import { APPROVAL_ENDPOINT_NAME } from "../core/validate";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_HANDLER_SIZE_BUDGET_BYTES } from "../core/archive";
-import { type AccountScope, type PolicyDocument, type PolicyStatement, lambdaRolePolicy, lambdaTrustPolicy } from "../core/iam";
+import {
+  type AccountScope,
+  accountAdministersKey,
+  type PolicyDocument,
+  type PolicyStatement,
+  lambdaRolePolicy,
+  lambdaTrustPolicy,
+} from "../core/iam";
+import { APPROVAL_ENDPOINT_NAME } from "../core/validate";
 import { approvalEndpointHandler } from "../runtime/approvalEndpoint";
 import { APPROVAL_KEY_ENV } from "../runtime/approvalToken";
 import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
@@ -45,18 +52,7 @@ export interface ApprovalEndpoint {
 
 /** The approval key's policy: the account administers it, so IAM policies (the roles' grants) decide who uses it. */
 export function approvalKeyPolicy(scope: AccountScope): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "AccountAdministersKey",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${scope.partition}:iam::${scope.accountId}:root` },
-        Action: "kms:*",
-        Resource: "*",
-      },
-    ],
-  };
+  return { Version: "2012-10-17", Statement: [accountAdministersKey(scope)] };
 }
 
 /** The endpoint's role: write its own log group, X-Ray, verify MACs with the approval key only, send task results. */
