@@ -215,6 +215,14 @@ async function runCommand(argv: string[]): Promise<number> {
   }
   try {
     for (const warning of runner.synthesis.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const waiting of runner.unansweredCallbacks) {
+      const wait = waiting.heartbeatSeconds ? `its heartbeat (${waiting.heartbeatSeconds} s)` : "its timeout";
+      const scale = options.runner.timeoutScale !== 1 ? ` × ${options.runner.timeoutScale}` : "";
+      process.stderr.write(
+        `note: ${waiting.workflow}: callback step ${waiting.state} has no --callback answer, so it waits for ${wait}${scale}: ` +
+          `pass --callback ${waiting.state}=success:<json>, or --timeout-scale to shorten the wait.\n`,
+      );
+    }
     if (runner.problems.length > 0) {
       const header =
         options.runner.mode === "source"

@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
-import { capturedVariableOf } from "event-driven-workflow/core";
+import { capturedVariableOf, closestName } from "event-driven-workflow/core";
 import { APPROVAL_LOCAL_SECRET_ENV } from "event-driven-workflow/runtime";
 import {
   COMPONENT_TYPE,
@@ -304,6 +304,21 @@ export function scaleTimeouts(definition: string, scale: number): string {
   return JSON.stringify(asl);
 }
 
+/** The shortest Lambda timeout `timeoutScale` may give a task locally. */
+const MIN_SCALED_LAMBDA_TIMEOUT_MS = 1000;
+
+/** Refuses answers for states that are not callback tasks of the program, suggesting the closest one. */
+function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Record<string, CallbackAnswer> | undefined): void {
+  const callbackStates = workflows.flatMap((w) => w.tasks.filter((t) => t.callback).map((t) => t.state));
+  for (const state of Object.keys(answers ?? {})) {
+    if (callbackStates.includes(state)) continue;
+    const closest = closestName(state, callbackStates);
+    throw new RunnerInputError(
+      `--callback ${state}: no callback step (waitForCallback) is named "${state}"${closest ? `; did you mean "${closest}"?` : "."} The program's callback steps: ${callbackStates.join(", ") || "none"}.`,
+    );
+  }
+}
+
 /** The invocations of the execution a task handler runs in. */
 const executionScope = new AsyncLocalStorage<InvocationRecord[]>();
 /** The invocation whose output an in-process (`source` mode) handler's writes belong to. */
@@ -349,9 +364,19 @@ export class LocalRunner {
    */
   static async load(program: string, options: RunnerOptions = {}): Promise<LocalRunner> {
     const { synthesis, workflows, problems } = await loadWorkflows(program, options);
+    checkCallbackAnswers(workflows, options.callbacks);
     const runner = new LocalRunner(workflows, problems, synthesis, options);
     await runner.prepare();
     return runner;
+  }
+
+  /** The callback tasks no answer was given for: they wait for their heartbeat or timeout. */
+  get unansweredCallbacks(): { workflow: string; state: string; heartbeatSeconds?: number }[] {
+    return this.workflows.flatMap((w) =>
+      w.tasks
+        .filter((t) => t.callback && !this.options.callbacks?.[t.state])
+        .map((t) => ({ workflow: w.name, state: t.state, heartbeatSeconds: t.callback?.heartbeatSeconds })),
+    );
   }
 
   /** A runner over a program already synthesized (see `synthesizeProgram`), e.g. shared by tests. */
@@ -388,6 +413,9 @@ export class LocalRunner {
     if (this.mode === "source")
       this.restoreEnvironment = setProcessEnvironment({
         ...sharedEnvironment(this.workflows.flatMap((w) => w.tasks)),
+        // What Lambda sets, as the artifact environments have it: SDK clients created in `init` find their region.
+        AWS_REGION: TEST_REGION,
+        AWS_DEFAULT_REGION: TEST_REGION,
         ...this.awsEnvironment,
       });
     const scale = this.options.timeoutScale ?? 1;
@@ -395,8 +423,12 @@ export class LocalRunner {
       const definition = scaleTimeouts(workflow.definition, scale);
       const asl = JSON.parse(definition);
       const taskHandlers: Record<string, LocalTaskHandler> = {};
+      // Scaled, but never below a second: a scale meant to shorten long waits must not time out every hand-off.
       for (const task of workflow.tasks)
-        taskHandlers[task.state] = await this.bind(task, Math.max(1, Math.round(task.timeoutSeconds * 1000 * scale)));
+        taskHandlers[task.state] = await this.bind(
+          task,
+          Math.max(MIN_SCALED_LAMBDA_TIMEOUT_MS, Math.round(task.timeoutSeconds * 1000 * scale)),
+        );
       this.machines.set(workflow.name, {
         local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
         states: stateMap(asl),
@@ -442,8 +474,10 @@ export class LocalRunner {
     if (heartbeat === undefined) return new Promise(() => undefined); // the state's TimeoutSeconds ends the wait
     const dueMs = Math.max(1, Math.round(heartbeat * 1000 * (this.options.timeoutScale ?? 1)));
     return new Promise((_, reject) => {
+      const within =
+        dueMs === heartbeat * 1000 ? `${heartbeat} s` : `${dueMs / 1000} s (HeartbeatSeconds ${heartbeat} × the timeout scale)`;
       const timer = setTimeout(
-        () => reject(Object.assign(new Error(`No heartbeat for ${task.state} within ${heartbeat} s`), { name: "States.HeartbeatTimeout" })),
+        () => reject(Object.assign(new Error(`No heartbeat for ${task.state} within ${within}`), { name: "States.HeartbeatTimeout" })),
         dueMs,
       );
       timer.unref();

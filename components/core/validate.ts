@@ -426,7 +426,9 @@ function checkStep(step: Step, name: string, report: Report): void {
       if (step.timeoutSeconds === undefined)
         report(
           name,
-          "has no `timeoutSeconds`: every task needs one, or a hung Lambda holds the execution until the workflow times out (e.g. `timeoutSeconds: 30`).",
+          step.callback !== undefined
+            ? "has no `timeoutSeconds`: a callback step must bound its wait for an answer, e.g. `timeoutSeconds: 86_400` (a day); its Lambda's own timeout is `handlerTimeoutSeconds`."
+            : "has no `timeoutSeconds`: every task needs one, or a hung Lambda holds the execution until the workflow times out (e.g. `timeoutSeconds: 30`).",
         );
       else if (!Number.isInteger(step.timeoutSeconds) || step.timeoutSeconds < 2)
         report(

@@ -95,13 +95,13 @@ export function choice(name: string, options: { choices: { condition: Condition;
  * `toleratedFailurePercentage` or `toleratedFailureCount` becomes a Distributed Map (see {@link MapOptions}).
  *
  * @example
- * map("ProcessLines", { itemsPath: "$.detail.items", steps: [task("ReserveStock", ...)], maxConcurrency: 5 })
+ * map("ProcessLines", { itemsPath: "$.detail.items", steps: [task("ReserveStock", { handler: reserve, timeoutSeconds: 10, end: true })], maxConcurrency: 5 })
  * @example
  * // Each iteration gets the claim id beside its document; one failed document in four is tolerated.
  * map("ScanDocuments", {
  *   itemsPath: "$.detail.documents",
  *   itemSelector: { "claimId.$": "$.detail.claimId", "document.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index" },
- *   steps: [task("ScanDocument", { handler: scan, timeoutSeconds: 60 })],
+ *   steps: [task("ScanDocument", { handler: scan, timeoutSeconds: 60, end: true })],
  *   toleratedFailurePercentage: 25,
  * })
  */

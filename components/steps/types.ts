@@ -322,7 +322,7 @@ export interface ChoiceStep {
  * {
  *   itemsPath: "$.detail.documents",
  *   itemSelector: { "claimId.$": "$.detail.claimId", "document.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index" },
- *   steps: [task("ScanDocument", { handler: scan, timeoutSeconds: 60 })],
+ *   steps: [task("ScanDocument", { handler: scan, timeoutSeconds: 60, end: true })],
  *   maxConcurrency: 5,
  *   toleratedFailureCount: 1,
  * }

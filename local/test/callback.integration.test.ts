@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { RunnerInputError } from "../eventInput";
 import { LocalRunner, type CallbackAnswer, type EventReport, type RunnerOptions } from "../runner";
 
 const EXAMPLE = join(__dirname, "..", "..", "examples", "refund-approval");
@@ -82,5 +83,20 @@ describe("callback tasks, run locally (the refund-approval example)", function (
       approval.logs.some((line) => line.includes('"approval requested"') && line.includes('"links":["approve","reject"]')),
       approval.logs.join("\n"),
     );
+  });
+
+  it("refuses an answer for a state that is no callback step, naming the closest one", async () => {
+    await assert.rejects(
+      LocalRunner.load(join(EXAMPLE, "index.ts"), { mode: "source", callbacks: { ManagerAproval: { success: {} } } }),
+      (error: Error) =>
+        error instanceof RunnerInputError &&
+        /no callback step \(waitForCallback\) is named "ManagerAproval"; did you mean "ManagerApproval"\?/.test(error.message),
+    );
+  });
+
+  it("a timeout scale shortens the waits but keeps hand-off Lambdas at a second or more (artifact mode)", async () => {
+    const execution = await run("large-refund", { mode: "artifact", timeoutScale: 0.00001 });
+    assert.deepEqual(execution.path, ["NeedsApproval", "ManagerApproval", "ApprovalExpired", "ExpiredEnd"]);
+    assert.equal(execution.invocations.find((i) => i.state === "ManagerApproval")?.error, undefined, "the hand-off ran");
   });
 });
