@@ -120,7 +120,7 @@ function bundledPackages(bundle: readonly string[], folder: string, stepName: st
 }
 
 /** The first `node_modules/<name>` walking up from `start`, as Node resolves a package. */
-function findPackageFolder(name: string, start: string): string | undefined {
+export function findPackageFolder(name: string, start: string): string | undefined {
   for (let current = start; ; current = dirname(current)) {
     const candidate = join(current, "node_modules", name);
     if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);

@@ -15,6 +15,7 @@
  *
  * The module has no dependencies and no side effects; the local runner, the CLI and the tests share it.
  */
+import { EVENT_PATTERN_FILTERS } from "event-driven-workflow/core";
 
 /** The outcome of {@link matchEventPattern}: whether the rule would fire, and if not, every reason why. */
 export interface EventPatternMatch {
@@ -34,18 +35,6 @@ export class EventPatternError extends Error {
     this.name = "EventPatternError";
   }
 }
-
-/** The operator names EventBridge recognises inside a pattern array. */
-export const EVENT_PATTERN_OPERATORS = [
-  "prefix",
-  "suffix",
-  "anything-but",
-  "numeric",
-  "exists",
-  "equals-ignore-case",
-  "wildcard",
-  "cidr",
-] as const;
 
 /** The largest event pattern PutRule accepts, in characters of its JSON. */
 export const MAX_EVENT_PATTERN_LENGTH = 4096;
@@ -234,7 +223,7 @@ function compileLeaf(el: unknown, path: string, key: string): LeafMatcher {
       path,
       `an operator object takes exactly one operator, got ${keys.length === 0 ? "none" : keys.map((k) => `"${k}"`).join(", ")}.`,
       keys.length === 0
-        ? `use one of ${EVENT_PATTERN_OPERATORS.join(", ")}, e.g. {"prefix": "us-"}.`
+        ? `use one of ${EVENT_PATTERN_FILTERS.join(", ")}, e.g. {"prefix": "us-"}.`
         : `put each operator in its own array element (they are ORed): [${keys.map((k) => JSON.stringify({ [k]: el[k] })).join(", ")}].`,
     );
   }
@@ -291,7 +280,7 @@ function compileLeaf(el: unknown, path: string, key: string): LeafMatcher {
         `unknown operator "${op}".`,
         guess
           ? `did you mean "${guess}"? Write {"${guess}": ${JSON.stringify(arg)}}.`
-          : `use one of ${EVENT_PATTERN_OPERATORS.join(", ")}; to match a nested field, use a nested object instead of an array element.`,
+          : `use one of ${EVENT_PATTERN_FILTERS.join(", ")}; to match a nested field, use a nested object instead of an array element.`,
       );
     }
   }
@@ -684,5 +673,5 @@ function escapeRegExp(s: string): string {
 /** The operator a (possibly mistyped) key stands for: exact, or the same letters ignoring case and punctuation. */
 function operatorNamed(key: string): string | undefined {
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z]/g, "");
-  return EVENT_PATTERN_OPERATORS.find((op) => op === key || norm(op) === norm(key));
+  return EVENT_PATTERN_FILTERS.find((op) => op === key || norm(op) === norm(key));
 }

@@ -35,7 +35,6 @@ export {
   matchEventPattern,
   validateEventPattern,
   EventPatternError,
-  EVENT_PATTERN_OPERATORS,
   MAX_EVENT_PATTERN_LENGTH,
 } from "./eventPattern";
 export type { EventPatternMatch } from "./eventPattern";

@@ -27,6 +27,7 @@ import {
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { STEP_HANDLER_ENTRY } from "event-driven-workflow/asl";
+import { findPackageFolder } from "event-driven-workflow";
 import { LAYER_PROVIDED_PACKAGES } from "event-driven-workflow/core";
 
 const POWERTOOLS_SCOPE = "@aws-lambda-powertools";
@@ -38,15 +39,6 @@ const POWERTOOLS_SCOPE = "@aws-lambda-powertools";
 function installationRoots(): string[] {
   const libraryFolder = dirname(realpathSync(require.resolve("event-driven-workflow")));
   return [libraryFolder, __dirname];
-}
-
-/** The folder of package `name` as Node would find it from `start`: the first `node_modules/<name>` walking up. */
-export function findPackageFolder(name: string, start: string): string | undefined {
-  for (let folder = start; ; folder = dirname(folder)) {
-    const candidate = join(folder, "node_modules", name);
-    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
-    if (dirname(folder) === folder) return undefined;
-  }
 }
 
 /** Every installed package of `scope` visible from the installation roots, by name. */

@@ -82,7 +82,7 @@ export function instrumentStep<I, O>(
   const container: { tools?: StepTools; resources?: Promise<unknown>; mac?: MacProvider } = {};
   const approvalLinkSeconds = options.approvalLinkSeconds;
   // Decided here, at deploy time, like idempotency: only a step with approval links captures the signing code.
-  const makeLinks = approvalLinkSeconds === undefined ? undefined : linksFor;
+  const makeLinks = approvalLinkSeconds === undefined ? undefined : (token: string) => linksFor(token, approvalLinkSeconds, container);
   const init = options.init;
   return async (received: unknown, invocation: InvocationContext): Promise<O> => {
     const { payload, executionId, taskToken } = unwrapStepInput(received);
@@ -125,8 +125,8 @@ export function instrumentStep<I, O>(
       };
       const started = Date.now();
       try {
-        if (taskToken !== undefined && makeLinks && approvalLinkSeconds !== undefined) {
-          context.approvalLinks = await makeLinks(taskToken, approvalLinkSeconds, container);
+        if (taskToken !== undefined && makeLinks) {
+          context.approvalLinks = await makeLinks(taskToken);
           for (const link of Object.values(context.approvalLinks)) redactor.also(link);
         }
         if (init) {
