@@ -104,9 +104,79 @@ export type TaskTimeout = { kind: "seconds"; seconds: unknown } | { kind: "dynam
 export function taskTimeout(state: AslObject): TaskTimeout {
   if (typeof state.TimeoutSecondsPath === "string") return { kind: "dynamic", source: `TimeoutSecondsPath ${state.TimeoutSecondsPath}` };
   const seconds = state.TimeoutSeconds;
-  if (typeof seconds === "string" && seconds.trim().startsWith("{%")) return { kind: "dynamic", source: `TimeoutSeconds ${seconds}` };
+  const jsonata = jsonataValue(seconds);
+  if (jsonata?.kind === "expression") return { kind: "dynamic", source: `TimeoutSeconds ${String(seconds)}` };
+  // A constant expression ("{% 99999999 %}") is a fixed timeout in disguise: judge its value.
+  if (jsonata?.kind === "constant") return { kind: "seconds", seconds: jsonata.value };
   if (seconds === undefined || seconds === null) return { kind: "none" };
   return { kind: "seconds", seconds };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// JSONata: constant expressions
+// ---------------------------------------------------------------------------------------------------------
+
+/** A JSONata field (`"{% ... %}"`): a constant the pack can evaluate, or an expression that depends on the execution. */
+export type JsonataValue = { kind: "constant"; value: number | string } | { kind: "expression" };
+
+/**
+ * Reads a JSONata field. Literals and arithmetic over numeric literals (`{% 99999999 %}`, `{% 60 * 60 * 24 %}`,
+ * `{% 'arn:aws:lambda:...' %}`) are constants: AWS evaluates them to the same value on every execution, so the pack
+ * judges that value. Anything else (`$states.input.timeout`, function calls) is an expression. Not a JSONata
+ * field: undefined.
+ *
+ * @example
+ * jsonataValue("{% 60 * 60 %}") // { kind: "constant", value: 3600 }
+ * jsonataValue("{% $states.input.t %}") // { kind: "expression" }
+ */
+export function jsonataValue(value: unknown): JsonataValue | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^\s*\{%([\s\S]*)%\}\s*$/.exec(value);
+  if (!match) return undefined;
+  const constant = evaluateConstant(match[1]);
+  return constant === undefined ? { kind: "expression" } : { kind: "constant", value: constant };
+}
+
+/** A string literal, or numeric literals combined with + - * / and parentheses; undefined for anything else. */
+function evaluateConstant(source: string): number | string | undefined {
+  const text = source.trim();
+  const literal = /^(?:'([^'\\]*)'|"([^"\\]*)")$/.exec(text);
+  if (literal) return literal[1] ?? literal[2];
+  const tokens = text.match(/\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|[-+*/()]|\S/g) ?? [];
+  let at = 0;
+  const peek = (): string | undefined => tokens[at];
+  const expression = (): number | undefined => {
+    let left = term();
+    while (left !== undefined && (peek() === "+" || peek() === "-")) {
+      const op = tokens[at++];
+      const right = term();
+      left = right === undefined ? undefined : op === "+" ? left + right : left - right;
+    }
+    return left;
+  };
+  const term = (): number | undefined => {
+    let left = factor();
+    while (left !== undefined && (peek() === "*" || peek() === "/")) {
+      const op = tokens[at++];
+      const right = factor();
+      left = right === undefined ? undefined : op === "*" ? left * right : left / right;
+    }
+    return left;
+  };
+  const factor = (): number | undefined => {
+    const token = tokens[at++];
+    if (token === "-") {
+      const inner = factor();
+      return inner === undefined ? undefined : -inner;
+    }
+    if (token === "(") {
+      const inner = expression();
+      return tokens[at++] === ")" ? inner : undefined;
+    }
+    return token !== undefined && /^\d/.test(token) ? Number(token) : undefined;
+  };
+  const result = expression();
+  return result !== undefined && at === tokens.length && Number.isFinite(result) ? result : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -153,8 +223,12 @@ export function lambdaReferenceOf(task: AslObject): FunctionReference | undefine
   if (serviceIntegrationOf(resource, { anyPattern: true }) === "lambdaInvoke") {
     for (const key of ["Parameters", "Arguments"]) {
       const bag = task[key];
-      if (isRecord(bag) && typeof bag.FunctionName === "string" && !bag.FunctionName.startsWith("{%")) {
-        const parsed = parseFunctionReference(bag.FunctionName);
+      if (!isRecord(bag)) continue;
+      // A JSONata string literal names the function as surely as a plain string does.
+      const jsonata = jsonataValue(bag.FunctionName);
+      const name = jsonata?.kind === "constant" ? jsonata.value : jsonata ? undefined : bag.FunctionName;
+      if (typeof name === "string") {
+        const parsed = parseFunctionReference(name);
         if (parsed) return { ...parsed, via: `${key}.FunctionName` };
       }
     }

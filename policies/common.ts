@@ -5,8 +5,8 @@
  */
 import type { PolicyConfigSchema, ResourceRemediation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
-import { type AslObject, readDefinition } from "./asl";
-import { prop } from "./values";
+import { type AslObject, type DefinitionRead, readDefinition } from "./asl";
+import { isRecord, prop, UNKNOWN } from "./values";
 
 /** The Pulumi types of the resources the pack judges. */
 export const TYPES = {
@@ -23,7 +23,39 @@ export const TYPES = {
   userPolicy: "aws:iam/userPolicy:UserPolicy",
   groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
   rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+  groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+  policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+  rolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+  queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+  topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+  kmsKey: "aws:kms/key:Key",
+  lambdaPermission: "aws:lambda/permission:Permission",
+  schedule: "aws:scheduler/schedule:Schedule",
+  pipe: "aws:pipes/pipe:Pipe",
 } as const;
+
+/**
+ * The same services through the aws-native provider (CloudFormation's schema, camelCased): a stack written with
+ * them is judged like one written with the classic provider.
+ */
+export const NATIVE_TYPES = {
+  stateMachine: "aws-native:stepfunctions:StateMachine",
+  lambdaFunction: "aws-native:lambda:Function",
+  rule: "aws-native:events:Rule",
+  queue: "aws-native:sqs:Queue",
+  topic: "aws-native:sns:Topic",
+  queuePolicy: "aws-native:sqs:QueuePolicy",
+  topicPolicy: "aws-native:sns:TopicPolicy",
+  kmsKey: "aws-native:kms:Key",
+  role: "aws-native:iam:Role",
+  alarm: "aws-native:cloudwatch:Alarm",
+} as const;
+
+/** State machines of either provider. */
+export const STATE_MACHINE_TYPES: readonly string[] = [TYPES.stateMachine, NATIVE_TYPES.stateMachine];
+/** Lambda functions of either provider. */
+export const LAMBDA_FUNCTION_TYPES: readonly string[] = [TYPES.lambdaFunction, NATIVE_TYPES.lambdaFunction];
 
 /** Lambda's own timeout when `timeout` is not set. */
 export const LAMBDA_DEFAULT_TIMEOUT = 3;
@@ -98,7 +130,41 @@ export function integerSchema(description: string, defaultValue?: number, minimu
  * not JSON), the policy is not applicable to this resource: `sfn-definition-readable` reports why, once.
  */
 export function definitionOf(args: ResourceValidationArgs): AslObject {
-  const read = readDefinition(prop(args.props, "definition"));
+  const read = readStateMachineDefinition(args.type, args.props);
   if (read.status !== "ok") return args.notApplicable(`${label("State machine", args.name)}: ${read.message}`);
   return read.definition;
+}
+
+/**
+ * A definitionString with its `${name}` placeholders replaced by `definitionSubstitutions`, as CloudFormation does
+ * before Step Functions sees it: `"TimeoutSeconds": ${ChargeTimeout}` is judged by the value it becomes. A
+ * substitution unknown during preview leaves the whole definition unknown.
+ */
+function substituted(text: string, substitutions: unknown): unknown {
+  if (substitutions === UNKNOWN) return UNKNOWN;
+  if (!isRecord(substitutions)) return text;
+  return text.replace(/\$\{([^}]+)\}/g, (placeholder, name: string) =>
+    Object.hasOwn(substitutions, name) ? String(substitutions[name]) : placeholder,
+  );
+}
+
+/**
+ * The definition of a state machine of either provider: classic `definition` (a JSON string); aws-native
+ * `definitionString` (with its `definitionSubstitutions`), else `definition` (an object). A definition kept only in S3 (`definitionS3Location`) cannot
+ * be read by a policy, and says so.
+ */
+export function readStateMachineDefinition(type: string, props: Record<string, unknown>): DefinitionRead {
+  if (type !== NATIVE_TYPES.stateMachine) return readDefinition(prop(props, "definition"));
+  const text = prop(props, "definitionString");
+  if (typeof text === "string") return readDefinition(substituted(text, prop(props, "definitionSubstitutions")));
+  if (text !== undefined) return readDefinition(text);
+  const object = prop(props, "definition");
+  if (object === undefined && prop(props, "definitionS3Location") !== undefined) {
+    return {
+      status: "invalid",
+      message:
+        "its definition is in S3 (definitionS3Location), which a policy cannot read, so none of its states can be checked. Fix: pass the definition inline as definitionString (or definition)",
+    };
+  }
+  return readDefinition(object);
 }

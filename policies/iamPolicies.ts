@@ -1,17 +1,18 @@
 /**
- * IAM policies: documents grant exact actions on exact resources. The document analysis itself lives in
- * iam.ts (pure, tested on its own); this file turns its findings into the pack's policy.
+ * IAM policies: identity documents grant exact actions on exact resources, and resource and trust policies admit
+ * exact principals. The document analysis itself lives in iam.ts (pure, tested on its own); this file turns its
+ * findings into the pack's policies.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { label, onTypes, TYPES, unknownDuringPreview } from "./common";
-import { DEFAULT_WILDCARD_RESOURCE_ACTIONS, isBroadManagedPolicy, wildcardFindings } from "./iam";
+import { label, NATIVE_TYPES, onTypes, TYPES, unknownDuringPreview } from "./common";
+import { arnAccount, DEFAULT_WILDCARD_RESOURCE_ACTIONS, isBroadManagedPolicy, principalFindings, wildcardFindings } from "./iam";
 import { asArray, isRecord, parseJsonProperty, prop, UNKNOWN, withDefaults } from "./values";
 
 /** Configuration of {@link iamNoWildcards}. */
 export interface IamConfig {
   /** Actions that may be granted on Resource "*". */
   wildcardResourceActions: string[];
-  /** Report AWS managed policies that grant whole services (…FullAccess, AdministratorAccess, PowerUserAccess). */
+  /** Report AWS managed policies that grant whole services (…FullAccess, …ReadOnlyAccess, AdministratorAccess, PowerUserAccess, job functions). */
   reportBroadManagedPolicies: boolean;
 }
 /** {@link iamNoWildcards}' defaults, also its config schema's. */
@@ -20,7 +21,28 @@ export const IAM_DEFAULTS: IamConfig = {
   reportBroadManagedPolicies: true,
 };
 
-const IAM_TYPES = [TYPES.rolePolicy, TYPES.policy, TYPES.userPolicy, TYPES.groupPolicy, TYPES.role, TYPES.rolePolicyAttachment];
+const IAM_TYPES = [
+  TYPES.rolePolicy,
+  TYPES.policy,
+  TYPES.userPolicy,
+  TYPES.groupPolicy,
+  TYPES.role,
+  NATIVE_TYPES.role,
+  TYPES.rolePolicyAttachment,
+  TYPES.userPolicyAttachment,
+  TYPES.groupPolicyAttachment,
+  TYPES.policyAttachment,
+  TYPES.rolePolicyAttachmentsExclusive,
+];
+
+/** The attachment resources: the property holding the managed policy ARN(s) and how messages name them. */
+const ATTACHMENTS: Readonly<Record<string, { key: string; kind: string }>> = {
+  [TYPES.rolePolicyAttachment]: { key: "policyArn", kind: "IAM role policy attachment" },
+  [TYPES.userPolicyAttachment]: { key: "policyArn", kind: "IAM user policy attachment" },
+  [TYPES.groupPolicyAttachment]: { key: "policyArn", kind: "IAM group policy attachment" },
+  [TYPES.policyAttachment]: { key: "policyArn", kind: "IAM policy attachment" },
+  [TYPES.rolePolicyAttachmentsExclusive]: { key: "policyArns", kind: "IAM role policy attachments" },
+};
 
 /**
  * `iam-no-wildcards`: no `*` action or resource outside the allowlist, no whole-service managed policies. No
@@ -29,12 +51,12 @@ const IAM_TYPES = [TYPES.rolePolicy, TYPES.policy, TYPES.userPolicy, TYPES.group
 export const iamNoWildcards: ResourceValidationPolicy = {
   name: "iam-no-wildcards",
   description:
-    'IAM policies grant no "*" action and no "*" resource, except for the allowlisted X-Ray and log-delivery actions AWS requires it for.',
+    'IAM policies grant no action pattern ("*", "s3:*", "iam:Pass*") and no wildcard resource ("*", "arn:*", "arn:aws:s3:::*"), except for the allowlisted X-Ray and log-delivery actions AWS requires it for; no whole-service AWS managed policy is attached (roles, users, groups, exclusive attachments, aws-native roles).',
   enforcementLevel: "advisory",
   severity: "high",
   tags: ["iam", "least-privilege"],
   remediationSteps:
-    'In each reported statement, list the exact actions (no "*" or "service:*", no NotAction/NotResource in an Allow) and the exact resource ARNs; keep Resource "*" only for the actions in wildcardResourceActions (X-Ray, CloudWatch Logs delivery, VPC network interfaces). Replace attached …FullAccess, AdministratorAccess or PowerUserAccess policies with an inline least-privilege policy.',
+    'In each reported statement, list the exact actions (no "*", "service:*" or other pattern such as "iam:Pass*"; no NotAction/NotResource in an Allow) and the exact resource ARNs (no "*", "arn:*" or "arn:aws:<service>:::*"); keep Resource "*" only for the actions in wildcardResourceActions (X-Ray, CloudWatch Logs delivery, VPC network interfaces). Replace attached …FullAccess, …ReadOnlyAccess, AdministratorAccess, PowerUserAccess, ViewOnlyAccess or job-function policies with an inline least-privilege policy.',
   configSchema: {
     properties: {
       wildcardResourceActions: {
@@ -46,7 +68,8 @@ export const iamNoWildcards: ResourceValidationPolicy = {
       reportBroadManagedPolicies: {
         type: "boolean",
         default: IAM_DEFAULTS.reportBroadManagedPolicies,
-        description: "Report AWS managed policies that grant whole services (…FullAccess, AdministratorAccess, PowerUserAccess).",
+        description:
+          "Report AWS managed policies that grant whole services (…FullAccess, …ReadOnlyAccess, AdministratorAccess, PowerUserAccess, ViewOnlyAccess, job-function/…).",
       },
     },
   },
@@ -73,6 +96,19 @@ export const iamNoWildcards: ResourceValidationPolicy = {
         );
       }
     };
+    // A role's inline policies (classic `inlinePolicies[].policy`, aws-native `policies[].policyDocument`) and managed ARNs.
+    const checkRole = (keys: { list: string; name: string; document: string }): void => {
+      const role = label("IAM role", args.name);
+      const inline = prop(args.props, keys.list);
+      if (inline === UNKNOWN) unknownDuringPreview(args, keys.list, `${role}'s inline policies`);
+      asArray(inline).forEach((entry, i) => {
+        if (!isRecord(entry)) return;
+        const name = typeof entry[keys.name] === "string" ? entry[keys.name] : `#${i}`;
+        checkDocument(`${role}, inline policy "${name}"`, keys.list, entry[keys.document]);
+      });
+      const managed = prop(args.props, "managedPolicyArns");
+      if (managed !== UNKNOWN) for (const arn of asArray(managed)) checkManaged(role, arn);
+    };
     switch (args.type) {
       case TYPES.rolePolicy:
         return checkDocument(label("IAM role policy", args.name), "policy", prop(args.props, "policy"));
@@ -83,20 +119,106 @@ export const iamNoWildcards: ResourceValidationPolicy = {
       case TYPES.groupPolicy:
         return checkDocument(label("IAM group policy", args.name), "policy", prop(args.props, "policy"));
       case TYPES.rolePolicyAttachment:
-        return checkManaged(label("IAM role policy attachment", args.name), prop(args.props, "policyArn"));
-      case TYPES.role: {
-        const role = label("IAM role", args.name);
-        const inline = prop(args.props, "inlinePolicies");
-        if (inline === UNKNOWN) return unknownDuringPreview(args, "inlinePolicies", `${role}'s inline policies`);
-        asArray(inline).forEach((entry, i) => {
-          if (!isRecord(entry)) return;
-          const name = typeof entry.name === "string" ? entry.name : `#${i}`;
-          checkDocument(`${role}, inline policy "${name}"`, "inlinePolicies", entry.policy);
-        });
-        const managed = prop(args.props, "managedPolicyArns");
-        if (managed !== UNKNOWN) for (const arn of asArray(managed)) checkManaged(role, arn);
+      case TYPES.userPolicyAttachment:
+      case TYPES.groupPolicyAttachment:
+      case TYPES.policyAttachment:
+      case TYPES.rolePolicyAttachmentsExclusive: {
+        const { key, kind } = ATTACHMENTS[args.type];
+        const arns = prop(args.props, key);
+        if (arns === UNKNOWN) return unknownDuringPreview(args, key, `${label(kind, args.name)}'s ${key}`);
+        for (const arn of asArray(arns)) checkManaged(label(kind, args.name), arn);
         return;
       }
+      case TYPES.role:
+        return checkRole({ list: "inlinePolicies", name: "name", document: "policy" });
+      case NATIVE_TYPES.role:
+        return checkRole({ list: "policies", name: "policyName", document: "policyDocument" });
     }
+  }),
+};
+
+/** The resources that carry a resource or trust policy: the property holding it, its kind, and how messages name them. */
+const POLICY_HOLDERS: Readonly<Record<string, { key: string; kind: "resource" | "trust"; owner: string }>> = {
+  [TYPES.queuePolicy]: { key: "policy", kind: "resource", owner: "SQS queue policy" },
+  [TYPES.queue]: { key: "policy", kind: "resource", owner: "SQS queue" },
+  [TYPES.topicPolicy]: { key: "policy", kind: "resource", owner: "SNS topic policy" },
+  [TYPES.topic]: { key: "policy", kind: "resource", owner: "SNS topic" },
+  [TYPES.kmsKey]: { key: "policy", kind: "resource", owner: "KMS key" },
+  [TYPES.role]: { key: "assumeRolePolicy", kind: "trust", owner: "IAM role" },
+  [NATIVE_TYPES.queuePolicy]: { key: "policyDocument", kind: "resource", owner: "SQS queue policy" },
+  [NATIVE_TYPES.topicPolicy]: { key: "policyDocument", kind: "resource", owner: "SNS topic policy" },
+  [NATIVE_TYPES.kmsKey]: { key: "keyPolicy", kind: "resource", owner: "KMS key" },
+  [NATIVE_TYPES.role]: { key: "assumeRolePolicyDocument", kind: "trust", owner: "IAM role" },
+};
+
+/** Configuration of {@link resourcePoliciesScoped}. */
+export interface ResourcePolicyConfig {
+  /** Accounts (12 digits) other than a resource's own that its policies may name as principals. */
+  trustedAccounts: string[];
+}
+/** {@link resourcePoliciesScoped}'s defaults: no other account is trusted. */
+export const RESOURCE_POLICY_DEFAULTS: ResourcePolicyConfig = { trustedAccounts: [] };
+
+/** Lambda permission conditions that pin who may invoke through a principal. */
+const PERMISSION_SCOPES = ["sourceArn", "sourceAccount", "principalOrgId"];
+
+/**
+ * `resource-policies-scoped`: resource policies (SQS, SNS, KMS, Lambda permissions) and role trust policies admit
+ * no anyone-principal without a condition, and AWS services only for a named source. No remediation: which
+ * accounts, organizations or rules to admit is the owner's decision.
+ */
+export const resourcePoliciesScoped: ResourceValidationPolicy = {
+  name: "resource-policies-scoped",
+  description:
+    'Queue, topic and key policies, Lambda permissions and role trust policies admit no "*" principal without a condition pinning the caller, AWS services only for a named source (aws:SourceArn / aws:SourceAccount), and no other account unless trusted.',
+  enforcementLevel: "advisory",
+  severity: "high",
+  tags: ["iam", "sqs", "sns", "kms", "lambda", "least-privilege"],
+  remediationSteps:
+    'In each reported Allow statement, replace Principal "*" (or {"AWS": "*"}, or NotPrincipal) with the exact principals, or add a Condition that pins the caller ("aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:SourceVpce", ...); give every service principal a Condition on "aws:SourceArn" (the rule, alarm or resource that sends) or "aws:SourceAccount". Remove principals of other accounts, or list those accounts in trustedAccounts. On an aws.lambda.Permission, set sourceArn (or sourceAccount / principalOrgId).',
+  configSchema: {
+    properties: {
+      trustedAccounts: {
+        type: "array",
+        items: { type: "string", pattern: "^\\d{12}$" },
+        default: RESOURCE_POLICY_DEFAULTS.trustedAccounts,
+        description: "Accounts (12 digits) other than a resource's own that its resource or trust policies may name as principals.",
+      },
+    },
+  },
+  validateResource: onTypes([...Object.keys(POLICY_HOLDERS), TYPES.lambdaPermission], (args, report) => {
+    if (args.type === TYPES.lambdaPermission) {
+      const principal = prop(args.props, "principal");
+      const scopes = PERMISSION_SCOPES.map((k) => prop(args.props, k));
+      if (principal === UNKNOWN || scopes.includes(UNKNOWN)) return unknownDuringPreview(args, "principal", "The permission's principal");
+      if (typeof principal !== "string" || scopes.some((v) => typeof v === "string" && v.trim() !== "")) return;
+      const permission = label("Lambda permission", args.name);
+      if (principal.trim() === "*") {
+        report(
+          `${permission} lets anyone invoke the function (principal "*") with no sourceArn, sourceAccount or principalOrgId. Fix: name the invoking principal and set sourceArn (or sourceAccount / principalOrgId).`,
+        );
+      } else if (principal.endsWith(".amazonaws.com")) {
+        report(
+          `${permission} lets the service "${principal}" invoke the function with no sourceArn or sourceAccount, so any AWS customer's ${principal} resources can invoke it (the confused deputy). Fix: set sourceArn to the rule, topic or bucket that invokes it (or sourceAccount).`,
+        );
+      }
+      return;
+    }
+    const { trustedAccounts } = withDefaults(args, RESOURCE_POLICY_DEFAULTS);
+    const holder = POLICY_HOLDERS[args.type];
+    const owner = label(holder.owner, args.name);
+    const parsed = parseJsonProperty(prop(args.props, holder.key));
+    if (parsed.status === "absent") return;
+    if (parsed.status === "unknown") return unknownDuringPreview(args, holder.key, `${owner}'s ${holder.key}`);
+    if (parsed.status === "invalid") {
+      report(
+        `${owner}: its ${holder.key} cannot be read: ${parsed.reason}. Fix: pass a valid policy document (JSON string or object with Version and Statement).`,
+      );
+      return;
+    }
+    // The resource's own account, once its ARN is known, for statements whose Resource names none (a key policy's "*").
+    const account = arnAccount(prop(args.props, "arn"));
+    for (const f of principalFindings(parsed.value, holder.kind, { owner: account, trusted: trustedAccounts }))
+      report(`${owner}: ${holder.key} ${f.where} ${f.problem}. Fix: ${f.fix}.`);
   }),
 };

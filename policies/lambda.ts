@@ -9,6 +9,7 @@ import {
   isPositiveInteger,
   label,
   LAMBDA_DEFAULT_TIMEOUT,
+  LAMBDA_FUNCTION_TYPES,
   onTypes,
   remediateOnType,
   TYPES,
@@ -55,7 +56,7 @@ export const lambdaExplicitTimeout: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: onTypes(TYPES.lambdaFunction, (args, report) => {
+  validateResource: onTypes(LAMBDA_FUNCTION_TYPES, (args, report) => {
     const { maxTimeoutSeconds, treatCallbackDefaultAsUnset } = withDefaults(args, LAMBDA_TIMEOUT_DEFAULTS);
     const fn = label("Lambda function", args.name);
     const timeout = prop(args.props, "timeout");
@@ -97,7 +98,7 @@ export const lambdaXrayTracing: ResourceValidationPolicy = {
   tags: ["lambda", "observability"],
   remediationSteps:
     'Set tracingConfig: { mode: "Active" } on every aws.lambda.Function and grant its role xray:PutTraceSegments and xray:PutTelemetryRecords on Resource "*". At enforcement level "remediate" the pack sets tracingConfig.mode itself (the role\'s permissions remain yours to grant).',
-  validateResource: onTypes(TYPES.lambdaFunction, (args, report) => {
+  validateResource: onTypes(LAMBDA_FUNCTION_TYPES, (args, report) => {
     const mode = propPath(args.props, "tracingConfig", "mode");
     if (mode === UNKNOWN) return unknownDuringPreview(args, "tracingConfig", "tracingConfig");
     if (mode !== "Active") {

@@ -12,7 +12,7 @@
  * the registry's list, every policy with its configuration type and defaults, and the resource types.
  */
 export { policies } from "./registry";
-export { LAMBDA_DEFAULT_TIMEOUT, TYPES } from "./common";
+export { LAMBDA_DEFAULT_TIMEOUT, NATIVE_TYPES, TYPES } from "./common";
 export * from "./stepfunctions";
 export * from "./lambda";
 export * from "./eventbridge";

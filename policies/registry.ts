@@ -5,10 +5,10 @@
  */
 import type { Policies } from "@pulumi/policy";
 import { eventbridgeSfnTargetRetryDlq } from "./eventbridge";
-import { iamNoWildcards } from "./iamPolicies";
+import { iamNoWildcards, resourcePoliciesScoped } from "./iamPolicies";
 import { lambdaExplicitTimeout, lambdaXrayTracing } from "./lambda";
-import { snsEncrypted, sqsEncrypted } from "./messaging";
-import { cloudwatchAlarmActions, logGroupRetention } from "./observability";
+import { messagingSecureTransport, snsEncrypted, sqsEncrypted } from "./messaging";
+import { cloudwatchAlarmActions, cloudwatchAlarmTopicDeliverable, logGroupRetention } from "./observability";
 import {
   sfnDefinitionReadable,
   sfnExecutionTimeout,
@@ -40,8 +40,11 @@ export const policies: Policies = [
   sfnTaskResourceIsIntegration,
   eventbridgeSfnTargetRetryDlq,
   iamNoWildcards,
+  resourcePoliciesScoped,
   cloudwatchAlarmActions,
+  cloudwatchAlarmTopicDeliverable,
   sqsEncrypted,
   snsEncrypted,
+  messagingSecureTransport,
   logGroupRetention,
 ];

@@ -12,7 +12,6 @@ import {
   DEFAULT_MAX_ATTEMPTS,
   lambdaReferenceOf,
   parseFunctionReference,
-  readDefinition,
   retriersOf,
   taskStates,
   taskTimeout,
@@ -25,14 +24,18 @@ import {
   isPositiveInteger,
   label,
   LAMBDA_DEFAULT_TIMEOUT,
+  LAMBDA_FUNCTION_TYPES,
+  NATIVE_TYPES,
   onTypes,
   quoteList,
+  readStateMachineDefinition,
   remediateOnType,
+  STATE_MACHINE_TYPES,
   TYPES,
   unknownDuringPreview,
   withProperty,
 } from "./common";
-import { isRecord, prop, propPath, UNKNOWN, withDefaults } from "./values";
+import { asArray, isRecord, prop, propPath, UNKNOWN, withDefaults } from "./values";
 
 // ---------------------------------------------------------------------------------------------------------
 // Timeouts (mandatory by default)
@@ -67,7 +70,7 @@ export const sfnTaskTimeout: ResourceValidationPolicy = {
       ),
     },
   },
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const limits = withDefaults(args, TASK_TIMEOUT_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const task of taskStates(definitionOf(args))) {
@@ -118,7 +121,7 @@ export const sfnCallbackHeartbeat: ResourceValidationPolicy = {
       ),
     },
   },
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const { heartbeatRequiredAboveSeconds } = withDefaults(args, CALLBACK_HEARTBEAT_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const task of taskStates(definitionOf(args))) {
@@ -160,7 +163,7 @@ export const sfnExecutionTimeout: ResourceValidationPolicy = {
       maxTimeoutSeconds: integerSchema("The longest whole-execution TimeoutSeconds (unset: no maximum)."),
     },
   },
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const { maxTimeoutSeconds } = withDefaults(args, EXECUTION_TIMEOUT_DEFAULTS);
     const sm = label("State machine", args.name);
     const seconds = definitionOf(args).TimeoutSeconds;
@@ -200,11 +203,11 @@ interface StackFunction {
 function stackFunctions(resources: readonly PolicyResource[]): StackFunction[] {
   const out: StackFunction[] = [];
   for (const resource of resources) {
-    if (resource.type !== TYPES.lambdaFunction) continue;
+    if (!LAMBDA_FUNCTION_TYPES.includes(resource.type)) continue;
     const timeout = prop(resource.props, "timeout");
     if (timeout === UNKNOWN) continue;
     const arnValue = prop(resource.props, "arn");
-    const nameValue = prop(resource.props, "name");
+    const nameValue = prop(resource.props, resource.type === NATIVE_TYPES.lambdaFunction ? "functionName" : "name");
     const arn = typeof arnValue === "string" ? parseFunctionReference(arnValue)?.arn : undefined;
     const functionName = typeof nameValue === "string" ? nameValue : arn ? parseFunctionReference(arn)?.name : undefined;
     out.push({ resource, arn, functionName, timeout: typeof timeout === "number" ? timeout : LAMBDA_DEFAULT_TIMEOUT });
@@ -232,11 +235,14 @@ export const sfnTaskOutlastsLambda: StackValidationPolicy = {
   },
   validateStack: (args, report) => {
     const { minMarginSeconds } = withDefaults(args, TASK_OUTLASTS_LAMBDA_DEFAULTS);
-    const machines = args.resources.filter((r) => r.type === TYPES.stateMachine);
-    if (machines.length === 0) return args.notApplicable(`Policy only applies to stacks with resources of type '${TYPES.stateMachine}'`);
+    const machines = args.resources.filter((r) => STATE_MACHINE_TYPES.includes(r.type));
+    if (machines.length === 0)
+      return args.notApplicable(
+        `Policy only applies to stacks with resources of type ${STATE_MACHINE_TYPES.map((t) => `'${t}'`).join(", ")}`,
+      );
     const functions = stackFunctions(args.resources);
     for (const machine of machines) {
-      const read = readDefinition(prop(machine.props, "definition"));
+      const read = readStateMachineDefinition(machine.type, machine.props);
       if (read.status !== "ok") continue; // sfn-definition-readable reports it
       for (const task of taskStates(read.definition)) {
         const ref = lambdaReferenceOf(task.state);
@@ -289,7 +295,7 @@ export const sfnRetryBounded: ResourceValidationPolicy = {
       ),
     },
   },
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const { maxAttempts } = withDefaults(args, RETRY_BOUNDED_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const state of walkStates(definitionOf(args))) {
@@ -337,7 +343,7 @@ export const sfnRetryTransientOnly: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const { neverTransientErrors } = withDefaults(args, RETRY_TRANSIENT_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const state of walkStates(definitionOf(args))) {
@@ -365,7 +371,7 @@ export const sfnXrayTracing: ResourceValidationPolicy = {
   tags: ["step-functions", "observability"],
   remediationSteps:
     'Set tracingConfiguration: { enabled: true } on the aws.sfn.StateMachine, and grant its role xray:PutTraceSegments, xray:PutTelemetryRecords, xray:GetSamplingRules and xray:GetSamplingTargets on Resource "*". At enforcement level "remediate" the pack sets tracingConfiguration.enabled itself (the role\'s permissions remain yours to grant).',
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const enabled = propPath(args.props, "tracingConfiguration", "enabled");
     if (enabled === UNKNOWN) return unknownDuringPreview(args, "tracingConfiguration", "tracingConfiguration");
     if (enabled !== true) {
@@ -389,6 +395,13 @@ export interface SfnLoggingConfig {
 /** {@link sfnLogging}'s defaults, also its config schema's. */
 export const SFN_LOGGING_DEFAULTS: SfnLoggingConfig = { allowedLevels: ["ALL", "ERROR", "FATAL"] };
 
+/** The log group ARN a logging configuration writes to: classic `logDestination`, aws-native `destinations[0]`. */
+function logDestinationOf(type: string, logging: Record<string, unknown>): unknown {
+  if (type !== NATIVE_TYPES.stateMachine) return logging.logDestination;
+  const first = asArray(logging.destinations)[0];
+  return isRecord(first) && isRecord(first.cloudWatchLogsLogGroup) ? first.cloudWatchLogsLogGroup.logGroupArn : undefined;
+}
+
 /** `sfn-logging`: executions log to a CloudWatch log group; a destination missing its `:*` is remediable. */
 export const sfnLogging: ResourceValidationPolicy = {
   name: "sfn-logging",
@@ -408,7 +421,7 @@ export const sfnLogging: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const { allowedLevels } = withDefaults(args, SFN_LOGGING_DEFAULTS);
     const sm = label("State machine", args.name);
     const fix =
@@ -425,7 +438,7 @@ export const sfnLogging: ResourceValidationPolicy = {
         `${sm} logs at level ${level === undefined ? "OFF (not set)" : JSON.stringify(level)}, not one of ${quoteList(allowedLevels)}: failed executions leave no log. Fix: ${fix}.`,
       );
     }
-    const destination = logging.logDestination;
+    const destination = logDestinationOf(args.type, logging);
     if (destination === UNKNOWN) return;
     if (typeof destination !== "string" || destination === "") {
       report(`${sm} has loggingConfiguration without a logDestination: there is no log group to write to. Fix: ${fix}.`);
@@ -473,7 +486,7 @@ export const sfnFailurePathsObservable: ResourceValidationPolicy = {
       },
     },
   },
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const { observableResourcePrefixes } = withDefaults(args, FAILURE_PATHS_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const found of unobservedFailurePaths(definitionOf(args), observableResourcePrefixes)) {
@@ -497,8 +510,8 @@ export const sfnDefinitionReadable: ResourceValidationPolicy = {
   tags: ["step-functions"],
   remediationSteps:
     "Pass `definition` as a valid Amazon States Language document (a JSON string or object with StartAt and States). A definition unknown during preview needs no change: it is checked on `pulumi up`.",
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
-    const read = readDefinition(prop(args.props, "definition"));
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
+    const read = readStateMachineDefinition(args.type, args.props);
     if (read.status !== "ok") report(`${label("State machine", args.name)}: ${read.message}.`);
   }),
 };
@@ -513,7 +526,7 @@ export const sfnTaskResourceIsIntegration: ResourceValidationPolicy = {
   tags: ["step-functions"],
   remediationSteps:
     "Replace a topic, queue or state machine ARN in a Task's Resource with its service integration (arn:aws:states:::sns:publish, arn:aws:states:::sqs:sendMessage, arn:aws:states:::states:startExecution.sync:2) and pass the ARN in Parameters (TopicArn, QueueUrl, StateMachineArn).",
-  validateResource: onTypes(TYPES.stateMachine, (args, report) => {
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const sm = label("State machine", args.name);
     for (const task of taskStates(definitionOf(args))) {
       const kind = classifyTaskResource(task.state.Resource);

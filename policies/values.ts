@@ -52,7 +52,16 @@ export function plain(value: unknown): unknown {
           return out;
         }
         const out: Record<string, unknown> = {};
-        for (const key of Object.keys(v)) out[key] = copy((v as Record<string, unknown>)[key]);
+        // defineProperty, not assignment: a key named "__proto__" (a state, say) stays a key instead of
+        // replacing the copy's prototype and vanishing from every own-key walk.
+        for (const key of Object.keys(v)) {
+          Object.defineProperty(out, key, {
+            value: copy((v as Record<string, unknown>)[key]),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        }
         return out;
       } finally {
         ancestors.delete(v);

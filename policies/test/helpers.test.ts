@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   classifyTaskResource,
+  jsonataValue,
   lambdaReferenceOf,
   parseFunctionReference,
   readDefinition,
@@ -9,7 +10,14 @@ import {
   unobservedFailurePaths,
   walkStates,
 } from "../asl";
-import { isBroadManagedPolicy, wildcardFindings } from "../iam";
+import {
+  hasScopingCondition,
+  isActionPattern,
+  isBroadManagedPolicy,
+  isWildcardResource,
+  principalFindings,
+  wildcardFindings,
+} from "../iam";
 import { sfnRetryTransientOnly } from "../policies";
 import { parseJsonProperty, plain, prop, UNKNOWN } from "../values";
 import { resource, runResourcePolicy, UNKNOWN_STRING } from "../../test/support/policyHarness";
@@ -166,5 +174,91 @@ describe("policy pack helpers: iam.ts and values.ts", () => {
       config: { "sfn-retry-transient-only": { neverTransientErrors: ["Lambda.ServiceException"] } },
     });
     assert.equal(out.violations.length, 5, out.violations.join("\n"));
+  });
+});
+
+describe("policy pack helpers: issue 11 (JSONata constants, __proto__ keys, patterns, principals)", () => {
+  it("evaluates constant JSONata expressions and leaves the others dynamic", () => {
+    assert.deepEqual(jsonataValue("{% 99999999 %}"), { kind: "constant", value: 99999999 });
+    assert.deepEqual(jsonataValue(" {% (60 + 30) * 2 - 10 / 5 %} "), { kind: "constant", value: 178 });
+    assert.deepEqual(jsonataValue("{% 1e8 %}"), { kind: "constant", value: 100000000 });
+    assert.deepEqual(jsonataValue("{% 'arn:aws:lambda:us-east-1:123456789012:function:f' %}"), {
+      kind: "constant",
+      value: "arn:aws:lambda:us-east-1:123456789012:function:f",
+    });
+    for (const dynamic of ["{% $states.input.timeout %}", "{% 10 * $states.input.n %}", "{% $number('5') %}", "{% 1 / 0 %}", "{% (1 %}"])
+      assert.deepEqual(jsonataValue(dynamic), { kind: "expression" }, dynamic);
+    assert.equal(jsonataValue(300), undefined);
+    assert.equal(jsonataValue("$.timeout"), undefined);
+  });
+
+  it("plain() keeps an own __proto__ key as a key, without touching the copy's prototype", () => {
+    const source = JSON.parse('{"States":{"__proto__":{"Type":"Task"},"B":{"Type":"Pass"}}}');
+    const copy = plain(source) as { States: Record<string, unknown> };
+    assert.deepEqual(Object.keys(copy.States), ["__proto__", "B"]);
+    assert.equal(Object.getPrototypeOf(copy.States), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(copy.States, "__proto__")?.value, { Type: "Task" });
+  });
+
+  it("action patterns and wildcard resources, whatever their spelling", () => {
+    for (const a of ["*", "*:*", "s3:*", "iam:Pass*", "iam:PassRol?", "s3:Get*"]) assert.ok(isActionPattern(a), a);
+    assert.ok(!isActionPattern("iam:PassRole"));
+    for (const r of [
+      "*",
+      "arn:*",
+      "arn:aws:*",
+      "arn:aws:s3:*",
+      "arn:aws:s3:::*",
+      "arn:aws:sqs:*:*:*",
+      "arn:*:sqs:us-east-1:1:q",
+      "arn:aws:*:*:*:*",
+    ])
+      assert.ok(isWildcardResource(r), r);
+    for (const r of [
+      "arn:aws:lambda:us-east-1:123456789012:function:*",
+      "arn:aws:s3:::bucket/*",
+      "arn:aws:logs:us-east-1:1:log-group:/x:*",
+    ])
+      assert.ok(!isWildcardResource(r), r);
+  });
+
+  it("broad managed policies: FullAccess, ReadOnlyAccess, admin, job functions; not service roles", () => {
+    for (const arn of [
+      "arn:aws:iam::aws:policy/ReadOnlyAccess",
+      "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+      "arn:aws:iam::aws:policy/AdministratorAccess",
+      "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+      "arn:aws-us-gov:iam::aws:policy/AmazonSQSFullAccess",
+    ])
+      assert.ok(isBroadManagedPolicy(arn), arn);
+    for (const arn of [
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+      "arn:aws:iam::123456789012:policy/ReadOnlyAccess",
+    ])
+      assert.ok(!isBroadManagedPolicy(arn), arn);
+  });
+
+  it("a condition scopes a principal only when it must match a real value", () => {
+    const scoped = (Condition: unknown) => hasScopingCondition({ Effect: "Allow", Principal: "*", Condition });
+    assert.ok(scoped({ StringEquals: { "aws:PrincipalOrgID": "o-abc" } }));
+    assert.ok(scoped({ ArnLike: { "aws:SourceArn": ["arn:aws:events:us-east-1:123456789012:rule/r"] } }));
+    assert.ok(!scoped({ StringEqualsIfExists: { "aws:SourceAccount": "123456789012" } }), "absent key passes an IfExists");
+    assert.ok(!scoped({ "ForAllValues:StringEquals": { "aws:PrincipalOrgID": "o-abc" } }), "an empty set passes ForAllValues");
+    assert.ok(!scoped({ StringLike: { "aws:PrincipalAccount": "*" } }), "a wildcard value pins nobody");
+    assert.ok(!scoped({ StringNotEquals: { "aws:SourceAccount": "999999999999" } }), "a negation admits everyone else");
+    assert.ok(!scoped({ Bool: { "aws:SecureTransport": "true" } }));
+  });
+
+  it("principal findings: anyone, NotPrincipal and unscoped services in resource policies; services are fine in trust policies", () => {
+    const doc = (statement: Record<string, unknown>) => ({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "x:Y", ...statement }],
+    });
+    assert.equal(principalFindings(doc({ Principal: { AWS: "arn:aws:iam::*:root" } }), "resource").length, 1);
+    assert.equal(principalFindings(doc({ NotPrincipal: { AWS: "arn:aws:iam::123456789012:root" } }), "resource").length, 1);
+    assert.equal(principalFindings(doc({ Principal: { Service: "sns.amazonaws.com" } }), "resource").length, 1);
+    assert.equal(principalFindings(doc({ Principal: { Service: "lambda.amazonaws.com" } }), "trust").length, 0);
+    assert.equal(principalFindings(doc({ Principal: { AWS: "arn:aws:iam::123456789012:root" } }), "resource").length, 0);
+    assert.equal(principalFindings({ Statement: [{ Effect: "Deny", Principal: "*", Action: "sqs:*" }] }, "resource").length, 0);
   });
 });

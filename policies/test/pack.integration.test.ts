@@ -36,9 +36,12 @@ const EXPECTED_LEVELS: Record<string, string> = {
   "sfn-task-resource-is-integration": "advisory",
   "eventbridge-sfn-target-retry-dlq": "advisory",
   "iam-no-wildcards": "advisory",
+  "resource-policies-scoped": "advisory",
   "cloudwatch-alarm-actions": "advisory",
+  "cloudwatch-alarm-topic-deliverable": "advisory",
   "sqs-encrypted": "advisory",
   "sns-encrypted": "advisory",
+  "messaging-secure-transport": "advisory",
   "log-group-retention": "advisory",
 };
 
@@ -169,6 +172,7 @@ describe("policy pack: metadata and configuration", () => {
       [pack.sfnLogging, pack.SFN_LOGGING_DEFAULTS],
       [pack.sfnFailurePathsObservable, pack.FAILURE_PATHS_DEFAULTS],
       [pack.iamNoWildcards, pack.IAM_DEFAULTS],
+      [pack.resourcePoliciesScoped, pack.RESOURCE_POLICY_DEFAULTS],
       [pack.cloudwatchAlarmActions, pack.ALARM_ACTIONS_DEFAULTS],
       [pack.logGroupRetention, pack.LOG_GROUP_RETENTION_DEFAULTS],
     ];

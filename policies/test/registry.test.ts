@@ -70,7 +70,7 @@ describe("policy pack: the registry", () => {
       assert.equal(policies.filter((r) => r === p).length, 1, `${p.name} is registered ${policies.filter((r) => r === p).length} times`);
     assert.equal(new Set(exported).size, exported.length, "a policy is exported by two service files");
     assert.deepEqual(new Set(policies), new Set(exported));
-    assert.equal(policies.length, 19);
+    assert.equal(policies.length, 22);
   });
 
   it("keeps the pack's order: the mandatory timeout policies first", () => {
@@ -92,9 +92,12 @@ describe("policy pack: the registry", () => {
         "sfn-task-resource-is-integration",
         "eventbridge-sfn-target-retry-dlq",
         "iam-no-wildcards",
+        "resource-policies-scoped",
         "cloudwatch-alarm-actions",
+        "cloudwatch-alarm-topic-deliverable",
         "sqs-encrypted",
         "sns-encrypted",
+        "messaging-secure-transport",
         "log-group-retention",
       ],
     );
@@ -279,6 +282,15 @@ describe("policy pack: remediations", () => {
         "sqsManagedSseEnabled",
       );
       assert.equal(off.sqsManagedSseEnabled, true);
+    });
+
+    it('replaces a blank kmsMasterKeyId (" ") with SSE-SQS: SQS takes one kind of encryption at a time', async () => {
+      const blank = queue("order-dlq", { sqsManagedSseEnabled: undefined, kmsMasterKeyId: " " });
+      assert.equal((await runResourcePolicy(sqsEncrypted, blank)).violations.length, 1);
+      const out = await runResourceRemediation(sqsEncrypted, blank);
+      assert.equal(out.props?.sqsManagedSseEnabled, true);
+      assert.equal(out.props?.kmsMasterKeyId, undefined);
+      assert.deepEqual((await runResourcePolicy(sqsEncrypted, { ...blank, props: out.props ?? {} })).violations, []);
     });
 
     it("leaves a queue encrypted with a KMS key or SSE-SQS, or whose key is unknown during preview, alone", async () => {
