@@ -43,6 +43,11 @@ describe("order stack settings (Pulumi config)", () => {
   });
 
   const invalid: [string, string, RegExp][] = [
+    ["alertEmails", ",,,", /order-processing:alertEmails.*",,,".*email addresses/],
+    ["alertEmails", " , ", /order-processing:alertEmails.*email addresses/],
+    ["logLevel", "VERBOSE", /order-processing:logLevel.*"VERBOSE".*ALL, ERROR or FATAL/],
+    ["timeoutSeconds", "30", /order-processing:timeoutSeconds.*"30".*from 60 \(step "FulfillOrder" alone may take 60 s/],
+    ["timeoutSeconds", "1e3", /order-processing:timeoutSeconds.*whole seconds/],
     ["retentionInDays", "10", /order-processing:retentionInDays.*"10".*one of 1, 3, 5/],
     ["workflowType", "FAST", /order-processing:workflowType.*STANDARD or EXPRESS/],
     ["alertEmails", "oncall@example.com,not-an-email", /order-processing:alertEmails.*email addresses/],
@@ -64,4 +69,12 @@ describe("order stack settings (Pulumi config)", () => {
       );
     });
   }
+
+  it("bounds timeoutSeconds by the workflow type: an EXPRESS execution runs at most 300 s", () => {
+    assert.equal(parseOrderStackSettings(from({ workflowType: "EXPRESS", timeoutSeconds: "300" })).timeoutSeconds, 300);
+    assert.throws(
+      () => parseOrderStackSettings(from({ workflowType: "EXPRESS", timeoutSeconds: "301" })),
+      /order-processing:timeoutSeconds.*"301".*to 300 \(the EXPRESS maximum\)/,
+    );
+  });
 });

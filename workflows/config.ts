@@ -3,6 +3,7 @@
  * value fails with the key's name and the accepted values, in tests as in `pulumi up`.
  */
 import { DEFAULTS, RETENTION_DAYS, type Architecture, type LogLevel, type WorkflowType } from "event-driven-workflow";
+import { ORDER_TASK_TIMEOUTS } from "./order";
 
 export interface OrderStackSettings {
   alertEmails: string[];
@@ -26,6 +27,8 @@ export class StackConfigError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** EXPRESS executions may run 5 minutes, STANDARD ones a year. */
+const MAX_EXECUTION_SECONDS: Record<WorkflowType, number> = { STANDARD: 31_536_000, EXPRESS: 300 };
 
 /**
  * Reads the settings through `get(key)` (undefined when unset), applying the defaults declared in Pulumi.yaml.
@@ -48,6 +51,16 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
   const boolean = (raw: string) => (raw === "true" ? true : raw === "false" ? false : undefined);
   const integer = (min: number, max: number) => (raw: string) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : undefined);
 
+  const workflowType = read("workflowType", DEFAULTS.workflowType, oneOf(["STANDARD", "EXPRESS"] as const), "expected STANDARD or EXPRESS");
+  const [slowestTask, slowestSeconds] = Object.entries(ORDER_TASK_TIMEOUTS).reduce((a, b) => (b[1] > a[1] ? b : a));
+  const maxSeconds = MAX_EXECUTION_SECONDS[workflowType];
+  const timeoutSeconds = read(
+    "timeoutSeconds",
+    300,
+    integer(slowestSeconds, maxSeconds),
+    `expected whole seconds from ${slowestSeconds} (step "${slowestTask}" alone may take ${slowestSeconds} s, its timeoutSeconds) to ${maxSeconds} (the ${workflowType} maximum)`,
+  );
+
   return {
     alertEmails: read(
       "alertEmails",
@@ -57,12 +70,13 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
           .split(",")
           .map((e) => e.trim())
           .filter(Boolean);
-        return emails.every((e) => EMAIL.test(e)) ? emails : undefined;
+        // Only separators (",,,") would subscribe nobody while looking configured.
+        return emails.length > 0 && emails.every((e) => EMAIL.test(e)) ? emails : undefined;
       },
       "expected a comma-separated list of email addresses",
     ),
-    timeoutSeconds: read("timeoutSeconds", 300, integer(1, 31_536_000), "expected whole seconds from 1 (at most 300 for EXPRESS)"),
-    workflowType: read("workflowType", DEFAULTS.workflowType, oneOf(["STANDARD", "EXPRESS"] as const), "expected STANDARD or EXPRESS"),
+    timeoutSeconds,
+    workflowType,
     logLevel: read("logLevel", DEFAULTS.stateMachineLogLevel, oneOf(["ALL", "ERROR", "FATAL"] as const), "expected ALL, ERROR or FATAL"),
     includeExecutionData: read("includeExecutionData", DEFAULTS.includeExecutionData, boolean, "expected true or false"),
     retentionInDays: read(

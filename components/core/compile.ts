@@ -4,7 +4,7 @@
  */
 import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
 import { CALLBACK_INPUT_PAYLOAD, STEP_INPUT_PARAMETERS } from "../runtime/contract";
-import { validateSteps } from "./validate";
+import { validateSteps, WorkflowDefinitionError } from "./validate";
 import { isDistributedMap } from "./walk";
 import type { AslCatcher, AslChoiceRule, AslDefinition, AslRetrier, AslScope, AslState, AslTaskState, AslTransition } from "../asl/types";
 import { SERVICE_INTEGRATIONS, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
@@ -69,16 +69,44 @@ export function compileDefinition(steps: readonly Step[], resources: ResolvedRes
  * before it creates anything, and compiles once the ARNs are known.
  */
 export function compileValidatedSteps(steps: readonly Step[], resources: ResolvedResources, options: CompileOptions = {}): AslDefinition {
-  return {
+  const definition: AslDefinition = {
     ...(options.comment ? { Comment: options.comment } : {}),
     StartAt: steps[0].name,
     ...(options.timeoutSeconds !== undefined ? { TimeoutSeconds: options.timeoutSeconds } : {}),
     States: compileScope(steps, resources),
   };
+  checkDefinitionSize(definition);
+  return definition;
 }
 
+/** Step Functions' quota on a state machine definition: 1,048,576 bytes of JSON (UTF-8). */
+export const MAX_DEFINITION_BYTES = 1_048_576;
+
+const byteLength = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** A definition over AWS's size quota fails here, naming the largest top-level state, not at deploy time. */
+function checkDefinitionSize(definition: AslDefinition): void {
+  const size = byteLength(definition);
+  if (size <= MAX_DEFINITION_BYTES) return;
+  const [largest] = Object.entries(definition.States)
+    .map(([name, state]) => ({ name, bytes: byteLength(state) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  throw new WorkflowDefinitionError([
+    {
+      step: largest.name,
+      message: `makes the definition ${size} bytes of JSON (this state alone ${largest.bytes}); Step Functions accepts at most ${MAX_DEFINITION_BYTES}: move large fixed data (a pass step's \`result\`, an \`itemSelector\`) to S3 or a table and read it in a task.`,
+    },
+  ]);
+}
+
+/** The states of one scope by name; `Object.fromEntries` defines own keys, so a state named `__proto__` stays a state. */
 function compileScope(steps: readonly Step[], resources: ResolvedResources): AslScope["States"] {
   return Object.fromEntries(steps.map((step, i) => [step.name, compileState(step, steps[i + 1], resources)]));
+}
+
+/** `record[key]` when it is the record's own: a step named `__proto__` or `constructor` never reads Object.prototype. */
+function ownValue<V>(record: Record<string, V> | undefined, key: string): V | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function compileState(step: Step, following: Step | undefined, resources: ResolvedResources): AslState {
@@ -185,7 +213,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
               DetailType: step.detailType,
               "Detail.$": step.detailPath ?? "$",
               EventBusName:
-                resources.eventBusNames?.[step.name] ??
+                ownValue(resources.eventBusNames, step.name) ??
                 (typeof step.eventBusName === "string" ? step.eventBusName : resources.defaultEventBusName),
             },
           ],
@@ -196,8 +224,9 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
 }
 
 function functionArnOf(step: TaskStep, resources: ResolvedResources): string {
-  const arn = resources.functionArns[step.name];
-  if (!arn) throw new Error(`compileDefinition: no function ARN was resolved for task "${step.name}"; pass it in resources.functionArns.`);
+  const arn = ownValue(resources.functionArns, step.name);
+  if (typeof arn !== "string" || arn === "")
+    throw new Error(`compileDefinition: no function ARN was resolved for task "${step.name}"; pass it in resources.functionArns.`);
   return arn;
 }
 

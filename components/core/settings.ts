@@ -5,6 +5,7 @@
 import { type DefinitionProblem, WorkflowDefinitionError, MAX_LAMBDA_TIMEOUT_SECONDS, describeValue, isDeferredValue } from "./validate";
 import { eventPatternProblems } from "./eventPatternRules";
 import type { Step, TaskStep } from "../steps/types";
+import type { AlarmKind } from "./alarms";
 
 export type LogLevel = "ALL" | "ERROR" | "FATAL";
 export type WorkflowType = "STANDARD" | "EXPRESS";
@@ -15,7 +16,7 @@ export interface WorkflowSettingsInput {
   timeoutSeconds: number;
   workflowType?: WorkflowType;
   logging?: { level?: LogLevel; includeExecutionData?: boolean; retentionInDays?: number };
-  lambda?: { runtime?: string; memorySize?: number; architecture?: Architecture };
+  lambda?: { runtime?: string; memorySize?: number; architecture?: Architecture; logLevel?: string; powertoolsLayerArn?: unknown };
   dashboard?: { businessMetrics?: { step: string; metricName: string }[] };
   alarms?: { periodSeconds?: number; thresholds?: Record<string, number | undefined> };
   /**
@@ -52,6 +53,26 @@ export const DEFAULTS = {
   memorySize: 256,
   architecture: "arm64" as Architecture,
 };
+
+/** Every kind of alarm a workflow gets, the keys of `alarms.thresholds`. */
+export const ALARM_KINDS = [
+  "executions-failed",
+  "executions-timed-out",
+  "executions-throttled",
+  "executions-aborted",
+  "lambda-errors",
+  "lambda-throttles",
+  "dead-letters-visible",
+  "rule-failed-invocations",
+] as const satisfies readonly AlarmKind[];
+// Fails to compile when alarms.ts gains a kind this list lacks.
+const everyAlarmKindListed: Exclude<AlarmKind, (typeof ALARM_KINDS)[number]> extends never ? true : never = true;
+void everyAlarmKindListed;
+
+/** Powertools Logger levels of the step Lambdas. */
+export const LAMBDA_LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
+/** A Lambda layer version ARN: `arn:<partition>:lambda:<region>:<account>:layer:<name>:<version>`. */
+const LAYER_VERSION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]{1,140}:\d+$/;
 
 /** Runtimes the Powertools TypeScript v2 layer supports. */
 export const SUPPORTED_RUNTIMES = ["nodejs22.x", "nodejs24.x"];
@@ -129,7 +150,14 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
     throw new WorkflowDefinitionError(problems);
   }
   const show = describeValue;
-  const tasks = wellFormedTasks(steps);
+  const named = wellFormedSteps(steps);
+  const tasks = named.filter((s): s is TaskStep => s.kind === "task");
+  for (const step of named.filter((s) => s.name === "__proto__"))
+    problems.push({
+      step: step.name,
+      message:
+        'is a name the component cannot deploy: it keys each step\'s Lambda ARN and event bus by step name in Pulumi Outputs, and Pulumi drops a `__proto__` key when it copies them (ASL itself allows the name). Rename the step, e.g. "Proto".',
+    });
   if (naming) checkNaming(naming, tasks, problems);
   /** A nested group of settings: an object, or absent (null counts as absent, as `??` treats it). */
   const group = (setting: string, example: string): Record<string, unknown> => {
@@ -169,13 +197,21 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
   }
   if (lambda.architecture !== undefined && lambda.architecture !== "arm64" && lambda.architecture !== "x86_64")
     report("lambda.architecture", `is ${show(lambda.architecture)}: use "arm64" or "x86_64".`);
+  if (lambda.logLevel !== undefined && !(LAMBDA_LOG_LEVELS as readonly unknown[]).includes(lambda.logLevel))
+    report("lambda.logLevel", `is ${show(lambda.logLevel)}: use one of ${LAMBDA_LOG_LEVELS.map((l) => `"${l}"`).join(", ")}.`);
+  const layer = lambda.powertoolsLayerArn;
+  if (layer !== undefined && !isDeferredValue(layer) && !(typeof layer === "string" && LAYER_VERSION_ARN.test(layer)))
+    report(
+      "lambda.powertoolsLayerArn",
+      `is ${show(layer)}, not a layer version ARN: give one such as "${powertoolsLayerArn("eu-west-1")}", or leave it out for AWS's Powertools layer of the stack's region.`,
+    );
   if (Number.isInteger(settings.timeoutSeconds)) {
     for (const step of tasks) {
       if (typeof step.timeoutSeconds === "number" && step.timeoutSeconds > settings.timeoutSeconds) {
-        problems.push({
-          step: step.name,
-          message: `has timeoutSeconds ${step.timeoutSeconds}, longer than the whole workflow's ${settings.timeoutSeconds}: shorten the task or lengthen the workflow.`,
-        });
+        report(
+          "timeoutSeconds",
+          `is ${settings.timeoutSeconds}, shorter than step "${step.name}"'s timeoutSeconds ${step.timeoutSeconds}: lengthen the workflow's \`timeoutSeconds\` to at least ${step.timeoutSeconds}, or shorten the step's.`,
+        );
       }
     }
   }
@@ -189,9 +225,11 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
   const thresholds = alarms.thresholds;
   if (thresholds !== undefined && thresholds !== null && !isRecord(thresholds))
     report("alarms.thresholds", `is ${show(thresholds)}: give an object of occurrences per alarm kind, e.g. { "executions-failed": 1 }.`);
-  for (const [kind, value] of Object.entries(isRecord(thresholds) ? thresholds : {})) {
-    if (value !== undefined && !(typeof value === "number" && value >= 1))
-      report(`alarms.thresholds.${kind}`, `is ${show(value)}: use a number of occurrences of at least 1.`);
+  for (const [kind, value] of Object.entries(isRecord(thresholds) && !isDeferredValue(thresholds) ? thresholds : {})) {
+    if (!(ALARM_KINDS as readonly string[]).includes(kind))
+      report(`alarms.thresholds.${kind}`, `is not a kind of alarm: use one of ${ALARM_KINDS.join(", ")}.`);
+    else if (value !== undefined && !(typeof value === "number" && Number.isFinite(value) && value >= 1))
+      report(`alarms.thresholds.${kind}`, `is ${show(value)}: use a finite number of occurrences of at least 1.`);
   }
   const taskNames = new Set(tasks.map((s) => s.name));
   const metrics = group("dashboard", `{ businessMetrics: [{ step: "ChargeCard", metricName: "OrderValue" }] }`).businessMetrics;
@@ -271,20 +309,20 @@ function checkEmailEndpoints(alerting: Record<string, unknown>, report: (setting
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * The task steps at any depth, like walk.ts's taskSteps but skipping what validateSteps reports as malformed
- * (non-steps, nameless tasks, nested lists that are not lists, cycles), so this module never throws a TypeError.
+ * The named steps at any depth, like walk.ts's allSteps but skipping what validateSteps reports as malformed
+ * (non-steps, nameless steps, nested lists that are not lists, cycles), so this module never throws a TypeError.
  */
-function wellFormedTasks(steps: unknown, visited = new WeakSet<object>()): TaskStep[] {
+function wellFormedSteps(steps: unknown, visited = new WeakSet<object>()): Step[] {
   if (!Array.isArray(steps)) return [];
-  const tasks: TaskStep[] = [];
+  const named: Step[] = [];
   for (const step of steps) {
     if (!isRecord(step) || visited.has(step)) continue;
     visited.add(step);
-    if (step.kind === "task" && typeof step.name === "string" && step.name.length > 0) tasks.push(step as unknown as TaskStep);
+    if (typeof step.kind === "string" && typeof step.name === "string" && step.name.length > 0) named.push(step as unknown as Step);
     const nested = step.kind === "parallel" ? (Array.isArray(step.branches) ? step.branches : []) : step.kind === "map" ? [step.steps] : [];
-    for (const list of nested) tasks.push(...wellFormedTasks(list, visited));
+    for (const list of nested) named.push(...wellFormedSteps(list, visited));
   }
-  return tasks;
+  return named;
 }
 
 /**

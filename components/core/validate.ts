@@ -96,11 +96,36 @@ const COMPARISON_OPERATORS = new Set([
 ]);
 
 const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
-const isPath = (value: unknown): boolean => typeof value === "string" && value.startsWith("$");
+/** A whole number from `min` to `max`. */
+const isWholeNumber = (value: unknown, min: number, max: number): value is number =>
+  Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+
+/** Step Functions' ceiling on TimeoutSeconds, HeartbeatSeconds, Wait Seconds, Retry IntervalSeconds and MaxAttempts. */
+export const MAX_ASL_SECONDS = 99_999_999;
+/** Step Functions' ceiling on a Retrier's MaxDelaySeconds (366 days). */
+export const MAX_RETRY_DELAY_SECONDS = 31_622_400;
+
+/**
+ * One segment of a JSONPath in dot notation: what AWS's path grammar (asl-path-validator) takes as a name, minus the
+ * characters that mean something else there (wildcards, filters, slices, variables).
+ */
+const PATH_NAME = String.raw`[^\s.\[\]()'",\\<>!=*@$?:]+`;
+const PATH_SEGMENTS = String.raw`(?:\.${PATH_NAME}|\[\d+\]|\['[^'\\]*'\])*`;
+/** A reference path: `$` then names and indices, e.g. `$.detail['order-id'].items[0]`; no wildcards or filters. */
+const REFERENCE_PATH = new RegExp(`^\\$${PATH_SEGMENTS}$`);
+/** A reference path into the state input or, with `$$`, the Context Object (`$$.Execution.Id`). */
+const INPUT_OR_CONTEXT_PATH = new RegExp(`^\\$\\$?${PATH_SEGMENTS}$`);
+const isPath = (value: unknown): boolean => typeof value === "string" && INPUT_OR_CONTEXT_PATH.test(value);
+/** ResultPath (of a state or a catch) writes into the state input: the Context Object is read-only. */
+const isResultPath = (value: unknown): boolean => typeof value === "string" && REFERENCE_PATH.test(value);
+const PATH_HINT =
+  'a JSONPath must start with "$" and continue with `.name`, `[index]` or `[\'name with spaces\']` parts (e.g. "$.detail.items[0]"), without spaces, wildcards or filters';
 /** IAM action names: `service:Action`, where the action part may hold `*` wildcards (`s3:Get*`). */
 const ACTION_NAME = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 /** Services whose ARNs name the resource directly (a bucket, a queue, a topic, an API), without a resource type. */
 const UNTYPED_ARN_SERVICES = new Set(["s3", "sqs", "sns", "execute-api", "apigateway"]);
+/** Guards the recursion of every walk over nested step lists; real workflows nest a few levels deep. */
+export const MAX_NESTING_DEPTH = 24;
 /** Guards against a condition that contains itself; real conditions are a few levels deep. */
 const MAX_CONDITION_DEPTH = 32;
 
@@ -271,7 +296,7 @@ export function validateSteps(steps: readonly Step[]): void {
     problems.push({ step: "(workflow)", message: "the step list is empty: declare at least one step, e.g. task(...) or pass(...)." });
     throw new WorkflowDefinitionError(problems);
   }
-  checkScope(steps, "(workflow)", "(workflow)", new Set(), new WeakSet(), problems);
+  checkScope(steps, "(workflow)", "(workflow)", new Set(), new WeakSet(), problems, 0);
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
 }
 
@@ -293,6 +318,7 @@ function checkScope(
   seen: Set<string>,
   visiting: WeakSet<object>,
   problems: DefinitionProblem[],
+  depth: number,
 ): void {
   const report: Report = (step, message) => problems.push({ step, message });
   const labels = steps.map((s, i) => labelOf(s, scopePath, i));
@@ -342,12 +368,21 @@ function checkScope(
         'is the last step of its list and has neither `next` nor `end`: the flow would fall off the end. Add `end: true` or `next: "<step>"`.',
       );
     }
+    const nested = nestedLists(step, label);
+    if (nested.length > 0 && depth >= MAX_NESTING_DEPTH) {
+      report(
+        label,
+        `nests Parallel branches or Map steps more than ${MAX_NESTING_DEPTH} levels deep: flatten the workflow, or start a child workflow.`,
+      );
+      return;
+    }
     visiting.add(step);
-    for (const { steps: scope, path } of nestedLists(step, label)) checkScope(scope, label, path, seen, visiting, problems);
+    for (const { steps: scope, path } of nested) checkScope(scope, label, path, seen, visiting, problems, depth + 1);
     visiting.delete(step);
   });
 
   reportUnreachable(steps, report);
+  reportEndless(steps, report);
 }
 
 /** The nested step lists of a step that are lists (the malformed ones are reported by checkStep), with their paths. */
@@ -417,8 +452,14 @@ export const APPROVAL_ENDPOINT_NAME = "approval-link";
 function checkStep(step: Step, name: string, report: Report): void {
   const show = describeValue;
   const checkPath = (field: string, value: unknown) => {
-    if (value !== undefined && value !== null && !isPath(value))
-      report(name, `\`${field}\` is ${show(value)}: a JSONPath must start with "$" (e.g. "$.result").`);
+    const valid = field === "resultPath" ? isResultPath : isPath;
+    // ASL gives null a meaning only in InputPath, OutputPath and ResultPath (an empty input, or discard the result).
+    const nullable = field === "resultPath" || field === "inputPath" || field === "outputPath";
+    if (value !== undefined && !(value === null && nullable) && !valid(value))
+      report(
+        name,
+        `\`${field}\` is ${show(value)}: ${PATH_HINT}${field === "resultPath" ? '; a result path writes into the state input, so it cannot start with "$$"' : ""}.`,
+      );
   };
   switch (step.kind) {
     case "task": {
@@ -430,10 +471,10 @@ function checkStep(step: Step, name: string, report: Report): void {
             ? "has no `timeoutSeconds`: a callback step must bound its wait for an answer, e.g. `timeoutSeconds: 86_400` (a day); its Lambda's own timeout is `handlerTimeoutSeconds`."
             : "has no `timeoutSeconds`: every task needs one, or a hung Lambda holds the execution until the workflow times out (e.g. `timeoutSeconds: 30`).",
         );
-      else if (!Number.isInteger(step.timeoutSeconds) || step.timeoutSeconds < 2)
+      else if (!isWholeNumber(step.timeoutSeconds, 2, MAX_ASL_SECONDS))
         report(
           name,
-          `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a whole number of at least 2 (its Lambda gets a shorter timeout of at least 1 s).`,
+          `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a whole number of at least 2 (its Lambda gets a shorter timeout of at least 1 s) and at most ${MAX_ASL_SECONDS} (Step Functions' ceiling).`,
         );
       if (step.memorySize !== undefined && (!Number.isInteger(step.memorySize) || step.memorySize < 128 || step.memorySize > 10240)) {
         report(name, `has \`memorySize: ${show(step.memorySize)}\`: Lambda accepts whole megabytes from 128 to 10240.`);
@@ -504,7 +545,7 @@ function checkStep(step: Step, name: string, report: Report): void {
       else if (!Array.isArray(inner))
         report(name, `has \`steps: ${show(inner)}\`: give a list of the steps to run per item, e.g. \`steps: [task(...)]\`.`);
       if (!isPath(step.itemsPath))
-        report(name, `\`itemsPath\` is ${show(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items".`);
+        report(name, `\`itemsPath\` is ${show(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items"; ${PATH_HINT}.`);
       if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0))
         report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
       checkMapTolerance(step, name, report);
@@ -534,13 +575,14 @@ function checkStep(step: Step, name: string, report: Report): void {
       const hasSeconds = step.seconds !== undefined;
       const hasTimestamp = step.timestampPath !== undefined;
       if (hasSeconds === hasTimestamp) report(name, "needs exactly one of `seconds` or `timestampPath`.");
-      if (hasSeconds && !isPositiveInteger(step.seconds))
-        report(name, `has \`seconds: ${show(step.seconds)}\`: use a positive whole number.`);
+      if (hasSeconds && !isWholeNumber(step.seconds, 1, MAX_ASL_SECONDS))
+        report(name, `has \`seconds: ${show(step.seconds)}\`: use a positive whole number, at most ${MAX_ASL_SECONDS}.`);
       if (hasTimestamp) checkPath("timestampPath", step.timestampPath);
       break;
     }
     case "pass":
       checkPath("resultPath", step.resultPath);
+      if (step.result !== undefined) checkTemplateValue(name, "result", step.result, report, 0, false);
       break;
     case "fail":
       if (typeof step.error !== "string" || step.error.length === 0)
@@ -551,8 +593,8 @@ function checkStep(step: Step, name: string, report: Report): void {
     case "notify":
     case "sendToDeadLetterQueue":
     case "publishEvent":
-      if (step.timeoutSeconds !== undefined && !isPositiveInteger(step.timeoutSeconds))
-        report(name, `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a positive whole number.`);
+      if (step.timeoutSeconds !== undefined && !isWholeNumber(step.timeoutSeconds, 1, MAX_ASL_SECONDS))
+        report(name, `has \`timeoutSeconds: ${show(step.timeoutSeconds)}\`: use a whole number from 1 to ${MAX_ASL_SECONDS}.`);
       checkPath("resultPath", step.resultPath);
       if (step.kind === "notify") checkPath("messagePath", step.messagePath);
       if (step.kind === "notify" && step.message !== undefined && step.messagePath !== undefined)
@@ -576,7 +618,7 @@ function checkStep(step: Step, name: string, report: Report): void {
         if (step.detailPath !== undefined && !isPath(step.detailPath))
           report(
             name,
-            `has \`detailPath: ${show(step.detailPath)}\`: give the JSONPath of the part of the state input to publish as the event's detail, starting with "$" (e.g. "$.detail"), or leave it out to publish the whole input.`,
+            `has \`detailPath: ${show(step.detailPath)}\`: give the JSONPath of the part of the state input to publish as the event's detail, starting with "$" (e.g. "$.detail"), or leave it out to publish the whole input; ${PATH_HINT}.`,
           );
       }
       break;
@@ -685,32 +727,38 @@ function checkPayloadTemplate(name: string, field: string, template: unknown, re
     );
     return;
   }
-  checkTemplateValue(name, field, template, report, 0);
+  checkTemplateValue(name, field, template, report, 0, true);
 }
 
-function checkTemplateValue(name: string, where: string, value: unknown, report: Report, depth: number): void {
+/** The shape of an intrinsic function call, e.g. `States.Format('order {}', $.id)`. */
+const INTRINSIC_CALL = /^States\.[A-Za-z0-9]+\(.*\)$/s;
+
+/** Plain JSON at any depth; in a payload template (`isTemplate`), keys ending in `.$` must hold a path. */
+function checkTemplateValue(name: string, where: string, value: unknown, report: Report, depth: number, isTemplate: boolean): void {
   const show = describeValue;
   if (depth > MAX_TEMPLATE_DEPTH) {
     report(name, `\`${where}\` is nested more than ${MAX_TEMPLATE_DEPTH} levels deep (or contains itself): flatten it.`);
   } else if (Array.isArray(value)) {
-    for (const [i, element] of value.entries()) checkTemplateValue(name, `${where}[${i}]`, element, report, depth + 1);
+    for (const [i, element] of value.entries()) checkTemplateValue(name, `${where}[${i}]`, element, report, depth + 1, isTemplate);
   } else if (isObject(value) && !isDeferredValue(value)) {
     for (const [key, field] of Object.entries(value)) {
       const at = `${where}["${key}"]`;
-      if (!key.endsWith(".$")) {
-        checkTemplateValue(name, at, field, report, depth + 1);
+      if (!isTemplate || !key.endsWith(".$")) {
+        checkTemplateValue(name, at, field, report, depth + 1, isTemplate);
         continue;
       }
       if (Object.hasOwn(value, key.slice(0, -2)))
         report(name, `\`${where}\` has both "${key.slice(0, -2)}" and "${key}": AWS rejects the duplicate field; keep one.`);
-      if (typeof field !== "string" || !(field.startsWith("$") || field.startsWith("States.")))
+      // Intrinsic functions are recognised by their shape only; their arguments are AWS's to judge.
+      if (typeof field !== "string" || !(isPath(field) || INTRINSIC_CALL.test(field)))
         report(
           name,
-          `\`${at}\` is ${show(field)}: a key ending in ".$" takes a JSONPath starting with "$" (e.g. "$.detail.claimId", "$$.Map.Item.Value"); for a fixed value drop the ".$" from the key.`,
+          `\`${at}\` is ${show(field)}: a key ending in ".$" takes a JSONPath starting with "$" (e.g. "$.detail.claimId", "$$.Map.Item.Value"; ${PATH_HINT}) or an intrinsic function such as "States.Format('{}', $.id)"; for a fixed value drop the ".$" from the key.`,
         );
     }
   } else if (
     value === undefined ||
+    (typeof value === "number" && !Number.isFinite(value)) ||
     typeof value === "function" ||
     typeof value === "bigint" ||
     typeof value === "symbol" ||
@@ -739,6 +787,7 @@ function checkRetries(name: string, retries: unknown, report: Report): void {
     const errors = retry.errors;
     if (!Array.isArray(errors) || errors.length === 0)
       report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
+    else checkErrorNames(name, where, errors, report);
     for (const error of Array.isArray(errors) ? errors : []) {
       if (NEVER_RETRY_ERRORS.includes(error)) {
         const why = CATCH_ALL_ERRORS.includes(error)
@@ -750,20 +799,31 @@ function checkRetries(name: string, retries: unknown, report: Report): void {
         );
       }
     }
+    if (retry.maxAttempts !== undefined && !isWholeNumber(retry.maxAttempts, 0, MAX_ASL_SECONDS))
+      report(name, `${where} has \`maxAttempts: ${show(retry.maxAttempts)}\`: use a whole number from 0 to ${MAX_ASL_SECONDS}.`);
+    if (retry.intervalSeconds !== undefined && !isWholeNumber(retry.intervalSeconds, 1, MAX_ASL_SECONDS))
+      report(name, `${where} has \`intervalSeconds: ${show(retry.intervalSeconds)}\`: use a whole number from 1 to ${MAX_ASL_SECONDS}.`);
     if (
-      retry.maxAttempts !== undefined &&
-      !(Number.isInteger(retry.maxAttempts) && (retry.maxAttempts as number) >= 0 && (retry.maxAttempts as number) <= 99999999)
+      retry.backoffRate !== undefined &&
+      !(typeof retry.backoffRate === "number" && Number.isFinite(retry.backoffRate) && retry.backoffRate >= 1)
     )
-      report(name, `${where} has \`maxAttempts: ${show(retry.maxAttempts)}\`: use a whole number from 0.`);
-    if (retry.intervalSeconds !== undefined && !isPositiveInteger(retry.intervalSeconds))
-      report(name, `${where} has \`intervalSeconds: ${show(retry.intervalSeconds)}\`: use a whole number of at least 1.`);
-    if (retry.backoffRate !== undefined && !(typeof retry.backoffRate === "number" && retry.backoffRate >= 1))
-      report(name, `${where} has \`backoffRate: ${show(retry.backoffRate)}\`: use a number of at least 1.0.`);
-    if (retry.maxDelaySeconds !== undefined && !isPositiveInteger(retry.maxDelaySeconds))
-      report(name, `${where} has \`maxDelaySeconds: ${show(retry.maxDelaySeconds)}\`: use a positive whole number.`);
+      report(name, `${where} has \`backoffRate: ${show(retry.backoffRate)}\`: use a finite number of at least 1.0, e.g. 2.`);
+    if (retry.maxDelaySeconds !== undefined && !isWholeNumber(retry.maxDelaySeconds, 1, MAX_RETRY_DELAY_SECONDS))
+      report(
+        name,
+        `${where} has \`maxDelaySeconds: ${show(retry.maxDelaySeconds)}\`: use a whole number from 1 to ${MAX_RETRY_DELAY_SECONDS} (366 days).`,
+      );
     if (retry.jitter !== undefined && retry.jitter !== "FULL" && retry.jitter !== "NONE")
       report(name, `${where} has \`jitter: ${show(retry.jitter)}\`: use "FULL" or "NONE".`);
   });
+}
+
+/** Reports error names that are not non-empty strings; true when it reported. */
+function checkErrorNames(name: string, where: string, errors: unknown[], report: Report): boolean {
+  const bad = errors.filter((e) => typeof e !== "string" || e.length === 0);
+  if (bad.length > 0)
+    report(name, `${where} has error names ${describeValue(bad)}: each must be a non-empty string, e.g. "ThrottlingException".`);
+  return bad.length > 0;
 }
 
 function checkCatches(name: string, catches: unknown, report: Report): void {
@@ -784,14 +844,21 @@ function checkCatches(name: string, catches: unknown, report: Report): void {
     const errors = c.errors;
     if (!Array.isArray(errors) || errors.length === 0)
       report(name, `${where} has no \`errors\`: list the errors it handles, e.g. ["InsufficientFundsError"].`);
-    else if (errors.includes("States.ALL") && (errors.length > 1 || i !== catches.length - 1)) {
+    else if (
+      !checkErrorNames(name, where, errors, report) &&
+      errors.includes("States.ALL") &&
+      (errors.length > 1 || i !== catches.length - 1)
+    ) {
       report(
         name,
         `${where} uses "States.ALL" beside other errors or before another catch: AWS requires "States.ALL" alone, in the last catch.`,
       );
     }
-    if (c.resultPath !== undefined && !isPath(c.resultPath))
-      report(name, `${where} has \`resultPath: ${describeValue(c.resultPath)}\`: a JSONPath must start with "$".`);
+    if (c.resultPath !== undefined && !isResultPath(c.resultPath))
+      report(
+        name,
+        `${where} has \`resultPath: ${describeValue(c.resultPath)}\`: ${PATH_HINT}, and not "$$" (the Context Object is read-only).`,
+      );
   });
 }
 
@@ -820,7 +887,10 @@ function checkCondition(name: string, where: string, condition: unknown, report:
   }
   const { variable, ...rest } = condition;
   if (!isPath(variable))
-    report(name, `${where} has \`variable: ${describeValue(variable)}\`: it must be a JSONPath such as "$.detail.totalAmount".`);
+    report(
+      name,
+      `${where} has \`variable: ${describeValue(variable)}\`: it must be a JSONPath such as "$.detail.totalAmount"; ${PATH_HINT}.`,
+    );
   const operators = Object.keys(rest);
   const unknown = operators.filter((op) => !COMPARISON_OPERATORS.has(op));
   if (unknown.length > 0)
@@ -830,6 +900,62 @@ function checkCondition(name: string, where: string, condition: unknown, report:
     );
   else if (operators.length !== 1)
     report(name, `${where} has ${operators.length} comparison operators: use exactly one, or combine conditions with \`and\`/\`or\`.`);
+  else {
+    const [operator] = operators;
+    const expected = comparisonValueProblem(operator, rest[operator]);
+    if (expected) report(name, `${where} has \`${operator}: ${describeValue(rest[operator])}\`: ${expected}.`);
+  }
+}
+
+/** An RFC 3339 timestamp, as Step Functions compares them: date, `T`, time, optional fraction, zone. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** What is wrong with the value of a comparison operator, by the type AWS requires of it; undefined when it fits. */
+function comparisonValueProblem(operator: string, value: unknown): string | undefined {
+  if (operator.endsWith("Path"))
+    return isPath(value) ? undefined : `a \`...Path\` comparison takes the JSONPath of the other value; ${PATH_HINT}`;
+  if (operator.startsWith("is")) return typeof value === "boolean" ? undefined : "use true or false";
+  if (operator.startsWith("string")) return typeof value === "string" ? undefined : "compare with a string";
+  if (operator.startsWith("numeric"))
+    return typeof value === "number" && Number.isFinite(value) ? undefined : "compare with a finite number";
+  if (operator.startsWith("boolean")) return typeof value === "boolean" ? undefined : "compare with true or false";
+  if (operator.startsWith("timestamp"))
+    return typeof value === "string" && TIMESTAMP.test(value)
+      ? undefined
+      : 'compare with an RFC 3339 timestamp such as "2026-01-31T12:00:00Z"';
+  return undefined;
+}
+
+/**
+ * Steps from which no path leads to an end (`end: true`, succeed, fail): a loop with no way out. AWS refuses a list
+ * without a terminal state; a loop beside one would run until the execution times out, so it is refused too.
+ */
+function reportEndless(steps: readonly Step[], report: Report): void {
+  if (!steps.every((s) => isStepLike(s) && typeof s.name === "string" && s.name.length > 0)) return;
+  const edges = new Map(steps.map((s, i) => [s.name, transitions(s, steps[i + 1]).map((t) => t.target)]));
+  const ending = new Set(steps.filter((s) => s.kind === "succeed" || s.kind === "fail" || (s as { end?: unknown }).end).map((s) => s.name));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [name, targets] of edges) {
+      if (!ending.has(name) && targets.some((t) => typeof t === "string" && ending.has(t))) {
+        ending.add(name);
+        grew = true;
+      }
+    }
+  }
+  const endless = steps.filter((s) => !ending.has(s.name)).map((s) => s.name);
+  if (endless.length > 0)
+    report(
+      endless[0],
+      `${
+        endless.length === 1
+          ? "never reaches"
+          : `and ${endless
+              .slice(1)
+              .map((n) => `"${n}"`)
+              .join(", ")} never reach`
+      } an end: every path loops back without \`end: true\`, a succeed or a fail step. Give the loop a way out, e.g. a choice whose \`otherwise\` goes to a succeed step.`,
+    );
 }
 
 function reportUnreachable(steps: readonly Step[], report: Report): void {
@@ -840,9 +966,10 @@ function reportUnreachable(steps: readonly Step[], report: Report): void {
   const queue: unknown[] = [steps[0].name];
   while (queue.length > 0) {
     const name = queue.shift();
-    if (typeof name !== "string" || reached.has(name) || !byName.has(name)) continue;
-    reached.add(name);
-    const { step, following } = byName.get(name)!;
+    const entry = typeof name === "string" && !reached.has(name) ? byName.get(name) : undefined;
+    if (entry === undefined) continue;
+    reached.add(entry.step.name);
+    const { step, following } = entry;
     queue.push(...transitions(step, following).map((t) => t.target));
   }
   for (const step of steps) {
@@ -850,9 +977,6 @@ function reportUnreachable(steps: readonly Step[], report: Report): void {
       report(step.name, `is unreachable from "${steps[0].name}": point a \`next\`, choice or catch at it, or remove it.`);
   }
 }
-
-/** Step Functions' ceiling on a Task's TimeoutSeconds and HeartbeatSeconds (one year). */
-const MAX_TASK_WAIT_SECONDS = 99_999_999;
 
 /** The waiting rules of a {@link waitForCallback} step: a bounded wait, heartbeats shorter than it, a short hand-off. */
 function checkCallback(name: string, step: TaskStep, report: (step: string, message: string) => void): void {
@@ -865,12 +989,10 @@ function checkCallback(name: string, step: TaskStep, report: (step: string, mess
     return;
   }
   const wait = step.timeoutSeconds;
-  if (typeof wait === "number" && wait > MAX_TASK_WAIT_SECONDS)
-    report(name, `waits \`timeoutSeconds: ${wait}\`: Step Functions accepts at most ${MAX_TASK_WAIT_SECONDS} (a year).`);
   const heartbeat = callback.heartbeatSeconds;
   if (heartbeat !== undefined) {
-    if (!Number.isInteger(heartbeat) || (heartbeat as number) < 1)
-      report(name, `has \`heartbeatSeconds: ${describeValue(heartbeat)}\`: use a whole number of seconds, at least 1.`);
+    if (!isWholeNumber(heartbeat, 1, MAX_ASL_SECONDS))
+      report(name, `has \`heartbeatSeconds: ${describeValue(heartbeat)}\`: use a whole number of seconds from 1 to ${MAX_ASL_SECONDS}.`);
     else if (typeof wait === "number" && (heartbeat as number) >= wait)
       report(
         name,

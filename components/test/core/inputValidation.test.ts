@@ -440,3 +440,84 @@ describe("malformed input from plain JavaScript: always a WorkflowDefinitionErro
     assert.doesNotThrow(() => validateSettings({ timeoutSeconds: 60 }, steps));
   });
 });
+
+describe("workflow settings: every bad value names its key and the valid values", () => {
+  const settingsWith =
+    (extra: Record<string, unknown>, stepList: Step[] = steps) =>
+    () =>
+      validateSettings({ timeoutSeconds: 60, ...extra } as never, stepList);
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    [
+      "an unknown alarm kind",
+      { alarms: { thresholds: { "executions-faild": 2 } } },
+      "(setting alarms.thresholds.executions-faild)",
+      /not a kind of alarm: use one of executions-failed, executions-timed-out/,
+    ],
+    [
+      "an infinite threshold",
+      { alarms: { thresholds: { "lambda-errors": Infinity } } },
+      "(setting alarms.thresholds.lambda-errors)",
+      /is Infinity: use a finite number of occurrences of at least 1/,
+    ],
+    [
+      "a negative threshold",
+      { alarms: { thresholds: { "lambda-errors": -1 } } },
+      "(setting alarms.thresholds.lambda-errors)",
+      /at least 1/,
+    ],
+    [
+      "a NaN threshold",
+      { alarms: { thresholds: { "lambda-errors": Number.NaN } } },
+      "(setting alarms.thresholds.lambda-errors)",
+      /finite number/,
+    ],
+    [
+      'lambda.logLevel "VERBOSE"',
+      { lambda: { logLevel: "VERBOSE" } },
+      "(setting lambda.logLevel)",
+      /"VERBOSE": use one of "DEBUG", "INFO", "WARN", "ERROR"/,
+    ],
+    ['logging.level "VERBOSE"', { logging: { level: "VERBOSE" } }, "(setting logging.level)", /"VERBOSE": use "ALL", "ERROR" or "FATAL"/],
+    [
+      'a layer ARN "not-an-arn"',
+      { lambda: { powertoolsLayerArn: "not-an-arn" } },
+      "(setting lambda.powertoolsLayerArn)",
+      /not a layer version ARN: give one such as "arn:aws:lambda:eu-west-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:\d+"/,
+    ],
+    [
+      "a function ARN as the layer",
+      { lambda: { powertoolsLayerArn: "arn:aws:lambda:eu-west-1:123456789012:function:f" } },
+      "(setting lambda.powertoolsLayerArn)",
+      /not a layer version ARN/,
+    ],
+  ];
+  for (const [what, extra, setting, message] of cases) {
+    it(`refuses ${what}, naming ${setting}`, () => assertProblem(settingsWith(extra), setting, message));
+  }
+
+  it("accepts every alarm kind, a layer version ARN (or an Output of one) and every Lambda log level", () => {
+    for (const logLevel of ["DEBUG", "INFO", "WARN", "ERROR"]) {
+      assert.doesNotThrow(
+        settingsWith({
+          alarms: { thresholds: { "executions-failed": 5, "rule-failed-invocations": 1, "dead-letters-visible": 2.5 } },
+          lambda: { logLevel, powertoolsLayerArn: "arn:aws:lambda:eu-west-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:50" },
+        }),
+      );
+    }
+    assert.doesNotThrow(settingsWith({ lambda: { powertoolsLayerArn: pulumi.output("arn:aws:lambda:eu-west-1:1:layer:x:1") } }));
+  });
+
+  it("refuses a step named __proto__ at any depth: Pulumi drops that key from the Outputs the component keys by step", () => {
+    const nested = [parallel("P", { branches: [[ok("__proto__", { end: true })]], end: true })] as Step[];
+    assertProblem(settingsWith({}, nested), "__proto__", /Pulumi drops a `__proto__` key.*Rename the step/);
+    assert.doesNotThrow(settingsWith({}, [ok("constructor", { end: true })]));
+  });
+
+  it("names the workflow's timeoutSeconds, the step that outlasts it and the fix", () => {
+    assertProblem(
+      settingsWith({ timeoutSeconds: 30 }, [ok("Fulfil", { timeoutSeconds: 60, end: true })]),
+      "(setting timeoutSeconds)",
+      /is 30, shorter than step "Fulfil"'s timeoutSeconds 60: lengthen the workflow's `timeoutSeconds` to at least 60/,
+    );
+  });
+});

@@ -1,0 +1,598 @@
+/**
+ * Validation equal to AWS's: every step list, typed or plain-JavaScript junk, either compiles to a definition that both
+ * asl-validator and AWS's own amazon-states-language-service accept, or is refused with a WorkflowDefinitionError
+ * naming a step (or the list). No other error type escapes. Both validators run in-process: they stand in for the
+ * CreateStateMachine call, which cannot be made here.
+ */
+import assert from "node:assert/strict";
+import { dirname } from "node:path";
+import fc from "fast-check";
+import { getLanguageService } from "amazon-states-language-service";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { compileValidatedSteps, type ResolvedResources } from "../../core/compile";
+import { MAX_NESTING_DEPTH, validateSteps, WorkflowDefinitionError } from "../../core/validate";
+import { taskSteps } from "../../core/walk";
+import type { Step } from "../../steps/types";
+import { bindTaskSteps, localResources } from "../../../local/bindSteps";
+import { LocalWorkflow } from "../../../local/execute";
+
+// asl-validator ships CommonJS without types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require("asl-validator") as (
+  definition: unknown,
+  options?: unknown,
+) => { isValid: boolean; errorsText: (separator?: string) => string };
+
+const languageService = getLanguageService({});
+let documents = 0;
+
+/** AWS's language service's errors (severity 1) and warnings on a definition's JSON text. */
+async function languageServiceProblems(json: string): Promise<string[]> {
+  const document = TextDocument.create(`file:///definition-${documents++}.asl.json`, "json", 1, json);
+  const diagnostics = await languageService.doValidation(document, languageService.parseJSONDocument(document), {});
+  return diagnostics.map((d) => `${d.severity === 1 ? "error" : "warning"}: ${d.message}`);
+}
+
+/**
+ * asl-validator builds a new Ajv, adds ajv-formats and compiles all its schemas on every call (about 0.35 s each on
+ * this machine). While this file runs, its calls share one Ajv, built and equipped by asl-validator's own code on the
+ * first call: the same schemas and formats (it re-registers its formats on every call), compiled once. Restored after.
+ */
+function shareAslValidatorAjv(): () => void {
+  const from = { paths: [dirname(require.resolve("asl-validator"))] };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ajv = require(require.resolve("ajv", from)) as { default: new (options: unknown) => object };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const formats = require(require.resolve("ajv-formats", from)) as { default: (ajv: object, options?: unknown) => object };
+  const [originalAjv, originalFormats] = [ajv.default, formats.default];
+  let shared: object | undefined;
+  ajv.default = function SharedAjv(options: unknown) {
+    shared ??= new originalAjv(options);
+    return shared;
+  } as unknown as typeof originalAjv;
+  const equipped = new WeakSet<object>();
+  formats.default = (instance, options) => {
+    if (equipped.has(instance)) return instance; // its keywords cannot be added twice
+    equipped.add(instance);
+    return originalFormats(instance, options);
+  };
+  return () => {
+    ajv.default = originalAjv;
+    formats.default = originalFormats;
+  };
+}
+
+/** asl-validator's verdict; it adds fields to what it checks, so it gets its own parsed copy. */
+function aslValidatorProblems(json: string): string[] {
+  const result = aslValidator(JSON.parse(json), { checkPaths: true, checkArn: true });
+  return result.isValid ? [] : [result.errorsText("; ")];
+}
+
+/** Lambda ARNs for every task, as own keys (a task may be named `__proto__`). */
+function resourcesFor(steps: readonly Step[]): ResolvedResources {
+  return {
+    functionArns: Object.fromEntries(taskSteps(steps).map((t) => [t.name, `arn:aws:lambda:us-east-1:123456789012:function:wf-${t.name}`])),
+    alertTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts",
+    deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
+    defaultEventBusName: "default",
+  };
+}
+
+type Verdict = { accepted: true; json: string } | { accepted: false; error: WorkflowDefinitionError };
+
+/** validateSteps then compile: a definition, or the WorkflowDefinitionError; any other throw fails the test. */
+function verdictOf(steps: unknown): Verdict {
+  try {
+    validateSteps(steps as Step[]);
+    const definition = compileValidatedSteps(steps as Step[], resourcesFor(steps as Step[]));
+    return { accepted: true, json: JSON.stringify(definition) };
+  } catch (error) {
+    assert.ok(error instanceof WorkflowDefinitionError, `expected WorkflowDefinitionError, got ${(error as Error)?.stack ?? error}`);
+    for (const problem of error.problems) assert.ok(typeof problem.step === "string" && problem.step.length > 0, error.message);
+    return { accepted: false, error };
+  }
+}
+
+/** The property: refused with a named culprit, or accepted by both of AWS's validators. */
+async function judge(steps: unknown): Promise<void> {
+  const verdict = verdictOf(steps);
+  if (!verdict.accepted) return;
+  assert.deepEqual(JSON.parse(verdict.json), JSON.parse(JSON.stringify(JSON.parse(verdict.json))));
+  assert.deepEqual(aslValidatorProblems(verdict.json), [], verdict.json);
+  assert.deepEqual(await languageServiceProblems(verdict.json), [], verdict.json);
+}
+
+// ---- Arbitraries: what a user (or plain JavaScript) might pass ----
+
+const NAMES = [
+  "A",
+  "B",
+  "C",
+  "D",
+  "E",
+  "__proto__",
+  "constructor",
+  "toString",
+  "hasOwnProperty",
+  "Ünïcode-名前",
+  "a b",
+  "",
+  "x".repeat(81),
+];
+const name = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...NAMES) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) });
+const target = fc.option(name, { nil: undefined });
+const PATHS = [
+  "$",
+  "$.a",
+  "$.a.b[0]",
+  "$['a b']",
+  "$.detail-type",
+  "$$.Execution.Id",
+  "$.a b",
+  "a",
+  "",
+  "$.*",
+  "$..a",
+  "$.a[?(@.b)]",
+  "$.",
+  "$[x]",
+];
+const path = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...PATHS) }, { weight: 1, arbitrary: fc.anything() });
+const optionalPath = fc.option(path, { nil: undefined });
+const NUMBERS = [0, 1, 2, 30, 3600, 31_622_400, 31_622_401, 99_999_999, 100_000_000, 1e12, Infinity, -Infinity, Number.NaN, -1, 1.5];
+const num = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...NUMBERS) }, { weight: 1, arbitrary: fc.anything() });
+const optionalNum = fc.option(num, { nil: undefined });
+const errorNames = fc.oneof(
+  fc.constantFrom(["ThrottlingException"], ["States.ALL"], ["States.Timeout", "Custom"], [], [""], [5]),
+  fc.anything(),
+);
+const retry = fc.record(
+  { errors: errorNames, intervalSeconds: optionalNum, maxAttempts: optionalNum, backoffRate: optionalNum, maxDelaySeconds: optionalNum },
+  { requiredKeys: ["errors"] },
+);
+const catcher = fc.record({ errors: errorNames, next: name, resultPath: optionalPath }, { requiredKeys: ["errors", "next"] });
+const errorHandling = {
+  retry: fc.option(fc.array(retry, { maxLength: 2 }), { nil: undefined }),
+  catch: fc.option(fc.array(catcher, { maxLength: 2 }), { nil: undefined }),
+};
+const flow = { next: target, end: fc.option(fc.boolean(), { nil: undefined }) };
+const handler = async (input: unknown) => input;
+
+const OPERATORS = [
+  "stringEquals",
+  "stringMatches",
+  "numericEquals",
+  "numericLessThanPath",
+  "booleanEquals",
+  "timestampEquals",
+  "isPresent",
+  "isNull",
+  "bogus",
+];
+const comparisonValue = fc.oneof(
+  fc.constantFrom("x", "2026-01-31T12:00:00Z", "yesterday", 5, Infinity, true, "$.b", "$.b c", null),
+  fc.anything(),
+);
+const condition: fc.Arbitrary<unknown> = fc.letrec<{ condition: unknown }>((tie) => ({
+  condition: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    fc.tuple(path, fc.constantFrom(...OPERATORS), comparisonValue).map(([variable, operator, value]) => ({ variable, [operator]: value })),
+    fc.array(tie("condition"), { maxLength: 2 }).map((and) => ({ and })),
+    fc.array(tie("condition"), { maxLength: 2 }).map((or) => ({ or })),
+    tie("condition").map((not) => ({ not })),
+    fc.anything(),
+  ),
+})).condition;
+
+/** Drops undefined fields, as a user who leaves a field out would. */
+const defined = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+
+function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
+  const common = { name, ...flow };
+  return fc
+    .oneof(
+      { depthSize: "small" },
+      fc.record({
+        kind: fc.constant("task"),
+        ...common,
+        ...errorHandling,
+        handler: fc.oneof(fc.constant(handler), fc.anything()),
+        timeoutSeconds: num,
+        inputPath: optionalPath,
+        resultPath: optionalPath,
+        outputPath: optionalPath,
+        callback: fc.option(fc.record({ heartbeatSeconds: optionalNum }), { nil: undefined }),
+      }),
+      fc.record({
+        kind: fc.constant("choice"),
+        name,
+        choices: fc.array(fc.record({ condition, next: name }), { maxLength: 2 }),
+        otherwise: target,
+      }),
+      fc.record({
+        kind: fc.constant("parallel"),
+        ...common,
+        ...errorHandling,
+        branches: fc.array(list, { maxLength: 2 }),
+        resultPath: optionalPath,
+      }),
+      fc.record({
+        kind: fc.constant("map"),
+        ...common,
+        ...errorHandling,
+        itemsPath: path,
+        steps: list,
+        maxConcurrency: optionalNum,
+        toleratedFailurePercentage: optionalNum,
+        itemSelector: fc.option(
+          fc.oneof(fc.constant({ "item.$": "$$.Map.Item.Value" }), fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue())),
+          { nil: undefined },
+        ),
+      }),
+      fc.oneof(
+        fc.record({ kind: fc.constant("wait"), ...common, seconds: num }),
+        fc.record({ kind: fc.constant("wait"), ...common, timestampPath: path }),
+      ),
+      fc.record({
+        kind: fc.constant("pass"),
+        ...common,
+        result: fc.option(fc.oneof(fc.jsonValue(), fc.anything()), { nil: undefined }),
+        resultPath: optionalPath,
+      }),
+      fc.record({ kind: fc.constant("succeed"), name }),
+      fc.record({ kind: fc.constant("fail"), name, error: fc.constantFrom("Failed", "", 5), cause: fc.constantFrom("because", "") }),
+      fc.record({
+        kind: fc.constant("notify"),
+        ...common,
+        timeoutSeconds: optionalNum,
+        messagePath: optionalPath,
+        resultPath: optionalPath,
+      }),
+      fc.record({ kind: fc.constant("sendToDeadLetterQueue"), ...common, timeoutSeconds: optionalNum }),
+      fc.record({
+        kind: fc.constant("publishEvent"),
+        ...common,
+        source: fc.constantFrom("order.processor", "aws.x", ""),
+        detailType: fc.constantFrom("Order Processed", ""),
+        detailPath: optionalPath,
+      }),
+      fc.anything(),
+    )
+    .map((step) => (typeof step === "object" && step !== null && !Array.isArray(step) ? defined(step as Record<string, unknown>) : step));
+}
+
+/** Step lists nested a few levels deep (Parallel branches, Map steps), with junk wherever a step may be. */
+const stepList: fc.Arbitrary<unknown[]> = fc.letrec<{ list: unknown[] }>((tie) => ({
+  list: fc.array(stepOf(tie("list")), { minLength: 1, maxLength: 4 }),
+})).list;
+
+// ---- Plausible step lists: mostly valid values, unique names, transitions wired to siblings ----
+
+/** Mostly one of `valid`, sometimes one of `invalid`, rarely anything at all. */
+const mostly = <T>(valid: readonly T[], invalid: readonly unknown[]) =>
+  fc.oneof(
+    { weight: 40, arbitrary: fc.constantFrom(...valid) },
+    { weight: 2, arbitrary: fc.constantFrom(...invalid) },
+    { weight: 1, arbitrary: fc.anything() },
+  );
+const maybe = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
+/** A transition to the k-th sibling, resolved once the list is named (see {@link wire}). */
+const sibling = fc.nat(6).map((k) => ({ sibling: k }));
+const VALID_PATHS = ["$", "$.a", "$.a.b[0]", "$['a b']", "$.detail-type", "$.ü"];
+const INVALID_PATHS = ["$.a b", "a", "", "$.*", "$..a", "$.a[?(@.b)]", "$.", "$[x]", "$.a'"];
+const plausiblePath = mostly(VALID_PATHS, INVALID_PATHS);
+const plausibleSeconds = mostly([2, 30, 3600, 86_400, 99_999_999], [0, 1.5, 100_000_000, 1e12, Infinity, Number.NaN, -1]);
+const plausibleRetry = fc.record(
+  {
+    errors: mostly([["ThrottlingException"], ["Custom", "States.Timeout"]], [[], [""], ["States.ALL"], [5]]),
+    intervalSeconds: maybe(mostly([1, 5, 99_999_999], [0, 1e12, 0.5])),
+    maxAttempts: maybe(mostly([0, 3, 99_999_999], [-1, 100_000_000, 2.5])),
+    backoffRate: maybe(mostly([1, 1.5, 2], [0.5, Infinity, Number.NaN])),
+    maxDelaySeconds: maybe(mostly([1, 60, 31_622_400], [0, 31_622_401])),
+    jitter: maybe(mostly(["FULL", "NONE"], ["HALF"])),
+  },
+  { requiredKeys: ["errors"] },
+);
+const plausibleCatch = fc.record(
+  { errors: mostly([["States.ALL"], ["Custom"]], [[], [7]]), next: sibling, resultPath: maybe(mostly(["$.error", "$"], ["$$.x", "$ x"])) },
+  { requiredKeys: ["errors", "next"] },
+);
+const plausibleHandling = {
+  retry: maybe(fc.array(plausibleRetry, { maxLength: 2 })),
+  catch: maybe(fc.array(plausibleCatch, { maxLength: 1 })),
+};
+/** Comparison operators with values of the type AWS requires. */
+const COMPARISONS: [string, unknown[]][] = [
+  ["stringEquals", ["x", ""]],
+  ["stringMatches", ["a*"]],
+  ["numericGreaterThan", [0, 2.5, -3]],
+  ["numericEqualsPath", ["$.b", "$$.Execution.Id"]],
+  ["booleanEquals", [true, false]],
+  ["timestampLessThan", ["2026-01-31T12:00:00Z", "2026-01-31T12:00:00.5+02:00"]],
+  ["isPresent", [true, false]],
+];
+
+/** How a step leaves, mostly as a user writes it: by default to the following step, sometimes both ways at once. */
+const plausibleFlow = {
+  flow: fc.oneof(
+    { weight: 16, arbitrary: fc.constant({}) },
+    { weight: 3, arbitrary: sibling.map((next) => ({ next })) },
+    { weight: 1, arbitrary: fc.constant({ end: true }) },
+    { weight: 1, arbitrary: sibling.map((next) => ({ next, end: true })) },
+  ),
+};
+const plausibleCondition: fc.Arbitrary<unknown> = fc.letrec<{ condition: unknown }>((tie) => ({
+  condition: fc.oneof(
+    { depthSize: "small", withCrossShrink: true },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(plausiblePath, fc.constantFrom(...COMPARISONS))
+        .chain(([variable, [operator, values]]) =>
+          mostly(values, ["x", 5, true, Infinity, "$ x", null]).map((value) => ({ variable, [operator]: value })),
+        ),
+    },
+    { weight: 1, arbitrary: fc.array(tie("condition"), { minLength: 1, maxLength: 2 }).map((and) => ({ and })) },
+    { weight: 1, arbitrary: fc.array(tie("condition"), { minLength: 1, maxLength: 2 }).map((or) => ({ or })) },
+    { weight: 1, arbitrary: tie("condition").map((not) => ({ not })) },
+  ),
+})).condition;
+
+function plausibleStep(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
+  return fc.oneof(
+    { depthSize: "small" },
+    fc.record({
+      kind: fc.constant("task"),
+      ...plausibleFlow,
+      ...plausibleHandling,
+      handler: fc.constant(handler),
+      timeoutSeconds: plausibleSeconds,
+      inputPath: maybe(plausiblePath),
+      resultPath: maybe(mostly([...VALID_PATHS, null], ["$$.Execution", ...INVALID_PATHS])),
+      outputPath: maybe(plausiblePath),
+      callback: maybe(fc.record({ heartbeatSeconds: maybe(mostly([1, 60], [0, 1e12])) })),
+    }),
+    fc.record({
+      kind: fc.constant("choice"),
+      choices: fc.array(fc.record({ condition: plausibleCondition, next: sibling }), { minLength: 1, maxLength: 2 }),
+      otherwise: maybe(sibling),
+    }),
+    fc.record({
+      kind: fc.constant("parallel"),
+      ...plausibleFlow,
+      ...plausibleHandling,
+      branches: fc.array(list, { minLength: 1, maxLength: 2 }),
+    }),
+    fc.record({
+      kind: fc.constant("map"),
+      ...plausibleFlow,
+      ...plausibleHandling,
+      itemsPath: plausiblePath,
+      steps: list,
+      maxConcurrency: maybe(mostly([0, 5], [-1, 1.5])),
+      toleratedFailurePercentage: maybe(mostly([0, 25, 100], [101, 2.5])),
+      itemSelector: maybe(mostly([{ "item.$": "$$.Map.Item.Value", fixed: 1 }], [{ "item.$": "$.a b" }, { "x.$": 5 }])),
+    }),
+    fc.record({ kind: fc.constant("wait"), ...plausibleFlow, seconds: plausibleSeconds }),
+    fc.record({ kind: fc.constant("wait"), ...plausibleFlow, timestampPath: plausiblePath }),
+    fc.record({
+      kind: fc.constant("pass"),
+      ...plausibleFlow,
+      result: maybe(fc.jsonValue({ maxDepth: 2 })),
+      resultPath: maybe(plausiblePath),
+    }),
+    fc.record({ kind: fc.constant("succeed") }),
+    fc.record({ kind: fc.constant("fail"), error: mostly(["Failed"], [""]), cause: mostly(["because"], [""]) }),
+    fc.record({
+      kind: fc.constant("notify"),
+      ...plausibleFlow,
+      timeoutSeconds: maybe(plausibleSeconds),
+      messagePath: maybe(plausiblePath),
+    }),
+    fc.record({ kind: fc.constant("sendToDeadLetterQueue"), ...plausibleFlow }),
+    fc.record({
+      kind: fc.constant("publishEvent"),
+      ...plausibleFlow,
+      source: mostly(["order.processor"], ["aws.x"]),
+      detailType: fc.constant("Done"),
+      detailPath: maybe(plausiblePath),
+    }),
+  );
+}
+
+/** Special names first (prototype keys, unicode), then plain ones: unique across the workflow, as AWS requires. */
+const SPECIAL_NAMES = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "Ünïcode-名前"];
+
+/**
+ * Names every step of a generated tree uniquely and resolves each `{ sibling: k }` transition to a step of the
+ * same list; the last step of a list without a transition ends it.
+ */
+function wire(list: unknown[], names: () => string): unknown[] {
+  const named: Record<string, unknown>[] = (list as Record<string, unknown>[]).map(({ flow, ...step }) => ({
+    ...step,
+    ...(flow as object),
+    name: names(),
+  }));
+  const resolve = (value: unknown) => {
+    const k = (value as { sibling?: number } | undefined)?.sibling;
+    return typeof k === "number" ? named[k % named.length].name : value;
+  };
+  return named.map((step, i) => {
+    const out: Record<string, unknown> = { ...step, next: resolve(step.next), otherwise: resolve(step.otherwise) };
+    if (Array.isArray(step.choices)) out.choices = step.choices.map((c: { next: unknown }) => ({ ...c, next: resolve(c.next) }));
+    if (Array.isArray(step.catch)) out.catch = step.catch.map((c: { next: unknown }) => ({ ...c, next: resolve(c.next) }));
+    if (Array.isArray(step.branches)) out.branches = step.branches.map((b: unknown[]) => wire(b, names));
+    if (Array.isArray(step.steps)) out.steps = wire(step.steps, names);
+    const terminal = ["choice", "succeed", "fail"].includes(String(step.kind));
+    if (i === named.length - 1 && !terminal && out.next === undefined) out.end = true;
+    return defined(out);
+  });
+}
+
+const plausibleStepList: fc.Arbitrary<unknown[]> = fc
+  .letrec<{ list: unknown[] }>((tie) => ({
+    list: fc.array(plausibleStep(tie("list")), { minLength: 1, maxLength: 4 }),
+  }))
+  .list.map((list) => {
+    let n = 0;
+    const names = () => {
+      n += 1;
+      return SPECIAL_NAMES[n - 1] ?? `S${n}`;
+    };
+    return wire(list, names);
+  });
+
+/** A chain of Parallels `depth` levels deep around one pass step: AWS has no nesting limit, but recursion has one. */
+function nestedParallels(depth: number, innermost: string): unknown[] {
+  let list: unknown[] = [{ kind: "pass", name: innermost, end: true }];
+  for (let level = depth; level > 0; level--) list = [{ kind: "parallel", name: `P${level}`, branches: [list], end: true }];
+  return list;
+}
+
+const PLAUSIBLE_RUNS = 600;
+/** Deep enough to cover every nested scope kind at depth; asl-validator's cost grows exponentially with depth. */
+const VALIDATED_NESTING_DEPTH = 8;
+
+describe("validation equal to AWS's (asl-validator and amazon-states-language-service)", function () {
+  this.timeout(60_000);
+
+  let restoreAjv: () => void;
+  before(async () => {
+    restoreAjv = shareAslValidatorAjv();
+    // The language service compiles its schema on first use: pay that once, outside the properties.
+    await languageServiceProblems('{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}');
+    // The shared Ajv still judges: it accepts a good definition and refuses a bad path, before and after use.
+    assert.deepEqual(aslValidatorProblems('{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}'), []);
+    assert.notDeepEqual(aslValidatorProblems('{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$.a b","End":true}}}'), []);
+  });
+  after(() => {
+    assert.notDeepEqual(aslValidatorProblems('{"StartAt":"A","States":{"A":{"Type":"Pass","ResultPath":"$.a b","End":true}}}'), []);
+    restoreAjv();
+  });
+
+  it("refuses with a named culprit, or compiles to a definition both validators accept (typed and untyped step lists)", async () => {
+    await fc.assert(fc.asyncProperty(stepList, judge), { numRuns: 400 });
+  });
+
+  it("refuses with a named culprit, or compiles to a definition both validators accept (plausible step lists)", async () => {
+    let accepted = 0;
+    const judgeCounting = async (steps: unknown) => {
+      await judge(steps);
+      if (verdictOf(steps).accepted) accepted += 1;
+    };
+    await fc.assert(fc.asyncProperty(plausibleStepList, judgeCounting), { numRuns: PLAUSIBLE_RUNS });
+    // A property over lists that are all refused would prove nothing about the accepted ones.
+    assert.ok(accepted >= PLAUSIBLE_RUNS / 5, `only ${accepted} of ${PLAUSIBLE_RUNS} lists were accepted`);
+  });
+
+  it("refuses plain-JavaScript junk in place of the step list with a WorkflowDefinitionError", async () => {
+    await fc.assert(fc.asyncProperty(fc.anything(), judge), { numRuns: 200 });
+  });
+
+  it("judges nested Parallels with both validators (asl-validator's time doubles per level: 11 s at 20 here)", async () => {
+    for (let depth = 1; depth <= VALIDATED_NESTING_DEPTH; depth++) await judge(nestedParallels(depth, depth % 2 ? "Leaf" : "__proto__"));
+  });
+
+  it("accepts nesting up to MAX_NESTING_DEPTH and refuses it past, never with a RangeError", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5_000 }), (depth) => {
+        assert.equal(verdictOf(nestedParallels(depth, "Leaf")).accepted, depth <= MAX_NESTING_DEPTH);
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe("the issue-11 cases, one by one", () => {
+  const arns = (steps: Step[]) => resourcesFor(steps);
+  const refusal = (steps: unknown) => {
+    const verdict = verdictOf(steps);
+    assert.equal(verdict.accepted, false, "expected a WorkflowDefinitionError");
+    return (verdict as { error: WorkflowDefinitionError }).error;
+  };
+  const task = (name: string, extra: Record<string, unknown> = {}) => ({ kind: "task", name, handler, timeoutSeconds: 10, ...extra });
+
+  it("keeps a task named __proto__ as a real state with its Lambda ARN, through JSON and back", async () => {
+    const steps = [task("__proto__", { next: "constructor" }), { kind: "succeed", name: "constructor" }] as Step[];
+    const definition = compileValidatedSteps(steps, arns(steps));
+    assert.ok(Object.hasOwn(definition.States, "__proto__"));
+    const json = JSON.stringify(definition);
+    assert.match(json, /"__proto__":\{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:123456789012:function:wf-__proto__"/);
+    const parsed = JSON.parse(json);
+    assert.ok(Object.hasOwn(parsed.States, "__proto__"));
+    assert.equal(Object.getOwnPropertyDescriptor(parsed.States, "__proto__")?.value.Next, "constructor");
+    assert.equal(JSON.stringify(parsed), json);
+    await judge(steps);
+  });
+
+  it("runs __proto__ and constructor states in-process (aws-local-stepfunctions, as the local runner does)", async () => {
+    const steps = [
+      task("__proto__", { handler: async (input: object) => ({ ...input, charged: true }), next: "constructor" }),
+      { kind: "pass", name: "constructor", result: "done", resultPath: "$.status", end: true },
+    ] as Step[];
+    const definition = compileValidatedSteps(steps, localResources("wf", steps), { timeoutSeconds: 60 });
+    const result = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("wf", steps) }).run({ orderId: "o-1" });
+    assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+    assert.deepEqual(result.path, ["__proto__", "constructor"]);
+    assert.deepEqual(result.output, { orderId: "o-1", charged: true, status: "done" });
+  });
+
+  it("refuses a task whose ARN was resolved only through Object.prototype", () => {
+    const steps = [task("constructor", { end: true })] as Step[];
+    assert.throws(
+      () => compileValidatedSteps(steps, { ...arns([]), functionArns: {} }),
+      /no function ARN was resolved for task "constructor"/,
+    );
+  });
+
+  const cases: [string, unknown, string, RegExp][] = [
+    ["a loop without an end", [{ kind: "notify", name: "S0", next: "S0" }], "S0", /never reaches an end/],
+    ["a path with a space", [task("A", { resultPath: "$.a b", end: true })], "A", /JSONPath/],
+    ["a Context Object result path", [task("A", { resultPath: "$$.Execution.Id", end: true })], "A", /cannot start with "\$\$"/],
+    [
+      "a numeric comparison with a string",
+      [
+        { kind: "choice", name: "C", choices: [{ condition: { variable: "$.x", numericEquals: "5" }, next: "S" }] },
+        { kind: "succeed", name: "S" },
+      ],
+      "C",
+      /finite number/,
+    ],
+    ["a timeout of 1e12", [task("A", { timeoutSeconds: 1e12, end: true })], "A", /99999999/],
+    ["backoffRate: Infinity", [task("A", { retry: [{ errors: ["X"], backoffRate: Infinity }], end: true })], "A", /finite number/],
+    ["maxDelaySeconds past 366 days", [task("A", { retry: [{ errors: ["X"], maxDelaySeconds: 31_622_401 }], end: true })], "A", /31622400/],
+    ["a wait of 1e12 seconds", [{ kind: "wait", name: "W", seconds: 1e12, end: true }], "W", /99999999/],
+    ['next: ""', [task("A", { next: "" }), { kind: "succeed", name: "B" }], "A", /`next` is ""/],
+    [
+      "an error name that is not a string",
+      [task("A", { catch: [{ errors: [5], next: "B" }], end: true }), { kind: "succeed", name: "B" }],
+      "A",
+      /non-empty string/,
+    ],
+    ["a pass result that is not JSON", [{ kind: "pass", name: "P", result: { n: 10n }, end: true }], "P", /plain JSON/],
+  ];
+  for (const [what, steps, culprit, message] of cases) {
+    it(`refuses ${what}, naming "${culprit}"`, () => {
+      const error = refusal(steps);
+      assert.ok(
+        error.problems.some((p) => p.step === culprit && message.test(p.message)),
+        error.message,
+      );
+    });
+  }
+
+  it("refuses a definition over AWS's 1 MB quota, naming the largest state", () => {
+    const steps = [
+      { kind: "pass", name: "Big", result: { blob: "x".repeat(1_100_000) }, next: "Done" },
+      { kind: "succeed", name: "Done" },
+    ];
+    const error = refusal(steps);
+    assert.equal(error.problems[0].step, "Big");
+    assert.match(error.message, /1048576/);
+  });
+
+  it("refuses nesting past the limit instead of overflowing the stack", () => {
+    const error = refusal(nestedParallels(10_000, "Leaf"));
+    assert.match(error.message, /levels deep/);
+  });
+});
