@@ -18,6 +18,12 @@ export interface BindOptions {
    * @default a new in-memory store (so each binding starts with an empty table)
    */
   idempotencyStore?: LocalIdempotencyStore;
+  /**
+   * The workflow's `lambda.sensitiveKeys`: redacted as the deployed steps redact them, in addition to `cardToken`.
+   * @default [] (only the defaults)
+   * @example { sensitiveKeys: ["iban"] }
+   */
+  sensitiveKeys?: readonly string[];
 }
 
 /**
@@ -33,6 +39,7 @@ export function bindTaskSteps(workflowName: string, steps: readonly Step[], opti
       const lambda = instrumentStep(workflowName, step.name, step.handler, {
         idempotency: step.idempotency,
         persistenceLayer: () => store.persistenceLayer(),
+        sensitiveKeys: options.sensitiveKeys,
         init: step.init,
       });
       const timeoutMs = lambdaTimeoutOf(step) * 1000;

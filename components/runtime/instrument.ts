@@ -35,8 +35,12 @@ export interface StepRuntimeOptions {
    */
   persistenceLayer?: PersistenceLayerFactory;
   /**
-   * Keys whose values are never written to a log, a metric dimension or metadata, or a trace annotation or
-   * metadata; more can be added at run time with `EDW_SENSITIVE_KEYS`. @default ["cardToken"]
+   * Keys whose values are never written to a log, console output, a metric dimension or metadata, a trace annotation
+   * or metadata, or a reported error. Added to the default `cardToken` (never instead of it); more can be added at run
+   * time with `EDW_SENSITIVE_KEYS`.
+   * @default [] (only the defaults: ["cardToken"])
+   * @example
+   * { sensitiveKeys: ["iban"] } // cardToken and iban
    */
   sensitiveKeys?: readonly string[];
   /** Creates the handler's `context.resources`, once per container. @default none */
@@ -61,7 +65,9 @@ interface StepTools {
  * idempotent step replayed a stored result, and whatever the handler added through `context.metrics`. It opens a
  * `## <step>` X-Ray subsegment annotated with cold start and service, logs JSON with the request id (and the
  * execution id when known) as correlation keys, logs failures, and rethrows so that the error's `name` reaches
- * Step Functions. Values under sensitive keys never reach a log, metric or trace, nor the error's message.
+ * Step Functions. Values under sensitive keys, and card tokens, never reach a log, the console, a metric or a trace,
+ * nor the error it reports (message, stack, properties, causes). An unhandled rejection in the handler's code fails
+ * the invocation as `Runtime.UnhandledPromiseRejection`, as in Lambda, with its cause redacted.
  *
  * @example
  * export const handler = instrumentStep("order-processing", "ChargeCard", chargeCard, { idempotency: { keyPath: "orderId" } });
@@ -125,35 +131,37 @@ export function instrumentStep<I, O>(
       };
       const started = Date.now();
       try {
-        if (taskToken !== undefined && makeLinks) {
-          context.approvalLinks = await makeLinks(taskToken);
-          for (const link of Object.values(context.approvalLinks)) redactor.also(link);
-        }
-        if (init) {
-          // Once per container; a failed init is forgotten so that the next invocation tries again.
-          container.resources ??= Promise.resolve()
-            .then(init)
-            .catch((error: unknown) => {
-              container.resources = undefined;
-              throw error;
-            });
-          context.resources = await container.resources;
-        }
-        let result: O;
-        if (runIdempotently) {
-          const outcome = await runIdempotently(async (input: I) => handler(input, context), event, invocation);
-          if (outcome.replayed) {
-            metrics.addMetric(STEP_METRICS.idempotentReplay, "Count", 1);
-            logger.info(`${stepName} already processed this input: returned the stored result, the handler did not run again`);
+        return await guardInvocation(redactor, async () => {
+          if (taskToken !== undefined && makeLinks) {
+            context.approvalLinks = await makeLinks(taskToken);
+            for (const link of Object.values(context.approvalLinks)) redactor.also(link);
           }
-          result = outcome.result;
-        } else {
-          result = await handler(event, context);
-        }
-        metrics.addMetric(STEP_METRICS.succeeded, "Count", 1);
-        return result;
+          if (init) {
+            // Once per container; a failed init is forgotten so that the next invocation tries again.
+            container.resources ??= Promise.resolve()
+              .then(init)
+              .catch((error: unknown) => {
+                container.resources = undefined;
+                throw error;
+              });
+            context.resources = await container.resources;
+          }
+          let result: O;
+          if (runIdempotently) {
+            const outcome = await runIdempotently(async (input: I) => handler(input, context), event, invocation);
+            if (outcome.replayed) {
+              metrics.addMetric(STEP_METRICS.idempotentReplay, "Count", 1);
+              logger.info(`${stepName} already processed this input: returned the stored result, the handler did not run again`);
+            }
+            result = outcome.result;
+          } else {
+            result = await handler(event, context);
+          }
+          metrics.addMetric(STEP_METRICS.succeeded, "Count", 1);
+          return result;
+        });
       } catch (thrown) {
-        const error = redactError(asLambdaError(thrown), redactor);
+        const error = redactor.error(asLambdaError(thrown));
         metrics.addDimension(ERROR_NAME_DIMENSION, error.name);
         metrics.addMetric(STEP_METRICS.failed, "Count", 1);
         logger.error(`${stepName} failed with ${error.name}`, error);
@@ -241,21 +249,98 @@ function guardTracer(tracer: Tracer, redactor: Redactor): Tracer {
     original.putAnnotation(key, redactor.isSensitiveKey(key) ? REDACTED : typeof value === "string" ? redactor.text(value) : value);
   tracer.putMetadata = (key, value, namespace) =>
     original.putMetadata(key, redactor.isSensitiveKey(key) ? REDACTED : redactor.value(value), namespace);
-  tracer.addErrorAsMetadata = (error, remote) => original.addErrorAsMetadata(redactError(error, redactor), remote);
+  tracer.addErrorAsMetadata = (error, remote) => original.addErrorAsMetadata(redactor.error(error), remote);
   return tracer;
 }
 
+/** The invocation whose code is running, found through async context by the process-wide guards. */
+interface GuardedInvocation {
+  redactor: Redactor;
+  fail(reason: unknown): void;
+}
+
+/** The guards of a process (one set for every step running in it: the local runner runs many). */
+interface InvocationGuards {
+  scope: import("node:async_hooks").AsyncLocalStorage<GuardedInvocation>;
+  running: number;
+  /** The `unhandledRejection` listeners set aside while invocations run (in Lambda, the runtime's own). */
+  setAside: ((...args: unknown[]) => void)[];
+  route(reason: unknown, promise: unknown): void;
+  /** The console methods as they were when the guards went up, and their redacting stand-ins. */
+  printing: Record<ConsoleMethod, (...args: unknown[]) => void>;
+  redacting: Record<ConsoleMethod, (...args: unknown[]) => void>;
+}
+
+type ConsoleMethod = "log" | "info" | "warn" | "error";
+const CONSOLE_METHODS: readonly ConsoleMethod[] = ["log", "info", "warn", "error"];
+
 /**
- * The error with sensitive values masked in its message, stack and own string fields: what Lambda reports becomes
- * the Step Functions `Cause`, which Catch rules copy into the state and alerts publish.
+ * Runs `body` (one invocation of a step) guarded: an unhandled rejection its code causes fails the invocation, as
+ * `Runtime.UnhandledPromiseRejection` (Lambda's name for it) with the cause redacted, instead of reaching Lambda's own
+ * listener unredacted (or, in the local runner, ending the process); and what its code prints with
+ * `console.log/info/warn/error` is redacted. Rejections from outside any invocation go on to the listeners set aside.
  */
-function redactError(error: Error, redactor: Redactor): Error {
-  for (const key of Object.getOwnPropertyNames(error)) {
-    const value = (error as unknown as Record<string, unknown>)[key];
-    if (redactor.isSensitiveKey(key)) (error as unknown as Record<string, unknown>)[key] = REDACTED;
-    else if (typeof value === "string") (error as unknown as Record<string, unknown>)[key] = redactor.text(value);
+function guardInvocation<T>(redactor: Redactor, body: () => Promise<T>): Promise<T> {
+  const registry = process as unknown as Record<symbol, InvocationGuards | undefined>;
+  const guards = (registry[Symbol.for("event-driven-workflow.invocationGuards")] ??= createInvocationGuards());
+  let fail: (reason: unknown) => void = () => undefined;
+  const rejected = new Promise<never>((_, reject) => {
+    fail = (reason) => reject(unhandledRejectionError(reason));
+  });
+  if (guards.running++ === 0) {
+    guards.setAside = process.listeners("unhandledRejection") as InvocationGuards["setAside"];
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", guards.route);
+    for (const method of CONSOLE_METHODS) {
+      guards.printing[method] = console[method];
+      console[method] = guards.redacting[method];
+    }
   }
-  return error;
+  return Promise.race([guards.scope.run({ redactor, fail }, body), rejected]).finally(() => {
+    if (--guards.running > 0) return;
+    process.off("unhandledRejection", guards.route);
+    for (const listener of guards.setAside) process.on("unhandledRejection", listener);
+    for (const method of CONSOLE_METHODS) if (console[method] === guards.redacting[method]) console[method] = guards.printing[method];
+  });
+}
+
+function createInvocationGuards(): InvocationGuards {
+  const { AsyncLocalStorage } = require("node:async_hooks") as typeof import("node:async_hooks");
+  const { format } = require("node:util") as typeof import("node:util");
+  const scope = new AsyncLocalStorage<GuardedInvocation>();
+  const guards: InvocationGuards = {
+    scope,
+    running: 0,
+    setAside: [],
+    route(reason, promise) {
+      const invocation = scope.getStore();
+      if (invocation) invocation.fail(reason);
+      else if (guards.setAside.length > 0) for (const listener of guards.setAside) listener.call(process, reason, promise);
+      else throw reason; // Node's own behaviour without a listener
+    },
+    printing: { ...console },
+    redacting: Object.fromEntries(
+      CONSOLE_METHODS.map((method) => [
+        method,
+        (...args: unknown[]) => {
+          const redactor = scope.getStore()?.redactor;
+          const print = guards.printing[method];
+          if (!redactor) return print.apply(console, args);
+          print.call(console, redactor.text(format(...args.map((arg) => (typeof arg === "string" ? arg : redactor.value(arg))))));
+        },
+      ]),
+    ) as InvocationGuards["redacting"],
+  };
+  return guards;
+}
+
+/** What Lambda reports for an unhandled rejection (`Runtime.UnhandledPromiseRejection`, "<name>: <message>"), with the reason as cause. */
+function unhandledRejectionError(reason: unknown): Error {
+  const cause = reason instanceof Error ? reason : undefined;
+  return Object.assign(new Error(cause ? `${cause.name}: ${cause.message}` : String(reason)), {
+    name: "Runtime.UnhandledPromiseRejection",
+    ...(cause ? { cause } : {}),
+  });
 }
 
 /**

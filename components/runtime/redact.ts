@@ -1,18 +1,21 @@
 /**
  * Redaction of sensitive values (card tokens and anything else configured) from everything a step writes: logs,
- * metric dimensions and metadata, trace annotations and metadata, and the errors it reports.
+ * console output, metric dimensions and metadata, trace annotations and metadata, and the errors it reports.
  *
- * Two rules, applied together:
- * - by KEY: a property whose name is sensitive (case-insensitive) is written as {@link REDACTED}, wherever it sits;
- * - by VALUE: the values found under sensitive keys in the invocation's input are remembered for that invocation,
- *   and masked wherever they appear inside other strings (an error message that quotes the token, a log line that
- *   interpolates it).
+ * Three rules, applied together:
+ * - by KEY: a property whose name is sensitive (case-insensitive) is written as {@link REDACTED}, whatever its value
+ *   (string, number, array, object), wherever it sits;
+ * - by VALUE: every string or number found under a sensitive key in the invocation's input, at any depth, is
+ *   remembered for that invocation and masked wherever it appears inside other text, as is or JSON-escaped or
+ *   URL-encoded (values shorter than {@link MIN_MASKED_LENGTH} only where they stand as a whole word);
+ * - by SHAPE: card tokens as processors issue them ({@link CARD_TOKEN_PATTERN}) are masked in any text.
  *
- * Pure functions over plain data; the step wrapper creates one redactor per Lambda container, at run time.
+ * Pure functions over plain data; the step wrapper creates one redactor per Lambda container, at run time. Kept
+ * small and free of dependencies: it ships inside every step's Lambda.
  */
 import { SENSITIVE_KEYS_ENV } from "./contract";
 
-/** Keys never written anywhere, unless the workflow configures its own list (which is added to this one). */
+/** Keys never written anywhere. A workflow's own `sensitiveKeys` are added to these, never instead of them. */
 export const DEFAULT_SENSITIVE_KEYS: readonly string[] = ["cardToken"];
 
 /** Environment variable with extra sensitive keys, comma-separated (e.g. "iban,ssn"), added to the configured ones. */
@@ -21,11 +24,14 @@ export { SENSITIVE_KEYS_ENV };
 /** What a redacted value is written as. */
 export const REDACTED = "[REDACTED]";
 
-/** Values shorter than this are not masked inside other strings (masking "1" everywhere would garble logs). */
-const MIN_MASKED_LENGTH = 4;
-/** Bounds of the walk that collects sensitive values from an input: depth and nodes visited. */
-const MAX_DEPTH = 12;
-const MAX_NODES = 10_000;
+/** Card tokens (`tok_live_…`, `tok_visa`), as a regular expression's source: masked in any text, whether or not the input carried them. */
+export const CARD_TOKEN_PATTERN = "tok_\\w+";
+
+/** Remembered values shorter than this are masked only as whole words (masking "7" inside "1701" would garble logs). */
+export const MIN_MASKED_LENGTH = 4;
+
+/** Nesting beyond which a written value is replaced as a whole by {@link REDACTED} (never left unredacted). */
+export const MAX_REDACTED_DEPTH = 32;
 
 export interface Redactor {
   /** Remembers the values held under sensitive keys anywhere in `input`, for as long as its invocation runs. */
@@ -34,78 +40,148 @@ export interface Redactor {
   forget(): void;
   /** Masks `secret` too, until the running invocations end: a value derived from the input, e.g. a signed link. */
   also(secret: string): void;
-  /** `text` with every remembered value masked. */
+  /** `text` with every remembered value and card token masked. */
   text(text: string): string;
-  /** A deep copy of `value` with sensitive keys and remembered values redacted. */
+  /** A redacted deep copy of `value`; errors become plain objects; nesting deeper than {@link MAX_REDACTED_DEPTH} is redacted. */
   value<T>(value: T): T;
-  /** A `JSON.stringify` replacer applying both rules (Powertools Logger's `jsonReplacerFn`). */
+  /** Redacts `error` in place: name, message, stack, every own property, and its `cause` chain. Returns it. */
+  error<E extends Error>(error: E): E;
+  /** A `JSON.stringify` replacer applying the rules (Powertools Logger's `jsonReplacerFn`). */
   replacer(key: string, value: unknown): unknown;
   /** Whether `key` is a sensitive key. */
   isSensitiveKey(key: string): boolean;
 }
 
 /**
- * The sensitive keys in force: `configured` (default {@link DEFAULT_SENSITIVE_KEYS}) plus those of the
+ * The sensitive keys in force: {@link DEFAULT_SENSITIVE_KEYS}, plus `configured`, plus those of the
  * {@link SENSITIVE_KEYS_ENV} environment variable.
+ *
+ * @example
+ * sensitiveKeysFrom(["iban"], { EDW_SENSITIVE_KEYS: "ssn" }); // ["cardToken", "iban", "ssn"]
  */
 export function sensitiveKeysFrom(configured: readonly string[] | undefined, env: Record<string, string | undefined>): string[] {
-  const fromEnv = (env[SENSITIVE_KEYS_ENV] ?? "")
-    .split(",")
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
-  return [...new Set([...(configured ?? DEFAULT_SENSITIVE_KEYS), ...fromEnv])];
+  const fromEnv = (env[SENSITIVE_KEYS_ENV] ?? "").split(",").map((k) => k.trim());
+  return [...new Set([...DEFAULT_SENSITIVE_KEYS, ...(configured ?? []), ...fromEnv])].filter((k) => k.length > 0);
 }
+
+/** The forms a secret takes once written inside other text: as is, JSON-escaped (once, twice), URL-encoded. */
+function encodings(secret: string): string[] {
+  const json = (s: string) => JSON.stringify(s).slice(1, -1);
+  const url = (encode: (s: string) => string) => {
+    try {
+      return encode(secret);
+    } catch {
+      return secret; // a lone surrogate cannot be URL-encoded: then it is not written URL-encoded either
+    }
+  };
+  return [
+    secret,
+    json(secret),
+    json(json(secret)),
+    url(encodeURIComponent),
+    url(encodeURI),
+    url((s) => new URLSearchParams([["", s]]).toString().slice(1)),
+  ];
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
 /**
  * A redactor for `keys`.
  *
  * @example
  * const redactor = createRedactor(["cardToken"]);
- * redactor.remember({ detail: { cardToken: "tok_visa" } });
- * redactor.text("declined tok_visa"); // "declined [REDACTED]"
+ * redactor.remember({ detail: { cardToken: "pm_4242" } });
+ * redactor.text("declined pm_4242"); // "declined [REDACTED]"
  */
 export function createRedactor(keys: readonly string[]): Redactor {
-  const sensitive = keys.map((k) => k.toLowerCase());
+  const sensitive = new Set(keys.map((k) => k.toLowerCase()));
   let remembered: string[] = [];
+  let pattern = new RegExp(CARD_TOKEN_PATTERN, "gu");
   // One invocation at a time in Lambda; several at once in the local runner (Map and Parallel states in one process).
   let running = 0;
-  const isSensitiveKey = (key: string) => sensitive.includes(key.toLowerCase());
-  const text = (input: string) => remembered.reduce((out, secret) => out.split(secret).join(REDACTED), input);
-  const replacer = (key: string, value: unknown) => {
-    if (key !== "" && isSensitiveKey(key) && value !== undefined && value !== null) return REDACTED;
-    return typeof value === "string" ? text(value) : value;
+  const isSensitiveKey = (key: string) => sensitive.has(key.toLowerCase());
+  const keep = (secrets: Iterable<string>) => {
+    remembered = [...new Set(secrets)];
+    const alternatives = remembered.flatMap((secret) =>
+      encodings(secret).map((form) =>
+        secret.length >= MIN_MASKED_LENGTH ? escapeRegExp(form) : `(?<![\\p{L}\\p{N}_])${escapeRegExp(form)}(?![\\p{L}\\p{N}_])`,
+      ),
+    );
+    // Longest first, so that a secret containing another is masked whole.
+    const sorted = [...new Set(alternatives)].sort((a, b) => b.length - a.length);
+    pattern = new RegExp([...sorted, CARD_TOKEN_PATTERN].join("|"), "gu");
+  };
+  const text = (input: string) => input.replace(pattern, REDACTED);
+  // A remembered number is also masked where it is written as a number, under a key that is not sensitive.
+  const number = (value: number) => (text(String(value)) === String(value) ? value : REDACTED);
+  const isWritten = (value: unknown) => value !== undefined && value !== null;
+  const copy = (value: unknown, depth: number, ancestors: object[]): unknown => {
+    if (typeof value === "string") return text(value);
+    if (typeof value === "number") return number(value);
+    if (typeof value !== "object" || value === null) return value;
+    if (depth > MAX_REDACTED_DEPTH || ancestors.includes(value)) return REDACTED;
+    const json = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof json === "function") return copy(json.call(value), depth, ancestors);
+    const inner = [...ancestors, value];
+    if (Array.isArray(value)) return value.map((item) => copy(item, depth + 1, inner));
+    const fields = value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value;
+    if (value instanceof Error && value.cause !== undefined) (fields as Record<string, unknown>).cause = value.cause;
+    return Object.fromEntries(
+      Object.entries(fields).map(([key, child]) => [
+        key,
+        isSensitiveKey(key) && isWritten(child) ? REDACTED : copy(child, depth + 1, inner),
+      ]),
+    );
+  };
+  const scrub = (error: Error, seen: Set<Error>): Error => {
+    if (seen.has(error)) return error;
+    seen.add(error);
+    const fields = error as unknown as Record<string, unknown>;
+    for (const key of new Set(["name", ...Object.getOwnPropertyNames(error)])) {
+      const value = fields[key];
+      if (isSensitiveKey(key) && isWritten(value)) fields[key] = REDACTED;
+      else if (value instanceof Error) fields[key] = scrub(value, seen);
+      else if (typeof value === "string" || (typeof value === "object" && value !== null)) fields[key] = copy(value, 1, [error]);
+    }
+    return error;
   };
   return {
     remember(input) {
       running++;
       const found = new Set(remembered);
-      let visited = 0;
-      const walk = (node: unknown, depth: number) => {
-        if (typeof node !== "object" || node === null || depth > MAX_DEPTH || ++visited > MAX_NODES) return;
-        for (const [key, child] of Object.entries(node)) {
-          if (isSensitiveKey(key) && (typeof child === "string" || typeof child === "number")) {
-            const secret = String(child);
-            if (secret.length >= MIN_MASKED_LENGTH) found.add(secret);
-          } else walk(child, depth + 1);
+      // Iterative, without a depth limit: a value nested however deep is still remembered.
+      const pending: [unknown, boolean][] = [[input, false]];
+      const seen = new Set<object>();
+      for (let next = pending.pop(); next; next = pending.pop()) {
+        const [node, underSensitiveKey] = next;
+        if ((typeof node === "string" || typeof node === "number") && underSensitiveKey) {
+          if (String(node).length > 0) found.add(String(node));
+        } else if (typeof node === "object" && node !== null && !seen.has(node)) {
+          seen.add(node);
+          for (const [key, child] of Object.entries(node)) pending.push([child, underSensitiveKey || isSensitiveKey(key)]);
         }
-      };
-      walk(input, 0);
-      // Longest first, so a secret that contains another is masked whole.
-      remembered = [...found].sort((a, b) => b.length - a.length);
+      }
+      keep(found);
     },
     forget() {
       running = Math.max(0, running - 1);
-      if (running === 0) remembered = [];
+      if (running === 0 && remembered.length > 0) keep([]);
     },
     also(secret) {
-      if (secret.length >= MIN_MASKED_LENGTH) remembered = [...new Set([...remembered, secret])].sort((a, b) => b.length - a.length);
+      if (secret.length > 0) keep([...remembered, secret]);
     },
     text,
-    value(value) {
-      if (value === undefined) return value;
-      return JSON.parse(JSON.stringify(value, replacer));
+    value: (value) => copy(value, 0, []) as typeof value,
+    error: (error) => {
+      // A frozen error cannot be masked in place: a masked copy of the same class stands in for it.
+      const target = Object.isFrozen(error) ? Object.assign(Object.create(Object.getPrototypeOf(error)), copy(error, 0, [])) : error;
+      return scrub(target, new Set()) as typeof error;
     },
-    replacer,
+    replacer(key, value) {
+      if (key !== "" && isSensitiveKey(key) && isWritten(value)) return REDACTED;
+      return typeof value === "string" ? text(value) : typeof value === "number" ? number(value) : value;
+    },
     isSensitiveKey,
   };
 }

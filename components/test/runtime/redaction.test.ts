@@ -115,12 +115,12 @@ describe("redaction of sensitive values (card tokens and configured keys)", () =
   it("masks each running invocation's values until the last one ends (concurrent invocations of one step, as in a local Map)", async () => {
     const { createRedactor } = await import("../../runtime/redact");
     const redactor = createRedactor(["cardToken"]);
-    redactor.remember({ cardToken: "tok_first_1111" });
-    redactor.remember({ cardToken: "tok_second_2222" });
+    redactor.remember({ cardToken: "pm_first_1111" });
+    redactor.remember({ cardToken: "pm_second_2222" });
     redactor.forget();
-    assert.equal(redactor.text("tok_first_1111 tok_second_2222"), `${REDACTED} ${REDACTED}`);
+    assert.equal(redactor.text("pm_first_1111 pm_second_2222"), `${REDACTED} ${REDACTED}`);
     redactor.forget();
-    assert.equal(redactor.text("tok_first_1111"), "tok_first_1111", "forgotten once no invocation runs: a container does not hoard tokens");
+    assert.equal(redactor.text("pm_first_1111"), "pm_first_1111", "forgotten once no invocation runs: a container does not hoard tokens");
   });
 
   describe("every sample event through the order workflow, traced with X-Ray", function () {

@@ -1,0 +1,230 @@
+/**
+ * Redaction that holds, as properties (fast-check): generated payloads carry a token under a sensitive key (a
+ * default one, one the workflow added, in any letter case) as a string, a number, inside arrays or objects, at any
+ * depth, short or long, with characters that JSON and URLs escape; generated handlers leak it every way a step
+ * writes: log messages and log objects, console.log/info/warn/error, EMF metadata and dimensions, thrown errors (message, enumerable properties,
+ * cause chains, non-Error values), unhandled rejections, each as is, JSON-escaped or URL-encoded. Each runs through
+ * the real wrapper (instrumentStep) with stdout and stderr captured, and no form of the token survives anywhere:
+ * not in a printed line, nor in the error the wrapper throws (what Lambda reports and Step Functions makes the
+ * `Cause`: name, message, stack; and every property and cause, as a log or the local runner would show them).
+ */
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import fc from "fast-check";
+import { instrumentStep } from "../../runtime";
+import type { StepContext } from "../../steps/types";
+import { MAX_REDACTED_DEPTH, MIN_MASKED_LENGTH, REDACTED, sensitiveKeysFrom } from "../../runtime/redact";
+import { captureOutput } from "../../../local/captureOutput";
+
+const RUNS = 200;
+const invocation = { awsRequestId: "req-prop", getRemainingTimeInMillis: () => 10_000 };
+
+/** The forms a token takes when code writes it inside other text. */
+const ENCODINGS: Record<string, (token: string) => string> = {
+  raw: (t) => t,
+  json: (t) => JSON.stringify(t).slice(1, -1),
+  jsonTwice: (t) => JSON.stringify(JSON.stringify(t)).slice(3, -3),
+  uriComponent: (t) => encodeURIComponent(t),
+  uri: (t) => encodeURI(t),
+  form: (t) => new URLSearchParams({ q: t }).toString().slice(2),
+};
+
+/** Characters JSON, URLs or both escape, plus non-ASCII. */
+const tricky = fc.string({
+  unit: fc.constantFrom('"', "\\", " ", "\n", "&", "=", "+", "%", "/", "?", "#", "'", "é", "€", "😀", "<"),
+  maxLength: 6,
+});
+/** A long token: a distinctive core (so it never occurs in a log by chance) around awkward characters. */
+const longToken = fc
+  .tuple(fc.stringMatching(/^[A-Z][a-z0-9]{7}$/), tricky)
+  .map(([core, rest]) => `${core.slice(0, 4)}${rest}${core.slice(4)}`);
+/** A short token (1 to 3 characters), of letters no log uses otherwise, so that any survival is a leak. */
+const shortToken = fc.string({ unit: fc.constantFrom("α", "β", "γ", "δ", "ж", "ш"), minLength: 1, maxLength: MIN_MASKED_LENGTH - 1 });
+/** A card number, held as a number. */
+const numericToken = fc.integer({ min: 4_000_000_000_000, max: 4_999_999_999_999 });
+
+/** Whether `token` survives in `output`, in any of its forms (a short one only where it stands as a whole word). */
+function survives(token: string, output: string): string | undefined {
+  for (const [name, encode] of Object.entries(ENCODINGS)) {
+    const form = encode(token);
+    const found =
+      token.length >= MIN_MASKED_LENGTH
+        ? output.includes(form)
+        : new RegExp(`(?<![\\p{L}\\p{N}_])${form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}\\p{N}_])`, "u").test(output);
+    if (found) return name;
+  }
+  return undefined;
+}
+
+/** A payload holding `token` under `key`, inside `wrap` (the value as is, in an array, in an object), `depth` levels down. */
+function payloadWith(key: string, token: string | number, wrap: "as is" | "array" | "object", depth: number): Record<string, unknown> {
+  const held = wrap === "array" ? ["first", [token]] : wrap === "object" ? { inner: { value: token } } : token;
+  let node: Record<string, unknown> = { orderId: "ord-1", [key]: held };
+  for (let level = 0; level < depth; level++) node = level % 2 ? { level, items: [node] } : { level, next: node };
+  return node;
+}
+
+/** How a handler leaks what it was given. */
+type Leak =
+  | {
+      kind: "log message" | "console" | "metric" | "error message" | "thrown string" | "unhandled rejection" | "unhandled string";
+      encoding: string;
+    }
+  | { kind: "log object" | "error property" | "error cause" | "thrown object" | "console object" };
+
+const leaks: fc.Arbitrary<Leak[]> = fc.array(
+  fc.oneof(
+    fc.record({
+      kind: fc.constantFrom(
+        "log message",
+        "console",
+        "metric",
+        "error message",
+        "thrown string",
+        "unhandled rejection",
+        "unhandled string",
+      ),
+      encoding: fc.constantFrom(...Object.keys(ENCODINGS)),
+    }) as fc.Arbitrary<Leak>,
+    fc.record({
+      kind: fc.constantFrom("log object", "error property", "error cause", "thrown object", "console object"),
+    }) as fc.Arbitrary<Leak>,
+  ),
+  { minLength: 1, maxLength: 4 },
+);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A handler that never finishes: only the unhandled rejection can end its invocation. */
+const hang = () => new Promise<never>(() => undefined);
+
+/** A handler that commits every leak in `plan` with `secret`; the first throwing leak ends it. */
+function leakyHandler(plan: Leak[], secret: string, payload: unknown) {
+  return async (_input: unknown, context: StepContext) => {
+    for (const leak of plan) {
+      const encoded = "encoding" in leak ? ENCODINGS[leak.encoding](secret) : secret;
+      switch (leak.kind) {
+        case "log message":
+          context.logger.info(`charging ${encoded} now`);
+          break;
+        case "log object":
+          context.logger.info("the order", { order: payload, note: { deep: [secret] } });
+          break;
+        case "metric":
+          context.metrics.addMetadata("note", `card ${encoded}`);
+          context.metrics.addDimension("card", encoded);
+          break;
+        case "console":
+          console[(["log", "info", "warn", "error"] as const)[encoded.length % 4]](`console: ${encoded};`);
+          break;
+        case "console object":
+          console.log("payload:", payload, { note: secret });
+          break;
+        case "error message":
+          throw Object.assign(new Error(`card ${encoded} declined`), { name: "CardDeclinedError" });
+        case "error property":
+          throw Object.assign(new Error("declined"), { name: "CardDeclinedError", detail: { token: secret, list: [secret] }, payload });
+        case "error cause":
+          throw new Error("charge failed", { cause: new Error("gateway said", { cause: { reason: `bad ${secret}` } }) });
+        case "thrown string":
+          throw `declined ${encoded}`;
+        case "thrown object":
+          throw { name: "CardDeclinedError", message: `declined ${secret}`, token: secret };
+        case "unhandled rejection":
+          void Promise.reject(new Error(`late ${encoded}`));
+          return hang();
+        case "unhandled string":
+          void Promise.reject(`late ${encoded}`);
+          return hang();
+      }
+    }
+    return { ok: true };
+  };
+}
+
+/** Everything the invocation wrote or reported: printed lines, and the thrown error as Lambda, a log and the runner show it. */
+async function runThroughWrapper(handler: ReturnType<typeof leakyHandler>, payload: unknown, sensitiveKeys?: string[]): Promise<string[]> {
+  const lambda = instrumentStep("wf", "Leaky", handler as never, sensitiveKeys ? { sensitiveKeys } : {});
+  const capture = captureOutput();
+  let thrown: unknown;
+  try {
+    await lambda(payload, invocation);
+  } catch (error) {
+    thrown = error;
+  }
+  const lines = capture.stop();
+  const error = thrown as Error | undefined;
+  const reported = error ? [JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: error.stack?.split("\n") })] : [];
+  return [...lines, ...reported, ...(error ? [inspect(error, { depth: null, showHidden: true })] : [])];
+}
+
+const sensitiveKey = fc.constantFrom("cardToken", "CARDTOKEN", "cardtoken", "iban");
+
+describe("redaction properties (fast-check, through the real wrapper)", function () {
+  this.timeout(120_000);
+
+  it("the workflow's sensitiveKeys add to the defaults, never replace them", () => {
+    assert.deepEqual(sensitiveKeysFrom(["iban"], {}), ["cardToken", "iban"]);
+    assert.deepEqual(sensitiveKeysFrom(undefined, { EDW_SENSITIVE_KEYS: "ssn, iban" }), ["cardToken", "ssn", "iban"]);
+  });
+
+  it("no token survives anywhere the step writes, whatever the payload holds it in and however the handler leaks it", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(longToken, shortToken, numericToken),
+        sensitiveKey,
+        fc.constantFrom("as is", "array", "object") as fc.Arbitrary<"as is" | "array" | "object">,
+        fc.integer({ min: 0, max: MAX_REDACTED_DEPTH + 8 }),
+        leaks,
+        async (token, key, wrap, depth, plan) => {
+          const payload = payloadWith(key, token, wrap, depth);
+          const secret = String(token);
+          // "iban" is sensitive only because the workflow says so: cardToken stays sensitive beside it.
+          const outputs = await runThroughWrapper(leakyHandler(plan, secret, payload), payload, ["iban"]);
+          for (const output of outputs) {
+            const form = survives(secret, output);
+            assert.equal(form, undefined, `the token ${JSON.stringify(secret)} survived (${form}) in:\n${output}`);
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("card tokens (tok_…) the input never carried are masked in every encoding too", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^tok_live_[A-Za-z0-9]{4,24}$/), leaks, async (token, plan) => {
+        const outputs = await runThroughWrapper(leakyHandler(plan, token, { orderId: "ord-1" }), { orderId: "ord-1" });
+        for (const output of outputs) assert.equal(survives(token, output), undefined, output);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("an unhandled rejection fails the invocation as Runtime.UnhandledPromiseRejection, redacted, instead of ending the process", async () => {
+    const lambda = instrumentStep("wf", "Late", async () => {
+      void Promise.reject(Object.assign(new Error("declined pm_9f8e7d6c"), { name: "CardDeclinedError" }));
+      await sleep(5_000);
+      return "never";
+    });
+    const capture = captureOutput();
+    const started = Date.now();
+    const outcome = await lambda({ cardToken: "pm_9f8e7d6c" }, invocation).catch((error: Error) => error);
+    capture.stop();
+    assert.ok(outcome instanceof Error);
+    assert.equal(outcome.name, "Runtime.UnhandledPromiseRejection");
+    assert.equal(outcome.message, `CardDeclinedError: declined ${REDACTED}`);
+    assert.ok(Date.now() - started < 4_000, "the invocation failed when the rejection went unhandled, not when the handler ended");
+  });
+
+  it("a value nested deeper than the limit is redacted as a whole, never written", async () => {
+    const { createRedactor } = await import("../../runtime/redact");
+    const redactor = createRedactor(["cardToken"]);
+    const deep = payloadWith("note", "pm_unknown_to_the_input", "as is", MAX_REDACTED_DEPTH + 2);
+    const written = JSON.stringify(redactor.value(deep));
+    assert.ok(!written.includes("pm_unknown_to_the_input") && written.includes(REDACTED), written);
+    // A cycle is cut, not followed.
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    assert.deepEqual(redactor.value(cyclic), { a: 1, self: REDACTED });
+  });
+});
