@@ -4,8 +4,8 @@
  * Each event is matched against the rule's pattern, then executed through the compiled ASL definition by
  * aws-local-stepfunctions. Lambda tasks run the real handlers (wrapped as in Lambda) against the SANDBOX payment,
  * fulfilment and email services; SNS, SQS and EventBridge states run against IN-PROCESS RECORDERS. Retry
- * intervals are skipped; the hung-charge sample runs with ChargeCard's timeout shortened to 2 s so the timeout path
- * shows without a 30 s wait.
+ * intervals are skipped; the hung-charge sample runs with ChargeCard's and ReconcilePayment's timeouts shortened to
+ * 2 s so the reconcile-and-escalate path shows without minutes of waiting.
  *
  * Finally the happy order is replayed twice against the ON-DISK idempotency store (.local-state/idempotency, or
  * under EDW_LOCAL_STATE_DIR; kept between runs), each time with a fresh sandbox as after a restart: the charge is
@@ -37,7 +37,7 @@ import { ORDER_PLACED_PATTERN, orderSteps, type OrderWorkflowOptions } from "../
 const WORKFLOW = "order-processing";
 const EVENTS_DIR = join(__dirname, "..", "events");
 /** Sample-specific settings: only the hung charge needs one. */
-const SAMPLE_OPTIONS: Record<string, OrderWorkflowOptions> = { "charge-hangs": { timeouts: { ChargeCard: 2 } } };
+const SAMPLE_OPTIONS: Record<string, OrderWorkflowOptions> = { "charge-hangs": { timeouts: { ChargeCard: 2, ReconcilePayment: 2 } } };
 /**
  * Names the folder the demo keeps its state in (see the header): unset or empty, `.local-state` at the repository
  * root, as the on-disk idempotency store defaults to.

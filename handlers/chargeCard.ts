@@ -9,10 +9,13 @@ import type { OrderServices } from "./services";
  *
  * The order id is the idempotency key, twice over: the workflow runs this step through Powertools Idempotency on
  * `orderId` (a retried or replayed charge returns the stored result and never reaches this function), and the
- * gateway itself is called with the order id as its idempotency key. Gateway errors propagate unchanged so that
- * their `name` drives the workflow (`InsufficientFundsError` -> RefundAndFail, `PaymentProcessorDown` ->
- * QueueForRetry, `ThrottlingException` -> retry). Emits `ChargeAttempts` by outcome, and `OrdersCharged` and
- * `ChargeAmount` (by currency) when charged; the gateway call is traced as `### payments.charge`.
+ * gateway itself is called with the order id as its idempotency key, so a charge never lands twice even when the
+ * step's own record is gone (a timed-out attempt's in-progress record stops blocking at the Lambda's timeout).
+ * Gateway errors propagate unchanged so that their `name` drives the workflow (`InsufficientFundsError` ->
+ * RefundAndFail, `PaymentProcessorDown` -> QueueForRetry, `ThrottlingException` -> retry); any other failure,
+ * the Lambda's own timeout included, leaves the outcome unknown and goes to ReconcilePayment. Emits
+ * `ChargeAttempts` by outcome, and `OrdersCharged` and `ChargeAmount` (by currency) when charged; the gateway call
+ * is traced as `### payments.charge`.
  */
 export async function chargeCard(order: ValidatedOrder, context: StepContext, services: OrderServices): Promise<ChargeResult> {
   correlateOrder(context, order.orderId);

@@ -103,6 +103,31 @@ export const RefundFailedError = orderErrorClass("RefundFailedError", "The refun
 export type RefundFailedError = InstanceType<typeof RefundFailedError>;
 
 /**
+ * The gateway did not answer in time, or its answer was lost: the charge may or may not have been made. Never
+ * retried blindly: the workflow asks the gateway by idempotency key (ReconcilePayment).
+ */
+export const PaymentOutcomeUnknown = orderErrorClass("PaymentOutcomeUnknown", "The payment gateway's answer is unknown");
+export type PaymentOutcomeUnknown = InstanceType<typeof PaymentOutcomeUnknown>;
+
+/** The gateway is still processing the charge under this key. Transient: ask again later. */
+export const PaymentPending = orderErrorClass("PaymentPending", "The charge is still being processed");
+export type PaymentPending = InstanceType<typeof PaymentPending>;
+
+/** The gateway has no charge under this key: nothing was taken, the charge may be retried (QueueForRetry). */
+export const PaymentNotTaken = orderErrorClass("PaymentNotTaken", "No charge was made for this order");
+export type PaymentNotTaken = InstanceType<typeof PaymentNotTaken>;
+
+/**
+ * The same idempotency key came with another amount or currency (Stripe answers 400 `idempotency_error`): refused,
+ * never charged twice. Permanent: routed to DuplicateOrderRejected.
+ */
+export const PaymentIdempotencyConflict = orderErrorClass(
+  "PaymentIdempotencyConflict",
+  "This idempotency key was already used with another amount or currency",
+);
+export type PaymentIdempotencyConflict = InstanceType<typeof PaymentIdempotencyConflict>;
+
+/**
  * Error names worth retrying in place (the article's "Right" retry rule). Everything else is permanent for
  * the order and goes to a Catch. Use it in `retry: [{ errors: [...TRANSIENT_ERROR_NAMES], ... }]`.
  */

@@ -60,6 +60,16 @@ export interface ChargeResult {
   status: "CHARGED";
 }
 
+/**
+ * What the gateway knows of a charge by its idempotency key: `CHARGED` (with the charge), `PENDING` (still being
+ * processed), `DECLINED` (with the decline's error name) or `NOT_FOUND` (never received, or refused before processing).
+ */
+export type ChargeLookup =
+  | { status: "CHARGED"; charge: ChargeResult }
+  | { status: "PENDING" }
+  | { status: "DECLINED"; error: string; message: string }
+  | { status: "NOT_FOUND" };
+
 /** What FulfillOrder and SendConfirmationEmail receive: the order and its payment. */
 export interface PaidOrder {
   order: ValidatedOrder;

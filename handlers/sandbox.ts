@@ -16,6 +16,13 @@
  * | an item sku starting `OUT-OF-STOCK`     | fulfillment throws `OutOfStockError`                                |
  * | customerId `cust-email-bounces`         | the confirmation email throws `EmailRejectedError`                  |
  *
+ * Charges are keyed by the caller's idempotency key, as a real provider's (Stripe's `Idempotency-Key`): a key once
+ * processed answers every later request with its first outcome (a charge, or a decline), a request arriving while
+ * the first is still in flight waits for the first's answer, and the same key with another amount or currency is
+ * refused with `PaymentIdempotencyConflict` (Stripe's 400 `idempotency_error`). `payments.lookup(key)` tells what
+ * became of a key. Faults can also be injected per call through {@link SandboxOptions.faults}, a plan that decides
+ * for each call (operation, order, attempt) whether it is slow, loses its answer, is throttled, and so on.
+ *
  * State is in memory, in the object {@link createSandboxServices} returns, and only there: one instance shared
  * by every step (tests, the local runner) sees the whole story; separate processes (one per deployed Lambda)
  * each see only their own calls, so a deployed refund step finds no charge and answers `NOTHING_TO_REFUND`.
@@ -27,6 +34,9 @@ import {
   EmailRejectedError,
   InsufficientFundsError,
   OutOfStockError,
+  PaymentIdempotencyConflict,
+  PaymentOutcomeUnknown,
+  PaymentPending,
   PaymentProcessorDown,
   RefundFailedError,
   ServiceUnavailableException,
@@ -61,7 +71,36 @@ export interface SandboxOptions {
    * settling. @default undefined (never settles)
    */
   hangMs?: number;
+  /** Decides, per call, which fault (if any) the sandbox injects: a seeded plan makes a fault-injection run repeatable. @default none */
+  faults?: SandboxFaultPlan;
+  /** How long a charge with the `slowAnswer` fault takes to answer (it is made all the same). @default 30_000 */
+  slowAnswerMs?: number;
 }
+
+/** The sandbox calls a fault plan decides on. Payment calls are named by their idempotency key (the order id here). */
+export type SandboxOperation = "charge" | "lookup" | "refund" | "fulfill" | "email" | "markComplete";
+
+/** One call, as a fault plan sees it: `attempt` counts the calls of this operation for this order, from 1. */
+export interface SandboxCall {
+  operation: SandboxOperation;
+  orderId: string;
+  attempt: number;
+}
+
+/**
+ * A fault the sandbox injects into one call:
+ * - `throttled`, `unavailable`, `processorDown`: the call is refused before anything is done (`ThrottlingException`,
+ *   `ServiceUnavailableException`, `PaymentProcessorDown`);
+ * - `slowAnswer` (charge): the charge is made and answered after {@link SandboxOptions.slowAnswerMs};
+ * - `lostAnswer` (charge): the charge is made, but the caller gets `PaymentOutcomeUnknown` (a lost network answer);
+ * - `declined` (charge): `CardDeclinedError`, recorded under the key;
+ * - `failed`: refund `RefundFailedError`, fulfill `OutOfStockError`, email `EmailRejectedError`, markComplete
+ *   `ServiceUnavailableException`.
+ */
+export type SandboxFault = "throttled" | "unavailable" | "processorDown" | "slowAnswer" | "lostAnswer" | "declined" | "failed";
+
+/** A fault plan: the fault to inject into a call, or undefined for none. */
+export type SandboxFaultPlan = (call: SandboxCall) => SandboxFault | undefined;
 
 /** A charge the sandbox made. */
 export interface SandboxCharge extends ChargeResult {
@@ -110,21 +149,46 @@ export interface SandboxActivity {
   emails: SandboxEmail[];
   /** Orders recorded by `orders.markComplete`. */
   completedOrders: OrderProcessed[];
+  /** Every fault the plan injected. */
+  injectedFaults: (SandboxCall & { fault: SandboxFault })[];
 }
 
 /** The sandbox services: {@link OrderServices} plus a way to read what they did. */
 export interface SandboxServices extends OrderServices {
   /** A deep copy of the sandbox's records, so a test cannot alter the sandbox through it. */
   activity(): SandboxActivity;
+  /** Resolves once every charge in flight (slow answers) has landed, so that the records are final. */
+  idle(): Promise<void>;
 }
 
 interface SandboxState extends SandboxActivity {
   /** The card token last charged per order: the refund decides by it (`tok_refund_unavailable`). */
   cardTokens: Record<string, string>;
+  /** What each idempotency key was used for, and how it ended. */
+  chargeKeys: Record<string, ChargeKeyRecord>;
+  /** Calls per `<operation>:<order id>`, for the fault plan's `attempt`. */
+  callsByOperation: Record<string, number>;
 }
 
-/** The SANDBOX payment gateway (test mode): charges and refunds recorded in `state`, no money moves. */
-function createSandboxPaymentGateway(state: SandboxState, hangMs: number | undefined): PaymentGateway {
+/** What an idempotency key was used for (amount, currency) and how its charge ended. */
+type ChargeKeyRecord = { amount: number; currency: string } & (
+  | { status: "PENDING" }
+  | { status: "CHARGED"; charge: ChargeResult }
+  | { status: "DECLINED"; error: keyof typeof DECLINES; message: string }
+);
+
+/** Charges still being processed, by key (kept apart from the state: promises cannot be copied out). */
+interface InFlightCharges {
+  charges: Record<string, Promise<ChargeResult>>;
+  /** The in-flight charges that will land (a `tok_hang` charge without `hangMs` never does). */
+  settling: Promise<unknown>[];
+}
+
+/** The decline errors a charge can end with, by name: a repeated key replays its decline. */
+const DECLINES = { InsufficientFundsError, CardDeclinedError } as const;
+
+/** The SANDBOX payment gateway (test mode): charges and refunds recorded in `state`, keyed, no money moves. */
+function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightCharges, options: SandboxOptions): PaymentGateway {
   const record = (order: ValidatedOrder, idempotencyKey: string): ChargeResult => {
     const charge: SandboxCharge = {
       chargeId: `ch_sandbox_${order.orderId}`,
@@ -135,8 +199,15 @@ function createSandboxPaymentGateway(state: SandboxState, hangMs: number | undef
       idempotencyKey,
     };
     state.charges.push(charge);
-    return toChargeResult(charge);
+    const result = toChargeResult(charge);
+    state.chargeKeys[idempotencyKey] = { amount: charge.amount, currency: charge.currency, status: "CHARGED", charge: result };
+    return result;
   };
+  const decline = (order: ValidatedOrder, idempotencyKey: string, error: keyof typeof DECLINES, message: string): never => {
+    state.chargeKeys[idempotencyKey] = { amount: order.totalAmount, currency: order.currency, status: "DECLINED", error, message };
+    throw new DECLINES[error](message);
+  };
+  const faultOf = (operation: SandboxOperation, orderId: string) => injectedFault(state, options.faults, operation, orderId);
 
   return {
     async charge(order, idempotencyKey) {
@@ -145,43 +216,83 @@ function createSandboxPaymentGateway(state: SandboxState, hangMs: number | undef
       state.chargeCallsByOrder[order.orderId] = attempt;
       state.cardTokens[order.orderId] = order.cardToken;
 
-      // Idempotency first, as a real provider does: a retry of a charge that went through returns it unchanged.
-      const existing = state.charges.find((c) => c.idempotencyKey === idempotencyKey);
-      if (existing) return toChargeResult(existing);
+      // Idempotency first, as a real provider does: a key once processed answers with its first outcome, in flight included.
+      const known = state.chargeKeys[idempotencyKey];
+      if (known) {
+        if (known.amount !== order.totalAmount || known.currency !== order.currency) {
+          throw new PaymentIdempotencyConflict(
+            `Sandbox: idempotency key ${idempotencyKey} was used for ${known.amount} ${known.currency}, not ${order.totalAmount} ${order.currency}`,
+          );
+        }
+        if (known.status === "PENDING") return inFlight.charges[idempotencyKey];
+        if (known.status === "DECLINED") throw new DECLINES[known.error](known.message);
+        return { ...known.charge };
+      }
 
+      // Refused before processing: nothing is recorded under the key, so a retry may charge.
+      const fault = faultOf("charge", order.orderId);
       switch (order.cardToken) {
-        case SANDBOX_CARD_TOKENS.insufficientFunds:
-        case SANDBOX_CARD_TOKENS.refundUnavailable:
-          throw new InsufficientFundsError(`Sandbox: card declined for order ${order.orderId}: insufficient funds`);
         case SANDBOX_CARD_TOKENS.processorDown:
           throw new PaymentProcessorDown(`Sandbox: payment processor down while charging order ${order.orderId}`);
         case SANDBOX_CARD_TOKENS.throttleOnce:
           if (attempt === 1) throw new ThrottlingException(`Sandbox: rate exceeded charging order ${order.orderId}`);
-          return record(order, idempotencyKey);
+          break;
         case SANDBOX_CARD_TOKENS.unavailableOnce:
-          if (attempt === 1) {
-            throw new ServiceUnavailableException(`Sandbox: processor briefly unavailable for order ${order.orderId}`);
-          }
-          return record(order, idempotencyKey);
-        case SANDBOX_CARD_TOKENS.hang:
-          // A processor that never answers: only a timeout (the Task's TimeoutSeconds) ends the wait.
-          if (hangMs === undefined) return new Promise<ChargeResult>(() => undefined);
-          await new Promise((resolve) => setTimeout(resolve, hangMs));
-          return record(order, idempotencyKey);
-        default:
-          if (!order.cardToken.startsWith("tok_")) {
-            throw new CardDeclinedError(`Sandbox: unknown card token for order ${order.orderId}; use a tok_ test token`);
-          }
-          return record(order, idempotencyKey);
+          if (attempt === 1) throw new ServiceUnavailableException(`Sandbox: processor briefly unavailable for order ${order.orderId}`);
+          break;
       }
+
+      // Processed: the outcome is recorded under the key from here on.
+      if (order.cardToken === SANDBOX_CARD_TOKENS.insufficientFunds || order.cardToken === SANDBOX_CARD_TOKENS.refundUnavailable) {
+        decline(order, idempotencyKey, "InsufficientFundsError", `Sandbox: card declined for order ${order.orderId}: insufficient funds`);
+      }
+      if (!order.cardToken.startsWith("tok_")) {
+        decline(
+          order,
+          idempotencyKey,
+          "CardDeclinedError",
+          `Sandbox: unknown card token for order ${order.orderId}; use a tok_ test token`,
+        );
+      }
+      if (fault === "declined") decline(order, idempotencyKey, "CardDeclinedError", `Sandbox: card declined for order ${order.orderId}`);
+
+      state.chargeKeys[idempotencyKey] = { status: "PENDING", amount: order.totalAmount, currency: order.currency };
+      const delayMs =
+        order.cardToken === SANDBOX_CARD_TOKENS.hang ? options.hangMs : fault === "slowAnswer" ? (options.slowAnswerMs ?? 30_000) : 0;
+      // A processor that never answers (tok_hang without hangMs): the key stays PENDING, only a timeout ends the wait.
+      const charged =
+        delayMs === undefined
+          ? new Promise<ChargeResult>(() => undefined)
+          : new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => record(order, idempotencyKey));
+      inFlight.charges[idempotencyKey] = charged;
+      if (delayMs !== undefined) inFlight.settling.push(charged);
+      if (fault === "lostAnswer") {
+        await charged;
+        throw new PaymentOutcomeUnknown(`Sandbox: the answer to the charge of order ${order.orderId} was lost (the charge was made)`);
+      }
+      return charged;
+    },
+
+    async lookup(idempotencyKey) {
+      faultOf("lookup", idempotencyKey);
+      const known = state.chargeKeys[idempotencyKey];
+      if (!known) return { status: "NOT_FOUND" };
+      if (known.status === "PENDING") return { status: "PENDING" };
+      if (known.status === "DECLINED") return { status: "DECLINED", error: known.error, message: known.message };
+      return { status: "CHARGED", charge: { ...known.charge } };
     },
 
     async refund(orderId) {
-      if (state.cardTokens[orderId] === SANDBOX_CARD_TOKENS.refundUnavailable) {
+      // The order id is the charge's key: a charge still in flight cannot be refunded yet, nor declared absent.
+      if (state.chargeKeys[orderId]?.status === "PENDING") {
+        throw new PaymentPending(`Sandbox: the charge of order ${orderId} is still in flight`);
+      }
+      const charge = state.charges.find((c) => c.orderId === orderId);
+      // An injected refund fault needs something to refund; tok_refund_unavailable fails even a refund of nothing.
+      if (state.cardTokens[orderId] === SANDBOX_CARD_TOKENS.refundUnavailable || (charge && faultOf("refund", orderId) === "failed")) {
         state.refundRequests.push({ orderId, outcome: "FAILED" });
         throw new RefundFailedError(`Sandbox: the refund of order ${orderId} cannot be processed`);
       }
-      const charge = state.charges.find((c) => c.orderId === orderId);
       if (!charge) {
         state.refundRequests.push({ orderId, outcome: "NOTHING_TO_REFUND" });
         return { status: "NOTHING_TO_REFUND" };
@@ -206,10 +317,31 @@ function createSandboxPaymentGateway(state: SandboxState, hangMs: number | undef
   };
 }
 
+/**
+ * Counts the call and asks the fault plan about it. Faults that refuse any call (throttled, unavailable, processor
+ * down) are thrown here; the others are returned for the operation to act on.
+ */
+function injectedFault(
+  state: SandboxState,
+  plan: SandboxFaultPlan | undefined,
+  operation: SandboxOperation,
+  orderId: string,
+): SandboxFault | undefined {
+  const counter = `${operation}:${orderId}`;
+  const attempt = (state.callsByOperation[counter] = (state.callsByOperation[counter] ?? 0) + 1);
+  const fault = plan?.({ operation, orderId, attempt });
+  if (fault) state.injectedFaults.push({ operation, orderId, attempt, fault });
+  if (fault === "throttled") throw new ThrottlingException(`Sandbox: rate exceeded (${operation} of order ${orderId})`);
+  if (fault === "unavailable") throw new ServiceUnavailableException(`Sandbox: service unavailable (${operation} of order ${orderId})`);
+  if (fault === "processorDown") throw new PaymentProcessorDown(`Sandbox: payment processor down (${operation} of order ${orderId})`);
+  return fault;
+}
+
 /** The SANDBOX warehouse (test mode): shipments recorded in `state`, nothing ships. */
-function createSandboxFulfillmentService(state: SandboxState): FulfillmentService {
+function createSandboxFulfillmentService(state: SandboxState, faults: SandboxFaultPlan | undefined): FulfillmentService {
   return {
     async fulfill(order) {
+      if (injectedFault(state, faults, "fulfill", order.orderId) === "failed") throw new OutOfStockError(order.items.map((i) => i.sku));
       const missing = order.items.filter((i) => i.sku.startsWith(SANDBOX_OUT_OF_STOCK_PREFIX)).map((i) => i.sku);
       if (missing.length > 0) throw new OutOfStockError(missing);
       const existing = state.fulfillments.find((f) => f.orderId === order.orderId);
@@ -227,10 +359,11 @@ function createSandboxFulfillmentService(state: SandboxState): FulfillmentServic
 }
 
 /** The SANDBOX mail provider (test mode): emails recorded in `state`, none sent. */
-function createSandboxEmailService(state: SandboxState): EmailService {
+function createSandboxEmailService(state: SandboxState, faults: SandboxFaultPlan | undefined): EmailService {
   return {
     async sendOrderConfirmation(order, payment) {
-      if (order.customerId === SANDBOX_BOUNCING_CUSTOMER) {
+      const fault = injectedFault(state, faults, "email", order.orderId);
+      if (order.customerId === SANDBOX_BOUNCING_CUSTOMER || fault === "failed") {
         throw new EmailRejectedError(`Sandbox: mail to customer ${order.customerId} bounced`);
       }
       const existing = state.emails.find((e) => e.orderId === order.orderId);
@@ -250,9 +383,12 @@ function createSandboxEmailService(state: SandboxState): EmailService {
 }
 
 /** The SANDBOX order store (test mode): completed orders kept in `state`. */
-function createSandboxOrderRepository(state: SandboxState): OrderRepository {
+function createSandboxOrderRepository(state: SandboxState, faults: SandboxFaultPlan | undefined): OrderRepository {
   return {
     async markComplete(summary) {
+      if (injectedFault(state, faults, "markComplete", summary.orderId) === "failed") {
+        throw new ServiceUnavailableException(`Sandbox: the order store refused order ${summary.orderId}`);
+      }
       const index = state.completedOrders.findIndex((o) => o.orderId === summary.orderId);
       if (index >= 0) state.completedOrders[index] = { ...summary };
       else state.completedOrders.push({ ...summary });
@@ -294,19 +430,26 @@ export function createSandboxServices(options: SandboxOptions = {}): SandboxServ
     fulfillments: [],
     emails: [],
     completedOrders: [],
+    injectedFaults: [],
     cardTokens: {},
+    chargeKeys: {},
+    callsByOperation: {},
   };
+  const inFlight: InFlightCharges = { charges: {}, settling: [] };
   const now = options.now ?? (() => new Date());
   return {
-    payments: createSandboxPaymentGateway(state, options.hangMs),
-    fulfillment: createSandboxFulfillmentService(state),
-    email: createSandboxEmailService(state),
-    orders: createSandboxOrderRepository(state),
+    payments: createSandboxPaymentGateway(state, inFlight, options),
+    fulfillment: createSandboxFulfillmentService(state, options.faults),
+    email: createSandboxEmailService(state, options.faults),
+    orders: createSandboxOrderRepository(state, options.faults),
     now: () => now(),
     activity: () => {
       // cardTokens stays private: tests have no business reading card tokens back.
-      const { cardTokens: _cardTokens, ...activity } = state;
+      const { cardTokens: _cardTokens, chargeKeys: _chargeKeys, callsByOperation: _calls, ...activity } = state;
       return structuredClone(activity);
+    },
+    idle: async () => {
+      await Promise.all(inFlight.settling);
     },
   };
 }

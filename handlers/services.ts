@@ -3,15 +3,19 @@
  * argument instead of importing clients, so the same handler runs against the sandbox in tests and the local
  * runner, and against real providers when deployed; all state lives in the services, none in the handlers.
  */
-import type { ChargeResult, EmailResult, FulfillmentResult, OrderProcessed, RefundResult, ValidatedOrder } from "./order";
+import type { ChargeLookup, ChargeResult, EmailResult, FulfillmentResult, OrderProcessed, RefundResult, ValidatedOrder } from "./order";
 
 /** Charges and refunds cards. */
 export interface PaymentGateway {
   /**
    * Charges `order.totalAmount` to `order.cardToken`. Must be idempotent on `idempotencyKey`: Step Functions
-   * retries, and a retried charge must return the first charge, never take the money twice.
+   * retries, and a retried charge must return the first charge, never take the money twice, even while the first
+   * is still in flight (as Stripe's `Idempotency-Key`); the same key with another amount or currency throws
+   * `PaymentIdempotencyConflict`.
    */
   charge(order: ValidatedOrder, idempotencyKey: string): Promise<ChargeResult>;
+  /** What became of the charge made under `idempotencyKey`: how ReconcilePayment settles an unknown outcome. */
+  lookup(idempotencyKey: string): Promise<ChargeLookup>;
   /**
    * Refunds the charge recorded for `orderId`, at most once. `NOTHING_TO_REFUND` when there is no charge;
    * throws `RefundFailedError` when the refund cannot be made.

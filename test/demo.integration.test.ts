@@ -43,7 +43,7 @@ describe("npm start (the local demo, run as a user would)", () => {
       ),
       {
         happy: "SUCCEEDED",
-        "charge-hangs": "FAILED UnexpectedError",
+        "charge-hangs": "FAILED CriticalFailure",
         "email-fails": "SUCCEEDED",
         "fulfillment-fails": "SUCCEEDED",
         "insufficient-funds": "FAILED PaymentFailed",

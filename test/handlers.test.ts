@@ -17,6 +17,7 @@ import {
   markOrderComplete,
   OutOfStockError,
   PaymentProcessorDown,
+  reconcilePayment,
   refundPayment,
   RefundFailedError,
   sendConfirmationEmail,
@@ -34,6 +35,7 @@ import type {
   FulfillmentResult,
   OrderPlacedEvent,
   OrderProcessed,
+  SandboxFaultPlan,
   SandboxServices,
   ValidatedOrder,
 } from "../handlers";
@@ -542,12 +544,13 @@ describe("order handlers", () => {
       assert.equal((await rejectionOf(chargeCard(b, createTestStepContext("ChargeCard"), services))).name, "ThrottlingException");
     });
 
-    it("tok_hang never settles (only a Task timeout can end it)", async () => {
+    it("tok_hang never settles (only a timeout can end it), and the gateway reports its key as PENDING", async () => {
       const services = sandbox();
       const charging = chargeCard(await happyOrder({ cardToken: "tok_hang" }), createTestStepContext("ChargeCard"), services);
       assert.equal(await Promise.race([charging, pendingAfter(50)]), "pending");
       assert.equal(services.activity().chargeCalls, 1);
       assert.equal(services.activity().charges.length, 0);
+      assert.deepEqual(await services.payments.lookup("ord-1001"), { status: "PENDING" });
     });
 
     it("tok_hang with hangMs is a slow processor: the charge lands after the delay", async () => {
@@ -567,6 +570,110 @@ describe("order handlers", () => {
       assert.equal(services.activity().charges.length, 1);
       assert.equal(services.activity().chargeCalls, 1);
       assert.equal("cardTokens" in services.activity(), false, "card tokens are not exposed");
+    });
+  });
+
+  describe("the sandbox gateway's idempotency keys, injected faults and lookup (SIMULATED)", () => {
+    const faultOn =
+      (operation: string, fault: ReturnType<SandboxFaultPlan>): SandboxFaultPlan =>
+      (call) =>
+        call.operation === operation && call.attempt === 1 ? fault : undefined;
+
+    it("a request with a key still in flight waits for the first answer: one charge, both callers get it", async () => {
+      const services = sandbox({ faults: faultOn("charge", "slowAnswer"), slowAnswerMs: 40 });
+      const order = await happyOrder();
+      const [first, second] = await Promise.all([services.payments.charge(order, "key-1"), services.payments.charge(order, "key-1")]);
+      assert.deepEqual(second, first);
+      assert.equal(services.activity().charges.length, 1);
+    });
+
+    it("the same key with another amount is refused with PaymentIdempotencyConflict, in flight or done", async () => {
+      const services = sandbox({ faults: faultOn("charge", "slowAnswer"), slowAnswerMs: 30 });
+      const order = await happyOrder();
+      const first = services.payments.charge(order, "key-1");
+      const inFlight = await rejectionOf(services.payments.charge({ ...order, totalAmount: 5 }, "key-1"));
+      await first;
+      const done = await rejectionOf(services.payments.charge({ ...order, currency: "EUR" }, "key-1"));
+      assert.deepEqual([inFlight.name, done.name], ["PaymentIdempotencyConflict", "PaymentIdempotencyConflict"]);
+      assert.equal(services.activity().charges.length, 1);
+    });
+
+    it("a lost answer: the charge is made, the caller gets PaymentOutcomeUnknown, lookup says CHARGED", async () => {
+      const services = sandbox({ faults: faultOn("charge", "lostAnswer") });
+      const error = await rejectionOf(services.payments.charge(await happyOrder(), "ord-1001"));
+      assert.equal(error.name, "PaymentOutcomeUnknown");
+      const found = await services.payments.lookup("ord-1001");
+      assert.equal(found.status, "CHARGED");
+      assert.equal(services.activity().charges.length, 1);
+    });
+
+    it("refusals before processing leave the key free (throttled, processor down); a decline is kept and replayed", async () => {
+      const faults: SandboxFaultPlan = (call) =>
+        call.operation === "charge" ? (["throttled", "processorDown", "declined"] as const)[call.attempt - 1] : undefined;
+      const services = sandbox({ faults });
+      const order = await happyOrder();
+      const names = [];
+      for (let i = 0; i < 4; i++) names.push((await rejectionOf(services.payments.charge(order, "ord-1001"))).name);
+      assert.deepEqual(names, ["ThrottlingException", "PaymentProcessorDown", "CardDeclinedError", "CardDeclinedError"]);
+      assert.equal((await services.payments.lookup("ord-1001")).status, "DECLINED");
+      assert.deepEqual(await services.payments.lookup("ord-unknown"), { status: "NOT_FOUND" });
+      assert.deepEqual(
+        services.activity().injectedFaults.map((f) => f.fault),
+        ["throttled", "processorDown", "declined"],
+      );
+    });
+
+    it("a refund waits for a charge in flight (PaymentPending) instead of answering NOTHING_TO_REFUND", async () => {
+      const services = sandbox({ faults: faultOn("charge", "slowAnswer"), slowAnswerMs: 30 });
+      const charging = services.payments.charge(await happyOrder(), "ord-1001");
+      assert.equal((await rejectionOf(services.payments.refund("ord-1001"))).name, "PaymentPending");
+      await charging;
+      assert.equal((await services.payments.refund("ord-1001")).status, "REFUNDED");
+    });
+
+    it("idle() resolves once every slow answer has landed", async () => {
+      const services = sandbox({ faults: faultOn("charge", "slowAnswer"), slowAnswerMs: 30 });
+      void services.payments.charge(await happyOrder(), "ord-1001");
+      assert.equal(services.activity().charges.length, 0);
+      await services.idle();
+      assert.equal(services.activity().charges.length, 1);
+    });
+  });
+
+  describe("reconcilePayment", () => {
+    it("returns the charge made under the order's key", async () => {
+      const services = sandbox({ faults: () => "lostAnswer" });
+      const order = await happyOrder();
+      await rejectionOf(services.payments.charge(order, order.orderId));
+      const charge = await reconcilePayment(order, createTestStepContext("ReconcilePayment"), services);
+      assert.equal(charge.chargeId, "ch_sandbox_ord-1001");
+    });
+
+    it("polls a charge in flight until it lands", async () => {
+      const services = sandbox({ faults: () => "slowAnswer", slowAnswerMs: 300 });
+      const order = await happyOrder();
+      void services.payments.charge(order, order.orderId);
+      const charge = await reconcilePayment(order, createTestStepContext("ReconcilePayment"), services);
+      assert.equal(charge.status, "CHARGED");
+    });
+
+    it("throws PaymentPending when its Lambda runs out of time first", async () => {
+      const services = sandbox({ faults: () => "slowAnswer", slowAnswerMs: 2000 });
+      const order = await happyOrder();
+      void services.payments.charge(order, order.orderId);
+      const context = { ...createTestStepContext("ReconcilePayment"), remainingTimeMs: () => 400 };
+      assert.equal((await rejectionOf(reconcilePayment(order, context, services))).name, "PaymentPending");
+    });
+
+    it("maps the other answers to the errors the workflow routes: PaymentNotTaken, the decline, PaymentIdempotencyConflict", async () => {
+      const services = sandbox();
+      const order = await happyOrder();
+      const reconcile = (o: ValidatedOrder) => rejectionOf(reconcilePayment(o, createTestStepContext("ReconcilePayment"), services));
+      assert.equal((await reconcile(order)).name, "PaymentNotTaken");
+      await rejectionOf(services.payments.charge({ ...order, orderId: "ord-poor", cardToken: "tok_insufficient_funds" }, "ord-poor"));
+      assert.equal((await reconcile({ ...order, orderId: "ord-poor" })).name, "InsufficientFundsError");
+      await services.payments.charge(order, order.orderId);
+      assert.equal((await reconcile({ ...order, totalAmount: 1 })).name, "PaymentIdempotencyConflict");
     });
   });
 

@@ -29,14 +29,25 @@ describe("the metric catalogue, against the EMF lines the steps print", function
     const store = new InMemoryIdempotencyStore();
     // happy twice against one store: the second run replays ChargeCard (IdempotentReplays).
     for (const sample of [...samples, "happy"]) {
-      const { result } = await runOrder(sample, { timeouts: { ChargeCard: 2 }, idempotencyStore: sample === "happy" ? store : undefined });
+      const { result } = await runOrder(sample, {
+        timeouts: { ChargeCard: 2, ReconcilePayment: 3 },
+        idempotencyStore: sample === "happy" ? store : undefined,
+      });
       for (const line of result.printed.filter((l) => l.includes('"_aws"'))) lines.push({ sample, emf: JSON.parse(line) });
     }
   });
 
   it("every EMF line is in the workflow's namespace with one dimension set starting with service = a step", () => {
     assert.ok(lines.length > 40, `${lines.length} lines`);
-    const steps = ["ValidateOrder", "ChargeCard", "FulfillOrder", "SendConfirmationEmail", "MarkOrderComplete", "RefundAndFail"];
+    const steps = [
+      "ValidateOrder",
+      "ChargeCard",
+      "ReconcilePayment",
+      "FulfillOrder",
+      "SendConfirmationEmail",
+      "MarkOrderComplete",
+      "RefundAndFail",
+    ];
     for (const { emf } of lines) {
       const [directive] = emf._aws.CloudWatchMetrics;
       assert.equal(directive.Namespace, "order-processing");

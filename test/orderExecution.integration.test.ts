@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createSandboxServices, type SandboxFault, type SandboxFaultPlan, type SandboxOperation } from "../handlers";
+import { InMemoryIdempotencyStore } from "../local/idempotency";
 import { loadEvent, runOrder } from "./support/orderRun";
 
 describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox services, in-process SNS/SQS/EventBridge recorders)", () => {
@@ -182,12 +184,77 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
     assert.equal(result.published[0].request.Message, "CRITICAL: Refund failed. Manual intervention required.");
   });
 
-  it("a hung charge hits the task's TimeoutSeconds: States.Timeout is caught and alerted as UnexpectedError", async () => {
-    const { result } = await runOrder("charge-hangs", { timeouts: { ChargeCard: 2 } });
+  // Short timeouts locally: ChargeCard's Task times out after 2 s (States.Timeout), ReconcilePayment's Lambda gets 2 s.
+  const quick = { timeouts: { ChargeCard: 2, ReconcilePayment: 3 } };
+  const faultOn =
+    (operation: SandboxOperation, fault: SandboxFault, attempts = [1]): SandboxFaultPlan =>
+    (call) =>
+      call.operation === operation && attempts.includes(call.attempt) ? fault : undefined;
+
+  it("a charge that never answers is reconciled, still pending, and escalated: PaymentUnresolvedManualIntervention, then CriticalFailure", async () => {
+    const { result, services } = await runOrder("charge-hangs", quick);
     assert.equal(result.status, "FAILED");
-    assert.equal(result.error, "UnexpectedError");
-    assert.deepEqual(result.path, ["ValidateOrder", "ChargeCard", "UnexpectedError", "UnexpectedErrorEnd"]);
-    assert.equal(result.published[0].request.Message.Error, "States.Timeout");
+    assert.equal(result.error, "CriticalFailure");
+    assert.deepEqual(result.path, [
+      "ValidateOrder",
+      "ChargeCard",
+      "ReconcilePayment",
+      "PaymentUnresolvedManualIntervention",
+      "CriticalFailure",
+    ]);
+    assert.deepEqual(result.retries, { ReconcilePayment: 3 }, "PaymentPending is asked again before escalating");
+    assert.equal(result.published[0].request.Message.Error, "PaymentPending");
+    assert.doesNotMatch(JSON.stringify(result.published), /tok_/, "the alert carries no card token");
+    assert.equal(services.activity().charges.length, 0);
+  });
+
+  it("a slow answer (beyond ChargeCard's timeout) is reconciled: the order completes, charged once", async () => {
+    const { result, services } = await runOrder("happy", { ...quick, faults: faultOn("charge", "slowAnswer"), slowAnswerMs: 2300 });
+    assert.equal(result.status, "SUCCEEDED");
+    assert.ok(result.path.includes("ReconcilePayment"));
+    assert.equal(result.output.chargeId, "ch_sandbox_ord-1001");
+    assert.equal(services.activity().charges.length, 1);
+  });
+
+  it("a lost answer (charged, but the caller saw an error) is reconciled: the order completes, charged once", async () => {
+    const { result, services } = await runOrder("happy", { ...quick, faults: faultOn("charge", "lostAnswer") });
+    assert.equal(result.status, "SUCCEEDED");
+    assert.deepEqual(result.path.slice(0, 3), ["ValidateOrder", "ChargeCard", "ReconcilePayment"]);
+    assert.equal(services.activity().charges.length, 1);
+    assert.equal(services.activity().completedOrders.length, 1);
+  });
+
+  it("a charge throttled until its retries run out is reconciled as not taken: QueueForRetry, nothing charged", async () => {
+    const { result, services } = await runOrder("happy", { ...quick, faults: faultOn("charge", "throttled", [1, 2, 3, 4, 5, 6]) });
+    assert.equal(result.error, "TemporaryFailure");
+    assert.deepEqual(result.path, ["ValidateOrder", "ChargeCard", "ReconcilePayment", "QueueForRetry", "RetryQueuedEnd"]);
+    assert.equal(services.activity().charges.length, 0);
+  });
+
+  it("a paid order that cannot be recorded is refunded (RefundAndFail, PaymentFailed), once", async () => {
+    const { result, services } = await runOrder("happy", { faults: faultOn("markComplete", "failed", [1, 2, 3, 4]) });
+    assert.equal(result.error, "PaymentFailed");
+    assert.deepEqual(result.path.slice(-3), ["MarkOrderComplete", "RefundAndFail", "PaymentFailedEnd"]);
+    const activity = services.activity();
+    assert.equal(activity.charges.length, 1);
+    assert.deepEqual(
+      activity.refunds.map((r) => [r.orderId, r.amount]),
+      [["ord-1001", 129.99]],
+    );
+  });
+
+  it("the same order id with another amount is rejected (DuplicateOrderRejected), never charged twice", async () => {
+    const shared = { services: createSandboxServices(), idempotencyStore: new InMemoryIdempotencyStore() };
+    const { result: first } = await runOrder("happy", shared);
+    const other = loadEvent("happy");
+    other.detail.items = [{ sku: "SKU-MUG", quantity: 1, unitPrice: 5 }];
+    other.detail.totalAmount = 5;
+    const { result: second } = await runOrder(other, shared);
+    assert.equal(first.status, "SUCCEEDED");
+    assert.equal(second.error, "DuplicateOrderRejected");
+    assert.deepEqual(second.path, ["ValidateOrder", "ChargeCard", "DuplicateOrderRejected", "DuplicateRejectedEnd"]);
+    assert.equal(second.published[0].request.Message.Error, "IdempotencyValidationError");
+    assert.equal(shared.services.activity().charges.length, 1);
   });
 
   it("every log line of a run is JSON carrying the execution id, and the order id once the step knows it", async () => {

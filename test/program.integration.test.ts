@@ -57,7 +57,7 @@ describe("the program `pulumi up` runs", function () {
   it("creates the order stack", async () => {
     const { resources } = await synthesizeProgram(programPulumiRuns(ROOT), { stack: "dev" });
     assert.equal(ofType(resources, "aws:sfn/stateMachine:StateMachine").length, 1);
-    assert.equal(ofType(resources, "aws:lambda/function:Function").length, 6);
+    assert.equal(ofType(resources, "aws:lambda/function:Function").length, 7);
     assert.equal(ofType(resources, "eventdrivenworkflow:index:EventDrivenWorkflow").length, 1);
   });
 });

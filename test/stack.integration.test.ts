@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { WILDCARD_RESOURCE_ACTIONS, lambdaTimeoutFor, type PolicyDocument } from "../components/index";
+import { LAMBDA_RUNTIME_PACKAGE } from "../components/stepArchive";
 import { ORDER_TASK_TIMEOUTS } from "../workflows/order";
 import { NO_VPC } from "../workflows/orderStack";
 import { decide } from "./support/iamSimulation";
@@ -33,14 +34,14 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
       "aws:sns/topicSubscription:TopicSubscription": 1,
       "aws:sqs/queue:Queue": 1,
       "aws:sqs/queuePolicy:QueuePolicy": 1,
-      "aws:cloudwatch/logGroup:LogGroup": 7,
-      "aws:iam/role:Role": 8,
-      "aws:iam/rolePolicy:RolePolicy": 8,
-      "aws:lambda/function:Function": 6,
+      "aws:cloudwatch/logGroup:LogGroup": 8,
+      "aws:iam/role:Role": 9,
+      "aws:iam/rolePolicy:RolePolicy": 9,
+      "aws:lambda/function:Function": 7,
       "aws:sfn/stateMachine:StateMachine": 1,
       "aws:cloudwatch/eventRule:EventRule": 1,
       "aws:cloudwatch/eventTarget:EventTarget": 1,
-      "aws:cloudwatch/metricAlarm:MetricAlarm": 18,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": 20,
       "aws:cloudwatch/dashboard:Dashboard": 1,
       // ChargeCard and RefundAndFail are idempotent: one idempotency table for the workflow.
       "aws:dynamodb/table:Table": 1,
@@ -100,7 +101,7 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
   it("names exact ARNs in every IAM statement; '*' only on the allowlisted X-Ray and log-delivery actions", () => {
     const allowlisted = new Set(WILDCARD_RESOURCE_ACTIONS.flatMap((g) => g.actions));
     const policies = ofType(resources, "aws:iam/rolePolicy:RolePolicy");
-    assert.equal(policies.length, 8);
+    assert.equal(policies.length, 9);
     for (const policy of policies) {
       for (const statement of json(policy.inputs.policy).Statement) {
         const actions = asArray<string>(statement.Action);
@@ -207,21 +208,18 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
     }
   });
 
-  it("ships only the serialized handler in each archive, plus what a step declares in `bundle`", async () => {
-    // ValidateOrder bundles Powertools' parser and zod (the layer has no zod); everything else comes from the layer.
-    const expected: Record<string, string[]> = {
-      "order-processing-ValidateOrder": [
-        "__index.js",
-        "node_modules/@aws-lambda-powertools/parser",
-        "node_modules/@standard-schema/spec",
-        "node_modules/zod",
-      ],
-    };
+  it("ships only the serialized handler in each archive, beside the prebuilt step wrapper (no step bundles a package)", async () => {
+    const wrapper = `node_modules/${LAMBDA_RUNTIME_PACKAGE}/`;
     for (const fn of ofType(resources, "aws:lambda/function:Function")) {
       const assets = await fn.inputs.code.assets;
-      assert.deepEqual(Object.keys(assets).sort(), expected[fn.name] ?? ["__index.js"], fn.name);
+      assert.deepEqual(
+        Object.keys(assets).filter((entry) => !entry.startsWith(wrapper)),
+        ["__index.js"],
+        fn.name,
+      );
+      assert.ok(assets[`${wrapper}runtime/instrument.js`], `${fn.name} ships the wrapper`);
       const source: string = await assets["__index.js"].text;
-      assert.match(source, /require\("@aws-lambda-powertools\/metrics"\)/, `${fn.name} loads Metrics from the layer`);
+      assert.match(source, new RegExp(`require\\("${LAMBDA_RUNTIME_PACKAGE}"\\)\\.instrumentStep`), `${fn.name} is wrapped at load`);
       assert.doesNotMatch(source, /mocha|ts-node|aws-local-stepfunctions|asl-validator|@pulumi\//, fn.name);
     }
   });

@@ -251,10 +251,15 @@ describe("local runner: the order program, from its shared synthesis", () => {
     assert.equal(runner.workflows[0].definition, machine.inputs.definition);
     assert.deepEqual(
       runner.workflows[0].tasks.map((t) => [t.state, t.resource]).sort(),
-      ["ChargeCard", "FulfillOrder", "MarkOrderComplete", "RefundAndFail", "SendConfirmationEmail", "ValidateOrder"].map((step) => [
-        step,
-        `order-processing-${step}`,
-      ]),
+      [
+        "ChargeCard",
+        "FulfillOrder",
+        "MarkOrderComplete",
+        "ReconcilePayment",
+        "RefundAndFail",
+        "SendConfirmationEmail",
+        "ValidateOrder",
+      ].map((step) => [step, `order-processing-${step}`]),
     );
     assert.deepEqual(runner.problems, []);
   });

@@ -4,24 +4,30 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { compileDefinition } from "../../components/core/compile";
-import { createSandboxServices, type SandboxServices } from "../../handlers";
+import { createSandboxServices, type SandboxOptions, type SandboxServices } from "../../handlers";
 import { bindTaskSteps, localResources, type BindOptions } from "../../local/bindSteps";
 import { LocalWorkflow, type LocalExecutionResult } from "../../local/execute";
 import { orderSteps, type OrderWorkflowOptions } from "../../workflows/order";
 
 export const loadEvent = (name: string) => JSON.parse(readFileSync(join(__dirname, "..", "..", "events", `${name}.json`), "utf8"));
 
-export type OrderRunOptions = OrderWorkflowOptions & BindOptions & { hangMs?: number };
+export type OrderRunOptions = OrderWorkflowOptions &
+  BindOptions &
+  Pick<SandboxOptions, "hangMs" | "faults" | "slowAnswerMs"> & {
+    /** Sandbox services to run against (to run several events against one sandbox). @default fresh ones */
+    services?: SandboxServices;
+  };
 
 /**
- * Runs an event (a sample's name, or the event itself) through the order workflow with fresh sandbox services (and,
- * unless given, a fresh idempotency store).
+ * Runs an event (a sample's name, or the event itself) through the order workflow with fresh sandbox services and
+ * a fresh idempotency store, unless given.
  */
 export async function runOrder(
   event: string | object,
   options: OrderRunOptions = {},
 ): Promise<{ result: LocalExecutionResult; services: SandboxServices }> {
-  const services = createSandboxServices({ now: () => new Date("2025-06-01T12:00:05Z"), hangMs: options.hangMs });
+  const { hangMs, faults, slowAnswerMs } = options;
+  const services = options.services ?? createSandboxServices({ now: () => new Date("2025-06-01T12:00:05Z"), hangMs, faults, slowAnswerMs });
   const steps = orderSteps(services, options);
   const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 });
   const machine = new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("order-processing", steps, options) });

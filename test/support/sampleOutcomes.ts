@@ -6,12 +6,13 @@ export const outcomeOf = (report: { status: string; executions: { error?: string
 
 /**
  * The outcome of every sample, with the hung charge's Lambda timed out. Run `deployed` (each Lambda its own process,
- * as on AWS), the refund Lambda never saw the charge, so there is nothing to refund; run in one process, it shares
- * the sandbox that took the charge, and the refund fails as the sample intends.
+ * as on AWS), the refund Lambda never saw the charge, so there is nothing to refund, and the reconcile Lambda never
+ * saw the hung charge, so it finds none and queues the order; run in one process, both share the sandbox that took
+ * the charge: the refund fails as the sample intends, and the hung charge stays pending until it is escalated.
  */
 export function sampleOutcomes(run: "deployed" | "in one process"): Record<string, string> {
   return {
-    "charge-hangs": "FAILED UnexpectedError",
+    "charge-hangs": run === "deployed" ? "FAILED TemporaryFailure" : "FAILED CriticalFailure",
     "email-fails": "SUCCEEDED",
     "fulfillment-fails": "SUCCEEDED",
     happy: "SUCCEEDED",

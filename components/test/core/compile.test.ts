@@ -8,10 +8,9 @@ import { everyStepSteps, fixtureResources } from "../../../test/fixtures/everySt
 
 const orderResources = {
   functionArns: Object.fromEntries(
-    ["ValidateOrder", "ChargeCard", "FulfillOrder", "SendConfirmationEmail", "MarkOrderComplete", "RefundAndFail"].map((step) => [
-      step,
-      `arn:aws:lambda:us-east-1:123456789012:function:order-${step}`,
-    ]),
+    ["ValidateOrder", "ChargeCard", "ReconcilePayment", "FulfillOrder", "SendConfirmationEmail", "MarkOrderComplete", "RefundAndFail"].map(
+      (step) => [step, `arn:aws:lambda:us-east-1:123456789012:function:order-${step}`],
+    ),
   ),
   alertTopicArn: "arn:aws:sns:us-east-1:123456789012:order-alerts",
   deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/order-dlq",
@@ -35,7 +34,7 @@ describe("compileDefinition", () => {
     const asl = definitions["the order workflow"];
     assert.equal(asl.TimeoutSeconds, 300);
     const tasks = [...stateMap(asl)].filter(([, state]) => state.Type === "Task");
-    assert.equal(tasks.length, 11);
+    assert.equal(tasks.length, 14);
     for (const [name, state] of tasks)
       assert.ok(Number.isInteger(state.TimeoutSeconds) && (state.TimeoutSeconds as number) > 0, `${name} has no TimeoutSeconds`);
   });
@@ -46,12 +45,16 @@ describe("compileDefinition", () => {
     assert.deepEqual(Object.keys(asl.States).sort(), [
       "ChargeCard",
       "CriticalFailure",
+      "DuplicateOrderRejected",
+      "DuplicateRejectedEnd",
       "FulfillmentAndNotification",
       "MarkOrderComplete",
       "OrderValidationFailed",
       "PaymentFailedEnd",
+      "PaymentUnresolvedManualIntervention",
       "PublishOrderProcessed",
       "QueueForRetry",
+      "ReconcilePayment",
       "RefundAndFail",
       "RefundFailedManualIntervention",
       "RetryQueuedEnd",
@@ -70,7 +73,7 @@ describe("compileDefinition", () => {
     );
     assert.deepEqual(
       s.ChargeCard.Catch.map((c: any) => c.Next),
-      ["RefundAndFail", "QueueForRetry", "UnexpectedError"],
+      ["RefundAndFail", "QueueForRetry", "DuplicateOrderRejected", "ReconcilePayment"],
     );
     assert.deepEqual(s.ChargeCard.Retry[0], { ErrorEquals: ["ThrottlingException"], IntervalSeconds: 1, MaxAttempts: 5, BackoffRate: 2 });
     assert.equal(s.OrderValidationFailed.Resource, "arn:aws:states:::sns:publish");

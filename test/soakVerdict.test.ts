@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { judgeSoak, type ExecutionOutcome } from "../bench/soak/invariants";
+import { faultPlanOf, planSoak } from "../bench/soak/plan";
+import type { SandboxActivity } from "../handlers";
+
+/** A ledger with only what the verdict reads. */
+function ledger(parts: Partial<SandboxActivity>): SandboxActivity {
+  return {
+    charges: [],
+    chargeCalls: 0,
+    chargeCallsByOrder: {},
+    refunds: [],
+    refundRequests: [],
+    fulfillments: [],
+    emails: [],
+    completedOrders: [],
+    injectedFaults: [],
+    ...parts,
+  };
+}
+const charge = (orderId: string, amount = 10) => ({
+  chargeId: `ch_${orderId}`,
+  amount,
+  currency: "USD",
+  status: "CHARGED" as const,
+  orderId,
+  idempotencyKey: orderId,
+});
+const refund = (orderId: string, amount = 10) => ({
+  refundId: `re_${orderId}`,
+  orderId,
+  chargeId: `ch_${orderId}`,
+  amount,
+  currency: "USD",
+});
+const completed = (orderId: string) => ({ orderId }) as SandboxActivity["completedOrders"][number];
+const ended = (orderId: string, error?: string, publishedBy: string[] = []): ExecutionOutcome => ({
+  orderId,
+  status: error ? "FAILED" : "SUCCEEDED",
+  error,
+  publishedBy,
+});
+
+describe("the soak's verdict (bench/soak/invariants.ts)", () => {
+  it("counts a second charge of an order as a double charge", () => {
+    const verdict = judgeSoak(["a"], ledger({ charges: [charge("a"), charge("a")], completedOrders: [completed("a")] }), [ended("a")]);
+    assert.equal(verdict.invariants.doubleCharges, 1);
+  });
+
+  it("counts a second refund, or a refund beyond the charge, as a double refund", () => {
+    const twice = judgeSoak(["a"], ledger({ charges: [charge("a")], refunds: [refund("a"), refund("a")] }), []);
+    const more = judgeSoak(["b"], ledger({ charges: [charge("b", 10)], refunds: [refund("b", 20)] }), []);
+    assert.equal(twice.invariants.doubleRefunds, 1);
+    assert.equal(more.invariants.doubleRefunds, 1);
+  });
+
+  it("counts a charged order that no one completed, refunded or escalated as unresolved (and lost)", () => {
+    const verdict = judgeSoak(["a"], ledger({ charges: [charge("a")] }), [ended("a", "UnexpectedError", ["UnexpectedError"])]);
+    assert.equal(verdict.invariants.chargedUnresolved, 1);
+    assert.equal(verdict.invariants.lostOrders, 1);
+  });
+
+  it("accepts an escalation alert as resolving a charged order, and a DLQ message as settling an uncharged one", () => {
+    const verdict = judgeSoak(["a", "b"], ledger({ charges: [charge("a")] }), [
+      ended("a", "CriticalFailure", ["PaymentUnresolvedManualIntervention"]),
+      ended("b", "TemporaryFailure", ["QueueForRetry"]),
+    ]);
+    assert.deepEqual(verdict.invariants, { doubleCharges: 0, doubleRefunds: 0, lostOrders: 0, chargedUnresolved: 0, completedUnpaid: 0 });
+    assert.deepEqual(verdict.orderOutcomes, { "escalated (charged)": 1, "queued for retry (not charged)": 1 });
+  });
+
+  it("counts an order whose executions all ended unexpectedly, uncharged, as lost; and a completion without a charge", () => {
+    const verdict = judgeSoak(["a", "b"], ledger({ completedOrders: [completed("b")] }), [ended("a", "UnexpectedError"), ended("b")]);
+    assert.equal(verdict.invariants.lostOrders, 1);
+    assert.equal(verdict.invariants.completedUnpaid, 1);
+  });
+});
+
+describe("the soak's plan (bench/soak/plan.ts)", () => {
+  it("is the same for the same seed and differs for another", () => {
+    const strip = (seed: number) => JSON.stringify(planSoak(200, seed));
+    assert.equal(strip(3), strip(3));
+    assert.notEqual(strip(3), strip(4));
+  });
+
+  it("decides faults by order, operation and attempt, whatever the order of the calls", () => {
+    const plan = planSoak(500, 5);
+    const faults = faultPlanOf(plan);
+    const throttled = plan.find((o) => (o.faults.charge?.length ?? 0) > 1);
+    assert.ok(throttled, "some order is throttled more than once");
+    assert.equal(faults({ operation: "charge", orderId: throttled.orderId, attempt: 2 }), "throttled");
+    assert.equal(faults({ operation: "charge", orderId: throttled.orderId, attempt: 99 }), undefined);
+    assert.equal(faults({ operation: "charge", orderId: "not-planned", attempt: 1 }), undefined);
+  });
+});
