@@ -258,8 +258,29 @@ export function lambdaRolePolicy(logGroupArn: string, access: LambdaAccess = {})
 }
 
 /**
- * Denies requests that do not use TLS. Each service checks a policy's actions against its own: SQS takes
- * `sqs:*`, SNS only its listed actions (AWS's own example denies `sns:Publish`).
+ * Every action an SNS topic policy can name (the SNS developer guide's list of valid topic-policy actions). SNS refuses
+ * `sns:*` in a topic policy (the topic then fails to deploy: cdklabs/cdk-nag#676), so the TLS deny lists them all.
+ */
+export const SNS_TOPIC_POLICY_ACTIONS = [
+  "sns:AddPermission",
+  "sns:DeleteTopic",
+  "sns:GetDataProtectionPolicy",
+  "sns:GetTopicAttributes",
+  "sns:ListSubscriptionsByTopic",
+  "sns:ListTagsForResource",
+  "sns:Publish",
+  "sns:PutDataProtectionPolicy",
+  "sns:RemovePermission",
+  "sns:SetTopicAttributes",
+  "sns:Subscribe",
+];
+
+/**
+ * Denies every request that does not use TLS, whoever makes it: `actions` must cover every action the resource takes
+ * (`sqs:*` for a queue, {@link SNS_TOPIC_POLICY_ACTIONS} for a topic, `kms:*` for a key), not only the allowed ones.
+ *
+ * @example
+ * denyInsecureTransport(queueArn, "sqs:*")
  */
 export function denyInsecureTransport(resourceArn: string, actions: string | string[]): PolicyStatement {
   return {
@@ -291,13 +312,13 @@ export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): Policy
   };
 }
 
-/** The alert topic's policy: TLS only; this account's CloudWatch alarms may publish. */
+/** The alert topic's policy: TLS only for every topic action (Subscribe included); this account's CloudWatch alarms may publish. */
 export function alertTopicPolicy(topicArn: string, accountId: string): PolicyDocument {
   return {
     Version: "2012-10-17",
     Id: "AlertTopicPolicy",
     Statement: [
-      denyInsecureTransport(topicArn, "sns:Publish"),
+      denyInsecureTransport(topicArn, [...SNS_TOPIC_POLICY_ACTIONS]),
       {
         Sid: "CloudWatchAlarmsPublish",
         Effect: "Allow",
@@ -327,13 +348,15 @@ export function accountAdministersKey(scope: AccountScope): PolicyStatement {
 /**
  * The alert topic's customer managed key: the account administers it (and so may delegate to IAM roles, such
  * as the execution role's data-key grant); CloudWatch alarms of this account may use it, which the AWS
- * managed `alias/aws/sns` key does not allow.
+ * managed `alias/aws/sns` key does not allow. Requests without TLS are denied.
  */
 export function alertKeyPolicy(scope: AccountScope): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
       accountAdministersKey(scope),
+      // KMS answers over TLS only; the deny keeps the key's policy saying so, as the topic's and the queue's do.
+      denyInsecureTransport("*", "kms:*"),
       {
         Sid: "CloudWatchAlarmsEncrypt",
         Effect: "Allow",
@@ -358,5 +381,39 @@ export function taskResponsePolicy(): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [{ Sid: "AnswerCallbackTasks", Effect: "Allow", Action: [...TASK_RESPONSE_ACTIONS], Resource: "*" }],
+  };
+}
+
+/** Inputs of {@link dlqReplayPolicy}: the exact queue and bus, and the queue's customer managed key if it has one. */
+export interface DlqReplayTarget {
+  /** The dead-letter queue the operator reads and deletes from. */
+  queueArn: string;
+  /** The bus the events are put back on (the trigger's bus). */
+  busArn: string;
+  /** The queue's customer managed KMS key; omit for SQS-managed encryption (the component's default), which needs no KMS grant. */
+  keyArn?: string;
+}
+
+/**
+ * The replay operator's policy (`edw-local replay`): read, inspect and delete messages of this DLQ only, and put events on
+ * this bus only; `kms:Decrypt` on the queue's key only when the queue uses a customer managed key. It may not send to the
+ * queue, purge it, or start the state machine itself: a replay goes through the rule like any event.
+ *
+ * @example
+ * new aws.iam.RolePolicy("dlq-replay", { role: operator.name, policy: JSON.stringify(dlqReplayPolicy({ queueArn, busArn })) });
+ */
+export function dlqReplayPolicy(target: DlqReplayTarget): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadDeadLetters",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+        Resource: target.queueArn,
+      },
+      { Sid: "RepublishEvents", Effect: "Allow", Action: "events:PutEvents", Resource: target.busArn },
+      ...(target.keyArn ? [{ Sid: "DecryptDeadLetters", Effect: "Allow" as const, Action: "kms:Decrypt", Resource: target.keyArn }] : []),
+    ],
   };
 }

@@ -1,0 +1,321 @@
+/**
+ * Least privilege as a matrix: for every principal of the order stack (index.ts synthesized under Pulumi mocks), every
+ * request it needs is Allowed and its near misses are Denied (another state machine, function, topic, queue, bus,
+ * table, key, log group, account; iam:PassRole; any request without TLS on a resource with a resource policy).
+ * Decisions come from the offline IAM SIMULATION (@cloud-copilot/iam-simulate) of the generated policies.
+ */
+import assert from "node:assert/strict";
+import { dlqReplayPolicy, SNS_TOPIC_POLICY_ACTIONS, type PolicyDocument } from "../components/index";
+import { ofType, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/synthesize";
+import { actionsOnResourceType, simulate, type Decision, type SimulatedRequest } from "./support/iamSimulation";
+import { synthesizeOrderStack } from "./support/orderStack";
+
+const OTHER_ACCOUNT = "210987654321";
+/** An account administrator (Allow *:*) asking without TLS. */
+const NON_TLS_ADMIN = "administrator, no TLS";
+const json = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value);
+const arn = (service: string, suffix: string, account = TEST_ACCOUNT) => `arn:aws:${service}:${TEST_REGION}:${account}:${suffix}`;
+/** An ARN without the parts every row shares (partition, region, test account). */
+const short = (text: string) => text.replace("arn:aws:", "").replace(`${TEST_REGION}:${TEST_ACCOUNT}:`, "");
+/** The same ARN in another account. */
+const inOtherAccount = (resourceArn: string) => resourceArn.replace(`:${TEST_ACCOUNT}:`, `:${OTHER_ACCOUNT}:`);
+
+/** One cell of the matrix. */
+interface Row {
+  principal: string;
+  action: string;
+  resource: string;
+  expected: Decision;
+  request: SimulatedRequest;
+}
+
+/** A principal: who it is, the policies that speak for it, what it needs and what it must not get. */
+interface Principal {
+  name: string;
+  request: SimulatedRequest;
+  needs: [action: string, resource: string, extra?: SimulatedRequest][];
+  nearMisses: [action: string, resource: string, extra?: SimulatedRequest][];
+}
+
+describe("least privilege of the order stack, as a matrix (IAM simulated offline)", () => {
+  let rows: Row[];
+  let functionCount: number;
+
+  before(async () => {
+    const { resources, outputs } = await synthesizeOrderStack();
+    functionCount = ofType(resources, "aws:lambda/function:Function").length;
+    rows = await matrixRows(resources, outputs as Record<string, any>);
+  });
+
+  it("allows every request each principal needs and denies every near miss, TLS-less requests included", async () => {
+    const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
+    console.table(
+      results.map((r) => ({
+        principal: r.principal,
+        action: r.action,
+        resource: short(r.resource),
+        tls: r.request.context?.["aws:SecureTransport"] === "false" ? "no" : "yes",
+        // The request context that makes the row (e.g. a service acting for another rule or account).
+        context: Object.entries(r.request.context ?? {})
+          .filter(([key]) => key !== "aws:SecureTransport")
+          .map(([key, value]) => `${key.replace("aws:", "")}=${short(value)}`)
+          .join(" "),
+        expected: r.expected,
+        actual: r.actual,
+      })),
+    );
+    console.log(`least-privilege matrix: ${results.length} rows`);
+    const mismatches = results
+      .filter((r) => r.actual !== r.expected)
+      .map((r) => `${r.principal}: ${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`);
+    assert.deepEqual(mismatches, []);
+  });
+
+  it("covers each principal's needs and near misses, and every action of the topic, queue and key without TLS", () => {
+    const principals = new Set(rows.map((r) => r.principal));
+    for (const p of ["execution role", "rule role", "events.amazonaws.com (DLQ)", "cloudwatch.amazonaws.com (alarms)", "replay operator"])
+      assert.ok(principals.has(p), p);
+    assert.equal([...principals].filter((p) => p.startsWith("Lambda ")).length, functionCount, "one principal per step Lambda");
+    for (const p of [...principals].filter((name) => name !== NON_TLS_ADMIN)) {
+      assert.ok(
+        rows.some((r) => r.principal === p && r.expected === "Allowed"),
+        `${p} has needs`,
+      );
+      assert.ok(
+        rows.some((r) => r.principal === p && r.expected !== "Allowed"),
+        `${p} has near misses`,
+      );
+    }
+    // The issue's finding: plain-HTTP Subscribe to the alert topic.
+    assert.ok(rows.some((r) => r.action === "sns:Subscribe" && r.request.context?.["aws:SecureTransport"] === "false"));
+  });
+
+  it("names in the topic's TLS deny only actions SNS defines for topics", async () => {
+    const topicActions = await actionsOnResourceType("sns", "topic");
+    assert.deepEqual(
+      SNS_TOPIC_POLICY_ACTIONS.filter((a) => !topicActions.includes(a)),
+      [],
+    );
+  });
+});
+
+/** The rows of the matrix, generated from the synthesized resources: principals × (needs, near misses, non-TLS). */
+async function matrixRows(resources: RecordedResource[], outputs: Record<string, any>): Promise<Row[]> {
+  const only = (type: string) => ofType(resources, type)[0];
+  const policyOf = (name: string): PolicyDocument =>
+    json(ofType(resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === name)!.inputs.policy);
+  const roleArn = (name: string): string => ofType(resources, "aws:iam/role:Role").find((r) => r.name === name)!.state.arn;
+
+  const topic = { arn: outputs.alertTopicArn as string, policy: json(only("aws:sns/topicPolicy:TopicPolicy").inputs.policy) };
+  const queue = { arn: outputs.deadLetterQueueArn as string, policy: json(only("aws:sqs/queuePolicy:QueuePolicy").inputs.policy) };
+  const keyResource = only("aws:kms/key:Key");
+  const key = { arn: keyResource.state.arn as string, policy: json(keyResource.inputs.policy) };
+  const table = only("aws:dynamodb/table:Table").state.arn as string;
+  const machine = outputs.stateMachineArn as string;
+  const ruleArn = outputs.ruleArn as string;
+  const bus = arn("events", "event-bus/default");
+  const functions = ofType(resources, "aws:lambda/function:Function");
+  const logGroups = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
+  const idempotentTables = new Set(functions.filter((f) => f.inputs.environment?.variables?.EDW_IDEMPOTENCY_TABLE).map((f) => f.name));
+  const onTopic = { resourcePolicy: topic.policy };
+  const onQueue = { resourcePolicy: queue.policy };
+  const onKey = { resourcePolicy: key.policy };
+
+  const other = {
+    machine: arn("states", "stateMachine:someone-elses"),
+    function: arn("lambda", "function:unrelated"),
+    topic: arn("sns", "another-topic"),
+    queue: arn("sqs", "another-queue"),
+    bus: arn("events", "event-bus/payments"),
+    table: arn("dynamodb", "table/another-table"),
+    key: arn("kms", "key/00000000-0000-0000-0000-000000000000"),
+    logStream: arn("logs", "log-group:/aws/lambda/unrelated:log-stream:x"),
+  };
+  const passRole = (role: string): [string, string] => ["iam:PassRole", role];
+
+  const lambdaPrincipals: Principal[] = functions.map((fn) => {
+    const group = logGroups.find((g) => g.inputs.name === fn.inputs.loggingConfig.logGroup)!;
+    const sibling = functions.find((f) => f !== fn)!;
+    const siblingGroup = logGroups.find((g) => g.inputs.name === sibling.inputs.loggingConfig.logGroup)!;
+    const stream = `${group.state.arn}:log-stream:2026/01/01/abc`;
+    const idempotent = idempotentTables.has(fn.name);
+    const tableItems = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+    return {
+      name: `Lambda ${fn.name.replace("order-processing-", "")}`,
+      request: { principal: roleArn(fn.name), identityPolicy: policyOf(fn.name) },
+      needs: [
+        ["logs:CreateLogStream", `${group.state.arn}:log-stream:2026/01/01/new`],
+        ["logs:PutLogEvents", stream],
+        ["xray:PutTraceSegments", "*"],
+        ...(idempotent ? tableItems.map((a): [string, string] => [a, table]) : []),
+      ],
+      nearMisses: [
+        ["logs:PutLogEvents", `${siblingGroup.state.arn}:log-stream:x`],
+        ["logs:PutLogEvents", inOtherAccount(stream), { resourceAccount: OTHER_ACCOUNT }],
+        ["logs:PutLogEvents", other.logStream],
+        ...(idempotent ? [] : tableItems.map((a): [string, string] => [a, table])),
+        ["dynamodb:Scan", table],
+        ["dynamodb:GetItem", other.table],
+        ["lambda:InvokeFunction", sibling.state.arn],
+        ["states:StartExecution", machine],
+        ["sns:Publish", topic.arn, onTopic],
+        ["sqs:SendMessage", queue.arn, onQueue],
+        ["events:PutEvents", bus],
+        ["kms:Decrypt", key.arn, onKey],
+        passRole(roleArn(fn.name)),
+      ],
+    };
+  });
+
+  const executionRole = roleArn("order-processing-execution");
+  const principals: Principal[] = [
+    ...lambdaPrincipals,
+    {
+      name: "execution role",
+      request: { principal: executionRole, identityPolicy: policyOf("order-processing-execution") },
+      needs: [
+        ...functions.map((f): [string, string] => ["lambda:InvokeFunction", f.state.arn]),
+        ["sns:Publish", topic.arn, onTopic],
+        ["kms:GenerateDataKey", key.arn, onKey],
+        ["kms:Decrypt", key.arn, onKey],
+        ["sqs:SendMessage", queue.arn, onQueue],
+        ["events:PutEvents", bus],
+        ["xray:PutTraceSegments", "*"],
+        ["logs:CreateLogDelivery", "*"],
+      ],
+      nearMisses: [
+        ["lambda:InvokeFunction", other.function],
+        ["lambda:InvokeFunction", inOtherAccount(functions[0].state.arn), { resourceAccount: OTHER_ACCOUNT }],
+        ["sns:Publish", other.topic],
+        ["sns:Subscribe", topic.arn, onTopic],
+        ["kms:Decrypt", other.key],
+        ["kms:Encrypt", key.arn, onKey],
+        ["sqs:SendMessage", other.queue],
+        ["sqs:ReceiveMessage", queue.arn, onQueue],
+        ["events:PutEvents", other.bus],
+        ["events:PutEvents", inOtherAccount(bus), { resourceAccount: OTHER_ACCOUNT }],
+        ["states:StartExecution", machine],
+        ["states:StartExecution", other.machine],
+        ["dynamodb:GetItem", table],
+        ["logs:PutLogEvents", `${logGroups[0].state.arn}:log-stream:x`],
+        passRole(executionRole),
+      ],
+    },
+    {
+      name: "rule role",
+      request: { principal: roleArn("order-processing-trigger"), identityPolicy: policyOf("order-processing-trigger") },
+      needs: [["states:StartExecution", machine]],
+      nearMisses: [
+        ["states:StartExecution", other.machine],
+        ["states:StartExecution", inOtherAccount(machine), { resourceAccount: OTHER_ACCOUNT }],
+        ["states:StopExecution", `${machine.replace(":stateMachine:", ":execution:")}:x`],
+        ["lambda:InvokeFunction", functions[0].state.arn],
+        ["sqs:SendMessage", queue.arn, onQueue],
+        ["events:PutEvents", bus],
+        passRole(executionRole),
+      ],
+    },
+    {
+      // EventBridge itself puts an undeliverable event in the DLQ: only the queue policy speaks for it.
+      name: "events.amazonaws.com (DLQ)",
+      request: {
+        principal: "events.amazonaws.com",
+        resourcePolicy: queue.policy,
+        context: { "aws:SourceArn": ruleArn, "aws:SourceAccount": TEST_ACCOUNT },
+      },
+      needs: [["sqs:SendMessage", queue.arn]],
+      nearMisses: [
+        [
+          "sqs:SendMessage",
+          queue.arn,
+          { context: { "aws:SourceArn": arn("events", "rule/another-rule"), "aws:SourceAccount": TEST_ACCOUNT } },
+        ],
+        ["sqs:SendMessage", queue.arn, { context: { "aws:SourceArn": inOtherAccount(ruleArn), "aws:SourceAccount": OTHER_ACCOUNT } }],
+        ["sqs:ReceiveMessage", queue.arn],
+        ["sqs:PurgeQueue", queue.arn],
+      ],
+    },
+    {
+      // CloudWatch alarms publish to the encrypted topic: the topic policy and the key policy speak for them.
+      name: "cloudwatch.amazonaws.com (alarms)",
+      request: { principal: "cloudwatch.amazonaws.com", context: { "aws:SourceAccount": TEST_ACCOUNT } },
+      needs: [
+        ["sns:Publish", topic.arn, onTopic],
+        ["kms:GenerateDataKey", key.arn, onKey],
+        ["kms:Decrypt", key.arn, onKey],
+      ],
+      nearMisses: [
+        ["sns:Publish", topic.arn, { ...onTopic, context: { "aws:SourceAccount": OTHER_ACCOUNT } }],
+        ["kms:GenerateDataKey", key.arn, { ...onKey, context: { "aws:SourceAccount": OTHER_ACCOUNT } }],
+        ["sns:Subscribe", topic.arn, onTopic],
+        ["sns:SetTopicAttributes", topic.arn, onTopic],
+        ["kms:Encrypt", key.arn, onKey],
+        ["sqs:SendMessage", queue.arn, onQueue],
+      ],
+    },
+    {
+      name: "replay operator",
+      request: {
+        principal: `arn:aws:iam::${TEST_ACCOUNT}:role/dlq-replay`,
+        identityPolicy: dlqReplayPolicy({ queueArn: queue.arn, busArn: bus }),
+      },
+      needs: [
+        ["sqs:ReceiveMessage", queue.arn, onQueue],
+        ["sqs:DeleteMessage", queue.arn, onQueue],
+        ["sqs:GetQueueAttributes", queue.arn, onQueue],
+        ["events:PutEvents", bus],
+      ],
+      nearMisses: [
+        ["sqs:SendMessage", queue.arn, onQueue],
+        ["sqs:PurgeQueue", queue.arn, onQueue],
+        ["sqs:ReceiveMessage", other.queue],
+        ["sqs:ReceiveMessage", inOtherAccount(queue.arn), { resourceAccount: OTHER_ACCOUNT }],
+        ["events:PutEvents", other.bus],
+        ["states:StartExecution", machine],
+        ["kms:Decrypt", key.arn, onKey],
+        passRole(executionRole),
+      ],
+    },
+  ];
+
+  const rows: Row[] = [];
+  const withRequest = (p: Principal, [action, resource, extra]: Principal["needs"][number]) => ({
+    principal: p.name,
+    action,
+    resource,
+    request: { ...p.request, ...extra, context: { ...p.request.context, ...extra?.context } },
+  });
+  for (const p of principals) {
+    for (const need of p.needs) {
+      rows.push({ ...withRequest(p, need), expected: "Allowed" });
+      // Without TLS, the same request is refused wherever a resource policy can say so.
+      if (need[2]?.resourcePolicy ?? p.request.resourcePolicy) {
+        const row = withRequest(p, need);
+        rows.push({
+          ...row,
+          request: { ...row.request, context: { ...row.request.context, "aws:SecureTransport": "false" } },
+          expected: "ExplicitlyDenied",
+        });
+      }
+    }
+    // Over TLS, nothing refuses a near miss explicitly: no statement allows it.
+    for (const miss of p.nearMisses) rows.push({ ...withRequest(p, miss), expected: "ImplicitlyDenied" });
+  }
+
+  // An account administrator (Allow *:*) still cannot use the topic, the queue or the key without TLS, for ANY action
+  // the resource takes: every action AWS defines on queues and keys, every action a topic policy can name.
+  const admin: SimulatedRequest = {
+    principal: `arn:aws:iam::${TEST_ACCOUNT}:role/administrator`,
+    identityPolicy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+    context: { "aws:SecureTransport": "false" },
+  };
+  const nonTls: [string[], string, PolicyDocument][] = [
+    [[...SNS_TOPIC_POLICY_ACTIONS], topic.arn, topic.policy],
+    [await actionsOnResourceType("sqs", "queue"), queue.arn, queue.policy],
+    [await actionsOnResourceType("kms", "key"), key.arn, key.policy],
+  ];
+  for (const [actions, resource, resourcePolicy] of nonTls)
+    for (const action of actions)
+      rows.push({ principal: NON_TLS_ADMIN, action, resource, expected: "ExplicitlyDenied", request: { ...admin, resourcePolicy } });
+  return rows;
+}
