@@ -7,6 +7,7 @@ import type { AlarmOptions } from "./core/alarms";
 import type { BusinessMetric } from "./core/dashboard";
 import type { Architecture, LogLevel, WorkflowType } from "./core/settings";
 import type { WorkflowTransforms } from "./resources/transform";
+import type { CheckedSteps, TriggerEvent } from "./steps/typing";
 import type { Step } from "./steps/types";
 
 /**
@@ -59,18 +60,33 @@ export interface EventPatternFilter {
   cidr?: string;
 }
 
+/** The events that start an execution. */
+export interface WorkflowTrigger {
+  /**
+   * The rule's event pattern. Values may be Pulumi Outputs, e.g. a bucket's name in an S3 "Object Created" pattern.
+   * A literal `"detail-type"` types the first step's input (`EventBridgeEvent<"Object Created", ...>`).
+   * @example { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: [bucket.bucket] } } }
+   */
+  pattern: pulumi.Input<EventPattern>;
+  /** The bus the rule listens on. @default "default" */
+  eventBusName?: pulumi.Input<string>;
+}
+
+/**
+ * The arguments as the constructor takes them: `S` and `T` are the step list and the trigger as written, captured
+ * so that `tsc` checks the list (see {@link CheckedSteps}): each reference names a step of its scope, and what flows
+ * into a task satisfies its handler's input, the first task's from the trigger's event. A list typed `Step[]`
+ * (JavaScript, a list built at run time) is accepted as it is and checked by `validateSteps` when the program runs.
+ */
+export type CheckedWorkflowArgs<S extends Step[], T extends WorkflowTrigger> = EventDrivenWorkflowArgs & {
+  trigger: T;
+  steps: CheckedSteps<S, TriggerEvent<T>>;
+};
+
 /** Arguments of {@link EventDrivenWorkflow}. */
 export interface EventDrivenWorkflowArgs {
-  /** The events that start an execution. */
-  trigger: {
-    /**
-     * The rule's event pattern. Values may be Pulumi Outputs, e.g. a bucket's name in an S3 "Object Created" pattern.
-     * @example { source: ["aws.s3"], "detail-type": ["Object Created"], detail: { bucket: { name: [bucket.bucket] } } }
-     */
-    pattern: pulumi.Input<EventPattern>;
-    /** The bus the rule listens on. @default "default" */
-    eventBusName?: pulumi.Input<string>;
-  };
+  /** The events that start an execution; {@link eventTrigger} also types their `detail`. */
+  trigger: WorkflowTrigger;
   /** The ordered steps: a step without `next`/`end` flows into the following one. */
   steps: Step[];
   /** Whole-execution timeout in seconds (required; at most 300 for EXPRESS). */
@@ -116,8 +132,12 @@ export interface EventDrivenWorkflowArgs {
      */
     handlerSizeBudgetBytes?: number;
     /**
-     * Input keys whose values never reach a log line, metric dimension, trace annotation or reported error of a step
-     * (matched at any depth). @default ["cardToken"]
+     * Input keys whose values never reach a log line, console output, metric dimension, trace annotation or reported
+     * error of a step (matched at any depth, in any letter case, whatever the value's type). They are added to the
+     * default `cardToken`, never instead of it.
+     * @default [] (only the defaults: ["cardToken"])
+     * @example
+     * lambda: { sensitiveKeys: ["iban"] } // cardToken and iban
      */
     sensitiveKeys?: string[];
   };

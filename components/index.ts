@@ -11,9 +11,17 @@ export type { WorkflowNodes } from "./workflow";
 export type { StepLambda } from "./resources/stepLambdas";
 export { transform } from "./resources/transform";
 export type { Transform, WorkflowTransforms } from "./resources/transform";
-export { buildStepArchive, findPackageFolder, STEP_HANDLER_ENTRY } from "./stepArchive";
+export { buildStepArchive, findPackageFolder, inProcessHandlerOf, STEP_HANDLER_ENTRY } from "./stepArchive";
 export type { StepArchive, StepArchiveOptions } from "./stepArchive";
-export type { EventDrivenWorkflowArgs, EventPattern, EventPatternFields, EventPatternFilter, EventPatternValues } from "./args";
+export type {
+  CheckedWorkflowArgs,
+  EventDrivenWorkflowArgs,
+  EventPattern,
+  EventPatternFields,
+  EventPatternFilter,
+  EventPatternValues,
+  WorkflowTrigger,
+} from "./args";
 export {
   task,
   waitForCallback,
@@ -29,5 +37,7 @@ export {
   publishEvent,
 } from "./steps/builders";
 export type * from "./steps/types";
+export { defineSteps, eventTrigger } from "./steps/define";
+export type { CheckedSteps, EventBridgeEvent, StepTypeInfo, TriggerEvent, TypedDetail } from "./steps/typing";
 export * from "./core";
 export { STEP_METRICS, ERROR_NAME_DIMENSION, IDEMPOTENCY_TABLE_ENV } from "./runtime/contract";

@@ -4,9 +4,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import type { EventDrivenWorkflowArgs } from "./args";
+import type { CheckedWorkflowArgs, WorkflowTrigger } from "./args";
+import type { Step } from "./steps/types";
 import { COMPONENT_TYPE } from "./asl/integrations";
-import { taskResponsePolicy } from "./core/iam";
+import { dlqReplayPolicy, eventBusArn, taskResponsePolicy } from "./core/iam";
 import { planWorkflow } from "./core/plan";
 import { validateSettings } from "./core/settings";
 import { validateSteps } from "./core/validate";
@@ -60,7 +61,11 @@ export interface WorkflowNodes {
  * });
  * export const stateMachineArn = workflow.stateMachineArn;
  */
-export class EventDrivenWorkflow extends pulumi.ComponentResource {
+export class EventDrivenWorkflow<
+  // Captured to check the step list at compile time (see CheckedWorkflowArgs); nothing else uses them.
+  const S extends Step[] = Step[],
+  const T extends WorkflowTrigger = WorkflowTrigger,
+> extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;
   public readonly stateMachineName: pulumi.Output<string>;
   /** The deployed ASL definition (JSON). */
@@ -78,12 +83,14 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
   public readonly dashboardName: pulumi.Output<string | undefined>;
   /** The idempotency table's name (undefined when no task is idempotent). */
   public readonly idempotencyTableName: pulumi.Output<string | undefined>;
+  /** The least-privilege policy (JSON) of whoever replays the DLQ onto the trigger's bus (`edw-local replay`): see {@link dlqReplayPolicy}. */
+  public readonly replayPolicyJson: pulumi.Output<string>;
   /** The child resources, e.g. to grant a Lambda's role more or to alarm on the queue: see {@link WorkflowNodes}. */
   public readonly nodes: WorkflowNodes;
 
   private readonly workflowName: string;
 
-  constructor(name: string, args: EventDrivenWorkflowArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: CheckedWorkflowArgs<S, T>, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPE, name, {}, opts);
     this.workflowName = name;
     // Fail before creating anything: a bad step list or setting never reaches AWS.
@@ -141,6 +148,9 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
     this.executionRoleArn = machine.executionRole.arn;
     this.dashboardName = dashboard ? dashboard.dashboardName : pulumi.output(undefined);
     this.idempotencyTableName = idempotencyTable ? idempotencyTable.name : pulumi.output(undefined);
+    this.replayPolicyJson = pulumi
+      .all([ctx.scope, deadLetterQueue.arn, pulumi.output(ctx.triggerBus)])
+      .apply(([scope, queueArn, bus]) => JSON.stringify(dlqReplayPolicy({ queueArn, busArn: eventBusArn(scope, bus) })));
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn,
       stateMachineName: this.stateMachineName,
@@ -155,6 +165,7 @@ export class EventDrivenWorkflow extends pulumi.ComponentResource {
       executionRoleArn: this.executionRoleArn,
       dashboardName: this.dashboardName,
       idempotencyTableName: this.idempotencyTableName,
+      replayPolicyJson: this.replayPolicyJson,
     });
   }
 

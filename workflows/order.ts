@@ -14,16 +14,37 @@
  * - ChargeCard and RefundAndFail are idempotent on the order id (the article's second mistake is a charge that a
  *   retry repeats): a retried or replayed charge returns the first charge without calling the gateway again, and a
  *   concurrent duplicate (`IdempotencyAlreadyInProgressError`) is retried until the first attempt is done.
+ * - A charge whose outcome is unknown (a timeout, a lost answer, retries run out) is never abandoned:
+ *   ReconcilePayment asks the gateway by the order's idempotency key and continues, fails the payment, queues the
+ *   order or escalates. No path leaves a charged order neither completed nor refunded nor escalated: an order that
+ *   cannot be recorded as complete is refunded, and a refund that fails is escalated.
  */
 import { IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_STORE_ERROR } from "event-driven-workflow/runtime";
-import { fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "event-driven-workflow";
-import type { Retry, Step } from "event-driven-workflow";
-import { chargeCard, fulfillOrder, markOrderComplete, refundPayment, sendConfirmationEmail, validateOrder } from "../handlers";
+import { defineSteps, eventTrigger, fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "event-driven-workflow";
+import type { Retry } from "event-driven-workflow";
+import {
+  type CompletionInput,
+  type OrderDetail,
+  type OrderPlacedEvent,
+  type PaidOrder,
+  type RefundInput,
+  type ValidatedOrder,
+  chargeCard,
+  fulfillOrder,
+  markOrderComplete,
+  reconcilePayment,
+  refundPayment,
+  sendConfirmationEmail,
+  validateOrder,
+} from "../handlers";
 import { TRANSIENT_ERROR_NAMES } from "../handlers/errors";
 import type { OrderServices } from "../handlers/services";
 
 /** The rule's pattern: the order service's "Order Placed" events. */
-export const ORDER_PLACED_PATTERN = { source: ["order.service"], "detail-type": ["Order Placed"] };
+export const ORDER_PLACED_PATTERN = { source: ["order.service"], "detail-type": ["Order Placed"] } as const;
+
+/** The rule's trigger, typed: its events are `OrderPlacedEvent`s, which `tsc` checks against ValidateOrder's input. */
+export const ORDER_TRIGGER = eventTrigger<OrderDetail>()({ pattern: ORDER_PLACED_PATTERN });
 
 /** The completion event's source and detail-type, as the article publishes it. */
 export const ORDER_PROCESSED_EVENT = { source: "order.processor", detailType: "Order Processed" } as const;
@@ -36,6 +57,7 @@ export const ORDER_TASK_TIMEOUTS = {
   SendConfirmationEmail: 30,
   MarkOrderComplete: 10,
   RefundAndFail: 30,
+  ReconcilePayment: 10,
 };
 export type OrderTaskName = keyof typeof ORDER_TASK_TIMEOUTS;
 
@@ -66,12 +88,13 @@ export interface OrderWorkflowOptions {
 }
 
 /**
- * The order workflow's steps, with handlers bound to `services`.
+ * The order workflow's steps, with handlers bound to `services`. Written in the typed form: `tsc` checks every
+ * reference and, from the handlers' declared types, that each task receives what it accepts.
  *
  * @example
  * const steps = orderSteps(createSandboxServices());
  */
-export function orderSteps(services: OrderServices, options: OrderWorkflowOptions = {}): Step[] {
+export function orderSteps(services: OrderServices, options: OrderWorkflowOptions = {}) {
   const timeout = (name: OrderTaskName) => options.timeouts?.[name] ?? ORDER_TASK_TIMEOUTS[name];
   const toError = "$.error";
   const branchRetry = (intervalSeconds: number, maxAttempts: number): Retry[] => [
@@ -80,12 +103,11 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
   // Every step after the charge takes the whole state, with the validated order at `order`.
   const orderIdempotency = { keyPath: "order.orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS };
 
-  return [
+  return defineSteps([
     task("ValidateOrder", {
-      handler: (event, context) => validateOrder(event, context, services),
+      // Validation calls no service: the handler captures none (each captured service is serialized into the Lambda).
+      handler: (event: OrderPlacedEvent, context) => validateOrder(event, context),
       timeoutSeconds: timeout("ValidateOrder"),
-      // Powertools' parser and zod are not in the layer: only this step ships them.
-      bundle: ["@aws-lambda-powertools/parser", "zod"],
       resultPath: "$.order",
       catch: [
         { errors: ["ValidationError"], next: "OrderValidationFailed", resultPath: toError },
@@ -94,7 +116,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       next: "ChargeCard",
     }),
     task("ChargeCard", {
-      handler: (order, context) => chargeCard(order, context, services),
+      handler: (order: ValidatedOrder, context) => chargeCard(order, context, services),
       timeoutSeconds: timeout("ChargeCard"),
       inputPath: "$.order",
       resultPath: "$.payment",
@@ -107,9 +129,31 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
         ...IDEMPOTENCY_RETRY,
       ],
       catch: [
-        { errors: ["InsufficientFundsError"], next: "RefundAndFail", resultPath: toError },
+        { errors: ["InsufficientFundsError", "CardDeclinedError"], next: "RefundAndFail", resultPath: toError },
         { errors: ["PaymentProcessorDown"], next: "QueueForRetry", resultPath: toError },
-        { errors: ["States.ALL"], next: "UnexpectedError", resultPath: toError },
+        { errors: ["IdempotencyValidationError", "PaymentIdempotencyConflict"], next: "DuplicateOrderRejected", resultPath: toError },
+        // Anything else (a timeout, a lost answer, retries run out) leaves the charge's outcome unknown: ask the gateway.
+        { errors: ["States.ALL"], next: "ReconcilePayment", resultPath: toError },
+      ],
+      next: "FulfillmentAndNotification",
+    }),
+    task("ReconcilePayment", {
+      handler: (order: ValidatedOrder, context) => reconcilePayment(order, context, services),
+      timeoutSeconds: timeout("ReconcilePayment"),
+      inputPath: "$.order",
+      resultPath: "$.payment",
+      // A lookup only reads: no idempotency record needed. A charge still in flight is polled for a second, then
+      // waited for here (30, 60, 120 s), then escalated.
+      retry: [
+        { errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 5, backoffRate: 2 },
+        { errors: ["PaymentProcessorDown"], intervalSeconds: 5, maxAttempts: 3, backoffRate: 2 },
+        { errors: ["PaymentPending"], intervalSeconds: 30, maxAttempts: 3, backoffRate: 2 },
+      ],
+      catch: [
+        { errors: ["InsufficientFundsError", "CardDeclinedError"], next: "RefundAndFail", resultPath: toError },
+        { errors: ["PaymentNotTaken"], next: "QueueForRetry", resultPath: toError },
+        { errors: ["PaymentIdempotencyConflict"], next: "DuplicateOrderRejected", resultPath: toError },
+        { errors: ["States.ALL"], next: "PaymentUnresolvedManualIntervention", resultPath: toError },
       ],
       next: "FulfillmentAndNotification",
     }),
@@ -117,7 +161,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       branches: [
         [
           task("FulfillOrder", {
-            handler: (state, context) => fulfillOrder(state, context, services),
+            handler: (state: PaidOrder, context) => fulfillOrder(state, context, services),
             timeoutSeconds: timeout("FulfillOrder"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(3, 2), ...IDEMPOTENCY_RETRY],
@@ -128,7 +172,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
         ],
         [
           task("SendConfirmationEmail", {
-            handler: (state, context) => sendConfirmationEmail(state, context, services),
+            handler: (state: PaidOrder, context) => sendConfirmationEmail(state, context, services),
             timeoutSeconds: timeout("SendConfirmationEmail"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(2, 3), ...IDEMPOTENCY_RETRY],
@@ -142,10 +186,12 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       next: "MarkOrderComplete",
     }),
     task("MarkOrderComplete", {
-      handler: (state, context) => markOrderComplete(state, context, services),
+      handler: (state: CompletionInput, context) => markOrderComplete(state, context, services),
       timeoutSeconds: timeout("MarkOrderComplete"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
+      // A paid order that cannot be recorded is compensated: the refund gives the money back (or escalates).
+      catch: [{ errors: ["States.ALL"], next: "RefundAndFail", resultPath: toError }],
       next: "PublishOrderProcessed",
     }),
     publishEvent("PublishOrderProcessed", { ...ORDER_PROCESSED_EVENT, end: true }),
@@ -154,7 +200,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     fail("ValidationFailedEnd", { error: "ValidationFailed", cause: "Order failed validation checks" }),
 
     task("RefundAndFail", {
-      handler: (state, context) => refundPayment(state, context, services),
+      handler: (state: RefundInput, context) => refundPayment(state, context, services),
       timeoutSeconds: timeout("RefundAndFail"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
@@ -168,11 +214,23 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       next: "CriticalFailure",
     }),
 
+    notify("DuplicateOrderRejected", {
+      subject: "Order rejected: its id was already used for another amount",
+      messagePath: toError,
+      next: "DuplicateRejectedEnd",
+    }),
+    fail("DuplicateRejectedEnd", { error: "DuplicateOrderRejected", cause: "The order id was used for another amount; not charged again" }),
+    notify("PaymentUnresolvedManualIntervention", {
+      subject: "CRITICAL: payment outcome unknown",
+      messagePath: toError,
+      next: "CriticalFailure",
+    }),
+
     sendToDeadLetterQueue("QueueForRetry", { next: "RetryQueuedEnd" }),
     fail("RetryQueuedEnd", { error: "TemporaryFailure", cause: "Payment processor unavailable. Order queued for retry." }),
 
     notify("UnexpectedError", { subject: "Order processing: unexpected error", messagePath: toError, next: "UnexpectedErrorEnd" }),
     fail("UnexpectedErrorEnd", { error: "UnexpectedError", cause: "An unexpected error occurred during order processing" }),
     fail("CriticalFailure", { error: "CriticalFailure", cause: "Critical infrastructure failure requiring manual intervention" }),
-  ];
+  ]);
 }

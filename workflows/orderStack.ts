@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EventDrivenWorkflow } from "event-driven-workflow";
 import { createSandboxServices } from "../handlers/sandbox";
 import type { OrderStackSettings } from "./config";
-import { ORDER_PLACED_PATTERN, orderSteps } from "./order";
+import { ORDER_TRIGGER, orderSteps } from "./order";
 import { orderBusinessMetrics } from "./orderDashboard";
 
 /** The `vpcId` output of a stack whose Lambdas are not in a VPC. */
@@ -39,7 +39,7 @@ export function createOrderStack(settings: OrderStackSettings) {
   // The payment, fulfillment and email providers are SANDBOXES (deterministic test-mode fakes); swap in real
   // implementations of handlers/services.ts to take real orders.
   const workflow = new EventDrivenWorkflow("order-processing", {
-    trigger: { pattern: ORDER_PLACED_PATTERN },
+    trigger: ORDER_TRIGGER,
     steps: orderSteps(createSandboxServices()),
     timeoutSeconds: settings.timeoutSeconds,
     workflowType: settings.workflowType,

@@ -1,9 +1,13 @@
 /**
  * Step builders. Each returns plain data; nothing is validated here so that a whole list can be
- * checked at once by `validateSteps`, which reports every culprit by name.
+ * checked at once by `validateSteps`, which reports every culprit by name. Their types also record the step's
+ * name, targets and payload types (see typing.ts), so that `tsc` checks a list passed to `EventDrivenWorkflow` or
+ * `defineSteps`.
  */
+import type { StepInfo, Typed } from "./typing";
 import type {
   CallbackTaskOptions,
+  Catch,
   ChoiceStep,
   Condition,
   DeadLetterStep,
@@ -28,9 +32,12 @@ import type {
 /**
  * A Lambda task: `handler` becomes one Powertools-instrumented Lambda function with its own least-privilege role.
  *
+ * The handler's annotated input and its inferred output are what `tsc` checks the list with (see
+ * `CheckedSteps`); explicit type arguments (`task<Order, Charge>(...)`) still compile, without those checks.
+ *
  * @example
- * task<Order, Charge>("ChargeCard", {
- *   handler: async (order, ctx) => gateway.charge(order),
+ * task("ChargeCard", {
+ *   handler: async (order: Order, ctx): Promise<Charge> => gateway.charge(order),
  *   timeoutSeconds: 30,
  *   retry: [{ errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5 }],
  *   catch: [{ errors: ["InsufficientFundsError"], next: "RefundAndFail" }],
@@ -44,7 +51,38 @@ import type {
  *   bundle: ["pg"],
  * })
  */
-export function task<I = any, O = any, R = any>(name: string, options: TaskOptions<I, O, R>): TaskStep {
+export function task<
+  const Name extends string,
+  I = any,
+  O = any,
+  R = any,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const InputPath extends string | undefined = undefined,
+  const ResultPath extends string | null | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
+>(
+  name: Name,
+  options: TaskOptions<I, O, R> & Routing<Next, End> & Handling<Catches, ResultPath> & { inputPath?: InputPath; outputPath?: OutputPath },
+): TaskStep &
+  Typed<
+    StepInfo<{
+      kind: "task";
+      name: Name;
+      next: Next;
+      end: End;
+      catches: Catches;
+      input: I;
+      output: Awaited<O>;
+      inputPath: InputPath;
+      resultPath: ResultPath;
+      outputPath: OutputPath;
+    }>
+  >;
+/** A task with explicit type arguments (`task<Input, Output>(...)`): its name and payloads are not checked by `tsc`. */
+export function task<I = any, O = any, R = any>(name: string, options: TaskOptions<I, O, R>): TaskStep;
+export function task(name: string, options: TaskOptions<unknown, unknown>): TaskStep {
   return { ...options, kind: "task", name };
 }
 
@@ -55,14 +93,42 @@ export function task<I = any, O = any, R = any>(name: string, options: TaskOptio
  * `timeoutSeconds` (`States.Timeout`). The answering side needs `states:SendTask*` (see `grantTaskResponse`).
  *
  * @example
- * waitForCallback<Refund>("ManagerApproval", {
- *   handler: async (refund, { taskToken }) => approvals.request({ refundId: refund.id, taskToken }),
+ * waitForCallback("ManagerApproval", {
+ *   handler: async (refund: Refund, { taskToken }) => approvals.request({ refundId: refund.id, taskToken }),
  *   timeoutSeconds: 86_400,
  *   heartbeatSeconds: 3_600,
  *   catch: [{ errors: ["States.Timeout", "ApprovalRejected"], next: "RefundDeclined", resultPath: "$.error" }],
  * })
  */
-export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep {
+export function waitForCallback<
+  const Name extends string,
+  I = any,
+  R = any,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const InputPath extends string | undefined = undefined,
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: CallbackTaskOptions<I, R> & Routing<Next, End> & Handling<Catches, ResultPath> & { inputPath?: InputPath },
+): TaskStep &
+  Typed<
+    StepInfo<{
+      kind: "task";
+      name: Name;
+      next: Next;
+      end: End;
+      catches: Catches;
+      input: I;
+      inputPath: InputPath;
+      resultPath: ResultPath;
+      outputPath: string | undefined;
+    }>
+  >;
+/** A callback task with explicit type arguments: its name and payload are not checked by `tsc`. */
+export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep;
+export function waitForCallback(name: string, options: CallbackTaskOptions<unknown>): TaskStep {
   const { heartbeatSeconds, handlerTimeoutSeconds, approvalLink, ...task } = options;
   return { ...task, kind: "task", name, callback: { heartbeatSeconds, handlerTimeoutSeconds, approvalLink } };
 }
@@ -73,7 +139,18 @@ export function waitForCallback<I = any, R = any>(name: string, options: Callbac
  * @example
  * parallel("FulfillmentAndNotification", { branches: [[task("FulfillOrder", ...)], [task("SendEmail", ...)]] })
  */
-export function parallel(name: string, options: { branches: Step[][]; resultPath?: string | null } & Flow & ErrorHandling): ParallelStep {
+export function parallel<
+  const Name extends string,
+  const Branches extends Step[][],
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: { branches: Branches } & ErrorHandling & Routing<Next, End> & Handling<Catches, ResultPath>,
+): ParallelStep &
+  Typed<StepInfo<{ kind: "parallel"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath; scopes: Branches }>> {
   return { ...options, kind: "parallel", name };
 }
 
@@ -86,7 +163,14 @@ export function parallel(name: string, options: { branches: Step[][]; resultPath
  *   otherwise: "ChargeCard",
  * })
  */
-export function choice(name: string, options: { choices: { condition: Condition; next: string }[]; otherwise?: string }): ChoiceStep {
+export function choice<
+  const Name extends string,
+  const Choices extends { condition: Condition; next: string }[],
+  const Otherwise extends string = never,
+>(
+  name: Name,
+  options: { choices: Choices; otherwise?: Otherwise },
+): ChoiceStep & Typed<StepInfo<{ kind: "choice"; name: Name; choiceTargets: Choices[number]["next"] | Otherwise }>> {
   return { ...options, kind: "choice", name };
 }
 
@@ -105,7 +189,17 @@ export function choice(name: string, options: { choices: { condition: Condition;
  *   toleratedFailurePercentage: 25,
  * })
  */
-export function map(name: string, options: MapOptions): MapStep {
+export function map<
+  const Name extends string,
+  const Steps extends Step[],
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: MapOptions & { steps: Steps } & Routing<Next, End> & Handling<Catches, ResultPath>,
+): MapStep & Typed<StepInfo<{ kind: "map"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath; scopes: [Steps] }>> {
   return { ...options, kind: "map", name };
 }
 
@@ -116,7 +210,11 @@ export function map(name: string, options: MapOptions): MapStep {
  * wait("CoolDown", { seconds: 60 })
  * wait("UntilDue", { timestampPath: "$.dueAt" }, { next: "Remind" })
  */
-export function wait(name: string, duration: { seconds: number } | { timestampPath: string }, flow: Flow = {}): WaitStep {
+export function wait<const Name extends string, const Next extends string = never, const End extends boolean = false>(
+  name: Name,
+  duration: { seconds: number } | { timestampPath: string },
+  flow: Routing<Next, End> = {},
+): WaitStep & Typed<StepInfo<{ kind: "wait"; name: Name; next: Next; end: End }>> {
   return { ...flow, ...duration, kind: "wait", name };
 }
 
@@ -126,7 +224,15 @@ export function wait(name: string, duration: { seconds: number } | { timestampPa
  * @example
  * pass("LogFulfillmentFailure", { result: "Fulfillment failed but order was charged", resultPath: "$.note", end: true })
  */
-export function pass(name: string, options: { result?: unknown; resultPath?: string | null } & Flow = {}): PassStep {
+export function pass<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: { result?: unknown } & Routing<Next, End> & { resultPath?: ResultPath } = {},
+): PassStep & Typed<StepInfo<{ kind: "pass"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
   return { ...options, kind: "pass", name };
 }
 
@@ -136,7 +242,7 @@ export function pass(name: string, options: { result?: unknown; resultPath?: str
  * @example
  * succeed("Done")
  */
-export function succeed(name: string): SucceedStep {
+export function succeed<const Name extends string>(name: Name): SucceedStep & Typed<StepInfo<{ kind: "succeed"; name: Name }>> {
   return { kind: "succeed", name };
 }
 
@@ -146,7 +252,10 @@ export function succeed(name: string): SucceedStep {
  * @example
  * fail("PaymentFailedEnd", { error: "PaymentFailed", cause: "Payment processing failed and was refunded" })
  */
-export function fail(name: string, options: { error: string; cause: string }): FailStep {
+export function fail<const Name extends string>(
+  name: Name,
+  options: { error: string; cause: string },
+): FailStep & Typed<StepInfo<{ kind: "fail"; name: Name }>> {
   return { ...options, kind: "fail", name };
 }
 
@@ -157,10 +266,16 @@ export function fail(name: string, options: { error: string; cause: string }): F
  * @example
  * notify("OrderValidationFailed", { subject: "Order failed validation", messagePath: "$.error", next: "ValidationFailedEnd" })
  */
-export function notify(
-  name: string,
-  options: { subject?: string; message?: string; messagePath?: string } & IntegrationOptions = {},
-): NotifyStep {
+export function notify<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: { subject?: string; message?: string; messagePath?: string } & IntegrationOptions &
+    Routing<Next, End> & { resultPath?: ResultPath } = {},
+): NotifyStep & Typed<StepInfo<{ kind: "notify"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
   return { ...options, kind: "notify", name };
 }
 
@@ -170,7 +285,15 @@ export function notify(
  * @example
  * sendToDeadLetterQueue("QueueForRetry", { next: "RetryQueuedEnd" })
  */
-export function sendToDeadLetterQueue(name: string, options: IntegrationOptions = {}): DeadLetterStep {
+export function sendToDeadLetterQueue<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: IntegrationOptions & Routing<Next, End> & { resultPath?: ResultPath } = {},
+): DeadLetterStep & Typed<StepInfo<{ kind: "sendToDeadLetterQueue"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
   return { ...options, kind: "sendToDeadLetterQueue", name };
 }
 
@@ -184,6 +307,29 @@ export function sendToDeadLetterQueue(name: string, options: IntegrationOptions 
  * // Only the original event's detail, not what the steps added to the state:
  * publishEvent("AnnounceClaim", { source: "claims.processor", detailType: "Claim Settled", detailPath: "$.detail" })
  */
-export function publishEvent(name: string, options: PublishEventOptions): PublishEventStep {
+export function publishEvent<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: PublishEventOptions & Routing<Next, End> & { resultPath?: ResultPath },
+): PublishEventStep & Typed<StepInfo<{ kind: "publishEvent"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
   return { ...options, kind: "publishEvent", name };
+}
+
+/**
+ * The routing fields of a step, as type parameters: the builders capture their literal values (`next: "Charge"`)
+ * so that `tsc` can check them against the list.
+ */
+interface Routing<Next extends string, End extends boolean> extends Flow {
+  next?: Next;
+  end?: End;
+}
+
+/** The catch rules and result path of a step, captured like {@link Routing}. */
+interface Handling<Catches extends Catch[], ResultPath> {
+  catch?: Catches;
+  resultPath?: ResultPath;
 }
