@@ -2,7 +2,9 @@
  * The archive of one step's Lambda (deploy time). Pulumi's CallbackFunction packs every package of the program's
  * package.json `dependencies` (the library itself included) into every function; this builds the archive from the
  * serialized handler plus the packages the task lists in `bundle` (with their dependencies), whatever the program's
- * package.json and lockfiles say. Before an archive is handed to Pulumi it is checked (see core/archive.ts), and a
+ * package.json and lockfiles say. A step's wrapper (runtime/instrument.ts) is not serialized with its handler: it
+ * ships as the library's prebuilt files (`dist/lambda`, compiled without comments), which `__index.js` requires, so
+ * that `__index.js` holds the task's own code only. Before an archive is handed to Pulumi it is checked (see core/archive.ts), and a
  * problem fails the deployment with a {@link WorkflowDefinitionError} naming the step, the cause and the fix.
  */
 import { existsSync, readFileSync, realpathSync } from "node:fs";
@@ -10,6 +12,8 @@ import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { capturedVariableOf, largestCapturedValues, requiredPackages, unavailablePackages, LAYER_PROVIDED_PACKAGES } from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
+import { instrumentStep, type StepRuntimeOptions } from "./runtime/instrument";
+import type { StepHandler } from "./steps/types";
 
 // Defined with the other shared literals, so the local runner and the policy pack read the same value.
 export { STEP_HANDLER_ENTRY } from "./asl/integrations";
@@ -42,24 +46,95 @@ export interface StepArchive {
  *   would not have, or serializes larger than the budget.
  */
 export async function buildStepArchive(callback: (...args: any[]) => unknown, options: StepArchiveOptions): Promise<StepArchive> {
-  const { stepName } = options;
-  const fail = (message: string) => new WorkflowDefinitionError([{ step: stepName, message }]);
-  let source: string;
+  const source = await serializeHandler(callback, "handler", false, options.stepName);
+  return archiveOf(source, {}, options);
+}
+
+/** A step's handler and what its wrapper needs inside Lambda: what {@link buildInstrumentedStepArchive} ships. */
+export interface InstrumentedStep {
+  workflowName: string;
+  stepName: string;
+  handler: StepHandler<any, any, any>;
+  /** The wrapper's options, but `persistenceLayer`: inside Lambda the idempotency store is DynamoDB's. */
+  runtime: Omit<StepRuntimeOptions, "persistenceLayer">;
+}
+
+/** The package the step wrapper ships as inside each archive (`node_modules/<name>`), from the library's `dist/lambda`. */
+export const LAMBDA_RUNTIME_PACKAGE = "event-driven-workflow-lambda-runtime";
+
+/**
+ * The archive of a step: its handler (and `init` hook) serialized into `__index.js`, which wraps them at load with
+ * `instrumentStep` from the prebuilt wrapper shipped beside it (see {@link LAMBDA_RUNTIME_PACKAGE}). Behaves as
+ * `buildStepArchive(instrumentStep(workflowName, stepName, handler, runtime), options)`, with the wrapper's code
+ * required instead of serialized into every `__index.js`.
+ *
+ * @example
+ * const built = await buildInstrumentedStepArchive(
+ *   { workflowName: "claims", stepName: "SaveClaim", handler: saveClaim, runtime: { idempotency: { keyPath: "claimId" } } },
+ *   { stepName: "SaveClaim", bundle: [], sizeBudgetBytes: DEFAULT_HANDLER_SIZE_BUDGET_BYTES },
+ * );
+ * @throws WorkflowDefinitionError (as a rejection), as {@link buildStepArchive}.
+ */
+export async function buildInstrumentedStepArchive(step: InstrumentedStep, options: StepArchiveOptions): Promise<StepArchive> {
+  const { init, ...settings } = step.runtime;
+  // The handler and init travel as one captured object: a function both use is serialized once.
+  const parts = { handler: step.handler, init };
+  const factory = () => parts;
+  inProcessHandlers.set(factory, instrumentStep(step.workflowName, step.stepName, step.handler, step.runtime));
+  const serialized = await serializeHandler(factory, "step", true, options.stepName);
+  const wrap = `exports.handler = require(${JSON.stringify(LAMBDA_RUNTIME_PACKAGE)}).instrumentStep(${JSON.stringify(step.workflowName)}, ${JSON.stringify(step.stepName)}, exports.step.handler, Object.assign(${JSON.stringify(settings)}, { init: exports.step.init }));\n`;
+  return archiveOf(`${serialized}\n${wrap}`, lambdaRuntimeAssets(), options);
+}
+
+// Serialized factories -> the wrapped handler they stand for, for tools that run steps in-process (edw-local's source
+// mode). Kept on the process, not the module: a runner may load the program, and so the library, afresh.
+const registry = globalThis as unknown as Record<symbol, WeakMap<object, (...args: any[]) => unknown> | undefined>;
+const inProcessHandlers = (registry[Symbol.for("event-driven-workflow.inProcessHandlers")] ??= new WeakMap());
+
+/**
+ * The handler, wrapped as it runs in Lambda, that a function handed to Pulumi's serializer by
+ * {@link buildInstrumentedStepArchive} stands for; `undefined` for any other function. Lets a local runner that
+ * watches serialization run the step in-process.
+ *
+ * @example
+ * const runnable = inProcessHandlerOf(serializedFunction) ?? serializedFunction;
+ */
+export function inProcessHandlerOf(serialized: object): ((...args: any[]) => unknown) | undefined {
+  return inProcessHandlers.get(serialized);
+}
+
+/** Pulumi's serialization of `callback`, or a WorkflowDefinitionError naming what it captures that cannot travel. */
+async function serializeHandler(
+  callback: (...args: any[]) => unknown,
+  exportName: string,
+  isFactoryFunction: boolean,
+  stepName: string,
+): Promise<string> {
   try {
-    source = (await pulumi.runtime.serializeFunction(callback, { exportName: "handler", isFactoryFunction: false })).text;
+    return (await pulumi.runtime.serializeFunction(callback, { exportName, isFactoryFunction })).text;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const variable = capturedVariableOf(message);
-    throw fail(
-      `its handler cannot be serialized into a Lambda${variable ? `: it captures '${variable}', which cannot be sent to Lambda` : ""}. ` +
-        "Create clients, connections and other live objects inside the handler or in the task's `init` hook (run once per Lambda container), " +
-        `not at deploy time.\n${indent(message)}`,
-    );
+    throw new WorkflowDefinitionError([
+      {
+        step: stepName,
+        message:
+          `its handler cannot be serialized into a Lambda${variable ? `: it captures '${variable}', which cannot be sent to Lambda` : ""}. ` +
+          "Create clients, connections and other live objects inside the handler or in the task's `init` hook (run once per Lambda container), " +
+          `not at deploy time.\n${indent(message)}`,
+      },
+    ]);
   }
+}
 
+/** The archive of serialized `source`, with `extra` assets and the bundled packages, once checked. */
+function archiveOf(source: string, extra: Record<string, pulumi.asset.Asset>, options: StepArchiveOptions): StepArchive {
+  const { stepName } = options;
+  const fail = (message: string) => new WorkflowDefinitionError([{ step: stepName, message }]);
   const folder = options.programFolder ?? process.cwd();
   const packages = bundledPackages(options.bundle, folder, stepName);
-  const missing = unavailablePackages(requiredPackages(source), Object.keys(packages));
+  const shipped = [...Object.keys(packages), ...(Object.keys(extra).length > 0 ? [LAMBDA_RUNTIME_PACKAGE] : [])];
+  const missing = unavailablePackages(requiredPackages(source), shipped);
   if (missing.length > 0) {
     throw fail(
       `its handler requires ${missing.map((m) => `"${m}"`).join(", ")}, which Lambda would not find: it is neither in the task's \`bundle\`, ` +
@@ -80,9 +155,44 @@ export async function buildStepArchive(callback: (...args: any[]) => unknown, op
     );
   }
 
-  const assets: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = { "__index.js": new pulumi.asset.StringAsset(source) };
+  const assets: Record<string, pulumi.asset.Asset | pulumi.asset.Archive> = {
+    "__index.js": new pulumi.asset.StringAsset(source),
+    ...extra,
+  };
   for (const [name, path] of Object.entries(packages)) assets[`node_modules/${name}`] = new pulumi.asset.FileArchive(path);
   return { archive: new pulumi.asset.AssetArchive(assets), source, packages };
+}
+
+/**
+ * The prebuilt wrapper's files, as `node_modules/<LAMBDA_RUNTIME_PACKAGE>/...` assets: `runtime/instrument.js` and the
+ * modules it requires, from the library's `dist/lambda` (built with the library: `npm run build`).
+ */
+function lambdaRuntimeAssets(): Record<string, pulumi.asset.Asset> {
+  const root = lambdaRuntimeFolder();
+  const files = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const match of readFileSync(join(root, file), "utf8").matchAll(/require\("(\.\.?\/[^"]+)"\)/g))
+      visit(join(dirname(file), `${match[1]}.js`));
+  };
+  visit("runtime/instrument.js");
+  const at = (file: string) => `node_modules/${LAMBDA_RUNTIME_PACKAGE}/${file}`;
+  const manifest = { name: LAMBDA_RUNTIME_PACKAGE, private: true, main: "runtime/instrument.js" };
+  const assets: Record<string, pulumi.asset.Asset> = { [at("package.json")]: new pulumi.asset.StringAsset(JSON.stringify(manifest)) };
+  for (const file of [...files].sort()) assets[at(file)] = new pulumi.asset.FileAsset(join(root, file));
+  return assets;
+}
+
+/** `dist/lambda` of the library, whether this file runs from `dist/` (installed) or from its source (the workspace's tests). */
+function lambdaRuntimeFolder(): string {
+  const folder = join(__dirname, __filename.endsWith(".ts") ? "dist" : "", "lambda");
+  if (!existsSync(join(folder, "runtime", "instrument.js"))) {
+    throw new Error(
+      `The step wrapper's build (${folder}) is missing: build the library first (\`npm run build\` in its folder).`,
+    );
+  }
+  return folder;
 }
 
 /**

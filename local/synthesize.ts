@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve as resolvePath, sep } from "node:path"
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
+import { inProcessHandlerOf } from "event-driven-workflow";
 import { ensureTypeScript } from "./typescript";
 
 import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
@@ -232,7 +233,7 @@ function catchSerializationFailures() {
   runtime.serializeFunction = (func, args) => {
     const token: { resource?: string; message?: string } = {};
     tokens.push(token);
-    pending = { callback: func as (...args: any[]) => unknown, token };
+    pending = { callback: (inProcessHandlerOf(func) ?? func) as (...args: any[]) => unknown, token };
     return original(func, args).catch((error: unknown) => {
       token.message = messageOf(error);
       return {

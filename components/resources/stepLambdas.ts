@@ -10,8 +10,7 @@ import { lambdaTimeoutOf, powertoolsLayerArn } from "../core/settings";
 import { APPROVAL_KEY_ENV, APPROVAL_URL_ENV } from "../runtime/approvalToken";
 import { IDEMPOTENCY_TABLE_ENV } from "../runtime/contract";
 import type { ApprovalEndpoint } from "./approvalEndpoint";
-import { instrumentStep } from "../runtime/instrument";
-import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
+import { buildInstrumentedStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { known, type WorkflowContext } from "./context";
 import { transform } from "./transform";
 
@@ -80,13 +79,18 @@ export function createStepLambdas(
       },
       { parent },
     );
-    const archive = buildStepArchive(
-      instrumentStep(name, step.name, step.handler, {
-        idempotency: step.idempotency,
-        sensitiveKeys: settings.sensitiveKeys,
-        init: step.init,
-        approvalLinkSeconds: linking ? (step.callback?.approvalLink?.expiresAfterSeconds ?? step.timeoutSeconds) : undefined,
-      }),
+    const archive = buildInstrumentedStepArchive(
+      {
+        workflowName: name,
+        stepName: step.name,
+        handler: step.handler,
+        runtime: {
+          idempotency: step.idempotency,
+          sensitiveKeys: settings.sensitiveKeys,
+          init: step.init,
+          approvalLinkSeconds: linking ? (step.callback?.approvalLink?.expiresAfterSeconds ?? step.timeoutSeconds) : undefined,
+        },
+      },
       {
         stepName: step.name,
         bundle: step.bundle ?? [],

@@ -5,7 +5,10 @@
 import assert from "node:assert/strict";
 import { largestCapturedValues, packageNameOf, requiredPackages, unavailablePackages, capturedVariableOf } from "../core/archive";
 import { WorkflowDefinitionError } from "../core/validate";
-import { buildStepArchive } from "../stepArchive";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { materializeArchive } from "../../local/lambdaArtifact";
+import { buildInstrumentedStepArchive, buildStepArchive, LAMBDA_RUNTIME_PACKAGE } from "../stepArchive";
 import { instrumentStep } from "../runtime";
 
 const build = (handler: (...args: any[]) => unknown, options: { bundle?: string[]; sizeBudgetBytes?: number } = {}) =>
@@ -72,6 +75,50 @@ describe("step archives: what a Lambda's archive holds", () => {
     const error = await rejection(build(async (code: string) => ratesTable.find((r) => r.code === code), { sizeBudgetBytes: 16 * 1024 }));
     assert.match(error.message, /over the budget of 16\.0 KiB; the largest captured values: 'ratesTable'/);
     assert.match(error.message, /handlerSizeBudgetBytes/);
+  });
+});
+
+describe("step archives: a step's handler beside the prebuilt wrapper", () => {
+  const buildStep = (handler: (input: any) => Promise<unknown>, runtime = {}) =>
+    buildInstrumentedStepArchive(
+      { workflowName: "claims", stepName: "SaveClaim", handler, runtime },
+      { stepName: "SaveClaim", bundle: [], sizeBudgetBytes: 1024 * 1024 },
+    );
+
+  it("serializes the handler alone and ships the wrapper's compiled modules, which __index.js requires", async () => {
+    const built = await buildStep(async (input: { n: number }) => ({ doubled: input.n * 2 }), { sensitiveKeys: ["iban"] });
+    const entries = Object.keys(await built.archive.assets);
+    const runtime = `node_modules/${LAMBDA_RUNTIME_PACKAGE}/`;
+    for (const file of ["package.json", "runtime/instrument.js", "runtime/redact.js", "runtime/contract.js"])
+      assert.ok(entries.includes(runtime + file), `${file} missing from ${entries.join(", ")}`);
+    assert.deepEqual(requiredPackages(built.source), [LAMBDA_RUNTIME_PACKAGE]);
+    assert.doesNotMatch(built.source, /createRedactor|guardMetrics|unwrapStepInput/, "the wrapper is required, not serialized");
+    assert.match(built.source, /"sensitiveKeys":\["iban"\]/);
+  });
+
+  it("runs as the wrapped handler: unwraps the step input, returns the result, rethrows an error by its name", async () => {
+    const built = await buildStep(async (input: { n: number }) => {
+      if (input.n < 0) throw Object.assign(new Error("negative"), { name: "NegativeError" });
+      return { doubled: input.n * 2 };
+    });
+    // Unpacked below the project's node_modules, so that the Powertools packages resolve as the layer would serve them.
+    const root = join(__dirname, "..", "..", "node_modules", ".cache");
+    mkdirSync(root, { recursive: true });
+    const folder = mkdtempSync(join(root, "edw-step-"));
+    const [write, writeError] = [process.stdout.write, process.stderr.write];
+    try {
+      const taskRoot = await materializeArchive(await built.archive.assets, folder);
+      const { handler } = require(join(taskRoot, "__index.js"));
+      const invocation = { awsRequestId: "r-1", getRemainingTimeInMillis: () => 1000 };
+      // The wrapper's EMF line and error log, not this test's output.
+      process.stdout.write = process.stderr.write = (() => true) as typeof write;
+      assert.deepEqual(await handler({ edwStepInput: true, payload: { n: 21 }, executionId: "e-1" }, invocation), { doubled: 42 });
+      await assert.rejects(handler({ n: -1 }, invocation), { name: "NegativeError" });
+    } finally {
+      process.stdout.write = write;
+      process.stderr.write = writeError;
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,0 +1,239 @@
+/**
+ * Lambda artifacts and cold start, measured: for every order step (and a generated step whose handler only returns
+ * its input), the archive's size and files, the size of `__index.js` against its budget, and the median over fresh
+ * processes of load + first invocation against a FLOOR: a bare handler loading only the Powertools utilities the
+ * step's code requires (and, for an idempotent step, making one idempotent call like it).
+ *
+ * Both run as local/lambdaArtifact.ts runs a deployment artifact: a child Node process whose module lookup is limited
+ * to the unpacked archive, a SIMULATED Powertools layer and a SIMULATED Lambda runtime (the AWS SDK); idempotent
+ * steps reach a local stand-in for DynamoDB. Nothing here asserts: targets missed are said so, never failed on.
+ *
+ * Run alone: `npx ts-node --transpile-only bench/coldStart.ts [samples]`.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildInstrumentedStepArchive } from "../components/stepArchive";
+import { largestCapturedValues, requiredPackages } from "../components/core/archive";
+import { compileDefinition } from "../components/core/compile";
+import { createSandboxServices } from "../handlers";
+import { bindTaskSteps, localResources } from "../local/bindSteps";
+import { localDynamoDbEnvironment, startLocalDynamoDb } from "../local/dynamoDbLocal";
+import { LocalWorkflow } from "../local/execute";
+import { materializeArchive, WarmFunction } from "../local/lambdaArtifact";
+import { ofType } from "../local/synthesize";
+import { synthesizeOrderStack } from "../test/support/orderStack";
+import { loadEvent } from "../test/support/orderRun";
+import { orderSteps } from "../workflows/order";
+import { type BenchRow, formatRows, type Spread, spread } from "./rows";
+
+/** The most `__index.js` may weigh per step (issue 12). */
+export const INDEX_BUDGET_BYTES = 16 * 1024;
+/** The most a step's cold start may cost against its floor (issue 12). */
+export const COLD_START_TARGET_RATIO = 1.2;
+/** Fresh processes per step (and as many for its floor). */
+export const DEFAULT_SAMPLES = 15;
+
+/** A step as Lambda would run it: its unpacked archive, environment and the input it gets on the happy path. */
+interface StepUnderTest {
+  name: string;
+  taskRoot: string;
+  environment: Record<string, string>;
+  event: unknown;
+  /** Idempotency tables (name -> hash key) the step's environment names. */
+  tables: Record<string, { hashKey: string }>;
+}
+
+export async function coldStartRows(samples = DEFAULT_SAMPLES): Promise<BenchRow[]> {
+  const steps = [...(await orderStepsUnderTest()), await generatedStepUnderTest()];
+  const rows: BenchRow[] = [];
+  for (const step of steps) {
+    const files = filesOf(step.taskRoot);
+    const index = files.find((f) => f.name === "__index.js")!.bytes;
+    const total = files.reduce((sum, f) => sum + f.bytes, 0);
+    rows.push(sizeRow(`archive ${step.name} (unzipped, ${files.length} files)`, total));
+    rows.push({
+      ...sizeRow(`__index.js ${step.name}`, index),
+      target: `<= ${INDEX_BUDGET_BYTES} B`,
+      met: index <= INDEX_BUDGET_BYTES,
+      note:
+        index <= INDEX_BUDGET_BYTES
+          ? undefined
+          : `Largest captured data values (functions not counted): ${largestCapturedValues(
+              readFileSync(join(step.taskRoot, "__index.js"), "utf8"),
+              3,
+            )
+              .map((v) => `${v.name} ${v.bytes} B`)
+              .join(", ")}.`,
+    });
+    const { ours, floor, load } = await coldStarts(step, samples);
+    rows.push({ measure: `load ${step.name} (module init, fresh process)`, unit: "ms", ours: load });
+    const ratio = ours.median / floor.median;
+    rows.push({
+      measure: `load + first invocation ${step.name} (${samples} fresh processes; floor: bare Powertools handler)`,
+      unit: "ms",
+      ours,
+      baseline: floor.median,
+      ratio,
+      target: `<= ${COLD_START_TARGET_RATIO}x floor`,
+      met: ratio <= COLD_START_TARGET_RATIO,
+      note:
+        ratio <= COLD_START_TARGET_RATIO
+          ? undefined
+          : `Loading __index.js takes ${load.median.toFixed(0)} ms of it (median); the rest is the first invocation.`,
+    });
+  }
+  return rows;
+}
+
+const sizeRow = (measure: string, bytes: number): BenchRow => ({ measure, unit: "B", ours: { min: bytes, median: bytes, max: bytes } });
+
+/** Each order step's artifact from a synthesis of the order stack, with the input the happy path (or another sample) gives it. */
+async function orderStepsUnderTest(): Promise<StepUnderTest[]> {
+  const inputs = await taskInputs();
+  const { resources } = await synthesizeOrderStack();
+  const tables = ofType(resources, "aws:dynamodb/table:Table");
+  const found: StepUnderTest[] = [];
+  for (const fn of ofType(resources, "aws:lambda/function:Function").sort((a, b) => a.name.localeCompare(b.name))) {
+    const name = fn.name.replace("order-processing-", "");
+    if (!(name in inputs)) continue;
+    const environment: Record<string, string> = fn.inputs.environment?.variables ?? {};
+    const table = tables.find((t) => Object.values(environment).includes(t.state.name ?? t.inputs.name));
+    found.push({
+      name,
+      taskRoot: await materializeArchive(await fn.inputs.code.assets),
+      environment,
+      event: inputs[name],
+      tables: table ? { [table.state.name ?? table.inputs.name]: { hashKey: table.inputs.hashKey } } : {},
+    });
+  }
+  return found;
+}
+
+/** The first input each task state gets over the sample events, recorded from a source-mode run (the envelope included). */
+async function taskInputs(): Promise<Record<string, unknown>> {
+  const services = createSandboxServices();
+  const steps = orderSteps(services);
+  const handlers = bindTaskSteps("order-processing", steps);
+  const inputs: Record<string, unknown> = {};
+  const recording = Object.fromEntries(
+    Object.entries(handlers).map(([state, handler]) => [
+      state,
+      (input: Parameters<typeof handler>[0]) => {
+        inputs[state] ??= JSON.parse(JSON.stringify(input));
+        return handler(input);
+      },
+    ]),
+  );
+  const machine = new LocalWorkflow(compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 }), {
+    taskHandlers: recording,
+  });
+  for (const sample of ["happy", "insufficient-funds", "processor-down", "email-fails", "refund-fails"])
+    await machine.run(loadEvent(sample));
+  return inputs;
+}
+
+/** A step as the library generates it around a handler that only returns its input: the wrapper's own cost. */
+async function generatedStepUnderTest(): Promise<StepUnderTest> {
+  const { archive } = await buildInstrumentedStepArchive(
+    { workflowName: "bench", stepName: "Generated", handler: async (input: unknown) => input, runtime: {} },
+    { stepName: "Generated", bundle: [], sizeBudgetBytes: Number.MAX_SAFE_INTEGER },
+  );
+  return {
+    name: "Generated",
+    taskRoot: await materializeArchive(await archive.assets),
+    environment: { POWERTOOLS_SERVICE_NAME: "Generated", POWERTOOLS_METRICS_NAMESPACE: "bench" },
+    event: { hello: "world" },
+    tables: {},
+  };
+}
+
+/**
+ * `samples` cold starts of the step and of its floor, alternated so that the machine's load weighs on both alike.
+ * Each runs in a fresh process, against a fresh local DynamoDB when the step is idempotent (a first run, never a replay).
+ */
+async function coldStarts(step: StepUnderTest, samples: number): Promise<{ ours: Spread; floor: Spread; load: Spread }> {
+  const floorRoot = mkdtempSync(join(tmpdir(), "edw-floor-"));
+  writeFileSync(join(floorRoot, "__index.js"), floorSource(step));
+  const ours: number[] = [];
+  const floor: number[] = [];
+  const load: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const run = await coldStart(step, step.taskRoot);
+      ours.push(run.total);
+      load.push(run.load);
+      floor.push((await coldStart(step, floorRoot)).total);
+    }
+  } finally {
+    rmSync(floorRoot, { recursive: true, force: true });
+  }
+  return { ours: spread(ours), floor: spread(floor), load: spread(load) };
+}
+
+async function coldStart(step: StepUnderTest, taskRoot: string): Promise<{ load: number; total: number }> {
+  const dynamodb = Object.keys(step.tables).length > 0 ? await startLocalDynamoDb(step.tables) : undefined;
+  const fn = new WarmFunction({
+    taskRoot,
+    functionName: step.name,
+    environment: { ...step.environment, ...(dynamodb ? localDynamoDbEnvironment(dynamodb.endpoint) : {}) },
+    timeoutMs: 30_000,
+  });
+  try {
+    const run = await fn.invoke(step.event);
+    if (run.error) throw new Error(`${step.name} failed in ${taskRoot}: ${run.error.name}: ${run.error.message}\n${run.stderr}`);
+    return { load: run.initDurationMs ?? 0, total: (run.initDurationMs ?? 0) + run.durationMs };
+  } finally {
+    fn.close();
+    await dynamodb?.close();
+  }
+}
+
+/**
+ * The floor of a step: a handler that requires the Powertools modules the step's `__index.js` requires, creates
+ * Logger, Metrics and Tracer, and per invocation logs a line and flushes one metric; for an idempotent step it
+ * also runs through `makeIdempotent` on the same table.
+ */
+function floorSource(step: StepUnderTest): string {
+  const source = readFileSync(join(step.taskRoot, "__index.js"), "utf8");
+  const powertools = [...source.matchAll(/require\("(@aws-lambda-powertools\/[^"]+)"\)/g)].map((m) => m[1]);
+  const idempotent = requiredPackages(source).includes("@aws-lambda-powertools/idempotency");
+  return [
+    ...[...new Set(powertools)].map((specifier, i) => `const m${i} = require(${JSON.stringify(specifier)});`),
+    'const { Logger } = require("@aws-lambda-powertools/logger");',
+    'const { Metrics } = require("@aws-lambda-powertools/metrics");',
+    'const { Tracer } = require("@aws-lambda-powertools/tracer");',
+    `const logger = new Logger({ serviceName: ${JSON.stringify(step.name)} });`,
+    `const metrics = new Metrics({ namespace: "bench", serviceName: ${JSON.stringify(step.name)} });`,
+    `const tracer = new Tracer({ serviceName: ${JSON.stringify(step.name)} });`,
+    "const work = async (event) => { logger.info('floor'); metrics.addMetric('Floor', 'Count', 1); metrics.publishStoredMetrics(); return event; };",
+    idempotent
+      ? [
+          'const { makeIdempotent } = require("@aws-lambda-powertools/idempotency");',
+          'const { DynamoDBPersistenceLayer } = require("@aws-lambda-powertools/idempotency/dynamodb");',
+          "exports.handler = makeIdempotent(work, { persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.EDW_IDEMPOTENCY_TABLE }) });",
+        ].join("\n")
+      : "exports.handler = work;",
+  ].join("\n");
+}
+
+function filesOf(folder: string, prefix = ""): { name: string; bytes: number }[] {
+  return readdirSync(folder).flatMap((entry) => {
+    const path = join(folder, entry);
+    const name = prefix ? `${prefix}/${entry}` : entry;
+    return statSync(path).isDirectory() ? filesOf(path, name) : [{ name, bytes: statSync(path).size }];
+  });
+}
+
+if (require.main === module) {
+  coldStartRows(Number(process.argv[2] ?? DEFAULT_SAMPLES))
+    .then((rows) =>
+      console.log(
+        `Lambda artifacts and cold start (Node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n\n${formatRows(rows)}`,
+      ),
+    )
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
