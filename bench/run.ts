@@ -1,89 +1,69 @@
 /**
- * `npm run bench`: the project's speed and size figures, printed as a Markdown table (copied into the README).
- * Nothing here asserts; tests check behaviour, this measures it.
+ * `npm run bench`: every speed and size figure of the project, each with its baseline, ratio, target and met/missed,
+ * printed as Markdown tables (copied into the README's "Performance" section) and written to bench/results.json.
+ * Nothing here asserts or fails on time: tests check behaviour, this measures it.
+ *
+ * THE SHAPE (for anyone adding a measurement): a measurement is a module `bench/<measure>.ts` exporting an async
+ * function that returns `BenchRow[]` (bench/rows.ts: measure, unit, ours {min, median, max}, baseline, ratio, target,
+ * met, note). Register it below in MEASUREMENTS with a title and a lazy `load` (so one module's imports cost nothing
+ * until it runs). Each module can also run alone (`npx ts-node --transpile-only bench/<measure>.ts`).
+ * `npm run bench -- <title words>` runs only the measurements whose title contains them; `--quick` takes fewer
+ * samples (figures for a smoke run on a busy machine, not for the README).
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import { compileDefinition, validateSteps } from "../components/index";
-import { createSandboxServices } from "../handlers/sandbox";
-import { bindTaskSteps, localResources } from "../local/bindSteps";
-import { LocalWorkflow } from "../local/execute";
-import { orderSteps } from "../workflows/order";
-import { synthesizeOrderStack } from "../test/support/orderStack";
-import { ofType } from "../local/synthesize";
+import { type BenchRow, formatRows } from "./rows";
 
-const rows: [string, string][] = [];
-const record = (what: string, value: string) => {
-  rows.push([what, value]);
-};
-
-function timeIt(iterations: number, body: () => void): number {
-  for (let i = 0; i < Math.min(50, iterations); i++) body();
-  const started = performance.now();
-  for (let i = 0; i < iterations; i++) body();
-  return (performance.now() - started) / iterations;
+interface Measurement {
+  title: string;
+  /** `quick`: fewer samples and sizes. */
+  load: (quick: boolean) => Promise<BenchRow[]>;
 }
 
-function folderBytes(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.size;
-  return readdirSync(path).reduce((sum, entry) => sum + folderBytes(join(path, entry)), 0);
-}
+const MEASUREMENTS: Measurement[] = [
+  {
+    title: "Local execution (in-process)",
+    load: async (quick) => (await import("./localExecution")).localExecutionRows(quick ? 40 : 150, quick ? 3 : 7),
+  },
+  { title: "Local runner from artifacts", load: async (quick) => (await import("./runner")).runnerRows(quick ? 2 : 5, quick ? 3 : 5) },
+  { title: "Heap over 10,000 executions", load: async (quick) => (await import("./heap")).heapRows(quick ? 2000 : 10_000) },
+  { title: "Synthesis scaling", load: async (quick) => (await import("./synthesis")).synthesisRows(quick ? [10, 50] : [10, 50, 200, 500]) },
+  { title: "Cost per order", load: async (quick) => (await import("./cost")).costRows(quick ? 5 : 20) },
+  { title: "Lambda artifacts and cold start", load: async (quick) => (await import("./coldStart")).coldStartRows(quick ? 3 : undefined) },
+];
 
 async function main(): Promise<void> {
-  const services = createSandboxServices();
-  const steps = orderSteps(services);
-  const resources = localResources("order-processing", steps);
-  record("validateSteps (order workflow)", `${(timeIt(2000, () => validateSteps(steps)) * 1000).toFixed(1)} µs`);
-  record(
-    "compileDefinition (order workflow)",
-    `${(timeIt(2000, () => compileDefinition(steps, resources, { timeoutSeconds: 300 })) * 1000).toFixed(1)} µs`,
+  const quick = process.argv.includes("--quick");
+  const only = process.argv
+    .slice(2)
+    .filter((a) => a !== "--quick")
+    .join(" ")
+    .toLowerCase();
+  const results: Record<string, BenchRow[] | { error: string }> = {};
+  console.log(
+    `Benchmarks (Node ${process.version}, ${new Date().toISOString().slice(0, 10)}): npm run bench${quick ? " -- --quick" : ""}\n`,
   );
-
-  const definition = compileDefinition(steps, resources, { timeoutSeconds: 300 });
-  const built = performance.now();
-  const machine = new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("order-processing", steps) });
-  record("local state machine build (validate + prepare, once)", `${(performance.now() - built).toFixed(0)} ms`);
-  const eventsDir = join(__dirname, "..", "events");
-  const events = readdirSync(eventsDir)
-    .filter((f) => f.endsWith(".json") && f !== "charge-hangs.json")
-    .map((f) => JSON.parse(readFileSync(join(eventsDir, f), "utf8")));
-  for (const event of events) await machine.run(event);
-  const rounds = 30;
-  const started = performance.now();
-  for (let i = 0; i < rounds; i++) for (const event of events) await machine.run(event);
-  const perRun = (performance.now() - started) / (rounds * events.length);
-  record(
-    `local execution, source handlers (${events.length} sample events × ${rounds})`,
-    `${perRun.toFixed(2)} ms/execution, ${(1000 / perRun).toFixed(0)} executions/s`,
-  );
-
-  const synthStarted = performance.now();
-  const { resources: stack } = await synthesizeOrderStack();
-  record(
-    "synthesize the order stack under Pulumi mocks (incl. closure serialization)",
-    `${((performance.now() - synthStarted) / 1000).toFixed(1)} s`,
-  );
-  record("order stack resources (incl. the component)", String(stack.length));
-  for (const fn of ofType(stack, "aws:lambda/function:Function").sort((a, b) => a.name.localeCompare(b.name))) {
-    const assets = await fn.inputs.code.assets;
-    const index = Buffer.byteLength(await assets["__index.js"].text);
-    const bundled = Object.keys(assets).filter((k) => k !== "__index.js");
-    let bundledBytes = 0;
-    for (const key of bundled) bundledBytes += folderBytes(await assets[key].path);
-    record(
-      `archive ${fn.name.replace("order-processing-", "")} (unzipped)`,
-      `__index.js ${index.toLocaleString("en")} B${bundled.length ? ` + ${bundled.map((b) => b.replace("node_modules/", "")).join(", ")} ${(bundledBytes / 1024 / 1024).toFixed(2)} MiB` : ""}`,
-    );
+  for (const { title, load } of MEASUREMENTS.filter((m) => m.title.toLowerCase().includes(only))) {
+    const started = Date.now();
+    try {
+      const rows = await load(quick);
+      results[title] = rows;
+      console.log(`## ${title} (${((Date.now() - started) / 1000).toFixed(0)} s)\n\n${formatRows(rows)}\n`);
+    } catch (error) {
+      // One broken measurement must not hide the others' figures.
+      results[title] = { error: String((error as Error)?.stack ?? error) };
+      console.log(`## ${title}\n\nFAILED to measure: ${(error as Error)?.message ?? error}\n`);
+    }
   }
-
-  console.log(`Benchmarks (Node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
-  console.log("| measure | result |\n|---|---|");
-  for (const [what, value] of rows) console.log(`| ${what} | ${value} |`);
+  const file = join(__dirname, "results.json");
+  writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), quick, results }, null, 2)}\n`);
+  console.log(`Written to ${file}`);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

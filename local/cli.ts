@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `edw-local [program] [event.json ...] [options]`: runs events through the EventDrivenWorkflows of a Pulumi program,
- * locally (see runner.ts); `edw-local graph [program]` draws them (see graphCommand.ts). `--help` prints the usage.
+ * locally (see runner.ts); `edw-local graph [program]` draws them (see graphCommand.ts); `edw-local replay` puts the
+ * events of a dead-letter queue back on the bus (see replayCommand.ts). `--help` prints the usage.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -13,6 +14,8 @@ import type { CallbackAnswer, EventReport, LocalRunner, RunnerOptions } from "./
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local graph [program] [--out <file.md>]
+       edw-local replay (--queue-url <url> --event-bus <bus> | --local <dlq.jsonl> [program]) [--apply]  (see replay --help)
+       edw-local cost [program] [event.json ...]  (the AWS cost of each path; see cost --help)
 
 Runs events through the EventDrivenWorkflows of a Pulumi program on this machine: no AWS account, no Pulumi CLI.
 The program is synthesized under Pulumi mocks; each event is matched against each workflow's rule, and a matching
@@ -41,6 +44,8 @@ Options:
   --timeout-scale <f>   multiply every timeout by f (e.g. 0.05 to see a hung task time out in a second)
   --callback <answer>   answer a callback task (waitForCallback), repeatable: State=success:<json> or
                         State=failure:<ErrorName>[:<cause>]; an unanswered one waits for its heartbeat or timeout
+  --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
+                        each), for \`edw-local replay --local <f>\`
   -h, --help            print this help
 
 Exit codes:
@@ -82,6 +87,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
         workflow: { type: "string", multiple: true },
         "timeout-scale": { type: "string" },
         callback: { type: "string", multiple: true },
+        "dead-letter-file": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -114,6 +120,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
       timeoutScale: scale,
       workflows: values.workflow,
       callbacks: parseCallbackAnswers(values.callback ?? []),
+      deadLetterFile: values["dead-letter-file"],
     },
   };
 }
@@ -179,9 +186,16 @@ export function defaultProgram(folder: string = process.cwd()): string {
   return main ?? "index.ts";
 }
 
-/** The command line: `graph` draws the workflows, anything else runs events through them. */
+/**
+ * The command line: `graph` draws the workflows, `replay` replays a dead-letter queue, `cost` prices each path, anything
+ * else runs events through them.
+ */
 export async function main(argv: string[]): Promise<number> {
-  return argv[0] === "graph" ? graphCommand(argv.slice(1)) : runCommand(argv);
+  if (argv[0] === "graph") return graphCommand(argv.slice(1));
+  // Loaded on demand: only a replay needs the SQS and EventBridge clients.
+  if (argv[0] === "replay") return (await import("./replayCommand")).replayCommand(argv.slice(1));
+  if (argv[0] === "cost") return (await import("./costCommand")).costCommand(argv.slice(1));
+  return runCommand(argv);
 }
 
 async function runCommand(argv: string[]): Promise<number> {

@@ -75,8 +75,8 @@ export interface LocalExecutionOptions {
 export class LocalWorkflow {
   private readonly machine: StateMachine;
   private readonly integrationStates: [string, MessageService][];
-  private readonly retryStates: string[];
-  private readonly waitStates: string[];
+  /** The zero Retry intervals and Wait durations (unless `realTime`): the same every run, built once. */
+  private readonly timeOverrides: { retryIntervalOverrides?: Record<string, number>; waitTimeOverrides?: Record<string, number> };
 
   constructor(
     definition: AslDefinition | string,
@@ -93,8 +93,12 @@ export class LocalWorkflow {
         `No local handler for task state(s) ${unbound.join(", ")}: bind each in taskHandlers, or the local run would call AWS.`,
       );
     }
-    this.retryStates = states.filter((s) => Array.isArray(s.state.Retry)).map((s) => s.name);
-    this.waitStates = states.filter((s) => s.type === "Wait").map((s) => s.name);
+    this.timeOverrides = options.realTime
+      ? {}
+      : {
+          retryIntervalOverrides: Object.fromEntries(states.filter((s) => Array.isArray(s.state.Retry)).map((s) => [s.name, 0])),
+          waitTimeOverrides: Object.fromEntries(states.filter((s) => s.type === "Wait").map((s) => [s.name, 0])),
+        };
     this.machine = new StateMachine(asl as never, { validationOptions: { checkArn: true, checkPaths: true } });
   }
 
@@ -123,12 +127,7 @@ export class LocalWorkflow {
       },
       overrides: {
         taskResourceLocalHandlers: { ...this.options.taskHandlers, ...recorders },
-        ...(this.options.realTime
-          ? {}
-          : {
-              retryIntervalOverrides: Object.fromEntries(this.retryStates.map((name) => [name, 0])),
-              waitTimeOverrides: Object.fromEntries(this.waitStates.map((name) => [name, 0])),
-            }),
+        ...this.timeOverrides,
       },
     });
     const events: ExecutionEvent[] = [];

@@ -2,6 +2,7 @@
 import type { LocalExecutionResult, PublishedMessage } from "./execute";
 import type { HistoryEvent, MetricsByStep } from "./history";
 import type { EventReport } from "./runner";
+import { formatCost } from "./cost";
 
 /** "ValidateOrder → ChargeCard (retried 1×) → ..." */
 export function formatPath(result: Pick<LocalExecutionResult, "path" | "retries">): string {
@@ -98,7 +99,7 @@ export function formatEventSummary(report: EventReport, labelWidth = report.labe
   return `${label}  ${report.executions
     .map((e) => {
       const retries = Object.values(e.retries).reduce((a, b) => a + b, 0);
-      const detail = `${e.path.length} states, ${retries} ${retries === 1 ? "retry" : "retries"}, ${e.published.length} published, ${e.durationMs} ms`;
+      const detail = `${e.path.length} states, ${retries} ${retries === 1 ? "retry" : "retries"}, ${e.published.length} published, ${e.durationMs} ms${e.cost ? `, ${formatCost(e.cost)}` : ""}`;
       return `${e.status.padEnd(9)}  ${e.workflow}${e.error ? ` ${e.error}` : ""} (${detail})`;
     })
     .join("; ")}`;

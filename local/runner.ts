@@ -13,6 +13,7 @@
  * - returns the execution history, the path, retries, what was published and the metrics the handlers printed.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { appendFileSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
@@ -33,8 +34,10 @@ import { matchEventPattern } from "./eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "./dynamoDbLocal";
+import { executionCost, type ExecutionCost } from "./cost";
 import { materializeArchive, WarmFunction } from "./lambdaArtifact";
 import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "./synthesize";
+import { sentDeadLetters } from "./replayMessages";
 
 /** The Pulumi type token of the component (kept under this name: the package exports it). */
 export const WORKFLOW_COMPONENT_TYPE = COMPONENT_TYPE;
@@ -98,6 +101,12 @@ export interface RunnerOptions {
    * @default none: every callback waits
    */
   callbacks?: Record<string, CallbackAnswer>;
+  /**
+   * Appends each message an execution sends to its dead-letter queue (`sendToDeadLetterQueue`) to this file, one JSON
+   * line per message as SQS would return it (`MessageId`, `Body`), for `edw-local replay --local <file>`.
+   * @default none: nothing is recorded
+   */
+  deadLetterFile?: string;
 }
 
 /** A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`. */
@@ -126,6 +135,8 @@ export interface ExecutionReport {
     error?: string;
     logs: string[];
   }[];
+  /** What this execution would cost on AWS (local/cost.ts: local durations, an estimate, not a quote). */
+  cost: ExecutionCost;
 }
 
 /** What one event did: the rule matches, and an execution per matching workflow. */
@@ -149,20 +160,35 @@ export async function loadWorkflows(
   program: string,
   options: Pick<RunnerOptions, "stack" | "config" | "workflows"> = {},
 ): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
-  const synthesis = await synthesizeProgram(program, {
-    stack: options.stack,
-    config: options.config,
-    afterLoad: (exports, constructed) => {
-      if (constructed.some((r) => r.type === WORKFLOW_COMPONENT_TYPE)) return undefined;
-      // The program's own copy of the library, the one its steps were built with.
-      const { EventDrivenWorkflow } = createRequire(resolvePath(program))(
-        "event-driven-workflow",
-      ) as typeof import("event-driven-workflow");
-      for (const [name, args] of workflowExports(exports, basename(program, extname(program)))) new EventDrivenWorkflow(name, args);
-      return {};
-    },
-  });
+  const synthesis = await oneSynthesisAtATime(() =>
+    synthesizeProgram(program, {
+      stack: options.stack,
+      config: options.config,
+      afterLoad: (exports, constructed) => {
+        if (constructed.some((r) => r.type === WORKFLOW_COMPONENT_TYPE)) return undefined;
+        // The program's own copy of the library, the one its steps were built with.
+        const { EventDrivenWorkflow } = createRequire(resolvePath(program))(
+          "event-driven-workflow",
+        ) as typeof import("event-driven-workflow");
+        for (const [name, args] of workflowExports(exports, basename(program, extname(program)))) new EventDrivenWorkflow(name, args);
+        return {};
+      },
+    }),
+  );
   return { synthesis, ...workflowsOf(synthesis, program, options.workflows) };
+}
+
+/** The synthesis under way, if any. */
+let synthesizing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `synthesize` once the syntheses started before it have ended: Pulumi's mocks and config are process-wide, so
+ * two at once would record each other's resources (a load started while another ran found no workflow).
+ */
+function oneSynthesisAtATime<T>(synthesize: () => Promise<T>): Promise<T> {
+  const turn = synthesizing.then(synthesize, synthesize);
+  synthesizing = turn.catch(() => undefined);
+  return turn;
 }
 
 /**
@@ -323,6 +349,8 @@ function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Rec
 const executionScope = new AsyncLocalStorage<InvocationRecord[]>();
 /** The invocation whose output an in-process (`source` mode) handler's writes belong to. */
 const invocationScope = new AsyncLocalStorage<InvocationRecord>();
+/** Fails a running in-process invocation: how an unhandled rejection of its code ends it. */
+const failInvocation = new WeakMap<InvocationRecord, (error: Error) => void>();
 
 /**
  * Runs events through a program's workflows locally.
@@ -341,6 +369,7 @@ export class LocalRunner {
   private readonly warm = new Map<string, WarmFunction>();
   private restoreOutput?: () => void;
   private restoreEnvironment?: () => void;
+  private restoreRejections?: () => void;
   /** The local DynamoDB the functions reach when the program has tables (e.g. an idempotency table). */
   private dynamodb?: LocalDynamoDb;
   private awsEnvironment: Record<string, string> = {};
@@ -435,7 +464,10 @@ export class LocalRunner {
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
     }
-    if (this.mode === "source") this.restoreOutput = routeOutputToInvocations();
+    if (this.mode === "source") {
+      this.restoreOutput = routeOutputToInvocations();
+      this.restoreRejections = failInvocationsOnUnhandledRejection();
+    }
   }
 
   /** A task handler that invokes the step's Lambda (artifact or source), recording the invocation. */
@@ -534,6 +566,7 @@ export class LocalRunner {
           getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
         };
         let timer: NodeJS.Timeout | undefined;
+        const rejected = new Promise<never>((_, reject) => failInvocation.set(record, reject));
         const timedOut = new Promise<never>((_, reject) => {
           timer = setTimeout(
             () =>
@@ -544,7 +577,7 @@ export class LocalRunner {
           );
         });
         try {
-          const result = await Promise.race([Promise.resolve(callback(payload, context)), timedOut]);
+          const result = await Promise.race([Promise.resolve(callback(payload, context)), timedOut, rejected]);
           return { result: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
         } catch (error) {
           const e = error as { name?: unknown; message?: unknown };
@@ -556,6 +589,7 @@ export class LocalRunner {
           };
         } finally {
           clearTimeout(timer);
+          failInvocation.delete(record);
         }
       });
   }
@@ -587,6 +621,10 @@ export class LocalRunner {
     const machine = this.machines.get(workflow)!;
     const invocations: InvocationRecord[] = [];
     const result = await executionScope.run(invocations, () => machine.local.run(event));
+    if (this.options.deadLetterFile) {
+      const lines = sentDeadLetters(result.published, randomUUID).map((message) => `${JSON.stringify(message)}\n`);
+      if (lines.length > 0) appendFileSync(this.options.deadLetterFile, lines.join(""));
+    }
     return {
       workflow,
       executionId: result.executionId ?? randomUUID(),
@@ -609,6 +647,16 @@ export class LocalRunner {
         ...(i.error ? { error: i.error.name } : {}),
         logs: logLines(i),
       })),
+      cost: executionCost(
+        {
+          ...result,
+          invocations: invocations.map((i) => ({
+            state: i.state,
+            durationMs: i.endedAt === undefined ? undefined : i.endedAt - i.startedAt,
+          })),
+        },
+        (state) => this.workflows.find((w) => w.name === workflow)?.tasks.find((t) => t.state === state)?.memorySize,
+      ),
     };
   }
 
@@ -628,7 +676,8 @@ export class LocalRunner {
     this.warm.clear();
     this.restoreOutput?.();
     this.restoreEnvironment?.();
-    this.restoreOutput = this.restoreEnvironment = undefined;
+    this.restoreRejections?.();
+    this.restoreOutput = this.restoreEnvironment = this.restoreRejections = undefined;
     await this.dynamodb?.close();
     this.dynamodb = undefined;
   }
@@ -668,6 +717,34 @@ function setProcessEnvironment(variables: Record<string, string>): () => void {
       else process.env[key] = value;
     }
   };
+}
+
+/**
+ * While installed, an unhandled rejection caused by an in-process handler's code fails the invocation it came from, as
+ * Lambda reports it (`Runtime.UnhandledPromiseRejection`), instead of ending the process with no report. (The steps'
+ * wrapper already turns those of a running invocation into its failure, redacted; this catches the rest.) One that
+ * comes after its invocation ended is a warning naming the step and the error's name (its message may hold a secret
+ * the step's redaction has forgotten). Returns the uninstaller.
+ */
+function failInvocationsOnUnhandledRejection(): () => void {
+  const listener = (reason: unknown) => {
+    const record = invocationScope.getStore();
+    if (!record) {
+      if (process.listenerCount("unhandledRejection") === 1) throw reason; // not a step's: Node's own behaviour
+      return;
+    }
+    const name = reason instanceof Error ? reason.name : typeof reason;
+    const fail = failInvocation.get(record);
+    if (fail)
+      fail(
+        Object.assign(new Error(`An unhandled promise rejection (${name}) in step ${record.state}`), {
+          name: "Runtime.UnhandledPromiseRejection",
+        }),
+      );
+    else process.stderr.write(`warning: step ${record.state}: an unhandled promise rejection (${name}) after its invocation ended\n`);
+  };
+  process.on("unhandledRejection", listener);
+  return () => process.off("unhandledRejection", listener);
 }
 
 /**

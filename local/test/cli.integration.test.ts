@@ -229,7 +229,7 @@ describe("edw-local (the runner's CLI, in child processes)", () => {
     );
     assert.match(
       out,
-      /Summary\n {2}stdin +SUCCEEDED +greetings \(8 states, 0 retries, 1 published, \d+ ms\)\n {2}not-an-order +NOT MATCHED/,
+      /Summary\n {2}stdin +SUCCEEDED +greetings \(8 states, 0 retries, 1 published, \d+ ms, \$[\d.e-]+ STANDARD \/ \$[\d.e-]+ EXPRESS\)\n {2}not-an-order +NOT MATCHED/,
     );
     assert.match(out, /2 events: 1 succeeded, 0 failed, 0 timed out, 1 not matched in \d+ ms -> exit code 0\n$/);
     const [, took] = /SUCCEEDED in (\d+) ms/.exec(out)!;

@@ -1,0 +1,101 @@
+/**
+ * `edw-local cost [program] [event.json ...]`: what each path of a program's workflows would cost on AWS, from local
+ * executions of the given events (default: every events/*.json next to the program): per event and workflow, the
+ * state transitions, Lambda requests and GB-seconds, and the price per execution and per million on STANDARD and
+ * EXPRESS (local/prices.ts). Handlers run from source (in-process); durations are this machine's, so the Lambda and
+ * Express figures are estimates.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { defaultProgram, parseConfigAssignments } from "./cli";
+import type { ExecutionCost } from "./cost";
+import { parseEvents, type LabeledEvent } from "./eventInput";
+import { PRICES_US_EAST_1 } from "./prices";
+import { LocalRunner } from "./runner";
+import { forgetPendingPulumiWork } from "./synthesize";
+
+const USAGE = `Usage: edw-local cost [program] [event.json ...] [--stack <name>] [--config key=value ...]
+
+Runs each event (default: every events/*.json next to the program, but those named *hang*, which wait for a
+Lambda timeout on purpose) through the program's workflows locally, handlers from source, and prints per path the state
+transitions, Lambda requests and GB-seconds, and the cost per execution and per million executions on STANDARD
+and EXPRESS (${PRICES_US_EAST_1.region} prices of ${PRICES_US_EAST_1.checkedOn}, local/prices.ts).
+`;
+
+/** One priced path: an event's execution of a workflow. */
+export interface PricedPath {
+  event: string;
+  workflow: string;
+  status: string;
+  cost: ExecutionCost;
+}
+
+/** The table `edw-local cost` prints (Markdown). */
+export function formatCostTable(paths: readonly PricedPath[]): string {
+  const usd = (n: number) => `$${n.toPrecision(3)}`;
+  const lines = [
+    "| event | workflow | status | transitions | Lambda calls | Lambda GB-s | STANDARD | EXPRESS | STANDARD per 1M | EXPRESS per 1M |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const { event, workflow, status, cost } of paths)
+    lines.push(
+      `| ${event} | ${workflow} | ${status} | ${cost.stateTransitions} | ${cost.lambdaRequests} | ${cost.lambdaGbSeconds.toFixed(4)} | ` +
+        `${usd(cost.standardUsd)} | ${usd(cost.expressUsd)} | ${usd(cost.standardUsd * 1e6)} | ${usd(cost.expressUsd * 1e6)} |`,
+    );
+  return lines.join("\n");
+}
+
+/** `edw-local cost ...`: returns the exit code. */
+export async function costCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { stack: { type: "string" }, config: { type: "string", multiple: true }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [program = defaultProgram(), ...files] = positionals;
+  if (!existsSync(program)) {
+    process.stderr.write(`edw-local cost: no program at ${program}; pass the Pulumi program (e.g. index.ts) first.\n${USAGE}`);
+    return 2;
+  }
+  const events = (files.length > 0 ? files : sampleEventFiles(program)).flatMap((file): LabeledEvent[] =>
+    parseEvents(readFileSync(file, "utf8"), relative(process.cwd(), file)),
+  );
+  if (events.length === 0) {
+    process.stderr.write(`edw-local cost: no events to run; pass event files (e.g. events/happy.json).\n${USAGE}`);
+    return 2;
+  }
+  const runner = await LocalRunner.load(program, {
+    mode: "source",
+    stack: values.stack,
+    config: parseConfigAssignments(values.config ?? []),
+  });
+  try {
+    const paths: PricedPath[] = [];
+    for (const { label, event } of events) {
+      const report = await runner.runEvent(event, label);
+      for (const e of report.executions) paths.push({ event: label, workflow: e.workflow, status: e.status, cost: e.cost });
+    }
+    process.stdout.write(
+      `${formatCostTable(paths)}\n\nPrices: local/prices.ts (${PRICES_US_EAST_1.region}, ${PRICES_US_EAST_1.checkedOn}); Lambda and EXPRESS durations measured on this machine.\n`,
+    );
+    return 0;
+  } finally {
+    await runner.close();
+    forgetPendingPulumiWork();
+  }
+}
+
+/** The sample events next to the program; `*hang*` files are left out (they wait for a Lambda timeout on purpose). */
+function sampleEventFiles(program: string): string[] {
+  const folder = join(dirname(program), "events");
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith(".json") && !f.includes("hang"))
+    .sort()
+    .map((f) => join(folder, f));
+}
