@@ -188,9 +188,7 @@ function lambdaRuntimeAssets(): Record<string, pulumi.asset.Asset> {
 function lambdaRuntimeFolder(): string {
   const folder = join(__dirname, __filename.endsWith(".ts") ? "dist" : "", "lambda");
   if (!existsSync(join(folder, "runtime", "instrument.js"))) {
-    throw new Error(
-      `The step wrapper's build (${folder}) is missing: build the library first (\`npm run build\` in its folder).`,
-    );
+    throw new Error(`The step wrapper's build (${folder}) is missing: build the library first (\`npm run build\` in its folder).`);
   }
   return folder;
 }
