@@ -93,7 +93,7 @@ export async function localExecutionRows(executionsPerSample = 150, samples = 7)
       ratio: slowdown,
       target: `within ${IN_PROCESS_TARGET_SLOWDOWN}x of raw`,
       met: slowdown <= IN_PROCESS_TARGET_SLOWDOWN,
-      note: "The handlers' own work (Powertools logger/metrics/tracer, redaction, idempotency, the zod validation) is what raw does not do.",
+      note: "The handlers' own work (Powertools logger/metrics/tracer, redaction, idempotency, order validation) is what raw does not do.",
     });
   }
   return rows;

@@ -263,7 +263,10 @@ function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightChar
       const charged =
         delayMs === undefined
           ? new Promise<ChargeResult>(() => undefined)
-          : new Promise<void>((resolve) => setTimeout(resolve, delayMs)).then(() => record(order, idempotencyKey));
+          : // An immediate answer still lands in a later turn (so an in-flight duplicate sees PENDING), without setTimeout's 1 ms clamp.
+            new Promise<void>((resolve) => (delayMs === 0 ? setImmediate(resolve) : setTimeout(resolve, delayMs))).then(() =>
+              record(order, idempotencyKey),
+            );
       inFlight.charges[idempotencyKey] = charged;
       if (delayMs !== undefined) inFlight.settling.push(charged);
       if (fault === "lostAnswer") {
