@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
 import { judgeSoak, type ExecutionOutcome } from "../bench/soak/invariants";
 import { faultPlanOf, planSoak } from "../bench/soak/plan";
-import type { SandboxActivity } from "../handlers";
+import { createSandboxServices, type SandboxActivity } from "../handlers";
 
-/** A ledger with only what the verdict reads. */
+/** The ledger of a sandbox nothing has called yet, with `parts` in it. */
 function ledger(parts: Partial<SandboxActivity>): SandboxActivity {
-  return {
-    charges: [],
-    chargeCalls: 0,
-    chargeCallsByOrder: {},
-    refunds: [],
-    refundRequests: [],
-    fulfillments: [],
-    emails: [],
-    completedOrders: [],
-    injectedFaults: [],
-    ...parts,
-  };
+  return { ...createSandboxServices().activity(), ...parts };
 }
 const charge = (orderId: string, amount = 10) => ({
   chargeId: `ch_${orderId}`,
