@@ -168,3 +168,19 @@ export function readStateMachineDefinition(type: string, props: Record<string, u
   }
   return readDefinition(object);
 }
+
+/** The resources that carry a resource or trust policy: the property holding it, its kind, and how messages name them. */
+export const POLICY_HOLDERS: Readonly<
+  Record<string, { key: string; service: "sqs" | "sns" | "kms" | "iam"; kind: "resource" | "trust"; owner: string }>
+> = {
+  [TYPES.queuePolicy]: { key: "policy", service: "sqs", kind: "resource", owner: "SQS queue policy" },
+  [TYPES.queue]: { key: "policy", service: "sqs", kind: "resource", owner: "SQS queue" },
+  [TYPES.topicPolicy]: { key: "policy", service: "sns", kind: "resource", owner: "SNS topic policy" },
+  [TYPES.topic]: { key: "policy", service: "sns", kind: "resource", owner: "SNS topic" },
+  [TYPES.kmsKey]: { key: "policy", service: "kms", kind: "resource", owner: "KMS key" },
+  [TYPES.role]: { key: "assumeRolePolicy", service: "iam", kind: "trust", owner: "IAM role" },
+  [NATIVE_TYPES.queuePolicy]: { key: "policyDocument", service: "sqs", kind: "resource", owner: "SQS queue policy" },
+  [NATIVE_TYPES.topicPolicy]: { key: "policyDocument", service: "sns", kind: "resource", owner: "SNS topic policy" },
+  [NATIVE_TYPES.kmsKey]: { key: "keyPolicy", service: "kms", kind: "resource", owner: "KMS key" },
+  [NATIVE_TYPES.role]: { key: "assumeRolePolicyDocument", service: "iam", kind: "trust", owner: "IAM role" },
+};

@@ -4,7 +4,7 @@
  * findings into the pack's policies.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { label, NATIVE_TYPES, onTypes, TYPES, unknownDuringPreview } from "./common";
+import { label, NATIVE_TYPES, onTypes, POLICY_HOLDERS, TYPES, unknownDuringPreview } from "./common";
 import { arnAccount, DEFAULT_WILDCARD_RESOURCE_ACTIONS, isBroadManagedPolicy, principalFindings, wildcardFindings } from "./iam";
 import { asArray, isRecord, parseJsonProperty, prop, UNKNOWN, withDefaults } from "./values";
 
@@ -135,20 +135,6 @@ export const iamNoWildcards: ResourceValidationPolicy = {
         return checkRole({ list: "policies", name: "policyName", document: "policyDocument" });
     }
   }),
-};
-
-/** The resources that carry a resource or trust policy: the property holding it, its kind, and how messages name them. */
-const POLICY_HOLDERS: Readonly<Record<string, { key: string; kind: "resource" | "trust"; owner: string }>> = {
-  [TYPES.queuePolicy]: { key: "policy", kind: "resource", owner: "SQS queue policy" },
-  [TYPES.queue]: { key: "policy", kind: "resource", owner: "SQS queue" },
-  [TYPES.topicPolicy]: { key: "policy", kind: "resource", owner: "SNS topic policy" },
-  [TYPES.topic]: { key: "policy", kind: "resource", owner: "SNS topic" },
-  [TYPES.kmsKey]: { key: "policy", kind: "resource", owner: "KMS key" },
-  [TYPES.role]: { key: "assumeRolePolicy", kind: "trust", owner: "IAM role" },
-  [NATIVE_TYPES.queuePolicy]: { key: "policyDocument", kind: "resource", owner: "SQS queue policy" },
-  [NATIVE_TYPES.topicPolicy]: { key: "policyDocument", kind: "resource", owner: "SNS topic policy" },
-  [NATIVE_TYPES.kmsKey]: { key: "keyPolicy", kind: "resource", owner: "KMS key" },
-  [NATIVE_TYPES.role]: { key: "assumeRolePolicyDocument", kind: "trust", owner: "IAM role" },
 };
 
 /** Configuration of {@link resourcePoliciesScoped}. */

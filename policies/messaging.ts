@@ -3,7 +3,17 @@
  * HTTP. Failed orders land in dead-letter queues and alert topics, so they carry customer data.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { label, NATIVE_TYPES, onTypes, quoteList, remediateOnType, TYPES, unknownDuringPreview, withProperty } from "./common";
+import {
+  label,
+  NATIVE_TYPES,
+  onTypes,
+  POLICY_HOLDERS,
+  quoteList,
+  remediateOnType,
+  TYPES,
+  unknownDuringPreview,
+  withProperty,
+} from "./common";
 import { insecureTransportGaps } from "./iam";
 import { parseJsonProperty, prop, UNKNOWN } from "./values";
 
@@ -70,15 +80,14 @@ export const snsEncrypted: ResourceValidationPolicy = {
   }),
 };
 
-/** Queue and topic policies of either provider: the property holding the document, and how messages name them. */
-const TRANSPORT_POLICY_HOLDERS: Readonly<Record<string, { key: string; owner: string; example: string }>> = {
-  [TYPES.queuePolicy]: { key: "policy", owner: "SQS queue policy", example: "sqs:*" },
-  [TYPES.queue]: { key: "policy", owner: "SQS queue", example: "sqs:*" },
-  [NATIVE_TYPES.queuePolicy]: { key: "policyDocument", owner: "SQS queue policy", example: "sqs:*" },
-  [TYPES.topicPolicy]: { key: "policy", owner: "SNS topic policy", example: "sns:Publish" },
-  [TYPES.topic]: { key: "policy", owner: "SNS topic", example: "sns:Publish" },
-  [NATIVE_TYPES.topicPolicy]: { key: "policyDocument", owner: "SNS topic policy", example: "sns:Publish" },
-};
+/** Queue and topic policies of either provider, with the action a fix's example Deny names. */
+const TRANSPORT_EXAMPLES: Readonly<Partial<Record<string, string>>> = { sqs: "sqs:*", sns: "sns:Publish" };
+const TRANSPORT_POLICY_HOLDERS: Readonly<Record<string, { key: string; owner: string; example: string }>> = Object.fromEntries(
+  Object.entries(POLICY_HOLDERS).flatMap(([type, { key, owner, service }]) => {
+    const example = TRANSPORT_EXAMPLES[service];
+    return example ? [[type, { key, owner, example }]] : [];
+  }),
+);
 
 /**
  * `messaging-secure-transport`: a queue or topic policy denies every action it allows when the request does not use
