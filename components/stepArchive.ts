@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { transformSync } from "esbuild";
 import { capturedVariableOf, largestCapturedValues, requiredPackages, unavailablePackages, LAYER_PROVIDED_PACKAGES } from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
 import { instrumentStep, type StepRuntimeOptions } from "./runtime/instrument";
@@ -27,12 +28,14 @@ export interface StepArchiveOptions {
   sizeBudgetBytes: number;
   /** Where the bundled packages are looked up (Node's resolution from there). @default the working directory, the program's folder under `pulumi up` */
   programFolder?: string;
+  /** Ship `__index.js` minified (esbuild: comments, whitespace and local names). @default true */
+  minify?: boolean;
 }
 
 /** A built archive: Pulumi's AssetArchive and what it holds, for checks and tests. */
 export interface StepArchive {
   archive: pulumi.asset.AssetArchive;
-  /** The serialized handler (`__index.js`). */
+  /** `__index.js` as shipped: the serialized handler, minified unless `minify: false`. */
   source: string;
   /** Bundled package name -> the folder copied into `node_modules/<name>`. */
   packages: Record<string, string>;
@@ -127,9 +130,10 @@ async function serializeHandler(
   }
 }
 
-/** The archive of serialized `source`, with `extra` assets and the bundled packages, once checked. */
-function archiveOf(source: string, extra: Record<string, pulumi.asset.Asset>, options: StepArchiveOptions): StepArchive {
+/** The archive of serialized `serialized`, with `extra` assets and the bundled packages, once checked. */
+function archiveOf(serialized: string, extra: Record<string, pulumi.asset.Asset>, options: StepArchiveOptions): StepArchive {
   const { stepName } = options;
+  const source = options.minify === false ? serialized : minifyHandler(serialized, stepName);
   const fail = (message: string) => new WorkflowDefinitionError([{ step: stepName, message }]);
   const folder = options.programFolder ?? process.cwd();
   const packages = bundledPackages(options.bundle, folder, stepName);
@@ -145,7 +149,8 @@ function archiveOf(source: string, extra: Record<string, pulumi.asset.Asset>, op
 
   const bytes = Buffer.byteLength(source);
   if (bytes > options.sizeBudgetBytes) {
-    const largest = largestCapturedValues(source)
+    // Named from the serialized text: minification renames the captured values.
+    const largest = largestCapturedValues(serialized)
       .map((v) => `'${v.name}' (${formatBytes(v.bytes)})`)
       .join(", ");
     throw fail(
@@ -161,6 +166,25 @@ function archiveOf(source: string, extra: Record<string, pulumi.asset.Asset>, op
   };
   for (const [name, path] of Object.entries(packages)) assets[`node_modules/${name}`] = new pulumi.asset.FileArchive(path);
   return { archive: new pulumi.asset.AssetArchive(assets), source, packages };
+}
+
+/**
+ * `source` minified for shipping. Pulumi's serialization keeps every comment and indent of the handler and of each
+ * function it captures; removing them and shortening local names halves `__index.js`, which Lambda reads and parses
+ * at every cold start.
+ */
+function minifyHandler(source: string, stepName: string): string {
+  try {
+    // CommonJS, not strict: the serialized code binds captured values with `with` statements, which esbuild keeps.
+    return transformSync(source, { loader: "js", format: "cjs", minify: true, target: "node20", legalComments: "none" }).code;
+  } catch (error) {
+    throw new WorkflowDefinitionError([
+      {
+        step: stepName,
+        message: `its serialized handler could not be minified; deploy it as serialized with \`lambda.minify: false\` and report this.\n${indent(String(error))}`,
+      },
+    ]);
+  }
 }
 
 /**

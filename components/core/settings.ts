@@ -199,6 +199,8 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
     report("lambda.architecture", `is ${show(lambda.architecture)}: use "arm64" or "x86_64".`);
   if (lambda.logLevel !== undefined && !(LAMBDA_LOG_LEVELS as readonly unknown[]).includes(lambda.logLevel))
     report("lambda.logLevel", `is ${show(lambda.logLevel)}: use one of ${LAMBDA_LOG_LEVELS.map((l) => `"${l}"`).join(", ")}.`);
+  if (lambda.minify !== undefined && typeof lambda.minify !== "boolean")
+    report("lambda.minify", `is ${show(lambda.minify)}: use true (the default: \`__index.js\` minified) or false (as serialized).`);
   const layer = lambda.powertoolsLayerArn;
   if (layer !== undefined && !isDeferredValue(layer) && !(typeof layer === "string" && LAYER_VERSION_ARN.test(layer)))
     report(

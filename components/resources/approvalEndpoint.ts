@@ -122,6 +122,7 @@ export function createApprovalEndpoint(ctx: WorkflowContext): ApprovalEndpoint {
     stepName: APPROVAL_ENDPOINT_NAME,
     bundle: [],
     sizeBudgetBytes: settings.handlerSizeBudgetBytes ?? DEFAULT_HANDLER_SIZE_BUDGET_BYTES,
+    minify: settings.minify,
   });
   // Outside any VPC whatever `lambda.vpc` says: it must reach KMS and Step Functions, and holds no private data.
   const fn = new aws.lambda.Function(

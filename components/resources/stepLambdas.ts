@@ -95,6 +95,7 @@ export function createStepLambdas(
         stepName: step.name,
         bundle: step.bundle ?? [],
         sizeBudgetBytes: settings.handlerSizeBudgetBytes ?? DEFAULT_HANDLER_SIZE_BUDGET_BYTES,
+        minify: settings.minify,
       },
     );
     const fn = new aws.lambda.Function(

@@ -477,6 +477,7 @@ describe("workflow settings: every bad value names its key and the valid values"
       "(setting lambda.logLevel)",
       /"VERBOSE": use one of "DEBUG", "INFO", "WARN", "ERROR"/,
     ],
+    ['lambda.minify "yes"', { lambda: { minify: "yes" } }, "(setting lambda.minify)", /"yes": use true .* or false/],
     ['logging.level "VERBOSE"', { logging: { level: "VERBOSE" } }, "(setting logging.level)", /"VERBOSE": use "ALL", "ERROR" or "FATAL"/],
     [
       'a layer ARN "not-an-arn"',
