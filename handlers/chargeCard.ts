@@ -2,7 +2,7 @@ import type { StepContext } from "event-driven-workflow";
 import { chargeOutcomeOf, metricCurrency, ORDER_METRICS } from "./metricsCatalogue";
 import { correlateOrder, emitOrderMetric, traceGateway } from "./observability";
 import type { ChargeResult, ValidatedOrder } from "./order";
-import type { OrderServices } from "./services";
+import type { PaymentGateway } from "./services";
 
 /**
  * ChargeCard: charges the order's total to its card through the payment gateway.
@@ -17,7 +17,11 @@ import type { OrderServices } from "./services";
  * `ChargeAttempts` by outcome, and `OrdersCharged` and `ChargeAmount` (by currency) when charged; the gateway call
  * is traced as `### payments.charge`.
  */
-export async function chargeCard(order: ValidatedOrder, context: StepContext, services: OrderServices): Promise<ChargeResult> {
+export async function chargeCard(
+  order: ValidatedOrder,
+  context: StepContext,
+  services: { payments: Pick<PaymentGateway, "charge"> },
+): Promise<ChargeResult> {
   correlateOrder(context, order.orderId);
   let charge: ChargeResult;
   try {

@@ -9,7 +9,11 @@ import type { OrderServices } from "./services";
  * the branch catches it (LogFulfillmentFailure) because the customer has been charged and the order goes on.
  * Emits `OrdersFulfilled`; the warehouse call is traced as `### fulfillment.fulfill`.
  */
-export async function fulfillOrder(input: PaidOrder, context: StepContext, services: OrderServices): Promise<FulfillmentResult> {
+export async function fulfillOrder(
+  input: PaidOrder,
+  context: StepContext,
+  services: Pick<OrderServices, "fulfillment">,
+): Promise<FulfillmentResult> {
   const { order } = input;
   correlateOrder(context, order.orderId);
   const result = await traceGateway(context, "fulfillment.fulfill", () => services.fulfillment.fulfill(order));

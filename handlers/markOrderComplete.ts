@@ -16,7 +16,11 @@ import type { OrderServices } from "./services";
  * Emits `OrdersCompleted`, plus `FulfillmentFailures` / `EmailFailures` when a branch failed; the repository call
  * is traced as `### orders.markComplete`.
  */
-export async function markOrderComplete(input: CompletionInput, context: StepContext, services: OrderServices): Promise<OrderProcessed> {
+export async function markOrderComplete(
+  input: CompletionInput,
+  context: StepContext,
+  services: Pick<OrderServices, "orders" | "now">,
+): Promise<OrderProcessed> {
   const { order, payment, fulfillment } = input;
   // A wiring mistake (wrong resultPath) should fail loudly here, not produce a summary of undefineds.
   if (!order || !payment || !Array.isArray(fulfillment) || fulfillment.length !== 2) {

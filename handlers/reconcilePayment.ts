@@ -2,7 +2,7 @@ import type { StepContext } from "event-driven-workflow";
 import { CardDeclinedError, InsufficientFundsError, PaymentIdempotencyConflict, PaymentNotTaken, PaymentPending } from "./errors";
 import { correlateOrder, traceGateway } from "./observability";
 import type { ChargeResult, ValidatedOrder } from "./order";
-import type { OrderServices } from "./services";
+import type { PaymentGateway } from "./services";
 
 /** How often ReconcilePayment asks again while the charge is still being processed. */
 export const RECONCILE_POLL_MS = 250;
@@ -28,7 +28,11 @@ const DECLINES: Record<string, new (message: string) => Error> = { InsufficientF
  * - never received: throws `PaymentNotTaken` -> QueueForRetry (a later charge with the same key is safe);
  * - charged for another amount or currency: throws `PaymentIdempotencyConflict` -> DuplicateOrderRejected.
  */
-export async function reconcilePayment(order: ValidatedOrder, context: StepContext, services: OrderServices): Promise<ChargeResult> {
+export async function reconcilePayment(
+  order: ValidatedOrder,
+  context: StepContext,
+  services: { payments: Pick<PaymentGateway, "lookup"> },
+): Promise<ChargeResult> {
   correlateOrder(context, order.orderId);
   const stopPollingAt = Date.now() + Math.min(RECONCILE_POLL_WINDOW_MS, context.remainingTimeMs() - 2 * RECONCILE_POLL_MS);
   for (;;) {

@@ -2,7 +2,7 @@ import type { StepContext } from "event-driven-workflow";
 import { ORDER_METRICS } from "./metricsCatalogue";
 import { correlateOrder, emitOrderMetric, traceGateway } from "./observability";
 import type { RefundInput, RefundResult } from "./order";
-import type { OrderServices } from "./services";
+import type { PaymentGateway } from "./services";
 
 /**
  * RefundAndFail: the compensating transaction after a failed payment. Refunds whatever was charged for the
@@ -14,7 +14,11 @@ import type { OrderServices } from "./services";
  *
  * @param input the order and, when reached through a Catch, the error that caused the refund
  */
-export async function refundPayment(input: RefundInput, context: StepContext, services: OrderServices): Promise<RefundResult> {
+export async function refundPayment(
+  input: RefundInput,
+  context: StepContext,
+  services: { payments: Pick<PaymentGateway, "refund"> },
+): Promise<RefundResult> {
   const { order, error } = input;
   correlateOrder(context, order.orderId);
   let result: RefundResult;

@@ -9,7 +9,11 @@ import type { OrderServices } from "./services";
  * `EmailRejectedError` propagates; the branch catches it (LogEmailFailure) since a lost email must not fail a
  * paid order. Emits `ConfirmationEmailsSent`; the mail provider call is traced as `### email.sendOrderConfirmation`.
  */
-export async function sendConfirmationEmail(input: PaidOrder, context: StepContext, services: OrderServices): Promise<EmailResult> {
+export async function sendConfirmationEmail(
+  input: PaidOrder,
+  context: StepContext,
+  services: Pick<OrderServices, "email">,
+): Promise<EmailResult> {
   const { order, payment } = input;
   correlateOrder(context, order.orderId);
   const result = await traceGateway(context, "email.sendOrderConfirmation", () => services.email.sendOrderConfirmation(order, payment));

@@ -103,6 +103,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
   // Every step after the charge takes the whole state, with the validated order at `order`.
   const orderIdempotency = { keyPath: "order.orderId", expiresAfterSeconds: ORDER_IDEMPOTENCY_SECONDS };
 
+  // Each handler is handed only the service calls it makes: what a handler captures is serialized into its Lambda,
+  // so ChargeCard ships the gateway's charge and not its refund, nor the warehouse or the mailer.
   return defineSteps([
     task("ValidateOrder", {
       // Validation calls no service: the handler captures none (each captured service is serialized into the Lambda).
@@ -116,7 +118,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       next: "ChargeCard",
     }),
     task("ChargeCard", {
-      handler: (order: ValidatedOrder, context) => chargeCard(order, context, services),
+      handler: (order: ValidatedOrder, context) =>
+        chargeCard(order, context, { payments: { charge: (o, key) => services.payments.charge(o, key) } }),
       timeoutSeconds: timeout("ChargeCard"),
       inputPath: "$.order",
       resultPath: "$.payment",
@@ -138,7 +141,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       next: "FulfillmentAndNotification",
     }),
     task("ReconcilePayment", {
-      handler: (order: ValidatedOrder, context) => reconcilePayment(order, context, services),
+      handler: (order: ValidatedOrder, context) =>
+        reconcilePayment(order, context, { payments: { lookup: (key) => services.payments.lookup(key) } }),
       timeoutSeconds: timeout("ReconcilePayment"),
       inputPath: "$.order",
       resultPath: "$.payment",
@@ -161,7 +165,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       branches: [
         [
           task("FulfillOrder", {
-            handler: (state: PaidOrder, context) => fulfillOrder(state, context, services),
+            handler: (state: PaidOrder, context) => fulfillOrder(state, context, { fulfillment: services.fulfillment }),
             timeoutSeconds: timeout("FulfillOrder"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(3, 2), ...IDEMPOTENCY_RETRY],
@@ -172,7 +176,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
         ],
         [
           task("SendConfirmationEmail", {
-            handler: (state: PaidOrder, context) => sendConfirmationEmail(state, context, services),
+            handler: (state: PaidOrder, context) => sendConfirmationEmail(state, context, { email: services.email }),
             timeoutSeconds: timeout("SendConfirmationEmail"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(2, 3), ...IDEMPOTENCY_RETRY],
@@ -186,7 +190,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       next: "MarkOrderComplete",
     }),
     task("MarkOrderComplete", {
-      handler: (state: CompletionInput, context) => markOrderComplete(state, context, services),
+      handler: (state: CompletionInput, context) =>
+        markOrderComplete(state, context, { orders: services.orders, now: () => services.now() }),
       timeoutSeconds: timeout("MarkOrderComplete"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
@@ -200,7 +205,8 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     fail("ValidationFailedEnd", { error: "ValidationFailed", cause: "Order failed validation checks" }),
 
     task("RefundAndFail", {
-      handler: (state: RefundInput, context) => refundPayment(state, context, services),
+      handler: (state: RefundInput, context) =>
+        refundPayment(state, context, { payments: { refund: (orderId) => services.payments.refund(orderId) } }),
       timeoutSeconds: timeout("RefundAndFail"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
