@@ -14,7 +14,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildInstrumentedStepArchive } from "../components/stepArchive";
-import { largestCapturedValues, requiredPackages } from "../components/core/archive";
 import { compileDefinition } from "../components/core/compile";
 import { createSandboxServices } from "../handlers";
 import { bindTaskSteps, localResources } from "../local/bindSteps";
@@ -59,12 +58,7 @@ export async function coldStartRows(samples = DEFAULT_SAMPLES): Promise<BenchRow
       note:
         index <= INDEX_BUDGET_BYTES
           ? undefined
-          : `Largest captured data values (functions not counted): ${largestCapturedValues(
-              readFileSync(join(step.taskRoot, "__index.js"), "utf8"),
-              3,
-            )
-              .map((v) => `${v.name} ${v.bytes} B`)
-              .join(", ")}.`,
+          : "Shipped minified: what the handler captures is the rest (a `handlerSizeBudgetBytes` below it names the largest captured values).",
     });
     const { ours, floor, load } = await coldStarts(step, samples);
     rows.push({ measure: `load ${step.name} (module init, fresh process)`, unit: "ms", ours: load });
@@ -197,7 +191,8 @@ async function coldStart(step: StepUnderTest, taskRoot: string): Promise<{ load:
 function floorSource(step: StepUnderTest): string {
   const source = readFileSync(join(step.taskRoot, "__index.js"), "utf8");
   const powertools = [...source.matchAll(/require\("(@aws-lambda-powertools\/[^"]+)"\)/g)].map((m) => m[1]);
-  const idempotent = requiredPackages(source).includes("@aws-lambda-powertools/idempotency");
+  // The wrapper, not __index.js, requires the idempotency utility: a step is idempotent when it has a table.
+  const idempotent = Object.keys(step.tables).length > 0;
   return [
     ...[...new Set(powertools)].map((specifier, i) => `const m${i} = require(${JSON.stringify(specifier)});`),
     'const { Logger } = require("@aws-lambda-powertools/logger");',
