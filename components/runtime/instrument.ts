@@ -131,7 +131,7 @@ export function instrumentStep<I, O>(
       };
       const started = Date.now();
       try {
-        return await guardInvocation(redactor, async () => {
+        return await guardInvocation(redactor, invocation.getRemainingTimeInMillis(), async () => {
           if (taskToken !== undefined && makeLinks) {
             context.approvalLinks = await makeLinks(taskToken);
             for (const link of Object.values(context.approvalLinks)) redactor.also(link);
@@ -279,8 +279,13 @@ const CONSOLE_METHODS: readonly ConsoleMethod[] = ["log", "info", "warn", "error
  * `Runtime.UnhandledPromiseRejection` (Lambda's name for it) with the cause redacted, instead of reaching Lambda's own
  * listener unredacted (or, in the local runner, ending the process); and what its code prints with
  * `console.log/info/warn/error` is redacted. Rejections from outside any invocation go on to the listeners set aside.
+ *
+ * The guards stand while any invocation runs, and an invocation ends when `body` settles or when its time is up
+ * (`remainingMs`: Lambda ends it then, and a local runner abandons it), so a handler that never settles does not
+ * keep them up for good. Whoever removes the guard's listener meanwhile (a test runner between files does) has it
+ * put back by the next invocation.
  */
-function guardInvocation<T>(redactor: Redactor, body: () => Promise<T>): Promise<T> {
+function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () => Promise<T>): Promise<T> {
   const registry = process as unknown as Record<symbol, InvocationGuards | undefined>;
   const guards = (registry[Symbol.for("event-driven-workflow.invocationGuards")] ??= createInvocationGuards());
   let fail: (reason: unknown) => void = () => undefined;
@@ -295,13 +300,25 @@ function guardInvocation<T>(redactor: Redactor, body: () => Promise<T>): Promise
       guards.printing[method] = console[method];
       console[method] = guards.redacting[method];
     }
+  } else if (!process.listeners("unhandledRejection").includes(guards.route)) {
+    // The listeners set aside before were removed by their owner: set aside the ones standing now instead.
+    guards.setAside = process.listeners("unhandledRejection") as InvocationGuards["setAside"];
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", guards.route);
   }
-  return Promise.race([guards.scope.run({ redactor, fail }, body), rejected]).finally(() => {
+  let ended = false;
+  const timeUp = setTimeout(() => end(), Math.max(0, remainingMs));
+  timeUp.unref();
+  function end() {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timeUp);
     if (--guards.running > 0) return;
     process.off("unhandledRejection", guards.route);
     for (const listener of guards.setAside) process.on("unhandledRejection", listener);
     for (const method of CONSOLE_METHODS) if (console[method] === guards.redacting[method]) console[method] = guards.printing[method];
-  });
+  }
+  return Promise.race([guards.scope.run({ redactor, fail }, body), rejected]).finally(end);
 }
 
 function createInvocationGuards(): InvocationGuards {

@@ -216,6 +216,36 @@ describe("redaction properties (fast-check, through the real wrapper)", function
     assert.ok(Date.now() - started < 4_000, "the invocation failed when the rejection went unhandled, not when the handler ended");
   });
 
+  it("an invocation that never settles lowers the guards when its time is up, and a removed guard is put back", async () => {
+    const listening = () => process.listeners("unhandledRejection");
+    const before = listening();
+    const consoleLog = console.log;
+    const hung = instrumentStep("wf", "Hung", () => new Promise<never>(() => undefined));
+    const late = instrumentStep("wf", "Late", async () => {
+      void Promise.reject(Object.assign(new Error("declined pm_1a2b3c4d"), { name: "CardDeclinedError" }));
+      await sleep(2_000);
+      return "never";
+    });
+    const capture = captureOutput();
+    try {
+      void hung({}, { awsRequestId: "req-hung", getRemainingTimeInMillis: () => 200 });
+      assert.notEqual(console.log, consoleLog, "console is redacted while an invocation runs");
+      // What a test runner does between spec files: every unhandledRejection listener removed, its own added.
+      const runnerListener = () => undefined;
+      process.removeAllListeners("unhandledRejection");
+      process.on("unhandledRejection", runnerListener);
+      const outcome = await late({ cardToken: "pm_1a2b3c4d" }, invocation).catch((error: Error) => error);
+      assert.ok(outcome instanceof Error && outcome.name === "Runtime.UnhandledPromiseRejection", String(outcome));
+      await sleep(250);
+      assert.equal(console.log, consoleLog, "the hung invocation's time is up: console is itself again");
+      assert.deepEqual(listening(), [runnerListener], "the listeners standing when the guard went back up are restored");
+    } finally {
+      capture.stop();
+      process.removeAllListeners("unhandledRejection");
+      for (const listener of before) process.on("unhandledRejection", listener);
+    }
+  });
+
   it("a value nested deeper than the limit is redacted as a whole, never written", async () => {
     const { createRedactor } = await import("../../runtime/redact");
     const redactor = createRedactor(["cardToken"]);
