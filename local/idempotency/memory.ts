@@ -31,9 +31,12 @@ class MemoryRecordStorage implements RecordStorage {
   }
 }
 
-/** Records are copied in and out, as a real store would: a caller never holds the stored object. */
+/**
+ * Records are copied in and out, as a real store would: a caller never holds the stored object. Through JSON, as the
+ * file store and DynamoDB keep them (a record is JSON by type), and several times faster than `structuredClone`.
+ */
 function copy(record: StoredRecord | undefined): StoredRecord | undefined {
-  return record && structuredClone(record);
+  return record && JSON.parse(JSON.stringify(record));
 }
 
 /**

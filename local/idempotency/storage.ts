@@ -107,6 +107,8 @@ function toIdempotencyRecord(stored: StoredRecord): IdempotencyRecord {
   return new IdempotencyRecord({ ...stored, status: stored.status as never });
 }
 
+/** `value` without its undefined properties, removed in place (it is always a fresh literal). */
 function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
 }
