@@ -25,6 +25,10 @@ const MEASUREMENTS: Measurement[] = [
     title: "Local execution (in-process)",
     load: async (quick) => (await import("./localExecution")).localExecutionRows(quick ? 40 : 150, quick ? 3 : 7),
   },
+  {
+    title: "Step wrapper per invocation (in-process)",
+    load: async (quick) => (await import("./wrapper")).wrapperRows(quick ? 1000 : 5000, quick ? 3 : 7),
+  },
   { title: "Local runner from artifacts", load: async (quick) => (await import("./runner")).runnerRows(quick ? 2 : 5, quick ? 3 : 5) },
   { title: "Heap over 10,000 executions", load: async (quick) => (await import("./heap")).heapRows(quick ? 2000 : 10_000) },
   { title: "Synthesis scaling", load: async (quick) => (await import("./synthesis")).synthesisRows(quick ? [10, 50] : [10, 50, 200, 500]) },
