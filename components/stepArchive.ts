@@ -10,7 +10,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { transformSync } from "esbuild";
+import { transform } from "esbuild";
 import { capturedVariableOf, largestCapturedValues, requiredPackages, unavailablePackages, LAYER_PROVIDED_PACKAGES } from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
 import { instrumentStep, type StepRuntimeOptions } from "./runtime/instrument";
@@ -131,9 +131,9 @@ async function serializeHandler(
 }
 
 /** The archive of serialized `serialized`, with `extra` assets and the bundled packages, once checked. */
-function archiveOf(serialized: string, extra: Record<string, pulumi.asset.Asset>, options: StepArchiveOptions): StepArchive {
+async function archiveOf(serialized: string, extra: Record<string, pulumi.asset.Asset>, options: StepArchiveOptions): Promise<StepArchive> {
   const { stepName } = options;
-  const source = options.minify === false ? serialized : minifyHandler(serialized, stepName);
+  const source = options.minify === false ? serialized : await minifyHandler(serialized, stepName);
   const fail = (message: string) => new WorkflowDefinitionError([{ step: stepName, message }]);
   const folder = options.programFolder ?? process.cwd();
   const packages = bundledPackages(options.bundle, folder, stepName);
@@ -173,10 +173,10 @@ function archiveOf(serialized: string, extra: Record<string, pulumi.asset.Asset>
  * function it captures; removing them and shortening local names halves `__index.js`, which Lambda reads and parses
  * at every cold start.
  */
-function minifyHandler(source: string, stepName: string): string {
+async function minifyHandler(source: string, stepName: string): Promise<string> {
   try {
     // CommonJS, not strict: the serialized code binds captured values with `with` statements, which esbuild keeps.
-    return transformSync(source, { loader: "js", format: "cjs", minify: true, target: "node20", legalComments: "none" }).code;
+    return (await transform(source, { loader: "js", format: "cjs", minify: true, target: "node20", legalComments: "none" })).code;
   } catch (error) {
     throw new WorkflowDefinitionError([
       {
