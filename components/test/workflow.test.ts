@@ -74,3 +74,38 @@ describe("EventDrivenWorkflow with a step that calls AWS itself (task permission
     );
   });
 });
+
+describe("EventDrivenWorkflow's lambda.minify, under mocks", () => {
+  const indexOf = async (minify: boolean | undefined): Promise<string> => {
+    const resources = installMocks("minify-fixture", "test");
+    const workflow = new EventDrivenWorkflow("claims", {
+      trigger: { pattern: { source: ["claims.service"] } },
+      timeoutSeconds: 60,
+      lambda: minify === undefined ? {} : { minify },
+      steps: [
+        task("Assess", {
+          handler: async (claim: { amount: number }) => {
+            // Claims above the threshold go to a person.
+            return { ...claim, review: claim.amount > 1000 };
+          },
+          timeoutSeconds: 10,
+          end: true,
+        }),
+      ],
+    });
+    await outputValue(workflow.stateMachineArn);
+    await settle(resources);
+    const [fn] = ofType(resources, "aws:lambda/function:Function");
+    return (await (
+      await fn.inputs.code.assets
+    )["__index.js"].text) as string;
+  };
+
+  it("ships each step's __index.js minified by default, and as serialized (comments kept) with minify: false", async () => {
+    const [byDefault, serialized] = [await indexOf(undefined), await indexOf(false)];
+    assert.match(serialized, /Claims above the threshold go to a person/);
+    assert.doesNotMatch(byDefault, /Claims above the threshold/);
+    assert.ok(byDefault.length < serialized.length, `${byDefault.length} vs ${serialized.length} bytes`);
+    assert.match(byDefault, /review:.*>\s*1e3|review:.*>\s*1000/);
+  });
+});
