@@ -97,12 +97,21 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 export function createRedactor(keys: readonly string[]): Redactor {
   const sensitive = new Set(keys.map((k) => k.toLowerCase()));
   let remembered: string[] = [];
-  let pattern = new RegExp(CARD_TOKEN_PATTERN, "gu");
   // One invocation at a time in Lambda; several at once in the local runner (Map and Parallel states in one process).
   let running = 0;
   const isSensitiveKey = (key: string) => sensitive.has(key.toLowerCase());
+  const cardTokensOnly = new RegExp(CARD_TOKEN_PATTERN, "gu");
+  let pattern = cardTokensOnly;
   const keep = (secrets: Iterable<string>) => {
-    remembered = [...new Set(secrets)];
+    const next = [...new Set(secrets)];
+    // Compiled once per new set of secrets, not per call: an input without secrets costs no compilation, and nothing
+    // keeps a secret once the invocation has forgotten it.
+    if (next.length === remembered.length && next.every((secret, i) => secret === remembered[i])) return;
+    remembered = next;
+    if (remembered.length === 0) {
+      pattern = cardTokensOnly;
+      return;
+    }
     const alternatives = remembered.flatMap((secret) =>
       encodings(secret).map((form) =>
         secret.length >= MIN_MASKED_LENGTH ? escapeRegExp(form) : `(?<![\\p{L}\\p{N}_])${escapeRegExp(form)}(?![\\p{L}\\p{N}_])`,
@@ -112,6 +121,7 @@ export function createRedactor(keys: readonly string[]): Redactor {
     const sorted = [...new Set(alternatives)].sort((a, b) => b.length - a.length);
     pattern = new RegExp([...sorted, CARD_TOKEN_PATTERN].join("|"), "gu");
   };
+
   const text = (input: string) => input.replace(pattern, REDACTED);
   // A remembered number is also masked where it is written as a number, under a key that is not sensitive.
   const number = (value: number) => (text(String(value)) === String(value) ? value : REDACTED);
