@@ -164,7 +164,15 @@ export class LocalWorkflow {
       outcome.cause = typeof failed?.cause === "string" ? failed.cause : JSON.stringify(failed?.cause);
     }
     const retries: Record<string, number> = {};
-    for (const e of events) if (e.type === "StateRetried" && e.state) retries[e.state] = (retries[e.state] ?? 0) + 1;
+    // Own properties, whatever the state's name: `retries["__proto__"] = …` would set the prototype and count nothing.
+    for (const e of events)
+      if (e.type === "StateRetried" && e.state)
+        Object.defineProperty(retries, e.state, {
+          value: (Object.hasOwn(retries, e.state) ? retries[e.state] : 0) + 1,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
     return {
       executionId,
       ...outcome,

@@ -6,7 +6,8 @@ import { formatCost } from "./cost";
 
 /** "ValidateOrder → ChargeCard (retried 1×) → ..." */
 export function formatPath(result: Pick<LocalExecutionResult, "path" | "retries">): string {
-  return result.path.map((state) => (result.retries[state] ? `${state} (retried ${result.retries[state]}×)` : state)).join(" → ");
+  const retriesOf = (state: string) => (Object.hasOwn(result.retries, state) ? result.retries[state] : 0);
+  return result.path.map((state) => (retriesOf(state) ? `${state} (retried ${retriesOf(state)}×)` : state)).join(" → ");
 }
 
 /** One line per published message, naming the service, its target and a short digest of the content. */

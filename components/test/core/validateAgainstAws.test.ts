@@ -15,6 +15,7 @@ import { taskSteps } from "../../core/walk";
 import type { Step } from "../../steps/types";
 import { bindTaskSteps, localResources } from "../../../local/bindSteps";
 import { LocalWorkflow } from "../../../local/execute";
+import { formatPath } from "../../../local/report";
 
 // asl-validator ships CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -535,6 +536,27 @@ describe("the issue-11 cases, one by one", () => {
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
     assert.deepEqual(result.path, ["__proto__", "constructor"]);
     assert.deepEqual(result.output, { orderId: "o-1", charged: true, status: "done" });
+    assert.equal(formatPath(result), "__proto__ → constructor", "no retries read through Object.prototype");
+  });
+
+  it("counts the retries of a state named __proto__ as its own (the runner's report and cost read them)", async () => {
+    let calls = 0;
+    const steps = [
+      task("__proto__", {
+        handler: async (input: object) => {
+          if (calls++ === 0) throw Object.assign(new Error("not yet"), { name: "Flaky" });
+          return input;
+        },
+        retry: [{ errors: ["Flaky"], intervalSeconds: 1, maxAttempts: 2 }],
+        end: true,
+      }),
+    ] as Step[];
+    const definition = compileValidatedSteps(steps, localResources("wf", steps), { timeoutSeconds: 60 });
+    const result = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("wf", steps) }).run({ orderId: "o-1" });
+    assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+    assert.equal(Object.getOwnPropertyDescriptor(result.retries, "__proto__")?.value, 1);
+    assert.equal(JSON.stringify(result.retries), '{"__proto__":1}');
+    assert.equal(formatPath(result), "__proto__ (retried 1×)");
   });
 
   it("refuses a task whose ARN was resolved only through Object.prototype", () => {
