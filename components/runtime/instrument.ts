@@ -292,19 +292,18 @@ function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () =>
   const rejected = new Promise<never>((_, reject) => {
     fail = (reason) => reject(unhandledRejectionError(reason));
   });
-  if (guards.running++ === 0) {
+  // Not listening when no invocation runs, or when someone removed the listener meanwhile: the listeners standing now
+  // are the ones to set aside (any set aside before were removed by their owner).
+  if (!process.listeners("unhandledRejection").includes(guards.route)) {
     guards.setAside = process.listeners("unhandledRejection") as InvocationGuards["setAside"];
     process.removeAllListeners("unhandledRejection");
     process.on("unhandledRejection", guards.route);
+  }
+  if (guards.running++ === 0) {
     for (const method of CONSOLE_METHODS) {
       guards.printing[method] = console[method];
       console[method] = guards.redacting[method];
     }
-  } else if (!process.listeners("unhandledRejection").includes(guards.route)) {
-    // The listeners set aside before were removed by their owner: set aside the ones standing now instead.
-    guards.setAside = process.listeners("unhandledRejection") as InvocationGuards["setAside"];
-    process.removeAllListeners("unhandledRejection");
-    process.on("unhandledRejection", guards.route);
   }
   let ended = false;
   const timeUp = setTimeout(() => end(), Math.max(0, remainingMs));
