@@ -10,6 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { instrumentStep } from "../components/runtime";
+import { discardOutput } from "../local/captureOutput";
 import { InMemoryIdempotencyStore } from "../local/idempotency/memory";
 import { type BenchRow, formatRows, spread } from "./rows";
 
@@ -51,7 +52,6 @@ function bare(idempotent: boolean): Invoke {
 
 export async function wrapperRows(invocationsPerSample = 5000, samples = 7): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const write = process.stdout.write;
   let sequence = 0;
   const time = async (invoke: Invoke, count: number) => {
     const started = performance.now();
@@ -62,7 +62,7 @@ export async function wrapperRows(invocationsPerSample = 5000, samples = 7): Pro
     return ((performance.now() - started) * 1000) / count;
   };
   // Both print an EMF line (and the floor a log line) per invocation: measured without the terminal's cost.
-  process.stdout.write = (() => true) as typeof write;
+  const restoreOutput = discardOutput();
   try {
     for (const idempotent of [false, true]) {
       const [wrapped, floor] = [ours(idempotent), bare(idempotent)];
@@ -86,7 +86,7 @@ export async function wrapperRows(invocationsPerSample = 5000, samples = 7): Pro
       });
     }
   } finally {
-    process.stdout.write = write;
+    restoreOutput();
   }
   return rows;
 }

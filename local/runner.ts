@@ -33,6 +33,7 @@ import { RunnerInputError } from "./eventInput";
 import { matchEventPattern } from "./eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
+import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "./dynamoDbLocal";
 import { executionCost, type ExecutionCost } from "./cost";
 import { materializeArchive, WarmFunction } from "./lambdaArtifact";
@@ -752,23 +753,13 @@ function failInvocationsOnUnhandledRejection(): () => void {
  * async context, so concurrent executions stay apart); other writes pass through. Returns the uninstaller.
  */
 function routeOutputToInvocations(): () => void {
-  const streams = [process.stdout, process.stderr];
-  const originals = streams.map((stream) => stream.write);
   const partial = new WeakMap<InvocationRecord, string>();
-  streams.forEach((stream, i) => {
-    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      const invocation = invocationScope.getStore();
-      if (!invocation) return originals[i].call(stream, chunk, ...(rest as []));
-      const text = (partial.get(invocation) ?? "") + (typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
-      const lines = text.split("\n");
-      partial.set(invocation, lines.pop()!);
-      (i === 0 ? invocation.stdout : (invocation.stderr ??= [])).push(...lines.filter((line) => line.trim().length > 0));
-      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
-      return true;
-    }) as typeof stream.write;
+  return divertOutput((text, stream) => {
+    const invocation = invocationScope.getStore();
+    if (!invocation) return false;
+    const lines = ((partial.get(invocation) ?? "") + text).split("\n");
+    partial.set(invocation, lines.pop()!);
+    (stream === 0 ? invocation.stdout : (invocation.stderr ??= [])).push(...lines.filter((line) => line.trim().length > 0));
+    return true;
   });
-  return () =>
-    streams.forEach((stream, i) => {
-      stream.write = originals[i];
-    });
 }

@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { compileDefinition } from "../../components/core/compile";
 import { createSandboxServices } from "../../handlers";
 import { bindTaskSteps, localResources } from "../../local/bindSteps";
+import { discardOutput } from "../../local/captureOutput";
 import { LocalWorkflow } from "../../local/execute";
 import { InMemoryIdempotencyStore } from "../../local/idempotency";
 import { orderSteps } from "../../workflows/order";
@@ -75,7 +76,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   };
 
   const started = performance.now();
-  const restoreOutput = silenceOutput();
+  const restoreOutput = discardOutput();
   try {
     let next = 0;
     await Promise.all(
@@ -107,20 +108,4 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       outcomes,
     ),
   };
-}
-
-/** Discards what the handlers print (Powertools logs and EMF lines: thousands per second) until the returned call. */
-function silenceOutput(): () => void {
-  const streams = [process.stdout, process.stderr];
-  const originals = streams.map((stream) => stream.write);
-  for (const stream of streams) {
-    stream.write = ((_chunk: unknown, ...rest: unknown[]) => {
-      (rest.find((r) => typeof r === "function") as (() => void) | undefined)?.();
-      return true;
-    }) as typeof stream.write;
-  }
-  return () =>
-    streams.forEach((stream, i) => {
-      stream.write = originals[i];
-    });
 }
