@@ -4,7 +4,7 @@
  * processes of load + first invocation against a FLOOR: a bare handler loading only the Powertools utilities the
  * step's code requires (and, for an idempotent step, making one idempotent call like it).
  *
- * Both run as local/lambdaArtifact.ts runs a deployment artifact: a child Node process whose module lookup is limited
+ * Both run as local/lambda/artifact.ts runs a deployment artifact: a child Node process whose module lookup is limited
  * to the unpacked archive, a SIMULATED Powertools layer and a SIMULATED Lambda runtime (the AWS SDK); idempotent
  * steps reach a local stand-in for DynamoDB. Nothing here asserts: targets missed are said so, never failed on.
  *
@@ -16,11 +16,11 @@ import { join } from "node:path";
 import { buildInstrumentedStepArchive } from "../components/stepArchive";
 import { compileDefinition } from "../components/core/compile";
 import { createSandboxServices } from "../handlers";
-import { bindTaskSteps, localResources } from "../local/bindSteps";
-import { localDynamoDbEnvironment, startLocalDynamoDb } from "../local/dynamoDbLocal";
-import { LocalWorkflow } from "../local/execute";
-import { materializeArchive, WarmFunction } from "../local/lambdaArtifact";
-import { ofType } from "../local/synthesize";
+import { bindTaskSteps, localResources } from "../local/runner/bindSteps";
+import { localDynamoDbEnvironment, startLocalDynamoDb } from "../local/simulators/dynamoDb";
+import { LocalWorkflow } from "../local/runner/execute";
+import { materializeArchive, WarmFunction } from "../local/lambda/artifact";
+import { ofType } from "../local/program/synthesize";
 import { synthesizeOrderStack } from "../test/support/orderStack";
 import { loadEvent } from "../test/support/orderRun";
 import { orderSteps } from "../workflows/order";

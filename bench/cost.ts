@@ -1,12 +1,12 @@
 /**
- * Cost per order: each order sample path executed in-process, priced by local/cost.ts with local/prices.ts, on
+ * Cost per order: each order sample path executed in-process, priced by local/cost/cost.ts with local/cost/prices.ts, on
  * STANDARD and EXPRESS (Lambda included in both). No baseline: a price is compared with nothing; the table shows
  * the per-execution figure over repeated executions (Lambda durations vary run to run; transitions do not).
  * `npm run cost` prints the same for any program.
  */
 import { performance } from "node:perf_hooks";
-import { executionCost } from "../local/cost";
-import { LocalWorkflow, type LocalTaskHandler } from "../local/execute";
+import { executionCost } from "../local/cost/cost";
+import { LocalWorkflow, type LocalTaskHandler } from "../local/runner/execute";
 import { orderSamples, orderWorkflowInProcess, withFreshOrderId } from "./orderBench";
 import { type BenchRow, formatRows, spread } from "./rows";
 

@@ -4,7 +4,7 @@
  * idempotency store keep every order on purpose (they stand in for external systems), so they are rebuilt every
  * 1,000 executions: what remains is the heap of the local workflow, the interpreter and the instrumentation.
  */
-import { LocalWorkflow, type LocalTaskHandler } from "../local/execute";
+import { LocalWorkflow, type LocalTaskHandler } from "../local/runner/execute";
 import { orderSamples, orderWorkflowInProcess, withFreshOrderId } from "./orderBench";
 
 const executions = Number(process.argv[2] ?? 10_000);

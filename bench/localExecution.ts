@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { StateMachine } from "aws-local-stepfunctions";
 import { walkStates } from "event-driven-workflow/asl";
-import { LocalWorkflow, type LocalTaskHandler } from "../local/execute";
+import { LocalWorkflow, type LocalTaskHandler } from "../local/runner/execute";
 import { orderSamples, orderWorkflowInProcess, withFreshOrderId } from "./orderBench";
 import { type BenchRow, formatRows, spread } from "./rows";
 

@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileDefinition } from "../components/core/compile";
 import { createSandboxServices } from "../handlers";
-import { bindTaskSteps, localResources } from "../local/bindSteps";
-import type { LocalTaskHandler } from "../local/execute";
+import { bindTaskSteps, localResources } from "../local/runner/bindSteps";
+import type { LocalTaskHandler } from "../local/runner/execute";
 import { orderSteps } from "../workflows/order";
 
 const eventsFolder = join(__dirname, "..", "events");

@@ -9,10 +9,10 @@
  */
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { LocalRunner } from "../local/runner";
-import { forgetPendingPulumiWork, synthesizeProgram } from "../local/synthesize";
+import { LocalRunner } from "../local/runner/runner";
+import { forgetPendingPulumiWork, synthesizeProgram } from "../local/program/synthesize";
 import { orderSamples, withFreshOrderId } from "./orderBench";
-import { startLocalDynamoDb } from "../local/dynamoDbLocal";
+import { startLocalDynamoDb } from "../local/simulators/dynamoDb";
 import { type BenchRow, formatRows, type Spread, spread } from "./rows";
 
 /** What artifact mode should reach, warm (issue 12). */

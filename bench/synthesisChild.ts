@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EventDrivenWorkflow } from "event-driven-workflow";
-import { installMocks, type RecordedResource, settle } from "../local/synthesize";
+import { installMocks, type RecordedResource, settle } from "../local/program/synthesize";
 import { generatedSteps } from "./generatedWorkflow";
 
 const taskCount = Number(process.argv[2]);

@@ -10,8 +10,8 @@
  */
 import { performance } from "node:perf_hooks";
 import { instrumentStep } from "../components/runtime";
-import { discardOutput } from "../local/captureOutput";
-import { InMemoryIdempotencyStore } from "../local/idempotency/memory";
+import { discardOutput } from "../local/runner/captureOutput";
+import { InMemoryIdempotencyStore } from "../local/simulators/idempotency/memory";
 import { type BenchRow, formatRows, spread } from "./rows";
 
 type Invoke = (input: { id: string }, invocation: { awsRequestId: string; getRemainingTimeInMillis(): number }) => Promise<unknown>;

@@ -10,10 +10,10 @@
  * const report = await runner.runEvent(event, "happy");
  * await runner.close();
  */
-import "./polyfills";
+import "./runner/polyfills";
 
-export { LocalRunner, loadWorkflows, workflowsOf, scaleTimeouts, WORKFLOW_COMPONENT_TYPE } from "./runner";
-export type { LocalTask, LoadedWorkflow, StepProblem, RunnerOptions, ExecutionReport, EventReport } from "./runner";
+export { LocalRunner, loadWorkflows, workflowsOf, scaleTimeouts, WORKFLOW_COMPONENT_TYPE } from "./runner/runner";
+export type { LocalTask, LoadedWorkflow, StepProblem, RunnerOptions, ExecutionReport, EventReport } from "./runner/runner";
 export {
   synthesizeProgram,
   installMocks,
@@ -25,28 +25,28 @@ export {
   SynthesisError,
   TEST_ACCOUNT,
   TEST_REGION,
-} from "./synthesize";
-export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailure } from "./synthesize";
-export { LocalWorkflow } from "./execute";
-export type { LocalTaskHandler, PublishedMessage, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./execute";
-export { bindTaskSteps, localResources } from "./bindSteps";
-export type { BindOptions } from "./bindSteps";
+} from "./program/synthesize";
+export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailure } from "./program/synthesize";
+export { LocalWorkflow } from "./runner/execute";
+export type { LocalTaskHandler, PublishedMessage, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./runner/execute";
+export { bindTaskSteps, localResources } from "./runner/bindSteps";
+export type { BindOptions } from "./runner/bindSteps";
 export {
   matchEventPattern,
   validateEventPattern,
   EventPatternError,
   MAX_EVENT_PATTERN_LENGTH,
-} from "./eventPattern";
-export type { EventPatternMatch } from "./eventPattern";
-export { parseEvents, RunnerInputError } from "./eventInput";
-export type { LabeledEvent } from "./eventInput";
-export { executionHistory, summariseMetrics, logLines } from "./history";
-export type { InvocationRecord, HistoryEvent, MetricSummary, MetricsByStep } from "./history";
-export { formatPath, formatPublished, formatOutcome, formatEventReport, formatEventSummary } from "./report";
-export { toMermaid, MERMAID_CLASSES } from "./graph";
-export type { MermaidOptions } from "./graph";
-export { graphMarkdown, writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } from "./graphDoc";
-export type { GraphSection } from "./graphDoc";
+} from "./simulators/eventPattern";
+export type { EventPatternMatch } from "./simulators/eventPattern";
+export { parseEvents, RunnerInputError } from "./input/eventInput";
+export type { LabeledEvent } from "./input/eventInput";
+export { executionHistory, summariseMetrics, logLines } from "./runner/history";
+export type { InvocationRecord, HistoryEvent, MetricSummary, MetricsByStep } from "./runner/history";
+export { formatPath, formatPublished, formatOutcome, formatEventReport, formatEventSummary } from "./runner/report";
+export { toMermaid, MERMAID_CLASSES } from "./graph/graph";
+export type { MermaidOptions } from "./graph/graph";
+export { graphMarkdown, writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } from "./graph/document";
+export type { GraphSection } from "./graph/document";
 export {
   materializeArchive,
   WarmFunction,
@@ -54,9 +54,9 @@ export {
   buildSimulatedLayer,
   buildSimulatedRuntime,
   layerPackageClosure,
-} from "./lambdaArtifact";
-export type { ArtifactInvocation, WarmFunctionSettings } from "./lambdaArtifact";
-export { startLocalDynamoDb, localDynamoDbEnvironment } from "./dynamoDbLocal";
-export type { LocalDynamoDb, TableKeySchema } from "./dynamoDbLocal";
-export { captureOutput } from "./captureOutput";
-export * from "./idempotency";
+} from "./lambda/artifact";
+export type { ArtifactInvocation, WarmFunctionSettings } from "./lambda/artifact";
+export { startLocalDynamoDb, localDynamoDbEnvironment } from "./simulators/dynamoDb";
+export type { LocalDynamoDb, TableKeySchema } from "./simulators/dynamoDb";
+export { captureOutput } from "./runner/captureOutput";
+export * from "./simulators/idempotency";

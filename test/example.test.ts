@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { compileDefinition, validateSteps } from "../components/index";
-import { bindTaskSteps, localResources } from "../local/bindSteps";
-import { matchEventPattern } from "../local/eventPattern";
-import { LocalWorkflow, type LocalExecutionResult } from "../local/execute";
+import { bindTaskSteps, localResources } from "../local/runner/bindSteps";
+import { matchEventPattern } from "../local/simulators/eventPattern";
+import { LocalWorkflow, type LocalExecutionResult } from "../local/runner/execute";
 import { EXAMPLE_DIR, loadDocumentWorkflow, type DocumentWorkflowModule } from "./support/exampleWorkflow";
 
 const exampleEvent = (name: string) => JSON.parse(readFileSync(join(EXAMPLE_DIR, "events", `${name}.json`), "utf8"));

@@ -9,10 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { IDEMPOTENCY_IN_PROGRESS_ERROR } from "../components/runtime/contract";
 import { createSandboxServices, type SandboxServices, type ValidatedOrder } from "../handlers";
-import { bindTaskSteps } from "../local/bindSteps";
-import { captureOutput } from "../local/captureOutput";
-import type { LocalTaskHandler } from "../local/execute";
-import { admitsNewRecord, FileIdempotencyStore, InMemoryIdempotencyStore, type LocalIdempotencyStore } from "../local/idempotency";
+import { bindTaskSteps } from "../local/runner/bindSteps";
+import { captureOutput } from "../local/runner/captureOutput";
+import type { LocalTaskHandler } from "../local/runner/execute";
+import {
+  admitsNewRecord,
+  FileIdempotencyStore,
+  InMemoryIdempotencyStore,
+  type LocalIdempotencyStore,
+} from "../local/simulators/idempotency";
 import { ORDER_IDEMPOTENCY_SECONDS, orderSteps } from "../workflows/order";
 import { release, releaseWhenReady } from "./support/barrier";
 import { inOrderChild, loadEvent, runOrder } from "./support/orderRun";
@@ -211,7 +216,7 @@ describe("idempotent steps (Powertools Idempotency with local persistence layers
 
     it("the ASL retries a concurrent duplicate and a failing idempotency store on both idempotent tasks, never a validation error", async () => {
       const { compileDefinition } = await import("../components");
-      const { localResources } = await import("../local/bindSteps");
+      const { localResources } = await import("../local/runner/bindSteps");
       const steps = orderSteps(createSandboxServices());
       const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 });
       for (const state of ["ChargeCard", "RefundAndFail"]) {

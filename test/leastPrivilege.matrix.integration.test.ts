@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { dlqReplayPolicy, SNS_TOPIC_POLICY_ACTIONS, type PolicyDocument } from "../components/index";
-import { ofType, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/synthesize";
+import { ofType, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/program/synthesize";
 import { actionsOnResourceType, simulate, type Decision, type SimulatedRequest } from "./support/iamSimulation";
 import { synthesizeOrderStack } from "./support/orderStack";
 

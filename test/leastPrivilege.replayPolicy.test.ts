@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { accountAdministersKey, dlqReplayPolicy, EventDrivenWorkflow, task } from "../components/index";
-import { installMocks, ofType, outputValue, settle, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/synthesize";
+import { installMocks, ofType, outputValue, settle, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/program/synthesize";
 import { decide } from "./support/iamSimulation";
 
 describe("EventDrivenWorkflow's replayPolicyJson output, under mocks", () => {

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ORDER_METRIC_CATALOGUE, metricCatalogueMarkdown } from "../handlers/metricsCatalogue";
-import { InMemoryIdempotencyStore } from "../local/idempotency";
+import { InMemoryIdempotencyStore } from "../local/simulators/idempotency";
 import { runOrder } from "./support/orderRun";
 
 interface EmfLine {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createSandboxServices, type SandboxFault, type SandboxFaultPlan, type SandboxOperation } from "../handlers";
-import { InMemoryIdempotencyStore } from "../local/idempotency";
+import { InMemoryIdempotencyStore } from "../local/simulators/idempotency";
 import { loadEvent, runOrder } from "./support/orderRun";
 
 describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox services, in-process SNS/SQS/EventBridge recorders)", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseOrderStackSettings } from "../workflows/config";
 import { createOrderStack } from "../workflows/orderStack";
-import { installMocks, ofType, settle, outputValue, type RecordedResource } from "../local/synthesize";
+import { installMocks, ofType, settle, outputValue, type RecordedResource } from "../local/program/synthesize";
 
 describe("the order stack with prod settings (Lambdas in a VPC), under Pulumi mocks", () => {
   let resources: RecordedResource[];

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
 import { EventDrivenWorkflow, task } from "../components/index";
 import { instrumentStep } from "../components/runtime";
-import { ofType, synthesizeProgram } from "../local/synthesize";
+import { ofType, synthesizeProgram } from "../local/program/synthesize";
 
 const ROOT = join(__dirname, "..");
 

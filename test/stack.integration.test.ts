@@ -5,7 +5,7 @@ import { ORDER_TASK_TIMEOUTS } from "../workflows/order";
 import { NO_VPC } from "../workflows/orderStack";
 import { decide } from "./support/iamSimulation";
 import { synthesizeOrderStack } from "./support/orderStack";
-import { ofType, TEST_ACCOUNT, type RecordedResource } from "../local/synthesize";
+import { ofType, TEST_ACCOUNT, type RecordedResource } from "../local/program/synthesize";
 
 const json = (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value);
 const only = (resources: RecordedResource[], type: string) => {

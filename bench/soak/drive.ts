@@ -8,10 +8,10 @@
 import { performance } from "node:perf_hooks";
 import { compileDefinition } from "../../components/core/compile";
 import { createSandboxServices } from "../../handlers";
-import { bindTaskSteps, localResources } from "../../local/bindSteps";
-import { discardOutput } from "../../local/captureOutput";
-import { LocalWorkflow } from "../../local/execute";
-import { InMemoryIdempotencyStore } from "../../local/idempotency";
+import { bindTaskSteps, localResources } from "../../local/runner/bindSteps";
+import { discardOutput } from "../../local/runner/captureOutput";
+import { LocalWorkflow } from "../../local/runner/execute";
+import { InMemoryIdempotencyStore } from "../../local/simulators/idempotency";
 import { orderSteps } from "../../workflows/order";
 import { type ExecutionOutcome, judgeSoak, type SoakVerdict } from "./invariants";
 import { faultPlanOf, planSoak, type PlannedOrder } from "./plan";

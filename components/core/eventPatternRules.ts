@@ -3,7 +3,7 @@
  * at every leaf, known operator names inside content filters. PutRule rejects most of these mistakes only at
  * `pulumi up` time, and a misspelt top-level field (`detail_type`) it accepts silently, so the rule never fires.
  *
- * The grammar follows the local runner's matcher (local/eventPattern.ts, which also checks operands and matches
+ * The grammar follows the local runner's matcher (local/simulators/eventPattern.ts, which also checks operands and matches
  * events); this module stays dependency-free because the library cannot depend on the runner.
  */
 import { closestName, describeValue, isDeferredValue } from "./validate";

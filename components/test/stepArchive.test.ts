@@ -7,7 +7,7 @@ import { largestCapturedValues, packageNameOf, requiredPackages, unavailablePack
 import { WorkflowDefinitionError } from "../core/validate";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { materializeArchive } from "../../local/lambdaArtifact";
+import { materializeArchive } from "../../local/lambda/artifact";
 import { buildInstrumentedStepArchive, buildStepArchive, LAMBDA_RUNTIME_PACKAGE } from "../stepArchive";
 import { instrumentStep } from "../runtime";
 

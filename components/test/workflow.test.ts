@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EventDrivenWorkflow, task, WorkflowDefinitionError } from "../index";
-import { installMocks, ofType, settle, outputValue, type RecordedResource } from "../../local/synthesize";
+import { installMocks, ofType, settle, outputValue, type RecordedResource } from "../../local/program/synthesize";
 import { decide } from "../../test/support/iamSimulation";
 
 describe("EventDrivenWorkflow with a step that calls AWS itself (task permissions), under mocks", () => {

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { RunnerInputError } from "../eventInput";
-import { LocalRunner, type CallbackAnswer, type EventReport, type RunnerOptions } from "../runner";
+import { RunnerInputError } from "../input/eventInput";
+import { LocalRunner, type CallbackAnswer, type EventReport, type RunnerOptions } from "../runner/runner";
 
 const EXAMPLE = join(__dirname, "..", "..", "examples", "refund-approval");
 const event = (name: string) => JSON.parse(readFileSync(join(EXAMPLE, "events", `${name}.json`), "utf8"));

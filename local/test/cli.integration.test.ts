@@ -25,7 +25,7 @@ interface CliRun {
 function cli(args: string[], stdin?: string): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     // The built command, as `npx edw-local` runs it.
-    const child = spawn(process.execPath, [join(root, "local", "dist", "cli.js"), ...args], {
+    const child = spawn(process.execPath, [join(root, "local", "bin", "edw-local.js"), ...args], {
       cwd: root,
       env: { ...process.env, NODE_OPTIONS: "" },
       stdio: ["pipe", "pipe", "pipe"],

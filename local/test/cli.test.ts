@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultProgram, parseCallbackAnswers, parseCommandLine } from "../cli";
-import { RunnerInputError } from "../eventInput";
+import { defaultProgram, parseCallbackAnswers } from "../cli/options";
+import { parseCommandLine } from "../cli/run";
+import { RunnerInputError } from "../input/eventInput";
 
 describe("edw-local's command line", () => {
   it("reads --callback answers: success with JSON output, failure with an error name and an optional cause", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { DEFAULT_LAMBDA_MEMORY_MB, executionCost, formatCost } from "../cost";
-import { PRICES_US_EAST_1 } from "../prices";
+import { DEFAULT_LAMBDA_MEMORY_MB, executionCost, formatCost } from "../cost/cost";
+import { PRICES_US_EAST_1 } from "../cost/prices";
 
 describe("executionCost", () => {
   const prices = PRICES_US_EAST_1;

@@ -10,7 +10,7 @@
  * EventBridge rule syntax.
  */
 import { strict as assert } from "node:assert";
-import { EventPatternError, matchEventPattern, validateEventPattern } from "../eventPattern";
+import { EventPatternError, matchEventPattern, validateEventPattern } from "../simulators/eventPattern";
 
 interface Case {
   name: string;

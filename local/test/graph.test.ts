@@ -5,7 +5,7 @@
  * the renderer emits, and every edge endpoint must be declared, so what GitHub gets parses.
  */
 import { strict as assert } from "node:assert";
-import { MERMAID_CLASSES, toMermaid } from "../graph";
+import { MERMAID_CLASSES, toMermaid } from "../graph/graph";
 
 const lambda = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 

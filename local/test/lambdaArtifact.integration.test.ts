@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { layerPackageClosure, materializeArchive, WarmFunction, type ArtifactInvocation } from "../lambdaArtifact";
+import { layerPackageClosure, materializeArchive, WarmFunction, type ArtifactInvocation } from "../lambda/artifact";
 import { loadEvent } from "../../test/support/orderRun";
 import { synthesizeOrderStack } from "../../test/support/orderStack";
-import { ofType } from "../synthesize";
+import { ofType } from "../program/synthesize";
 import { LAMBDA_RUNTIME_PACKAGE } from "../../components/stepArchive";
 
 /** One step's CallbackFunction archive, unpacked as Lambda unpacks it (`__index.js` and the packages it carries), and its environment. */

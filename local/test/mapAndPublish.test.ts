@@ -10,9 +10,9 @@
 import { strict as assert } from "node:assert";
 import { compileDefinition, map, publishEvent, task } from "event-driven-workflow";
 import type { Step } from "event-driven-workflow";
-import { bindTaskSteps, localResources } from "../bindSteps";
-import { LocalWorkflow } from "../execute";
-import { toMermaid } from "../graph";
+import { bindTaskSteps, localResources } from "../runner/bindSteps";
+import { LocalWorkflow } from "../runner/execute";
+import { toMermaid } from "../graph/graph";
 
 const WORKFLOW = "claims";
 

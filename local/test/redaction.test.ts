@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../cli";
-import { captureOutput } from "../captureOutput";
-import { formatEventReport } from "../report";
-import { LocalRunner } from "../runner";
+import { main } from "../cli/main";
+import { captureOutput } from "../runner/captureOutput";
+import { formatEventReport } from "../runner/report";
+import { LocalRunner } from "../runner/runner";
 
 const PROGRAM = join(__dirname, "fixtures", "leakyCharge.ts");
 /** Not token-shaped (no `tok_`): only the input-based rule can mask it; with characters URL encoding changes. */

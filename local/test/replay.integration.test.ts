@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { replayRecorded } from "../replay";
-import { replayExitCode } from "../replayCommand";
-import { LocalRunner, type EventReport } from "../runner";
+import { replayRecorded } from "../replay/replay";
+import { replayExitCode } from "../cli/replay";
+import { LocalRunner, type EventReport } from "../runner/runner";
 import { synthesizeOrderProgram } from "../../test/support/orderStack";
 
 const root = join(__dirname, "..", "..");

@@ -6,10 +6,10 @@
 import assert from "node:assert/strict";
 import { PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import { replayQueue } from "../replay";
-import { formatReplayReport, parseReplayCommandLine, replayCommand, replayExitCode } from "../replayCommand";
-import { putEventsBatches, putEventsEntry, readDeadLetter } from "../replayMessages";
-import { RunnerInputError } from "../eventInput";
+import { replayQueue } from "../replay/replay";
+import { formatReplayReport, parseReplayCommandLine, replayCommand, replayExitCode } from "../cli/replay";
+import { putEventsBatches, putEventsEntry, readDeadLetter } from "../deadLetters/messages";
+import { RunnerInputError } from "../input/eventInput";
 
 const QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/123456789012/order-processing-dlq";
 const RULE_ARN = "arn:aws:events:us-east-1:123456789012:rule/order-processing-trigger";

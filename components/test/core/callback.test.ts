@@ -14,7 +14,7 @@ import {
 import { APPROVAL_LOCAL_SECRET_ENV, APPROVAL_URL_ENV, decodeApprovalToken, instrumentStep, localMac } from "../../runtime";
 import { aslErrors } from "../../../test/support/asl";
 import { decide } from "../../../test/support/iamSimulation";
-import { captureOutput } from "../../../local/captureOutput";
+import { captureOutput } from "../../../local/runner/captureOutput";
 
 const resources = {
   functionArns: { Approve: "arn:aws:lambda:us-east-1:123456789012:function:approve" },

@@ -13,9 +13,9 @@ import { compileValidatedSteps, type ResolvedResources } from "../../core/compil
 import { MAX_NESTING_DEPTH, validateSteps, WorkflowDefinitionError } from "../../core/validate";
 import { taskSteps } from "../../core/walk";
 import type { Step } from "../../steps/types";
-import { bindTaskSteps, localResources } from "../../../local/bindSteps";
-import { LocalWorkflow } from "../../../local/execute";
-import { formatPath } from "../../../local/report";
+import { bindTaskSteps, localResources } from "../../../local/runner/bindSteps";
+import { LocalWorkflow } from "../../../local/runner/execute";
+import { formatPath } from "../../../local/runner/report";
 
 // asl-validator ships CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { installMocks, ofType, outputValue, settle, TEST_ACCOUNT, type RecordedResource } from "../../../local/synthesize";
+import { installMocks, ofType, outputValue, settle, TEST_ACCOUNT, type RecordedResource } from "../../../local/program/synthesize";
 import { decide } from "../../../test/support/iamSimulation";
 import type { EventDrivenWorkflowArgs } from "../../args";
 import { WILDCARD_RESOURCE_ACTIONS, type PolicyDocument } from "../../core/iam";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { EventDrivenWorkflow, waitForCallback } from "../../index";
-import { installMocks, ofType, outputValue, settle, type RecordedResource } from "../../../local/synthesize";
+import { installMocks, ofType, outputValue, settle, type RecordedResource } from "../../../local/program/synthesize";
 import { decide } from "../../../test/support/iamSimulation";
 
 async function synthesize(approvalLink: boolean): Promise<{ workflow: EventDrivenWorkflow; resources: RecordedResource[] }> {

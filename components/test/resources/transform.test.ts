@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { EventDrivenWorkflow, notify, task } from "../../index";
-import { installMocks, ofType, settle, outputValue, type RecordedResource } from "../../../local/synthesize";
+import { installMocks, ofType, settle, outputValue, type RecordedResource } from "../../../local/program/synthesize";
 
 const steps = [
   task("Assess", { handler: async (claim: { amount: number }) => claim, timeoutSeconds: 10, idempotency: { keyPath: "claimId" } }),

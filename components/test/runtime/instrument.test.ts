@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { asLambdaError, instrumentStep } from "../../runtime";
-import { captureOutput } from "../../../local/captureOutput";
+import { captureOutput } from "../../../local/runner/captureOutput";
 import { compileDefinition } from "../../index";
 import { STEP_INPUT_PARAMETERS } from "../../runtime/contract";
 import { unwrapStepInput } from "../../runtime/stepInput";
@@ -125,7 +125,7 @@ describe("instrumentStep's options", () => {
   });
 
   it("runs an idempotent handler once per key through the persistence layer it is given, created at the first invocation", async () => {
-    const { InMemoryIdempotencyStore } = await import("../../../local/idempotency");
+    const { InMemoryIdempotencyStore } = await import("../../../local/simulators/idempotency");
     const store = new InMemoryIdempotencyStore();
     let layersCreated = 0;
     let runs = 0;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 import { instrumentStep } from "../../runtime";
 import { DEFAULT_SENSITIVE_KEYS, REDACTED, SENSITIVE_KEYS_ENV } from "../../runtime/redact";
-import { captureOutput } from "../../../local/captureOutput";
+import { captureOutput } from "../../../local/runner/captureOutput";
 import { inOrderChild } from "../../../test/support/orderRun";
 import { waitFor } from "../../../test/support/waitFor";
 import { PARENT_ID, startXRayCapture, TRACE_ID, type XRayCapture } from "../../../test/support/xray";

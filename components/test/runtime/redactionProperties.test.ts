@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { instrumentStep } from "../../runtime";
 import type { StepContext } from "../../steps/types";
 import { MAX_REDACTED_DEPTH, MIN_MASKED_LENGTH, REDACTED, sensitiveKeysFrom } from "../../runtime/redact";
-import { captureOutput } from "../../../local/captureOutput";
+import { captureOutput } from "../../../local/runner/captureOutput";
 
 const RUNS = 200;
 const invocation = { awsRequestId: "req-prop", getRemainingTimeInMillis: () => 10_000 };

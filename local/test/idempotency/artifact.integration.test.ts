@@ -1,8 +1,8 @@
 /**
  * The idempotent step as it runs in Lambda: the wrapper serialized by Pulumi (as the component serializes it, with
  * the task's `idempotency`), run from its artifact in child processes that resolve only the artifact, the simulated
- * Powertools layer and the AWS SDK the Lambda runtime provides (local/lambdaArtifact.ts), against the local
- * DynamoDB stand-in (local/dynamoDbLocal.ts), which evaluates the conditional writes. This is the path `pulumi up` deploys: Powertools' DynamoDB persistence layer, created at the
+ * Powertools layer and the AWS SDK the Lambda runtime provides (local/lambda/artifact.ts), against the local
+ * DynamoDB stand-in (local/simulators/dynamoDb.ts), which evaluates the conditional writes. This is the path `pulumi up` deploys: Powertools' DynamoDB persistence layer, created at the
  * first invocation, on the table named by EDW_IDEMPOTENCY_TABLE.
  */
 import assert from "node:assert/strict";
@@ -12,8 +12,8 @@ import { instrumentStep } from "../../../components/runtime/instrument";
 import { IDEMPOTENCY_TABLE_ENV } from "../../../components/runtime/contract";
 import type { TaskStep } from "../../../components/steps/types";
 import { createSandboxServices } from "../../../handlers/sandbox";
-import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "../../dynamoDbLocal";
-import { materializeArchive, WarmFunction, type ArtifactInvocation } from "../../lambdaArtifact";
+import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "../../simulators/dynamoDb";
+import { materializeArchive, WarmFunction, type ArtifactInvocation } from "../../lambda/artifact";
 import { orderSteps } from "../../../workflows/order";
 import { loadEvent } from "../../../test/support/orderRun";
 

@@ -16,15 +16,15 @@
  *   assert.equal(report.executions[0].published[0].request.Entries[0].DetailType, "Claim Approved");
  * });
  */
-import { forgetPendingPulumiWork } from "./synthesize";
-import { LocalRunner, type EventReport, type RunnerOptions } from "./runner";
+import { forgetPendingPulumiWork } from "../program/synthesize";
+import { LocalRunner, type EventReport, type RunnerOptions } from "../runner/runner";
 
-export { workflowMocks, TEST_ACCOUNT, TEST_REGION } from "./mocks";
-export type { RecordedResource, WorkflowMocksOptions } from "./mocks";
-export { synthesizeProgram } from "./synthesize";
-export type { Synthesis } from "./synthesize";
-export { LocalRunner } from "./runner";
-export type { EventReport, ExecutionReport, RunnerOptions } from "./runner";
+export { workflowMocks, TEST_ACCOUNT, TEST_REGION } from "../program/mocks";
+export type { RecordedResource, WorkflowMocksOptions } from "../program/mocks";
+export { synthesizeProgram } from "../program/synthesize";
+export type { Synthesis } from "../program/synthesize";
+export { LocalRunner } from "../runner/runner";
+export type { EventReport, ExecutionReport, RunnerOptions } from "../runner/runner";
 
 /** Options of {@link runEvents}. */
 export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {

@@ -9,7 +9,7 @@ import { lambdaTimeoutOf, taskSteps } from "event-driven-workflow/core";
 import { instrumentStep } from "event-driven-workflow/runtime";
 import type { Step } from "event-driven-workflow";
 import type { LocalTaskHandler } from "./execute";
-import { InMemoryIdempotencyStore, type LocalIdempotencyStore } from "./idempotency";
+import { InMemoryIdempotencyStore, type LocalIdempotencyStore } from "../simulators/idempotency";
 
 /** Options of {@link bindTaskSteps}. */
 export interface BindOptions {

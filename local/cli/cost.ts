@@ -2,25 +2,25 @@
  * `edw-local cost [program] [event.json ...]`: what each path of a program's workflows would cost on AWS, from local
  * executions of the given events (default: every events/*.json next to the program): per event and workflow, the
  * state transitions, Lambda requests and GB-seconds, and the price per execution and per million on STANDARD and
- * EXPRESS (local/prices.ts). Handlers run from source (in-process); durations are this machine's, so the Lambda and
+ * EXPRESS (local/cost/prices.ts). Handlers run from source (in-process); durations are this machine's, so the Lambda and
  * Express figures are estimates.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { defaultProgram, parseConfigAssignments } from "./cli";
-import type { ExecutionCost } from "./cost";
-import { parseEvents, type LabeledEvent } from "./eventInput";
-import { PRICES_US_EAST_1 } from "./prices";
-import { LocalRunner } from "./runner";
-import { forgetPendingPulumiWork } from "./synthesize";
+import { defaultProgram, parseConfigAssignments } from "./options";
+import type { ExecutionCost } from "../cost/cost";
+import { parseEvents, type LabeledEvent } from "../input/eventInput";
+import { PRICES_US_EAST_1 } from "../cost/prices";
+import { LocalRunner } from "../runner/runner";
+import { forgetPendingPulumiWork } from "../program/synthesize";
 
 const USAGE = `Usage: edw-local cost [program] [event.json ...] [--stack <name>] [--config key=value ...]
 
 Runs each event (default: every events/*.json next to the program, but those named *hang*, which wait for a
 Lambda timeout on purpose) through the program's workflows locally, handlers from source, and prints per path the state
 transitions, Lambda requests and GB-seconds, and the cost per execution and per million executions on STANDARD
-and EXPRESS (${PRICES_US_EAST_1.region} prices of ${PRICES_US_EAST_1.checkedOn}, local/prices.ts).
+and EXPRESS (${PRICES_US_EAST_1.region} prices of ${PRICES_US_EAST_1.checkedOn}, local/cost/prices.ts).
 `;
 
 /** One priced path: an event's execution of a workflow. */
@@ -81,7 +81,7 @@ export async function costCommand(argv: string[]): Promise<number> {
       for (const e of report.executions) paths.push({ event: label, workflow: e.workflow, status: e.status, cost: e.cost });
     }
     process.stdout.write(
-      `${formatCostTable(paths)}\n\nPrices: local/prices.ts (${PRICES_US_EAST_1.region}, ${PRICES_US_EAST_1.checkedOn}); Lambda and EXPRESS durations measured on this machine.\n`,
+      `${formatCostTable(paths)}\n\nPrices: local/cost/prices.ts (${PRICES_US_EAST_1.region}, ${PRICES_US_EAST_1.checkedOn}); Lambda and EXPRESS durations measured on this machine.\n`,
     );
     return 0;
   } finally {

@@ -1,12 +1,12 @@
 /**
- * The local runner for any EventDrivenWorkflow: the library behind `edw-local` (cli.ts).
+ * The local runner for any EventDrivenWorkflow: the library behind `edw-local` (cli/).
  *
  * It synthesizes a Pulumi program (or a module exporting workflow definitions) under Pulumi mocks, finds each
  * EventDrivenWorkflow's rule pattern and bus, the definition string the state machine would deploy and each step's
  * Lambda (its serialized archive and settings), then, per event:
  * - matches the event against each rule's pattern (EventBridge semantics) and says why a non-match did not start anything;
  * - executes the deployed definition with aws-local-stepfunctions;
- * - runs each Lambda task from its DEPLOYMENT ARTIFACT in a warm child process per function (local/lambdaArtifact.ts),
+ * - runs each Lambda task from its DEPLOYMENT ARTIFACT in a warm child process per function (local/lambda/artifact.ts),
  *   or, with `mode: "source"`, the callback the artifact was serialized from, in-process;
  * - records SNS/SQS/EventBridge integration calls in-process (nothing leaves the machine), and serves the program's
  *   DynamoDB tables (e.g. an idempotency table) from a local in-memory stand-in the functions' AWS SDK is pointed at;
@@ -29,16 +29,16 @@ import {
   walkStates,
   type AslObject,
 } from "event-driven-workflow/asl";
-import { RunnerInputError } from "./eventInput";
-import { matchEventPattern } from "./eventPattern";
+import { RunnerInputError } from "../input/eventInput";
+import { matchEventPattern } from "../simulators/eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { divertOutput } from "./captureOutput";
-import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "./dynamoDbLocal";
-import { executionCost, type ExecutionCost } from "./cost";
-import { materializeArchive, WarmFunction } from "./lambdaArtifact";
-import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "./synthesize";
-import { sentDeadLetters } from "./replayMessages";
+import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "../simulators/dynamoDb";
+import { executionCost, type ExecutionCost } from "../cost/cost";
+import { materializeArchive, WarmFunction } from "../lambda/artifact";
+import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "../program/synthesize";
+import { sentDeadLetters } from "../deadLetters/messages";
 
 /** The Pulumi type token of the component (kept under this name: the package exports it). */
 export const WORKFLOW_COMPONENT_TYPE = COMPONENT_TYPE;
@@ -136,7 +136,7 @@ export interface ExecutionReport {
     error?: string;
     logs: string[];
   }[];
-  /** What this execution would cost on AWS (local/cost.ts: local durations, an estimate, not a quote). */
+  /** What this execution would cost on AWS (local/cost/cost.ts: local durations, an estimate, not a quote). */
   cost: ExecutionCost;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The Lambda Node.js runtime, simulated: what runs in each execution environment of a WarmFunction
- * (local/lambdaArtifact.ts). Plain JavaScript, run by Node alone (no ts-node), so the function sees only its task
+ * (local/lambda/artifact.ts). Plain JavaScript, run by Node alone (no ts-node), so the function sees only its task
  * root, the layer on NODE_PATH and Node's own modules.
  *
  * Protocol (IPC): the parent sends { type: "invoke", requestId, event, timeoutMs }; the environment answers

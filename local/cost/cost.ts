@@ -1,7 +1,7 @@
 /**
  * What one local execution would cost on AWS, from its local history (pure): the state transitions Step Functions
  * Standard charges for, the request and duration Express charges for, and the Lambda requests and GB-seconds of its
- * tasks, priced with local/prices.ts. LOCAL DURATIONS ARE THIS MACHINE'S, not Lambda's: the Lambda and Express
+ * tasks, priced with local/cost/prices.ts. LOCAL DURATIONS ARE THIS MACHINE'S, not Lambda's: the Lambda and Express
  * figures are an estimate of the shape of the bill (which path costs more), not a quote.
  */
 import { PRICES_US_EAST_1, type PriceTable } from "./prices";

@@ -10,8 +10,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { PutEventsCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
-import { putEventsBatches, putEventsEntry, readDeadLetter, type DeadLetter } from "./replayMessages";
-import type { EventReport, LocalRunner } from "./runner";
+import { putEventsBatches, putEventsEntry, readDeadLetter, type DeadLetter } from "../deadLetters/messages";
+import type { EventReport, LocalRunner } from "../runner/runner";
 
 /** What happened to one DLQ message. */
 export interface ReplayItem extends DeadLetter {

@@ -250,7 +250,7 @@ interface Environment {
 /** Lambda's limit on the Init phase (loading the module), which does not count against the function's timeout. */
 const INIT_LIMIT_MS = 10_000;
 
-const BOOTSTRAP = join(__dirname, "lambdaBootstrap.js");
+const BOOTSTRAP = join(__dirname, "bootstrap.js");
 
 /**
  * One Lambda function, run from its artifact in warm child processes that serve many invocations over IPC.

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
-import { RunnerInputError } from "./eventInput";
+import { RunnerInputError } from "../input/eventInput";
 
 const TS_NODE_INSTANCE = Symbol.for("ts-node.register.instance");
 

@@ -6,9 +6,9 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { defaultProgram, parseConfigAssignments } from "./cli";
-import { RunnerInputError } from "./eventInput";
-import { replayQueue, replayRecorded, type ReplayItem, type ReplayReport } from "./replay";
+import { defaultProgram, parseConfigAssignments } from "./options";
+import { RunnerInputError } from "../input/eventInput";
+import { replayQueue, replayRecorded, type ReplayItem, type ReplayReport } from "../replay/replay";
 
 export const REPLAY_USAGE = `Usage: edw-local replay --queue-url <dlq url> --event-bus <name|arn> [--apply] [--max <n>] [--visibility-timeout <s>] [--json]
        edw-local replay --local <dlq.jsonl> [program] [--apply] [--bus <name>] [--source] [--stack <name>] [--config key=value] [--json]
@@ -170,8 +170,8 @@ async function defaultClients(): Promise<ReplayClients> {
 
 async function replayLocal(local: LocalSource, apply: boolean): Promise<ReplayReport> {
   if (!apply) return replayRecorded({ file: local.file, eventBus: local.bus });
-  const { LocalRunner } = await import("./runner");
-  const { forgetPendingPulumiWork } = await import("./synthesize");
+  const { LocalRunner } = await import("../runner/runner");
+  const { forgetPendingPulumiWork } = await import("../program/synthesize");
   // The replays record what they send to the DLQ in the same file, as the queue would receive it.
   const runner = await LocalRunner.load(local.program, {
     stack: local.stack,

@@ -1,16 +1,14 @@
-#!/usr/bin/env node
 /**
  * `edw-local [program] [event.json ...] [options]`: runs events through the EventDrivenWorkflows of a Pulumi program,
- * locally (see runner.ts); `edw-local graph [program]` draws them (see graphCommand.ts); `edw-local replay` puts the
- * events of a dead-letter queue back on the bus (see replayCommand.ts). `--help` prints the usage.
+ * locally (see ../runner/runner.ts). `--help` prints the usage.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync } from "node:fs";
+import { relative } from "node:path";
 import { parseArgs } from "node:util";
-import { parseEvents, RunnerInputError, type LabeledEvent } from "./eventInput";
-import { graphCommand } from "./graphCommand";
-import type { GraphSection } from "./graphDoc";
-import type { CallbackAnswer, EventReport, LocalRunner, RunnerOptions } from "./runner";
+import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
+import type { GraphSection } from "../graph/document";
+import type { EventReport, LocalRunner, RunnerOptions } from "../runner/runner";
+import { defaultProgram, exitCodeOf, parseCallbackAnswers, parseConfigAssignments, readEventSources, usageError } from "./options";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local graph [program] [--out <file.md>]
@@ -125,80 +123,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
   };
 }
 
-/**
- * `--callback State=success:<json>` and `--callback State=failure:<ErrorName>[:<cause>]` entries as the runner's
- * callback answers; throws RunnerInputError naming the entry and the accepted forms.
- */
-export function parseCallbackAnswers(entries: readonly string[]): Record<string, CallbackAnswer> {
-  const answers: Record<string, CallbackAnswer> = {};
-  for (const entry of entries) {
-    const match = /^([^=]+)=(success|failure):(.*)$/s.exec(entry);
-    const usage = 'use State=success:<json> (e.g. ManagerApproval=success:{"approved":true}) or State=failure:<ErrorName>[:<cause>]';
-    if (!match) throw new RunnerInputError(`--callback "${entry}": ${usage}.`);
-    const [, state, outcome, rest] = match;
-    if (outcome === "success") {
-      try {
-        answers[state] = { success: JSON.parse(rest) };
-      } catch (error) {
-        throw new RunnerInputError(`--callback "${entry}": the success output is not JSON (${(error as Error).message}); ${usage}.`);
-      }
-    } else {
-      const [error, ...cause] = rest.split(":");
-      if (!/^[A-Za-z][\w.-]*$/.test(error)) throw new RunnerInputError(`--callback "${entry}": "${error}" is not an error name; ${usage}.`);
-      answers[state] = { failure: error, ...(cause.length > 0 ? { cause: cause.join(":") } : {}) };
-    }
-  }
-  return answers;
-}
-
-/** `--config key=value` entries as a config object; throws RunnerInputError for an entry without `=`. */
-export function parseConfigAssignments(entries: readonly string[]): Record<string, string> {
-  return Object.fromEntries(
-    entries.map((entry) => {
-      const at = entry.indexOf("=");
-      if (at <= 0) throw new RunnerInputError(`--config takes key=value, got "${entry}".`);
-      return [entry.slice(0, at), entry.slice(at + 1)];
-    }),
-  );
-}
-
-/** Reads and parses every event source up front, so that bad input fails before the program is synthesized. */
-function readEventSources(sources: string[]): LabeledEvent[] {
-  const all = sources.length > 0 ? sources : process.stdin.isTTY ? [] : ["-"];
-  if (all.length === 0) throw new RunnerInputError("no events: give one or more event files, or pipe events to stdin.");
-  return all.flatMap((source) => {
-    if (source === "-") return parseEvents(readFileSync(0, "utf8"), "stdin");
-    if (!existsSync(source)) throw new RunnerInputError(`${source}: no such file.`);
-    return parseEvents(readFileSync(source, "utf8"), source);
-  });
-}
-
-/** The exit code of a run: 1 when an execution failed or timed out, or when nothing ran at all. */
-export function exitCodeOf(reports: readonly EventReport[]): 0 | 1 {
-  const executions = reports.flatMap((r) => r.executions);
-  return executions.length === 0 || executions.some((e) => e.status !== "SUCCEEDED") ? 1 : 0;
-}
-
-/** The program `pulumi up` would run from the working directory: Pulumi.yaml's `main`, else index.ts. */
-export function defaultProgram(folder: string = process.cwd()): string {
-  const project = join(folder, "Pulumi.yaml");
-  const main = existsSync(project) ? /^main:\s*["']?([^"'\s#]+)/m.exec(readFileSync(project, "utf8"))?.[1] : undefined;
-  return main ?? "index.ts";
-}
-
-/**
- * The command line: `graph` draws the workflows, `replay` replays a dead-letter queue, `cost` prices each path, anything
- * else runs events through them.
- */
-export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === "graph") return graphCommand(argv.slice(1));
-  // Loaded on demand: only a replay needs the SQS and EventBridge clients.
-  if (argv[0] === "replay") return (await import("./replayCommand")).replayCommand(argv.slice(1));
-  if (argv[0] === "cost") return (await import("./costCommand")).costCommand(argv.slice(1));
-  return runCommand(argv);
-}
-
-async function runCommand(argv: string[]): Promise<number> {
+export async function runCommand(argv: string[]): Promise<number> {
   let options: CliOptions | undefined;
   let events: LabeledEvent[];
   try {
@@ -217,8 +142,8 @@ async function runCommand(argv: string[]): Promise<number> {
   }
 
   // Loaded only now: malformed input fails fast, before Pulumi and the program are.
-  const { LocalRunner } = await import("./runner");
-  const { forgetPendingPulumiWork } = await import("./synthesize");
+  const { LocalRunner } = await import("../runner/runner");
+  const { forgetPendingPulumiWork } = await import("../program/synthesize");
   let runner: LocalRunner;
   try {
     runner = await LocalRunner.load(options.program, options.runner);
@@ -255,7 +180,7 @@ async function runCommand(argv: string[]): Promise<number> {
 }
 
 async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledEvent[]): Promise<number> {
-  const { formatEventReport, formatEventSummary } = await import("./report");
+  const { formatEventReport, formatEventSummary } = await import("../runner/report");
   const started = Date.now();
   const reports: EventReport[] = [];
   if (!options.json) {
@@ -320,7 +245,7 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
 }
 
 async function writeRunGraph(file: string, program: string, runner: LocalRunner, reports: EventReport[]): Promise<void> {
-  const { writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } = await import("./graphDoc");
+  const { writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } = await import("../graph/document");
   const definitions = new Map(runner.workflows.map((w) => [w.name, w.definition]));
   writeGraphMarkdown(
     file,
@@ -340,21 +265,5 @@ async function writeRunGraph(file: string, program: string, runner: LocalRunner,
             options: { highlight: { visited: e.path, ...(e.status !== "SUCCEEDED" ? { failedAt: e.path[e.path.length - 1] } : {}) } },
           })),
     ),
-  );
-}
-
-function usageError(error: unknown): number {
-  if (!(error instanceof RunnerInputError)) throw error;
-  process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`);
-  return 2;
-}
-
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error) => {
-      process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(error?.name === "RunnerInputError" || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? 2 : 1);
-    },
   );
 }

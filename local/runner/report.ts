@@ -2,7 +2,7 @@
 import type { LocalExecutionResult, PublishedMessage } from "./execute";
 import type { HistoryEvent, MetricsByStep } from "./history";
 import type { EventReport } from "./runner";
-import { formatCost } from "./cost";
+import { formatCost } from "../cost/cost";
 
 /** "ValidateOrder → ChargeCard (retried 1×) → ..." */
 export function formatPath(result: Pick<LocalExecutionResult, "path" | "retries">): string {

@@ -32,7 +32,7 @@ export interface WorkflowMocksOptions {
  * @example
  * const resources: RecordedResource[] = [];
  * pulumi.runtime.setMocks(workflowMocks({ onResource: (r) => resources.push(r) }), "claims", "test", false);
- * const { workflow } = await import("../index");
+ * const { workflow } = await import("../../index");
  */
 export function workflowMocks(options: WorkflowMocksOptions = {}): pulumi.runtime.Mocks {
   return {

@@ -4,10 +4,10 @@
  */
 import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { defaultProgram, parseConfigAssignments } from "./cli";
-import { GRAPH_LEGEND, writeGraphMarkdown, type GraphSection } from "./graphDoc";
-import { loadWorkflows, type LoadedWorkflow } from "./runner";
-import { forgetPendingPulumiWork } from "./synthesize";
+import { defaultProgram, parseConfigAssignments } from "./options";
+import { GRAPH_LEGEND, writeGraphMarkdown, type GraphSection } from "../graph/document";
+import { loadWorkflows, type LoadedWorkflow } from "../runner/runner";
+import { forgetPendingPulumiWork } from "../program/synthesize";
 
 const USAGE = `Usage: edw-local graph [program] [--out <file.md>] [--stack <name>] [--config key=value ...]
 

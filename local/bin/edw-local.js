@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// The edw-local command. A committed file, so that npm links it at install time, before `prepare` builds dist/:
+// it starts the built CLI, or says how to build it.
+
+let cli;
+try {
+  cli = require("../dist/cli/main.js");
+} catch (error) {
+  if (error && error.code === "MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/main")) {
+    process.stderr.write("edw-local: the package is not built (no dist/): run `npm run build` in its folder, or install it from npm.\n");
+    process.exit(2);
+  }
+  throw error;
+}
+cli.runMain(process.argv.slice(2));

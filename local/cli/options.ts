@@ -1,0 +1,76 @@
+/**
+ * What the edw-local commands share below them: the default program, `--config` and `--callback` entries, event
+ * sources, usage errors and exit codes. Commands import from here; nothing here imports a command.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { RunnerInputError, parseEvents, type LabeledEvent } from "../input/eventInput";
+import type { CallbackAnswer, EventReport } from "../runner/runner";
+
+/**
+ * `--callback State=success:<json>` and `--callback State=failure:<ErrorName>[:<cause>]` entries as the runner's
+ * callback answers; throws RunnerInputError naming the entry and the accepted forms.
+ */
+export function parseCallbackAnswers(entries: readonly string[]): Record<string, CallbackAnswer> {
+  const answers: Record<string, CallbackAnswer> = {};
+  for (const entry of entries) {
+    const match = /^([^=]+)=(success|failure):(.*)$/s.exec(entry);
+    const usage = 'use State=success:<json> (e.g. ManagerApproval=success:{"approved":true}) or State=failure:<ErrorName>[:<cause>]';
+    if (!match) throw new RunnerInputError(`--callback "${entry}": ${usage}.`);
+    const [, state, outcome, rest] = match;
+    if (outcome === "success") {
+      try {
+        answers[state] = { success: JSON.parse(rest) };
+      } catch (error) {
+        throw new RunnerInputError(`--callback "${entry}": the success output is not JSON (${(error as Error).message}); ${usage}.`);
+      }
+    } else {
+      const [error, ...cause] = rest.split(":");
+      if (!/^[A-Za-z][\w.-]*$/.test(error)) throw new RunnerInputError(`--callback "${entry}": "${error}" is not an error name; ${usage}.`);
+      answers[state] = { failure: error, ...(cause.length > 0 ? { cause: cause.join(":") } : {}) };
+    }
+  }
+  return answers;
+}
+
+/** `--config key=value` entries as a config object; throws RunnerInputError for an entry without `=`. */
+export function parseConfigAssignments(entries: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf("=");
+      if (at <= 0) throw new RunnerInputError(`--config takes key=value, got "${entry}".`);
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+}
+
+/** Reads and parses every event source up front, so that bad input fails before the program is synthesized. */
+export function readEventSources(sources: string[]): LabeledEvent[] {
+  const all = sources.length > 0 ? sources : process.stdin.isTTY ? [] : ["-"];
+  if (all.length === 0) throw new RunnerInputError("no events: give one or more event files, or pipe events to stdin.");
+  return all.flatMap((source) => {
+    if (source === "-") return parseEvents(readFileSync(0, "utf8"), "stdin");
+    if (!existsSync(source)) throw new RunnerInputError(`${source}: no such file.`);
+    return parseEvents(readFileSync(source, "utf8"), source);
+  });
+}
+
+/** The exit code of a run: 1 when an execution failed or timed out, or when nothing ran at all. */
+export function exitCodeOf(reports: readonly EventReport[]): 0 | 1 {
+  const executions = reports.flatMap((r) => r.executions);
+  return executions.length === 0 || executions.some((e) => e.status !== "SUCCEEDED") ? 1 : 0;
+}
+
+/** The program `pulumi up` would run from the working directory: Pulumi.yaml's `main`, else index.ts. */
+export function defaultProgram(folder: string = process.cwd()): string {
+  const project = join(folder, "Pulumi.yaml");
+  const main = existsSync(project) ? /^main:\s*["']?([^"'\s#]+)/m.exec(readFileSync(project, "utf8"))?.[1] : undefined;
+  return main ?? "index.ts";
+}
+
+/** Prints a usage or input error and returns exit code 2; rethrows anything else. */
+export function usageError(error: unknown): number {
+  if (!(error instanceof RunnerInputError)) throw error;
+  process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`);
+  return 2;
+}
