@@ -2,7 +2,7 @@
  * What the edw-local commands share below them: the default program, `--config` and `--callback` entries, event
  * sources, usage errors and exit codes. Commands import from here; nothing here imports a command.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RunnerInputError, parseEvents, type LabeledEvent } from "../input/eventInput";
 import type { CallbackAnswer, EventReport } from "../runner/runner";
@@ -51,6 +51,7 @@ export function readEventSources(sources: string[]): LabeledEvent[] {
   return all.flatMap((source) => {
     if (source === "-") return parseEvents(readFileSync(0, "utf8"), "stdin");
     if (!existsSync(source)) throw new RunnerInputError(`${source}: no such file.`);
+    if (statSync(source).isDirectory()) throw new RunnerInputError(`${source}: is a directory, not an event file; name the files in it.`);
     return parseEvents(readFileSync(source, "utf8"), source);
   });
 }

@@ -32,6 +32,8 @@ export interface ExecutionEvent {
   error?: string;
   cause?: unknown;
   attempt?: number;
+  /** The Map iteration the state event belongs to, when inside one. */
+  index?: number;
 }
 
 /** The outcome of one local execution. */
@@ -46,6 +48,8 @@ export interface LocalExecutionResult {
   path: string[];
   /** Retries per state name (a state retried 2 times ran 3 times). */
   retries: Record<string, number>;
+  /** Retries of each entry of `path` (a Map's iterations enter the same state: each counts its own). */
+  pathRetries: number[];
   published: PublishedMessage[];
   events: ExecutionEvent[];
   durationMs: number;
@@ -141,6 +145,7 @@ export class LocalWorkflow {
           error: e.Error,
           cause: e.Cause,
           attempt: e.retry?.attempt,
+          ...(typeof e.index === "number" ? { index: e.index } : {}),
         });
       }
     })();
@@ -176,7 +181,7 @@ export class LocalWorkflow {
     return {
       executionId,
       ...outcome,
-      path: events.filter((e) => e.type === "StateEntered").map((e) => e.state!),
+      ...visits(events),
       retries,
       published,
       events,
@@ -184,6 +189,26 @@ export class LocalWorkflow {
       printed,
     };
   }
+}
+
+/** The states entered, in order, and the retries of each visit (a retry belongs to the last entry of its state and Map iteration). */
+function visits(events: readonly ExecutionEvent[]): Pick<LocalExecutionResult, "path" | "pathRetries"> {
+  const path: string[] = [];
+  const pathRetries: number[] = [];
+  const lastEntry = new Map<string, number>();
+  for (const e of events) {
+    if (!e.state) continue;
+    const key = `${e.index ?? ""}:${e.state}`;
+    if (e.type === "StateEntered") {
+      lastEntry.set(key, path.length);
+      path.push(e.state);
+      pathRetries.push(0);
+    } else if (e.type === "StateRetried") {
+      const at = lastEntry.get(key);
+      if (at !== undefined) pathRetries[at]++;
+    }
+  }
+  return { path, pathRetries };
 }
 
 function recorderResponse(service: PublishedMessage["service"], sequence: number): Json {

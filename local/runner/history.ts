@@ -3,7 +3,7 @@
  * `aws stepfunctions get-execution-history` (with the Lambda invocation events the runner observed), and the EMF
  * metrics the step Lambdas printed, summarised per step. Pure functions over recorded data.
  */
-import type { AslObject } from "event-driven-workflow/asl";
+import { type AslObject, WAIT_FOR_TASK_TOKEN } from "event-driven-workflow/asl";
 import type { LocalExecutionResult } from "./execute";
 
 /** One Lambda invocation, as the runner observed it. */
@@ -76,6 +76,8 @@ export function executionHistory(
   for (const invocation of invocations) pending.set(invocation.state, [...(pending.get(invocation.state) ?? []), invocation]);
   const attempts = new Map<string, number>();
   const enteredAt = new Map<string, number[]>();
+  /** Callback states whose latest invocation handed its token off: a failure now is the wait's, not the Lambda's. */
+  const handedOff = new Set<string>();
   const typeOf = (state: string | undefined) => (state && states.get(state)?.Type) || "State";
 
   const invoke = (state: string, at: number) => {
@@ -83,6 +85,7 @@ export function executionHistory(
     attempts.set(state, retry + 1);
     const invocation = pending.get(state)?.shift();
     const retryField = retry > 0 ? { retry } : {};
+    handedOff.delete(state);
     push(at, { type: "LambdaFunctionScheduled", state, ...retryField });
     if (!invocation) return;
     push(invocation.startedAt, { type: "LambdaFunctionStarted", state, ...retryField });
@@ -90,7 +93,10 @@ export function executionHistory(
     const durationMs = invocation.endedAt - invocation.startedAt;
     if (!invocation.error) {
       push(invocation.endedAt, { type: "LambdaFunctionSucceeded", state, durationMs });
-      if (invocation.callback) push(invocation.endedAt, { type: "TaskSubmitted", state, ...invocation.callback });
+      if (invocation.callback) {
+        push(invocation.endedAt, { type: "TaskSubmitted", state, ...invocation.callback });
+        handedOff.add(state);
+      }
     } else {
       push(invocation.endedAt, {
         type: invocation.error.name === LAMBDA_TIMEOUT_ERROR ? "LambdaFunctionTimedOut" : "LambdaFunctionFailed",
@@ -128,8 +134,12 @@ export function executionHistory(
         });
         break;
       }
-      case "StateFailed":
-        if (lambdaStates.has(state!)) {
+      case "StateFailed": {
+        const timedOut = event.error === "States.Timeout" || event.error === "States.HeartbeatTimeout";
+        if (String(states.get(state!)?.Resource).endsWith(WAIT_FOR_TASK_TOKEN) && (timedOut || handedOff.has(state!))) {
+          // A callback task (.waitForTaskToken) whose wait ended, or whose token was answered with a failure.
+          push(event.timestamp, { type: timedOut ? "TaskTimedOut" : "TaskFailed", state, error: event.error, cause });
+        } else if (lambdaStates.has(state!)) {
           // A Lambda's own failure is its LambdaFunctionFailed; only the task's TimeoutSeconds needs its own event.
           if (event.error === "States.Timeout") push(event.timestamp, { type: "LambdaFunctionTimedOut", state, error: event.error, cause });
         } else if (type === "Parallel" || type === "Map") {
@@ -143,6 +153,7 @@ export function executionHistory(
           });
         }
         break;
+      }
       case "StateCaught":
       case "ParallelBranchStarted":
       case "ParallelBranchSucceeded":

@@ -5,9 +5,8 @@ import type { EventReport } from "./runner";
 import { formatCost } from "../cost/cost";
 
 /** "ValidateOrder → ChargeCard (retried 1×) → ..." */
-export function formatPath(result: Pick<LocalExecutionResult, "path" | "retries">): string {
-  const retriesOf = (state: string) => (Object.hasOwn(result.retries, state) ? result.retries[state] : 0);
-  return result.path.map((state) => (retriesOf(state) ? `${state} (retried ${retriesOf(state)}×)` : state)).join(" → ");
+export function formatPath(result: Pick<LocalExecutionResult, "path" | "pathRetries">): string {
+  return result.path.map((state, i) => (result.pathRetries[i] ? `${state} (retried ${result.pathRetries[i]}×)` : state)).join(" → ");
 }
 
 /** One line per published message, naming the service, its target and a short digest of the content. */

@@ -123,6 +123,8 @@ export interface ExecutionReport {
   output?: unknown;
   durationMs: number;
   path: string[];
+  /** Retries of each entry of `path`: a Map's iterations each count their own. */
+  pathRetries: number[];
   retries: Record<string, number>;
   published: PublishedMessage[];
   history: HistoryEvent[];
@@ -635,6 +637,7 @@ export class LocalRunner {
       ...(result.output !== undefined ? { output: result.output } : {}),
       durationMs: result.durationMs,
       path: result.path,
+      pathRetries: result.pathRetries,
       retries: result.retries,
       published: result.published,
       history: executionHistory(result, machine.states, machine.lambdaStates, invocations),

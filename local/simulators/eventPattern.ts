@@ -9,7 +9,8 @@
  * - when the event value is an array, the field matches when any of its elements matches;
  *   an array of objects matches a nested pattern when one element matches the whole nested pattern;
  * - exact values are type-strict: `"5"` is not `5`, `""` is not `null`, and a missing field matches nothing
- *   except `{"exists": false}`;
+ *   except `{"exists": false}`, which holds only when the field path has no value anywhere in the event (an array
+ *   element without the field does not count while another element has it);
  * - operators: prefix, suffix (both also with equals-ignore-case), equals-ignore-case, wildcard, anything-but
  *   (value, list, prefix, suffix, wildcard, equals-ignore-case), numeric, exists, cidr (IPv4 and IPv6), and `$or`.
  *
@@ -74,7 +75,7 @@ export function validateEventPattern(pattern: object | string): void {
 export function matchEventPattern(pattern: object | string, event: object): EventPatternMatch {
   const compiled = compile(pattern);
   const reasons: string[] = [];
-  const matched = evalNode(compiled, event, "", reasons);
+  const matched = evalNode(compiled, event, "", reasons, { root: event, keys: [] });
   return { matched, reasons: matched ? [] : reasons };
 }
 
@@ -87,6 +88,11 @@ interface LeafMatcher {
   /** The pattern element as written, for messages. */
   text: string;
   test(values: readonly Leaf[]): boolean;
+  /**
+   * `{"exists": false}`: true when the field path holds no leaf value anywhere in the event. EventBridge asks the
+   * whole event, so an array element that lacks the field does not make it absent when another element has it.
+   */
+  absent?: true;
 }
 
 interface LeafField {
@@ -258,7 +264,7 @@ function compileLeaf(el: unknown, path: string, key: string): LeafMatcher {
           `write {"exists": true} or {"exists": false}.`,
         );
       }
-      return { text, test: (values) => values.length > 0 === arg };
+      return arg ? { text, test: (values) => values.length > 0 } : { text, test: (values) => values.length === 0, absent: true };
     }
     case "numeric": {
       const inRange = numericRange(arg, at);
@@ -558,19 +564,31 @@ function parseIpv6(s: string): bigint | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Evaluation
 
-function evalNode(node: PatternNode, value: unknown, path: string, reasons: string[]): boolean {
+/** The whole event, and the field names (array indices left out) from it to the value being matched. */
+interface Scope {
+  root: unknown;
+  keys: readonly string[];
+}
+
+function evalNode(node: PatternNode, value: unknown, path: string, reasons: string[], scope: Scope): boolean {
   const obj = isPlainObject(value) ? value : undefined;
   let ok = true;
   for (const field of node.fields) {
     const here = join(path, field.key);
     const child = obj?.[field.key];
+    const keys = [...scope.keys, field.key];
     if (field.kind === "leaf") {
       const values = leafValues(child);
-      if (!field.matchers.some((m) => m.test(values))) {
+      const everywhere = field.matchers.some((m) => m.absent) ? valuesAt(scope.root, keys) : values;
+      if (!field.matchers.some((m) => m.test(m.absent ? everywhere : values))) {
         ok = false;
-        reasons.push(`${here}: expected one of [${field.matchers.map((m) => m.text).join(", ")}], ${describeFound(child)}`);
+        const found =
+          values.length === 0 && everywhere.length > 0
+            ? `but ${keys.join(".")} holds a value in another element of the event's arrays`
+            : describeFound(child);
+        reasons.push(`${here}: expected one of [${field.matchers.map((m) => m.text).join(", ")}], ${found}`);
       }
-    } else if (!evalObjectField(field, child, here, reasons)) {
+    } else if (!evalObjectField(field, child, here, reasons, { root: scope.root, keys })) {
       ok = false;
     }
   }
@@ -578,7 +596,7 @@ function evalNode(node: PatternNode, value: unknown, path: string, reasons: stri
     const collected: string[][] = [];
     const any = alternatives.some((alt) => {
       const sub: string[] = [];
-      const hit = evalNode(alt, value, path, sub);
+      const hit = evalNode(alt, value, path, sub, scope);
       collected.push(sub);
       return hit;
     });
@@ -591,14 +609,14 @@ function evalNode(node: PatternNode, value: unknown, path: string, reasons: stri
   return ok;
 }
 
-function evalObjectField(field: ObjectField, child: unknown, here: string, reasons: string[]): boolean {
+function evalObjectField(field: ObjectField, child: unknown, here: string, reasons: string[], scope: Scope): boolean {
   if (Array.isArray(child)) {
     const elements = objectElements(child, here);
     if (elements.length > 0) {
       const perElement: string[][] = [];
       for (const { path, value } of elements) {
         const sub: string[] = [];
-        if (evalNode(field.node, value, path, sub)) return true;
+        if (evalNode(field.node, value, path, sub, scope)) return true;
         perElement.push(sub);
       }
       reasons.push(`${here}: no element of the array matched the nested pattern`);
@@ -607,7 +625,7 @@ function evalObjectField(field: ObjectField, child: unknown, here: string, reaso
     }
   }
   const sub: string[] = [];
-  if (evalNode(field.node, child, here, sub)) return true;
+  if (evalNode(field.node, child, here, sub, scope)) return true;
   if (child !== undefined && !isPlainObject(child)) {
     reasons.push(
       `${here}: expected an object with ${field.node.fields.map((f) => `"${f.key}"`).join(", ") || "nested fields"}, ${describeFound(child)}`,
@@ -626,6 +644,13 @@ function objectElements(arr: readonly unknown[], path: string): Array<{ path: st
     else if (isPlainObject(el)) out.push({ path: here, value: el });
   });
   return out;
+}
+
+/** The leaf values at a field path (names only) anywhere in the event, through every element of its arrays. */
+function valuesAt(value: unknown, keys: readonly string[]): Leaf[] {
+  if (Array.isArray(value)) return value.flatMap((element) => valuesAt(element, keys));
+  if (keys.length === 0) return leafValues(value);
+  return isPlainObject(value) ? valuesAt(value[keys[0]], keys.slice(1)) : [];
 }
 
 /** The leaf values of an event field: none when missing or an object, the scalars of an (arbitrarily nested) array. */

@@ -837,6 +837,45 @@ const table: Record<string, Case[]> = {
     { name: "exists true matches a null value (a present leaf)", pattern: { v: [{ exists: true }] }, event: { v: null }, matched: true },
     { name: "exists true does not match an empty array", pattern: { resources: [{ exists: true }] }, event: docsNullEvent, matched: false },
     { name: "exists false OR a value", pattern: { currency: [{ exists: false }, "USD"] }, event: { currency: "USD" }, matched: true },
+    // Held against aws/event-ruler: exists false asks whether the field path holds a value anywhere in the event,
+    // so an array element that lacks it does not make the field absent when another element has it.
+    {
+      name: "ruler: exists false on a field inside an array of objects, present in one element, absent from another",
+      pattern: { b: { c: { a: [{ exists: false }] } } },
+      event: { b: [{ c: { a: 1 } }, { d: 2 }] },
+      matched: false,
+      reason: 'b[1].c.a: expected one of [{"exists":false}], but b.c.a holds a value in another element of the event\'s arrays',
+    },
+    {
+      name: "ruler: the same with the field absent from every element",
+      pattern: { b: { c: { a: [{ exists: false }] } } },
+      event: { b: [{ c: { x: 1 } }, { d: 2 }] },
+      matched: true,
+    },
+    {
+      name: "ruler: the same class inside $or: the absent-field alternative fails, the other decides",
+      pattern: { $or: [{ b: { c: { a: [{ exists: false }] } } }, { b: { d: [3] } }] },
+      event: { b: [{ c: { a: 1 } }, { d: 2 }] },
+      matched: false,
+    },
+    {
+      name: "ruler: the same class inside $or, matched by the other alternative",
+      pattern: { $or: [{ b: { c: { a: [{ exists: false }] } } }, { b: { d: [2] } }] },
+      event: { b: [{ c: { a: 1 } }, { d: 2 }] },
+      matched: true,
+    },
+    {
+      name: "ruler: $or nested under the array field, with exists false in one alternative",
+      pattern: { b: { $or: [{ c: { a: [{ exists: false }] } }, { e: ["x"] }] } },
+      event: { b: [{ c: { a: 1 } }, { d: 2 }] },
+      matched: false,
+    },
+    {
+      name: "ruler: exists false in arrays nested in arrays",
+      pattern: { b: { c: { a: [{ exists: false }] } } },
+      event: { b: [[{ d: 1 }], [{ c: [{ a: "deep" }] }]] },
+      matched: false,
+    },
   ],
 
   cidr: [

@@ -13,6 +13,7 @@ import type { Step } from "event-driven-workflow";
 import { bindTaskSteps, localResources } from "../runner/bindSteps";
 import { LocalWorkflow } from "../runner/execute";
 import { toMermaid } from "../graph/graph";
+import { formatPath } from "../runner/report";
 
 const WORKFLOW = "claims";
 
@@ -130,5 +131,31 @@ describe("local execution: Map itemSelector, Map failure tolerance, publishEvent
       chart,
       /ScanDocuments \(distributed map over \$\.detail\.documents; item as \{claimId, document\}; tolerates 25% failed\)/,
     );
+  });
+
+  it("marks as retried only the Map iteration that retried, not every visit of the state", async () => {
+    let flaky = 0;
+    const steps: Step[] = [
+      map("ScanDocuments", {
+        itemsPath: "$.detail.documents",
+        steps: [
+          task("ScanDocument", {
+            handler: async (document: string) => {
+              if (document === "invoice.pdf" && flaky++ === 0) throw Object.assign(new Error("busy"), { name: "ScannerBusy" });
+              return document;
+            },
+            retry: [{ errors: ["ScannerBusy"], intervalSeconds: 1, maxAttempts: 2 }],
+            timeoutSeconds: 10,
+            end: true,
+          }),
+        ],
+        maxConcurrency: 1,
+        end: true,
+      }),
+    ];
+    const result = await machineOf(steps).run(claimEvent);
+    assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+    assert.deepEqual(result.retries, { ScanDocument: 1 });
+    assert.equal(formatPath(result), "ScanDocuments → ScanDocument → ScanDocument (retried 1×) → ScanDocument → ScanDocument");
   });
 });
