@@ -1,17 +1,18 @@
 /**
- * A test harness for the policy pack: there is no Pulumi CLI here, so tests call each policy's
- * `validateResource` / `validateStack` / `remediateResource` directly, with arguments built the way @pulumi/policy 1.21's server
- * builds them (server.js `makeAnalyzeRpcFun` / `makeAnalyzeStackRpcFun` / `makeRemediateRpcFun`):
+ * The policy engine's side of a policy pack, in-process: runs the pack's policies over plain resource records the way
+ * @pulumi/policy 1.21's server does (server.js `makeAnalyzeRpcFun` / `makeAnalyzeStackRpcFun` / `makeRemediateRpcFun`),
+ * without the Pulumi CLI. `checkResources` (check.ts), `edw-local check` and the pack's own tests all run through it,
+ * and a test holds it to the pack's gRPC server, so the library path and the CLI path cannot drift apart.
  *
  * - props are wrapped in @pulumi/policy's own unknown-checking proxy, so a value unknown during preview
  *   (use {@link UNKNOWN_STRING} & co. in a fixture) throws `UnknownValueError` exactly as under the engine,
- *   and the harness turns it into the engine's advisory "can't run policy ... during preview";
+ *   and the run turns it into the engine's advisory "can't run policy ... during preview";
  * - `notApplicable()` throws and is recorded, not reported;
  * - enforcement levels resolve as the server does: the policy's config entry, else the policy's own level,
  *   else the pack's (advisory); "remediate" reports as mandatory, "disabled" skips the policy;
  * - `getConfig()` returns the policy's config (schema defaults applied, as the CLI does, unless turned off).
  *
- * Records are plain `{ type, name, urn, props }`: what a Pulumi mock's `newResource` sees ({ type, name,
+ * Records are plain `{ type, name, urn, props, options? }`: what a Pulumi mock's `newResource` sees ({ type, name,
  * inputs }) or hand-written fixtures.
  *
  * @example
@@ -42,6 +43,7 @@ interface PolicyProxyModule {
   unknownArrayValue: string;
   unknownObjectValue: string;
 }
+// Internal to @pulumi/policy, hence its exact version in package.json.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const policyProxy = require("@pulumi/policy/proxy") as PolicyProxyModule;
 
@@ -60,6 +62,8 @@ export interface ResourceRecord {
   props: Record<string, unknown>;
   /** URN of the parent resource, if any. */
   parent?: string;
+  /** The resource options the engine passes policies (protect, ignoreChanges, customTimeouts, ...). @default none set */
+  options?: Partial<PolicyResourceOptions>;
 }
 
 /** One reported diagnostic. */
@@ -92,6 +96,8 @@ export interface RunOptions {
   applySchemaDefaults?: boolean;
   /** Reject config keys the policy's configSchema does not declare. @default true */
   strictConfig?: boolean;
+  /** `<name>@v<version>`, named by the engine's "can't run policy ... during preview" advisory as the server does. @default none */
+  policyPack?: string;
 }
 
 const DEFAULT_OPTS: PolicyResourceOptions = {
@@ -108,9 +114,13 @@ export function urnOf(type: string, name: string, project = "event-driven-workfl
 }
 
 /** A record with name and URN filled in. */
-export function normalize(record: ResourceRecord): Required<Omit<ResourceRecord, "parent">> & { parent?: string } {
+export function normalize(record: ResourceRecord): Required<Omit<ResourceRecord, "parent" | "options">> & {
+  parent?: string;
+  opts: PolicyResourceOptions;
+} {
   const name = record.name ?? (record.urn ? record.urn.split("::").pop()! : "resource");
-  return { type: record.type, name, urn: record.urn ?? urnOf(record.type, name), props: record.props, parent: record.parent };
+  const opts = { ...DEFAULT_OPTS, ...record.options };
+  return { type: record.type, name, urn: record.urn ?? urnOf(record.type, name), props: record.props, parent: record.parent, opts };
 }
 
 /** Shorthand for a record. */
@@ -184,6 +194,11 @@ function settingsFor(policy: ResourceValidationPolicy | StackValidationPolicy, o
   return { enforcementLevel: level, config };
 }
 
+/** How the server names a policy in its preview advisory: `policy 'x' from policy pack 'pack@v1.0.0'`. */
+function policyFrom(policy: { name: string }, options: RunOptions): string {
+  return `policy '${policy.name}'${options.policyPack ? ` from policy pack '${options.policyPack}'` : ""}`;
+}
+
 function isUnknownValueError(error: unknown): error is Error {
   return error instanceof policyProxy.UnknownValueError;
 }
@@ -209,7 +224,7 @@ function resourceArgs(
     props,
     urn: r.urn,
     name: r.name,
-    opts: DEFAULT_OPTS,
+    opts: r.opts,
     stackTags: new Map(Object.entries(options.stackTags ?? {})),
     isType: (resourceClass) => isTypeOf(r.type, resourceClass),
     asType: ((resourceClass: unknown) => (isTypeOf(r.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
@@ -254,7 +269,7 @@ export async function runResourcePolicy(
         outcome.diagnostics.push({
           policyName: policy.name,
           enforcementLevel: "advisory",
-          message: `can't run policy '${policy.name}' during preview: ${error.message}`,
+          message: `can't run ${policyFrom(policy, options)} during preview: ${error.message}`,
           urn: r.urn,
           kind: "preview-unknown",
         });
@@ -333,7 +348,7 @@ export async function runStackPolicy(
       props,
       urn: r.urn,
       name: r.name,
-      opts: DEFAULT_OPTS,
+      opts: r.opts,
       dependencies: [],
       propertyDependencies: {},
       isType: (resourceClass) => isTypeOf(r.type, resourceClass),
@@ -362,7 +377,7 @@ export async function runStackPolicy(
       outcome.diagnostics.push({
         policyName: policy.name,
         enforcementLevel: "advisory",
-        message: `can't run policy '${policy.name}' during preview: ${error.message}`,
+        message: `can't run ${policyFrom(policy, options)} during preview: ${error.message}`,
         kind: "preview-unknown",
       });
     } else throw error;
