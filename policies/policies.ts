@@ -9,9 +9,12 @@
  *
  * The policies live in one file per service (stepfunctions.ts, lambda.ts, eventbridge.ts, iamPolicies.ts,
  * messaging.ts, observability.ts) and are listed once in registry.ts; this module is the pack's public face:
- * the registry's list, every policy with its configuration type and defaults, and the resource types.
+ * the registry's list, every policy with its configuration type and defaults, the resource types, and
+ * `checkResources` (check.ts), which runs them over plain resource records without the Pulumi CLI.
  */
 export { policies } from "./registry";
+export { checkResources, PACK_NAME, PolicyConfigError, validatePolicyConfig, type CheckOptions, type Finding } from "./check";
+export { recordOf, urnOf, type ResourceRecord } from "./engine";
 export { LAMBDA_DEFAULT_TIMEOUT, NATIVE_TYPES, TYPES } from "./common";
 export * from "./stepfunctions";
 export * from "./lambda";

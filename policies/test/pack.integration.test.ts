@@ -2,7 +2,8 @@
  * The policy pack as a pack: its layout is what `pulumi preview --policy-pack ./policies` expects, its
  * metadata and configuration are consistent, the example config is valid, and its entry (index.ts) is never
  * imported by tests. The last block starts the pack exactly as the Pulumi CLI does (Pulumi's own
- * run-policy-pack, TypeScript type-checked) and talks to it over the analyzer gRPC protocol.
+ * run-policy-pack, from the compiled entry) and talks to it over the analyzer gRPC protocol; there the library's
+ * `checkResources` is held to the server's answers on the same resources.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -13,6 +14,7 @@ import ts from "typescript";
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as pack from "../policies";
 import { describeDiagnostics, runPolicies, UNKNOWN_STRING, type ResourceRecord } from "../../test/support/policyHarness";
+import { EVASIONS } from "./fixtures/evasions";
 import { compliantStack, edited, lambdaFunction, orderDefinition, replacing, stateMachine } from "../../test/fixtures/policy/stack";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -52,22 +54,41 @@ describe("policy pack: layout", () => {
     assert.match(yaml, /^description: \S.+$/m);
   });
 
-  it("package.json has a version (the pack's version), the root's @pulumi/policy, a @pulumi/pulumi range the root satisfies, and the library by name", () => {
-    const own = JSON.parse(read("package.json")) as { version?: string; private?: boolean; dependencies: Record<string, string> };
+  it("package.json publishes compiled JavaScript: not private, the pack's entry as main, the library as exports, the component as a peer range", () => {
+    const own = JSON.parse(read("package.json")) as {
+      version?: string;
+      private?: boolean;
+      main: string;
+      types: string;
+      exports: Record<string, { types?: string; default?: string } | string>;
+      files: string[];
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
     const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
       devDependencies: Record<string, string>;
     };
     const rootVersions = { ...root.devDependencies, ...root.dependencies };
     assert.match(own.version ?? "", /^\d+\.\d+\.\d+/);
-    assert.equal(own.private, true);
+    assert.equal(own.private, undefined);
+    // run-policy-pack requires the pack's folder ("."), which Node resolves through `main`; the package name
+    // resolves through `exports`, so importing the library never starts a gRPC server.
+    assert.equal(own.main, "dist/index.js");
+    assert.deepEqual(own.exports["."], { types: "./dist/policies.d.ts", default: "./dist/policies.js" });
+    assert.equal(own.types, "dist/policies.d.ts");
+    for (const file of ["PulumiPolicy.yaml", "policy-config.json", "README.md", "LICENSE"]) assert.ok(own.files.includes(file), file);
+    assert.match(read("PulumiPolicy.yaml"), /^main: dist\/index\.js$/m);
+    assert.deepEqual(Object.keys(own.dependencies), ["@pulumi/policy"]);
     assert.equal(own.dependencies["@pulumi/policy"], rootVersions["@pulumi/policy"]);
     assert.ok(
-      semver.subset(rootVersions["@pulumi/pulumi"], own.dependencies["@pulumi/pulumi"]),
-      `${rootVersions["@pulumi/pulumi"]} within ${own.dependencies["@pulumi/pulumi"]}`,
+      semver.subset(rootVersions["@pulumi/pulumi"], own.peerDependencies["@pulumi/pulumi"]),
+      `${rootVersions["@pulumi/pulumi"]} within ${own.peerDependencies["@pulumi/pulumi"]}`,
     );
     const library = JSON.parse(fs.readFileSync(path.join(ROOT, "components", "package.json"), "utf8")) as { name: string; version: string };
-    assert.equal(own.dependencies[library.name], library.version);
+    const range = own.peerDependencies[library.name];
+    assert.ok(semver.validRange(range) && range !== library.version, `${library.name} is a peer range, not a pinned version: ${range}`);
+    assert.ok(semver.satisfies(library.version, range), `${library.version} within ${range}`);
   });
 
   it("uses the library through its package name, never through a path into components/", () => {
@@ -293,6 +314,22 @@ function analyzeRequest(r: ResourceRecord): any {
   return req;
 }
 
+function analyzeStackRequest(records: readonly ResourceRecord[]): any {
+  const req = new analyzerPb.AnalyzeStackRequest();
+  req.setResourcesList(
+    records.map((r) => {
+      const res = new analyzerPb.AnalyzerResource();
+      res.setType(r.type);
+      res.setName(r.name!);
+      res.setUrn(r.urn!);
+      res.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
+      res.setOptions(options());
+      return res;
+    }),
+  );
+  return req;
+}
+
 interface WireDiagnostic {
   policy: string;
   level: string;
@@ -316,8 +353,8 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
   before(async () => {
     const env = { ...process.env };
     for (const key of Object.keys(env)) if (key.startsWith("TS_NODE_")) delete env[key];
-    // What the CLI's nodejs policy analyzer runs: Pulumi's run-policy-pack, in the pack's folder, with
-    // TypeScript type-checked through the pack's tsconfig.json.
+    // What the CLI's nodejs policy analyzer runs: Pulumi's run-policy-pack with "." in the pack's folder, which
+    // loads the compiled entry (package.json `main`; `npm run build` made it).
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICIES_DIR] });
     child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: POLICIES_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stderr!.on("data", (chunk: Buffer) => {
@@ -389,19 +426,7 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
         }),
       ),
     );
-    const req = new analyzerPb.AnalyzeStackRequest();
-    req.setResourcesList(
-      stack.map((r) => {
-        const res = new analyzerPb.AnalyzerResource();
-        res.setType(r.type);
-        res.setName(r.name!);
-        res.setUrn(r.urn!);
-        res.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-        res.setOptions(options());
-        return res;
-      }),
-    );
-    const diagnostics = diagnosticsOf(await call(client, "analyzeStack", req));
+    const diagnostics = diagnosticsOf(await call(client, "analyzeStack", analyzeStackRequest(stack)));
     assert.deepEqual(
       diagnostics.map((d) => [d.policy, d.level]),
       [["sfn-task-outlasts-lambda", "mandatory"]],
@@ -411,6 +436,28 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
       /Task States\.ChargeCard has TimeoutSeconds 10, not more than the 27 s timeout of Lambda function "charge-payment"/,
     );
     assert.equal(diagnostics[0].urn, stack.find((r) => r.name === "order-processor")!.urn);
+  });
+
+  it("checkResources (the library, edw-local check) finds exactly what the server reports, resource by resource and for the stack", async () => {
+    // A state named "__proto__" does not survive protobuf's Struct on the way to the server: its fixtures stay out.
+    const records = [...compliantStack(), ...EVASIONS.flatMap((e) => [...e.violating, ...e.fixed])]
+      .filter((r) => !JSON.stringify(r.props).includes('"__proto__"'))
+      .map((r) => ({ ...r, name: r.name!, urn: r.urn! }));
+    const wire: WireDiagnostic[] = [];
+    // A resource's diagnostics come back without their URN: the engine knows which resource it asked about.
+    for (const r of records)
+      wire.push(...diagnosticsOf(await call(client, "analyze", analyzeRequest(r))).map((d) => ({ ...d, urn: d.urn || r.urn })));
+    wire.push(...diagnosticsOf(await call(client, "analyzeStack", analyzeStackRequest(records))));
+    const library = await pack.checkResources(records);
+    const key = (d: { policy: string; level: string; urn?: string; message: string }) =>
+      `${d.policy} ${d.level} ${d.urn ?? ""} ${d.message}`;
+    // The server puts the policy's description above a violation's message, as `pulumi preview` prints it.
+    const fromLibrary = library
+      .map((f) => key({ ...f, level: f.enforcementLevel, message: f.description ? `${f.description}\n${f.message}` : f.message }))
+      .sort();
+    const fromServer = wire.map(key).sort();
+    assert.ok(fromServer.length >= EVASIONS.length, `the server reported only ${fromServer.length} findings`);
+    assert.deepEqual(fromLibrary, fromServer);
   });
 
   it("applies the example policy-config.json sent the way the CLI sends it", async () => {
