@@ -28,7 +28,8 @@ export {
 } from "./program/synthesize";
 export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailure } from "./program/synthesize";
 export { LocalWorkflow } from "./runner/execute";
-export type { LocalTaskHandler, PublishedMessage, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./runner/execute";
+export type { LocalTaskHandler, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./runner/execute";
+export type { PublishedMessage } from "./simulators/messageRecorder";
 export { bindTaskSteps, localResources } from "./runner/bindSteps";
 export type { BindOptions } from "./runner/bindSteps";
 export {

@@ -13,7 +13,7 @@
  */
 import type { Message, MessageAttributeValue } from "@aws-sdk/client-sqs";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import type { PublishedMessage } from "../runner/execute";
+import type { PublishedMessage } from "../simulators/messageRecorder";
 
 /** The message attributes EventBridge sets on a dead letter (AWS: "Using dead-letter queues to process undelivered events"). */
 export const EVENTBRIDGE_DLQ_ATTRIBUTES = [

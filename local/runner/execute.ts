@@ -7,6 +7,7 @@ import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { messageServiceOf, walkStates, type AslDefinition, type MessageService } from "event-driven-workflow/asl";
+import { type PublishedMessage, recorderResponse } from "../simulators/messageRecorder";
 import { captureOutput } from "./captureOutput";
 
 type Json = any;
@@ -16,14 +17,6 @@ const LOCAL_TASK_TOKEN = "local-task-token";
 
 /** A local stand-in for a Lambda task: state input in, state result out; throw an Error whose `name` is the ASL error. */
 export type LocalTaskHandler = (input: Json) => Promise<Json> | Json;
-
-/** What an integration state would have sent, as recorded by the in-process recorder. */
-export interface PublishedMessage {
-  state: string;
-  service: MessageService;
-  /** The integration's resolved Parameters (TopicArn + Message, QueueUrl + MessageBody, Entries). */
-  request: Json;
-}
 
 export interface ExecutionEvent {
   type: string;
@@ -209,10 +202,4 @@ function visits(events: readonly ExecutionEvent[]): Pick<LocalExecutionResult, "
     }
   }
   return { path, pathRetries };
-}
-
-function recorderResponse(service: PublishedMessage["service"], sequence: number): Json {
-  const id = `local-${String(sequence).padStart(6, "0")}`;
-  if (service === "events") return { Entries: [{ EventId: id }], FailedEntryCount: 0 };
-  return { MessageId: id };
 }

@@ -1,5 +1,6 @@
 /** Human-readable rendering of local executions: the path taken, the outcome, what was published, histories and metrics. */
-import type { LocalExecutionResult, PublishedMessage } from "./execute";
+import type { LocalExecutionResult } from "./execute";
+import type { PublishedMessage } from "../simulators/messageRecorder";
 import type { HistoryEvent, MetricsByStep } from "./history";
 import type { EventReport } from "./runner";
 import { formatCost } from "../cost/cost";

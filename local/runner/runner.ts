@@ -31,7 +31,8 @@ import {
 } from "event-driven-workflow/asl";
 import { RunnerInputError } from "../input/eventInput";
 import { matchEventPattern } from "../simulators/eventPattern";
-import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
+import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler } from "./execute";
+import type { PublishedMessage } from "../simulators/messageRecorder";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "../simulators/dynamoDb";
