@@ -15,6 +15,7 @@
 export { policies } from "./registry";
 export { checkResources, PACK_NAME, PACK_VERSION, PolicyConfigError, validatePolicyConfig, type CheckOptions, type Finding } from "./check";
 export { recordOf, urnOf, type ResourceRecord } from "./engine";
+export { defaultPolicyConfig, type PolicyConfigEntry } from "./defaults";
 export { LAMBDA_DEFAULT_TIMEOUT, NATIVE_TYPES, TYPES } from "./common";
 export * from "./stepfunctions";
 export * from "./lambda";
