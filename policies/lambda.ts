@@ -1,9 +1,10 @@
 /**
  * Lambda policies: every function chooses its timeout (a CallbackFunction's silent default does not count)
- * and takes part in the workflow's X-Ray trace.
+ * and takes part in the workflow's X-Ray trace. A function the EventDrivenWorkflow component made says so with a tag
+ * (COMPONENT_FUNCTION_TAG): the component always chooses its timeouts, so its 180 s is a choice, not the default.
  */
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { STEP_HANDLER_ENTRY } from "event-driven-workflow/asl";
+import { COMPONENT_FUNCTION_TAG, STEP_HANDLER_ENTRY } from "event-driven-workflow/asl";
 import {
   integerSchema,
   isPositiveInteger,
@@ -22,11 +23,16 @@ import { isRecord, prop, propPath, UNKNOWN, withDefaults } from "./values";
 export const CALLBACK_FUNCTION_HANDLER = STEP_HANDLER_ENTRY;
 export const CALLBACK_FUNCTION_DEFAULT_TIMEOUT = 180;
 
+/** Whether the EventDrivenWorkflow component made the function: its tag says so (the timeout's value cannot). */
+function madeByComponent(tags: unknown): boolean {
+  return isRecord(tags) && typeof tags[COMPONENT_FUNCTION_TAG] === "string";
+}
+
 /** Configuration of {@link lambdaExplicitTimeout}. */
 export interface LambdaTimeoutConfig {
   /** The longest timeout a function may set (Lambda's own ceiling is 900). */
   maxTimeoutSeconds: number;
-  /** Treat a CallbackFunction (handler "__index.handler") with exactly 180 s as not set: its silent default. */
+  /** Treat a CallbackFunction (handler "__index.handler", not tagged as made by the component) with exactly 180 s as not set: its silent default. */
   treatCallbackDefaultAsUnset: boolean;
 }
 /** {@link lambdaExplicitTimeout}'s defaults, also its config schema's. */
@@ -70,7 +76,8 @@ export const lambdaExplicitTimeout: ResourceValidationPolicy = {
     if (
       treatCallbackDefaultAsUnset &&
       timeout === CALLBACK_FUNCTION_DEFAULT_TIMEOUT &&
-      prop(args.props, "handler") === CALLBACK_FUNCTION_HANDLER
+      prop(args.props, "handler") === CALLBACK_FUNCTION_HANDLER &&
+      !madeByComponent(prop(args.props, "tags"))
     ) {
       report(
         `${fn} is an aws.lambda.CallbackFunction (handler "${CALLBACK_FUNCTION_HANDLER}") with timeout ${CALLBACK_FUNCTION_DEFAULT_TIMEOUT} s, the default CallbackFunction applies silently when no timeout is given. Fix: set \`timeout\` explicitly on the CallbackFunction (at most ${maxTimeoutSeconds} s), shorter than the Step Functions Task that invokes it (if 180 s is really intended, set this policy's treatCallbackDefaultAsUnset to false).`,

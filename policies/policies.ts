@@ -13,8 +13,9 @@
  * `checkResources` (check.ts), which runs them over plain resource records without the Pulumi CLI.
  */
 export { policies } from "./registry";
-export { checkResources, PACK_NAME, PolicyConfigError, validatePolicyConfig, type CheckOptions, type Finding } from "./check";
+export { checkResources, PACK_NAME, PACK_VERSION, PolicyConfigError, validatePolicyConfig, type CheckOptions, type Finding } from "./check";
 export { recordOf, urnOf, type ResourceRecord } from "./engine";
+export { defaultPolicyConfig, type PolicyConfigEntry } from "./defaults";
 export { LAMBDA_DEFAULT_TIMEOUT, NATIVE_TYPES, TYPES } from "./common";
 export * from "./stepfunctions";
 export * from "./lambda";

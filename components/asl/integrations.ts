@@ -14,6 +14,14 @@ export const LAMBDA_FUNCTION_TYPE = "aws:lambda/function:Function";
 export const STEP_HANDLER_ENTRY = "__index.handler";
 
 /**
+ * The tag every Lambda function the component creates carries, naming what it serves (the step's name, or
+ * "approval-endpoint"). The component always chooses a Lambda's timeout, so the policy pack reads this tag, not the
+ * timeout's value, to tell such a function from a `CallbackFunction` given no timeout (which silently gets 180 s, a
+ * value the component may choose too: a 200 s task's Lambda gets 180 s).
+ */
+export const COMPONENT_FUNCTION_TAG = "event-driven-workflow:function";
+
+/**
  * The request-response service integrations the library emits or runs, in the `aws` partition (the compiler
  * emits these; {@link parseIntegrationArn} reads any partition).
  */

@@ -22,6 +22,7 @@ import { APPROVAL_ENDPOINT_NAME } from "../core/validate";
 import { approvalEndpointHandler } from "../runtime/approvalEndpoint";
 import { APPROVAL_KEY_ENV } from "../runtime/approvalToken";
 import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
+import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
 import { transform } from "./transform";
 
@@ -140,7 +141,7 @@ export function createApprovalEndpoint(ctx: WorkflowContext): ApprovalEndpoint {
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         environment: { variables: { [APPROVAL_KEY_ENV]: key.arn } },
-        tags,
+        tags: { ...tags, [COMPONENT_FUNCTION_TAG]: APPROVAL_ENDPOINT_NAME },
       },
       { parent, dependsOn: [rolePolicy] },
     ),

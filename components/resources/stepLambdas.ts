@@ -11,6 +11,7 @@ import { APPROVAL_KEY_ENV, APPROVAL_URL_ENV } from "../runtime/approvalToken";
 import { IDEMPOTENCY_TABLE_ENV } from "../runtime/contract";
 import type { ApprovalEndpoint } from "./approvalEndpoint";
 import { buildInstrumentedStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
+import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
 import { transform } from "./transform";
 
@@ -123,7 +124,7 @@ export function createStepLambdas(
             },
           },
           ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
-          tags,
+          tags: { ...tags, [COMPONENT_FUNCTION_TAG]: step.name },
         },
         { parent, dependsOn: [rolePolicy] },
       ),

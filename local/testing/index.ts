@@ -24,6 +24,8 @@ export type { RecordedResource, WorkflowMocksOptions } from "../program/mocks";
 export { synthesizeProgram } from "../program/synthesize";
 export type { Synthesis } from "../program/synthesize";
 export { LocalRunner } from "../runner/runner";
+export { checkProgram } from "../check/check";
+export type { CheckProgramOptions, CheckReport, PolicyFinding } from "../check/check";
 export type { EventReport, ExecutionReport, RunnerOptions } from "../runner/runner";
 
 /** Options of {@link runEvents}. */

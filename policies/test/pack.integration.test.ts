@@ -13,6 +13,7 @@ import semver from "semver";
 import ts from "typescript";
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as pack from "../policies";
+import { policyConfigTable, TABLE_MARKERS } from "../defaults";
 import { describeDiagnostics, runPolicies, UNKNOWN_STRING, type ResourceRecord } from "../../test/support/policyHarness";
 import { EVASIONS } from "./fixtures/evasions";
 import { compliantStack, edited, lambdaFunction, orderDefinition, replacing, stateMachine } from "../../test/fixtures/policy/stack";
@@ -252,13 +253,31 @@ describe("policy pack: metadata and configuration", () => {
       }
     });
 
-    it("passes the compliant stack and blocks a Lambda above its tighter maximum", async () => {
-      const clean = await runPolicies(policies, compliantStack(), { config });
-      assert.deepEqual(clean, [], describeDiagnostics(clean));
-      const slow = await runPolicies(policies, [lambdaFunction("slow", { timeout: 600 })], { config });
-      assert.equal(slow.length, 1, describeDiagnostics(slow));
-      assert.equal(slow[0].enforcementLevel, "mandatory");
-      assert.match(slow[0].message, /timeout 600 s, above the maximum of 300 s/);
+    it("is the pack's defaults, written out (npm run policy-config regenerates it), and so is the README's table", () => {
+      assert.deepEqual(
+        config,
+        pack.defaultPolicyConfig(),
+        "policy-config.json differs from the policies' defaults: run `npm run policy-config`",
+      );
+      const readme = read("README.md");
+      const table = readme.slice(readme.indexOf(TABLE_MARKERS.start) + TABLE_MARKERS.start.length, readme.indexOf(TABLE_MARKERS.end));
+      assert.equal(table.trim(), policyConfigTable(), "README.md's configuration table differs: run `npm run policy-config`");
+    });
+
+    it("changes nothing: the compliant stack passes, a violation is the same with and without it", async () => {
+      assert.deepEqual(await runPolicies(policies, compliantStack(), { config }), []);
+      const slow = [lambdaFunction("slow", { timeout: 901 })];
+      const withFile = await runPolicies(policies, slow, { config });
+      assert.equal(withFile.length, 1, describeDiagnostics(withFile));
+      assert.equal(withFile[0].enforcementLevel, "mandatory");
+      assert.deepEqual(withFile, await runPolicies(policies, slow));
+    });
+
+    it("keeps an execution cap, if any, above the longest callback wait it allows", () => {
+      const settings = (name: string) => config[name] as Record<string, number>;
+      const cap = settings("sfn-execution-timeout").maxTimeoutSeconds;
+      if (cap !== undefined) assert.ok(cap > settings("sfn-task-timeout").maxCallbackTimeoutSeconds);
+      assert.equal(typeof settings("sfn-task-timeout").maxCallbackTimeoutSeconds, "number");
     });
   });
 
@@ -460,8 +479,9 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
     assert.deepEqual(fromLibrary, fromServer);
   });
 
-  it("applies the example policy-config.json sent the way the CLI sends it", async () => {
+  it("applies a policy-config.json (the shipped one, tightened) sent the way the CLI sends it", async () => {
     const config = JSON.parse(read("policy-config.json")) as Record<string, unknown>;
+    config["lambda-explicit-timeout"] = { ...(config["lambda-explicit-timeout"] as object), maxTimeoutSeconds: 300 };
     const req = new analyzerPb.ConfigureAnalyzerRequest();
     for (const [name, entry] of Object.entries(config)) {
       const { enforcementLevel, ...props } = typeof entry === "string" ? { enforcementLevel: entry } : (entry as Record<string, unknown>);
