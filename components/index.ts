@@ -11,7 +11,7 @@ export type { WorkflowNodes } from "./workflow";
 export type { StepLambda } from "./resources/stepLambdas";
 export { transform } from "./resources/transform";
 export type { Transform, WorkflowTransforms } from "./resources/transform";
-export { buildStepArchive, findPackageFolder, inProcessHandlerOf, STEP_HANDLER_ENTRY } from "./stepArchive";
+export { buildStepArchive, findPackageFolder, inProcessHandlerFactoryOf, inProcessHandlerOf, STEP_HANDLER_ENTRY } from "./stepArchive";
 export type { StepArchive, StepArchiveOptions } from "./stepArchive";
 export type {
   CheckedWorkflowArgs,

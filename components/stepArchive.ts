@@ -83,7 +83,9 @@ export async function buildInstrumentedStepArchive(step: InstrumentedStep, optio
   // The handler and init travel as one captured object: a function both use is serialized once.
   const parts = { handler: step.handler, init };
   const factory = () => parts;
-  inProcessHandlers.set(factory, instrumentStep(step.workflowName, step.stepName, step.handler, step.runtime));
+  const inProcess = () => instrumentStep(step.workflowName, step.stepName, step.handler, step.runtime);
+  inProcessHandlers.set(factory, inProcess());
+  inProcessHandlerFactories.set(factory, inProcess);
   const serialized = await serializeHandler(factory, "step", true, options.stepName);
   const wrap = `exports.handler = require(${JSON.stringify(LAMBDA_RUNTIME_PACKAGE)}).instrumentStep(${JSON.stringify(step.workflowName)}, ${JSON.stringify(step.stepName)}, exports.step.handler, Object.assign(${JSON.stringify(settings)}, { init: exports.step.init }));\n`;
   return archiveOf(`${serialized}\n${wrap}`, lambdaRuntimeAssets(), options);
@@ -93,6 +95,8 @@ export async function buildInstrumentedStepArchive(step: InstrumentedStep, optio
 // mode). Kept on the process, not the module: a runner may load the program, and so the library, afresh.
 const registry = globalThis as unknown as Record<symbol, WeakMap<object, (...args: any[]) => unknown> | undefined>;
 const inProcessHandlers = (registry[Symbol.for("event-driven-workflow.inProcessHandlers")] ??= new WeakMap());
+// The same, as makers of a new execution environment each (a registry of its own: older copies do not fill it).
+const inProcessHandlerFactories = (registry[Symbol.for("event-driven-workflow.inProcessHandlerFactories")] ??= new WeakMap());
 
 /**
  * The handler, wrapped as it runs in Lambda, that a function handed to Pulumi's serializer by
@@ -104,6 +108,19 @@ const inProcessHandlers = (registry[Symbol.for("event-driven-workflow.inProcessH
  */
 export function inProcessHandlerOf(serialized: object): ((...args: any[]) => unknown) | undefined {
   return inProcessHandlers.get(serialized);
+}
+
+/**
+ * Like {@link inProcessHandlerOf}, but a maker: each call returns the handler in a NEW execution environment (its own
+ * Powertools objects, cold start and `init` resources), as a fresh Lambda container would run it. Lets a local runner
+ * that reuses one synthesis start each run with fresh containers.
+ *
+ * @example
+ * const makeHandler = inProcessHandlerFactoryOf(serializedFunction);
+ * const runnable = makeHandler?.() ?? serializedFunction;
+ */
+export function inProcessHandlerFactoryOf(serialized: object): (() => (...args: any[]) => unknown) | undefined {
+  return inProcessHandlerFactories.get(serialized) as (() => (...args: any[]) => unknown) | undefined;
 }
 
 /** Pulumi's serialization of `callback`, or a WorkflowDefinitionError naming what it captures that cannot travel. */

@@ -5,8 +5,9 @@
  *
  * Protocol (IPC): the parent sends { type: "invoke", requestId, event, timeoutMs }; the environment answers
  * { result } or { error: { name, message } }, with what the function printed during the invocation. The module is
- * loaded on the first invocation (the cold start: the Init phase, after which it sends { type: "initialized" }),
- * and kept for the next ones.
+ * loaded on { type: "init" } (an environment started ahead of need) or else on the first invocation (the Init
+ * phase, after which it sends { type: "initialized" }), and kept for the next ones; the first invocation reports
+ * the cold start and the Init phase's duration either way.
  */
 
 const { createRequire } = require("node:module");
@@ -47,8 +48,12 @@ try {
 let handler;
 let initError;
 let initialized = false;
+let initDurationMs;
+/** The Init phase, once: loads the module, then tells the parent (the function's timeout starts after it). */
 function init() {
+  if (initialized) return;
   initialized = true;
+  const started = Date.now();
   try {
     const loaded = require(join(taskRoot, file));
     handler = loaded[exportName];
@@ -63,6 +68,8 @@ function init() {
           : (error && error.name) || "Error";
     initError = { name, message: `Error: ${error && error.message}` };
   }
+  initDurationMs = Date.now() - started;
+  process.send({ type: "initialized" });
 }
 
 const errorOf = (error) => ({
@@ -77,17 +84,15 @@ function answer(message) {
   process.send({ ...message, ...takePrinted(), projectModulesVisible });
 }
 
+let invoked = false;
 process.on("message", async (message) => {
+  // An environment started ahead of its first invocation runs its Init phase at once, as Lambda does.
+  if (message && message.type === "init") return init();
   if (!message || message.type !== "invoke") return;
-  const coldStart = !initialized;
+  const coldStart = !invoked;
+  invoked = true;
   current = message.requestId;
-  let initDurationMs;
-  if (coldStart) {
-    const started = Date.now();
-    init();
-    initDurationMs = Date.now() - started;
-    process.send({ type: "initialized" }); // the function's timeout starts now
-  }
+  init();
   const started = Date.now();
   const deadline = started + message.timeoutMs;
   const context = {

@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve as resolvePath, sep } from "node:path"
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
-import { inProcessHandlerOf } from "event-driven-workflow";
+import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
 import { ensureTypeScript } from "./typescript";
 
 import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
@@ -103,6 +103,12 @@ export interface Synthesis {
   serializationFailures: SerializationFailure[];
   /** The callback each CallbackFunction was built from, by Function resource name: the source the artifact came from. */
   callbacks: Map<string, (...args: any[]) => unknown>;
+  /**
+   * Makes the callback of each CallbackFunction anew, by Function resource name: for a step, its handler in a new
+   * execution environment (Powertools objects, cold start, `init` resources), as a fresh Lambda container runs it; a
+   * plain callback is returned as is. Lets runs that share one synthesis start with fresh containers.
+   */
+  callbackFactories: Map<string, () => (...args: any[]) => unknown>;
   /** Notes for the user, e.g. config values that could not be used. */
   warnings: string[];
 }
@@ -132,6 +138,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const parents = new Map<string, string | undefined>();
   const constructed: { type: string; name: string }[] = [];
   const callbacks = new Map<string, (...args: any[]) => unknown>();
+  const callbackFactories = new Map<string, () => (...args: any[]) => unknown>();
   const serializations = catchSerializationFailures();
   const archives = watchFunctionCode();
   let active = true;
@@ -142,8 +149,11 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     parents.set(key, args.opts.parent ? keys.get(args.opts.parent) : undefined);
     constructed.push({ type: args.type, name: args.name });
     if (args.type === LAMBDA_FUNCTION_TYPE) {
-      const callback = serializations.claim(args.name);
-      if (callback) callbacks.set(args.name, callback);
+      const claimed = serializations.claim(args.name);
+      if (claimed) {
+        callbacks.set(args.name, claimed.callback);
+        callbackFactories.set(args.name, claimed.factory);
+      }
       archives.watch(args.props.code);
     }
     return undefined;
@@ -177,7 +187,16 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   }
   if (failures.length > 0) throw new SynthesisError(modulePath, failures);
   const resources = recorded.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => ({ ...r, parent: parents.get(resourceKey(r)) }));
-  return { project, stack, resources, outputs, serializationFailures: serializations.failures(), callbacks, warnings: settings.warnings };
+  return {
+    project,
+    stack,
+    resources,
+    outputs,
+    serializationFailures: serializations.failures(),
+    callbacks,
+    callbackFactories,
+    warnings: settings.warnings,
+  };
 }
 
 /**
@@ -229,11 +248,13 @@ function catchSerializationFailures() {
   const runtime = pulumi.runtime as { serializeFunction: typeof pulumi.runtime.serializeFunction };
   const original = runtime.serializeFunction;
   const tokens: { resource?: string; message?: string }[] = [];
-  let pending: { callback: (...args: any[]) => unknown; token: { resource?: string; message?: string } } | undefined;
+  type Callback = (...args: any[]) => unknown;
+  let pending: { callback: Callback; factory: () => Callback; token: { resource?: string; message?: string } } | undefined;
   runtime.serializeFunction = (func, args) => {
     const token: { resource?: string; message?: string } = {};
     tokens.push(token);
-    pending = { callback: (inProcessHandlerOf(func) ?? func) as (...args: any[]) => unknown, token };
+    const callback = (inProcessHandlerOf(func) ?? func) as Callback;
+    pending = { callback, factory: inProcessHandlerFactoryOf(func) ?? (() => callback), token };
     return original(func, args).catch((error: unknown) => {
       token.message = messageOf(error);
       return {
@@ -244,12 +265,12 @@ function catchSerializationFailures() {
     });
   };
   return {
-    /** The callback serialized for the Function `resource` being constructed, if it is a CallbackFunction. */
+    /** The callback (and its maker) serialized for the Function `resource` being constructed, if it is a CallbackFunction. */
     claim(resource: string) {
       const claimed = pending;
       pending = undefined;
       if (claimed) claimed.token.resource = resource;
-      return claimed?.callback;
+      return claimed && { callback: claimed.callback, factory: claimed.factory };
     },
     failures: (): SerializationFailure[] =>
       tokens.filter((t) => t.message !== undefined).map((t) => ({ resource: t.resource ?? "(unknown function)", message: t.message! })),

@@ -164,7 +164,16 @@ export async function loadWorkflows(
   program: string,
   options: Pick<RunnerOptions, "stack" | "config" | "workflows"> = {},
 ): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
-  const synthesis = await oneSynthesisAtATime(() =>
+  const synthesis = await loadSynthesis(program, options);
+  return { synthesis, ...workflowsOf(synthesis, program, options.workflows) };
+}
+
+/**
+ * Synthesizes `program` under mocks, as {@link loadWorkflows} does (a module that only exports workflow arguments gets
+ * a workflow constructed per export), without picking its workflows: what {@link LocalRunner.fromSynthesis} takes.
+ */
+export function loadSynthesis(program: string, options: Pick<RunnerOptions, "stack" | "config"> = {}): Promise<Synthesis> {
+  return oneSynthesisAtATime(() =>
     synthesizeProgram(program, {
       stack: options.stack,
       config: options.config,
@@ -179,7 +188,6 @@ export async function loadWorkflows(
       },
     }),
   );
-  return { synthesis, ...workflowsOf(synthesis, program, options.workflows) };
 }
 
 /** The synthesis under way, if any. */
@@ -334,6 +342,12 @@ export function scaleTimeouts(definition: string, scale: number): string {
   return JSON.stringify(asl);
 }
 
+/**
+ * How many functions (in definition order) get an execution environment before their first invocation: each is a
+ * Node process, so a program with many functions does not start them all for an event that reaches a few.
+ */
+const PRESTARTED_FUNCTIONS = 8;
+
 /** The shortest Lambda timeout `timeoutScale` may give a task locally. */
 const MIN_SCALED_LAMBDA_TIMEOUT_MS = 1000;
 
@@ -349,8 +363,8 @@ function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Rec
   }
 }
 
-/** The invocations of the execution a task handler runs in. */
-const executionScope = new AsyncLocalStorage<InvocationRecord[]>();
+/** The execution a task handler runs in: its invocations, and the callback answers of its event. */
+const executionScope = new AsyncLocalStorage<{ invocations: InvocationRecord[]; callbacks?: Record<string, CallbackAnswer> }>();
 /** The invocation whose output an in-process (`source` mode) handler's writes belong to. */
 const invocationScope = new AsyncLocalStorage<InvocationRecord>();
 /** Fails a running in-process invocation: how an unhandled rejection of its code ends it. */
@@ -412,13 +426,17 @@ export class LocalRunner {
     );
   }
 
-  /** A runner over a program already synthesized (see `synthesizeProgram`), e.g. shared by tests. */
+  /**
+   * A runner over a program already synthesized (see `synthesizeProgram` and `loadSynthesis`), e.g. shared by tests:
+   * each runner gets fresh containers for the in-process handlers and fresh local tables.
+   */
   static async fromSynthesis(
     synthesis: Synthesis,
     options: Omit<RunnerOptions, "stack" | "config"> = {},
     program = "the program",
   ): Promise<LocalRunner> {
     const { workflows, problems } = workflowsOf(synthesis, program, options.workflows);
+    checkCallbackAnswers(workflows, options.callbacks);
     const runner = new LocalRunner(workflows, problems, synthesis, options);
     await runner.prepare();
     return runner;
@@ -463,11 +481,14 @@ export class LocalRunner {
           Math.max(MIN_SCALED_LAMBDA_TIMEOUT_MS, Math.round(task.timeoutSeconds * 1000 * scale)),
         );
       this.machines.set(workflow.name, {
-        local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
+        // The component compiled it from a step list its validation accepted: asl-validator need not check it again.
+        local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false, prevalidated: true }),
         states: stateMap(asl),
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
     }
+    // The first functions an execution reaches start (and load their modules) side by side while it begins.
+    for (const warm of [...this.warm.values()].slice(0, PRESTARTED_FUNCTIONS)) warm.prestart();
     if (this.mode === "source") {
       this.restoreOutput = routeOutputToInvocations();
       this.restoreRejections = failInvocationsOnUnhandledRejection();
@@ -481,7 +502,7 @@ export class LocalRunner {
     return async (input) => {
       const payload = task.invokeIntegration ? (input as { Payload?: unknown }).Payload : input;
       const record: InvocationRecord = { state: task.state, requestId: randomUUID(), startedAt: Date.now(), coldStart: false, stdout: [] };
-      executionScope.getStore()?.push(record);
+      executionScope.getStore()?.invocations.push(record);
       const token = task.callback ? `local-token-${randomUUID()}` : undefined;
       const outcome = await invoke(token ? { ...(payload as object), taskToken: token } : payload, record);
       record.endedAt = Date.now();
@@ -499,7 +520,7 @@ export class LocalRunner {
    * (`States.HeartbeatTimeout`) or no answer at all (the state's TimeoutSeconds then ends it with `States.Timeout`).
    */
   private awaitAnswer(task: LocalTask, token: string, record: InvocationRecord): Promise<unknown> {
-    const answer = this.options.callbacks?.[task.state];
+    const answer = (executionScope.getStore()?.callbacks ?? this.options.callbacks)?.[task.state];
     record.callback = { token, answer: answer === undefined ? "none" : "success" in answer ? "success" : "failure" };
     if (answer && "success" in answer) return Promise.resolve(answer.success);
     if (answer)
@@ -552,7 +573,8 @@ export class LocalRunner {
   }
 
   private sourceInvoker(task: LocalTask, timeoutMs: number) {
-    const callback = this.synthesis.callbacks.get(task.resource);
+    // A container of its own per runner: runners that share a synthesis do not share cold starts or `init` resources.
+    const callback = this.synthesis.callbackFactories.get(task.resource)?.();
     if (!callback)
       throw new RunnerInputError(
         `Step "${task.state}" (Lambda ${task.resource}) is not a CallbackFunction: there is no source to run; run it from its artifact instead.`,
@@ -601,8 +623,17 @@ export class LocalRunner {
   /**
    * Puts one event on `eventBusName` (default "default"): matches it against every workflow's rule and runs each
    * matching workflow's execution. Never throws for a failed execution: that is a status in the report.
+   * `options.callbacks` answers this event's callback tasks, instead of the runner's {@link RunnerOptions.callbacks}.
+   *
+   * @throws RunnerInputError when an answer names a state that is not a callback task.
    */
-  async runEvent(event: Record<string, unknown>, label = "event", eventBusName = "default"): Promise<EventReport> {
+  async runEvent(
+    event: Record<string, unknown>,
+    label = "event",
+    eventBusName = "default",
+    options: Pick<RunnerOptions, "callbacks"> = {},
+  ): Promise<EventReport> {
+    checkCallbackAnswers(this.workflows, options.callbacks);
     const envelope = withEnvelope(event);
     const matches = this.workflows.map((workflow) => {
       if (workflow.eventBusName !== eventBusName) {
@@ -615,16 +646,21 @@ export class LocalRunner {
       return { workflow: workflow.name, ...matchEventPattern(workflow.pattern, envelope) };
     });
     const executions: ExecutionReport[] = [];
-    for (const match of matches.filter((m) => m.matched)) executions.push(await this.execute(match.workflow, envelope));
+    for (const match of matches.filter((m) => m.matched))
+      executions.push(await this.execute(match.workflow, envelope, options.callbacks ?? this.options.callbacks));
     const rank = { SUCCEEDED: 0, FAILED: 1, TIMED_OUT: 2 } as const;
     const worst = executions.reduce<ExecutionReport["status"]>((w, e) => (rank[e.status] > rank[w] ? e.status : w), "SUCCEEDED");
     return { label, status: executions.length === 0 ? "NOT_MATCHED" : worst, matches, executions };
   }
 
-  private async execute(workflow: string, event: Record<string, unknown>): Promise<ExecutionReport> {
+  private async execute(
+    workflow: string,
+    event: Record<string, unknown>,
+    callbacks: Record<string, CallbackAnswer> | undefined,
+  ): Promise<ExecutionReport> {
     const machine = this.machines.get(workflow)!;
     const invocations: InvocationRecord[] = [];
-    const result = await executionScope.run(invocations, () => machine.local.run(event));
+    const result = await executionScope.run({ invocations, callbacks }, () => machine.local.run(event));
     if (this.options.deadLetterFile) {
       const lines = sentDeadLetters(result.published, randomUUID).map((message) => `${JSON.stringify(message)}\n`);
       if (lines.length > 0) appendFileSync(this.options.deadLetterFile, lines.join(""));

@@ -6,14 +6,19 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunnerInputError } from "../input/eventInput";
-import { LocalRunner, type CallbackAnswer, type EventReport, type RunnerOptions } from "../runner/runner";
+import type { Synthesis } from "../program/synthesize";
+import { LocalRunner, loadSynthesis, type CallbackAnswer, type EventReport, type RunnerOptions } from "../runner/runner";
 
 const EXAMPLE = join(__dirname, "..", "..", "examples", "refund-approval");
 const event = (name: string) => JSON.parse(readFileSync(join(EXAMPLE, "events", `${name}.json`), "utf8"));
 const settled: Record<string, CallbackAnswer> = { AwaitSettlement: { success: { settled: true } } };
 
+/** One synthesis of the example for the whole file: each run gets a runner (fresh containers and tables) over it. */
+let synthesis: Promise<Synthesis> | undefined;
+
 async function run(name: string, options: RunnerOptions): Promise<EventReport["executions"][number]> {
-  const runner = await LocalRunner.load(join(EXAMPLE, "index.ts"), { mode: "source", ...options });
+  synthesis ??= loadSynthesis(join(EXAMPLE, "index.ts"));
+  const runner = await LocalRunner.fromSynthesis(await synthesis, { mode: "source", ...options }, "index.ts");
   try {
     const report = await runner.runEvent(event(name), name);
     assert.equal(report.executions.length, 1, JSON.stringify(report.matches));

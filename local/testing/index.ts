@@ -16,8 +16,9 @@
  *   assert.equal(report.executions[0].published[0].request.Entries[0].DetailType, "Claim Approved");
  * });
  */
-import { forgetPendingPulumiWork } from "../program/synthesize";
-import { LocalRunner, type EventReport, type RunnerOptions } from "../runner/runner";
+import { resolve } from "node:path";
+import { forgetPendingPulumiWork, type Synthesis } from "../program/synthesize";
+import { LocalRunner, loadSynthesis, type EventReport, type RunnerOptions } from "../runner/runner";
 
 export { workflowMocks, TEST_ACCOUNT, TEST_REGION } from "../program/mocks";
 export type { RecordedResource, WorkflowMocksOptions } from "../program/mocks";
@@ -26,7 +27,7 @@ export type { Synthesis } from "../program/synthesize";
 export { LocalRunner } from "../runner/runner";
 export { checkProgram } from "../check/check";
 export type { CheckProgramOptions, CheckReport, PolicyFinding } from "../check/check";
-export type { EventReport, ExecutionReport, RunnerOptions } from "../runner/runner";
+export type { EventReport, ExecutionReport, RunnerOptions, CallbackAnswer } from "../runner/runner";
 
 /** Options of {@link runEvents}. */
 export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
@@ -36,12 +37,27 @@ export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
   eventBusName?: string;
   /** Run even when a step could not be deployed (its handler cannot be serialized). @default false: throw, naming the steps */
   allowUndeployable?: boolean;
+  /**
+   * Synthesize the program again instead of reusing this process's synthesis of it (same program, stack and config),
+   * e.g. after changing its files, or to start from fresh module-level state.
+   * @default false: one synthesis per program, stack and config per process
+   */
+  freshSynthesis?: boolean;
 }
+
+/** This process's syntheses, by program, stack and config. */
+const syntheses = new Map<string, Promise<Synthesis>>();
 
 /**
  * Runs `events` through the workflows of `program` (a Pulumi program, or a module exporting workflow arguments) and
  * returns one report per event: its status, and per matching workflow the path, error, output and published
  * messages. Everything it started is closed before it returns.
+ *
+ * The program is synthesized once per process for a given stack and config, and later calls reuse that synthesis, so
+ * a second call costs only its executions: call it once per event when events need different options (callback
+ * answers). Each call gets fresh containers (cold starts, `init` resources, Powertools objects) and fresh local tables;
+ * what the program keeps at module level (what its handlers capture when deployed) lives as long as the synthesis,
+ * as it would in the function code of one deployment: pass `freshSynthesis` to start it over.
  *
  * @throws Error naming each step that `pulumi up` could not deploy (unless `allowUndeployable`).
  */
@@ -50,8 +66,17 @@ export async function runEvents(
   events: Record<string, unknown> | Record<string, unknown>[],
   options: RunEventsOptions = {},
 ): Promise<EventReport[]> {
-  const { eventBusName = "default", allowUndeployable = false, mode = "source", ...runnerOptions } = options;
-  const runner = await LocalRunner.load(program, { ...runnerOptions, mode });
+  const { eventBusName = "default", allowUndeployable = false, mode = "source", freshSynthesis = false, ...runnerOptions } = options;
+  const { stack, config, ...rest } = runnerOptions;
+  const key = JSON.stringify([resolve(program), stack ?? "local", Object.entries(config ?? {}).sort()]);
+  if (freshSynthesis || !syntheses.has(key)) {
+    const loading = loadSynthesis(program, { stack, config });
+    syntheses.set(key, loading);
+    // A failed synthesis is not kept: the next call tries again (the user may have fixed the program).
+    loading.catch(() => syntheses.get(key) === loading && syntheses.delete(key));
+  }
+  const synthesis = await syntheses.get(key)!;
+  const runner = await LocalRunner.fromSynthesis(synthesis, { ...rest, mode }, program);
   try {
     if (!allowUndeployable) runner.assertDeployable();
     const reports: EventReport[] = [];
