@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 /**
- * The edw-local command line: dispatches to one command per file in this folder (run, graph, replay, cost), each
+ * The edw-local command line: dispatches to one command per file in this folder (run, graph, replay, cost, capacity), each
  * loaded on demand so that a command loads only what it uses. bin/edw-local.js calls `main`.
  */
 
 /**
- * The command line: `graph` draws the workflows, `replay` replays a dead-letter queue, `cost` prices each path, anything
- * else runs events through them.
+ * The command line: `graph` draws the workflows, `replay` replays a dead-letter queue, `cost` prices each path, `capacity`
+ * finds the quota that binds first at a rate, anything else runs events through them.
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "graph") return (await import("./graph")).graphCommand(argv.slice(1));
   // Loaded on demand: only a replay needs the SQS and EventBridge clients.
   if (argv[0] === "replay") return (await import("./replay")).replayCommand(argv.slice(1));
   if (argv[0] === "cost") return (await import("./cost")).costCommand(argv.slice(1));
+  if (argv[0] === "capacity") return (await import("./capacity")).capacityCommand(argv.slice(1));
   return (await import("./run")).runCommand(argv);
 }
 
