@@ -5,15 +5,12 @@
  * EXPRESS (local/cost/prices.ts). Handlers run from source (in-process); durations are this machine's, so the Lambda and
  * Express figures are estimates.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultProgram, parseConfigAssignments } from "./options";
 import type { ExecutionCost } from "../cost/cost";
-import { parseEvents, type LabeledEvent } from "../input/eventInput";
+import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
 import { PRICES_US_EAST_1 } from "../cost/prices";
-import { LocalRunner } from "../runner/runner";
-import { forgetPendingPulumiWork } from "../program/synthesize";
+import { runSampleEvents, sampleEvents } from "../runner/sampleEvents";
 
 const USAGE = `Usage: edw-local cost [program] [event.json ...] [--stack <name>] [--config key=value ...]
 
@@ -58,44 +55,20 @@ export async function costCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const [program = defaultProgram(), ...files] = positionals;
-  if (!existsSync(program)) {
-    process.stderr.write(`edw-local cost: no program at ${program}; pass the Pulumi program (e.g. index.ts) first.\n${USAGE}`);
-    return 2;
-  }
-  const events = (files.length > 0 ? files : sampleEventFiles(program)).flatMap((file): LabeledEvent[] =>
-    parseEvents(readFileSync(file, "utf8"), relative(process.cwd(), file)),
-  );
-  if (events.length === 0) {
-    process.stderr.write(`edw-local cost: no events to run; pass event files (e.g. events/happy.json).\n${USAGE}`);
-    return 2;
-  }
-  const runner = await LocalRunner.load(program, {
-    mode: "source",
-    stack: values.stack,
-    config: parseConfigAssignments(values.config ?? []),
-  });
+  let events: LabeledEvent[];
   try {
-    const paths: PricedPath[] = [];
-    for (const { label, event } of events) {
-      const report = await runner.runEvent(event, label);
-      for (const e of report.executions) paths.push({ event: label, workflow: e.workflow, status: e.status, cost: e.cost });
-    }
-    process.stdout.write(
-      `${formatCostTable(paths)}\n\nPrices: local/cost/prices.ts (${PRICES_US_EAST_1.region}, ${PRICES_US_EAST_1.checkedOn}); Lambda and EXPRESS durations measured on this machine.\n`,
-    );
-    return 0;
-  } finally {
-    await runner.close();
-    forgetPendingPulumiWork();
+    events = sampleEvents(program, files);
+  } catch (error) {
+    if (!(error instanceof RunnerInputError)) throw error;
+    process.stderr.write(`edw-local cost: ${error.message}\n${USAGE}`);
+    return 2;
   }
-}
-
-/** The sample events next to the program; `*hang*` files are left out (they wait for a Lambda timeout on purpose). */
-function sampleEventFiles(program: string): string[] {
-  const folder = join(dirname(program), "events");
-  if (!existsSync(folder)) return [];
-  return readdirSync(folder)
-    .filter((f) => f.endsWith(".json") && !f.includes("hang"))
-    .sort()
-    .map((f) => join(folder, f));
+  const { runs } = await runSampleEvents(program, events, { stack: values.stack, config: parseConfigAssignments(values.config ?? []) });
+  const paths: PricedPath[] = runs.flatMap(({ label, report }) =>
+    report.executions.map((e) => ({ event: label, workflow: e.workflow, status: e.status, cost: e.cost })),
+  );
+  process.stdout.write(
+    `${formatCostTable(paths)}\n\nPrices: local/cost/prices.ts (${PRICES_US_EAST_1.region}, ${PRICES_US_EAST_1.checkedOn}); Lambda and EXPRESS durations measured on this machine.\n`,
+  );
+  return 0;
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * The edw-local command line: dispatches to one command per file in this folder (run, graph, replay, cost, check), each
- * loaded on demand so that a command loads only what it uses. bin/edw-local.js calls `main`.
+ * The edw-local command line: dispatches to one command per file in this folder (run, graph, replay, cost, check,
+ * capacity), each loaded on demand so that a command loads only what it uses. bin/edw-local.js calls `main`.
  */
 
 /**
  * The command line: `graph` draws the workflows, `replay` replays a dead-letter queue, `cost` prices each path, `check`
- * runs the installed policy pack over the program, anything else runs events through them.
+ * runs the installed policy pack over the program, `capacity` finds the quota that binds first at a rate, anything
+ * else runs events through them.
  */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "graph") return (await import("./graph")).graphCommand(argv.slice(1));
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "replay") return (await import("./replay")).replayCommand(argv.slice(1));
   if (argv[0] === "cost") return (await import("./cost")).costCommand(argv.slice(1));
   if (argv[0] === "check") return (await import("./check")).checkCommand(argv.slice(1));
+  if (argv[0] === "capacity") return (await import("./capacity")).capacityCommand(argv.slice(1));
   return (await import("./run")).runCommand(argv);
 }
 

@@ -15,6 +15,7 @@ export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local replay (--queue-url <url> --event-bus <bus> | --local <dlq.jsonl> [program]) [--apply]  (see replay --help)
        edw-local cost [program] [event.json ...]  (the AWS cost of each path; see cost --help)
        edw-local check [program] [--policy-config <file>] [--json]  (the installed policy pack; see check --help)
+       edw-local capacity [program] --rate <events/s>  (which AWS quota binds first; see capacity --help)
 
 Runs events through the EventDrivenWorkflows of a Pulumi program on this machine: no AWS account, no Pulumi CLI.
 The program is synthesized under Pulumi mocks; each event is matched against each workflow's rule, and a matching

@@ -35,7 +35,7 @@ import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler } from 
 import type { PublishedMessage } from "../simulators/messageRecorder";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { divertOutput } from "./captureOutput";
-import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "../simulators/dynamoDb";
+import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type TableUsage } from "../simulators/dynamoDb";
 import { executionCost, type ExecutionCost } from "../cost/cost";
 import { materializeArchive, WarmFunction } from "../lambda/artifact";
 import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "../program/synthesize";
@@ -709,6 +709,11 @@ export class LocalRunner {
   /** The items of a table of the local DynamoDB (wire form), e.g. the idempotency records the steps wrote. */
   tableItems(table: string): Record<string, unknown>[] {
     return this.dynamodb?.items(table) ?? [];
+  }
+
+  /** The requests the program's tables have served so far, and their request units, per table (e.g. idempotency records). */
+  dynamoDbUsage(): Record<string, TableUsage> {
+    return this.dynamodb?.usage() ?? {};
   }
 
   /** Ends the warm function processes and the local DynamoDB, and restores stdout/stderr and the environment. */

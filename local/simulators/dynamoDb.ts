@@ -36,7 +36,21 @@ export interface LocalDynamoDb {
   endpoint: string;
   /** The items of a table, as stored (wire form). */
   items(table: string): Item[];
+  /** The requests served so far per table, and the request units DynamoDB on-demand would bill for them. */
+  usage(): Record<string, TableUsage>;
   close(): Promise<void>;
+}
+
+/**
+ * Requests to one table and their request units (on-demand: a write unit per KB written, a read unit per 4 KB read
+ * strongly consistent, half of that eventually consistent), from {@link itemSizeBytes}. A write refused by its
+ * condition still costs a write unit, as DynamoDB bills it.
+ */
+export interface TableUsage {
+  reads: number;
+  writes: number;
+  readUnits: number;
+  writeUnits: number;
 }
 
 /**
@@ -61,15 +75,32 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
     return parts.join("\u0000");
   };
 
+  const usage = new Map<string, TableUsage>();
+  const count = (table: string, kind: "read" | "write", units: number) => {
+    const entry = usage.get(table) ?? { reads: 0, writes: 0, readUnits: 0, writeUnits: 0 };
+    if (kind === "read") {
+      entry.reads += 1;
+      entry.readUnits += units;
+    } else {
+      entry.writes += 1;
+      entry.writeUnits += units;
+    }
+    usage.set(table, entry);
+  };
+  const writeUnits = (...items: (Item | undefined)[]) => Math.max(1, ...items.map((i) => (i ? Math.ceil(itemSizeBytes(i) / 1024) : 1)));
+
   const operations: Record<string, (request: Record<string, any>) => Record<string, unknown>> = {
     GetItem(request) {
       const { items, schema } = tableOf(request.TableName);
       const item = items.get(keyOf(schema, request.Key));
+      const units = Math.max(1, Math.ceil((item ? itemSizeBytes(item) : 1) / 4096)) * (request.ConsistentRead ? 1 : 0.5);
+      count(request.TableName, "read", units);
       return item ? { Item: item } : {};
     },
     PutItem(request) {
       const { items, schema } = tableOf(request.TableName);
       const key = keyOf(schema, request.Item);
+      count(request.TableName, "write", writeUnits(request.Item, items.get(key)));
       checkCondition(request, items.get(key));
       const old = items.get(key);
       items.set(key, structuredClone(request.Item));
@@ -79,13 +110,19 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
       const { items, schema } = tableOf(request.TableName);
       const key = keyOf(schema, request.Key);
       const current = items.get(key);
-      checkCondition(request, current);
+      try {
+        checkCondition(request, current);
+      } catch (error) {
+        count(request.TableName, "write", writeUnits(current));
+        throw error;
+      }
       const updated = applyUpdate(
         structuredClone(current ?? request.Key),
         request.UpdateExpression,
         request.ExpressionAttributeNames ?? {},
         request.ExpressionAttributeValues ?? {},
       );
+      count(request.TableName, "write", writeUnits(current, updated));
       items.set(key, updated);
       return request.ReturnValues === "ALL_NEW" ? { Attributes: updated } : {};
     },
@@ -93,6 +130,7 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
       const { items, schema } = tableOf(request.TableName);
       const key = keyOf(schema, request.Key);
       const current = items.get(key);
+      count(request.TableName, "write", writeUnits(current));
       checkCondition(request, current);
       items.delete(key);
       return request.ReturnValues === "ALL_OLD" && current ? { Attributes: current } : {};
@@ -138,8 +176,40 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     items: (table) => [...(data.get(table)?.values() ?? [])].map((item) => structuredClone(item)),
+    usage: () => Object.fromEntries([...usage].map(([table, entry]) => [table, { ...entry }])),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * An item's size as DynamoDB counts it, approximately: each attribute's name plus its value (strings and binaries by
+ * their bytes, numbers about one byte per two digits plus one, 1 byte for a boolean or null, 3 bytes plus the
+ * elements for a list or map).
+ */
+export function itemSizeBytes(item: Item): number {
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueSize(value), 0);
+}
+
+function valueSize(value: AttributeValue): number {
+  const [type, content] = Object.entries(value)[0] ?? ["NULL", true];
+  switch (type) {
+    case "S":
+      return Buffer.byteLength(String(content));
+    case "N":
+      return Math.ceil(String(content).replace(/^-|\./g, "").length / 2) + 1;
+    case "B":
+      return Buffer.from(String(content), "base64").length;
+    case "SS":
+    case "NS":
+    case "BS":
+      return (content as string[]).reduce((sum, v) => sum + valueSize({ [type[0]]: v }), 0);
+    case "L":
+      return 3 + (content as AttributeValue[]).reduce((sum, v) => sum + 1 + valueSize(v), 0);
+    case "M":
+      return 3 + itemSizeBytes(content as Item) + Object.keys(content as Item).length;
+    default:
+      return 1;
+  }
 }
 
 /** The environment that points a function's AWS SDK at the local endpoint (with a region and credentials it will accept). */
