@@ -113,6 +113,14 @@ export type PaymentOutcomeUnknown = InstanceType<typeof PaymentOutcomeUnknown>;
 export const PaymentPending = orderErrorClass("PaymentPending", "The charge is still being processed");
 export type PaymentPending = InstanceType<typeof PaymentPending>;
 
+/**
+ * An earlier charge attempt of the order has no known outcome, and the gateway no longer remembers its key (its key
+ * retention has passed): whether money moved cannot be told, so the order is not charged again but handed to a
+ * person (PaymentUnresolvedManualIntervention).
+ */
+export const PaymentUnverifiable = orderErrorClass("PaymentUnverifiable", "The outcome of an earlier charge attempt cannot be verified");
+export type PaymentUnverifiable = InstanceType<typeof PaymentUnverifiable>;
+
 /** The gateway has no charge under this key: nothing was taken, the charge may be retried (QueueForRetry). */
 export const PaymentNotTaken = orderErrorClass("PaymentNotTaken", "No charge was made for this order");
 export type PaymentNotTaken = InstanceType<typeof PaymentNotTaken>;

@@ -17,7 +17,8 @@
  * | customerId `cust-email-bounces`         | the confirmation email throws `EmailRejectedError`                  |
  *
  * Charges are keyed by the caller's idempotency key, as a real provider's (Stripe's `Idempotency-Key`): a key once
- * processed answers every later request with its first outcome (a charge, or a decline), a request arriving while
+ * processed answers every later request with its first outcome (a charge, or a decline) for as long as the gateway
+ * keeps it ({@link SandboxOptions.keyRetentionSeconds}, 24 h; then it is forgotten), a request arriving while
  * the first is still in flight waits for the first's answer, and the same key with another amount or currency is
  * refused with `PaymentIdempotencyConflict` (Stripe's 400 `idempotency_error`). `payments.lookup(key)` tells what
  * became of a key. Faults can also be injected per call through {@link SandboxOptions.faults}, a plan that decides
@@ -43,7 +44,15 @@ import {
   ThrottlingException,
 } from "./errors";
 import type { ChargeResult, EmailResult, FulfillmentResult, OrderProcessed, RefundResult, ValidatedOrder } from "./order";
-import type { EmailService, FulfillmentService, OrderRepository, OrderServices, PaymentGateway } from "./services";
+import type {
+  ChargeLedger,
+  ChargeLedgerEntry,
+  EmailService,
+  FulfillmentService,
+  OrderRepository,
+  OrderServices,
+  PaymentGateway,
+} from "./services";
 
 /** The sandbox's test card tokens (see the table in this module's documentation). */
 export const SANDBOX_CARD_TOKENS = {
@@ -75,7 +84,16 @@ export interface SandboxOptions {
   faults?: SandboxFaultPlan;
   /** How long a charge with the `slowAnswer` fault takes to answer (it is made all the same). @default 30_000 */
   slowAnswerMs?: number;
+  /**
+   * How long the gateway remembers an idempotency key, from the charge it was first used for (by `now`): after that,
+   * the same key charges again and a lookup answers `NOT_FOUND`, as a real gateway's does (Stripe keeps keys 24 h).
+   * @default 86_400 (24 hours; {@link SANDBOX_KEY_RETENTION_SECONDS})
+   */
+  keyRetentionSeconds?: number;
 }
+
+/** How long the sandbox gateway keeps an idempotency key by default: 24 hours, as Stripe does. */
+export const SANDBOX_KEY_RETENTION_SECONDS = 24 * 3600;
 
 /** The sandbox calls a fault plan decides on. Payment calls are named by their idempotency key (the order id here). */
 export type SandboxOperation = "charge" | "lookup" | "refund" | "fulfill" | "email" | "markComplete";
@@ -106,6 +124,8 @@ export type SandboxFaultPlan = (call: SandboxCall) => SandboxFault | undefined;
 export interface SandboxCharge extends ChargeResult {
   orderId: string;
   idempotencyKey: string;
+  /** When the charge was made (the sandbox's `now`), ISO 8601. */
+  chargedAt: string;
 }
 
 /** A refund the sandbox made (money given back; at most one per order). */
@@ -168,10 +188,12 @@ interface SandboxState extends SandboxActivity {
   chargeKeys: Record<string, ChargeKeyRecord>;
   /** Calls per `<operation>:<order id>`, for the fault plan's `attempt`. */
   callsByOperation: Record<string, number>;
+  /** The order program's charge ledger, by order id (the sandbox's stand-in for a durable table; never expires). */
+  chargeLedger: Record<string, ChargeLedgerEntry>;
 }
 
-/** What an idempotency key was used for (amount, currency) and how its charge ended. */
-type ChargeKeyRecord = { amount: number; currency: string } & (
+/** What an idempotency key was used for (amount, currency), when (epoch ms, by `now`) and how its charge ended. */
+type ChargeKeyRecord = { amount: number; currency: string; usedAt: number } & (
   | { status: "PENDING" }
   | { status: "CHARGED"; charge: ChargeResult }
   | { status: "DECLINED"; error: keyof typeof DECLINES; message: string }
@@ -188,8 +210,23 @@ interface InFlightCharges {
 const DECLINES = { InsufficientFundsError, CardDeclinedError } as const;
 
 /** The SANDBOX payment gateway (test mode): charges and refunds recorded in `state`, keyed, no money moves. */
-function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightCharges, options: SandboxOptions): PaymentGateway {
-  const record = (order: ValidatedOrder, idempotencyKey: string): ChargeResult => {
+function createSandboxPaymentGateway(
+  state: SandboxState,
+  inFlight: InFlightCharges,
+  options: SandboxOptions,
+  now: () => Date,
+): PaymentGateway {
+  const retentionMs = (options.keyRetentionSeconds ?? SANDBOX_KEY_RETENTION_SECONDS) * 1000;
+  /** The key's record, unless the gateway has forgotten it (a settled key older than the retention; never one in flight). */
+  const keyRecord = (idempotencyKey: string): ChargeKeyRecord | undefined => {
+    const known = state.chargeKeys[idempotencyKey];
+    if (known && known.status !== "PENDING" && now().getTime() - known.usedAt >= retentionMs) {
+      delete state.chargeKeys[idempotencyKey];
+      return undefined;
+    }
+    return known;
+  };
+  const record = (order: ValidatedOrder, idempotencyKey: string, usedAt: number): ChargeResult => {
     const charge: SandboxCharge = {
       chargeId: `ch_sandbox_${order.orderId}`,
       amount: order.totalAmount,
@@ -197,19 +234,22 @@ function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightChar
       status: "CHARGED",
       orderId: order.orderId,
       idempotencyKey,
+      chargedAt: now().toISOString(),
     };
     state.charges.push(charge);
     const result = toChargeResult(charge);
-    state.chargeKeys[idempotencyKey] = { amount: charge.amount, currency: charge.currency, status: "CHARGED", charge: result };
+    state.chargeKeys[idempotencyKey] = { amount: charge.amount, currency: charge.currency, usedAt, status: "CHARGED", charge: result };
     return result;
   };
   const decline = (order: ValidatedOrder, idempotencyKey: string, error: keyof typeof DECLINES, message: string): never => {
-    state.chargeKeys[idempotencyKey] = { amount: order.totalAmount, currency: order.currency, status: "DECLINED", error, message };
+    const usedAt = now().getTime();
+    state.chargeKeys[idempotencyKey] = { amount: order.totalAmount, currency: order.currency, usedAt, status: "DECLINED", error, message };
     throw new DECLINES[error](message);
   };
   const faultOf = (operation: SandboxOperation, orderId: string) => injectedFault(state, options.faults, operation, orderId);
 
   return {
+    keyRetentionSeconds: retentionMs / 1000,
     async charge(order, idempotencyKey) {
       state.chargeCalls += 1;
       const attempt = (state.chargeCallsByOrder[order.orderId] ?? 0) + 1;
@@ -217,7 +257,7 @@ function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightChar
       state.cardTokens[order.orderId] = order.cardToken;
 
       // Idempotency first, as a real provider does: a key once processed answers with its first outcome, in flight included.
-      const known = state.chargeKeys[idempotencyKey];
+      const known = keyRecord(idempotencyKey);
       if (known) {
         if (known.amount !== order.totalAmount || known.currency !== order.currency) {
           throw new PaymentIdempotencyConflict(
@@ -256,7 +296,8 @@ function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightChar
       }
       if (fault === "declined") decline(order, idempotencyKey, "CardDeclinedError", `Sandbox: card declined for order ${order.orderId}`);
 
-      state.chargeKeys[idempotencyKey] = { status: "PENDING", amount: order.totalAmount, currency: order.currency };
+      const usedAt = now().getTime();
+      state.chargeKeys[idempotencyKey] = { status: "PENDING", amount: order.totalAmount, currency: order.currency, usedAt };
       const delayMs =
         order.cardToken === SANDBOX_CARD_TOKENS.hang ? options.hangMs : fault === "slowAnswer" ? (options.slowAnswerMs ?? 30_000) : 0;
       // A processor that never answers (tok_hang without hangMs): the key stays PENDING, only a timeout ends the wait.
@@ -265,7 +306,7 @@ function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightChar
           ? new Promise<ChargeResult>(() => undefined)
           : // An immediate answer still lands in a later turn (so an in-flight duplicate sees PENDING), without setTimeout's 1 ms clamp.
             new Promise<void>((resolve) => (delayMs === 0 ? setImmediate(resolve) : setTimeout(resolve, delayMs))).then(() =>
-              record(order, idempotencyKey),
+              record(order, idempotencyKey, usedAt),
             );
       inFlight.charges[idempotencyKey] = charged;
       if (delayMs !== undefined) inFlight.settling.push(charged);
@@ -278,7 +319,7 @@ function createSandboxPaymentGateway(state: SandboxState, inFlight: InFlightChar
 
     async lookup(idempotencyKey) {
       faultOf("lookup", idempotencyKey);
-      const known = state.chargeKeys[idempotencyKey];
+      const known = keyRecord(idempotencyKey);
       if (!known) return { status: "NOT_FOUND" };
       if (known.status === "PENDING") return { status: "PENDING" };
       if (known.status === "DECLINED") return { status: "DECLINED", error: known.error, message: known.message };
@@ -338,6 +379,25 @@ function injectedFault(
   if (fault === "unavailable") throw new ServiceUnavailableException(`Sandbox: service unavailable (${operation} of order ${orderId})`);
   if (fault === "processorDown") throw new PaymentProcessorDown(`Sandbox: payment processor down (${operation} of order ${orderId})`);
   return fault;
+}
+
+/** The SANDBOX charge ledger (test mode): the order program's charge records, kept in `state` and never expired. */
+function createSandboxChargeLedger(state: SandboxState): ChargeLedger {
+  return {
+    async get(orderId) {
+      const entry = state.chargeLedger[orderId];
+      return entry && structuredClone(entry);
+    },
+    async recordAttempt(orderId, attemptedAt) {
+      state.chargeLedger[orderId] ??= { status: "ATTEMPTED", attemptedAt: attemptedAt.toISOString() };
+    },
+    async recordCharge(orderId, charge) {
+      state.chargeLedger[orderId] = { status: "CHARGED", charge: { ...charge } };
+    },
+    async clear(orderId) {
+      if (state.chargeLedger[orderId]?.status === "ATTEMPTED") delete state.chargeLedger[orderId];
+    },
+  };
 }
 
 /** The SANDBOX warehouse (test mode): shipments recorded in `state`, nothing ships. */
@@ -437,18 +497,20 @@ export function createSandboxServices(options: SandboxOptions = {}): SandboxServ
     cardTokens: {},
     chargeKeys: {},
     callsByOperation: {},
+    chargeLedger: {},
   };
   const inFlight: InFlightCharges = { charges: {}, settling: [] };
   const now = options.now ?? (() => new Date());
   return {
-    payments: createSandboxPaymentGateway(state, inFlight, options),
+    payments: createSandboxPaymentGateway(state, inFlight, options, now),
+    charges: createSandboxChargeLedger(state),
     fulfillment: createSandboxFulfillmentService(state, options.faults),
     email: createSandboxEmailService(state, options.faults),
     orders: createSandboxOrderRepository(state, options.faults),
     now: () => now(),
     activity: () => {
       // cardTokens stays private: tests have no business reading card tokens back.
-      const { cardTokens: _cardTokens, chargeKeys: _chargeKeys, callsByOperation: _calls, ...activity } = state;
+      const { cardTokens: _cardTokens, chargeKeys: _chargeKeys, callsByOperation: _calls, chargeLedger: _ledger, ...activity } = state;
       return structuredClone(activity);
     },
     idle: async () => {

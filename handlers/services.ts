@@ -21,7 +21,31 @@ export interface PaymentGateway {
    * throws `RefundFailedError` when the refund cannot be made.
    */
   refund(orderId: string): Promise<RefundResult>;
+  /**
+   * How long the gateway remembers an idempotency key, in seconds (Stripe: 24 h). Past it, a charge with the same
+   * key is a new charge and a lookup answers `NOT_FOUND`: the {@link ChargeLedger} is what stops a second charge then.
+   */
+  readonly keyRetentionSeconds: number;
 }
+
+/**
+ * What the order program itself knows of each order's charge, kept as long as an order may be replayed (longer than
+ * any gateway keeps a key). ChargeCard consults it before calling the gateway and ReconcilePayment writes what it
+ * settles, so an order charged once is never charged again, whatever the gateway still remembers.
+ */
+export interface ChargeLedger {
+  /** The order's entry, if any. */
+  get(orderId: string): Promise<ChargeLedgerEntry | undefined>;
+  /** Records that a charge is about to be sent under the order's key (kept if an earlier attempt is on record). */
+  recordAttempt(orderId: string, attemptedAt: Date): Promise<void>;
+  /** Records the order's charge: from now on the order is charged, whoever asks. */
+  recordCharge(orderId: string, charge: ChargeResult): Promise<void>;
+  /** Forgets an attempt known to have taken nothing (a decline, a refusal before processing). */
+  clear(orderId: string): Promise<void>;
+}
+
+/** An order's ledger entry: a charge attempt of unknown outcome (since `attemptedAt`, ISO 8601), or its charge. */
+export type ChargeLedgerEntry = { status: "ATTEMPTED"; attemptedAt: string } | { status: "CHARGED"; charge: ChargeResult };
 
 /** Ships orders. Idempotent per order. */
 export interface FulfillmentService {
@@ -46,6 +70,8 @@ export interface OrderRepository {
 /** Everything the order handlers need, passed to each as its third argument. */
 export interface OrderServices {
   payments: PaymentGateway;
+  /** The order program's own record of charges (see {@link ChargeLedger}). */
+  charges: ChargeLedger;
   fulfillment: FulfillmentService;
   email: EmailService;
   orders: OrderRepository;

@@ -461,7 +461,9 @@ describe("order handlers", () => {
       const context = createTestStepContext("ChargeCard");
       const charge = await chargeCard(await happyOrder(), context, services);
       assert.deepEqual(charge, { chargeId: "ch_sandbox_ord-1001", amount: 129.99, currency: "USD", status: "CHARGED" });
-      assert.deepEqual(services.activity().charges, [{ ...charge, orderId: "ord-1001", idempotencyKey: "ord-1001" }]);
+      assert.deepEqual(services.activity().charges, [
+        { ...charge, orderId: "ord-1001", idempotencyKey: "ord-1001", chargedAt: services.now().toISOString() },
+      ]);
       assert.deepEqual(metricsOf(context), { ChargeAttempts: 1, OrdersCharged: 1, ChargeAmount: 129.99 });
       assert.deepEqual(standaloneDimensionsOf(context), [
         { metric: "ChargeAttempts", dimensions: { outcome: "Charged" } },
@@ -469,14 +471,17 @@ describe("order handlers", () => {
       ]);
     });
 
-    it("charges once when retried: the second call returns the first charge", async () => {
+    it("charges once when retried: the second call returns the first charge from the ledger, without asking the gateway", async () => {
       const services = sandbox();
       const order = await happyOrder();
       const first = await chargeCard(order, createTestStepContext("ChargeCard"), services);
       const second = await chargeCard(order, createTestStepContext("ChargeCard"), services);
       assert.deepEqual(second, first);
       assert.equal(services.activity().charges.length, 1);
-      assert.equal(services.activity().chargeCalls, 2);
+      assert.equal(services.activity().chargeCalls, 1);
+      await assert.rejects(chargeCard({ ...order, totalAmount: 1 }, createTestStepContext("ChargeCard"), services), {
+        name: "PaymentIdempotencyConflict",
+      });
     });
 
     it("accepts any other tok_ token", async () => {

@@ -231,18 +231,6 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
     assert.equal(services.activity().charges.length, 0);
   });
 
-  it("a paid order that cannot be recorded is refunded (RefundAndFail, PaymentFailed), once", async () => {
-    const { result, services } = await runOrder("happy", { faults: faultOn("markComplete", "failed", [1, 2, 3, 4]) });
-    assert.equal(result.error, "PaymentFailed");
-    assert.deepEqual(result.path.slice(-3), ["MarkOrderComplete", "RefundAndFail", "PaymentFailedEnd"]);
-    const activity = services.activity();
-    assert.equal(activity.charges.length, 1);
-    assert.deepEqual(
-      activity.refunds.map((r) => [r.orderId, r.amount]),
-      [["ord-1001", 129.99]],
-    );
-  });
-
   it("the same order id with another amount is rejected (DuplicateOrderRejected), never charged twice", async () => {
     const shared = { services: createSandboxServices(), idempotencyStore: new InMemoryIdempotencyStore() };
     const { result: first } = await runOrder("happy", shared);

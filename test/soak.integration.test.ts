@@ -19,7 +19,15 @@ describe("the soak: 1,000 orders with injected faults and duplicate deliveries (
   });
 
   it("charges no order twice, refunds none twice, loses none, and leaves no charged order unresolved", () => {
-    assert.deepEqual(report.invariants, { doubleCharges: 0, doubleRefunds: 0, lostOrders: 0, chargedUnresolved: 0, completedUnpaid: 0 });
+    assert.deepEqual(report.invariants, {
+      doubleCharges: 0,
+      doubleChargesAfterKeyExpiry: 0,
+      shippedRefunded: 0,
+      doubleRefunds: 0,
+      lostOrders: 0,
+      chargedUnresolved: 0,
+      completedUnpaid: 0,
+    });
   });
 
   it("injected every kind of fault the brief names, and delivered duplicates", () => {

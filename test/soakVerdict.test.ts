@@ -7,13 +7,18 @@ import { createSandboxServices, type SandboxActivity } from "../handlers";
 function ledger(parts: Partial<SandboxActivity>): SandboxActivity {
   return { ...createSandboxServices().activity(), ...parts };
 }
-const charge = (orderId: string, amount = 10) => ({
+/** The gateway's key retention the verdicts are judged with: a day. */
+const DAY_SECONDS = 24 * 3600;
+const judge = (orderIds: string[], activity: SandboxActivity, executions: ExecutionOutcome[]) =>
+  judgeSoak(orderIds, activity, executions, DAY_SECONDS);
+const charge = (orderId: string, amount = 10, chargedAt = "2026-12-01T12:00:00.000Z") => ({
   chargeId: `ch_${orderId}`,
   amount,
   currency: "USD",
   status: "CHARGED" as const,
   orderId,
   idempotencyKey: orderId,
+  chargedAt,
 });
 const refund = (orderId: string, amount = 10) => ({
   refundId: `re_${orderId}`,
@@ -32,34 +37,59 @@ const ended = (orderId: string, error?: string, publishedBy: string[] = []): Exe
 
 describe("the soak's verdict (bench/soak/invariants.ts)", () => {
   it("counts a second charge of an order as a double charge", () => {
-    const verdict = judgeSoak(["a"], ledger({ charges: [charge("a"), charge("a")], completedOrders: [completed("a")] }), [ended("a")]);
+    const verdict = judge(["a"], ledger({ charges: [charge("a"), charge("a")], completedOrders: [completed("a")] }), [ended("a")]);
     assert.equal(verdict.invariants.doubleCharges, 1);
   });
 
+  it("counts a second charge a day or more after the first as a double charge after key expiry too", () => {
+    const sameDay = judge(["a"], ledger({ charges: [charge("a"), charge("a", 10, "2026-12-02T11:59:59.000Z")] }), []);
+    const nextDay = judge(["a"], ledger({ charges: [charge("a"), charge("a", 10, "2026-12-02T12:00:00.000Z")] }), []);
+    assert.deepEqual([sameDay.invariants.doubleCharges, sameDay.invariants.doubleChargesAfterKeyExpiry], [1, 0]);
+    assert.deepEqual([nextDay.invariants.doubleCharges, nextDay.invariants.doubleChargesAfterKeyExpiry], [1, 1]);
+  });
+
+  it("counts a refund of an order that shipped, and not one of an order that did not", () => {
+    const fulfillment = { status: "FULFILLED" as const, fulfillmentId: "f", itemCount: 1, orderId: "a" };
+    const verdict = judge(
+      ["a", "b"],
+      ledger({ charges: [charge("a"), charge("b")], refunds: [refund("a"), refund("b")], fulfillments: [fulfillment] }),
+      [],
+    );
+    assert.equal(verdict.invariants.shippedRefunded, 1);
+  });
+
   it("counts a second refund, or a refund beyond the charge, as a double refund", () => {
-    const twice = judgeSoak(["a"], ledger({ charges: [charge("a")], refunds: [refund("a"), refund("a")] }), []);
-    const more = judgeSoak(["b"], ledger({ charges: [charge("b", 10)], refunds: [refund("b", 20)] }), []);
+    const twice = judge(["a"], ledger({ charges: [charge("a")], refunds: [refund("a"), refund("a")] }), []);
+    const more = judge(["b"], ledger({ charges: [charge("b", 10)], refunds: [refund("b", 20)] }), []);
     assert.equal(twice.invariants.doubleRefunds, 1);
     assert.equal(more.invariants.doubleRefunds, 1);
   });
 
   it("counts a charged order that no one completed, refunded or escalated as unresolved (and lost)", () => {
-    const verdict = judgeSoak(["a"], ledger({ charges: [charge("a")] }), [ended("a", "UnexpectedError", ["UnexpectedError"])]);
+    const verdict = judge(["a"], ledger({ charges: [charge("a")] }), [ended("a", "UnexpectedError", ["UnexpectedError"])]);
     assert.equal(verdict.invariants.chargedUnresolved, 1);
     assert.equal(verdict.invariants.lostOrders, 1);
   });
 
   it("accepts an escalation alert as resolving a charged order, and a DLQ message as settling an uncharged one", () => {
-    const verdict = judgeSoak(["a", "b"], ledger({ charges: [charge("a")] }), [
+    const verdict = judge(["a", "b"], ledger({ charges: [charge("a")] }), [
       ended("a", "CriticalFailure", ["PaymentUnresolvedManualIntervention"]),
       ended("b", "TemporaryFailure", ["QueueForRetry"]),
     ]);
-    assert.deepEqual(verdict.invariants, { doubleCharges: 0, doubleRefunds: 0, lostOrders: 0, chargedUnresolved: 0, completedUnpaid: 0 });
+    assert.deepEqual(verdict.invariants, {
+      doubleCharges: 0,
+      doubleChargesAfterKeyExpiry: 0,
+      shippedRefunded: 0,
+      doubleRefunds: 0,
+      lostOrders: 0,
+      chargedUnresolved: 0,
+      completedUnpaid: 0,
+    });
     assert.deepEqual(verdict.orderOutcomes, { "escalated (charged)": 1, "queued for retry (not charged)": 1 });
   });
 
   it("counts an order whose executions all ended unexpectedly, uncharged, as lost; and a completion without a charge", () => {
-    const verdict = judgeSoak(["a", "b"], ledger({ completedOrders: [completed("b")] }), [ended("a", "UnexpectedError"), ended("b")]);
+    const verdict = judge(["a", "b"], ledger({ completedOrders: [completed("b")] }), [ended("a", "UnexpectedError"), ended("b")]);
     assert.equal(verdict.invariants.lostOrders, 1);
     assert.equal(verdict.invariants.completedUnpaid, 1);
   });

@@ -16,11 +16,26 @@
  *   concurrent duplicate (`IdempotencyAlreadyInProgressError`) is retried until the first attempt is done.
  * - A charge whose outcome is unknown (a timeout, a lost answer, retries run out) is never abandoned:
  *   ReconcilePayment asks the gateway by the order's idempotency key and continues, fails the payment, queues the
- *   order or escalates. No path leaves a charged order neither completed nor refunded nor escalated: an order that
- *   cannot be recorded as complete is refunded, and a refund that fails is escalated.
+ *   order or escalates. No path leaves a charged order neither completed nor refunded nor escalated. ChargeCard and
+ *   ReconcilePayment keep the order's charge on a ledger of the program's own, so a replay never charges a settled
+ *   order again once the gateway has forgotten its idempotency key (gateways keep keys for a day or so).
+ * - Compensation matches what happened (the article refunds any order MarkOrderComplete cannot record): an order
+ *   that did not ship is refunded (RefundAndFail), and one that shipped is never refunded automatically (the
+ *   customer has the goods): after the retries, EscalateShippedOrder hands it to a person.
  */
 import { IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_STORE_ERROR } from "event-driven-workflow/runtime";
-import { defineSteps, eventTrigger, fail, notify, parallel, pass, publishEvent, sendToDeadLetterQueue, task } from "event-driven-workflow";
+import {
+  choice,
+  defineSteps,
+  eventTrigger,
+  fail,
+  notify,
+  parallel,
+  pass,
+  publishEvent,
+  sendToDeadLetterQueue,
+  task,
+} from "event-driven-workflow";
 import type { Retry } from "event-driven-workflow";
 import {
   type CompletionInput,
@@ -119,7 +134,11 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     }),
     task("ChargeCard", {
       handler: (order: ValidatedOrder, context) =>
-        chargeCard(order, context, { payments: { charge: (o, key) => services.payments.charge(o, key) } }),
+        chargeCard(order, context, {
+          payments: { charge: (o, key) => services.payments.charge(o, key), keyRetentionSeconds: services.payments.keyRetentionSeconds },
+          charges: services.charges,
+          now: () => services.now(),
+        }),
       timeoutSeconds: timeout("ChargeCard"),
       inputPath: "$.order",
       resultPath: "$.payment",
@@ -142,7 +161,11 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     }),
     task("ReconcilePayment", {
       handler: (order: ValidatedOrder, context) =>
-        reconcilePayment(order, context, { payments: { lookup: (key) => services.payments.lookup(key) } }),
+        reconcilePayment(order, context, {
+          payments: { lookup: (key) => services.payments.lookup(key), keyRetentionSeconds: services.payments.keyRetentionSeconds },
+          charges: services.charges,
+          now: () => services.now(),
+        }),
       timeoutSeconds: timeout("ReconcilePayment"),
       inputPath: "$.order",
       resultPath: "$.payment",
@@ -195,11 +218,36 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       timeoutSeconds: timeout("MarkOrderComplete"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
-      // A paid order that cannot be recorded is compensated: the refund gives the money back (or escalates).
-      catch: [{ errors: ["States.ALL"], next: "RefundAndFail", resultPath: toError }],
+      // A paid order that cannot be recorded is compensated as far as what happened allows (WasOrderShipped).
+      catch: [{ errors: ["States.ALL"], next: "WasOrderShipped", resultPath: toError }],
       next: "PublishOrderProcessed",
     }),
     publishEvent("PublishOrderProcessed", { ...ORDER_PROCESSED_EVENT, end: true }),
+
+    // FulfillOrder's branch output: the shipment (`FULFILLED`) or LogFulfillmentFailure's `{ status: "FAILED" }`.
+    choice("WasOrderShipped", {
+      choices: [
+        {
+          condition: {
+            and: [
+              { variable: "$.fulfillment[0].status", isPresent: true },
+              { variable: "$.fulfillment[0].status", stringEquals: "FULFILLED" },
+            ],
+          },
+          next: "EscalateShippedOrder",
+        },
+      ],
+      otherwise: "RefundAndFail",
+    }),
+    notify("EscalateShippedOrder", {
+      subject: "CRITICAL: a shipped order could not be recorded as complete",
+      messagePath: toError,
+      next: "ShippedOrderNotRecordedEnd",
+    }),
+    fail("ShippedOrderNotRecordedEnd", {
+      error: "ShippedOrderNotRecorded",
+      cause: "The order was charged and shipped but its completion could not be recorded: a person records it (it is not refunded)",
+    }),
 
     notify("OrderValidationFailed", { subject: "Order failed validation", messagePath: toError, next: "ValidationFailedEnd" }),
     fail("ValidationFailedEnd", { error: "ValidationFailed", cause: "Order failed validation checks" }),

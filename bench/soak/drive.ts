@@ -106,6 +106,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       plan.map((o) => o.orderId),
       ledger,
       outcomes,
+      services.payments.keyRetentionSeconds,
     ),
   };
 }

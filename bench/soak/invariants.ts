@@ -16,7 +16,7 @@ export interface ExecutionOutcome {
 }
 
 /** The states whose alert hands an order to a person: the order counts as escalated. */
-export const ESCALATION_STATES = ["RefundFailedManualIntervention", "PaymentUnresolvedManualIntervention"];
+export const ESCALATION_STATES = ["RefundFailedManualIntervention", "PaymentUnresolvedManualIntervention", "EscalateShippedOrder"];
 
 /** Execution errors that settle an order that was not charged. */
 const UNCHARGED_ENDS = ["PaymentFailed", "ValidationFailed", "DuplicateOrderRejected"];
@@ -25,11 +25,15 @@ const UNCHARGED_ENDS = ["PaymentFailed", "ValidationFailed", "DuplicateOrderReje
 export interface SoakInvariants {
   /** Charges beyond the first for one order. */
   doubleCharges: number;
+  /** Of those, the charges made after the gateway's key retention had passed since the first (its key forgotten). */
+  doubleChargesAfterKeyExpiry: number;
+  /** Orders refunded although they shipped (the customer keeps the goods and gets the money back). */
+  shippedRefunded: number;
   /** Refunds beyond the first for one order (or 1 for a single refund of more than was charged). */
   doubleRefunds: number;
   /** Orders no execution settled: not completed, refunded, escalated, queued for retry nor failed uncharged. */
   lostOrders: number;
-  /** Orders charged but neither completed nor refunded nor escalated. */
+  /** Orders charged but neither completed nor refunded nor escalated (timed-out executions included). */
   chargedUnresolved: number;
   /** Orders recorded as completed without a charge. */
   completedUnpaid: number;
@@ -48,16 +52,30 @@ export interface SoakVerdict {
  * Judges the soak from the ledger and the execution outcomes.
  *
  * @example
- * const verdict = judgeSoak(orders.map((o) => o.orderId), services.activity(), outcomes);
+ * const verdict = judgeSoak(orders.map((o) => o.orderId), services.activity(), outcomes, services.payments.keyRetentionSeconds);
  * verdict.invariants.doubleCharges; // 0
  */
-export function judgeSoak(orderIds: readonly string[], ledger: SandboxActivity, executions: readonly ExecutionOutcome[]): SoakVerdict {
-  const invariants: SoakInvariants = { doubleCharges: 0, doubleRefunds: 0, lostOrders: 0, chargedUnresolved: 0, completedUnpaid: 0 };
+export function judgeSoak(
+  orderIds: readonly string[],
+  ledger: SandboxActivity,
+  executions: readonly ExecutionOutcome[],
+  keyRetentionSeconds: number,
+): SoakVerdict {
+  const invariants: SoakInvariants = {
+    doubleCharges: 0,
+    doubleChargesAfterKeyExpiry: 0,
+    shippedRefunded: 0,
+    doubleRefunds: 0,
+    lostOrders: 0,
+    chargedUnresolved: 0,
+    completedUnpaid: 0,
+  };
   const orderOutcomes: Record<string, number> = {};
   const executionEnds: Record<string, number> = {};
   const charges = groupBy(ledger.charges, (c) => c.orderId);
   const refunds = groupBy(ledger.refunds, (r) => r.orderId);
   const completed = new Set(ledger.completedOrders.map((o) => o.orderId));
+  const shipped = new Set(ledger.fulfillments.map((f) => f.orderId));
   const runs = groupBy(executions, (e) => e.orderId);
   for (const e of executions) count(executionEnds, e.status === "SUCCEEDED" ? "SUCCEEDED" : (e.error ?? e.status));
 
@@ -68,6 +86,11 @@ export function judgeSoak(orderIds: readonly string[], ledger: SandboxActivity, 
     const escalated = ends.some((e) => e.publishedBy.some((state) => ESCALATION_STATES.includes(state)));
     const queued = ends.some((e) => e.publishedBy.includes("QueueForRetry"));
     invariants.doubleCharges += Math.max(0, charged.length - 1);
+    const firstChargedAt = Math.min(...charged.map((c) => Date.parse(c.chargedAt)));
+    invariants.doubleChargesAfterKeyExpiry += charged.filter(
+      (c) => Date.parse(c.chargedAt) - firstChargedAt >= keyRetentionSeconds * 1000,
+    ).length;
+    if (shipped.has(orderId) && refunded.length > 0) invariants.shippedRefunded += 1;
     const chargedAmount = charged.reduce((sum, c) => sum + c.amount, 0);
     const refundedAmount = refunded.reduce((sum, r) => sum + r.amount, 0);
     invariants.doubleRefunds += Math.max(refunded.length - 1, refundedAmount > chargedAmount ? 1 : 0);

@@ -89,8 +89,12 @@ function planOrder(orderId: string, next: () => number): PlannedOrder {
   else if (chance(SOAK_RATES.fulfillFailed)) faults.fulfill = Array(3).fill("failed");
   if (chance(SOAK_RATES.emailUnavailable)) faults.email = ["unavailable"];
   else if (chance(SOAK_RATES.emailFailed)) faults.email = Array(4).fill("failed");
-  // MarkOrderComplete tries 4 times: failing them all sends the paid order to its refund.
-  if (chance(SOAK_RATES.recordingFailed)) faults.markComplete = Array(4).fill("failed");
+  // MarkOrderComplete tries 4 times: failing them all escalates a shipped order, refunds one that did not ship.
+  if (chance(SOAK_RATES.recordingFailed)) {
+    faults.markComplete = Array(4).fill("failed");
+    // Half of them also fail to ship, so that both compensations (refund, escalation) are exercised.
+    if (next() < 0.5) faults.fulfill = Array(3).fill("failed");
+  }
   if (chance(SOAK_RATES.refundFailed)) faults.refund = Array(8).fill("failed");
 
   const duplicates: PlannedOrder["duplicates"] = [];
