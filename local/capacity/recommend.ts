@@ -107,4 +107,4 @@ export function recommend(input: RecommendationInput): string[] {
 }
 
 const pct = (fraction: number) => `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
-const round = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : Number(n.toPrecision(3)).toString());
+const round = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString("en-US") : Number(n.toPrecision(3)).toString());

@@ -190,7 +190,8 @@ export async function capacityCommand(argv: string[]): Promise<number> {
 
 /** The text report: the quota table, the first quota to bind, the monthly cost, the recommendations and what is estimated. */
 export function formatCapacityReport(report: CapacityReport, program: string): string {
-  const n = (value: number) => (value >= 100 ? Math.round(value).toLocaleString("en-US") : Number(value.toPrecision(3)).toString());
+  const n = (value: number) =>
+    Math.abs(value) >= 100 ? Math.round(value).toLocaleString("en-US") : Number(value.toPrecision(3)).toString();
   const rate = (value: number | null) => (value === null ? "never (< 1e9/s)" : value === 0 ? "the burst alone" : `${n(value)}/s`);
   const burst = report.burst ? `; burst of ${n(report.burst.events)} events over ${n(report.burst.seconds)} s` : "";
   const lines = [

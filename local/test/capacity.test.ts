@@ -143,14 +143,19 @@ const path = (label: string, fields: Partial<PathUsage>): PathUsage => ({
 });
 
 describe("measurePaths and the mix", () => {
-  it("counts a path's transitions, invocations, messages, KMS requests and DynamoDB units from its run", () => {
+  it("counts a path's transitions, invocations (a cold start at the warm mean), messages, KMS requests and DynamoDB units from its run", () => {
     const execution = {
       workflow: "orders",
       status: "FAILED",
       durationMs: 1500,
       retries: { Charge: 2 },
       cost: { stateTransitions: 6, standardUsd: 0.00015, expressUsd: 0.000002 },
-      invocations: [{ state: "Charge", durationMs: 200 }, { state: "Charge", durationMs: 300 }, { state: "Charge" }],
+      invocations: [
+        { state: "Charge", durationMs: 900, coldStart: true },
+        { state: "Charge", durationMs: 200 },
+        { state: "Charge", durationMs: 300 },
+        { state: "Charge" },
+      ],
       published: [
         { state: "Alert", service: "sns", request: { TopicArn: "arn:aws:sns:us-east-1:1:alerts" } },
         { state: "Done", service: "events", request: { Entries: [] } },
@@ -182,7 +187,9 @@ describe("measurePaths and the mix", () => {
     assert.equal(usage.stateTransitions, 6);
     assert.deepEqual(usage.retryTransitions, { Charge: 2 });
     assert.equal(usage.executionSeconds, 1.5);
-    assert.deepEqual(usage.invocations, { Charge: { count: 3, seconds: 0.501 } });
+    // The cold start counts at the warm mean, (0.2 + 0.3 + 0.001) / 3 s; an invocation without a duration as 1 ms.
+    assert.equal(usage.invocations.Charge.count, 4);
+    assert.ok(Math.abs(usage.invocations.Charge.seconds - (0.501 + 0.501 / 3)) < 1e-12, String(usage.invocations.Charge.seconds));
     assert.deepEqual([usage.putEvents, usage.snsPublishes, usage.sqsSends], [1, 1, 1]);
     assert.equal(usage.kmsRequests, 2, "a data key for the encrypted topic, and a Decrypt for its one subscription");
     assert.deepEqual(usage.dynamoDb, { idem: { readUnits: 0.5, writeUnits: 3 } });
