@@ -53,7 +53,8 @@ interface CapacityOptions {
   program: string;
   events: LabeledEvent[];
   load: Load;
-  mix?: string;
+  /** Weights by path (event label); default: the paths that succeed, equally. */
+  mix?: Record<string, number>;
   region: string;
   type?: "STANDARD" | "EXPRESS";
   overrides: Record<string, QuotaValue>;
@@ -120,11 +121,20 @@ export function parseCapacityCommandLine(argv: string[]): CapacityOptions | unde
     overrides = parseQuotaFile(readFileSync(values.quotas, "utf8"), values.quotas);
   }
   const [program = defaultProgram(), ...files] = positionals;
+  const events = sampleEvents(program, files);
   return {
     program,
-    events: sampleEvents(program, files),
+    events,
     load: { rate, ...(burst ? { burst } : {}) },
-    mix: values.mix,
+    // Each event is one path, labelled as its event: the mix is checked before anything runs.
+    ...(values.mix !== undefined
+      ? {
+          mix: parseMix(
+            values.mix,
+            events.map((e) => e.label),
+          ),
+        }
+      : {}),
     region,
     type: values.type as CapacityOptions["type"],
     overrides,
@@ -153,13 +163,7 @@ export async function capacityCommand(argv: string[]): Promise<number> {
       config: options.config,
     });
     const paths = measurePaths(runs, resources);
-    const mix =
-      options.mix === undefined
-        ? defaultMix(paths)
-        : parseMix(
-            options.mix,
-            paths.map((p) => p.label),
-          );
+    const mix = options.mix ?? defaultMix(paths);
     const machine = resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
     const type = options.type ?? (machine?.inputs.type === "EXPRESS" ? "EXPRESS" : "STANDARD");
     report = capacityReport({

@@ -279,7 +279,16 @@ describe("capacityReport", () => {
     assert.equal(start.binds, true);
     assert.equal(start.burst?.drainedAtSecond, 1300 / 400);
     assert.ok(Math.abs((start.burst?.throttled ?? 0) - 400 * (5 - 1300 / 400)) < 1e-9);
+    assert.equal(start.burst?.peakPerSecond, 700);
     assert.ok(report.recommendations.some((r) => /delayed, not lost/.test(r)));
+    assert.ok(
+      report.recommendations.some((r) =>
+        r.startsWith(
+          "Step Functions StartExecution (STANDARD) binds under the burst: 700/s for 5 s empties its bucket of 1,300 (refill 300/s) after 3.25 s: request a refill rate of at least 875",
+        ),
+      ),
+      report.recommendations.join("\n"),
+    );
   });
 
   it("does not recommend EXPRESS for a workflow with a callback, and says why", () => {
@@ -396,6 +405,12 @@ describe("edw-local capacity: usage errors (exit 2, before the program runs)", (
     const broken = join(folder, "broken.json");
     writeFileSync(broken, "{ lambda: 1 ");
     assert.match((await run("index.ts", "--rate", "10", "--quotas", broken)).output, /broken\.json: invalid JSON/);
+  });
+
+  it("refuses a mix naming no sample path, suggesting the closest", async () => {
+    const { code, output } = await run("index.ts", "--rate", "10", "--mix", "hapy=90,email-fails=10");
+    assert.equal(code, 2);
+    assert.match(output, /--mix: no sample path is named "hapy"; did you mean "happy"\?/);
   });
 
   it("refuses an unknown type and a missing program", async () => {
