@@ -127,14 +127,7 @@ export function parseCapacityCommandLine(argv: string[]): CapacityOptions | unde
     events,
     load: { rate, ...(burst ? { burst } : {}) },
     // Each event is one path, labelled as its event: the mix is checked before anything runs.
-    ...(values.mix !== undefined
-      ? {
-          mix: parseMix(
-            values.mix,
-            events.map((e) => e.label),
-          ),
-        }
-      : {}),
+    ...(values.mix !== undefined ? { mix: parseMix(values.mix, labelsOf(events)) } : {}),
     region,
     type: values.type as CapacityOptions["type"],
     overrides,
@@ -143,6 +136,8 @@ export function parseCapacityCommandLine(argv: string[]): CapacityOptions | unde
     config: parseConfigAssignments(values.config ?? []),
   };
 }
+
+const labelsOf = (events: readonly LabeledEvent[]) => events.map((e) => e.label);
 
 /** `edw-local capacity ...`: returns the exit code. */
 export async function capacityCommand(argv: string[]): Promise<number> {
