@@ -81,6 +81,30 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
     });
   });
 
+  it("plans its capacity with npx edw-local capacity: the first quota to bind, at which rate, and the cost", () => {
+    // 400 claims/s: above STANDARD's StartExecution refill in us-east-1 (300/s), so the command exits 1.
+    const run = runInConsumer(project, "edw-local", ["capacity", "--rate", "400", "--json"]);
+    assert.equal(run.status, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      type: string;
+      region: string;
+      binding: string;
+      bindsAtRate: number;
+      withinQuotas: boolean;
+      quotas: { name: string; used: number; binds: boolean; source: string }[];
+      costPerMonth: { STANDARD: number; EXPRESS: number };
+      recommendations: string[];
+    };
+    assert.deepEqual([report.type, report.region, report.withinQuotas], ["STANDARD", "us-east-1", false]);
+    assert.equal(report.binding, "Step Functions StartExecution (STANDARD)");
+    assert.ok(Math.abs(report.bindsAtRate - 300) < 0.01, String(report.bindsAtRate));
+    const start = report.quotas.find((q) => q.name === report.binding);
+    assert.deepEqual([start?.used, start?.binds], [400, true], "one execution per claim");
+    assert.ok(report.quotas.every((q) => q.source.startsWith("https://docs.aws.amazon.com/")));
+    assert.ok(report.costPerMonth.STANDARD > report.costPerMonth.EXPRESS && report.costPerMonth.EXPRESS > 0);
+    assert.match(report.recommendations.join("\n"), /workflowType: "EXPRESS"/);
+  });
+
   it("passes its own unit tests, written with the test kit (npm test, one mocha process)", () => {
     const run = runInConsumer(project, "npm", ["test", "--silent"]);
     assert.equal(run.status, 0, run.stdout + run.stderr);

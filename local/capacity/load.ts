@@ -36,8 +36,8 @@ export interface QuotaUse {
   binds: boolean;
   /** Lambda concurrency if every invocation ran to its timeout (a hanging dependency). */
   usedAtTimeouts?: number;
-  /** For a token bucket under a burst: what the simulation refused, and when the bucket ran dry. */
-  burst?: { throttled: number; drainedAtSecond?: number };
+  /** For a token bucket under a burst: the demand during it (per second), what the simulation refused, and when the bucket ran dry. */
+  burst?: { peakPerSecond: number; throttled: number; drainedAtSecond?: number };
   /** What the use is of, when the quota is per function or per table. */
   detail?: string;
   quotaCode?: string;
@@ -95,6 +95,7 @@ export function evaluateQuota(usage: EventUsage, timeouts: StepTimeouts, quota: 
       { seconds: load.burst.seconds, ratePerSecond: peakRate * perEvent },
     ]);
     const burst = {
+      peakPerSecond: peakRate * perEvent,
       throttled: outcome.throttled,
       ...(outcome.drainedAtSecond !== undefined ? { drainedAtSecond: outcome.drainedAtSecond } : {}),
     };

@@ -61,22 +61,29 @@ export function recommend(input: RecommendationInput): string[] {
 
   for (const use of uses) {
     if (!(use.binds || use.utilization >= 0.8)) continue;
-    const target = Math.ceil(use.used * 1.25);
-    const state = use.binds ? "binds" : `is at ${pct(use.utilization)}`;
+    const code = use.quotaCode ? ` (Service Quotas code ${use.quotaCode})` : "";
+    const of = use.detail ? ` (${use.detail})` : "";
+    const burstOnly = use.burst !== undefined && use.burst.throttled > 0 && use.used <= use.limit;
     if (use.kind === "scaling") {
       out.push(
-        `${use.name} ${state} (${use.detail}): Lambda adds at most ${use.limit.toLocaleString("en-US")} environments per function every 10 s and this is not adjustable; ` +
+        `${use.name} ${use.binds ? "binds" : `is at ${pct(use.utilization)}`}${of}: Lambda adds at most ${round(use.limit)} environments per function every 10 s and this is not adjustable; ` +
           `give the step provisionedConcurrency, or smooth the burst (an SQS queue before the rule's target).`,
+      );
+    } else if (burstOnly && use.burst) {
+      out.push(
+        `${use.name} binds under the burst: ${round(use.burst.peakPerSecond)}/s for ${round(load.burst?.seconds ?? 0)} s empties its bucket of ${round(use.bucket ?? use.limit)} ` +
+          `(refill ${round(use.limit)}/s) after ${round(use.burst.drainedAtSecond ?? 0)} s${of}: request a refill rate of at least ` +
+          `${round(Math.ceil(use.burst.peakPerSecond * 1.25))}, or a larger bucket${code}; ${use.raise}.`,
       );
     } else {
       out.push(
-        `${use.name} ${state} at ${round(use.used)} of ${round(use.limit)}${use.detail ? ` (${use.detail})` : ""}: request an increase to at least ` +
-          `${target.toLocaleString("en-US")}${use.quotaCode ? ` (Service Quotas code ${use.quotaCode})` : ""}; ${use.raise}.`,
+        `${use.name} ${use.binds ? "binds" : `is at ${pct(use.utilization)}`} at ${round(use.used)} of ${round(use.limit)}${of}: request an increase to at least ` +
+          `${round(Math.ceil(Math.max(use.used, use.burst?.peakPerSecond ?? 0) * 1.25))}${code}; ${use.raise}.`,
       );
     }
     if (use.burst?.throttled && (use.id.endsWith("startExecution") || use.id === "eventBridge.invocations"))
       out.push(
-        `The burst of ${load.burst?.events} events over ${load.burst?.seconds} s leaves ${Math.round(use.burst.throttled)} starts throttled at ${use.name}: ` +
+        `The burst of ${round(load.burst?.events ?? 0)} events over ${round(load.burst?.seconds ?? 0)} s leaves ${round(use.burst.throttled)} starts throttled at ${use.name}: ` +
           "the rule's target retries them (its retry policy, then its dead-letter queue), so orders are delayed, not lost.",
       );
   }
@@ -107,4 +114,4 @@ export function recommend(input: RecommendationInput): string[] {
 }
 
 const pct = (fraction: number) => `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
-const round = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : Number(n.toPrecision(3)).toString());
+const round = (n: number) => (Math.abs(n) >= 100 ? Math.round(n).toLocaleString("en-US") : Number(n.toPrecision(3)).toString());

@@ -22,7 +22,7 @@ export interface EventUsage {
   retryTransitions: Record<string, number>;
   /** Execution time summed over the executions, in seconds (locally: retry waits skipped unless run in real time). */
   executionSeconds: number;
-  /** Lambda invocations and their summed duration in seconds, by step. */
+  /** Lambda invocations and their summed duration in seconds, by step (a cold start counted at the step's warm mean). */
   invocations: Record<string, { count: number; seconds: number }>;
   /** PutEvents calls the executions make (publishEvent steps). */
   putEvents: number;
@@ -53,6 +53,7 @@ export interface PathUsage extends EventUsage {
  */
 export function measurePaths(runs: readonly SampleRun[], resources: readonly RecordedResource[]): PathUsage[] {
   const kmsPerPublish = kmsRequestsPerPublish(resources);
+  const warm = warmSeconds(runs);
   return runs.map(({ label, report, dynamoDb }) => {
     const usage: PathUsage = {
       label,
@@ -75,10 +76,10 @@ export function measurePaths(runs: readonly SampleRun[], resources: readonly Rec
       for (const [state, retries] of Object.entries(execution.retries))
         usage.retryTransitions[state] = (usage.retryTransitions[state] ?? 0) + retries;
       usage.executionSeconds += execution.durationMs / 1000;
-      for (const { state, durationMs } of execution.invocations) {
+      for (const { state, durationMs, coldStart } of execution.invocations) {
         const entry = (usage.invocations[state] ??= { count: 0, seconds: 0 });
         entry.count += 1;
-        entry.seconds += Math.max(1, durationMs ?? 1) / 1000;
+        entry.seconds += (coldStart ? warm.get(state) : undefined) ?? Math.max(1, durationMs ?? 1) / 1000;
       }
       for (const message of execution.published) {
         if (message.service === "events") usage.putEvents += 1;
@@ -93,6 +94,23 @@ export function measurePaths(runs: readonly SampleRun[], resources: readonly Rec
     }
     return usage;
   });
+}
+
+/**
+ * The mean warm duration of each step over all runs, in seconds. A cold start (a function's first invocation here,
+ * which loads its modules) counts at this mean: at the rates capacity planning is about, nearly every invocation
+ * finds a warm environment, and Lambda reports initialization apart from duration.
+ */
+function warmSeconds(runs: readonly SampleRun[]): Map<string, number> {
+  const sums = new Map<string, { seconds: number; count: number }>();
+  for (const { report } of runs)
+    for (const execution of report.executions)
+      for (const { state, durationMs, coldStart } of execution.invocations) {
+        if (coldStart) continue;
+        const sum = sums.get(state) ?? { seconds: 0, count: 0 };
+        sums.set(state, { seconds: sum.seconds + Math.max(1, durationMs ?? 1) / 1000, count: sum.count + 1 });
+      }
+  return new Map([...sums].map(([state, { seconds, count }]) => [state, seconds / count]));
 }
 
 /** KMS requests per publish to a topic: none for an unencrypted topic, else GenerateDataKey plus a Decrypt per subscription. */

@@ -53,7 +53,8 @@ interface CapacityOptions {
   program: string;
   events: LabeledEvent[];
   load: Load;
-  mix?: string;
+  /** Weights by path (event label); default: the paths that succeed, equally. */
+  mix?: Record<string, number>;
   region: string;
   type?: "STANDARD" | "EXPRESS";
   overrides: Record<string, QuotaValue>;
@@ -120,11 +121,13 @@ export function parseCapacityCommandLine(argv: string[]): CapacityOptions | unde
     overrides = parseQuotaFile(readFileSync(values.quotas, "utf8"), values.quotas);
   }
   const [program = defaultProgram(), ...files] = positionals;
+  const events = sampleEvents(program, files);
   return {
     program,
-    events: sampleEvents(program, files),
+    events,
     load: { rate, ...(burst ? { burst } : {}) },
-    mix: values.mix,
+    // Each event is one path, labelled as its event: the mix is checked before anything runs.
+    ...(values.mix !== undefined ? { mix: parseMix(values.mix, labelsOf(events)) } : {}),
     region,
     type: values.type as CapacityOptions["type"],
     overrides,
@@ -133,6 +136,8 @@ export function parseCapacityCommandLine(argv: string[]): CapacityOptions | unde
     config: parseConfigAssignments(values.config ?? []),
   };
 }
+
+const labelsOf = (events: readonly LabeledEvent[]) => events.map((e) => e.label);
 
 /** `edw-local capacity ...`: returns the exit code. */
 export async function capacityCommand(argv: string[]): Promise<number> {
@@ -153,13 +158,7 @@ export async function capacityCommand(argv: string[]): Promise<number> {
       config: options.config,
     });
     const paths = measurePaths(runs, resources);
-    const mix =
-      options.mix === undefined
-        ? defaultMix(paths)
-        : parseMix(
-            options.mix,
-            paths.map((p) => p.label),
-          );
+    const mix = options.mix ?? defaultMix(paths);
     const machine = resources.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
     const type = options.type ?? (machine?.inputs.type === "EXPRESS" ? "EXPRESS" : "STANDARD");
     report = capacityReport({
@@ -190,7 +189,8 @@ export async function capacityCommand(argv: string[]): Promise<number> {
 
 /** The text report: the quota table, the first quota to bind, the monthly cost, the recommendations and what is estimated. */
 export function formatCapacityReport(report: CapacityReport, program: string): string {
-  const n = (value: number) => (value >= 100 ? Math.round(value).toLocaleString("en-US") : Number(value.toPrecision(3)).toString());
+  const n = (value: number) =>
+    Math.abs(value) >= 100 ? Math.round(value).toLocaleString("en-US") : Number(value.toPrecision(3)).toString();
   const rate = (value: number | null) => (value === null ? "never (< 1e9/s)" : value === 0 ? "the burst alone" : `${n(value)}/s`);
   const burst = report.burst ? `; burst of ${n(report.burst.events)} events over ${n(report.burst.seconds)} s` : "";
   const lines = [

@@ -143,14 +143,19 @@ const path = (label: string, fields: Partial<PathUsage>): PathUsage => ({
 });
 
 describe("measurePaths and the mix", () => {
-  it("counts a path's transitions, invocations, messages, KMS requests and DynamoDB units from its run", () => {
+  it("counts a path's transitions, invocations (a cold start at the warm mean), messages, KMS requests and DynamoDB units from its run", () => {
     const execution = {
       workflow: "orders",
       status: "FAILED",
       durationMs: 1500,
       retries: { Charge: 2 },
       cost: { stateTransitions: 6, standardUsd: 0.00015, expressUsd: 0.000002 },
-      invocations: [{ state: "Charge", durationMs: 200 }, { state: "Charge", durationMs: 300 }, { state: "Charge" }],
+      invocations: [
+        { state: "Charge", durationMs: 900, coldStart: true },
+        { state: "Charge", durationMs: 200 },
+        { state: "Charge", durationMs: 300 },
+        { state: "Charge" },
+      ],
       published: [
         { state: "Alert", service: "sns", request: { TopicArn: "arn:aws:sns:us-east-1:1:alerts" } },
         { state: "Done", service: "events", request: { Entries: [] } },
@@ -182,7 +187,9 @@ describe("measurePaths and the mix", () => {
     assert.equal(usage.stateTransitions, 6);
     assert.deepEqual(usage.retryTransitions, { Charge: 2 });
     assert.equal(usage.executionSeconds, 1.5);
-    assert.deepEqual(usage.invocations, { Charge: { count: 3, seconds: 0.501 } });
+    // The cold start counts at the warm mean, (0.2 + 0.3 + 0.001) / 3 s; an invocation without a duration as 1 ms.
+    assert.equal(usage.invocations.Charge.count, 4);
+    assert.ok(Math.abs(usage.invocations.Charge.seconds - (0.501 + 0.501 / 3)) < 1e-12, String(usage.invocations.Charge.seconds));
     assert.deepEqual([usage.putEvents, usage.snsPublishes, usage.sqsSends], [1, 1, 1]);
     assert.equal(usage.kmsRequests, 2, "a data key for the encrypted topic, and a Decrypt for its one subscription");
     assert.deepEqual(usage.dynamoDb, { idem: { readUnits: 0.5, writeUnits: 3 } });
@@ -272,7 +279,16 @@ describe("capacityReport", () => {
     assert.equal(start.binds, true);
     assert.equal(start.burst?.drainedAtSecond, 1300 / 400);
     assert.ok(Math.abs((start.burst?.throttled ?? 0) - 400 * (5 - 1300 / 400)) < 1e-9);
+    assert.equal(start.burst?.peakPerSecond, 700);
     assert.ok(report.recommendations.some((r) => /delayed, not lost/.test(r)));
+    assert.ok(
+      report.recommendations.some((r) =>
+        r.startsWith(
+          "Step Functions StartExecution (STANDARD) binds under the burst: 700/s for 5 s empties its bucket of 1,300 (refill 300/s) after 3.25 s: request a refill rate of at least 875",
+        ),
+      ),
+      report.recommendations.join("\n"),
+    );
   });
 
   it("does not recommend EXPRESS for a workflow with a callback, and says why", () => {
@@ -389,6 +405,12 @@ describe("edw-local capacity: usage errors (exit 2, before the program runs)", (
     const broken = join(folder, "broken.json");
     writeFileSync(broken, "{ lambda: 1 ");
     assert.match((await run("index.ts", "--rate", "10", "--quotas", broken)).output, /broken\.json: invalid JSON/);
+  });
+
+  it("refuses a mix naming no sample path, suggesting the closest", async () => {
+    const { code, output } = await run("index.ts", "--rate", "10", "--mix", "hapy=90,email-fails=10");
+    assert.equal(code, 2);
+    assert.match(output, /--mix: no sample path is named "hapy"; did you mean "happy"\?/);
   });
 
   it("refuses an unknown type and a missing program", async () => {
