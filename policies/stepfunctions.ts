@@ -593,6 +593,8 @@ export const sfnTimeBudget: ResourceValidationPolicy = {
     const names = [args.name, prop(args.props, "name")].filter((n): n is string => typeof n === "string");
     if (names.some((n) => asArray(config.allowedStateMachines).includes(n))) return;
     if (config.acceptAcknowledgements && timeBudgetNote(definition.Comment).acknowledged) return;
+    // A Task without a timeout is sfn-task-timeout's finding; the budget is judged once every Task has one.
+    if (taskStates(definition).some((task) => taskTimeout(task.state).kind === "none")) return;
     const budget = timeBudgetOfDefinition(definition);
     const timeout = budget.executionTimeoutSeconds;
     // No (numeric) execution timeout: sfn-execution-timeout reports it.
