@@ -33,7 +33,7 @@ export function timeBudgetProblem(budget: TimeBudget, timeoutSeconds: number): D
   const worst = budget.worst;
   if (worst.bounded && worst.seconds <= timeoutSeconds) return undefined;
   const dominant = budget.states.find((s) => s.name === worst.dominant);
-  const share = dominant ? ` (${dominant.bounded ? formatDuration(dominant.seconds) : "unbounded"}: ${dominant.detail})` : "";
+  const share = dominant ? ` (${dominant.bounded ? `${dominant.seconds} s` : "unbounded"}: ${dominant.detail})` : "";
   const acknowledge = 'if the overrun is intended, pass `timeBudget: { acknowledgeOverrun: "<why>" }`.';
   const message = worst.bounded
     ? `the worst-case path ${describePath(worst)} takes up to ${formatDuration(worst.seconds)}, over the workflow's timeoutSeconds ${timeoutSeconds}; ${worst.dominant} dominates${share}. AWS would end such an execution TIMED_OUT, which no Catch sees. Fix: raise \`timeoutSeconds\` to at least ${Math.ceil(worst.seconds)}, or shorten the timeouts or retries of the steps on that path; ${acknowledge}`
