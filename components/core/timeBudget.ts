@@ -326,10 +326,18 @@ function withRetries(state: AslObject, attempt: Attempt): Attempt {
       continue;
     }
     attempts += max;
-    for (let n = 0; n < max; n++) {
+    // Closed forms once the interval stops growing (capped, or a rate of 1), so MaxAttempts 99999999 costs nothing.
+    for (let n = 0; n < max && Number.isFinite(intervals); n++) {
       const wait = interval * rate ** n;
-      intervals += cap === undefined ? wait : Math.min(wait, cap);
-      if (!Number.isFinite(intervals)) break;
+      if (cap !== undefined && wait >= cap) {
+        intervals += (max - n) * cap;
+        break;
+      }
+      if (rate <= 1) {
+        intervals += (max - n) * wait;
+        break;
+      }
+      intervals += wait;
     }
   }
   const seconds = attempts * attempt.seconds + intervals;

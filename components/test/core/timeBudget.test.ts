@@ -58,6 +58,20 @@ describe("timeBudget: one state", () => {
     assert.equal(stateSeconds(only({ Type: "Task", Resource: lambda, TimeoutSeconds: 1, Retry: retry })).seconds, 5 + 4 + 12 + 20 + 20);
   });
 
+  it("AWS's largest MaxAttempts is counted at once, capped or not", () => {
+    const capped = [{ ErrorEquals: ["A"], IntervalSeconds: 1, MaxAttempts: 99_999_999, BackoffRate: 2, MaxDelaySeconds: 10 }];
+    // 1, 2, 4, 8, then 10 s for each of the other 99,999,995 retries.
+    assert.equal(
+      stateSeconds(only({ Type: "Task", Resource: lambda, TimeoutSeconds: 1, Retry: capped })).seconds,
+      100_000_000 + 15 + 99_999_995 * 10,
+    );
+    const flat = [{ ErrorEquals: ["A"], IntervalSeconds: 3, MaxAttempts: 99_999_999, BackoffRate: 1 }];
+    assert.equal(
+      stateSeconds(only({ Type: "Task", Resource: lambda, TimeoutSeconds: 1, Retry: flat })).seconds,
+      100_000_000 + 3 * 99_999_999,
+    );
+  });
+
   it("MaxAttempts 0 never retries", () => {
     const retry = [{ ErrorEquals: ["A"], IntervalSeconds: 50, MaxAttempts: 0 }];
     assert.equal(stateSeconds(only({ Type: "Task", Resource: lambda, TimeoutSeconds: 3, Retry: retry })).seconds, 3);
