@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { AlarmOptions } from "./core/alarms";
 import type { BusinessMetric } from "./core/dashboard";
 import type { Architecture, LogLevel, WorkflowType } from "./core/settings";
+import type { TimeBudgetOptions } from "./core/timeBudgetCheck";
 import type { WorkflowTransforms } from "./resources/transform";
 import type { CheckedSteps, TriggerEvent } from "./steps/typing";
 import type { Step } from "./steps/types";
@@ -159,6 +160,14 @@ export interface EventDrivenWorkflowArgs {
     /** Business metrics the handlers emit through `context.metrics`, graphed beside the built-in ones. @default none */
     businessMetrics?: BusinessMetric[];
   };
+  /**
+   * The worst-case time budget check (see `timeBudget`): a workflow whose worst-case path exceeds `timeoutSeconds`
+   * (or has no bound) is refused at construction unless acknowledged here, with a reason.
+   * @default none (an overrun is refused)
+   * @example
+   * timeBudget: { acknowledgeOverrun: "a person answers within a day; the execution timeout is the escalation" }
+   */
+  timeBudget?: TimeBudgetOptions;
   /** Tags for every taggable resource. @default none (a `workflow` tag is always added) */
   tags?: Record<string, string>;
   /**

@@ -10,6 +10,7 @@ import { COMPONENT_TYPE } from "./asl/integrations";
 import { dlqReplayPolicy, eventBusArn, taskResponsePolicy } from "./core/iam";
 import { planWorkflow } from "./core/plan";
 import { validateSettings } from "./core/settings";
+import { checkTimeBudget } from "./core/timeBudgetCheck";
 import { validateSteps } from "./core/validate";
 import { createAlarms } from "./resources/alarms";
 import { createAlerting } from "./resources/alerting";
@@ -96,6 +97,7 @@ export class EventDrivenWorkflow<
     // Fail before creating anything: a bad step list or setting never reaches AWS.
     validateSteps(args.steps);
     validateSettings(args, args.steps, { workflowName: name, stack: pulumi.getStack() });
+    checkTimeBudget(args.steps, args);
     const ctx = workflowContext(name, args, planWorkflow(args.steps), this);
 
     const alerting = createAlerting(ctx);

@@ -20,6 +20,7 @@ import {
   sfnTaskOutlastsLambda,
   sfnTaskResourceIsIntegration,
   sfnTaskTimeout,
+  sfnTimeBudget,
   sfnXrayTracing,
 } from "./stepfunctions";
 
@@ -27,6 +28,7 @@ import {
 export const policies: Policies = [
   sfnTaskTimeout,
   sfnExecutionTimeout,
+  sfnTimeBudget,
   lambdaExplicitTimeout,
   sfnTaskOutlastsLambda,
   sfnCallbackHeartbeat,

@@ -1,12 +1,19 @@
 /**
  * Step Functions policies: every state machine, hand-written or generated, has bounded timeouts, retries only
  * what can succeed on a retry, is traced and logged, routes its failures somewhere visible, and uses service
- * integrations as Task resources. `sfn-task-outlasts-lambda` is the pack's one stack policy: it pairs each
+ * integrations as Task resources, and fits its worst-case time budget in its execution timeout. `sfn-task-outlasts-lambda` is the pack's one stack policy: it pairs each
  * Task with the Lambda function of the same stack it invokes.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isCallbackTask } from "event-driven-workflow/asl";
-import { CATCH_ALL_ERRORS, NEVER_TRANSIENT_ERRORS } from "event-driven-workflow/core";
+import {
+  CATCH_ALL_ERRORS,
+  describePath,
+  formatDuration,
+  NEVER_TRANSIENT_ERRORS,
+  timeBudgetNote,
+  timeBudgetOfDefinition,
+} from "event-driven-workflow/core";
 import {
   classifyTaskResource,
   DEFAULT_MAX_ATTEMPTS,
@@ -535,5 +542,72 @@ export const sfnTaskResourceIsIntegration: ResourceValidationPolicy = {
         `${sm}: Task ${task.path} has Resource "${String(task.state.Resource)}", a ${kind.service} resource ARN rather than a service integration: AWS rejects the definition at deploy time. Fix: ${kind.hint}.`,
       );
     }
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Time budget (mandatory by default)
+// ---------------------------------------------------------------------------------------------------------
+
+/** Configuration of {@link sfnTimeBudget}. */
+export interface TimeBudgetConfig {
+  /** Accept an overrun the definition acknowledges in its `Comment` (`[time budget: acknowledged=<why>]`, what the component writes for `timeBudget.acknowledgeOverrun`). */
+  acceptAcknowledgements: boolean;
+  /** State machines (by resource name or `name`) whose overrun this stack accepts, e.g. ["nightly-batch"]. */
+  allowedStateMachines: string[];
+}
+/** {@link sfnTimeBudget}'s defaults, also its config schema's. */
+export const TIME_BUDGET_DEFAULTS: TimeBudgetConfig = { acceptAcknowledgements: true, allowedStateMachines: [] };
+
+/**
+ * `sfn-time-budget`: the worst case of every path fits the execution's TimeoutSeconds. Computed by the component
+ * library's `timeBudgetOfDefinition`, the same budget the component checks at construction, on any definition.
+ */
+export const sfnTimeBudget: ResourceValidationPolicy = {
+  name: "sfn-time-budget",
+  description:
+    "The worst-case time of every path (task timeouts x attempts, retry intervals, waits, callbacks, Parallel branches, Map batches) fits the state machine's top-level TimeoutSeconds.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  tags: ["step-functions", "timeouts"],
+  remediationSteps:
+    'Raise the top-level "TimeoutSeconds" to at least the reported worst case, or shorten the TimeoutSeconds and Retry (MaxAttempts, IntervalSeconds, BackoffRate, MaxDelaySeconds) of the states on the reported path; bound what has no bound (a Map\'s items or a Wait read from the input: "[time budget: maxItems=N]" or "[time budget: maxSeconds=N]" in the state\'s Comment). An intended overrun: "[time budget: acknowledged=<why>]" in the definition\'s Comment (EventDrivenWorkflow: `timeBudget: { acknowledgeOverrun }`), or the state machine\'s name in allowedStateMachines.',
+  configSchema: {
+    properties: {
+      acceptAcknowledgements: {
+        type: "boolean",
+        default: TIME_BUDGET_DEFAULTS.acceptAcknowledgements,
+        description: "Accept an overrun that the definition's Comment acknowledges with a reason ([time budget: acknowledged=<why>]).",
+      },
+      allowedStateMachines: {
+        type: "array",
+        items: { type: "string" },
+        default: TIME_BUDGET_DEFAULTS.allowedStateMachines,
+        description: "State machines (resource name or `name` property) whose overrun is accepted.",
+      },
+    },
+  },
+  validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
+    const config = withDefaults(args, TIME_BUDGET_DEFAULTS);
+    const definition = definitionOf(args);
+    const names = [args.name, prop(args.props, "name")].filter((n): n is string => typeof n === "string");
+    if (names.some((n) => asArray(config.allowedStateMachines).includes(n))) return;
+    if (config.acceptAcknowledgements && timeBudgetNote(definition.Comment).acknowledged) return;
+    // A Task without a timeout is sfn-task-timeout's finding; the budget is judged once every Task has one.
+    if (taskStates(definition).some((task) => taskTimeout(task.state).kind === "none")) return;
+    const budget = timeBudgetOfDefinition(definition);
+    const timeout = budget.executionTimeoutSeconds;
+    // No (numeric) execution timeout: sfn-execution-timeout reports it.
+    if (timeout === undefined) return;
+    const worst = budget.worst;
+    if (worst.bounded && worst.seconds <= timeout) return;
+    const sm = label("State machine", args.name);
+    const dominant = budget.states.find((s) => s.name === worst.dominant);
+    const fix = `or acknowledge an intended overrun with "[time budget: acknowledged=<why>]" in the definition's Comment`;
+    report(
+      worst.bounded
+        ? `${sm}: the worst-case path ${describePath(worst)} takes up to ${formatDuration(worst.seconds)}, over its TimeoutSeconds ${timeout}; ${worst.dominant} dominates (${dominant?.detail ?? "its own time"}). The execution would end TIMED_OUT, which no Catch sees. Fix: raise the top-level "TimeoutSeconds" to at least ${Math.ceil(worst.seconds)}, or shorten the timeouts or retries on that path, ${fix}.`
+        : `${sm}: the path ${describePath(worst)} has no worst case (${worst.unbounded.join("; ")}), so its TimeoutSeconds ${timeout} may cut it short and the execution would end TIMED_OUT, which no Catch sees. Fix: bound it ("[time budget: maxItems=N]" on a Map, "[time budget: maxSeconds=N]" on a Wait or Task, no loop), ${fix}.`,
+    );
   }),
 };

@@ -3,6 +3,7 @@ import { WILDCARD_RESOURCE_ACTIONS, lambdaTimeoutFor, type PolicyDocument } from
 import { LAMBDA_RUNTIME_PACKAGE } from "../components/stepArchive";
 import { ORDER_TASK_TIMEOUTS } from "../workflows/order";
 import { NO_VPC } from "../workflows/orderStack";
+import { DEFAULT_TIMEOUT_SECONDS } from "../workflows/config";
 import { decide } from "./support/iamSimulation";
 import { synthesizeOrderStack } from "./support/orderStack";
 import { ofType, TEST_ACCOUNT, type RecordedResource } from "../local/program/synthesize";
@@ -187,7 +188,7 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
 
   it("deploys the compiled definition with the real function ARNs and a whole-execution timeout", () => {
     const definition = json(only(resources, "aws:sfn/stateMachine:StateMachine").inputs.definition);
-    assert.equal(definition.TimeoutSeconds, 300);
+    assert.equal(definition.TimeoutSeconds, DEFAULT_TIMEOUT_SECONDS);
     assert.equal(definition.States.ChargeCard.Resource, outputs.functionArns.ChargeCard);
     assert.equal(definition.States.OrderValidationFailed.Parameters.TopicArn, outputs.alertTopicArn);
     assert.equal(definition.States.QueueForRetry.Parameters.QueueUrl, outputs.deadLetterQueueUrl);

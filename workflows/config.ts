@@ -3,7 +3,7 @@
  * value fails with the key's name and the accepted values, in tests as in `pulumi up`.
  */
 import { DEFAULTS, RETENTION_DAYS, type Architecture, type LogLevel, type WorkflowType } from "event-driven-workflow";
-import { ORDER_TASK_TIMEOUTS } from "./order";
+import { orderTimeBudget } from "./orderBudget";
 
 export interface OrderStackSettings {
   alertEmails: string[];
@@ -27,6 +27,11 @@ export class StackConfigError extends Error {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/**
+ * The execution timeout when none is set (Pulumi.yaml declares the same): an hour, above the order workflow's worst
+ * case (see orderBudget.ts) with room to spare.
+ */
+export const DEFAULT_TIMEOUT_SECONDS = 3600;
 /** EXPRESS executions may run 5 minutes, STANDARD ones a year. */
 const MAX_EXECUTION_SECONDS: Record<WorkflowType, number> = { STANDARD: 31_536_000, EXPRESS: 300 };
 
@@ -52,13 +57,23 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
   const integer = (min: number, max: number) => (raw: string) => (/^\d+$/.test(raw) && +raw >= min && +raw <= max ? +raw : undefined);
 
   const workflowType = read("workflowType", DEFAULTS.workflowType, oneOf(["STANDARD", "EXPRESS"] as const), "expected STANDARD or EXPRESS");
-  const [slowestTask, slowestSeconds] = Object.entries(ORDER_TASK_TIMEOUTS).reduce((a, b) => (b[1] > a[1] ? b : a));
+  // The execution timeout must outlast the workflow's worst case (its time budget): a longer path would end TIMED_OUT,
+  // which no Catch sees, possibly after the card was charged.
+  const { worst } = orderTimeBudget();
+  const fewestSeconds = Math.ceil(worst.seconds);
   const maxSeconds = MAX_EXECUTION_SECONDS[workflowType];
+  const why = `the order workflow's worst case is ${fewestSeconds} s, on the path ${worst.states.join(" > ")}, where ${worst.dominant} takes the most`;
+  if (fewestSeconds > maxSeconds)
+    throw new StackConfigError(
+      `${project}:workflowType`,
+      workflowType,
+      `an ${workflowType} execution runs at most ${maxSeconds} s, and ${why}; use STANDARD`,
+    );
   const timeoutSeconds = read(
     "timeoutSeconds",
-    300,
-    integer(slowestSeconds, maxSeconds),
-    `expected whole seconds from ${slowestSeconds} (step "${slowestTask}" alone may take ${slowestSeconds} s, its timeoutSeconds) to ${maxSeconds} (the ${workflowType} maximum)`,
+    DEFAULT_TIMEOUT_SECONDS,
+    integer(fewestSeconds, maxSeconds),
+    `expected whole seconds from ${fewestSeconds} (${why}) to ${maxSeconds} (the ${workflowType} maximum)`,
   );
 
   return {

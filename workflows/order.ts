@@ -89,11 +89,12 @@ export const ORDER_IDEMPOTENCY_SECONDS = 14 * 24 * 3600;
 /**
  * Retries of an idempotent order step's own transient failures: another invocation holds the order (a concurrent
  * duplicate; its record is released when it ends, or when its Lambda would have timed out: 2+4+8+16+32 = 62 s of
- * back-off outlasts the longest order Lambda, FulfillOrder's 54 s), or the idempotency table itself failed.
+ * back-off outlasts the longest order Lambda, FulfillOrder's 54 s), or the idempotency table itself failed. One
+ * retrier for both: each retrier counts its own attempts, so two would add up to 8 more attempts of the step's whole
+ * timeout in the worst case (the time budget), where one shares 5.
  */
 const IDEMPOTENCY_RETRY: Retry[] = [
-  { errors: [IDEMPOTENCY_IN_PROGRESS_ERROR], intervalSeconds: 2, maxAttempts: 5, backoffRate: 2 },
-  { errors: [IDEMPOTENCY_STORE_ERROR], intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 },
+  { errors: [IDEMPOTENCY_IN_PROGRESS_ERROR, IDEMPOTENCY_STORE_ERROR], intervalSeconds: 2, maxAttempts: 5, backoffRate: 2 },
 ];
 
 /** Options of {@link orderSteps}. */

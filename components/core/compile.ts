@@ -6,6 +6,7 @@ import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
 import { CALLBACK_INPUT_PAYLOAD, STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps, WorkflowDefinitionError } from "./validate";
 import { isDistributedMap } from "./walk";
+import { formatTimeBudgetNote } from "./timeBudgetNote";
 import type { AslCatcher, AslChoiceRule, AslDefinition, AslRetrier, AslScope, AslState, AslTaskState, AslTransition } from "../asl/types";
 import { SERVICE_INTEGRATIONS, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
 
@@ -145,6 +146,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "map":
       return {
         Type: "Map",
+        ...optional("Comment", step.maxItems === undefined ? undefined : formatTimeBudgetNote({ maxItems: step.maxItems })),
         ItemsPath: step.itemsPath,
         ...optional("ItemSelector", step.itemSelector),
         ItemProcessor: {
@@ -172,6 +174,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "wait":
       return {
         Type: "Wait",
+        ...optional("Comment", step.maxSeconds === undefined ? undefined : formatTimeBudgetNote({ maxSeconds: step.maxSeconds })),
         ...(step.seconds !== undefined ? { Seconds: step.seconds } : { TimestampPath: step.timestampPath }),
         ...flow(),
       };

@@ -14,5 +14,8 @@ export * from "./eventPatternRules";
 export * from "./iam";
 export * from "./plan";
 export * from "./settings";
+export * from "./timeBudget";
+export * from "./timeBudgetCheck";
+export * from "./timeBudgetNote";
 export * from "./validate";
 export * from "./walk";

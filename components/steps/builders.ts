@@ -208,11 +208,11 @@ export function map<
  *
  * @example
  * wait("CoolDown", { seconds: 60 })
- * wait("UntilDue", { timestampPath: "$.dueAt" }, { next: "Remind" })
+ * wait("UntilDue", { timestampPath: "$.dueAt", maxSeconds: 86_400 }, { next: "Remind" }) // maxSeconds bounds the time budget
  */
 export function wait<const Name extends string, const Next extends string = never, const End extends boolean = false>(
   name: Name,
-  duration: { seconds: number } | { timestampPath: string },
+  duration: { seconds: number } | { timestampPath: string; maxSeconds?: number },
   flow: Routing<Next, End> = {},
 ): WaitStep & Typed<StepInfo<{ kind: "wait"; name: Name; next: Next; end: End }>> {
   return { ...flow, ...duration, kind: "wait", name };

@@ -370,6 +370,14 @@ export interface MapOptions extends Flow, ErrorHandling {
    * @example "EXPRESS"
    */
   itemExecutionType?: "STANDARD" | "EXPRESS";
+  /**
+   * The most items the Map is ever given. ASL has no field for it: it bounds the worst-case time budget (the slowest
+   * item times ceil(maxItems / maxConcurrency)) and travels in the state's `Comment` as `[time budget: maxItems=N]`.
+   * It is a declaration, not a check: a larger array still runs.
+   * @default none (the Map's time is unbounded, and a workflow with a timeout refuses it unless acknowledged)
+   * @example 20
+   */
+  maxItems?: number;
   /** JSONPath where the array of the iterations' outputs is placed. @default "$" (the input is replaced) */
   resultPath?: string | null;
 }
@@ -386,6 +394,12 @@ export interface WaitStep extends Flow {
   name: string;
   seconds?: number;
   timestampPath?: string;
+  /**
+   * With `timestampPath`: the longest the wait can be, for the time budget (ASL cannot bound a timestamp); it travels
+   * in the state's `Comment` as `[time budget: maxSeconds=N]`. A declaration, not a check.
+   * @default none (the wait is unbounded in the time budget)
+   */
+  maxSeconds?: number;
 }
 
 /** A Pass step: passes its input on, optionally injecting a fixed result. */

@@ -15,8 +15,9 @@ const alertEmails = (config.get("alertEmails") ?? "")
 const workflow = new EventDrivenWorkflow(WORKFLOW_NAME, {
   trigger: { pattern: DOCUMENT_UPLOADED_PATTERN },
   steps: documentSteps(),
-  // Long enough for the OCR wait (at most 15 minutes) and the indexing after it.
-  timeoutSeconds: 3600,
+  // The worst case: the OCR wait (at most 15 minutes), then 1000 parts, 8 at a time, each retried to its limits
+  // (about 4 h 44 min in all, as the time budget counts it): 5 hours.
+  timeoutSeconds: 5 * 3600,
   alerting: { emailEndpoints: alertEmails },
   logging: { level: "ERROR", retentionInDays: 14 },
   lambda: { memorySize: 512 },

@@ -177,10 +177,12 @@ export function documentSteps(): Step[] {
       retry: TRANSIENT,
       catch: [unexpected],
     }),
-    wait("WaitForOcr", { timestampPath: "$.ocr.readyAt" }),
+    // The bounds below are declarations for the time budget (ASL cannot bound a timestamp or an array).
+    wait("WaitForOcr", { timestampPath: "$.ocr.readyAt", maxSeconds: LIMITS.maxOcrWaitSeconds }),
     map("IndexParts", {
       itemsPath: "$.parts",
       maxConcurrency: 8,
+      maxItems: LIMITS.maxPages,
       resultPath: "$.indexed",
       steps: [
         task<DocumentPart, { indexKey: string; shard: number; source: string; bytes?: number }>("IndexPart", {

@@ -6,8 +6,9 @@ import { REFUND_REQUESTED, WORKFLOW_NAME, refundSteps } from "./workflow";
 const workflow = new EventDrivenWorkflow(WORKFLOW_NAME, {
   trigger: { pattern: REFUND_REQUESTED },
   steps: refundSteps(),
-  // Long enough for a day's approval and two hours of settlement.
-  timeoutSeconds: 2 * 86_400,
+  // A day's approval and two hours of settlement, each repeated by the Lambda service retries at worst (the time
+  // budget's count: about 4 days 8 hours): 5 days.
+  timeoutSeconds: 5 * 86_400,
   tags: { app: "refund-approval", stack: pulumi.getStack() },
 });
 

@@ -1,6 +1,7 @@
 /** Markdown documents holding Mermaid state machine graphs (`edw-local graph`, and the runner's `--graph`). */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { describePath, formatDuration, timeBudgetOfDefinition } from "event-driven-workflow/core";
 import { toMermaid, type MermaidOptions } from "./graph";
 
 /** One graph of a document: a heading, optional text, and the definition to draw (optionally with a path highlighted). */
@@ -18,6 +19,33 @@ export const GRAPH_LEGEND = [
   "under the state), green stadiums succeed, red circles fail, and states reached only through a Catch (the failure",
   "paths) have a dashed red border. Parallel and Map states are boxes around their branches.",
 ].join("\n");
+
+/** How to read the time budget drawn on a graph. */
+export const BUDGET_LEGEND =
+  "Under each state, its worst case (`≤ 47 s`: its timeout times its attempts plus its retry intervals; a Parallel its slowest branch, a Map its batches of items); the path that binds, the worst one, is drawn in thick orange.";
+
+/**
+ * The worst-case time budget of a definition as Markdown: one row per path (worst first), its total, the state that
+ * dominates it, and whether it fits the execution timeout.
+ */
+export function timeBudgetMarkdown(definition: object | string): string {
+  const budget = timeBudgetOfDefinition(definition);
+  const timeout = budget.executionTimeoutSeconds;
+  const fits = (bounded: boolean, seconds: number) =>
+    timeout === undefined ? "no timeout" : bounded && seconds <= timeout ? "yes" : "**no**";
+  const rows = budget.paths.map(
+    (p) =>
+      `| ${describePath(p)} | ${p.bounded ? formatDuration(p.seconds) : `unbounded: ${p.unbounded.join("; ")}`} | ${p.dominant} | ${fits(p.bounded, p.seconds)} |`,
+  );
+  return [
+    `Worst-case time budget per path (execution timeout: ${timeout === undefined ? "none" : formatDuration(timeout)}; the first row binds):`,
+    "",
+    "| Path | Worst case | Dominated by | Fits |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...(budget.truncated ? ["", `(only the first ${budget.paths.length} paths are listed)`] : []),
+  ].join("\n");
+}
 
 /** How to read a highlighted path. */
 export const HIGHLIGHT_LEGEND =

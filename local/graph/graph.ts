@@ -5,6 +5,7 @@
  * states; solid edges for Next/Choices/Default, dashed red edges for Catch; success and failure paths styled
  * apart with classDef; optionally the path one execution took, highlighted.
  */
+import { formatDuration, timeBudgetOfDefinition, type StateTimeBudget } from "event-driven-workflow/core";
 import {
   catchTransitions,
   childScopes as nestedScopes,
@@ -25,6 +26,11 @@ export interface MermaidOptions {
   highlight?: { visited: string[]; failedAt?: string };
   /** A title, rendered above the chart (Mermaid front matter). */
   title?: string;
+  /**
+   * Show the worst-case time budget (see `timeBudgetOfDefinition`): each state's worst case under its name, and the
+   * path that binds (the worst one) drawn in thick orange. @default false
+   */
+  timeBudget?: boolean;
 }
 
 /** Mermaid class names the chart assigns, by meaning; stable so tests and docs can refer to them. */
@@ -44,6 +50,8 @@ export const MERMAID_CLASSES = {
   visited: "visited",
   unvisited: "unvisited",
   failedAt: "failedAt",
+  /** The states of the worst-case path (with `timeBudget`). */
+  binding: "binding",
 } as const;
 
 /**
@@ -132,11 +140,26 @@ class ChartBuilder {
   /** Node id of each state, by scope path and name. */
   private readonly idOf = new Map<string, string>();
   private hasEnd = false;
+  /** Each state's worst case, and the top-level states of the binding path, when `timeBudget` is asked for. */
+  private readonly budget?: { states: Map<string, StateTimeBudget>; binding: string[] };
 
   constructor(
     private readonly root: Scope,
     private readonly options: MermaidOptions,
-  ) {}
+  ) {
+    if (options.timeBudget) {
+      const budget = timeBudgetOfDefinition(root.container);
+      this.budget = { states: new Map(budget.states.map((s) => [s.name, s])), binding: budget.worst.states };
+    }
+  }
+
+  /** "≤ 47 s" (or "unbounded") under a state's name, with `timeBudget`. */
+  private budgetLine(name: string): string[] {
+    const state = this.budget?.states.get(name);
+    // A state that takes no time (Pass, Choice, Succeed, Fail) shows nothing.
+    if (!state || (state.bounded && state.seconds === 0)) return [];
+    return [state.bounded ? `≤ ${formatDuration(state.seconds).split(" (")[0]}` : "unbounded"];
+  }
 
   render(): string {
     this.allocateIds(this.root);
@@ -187,7 +210,7 @@ class ChartBuilder {
       const failure = inheritedFailure || onFailurePath.has(name);
       this.nodes.push({ id, name, type, failurePath: failure && type !== "Fail" });
       if (type === "Parallel" || type === "Map") {
-        this.lines.push(`${indent}subgraph ${id}["${label(subgraphTitle(ref))}"]`);
+        this.lines.push(`${indent}subgraph ${id}["${label([subgraphTitle(ref), ...this.budgetLine(name)].join(" "))}"]`);
         childScopes(ref).forEach((child, i) => {
           if (type === "Parallel") {
             const branchId = this.unique(`${id}_branch${i + 1}`);
@@ -200,7 +223,7 @@ class ChartBuilder {
         });
         this.lines.push(`${indent}end`);
       } else {
-        this.lines.push(`${indent}${id}${shape(type, nodeLabel(ref))}`);
+        this.lines.push(`${indent}${id}${shape(type, [...nodeLabel(ref), ...this.budgetLine(name)])}`);
       }
       this.edgesOf(scope, name, state, id, topLevel);
     }
@@ -270,6 +293,7 @@ class ChartBuilder {
       `  classDef ${C.terminal} fill:#202124,stroke:#202124,color:#ffffff`,
     ];
     const highlight = this.options.highlight;
+    if (this.budget) out.push(`  classDef ${C.binding} stroke:#e8710a,stroke-width:3px`);
     if (highlight) {
       out.push(
         `  classDef ${C.unvisited} fill:#fafafa,stroke:#dadce0,color:#9aa0a6`,
@@ -286,6 +310,8 @@ class ChartBuilder {
       if (typeClass) assign(typeClass, node.id);
     }
     for (const node of this.nodes) if (node.failurePath) assign(C.failurePath, node.id);
+    const binding = new Set(this.budget?.binding ?? []);
+    for (const node of this.nodes) if (binding.has(node.name) && this.root.states.get(node.name)) assign(C.binding, node.id);
     const visited = new Set(highlight?.visited ?? []);
     if (highlight) {
       for (const node of this.nodes) assign(visited.has(node.name) ? C.visited : C.unvisited, node.id);
@@ -295,11 +321,14 @@ class ChartBuilder {
 
     // Link styles: catch edges red; with a highlight, taken edges bold and the rest faded.
     const taken = highlight ? this.takenEdges(highlight) : undefined;
+    const bindingEdges = this.bindingEdges();
     const groups = new Map<string, number[]>();
     const group = (style: string, i: number) => groups.set(style, [...(groups.get(style) ?? []), i]);
     this.edges.forEach((edge, i) => {
       const wasTaken = taken?.has(i);
-      if (edge.kind === "catch") {
+      if (!taken && bindingEdges.has(i)) {
+        group(`stroke:#e8710a,stroke-width:3px${edge.kind === "catch" ? ",color:#d93025" : ""}`, i);
+      } else if (edge.kind === "catch") {
         group(
           wasTaken
             ? "stroke:#d93025,stroke-width:3px,color:#d93025"
@@ -315,6 +344,18 @@ class ChartBuilder {
       }
     });
     for (const [style, indices] of groups) out.push(`  linkStyle ${indices.join(",")} ${style}`);
+    return out;
+  }
+
+  /** Indices of the top-level edges along the binding (worst-case) path, from Start. */
+  private bindingEdges(): Set<number> {
+    const path = this.budget?.binding ?? [];
+    const out = new Set<number>();
+    this.edges.forEach((edge, i) => {
+      const at = edge.toState === undefined ? -2 : path.indexOf(edge.toState);
+      if (at === 0 && edge.kind === "start") out.add(i);
+      else if (at > 0 && edge.fromState === path[at - 1] && this.root.states.get(edge.toState as string)) out.add(i);
+    });
     return out;
   }
 

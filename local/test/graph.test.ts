@@ -551,4 +551,42 @@ describe("toMermaid (ASL -> Mermaid flowchart)", () => {
       assert.throws(() => toMermaid("{ StartAt: A }"), /not valid JSON/);
     });
   });
+
+  describe("with the time budget", () => {
+    const definition = {
+      StartAt: "Charge",
+      TimeoutSeconds: 100,
+      States: {
+        Charge: {
+          Type: "Task",
+          Resource: lambda("charge"),
+          TimeoutSeconds: 10,
+          Catch: [{ ErrorEquals: ["States.ALL"], Next: "Cool" }],
+          Next: "Done",
+        },
+        Cool: { Type: "Wait", Seconds: 60, Next: "Failed" },
+        Failed: { Type: "Fail", Error: "E" },
+        Done: { Type: "Succeed" },
+      },
+    };
+
+    it("writes each state's worst case under its name, and none under states that take no time", () => {
+      const chart = toMermaid(definition, { timeBudget: true });
+      assert.match(chart, /Charge\["Charge<br\/>≤ 10 s"\]/);
+      assert.match(chart, /Cool\{\{"Cool<br\/>wait 60s<br\/>≤ 60 s"\}\}/);
+      assert.match(chart, /Done\(\["Done"\]\)/);
+    });
+
+    it("draws the binding path (the worst one, here through the Catch) in thick orange, and only it", () => {
+      const chart = toMermaid(definition, { timeBudget: true });
+      assert.match(chart, new RegExp(`class Charge,Cool,Failed ${MERMAID_CLASSES.binding}`));
+      const edges = chart.split("\n").filter((l) => /-->|-\.->/.test(l));
+      const styled = [...chart.matchAll(/linkStyle ([\d,]+) stroke:#e8710a/g)].flatMap((m) => m[1].split(",").map(Number));
+      assert.deepEqual(
+        styled.map((i) => edges[i].trim()),
+        ["__start --> Charge", "Cool --> Failed", 'Charge -.->|"States.ALL"| Cool'],
+      );
+      assert.doesNotMatch(toMermaid(definition), /≤|binding/);
+    });
+  });
 });

@@ -26,6 +26,7 @@ const { policies } = pack;
 const EXPECTED_LEVELS: Record<string, string> = {
   "sfn-task-timeout": "mandatory",
   "sfn-execution-timeout": "mandatory",
+  "sfn-time-budget": "mandatory",
   "lambda-explicit-timeout": "mandatory",
   "sfn-task-outlasts-lambda": "mandatory",
   "sfn-callback-heartbeat": "advisory",
@@ -178,7 +179,7 @@ describe("policy pack: metadata and configuration", () => {
   it("the mandatory policies are exactly the timeout policies", () => {
     assert.deepEqual(
       policies.filter((p) => p.enforcementLevel === "mandatory").map((p) => p.name),
-      ["sfn-task-timeout", "sfn-execution-timeout", "lambda-explicit-timeout", "sfn-task-outlasts-lambda"],
+      ["sfn-task-timeout", "sfn-execution-timeout", "sfn-time-budget", "lambda-explicit-timeout", "sfn-task-outlasts-lambda"],
     );
   });
 
@@ -186,6 +187,7 @@ describe("policy pack: metadata and configuration", () => {
     const defaults: [ResourceValidationPolicy | StackValidationPolicy, object][] = [
       [pack.sfnTaskTimeout, pack.TASK_TIMEOUT_DEFAULTS],
       [pack.sfnExecutionTimeout, pack.EXECUTION_TIMEOUT_DEFAULTS],
+      [pack.sfnTimeBudget, pack.TIME_BUDGET_DEFAULTS],
       [pack.lambdaExplicitTimeout, pack.LAMBDA_TIMEOUT_DEFAULTS],
       [pack.sfnTaskOutlastsLambda, pack.TASK_OUTLASTS_LAMBDA_DEFAULTS],
       [pack.sfnCallbackHeartbeat, pack.CALLBACK_HEARTBEAT_DEFAULTS],

@@ -143,6 +143,7 @@ describe("policy pack: definitions that cannot be read", () => {
       "sfn-retry-transient-only",
       "sfn-task-resource-is-integration",
       "sfn-task-timeout",
+      "sfn-time-budget",
       "sfn-xray-tracing",
     ]);
   });

@@ -11,7 +11,8 @@ async function synthesize(approvalLink: boolean): Promise<{ workflow: EventDrive
   const resources = installMocks("callbacks-fixture", "test");
   const workflow = new EventDrivenWorkflow("refunds", {
     trigger: { pattern: { source: ["payments.refunds"] } },
-    timeoutSeconds: 172_800,
+    // The callback waits a day per attempt, and Lambda service errors are retried 3 times: 4 days at worst.
+    timeoutSeconds: 4 * 86_400 + 60,
     steps: [
       waitForCallback("Approve", {
         handler: async () => undefined,

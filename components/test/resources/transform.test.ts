@@ -18,7 +18,7 @@ async function synthesize(
   const resources = installMocks("transforms-fixture", "test");
   const workflow = new EventDrivenWorkflow("claims", {
     trigger: { pattern: { source: ["claims.service"] } },
-    timeoutSeconds: 60,
+    timeoutSeconds: 180,
     steps,
     transform,
   });
