@@ -16,6 +16,7 @@ import * as pack from "../policies";
 import { policyConfigTable, TABLE_MARKERS } from "../defaults";
 import { describeDiagnostics, runPolicies, UNKNOWN_STRING, type ResourceRecord } from "../../test/support/policyHarness";
 import { EVASIONS } from "./fixtures/evasions";
+import { HOLES } from "./fixtures/holes";
 import { compliantStack, edited, lambdaFunction, orderDefinition, replacing, stateMachine } from "../../test/fixtures/policy/stack";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -46,6 +47,7 @@ const EXPECTED_LEVELS: Record<string, string> = {
   "sns-encrypted": "advisory",
   "messaging-secure-transport": "advisory",
   "log-group-retention": "advisory",
+  "cloudformation-template-readable": "advisory",
 };
 
 describe("policy pack: layout", () => {
@@ -80,7 +82,7 @@ describe("policy pack: layout", () => {
     assert.equal(own.types, "dist/policies.d.ts");
     for (const file of ["PulumiPolicy.yaml", "policy-config.json", "README.md", "LICENSE"]) assert.ok(own.files.includes(file), file);
     assert.match(read("PulumiPolicy.yaml"), /^main: dist\/index\.js$/m);
-    assert.deepEqual(Object.keys(own.dependencies), ["@pulumi/policy"]);
+    assert.deepEqual(Object.keys(own.dependencies), ["@pulumi/policy", "js-yaml"]);
     assert.equal(own.dependencies["@pulumi/policy"], rootVersions["@pulumi/policy"]);
     assert.ok(
       semver.subset(rootVersions["@pulumi/pulumi"], own.peerDependencies["@pulumi/pulumi"]),
@@ -197,6 +199,7 @@ describe("policy pack: metadata and configuration", () => {
       [pack.resourcePoliciesScoped, pack.RESOURCE_POLICY_DEFAULTS],
       [pack.cloudwatchAlarmActions, pack.ALARM_ACTIONS_DEFAULTS],
       [pack.logGroupRetention, pack.LOG_GROUP_RETENTION_DEFAULTS],
+      [pack.cloudformationTemplateReadable, pack.TEMPLATE_READABLE_DEFAULTS],
     ];
     for (const [policy, values] of defaults) {
       const schema = policy.configSchema as PolicyConfigSchema;
@@ -459,7 +462,7 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
 
   it("checkResources (the library, edw-local check) finds exactly what the server reports, resource by resource and for the stack", async () => {
     // A state named "__proto__" does not survive protobuf's Struct on the way to the server: its fixtures stay out.
-    const records = [...compliantStack(), ...EVASIONS.flatMap((e) => [...e.violating, ...e.fixed])]
+    const records = [...compliantStack(), ...[...EVASIONS, ...HOLES].flatMap((e) => [...e.violating, ...e.fixed])]
       .filter((r) => !JSON.stringify(r.props).includes('"__proto__"'))
       .map((r) => ({ ...r, name: r.name!, urn: r.urn! }));
     const wire: WireDiagnostic[] = [];

@@ -60,7 +60,7 @@ describe("policy pack: the registry", () => {
   it("has one file per service area, each exporting its policies", () => {
     assert.deepEqual(
       [...byFile.keys()],
-      ["eventbridge.ts", "iamPolicies.ts", "lambda.ts", "messaging.ts", "observability.ts", "stepfunctions.ts"],
+      ["cloudformation.ts", "eventbridge.ts", "iamPolicies.ts", "lambda.ts", "messaging.ts", "observability.ts", "stepfunctions.ts"],
     );
   });
 
@@ -70,7 +70,7 @@ describe("policy pack: the registry", () => {
       assert.equal(policies.filter((r) => r === p).length, 1, `${p.name} is registered ${policies.filter((r) => r === p).length} times`);
     assert.equal(new Set(exported).size, exported.length, "a policy is exported by two service files");
     assert.deepEqual(new Set(policies), new Set(exported));
-    assert.equal(policies.length, 22);
+    assert.equal(policies.length, 23);
   });
 
   it("keeps the pack's order: the mandatory timeout policies first", () => {
@@ -99,6 +99,7 @@ describe("policy pack: the registry", () => {
         "sns-encrypted",
         "messaging-secure-transport",
         "log-group-retention",
+        "cloudformation-template-readable",
       ],
     );
   });
