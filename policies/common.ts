@@ -3,9 +3,10 @@
  * small helpers that keep policies uniform (type filtering, preview-unknown handling, message labels, config
  * schemas, reading a state machine's definition, remediating a property).
  */
-import type { PolicyConfigSchema, ResourceRemediation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
+import type { PolicyConfigSchema, ReportViolation, ResourceRemediation, ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { type AslObject, type DefinitionRead, readDefinition } from "./asl";
+import { EMBEDDING_TYPE_LIST, embeddedResources, type EmbeddedRead } from "./embedded";
 import { isRecord, prop, UNKNOWN } from "./values";
 
 /** The Pulumi types of the resources the pack judges. */
@@ -27,6 +28,8 @@ export const TYPES = {
   groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
   policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
   rolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+  userPolicyAttachmentsExclusive: "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
+  groupPolicyAttachmentsExclusive: "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
   queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
   topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
   kmsKey: "aws:kms/key:Key",
@@ -50,6 +53,13 @@ export const NATIVE_TYPES = {
   kmsKey: "aws-native:kms:Key",
   role: "aws-native:iam:Role",
   alarm: "aws-native:cloudwatch:Alarm",
+  schedule: "aws-native:scheduler:Schedule",
+  pipe: "aws-native:pipes:Pipe",
+  policy: "aws-native:iam:Policy",
+  managedPolicy: "aws-native:iam:ManagedPolicy",
+  rolePolicy: "aws-native:iam:RolePolicy",
+  userPolicy: "aws-native:iam:UserPolicy",
+  groupPolicy: "aws-native:iam:GroupPolicy",
 } as const;
 
 /** State machines of either provider. */
@@ -75,11 +85,55 @@ const onlyTypesReason = (types: readonly string[]): string =>
  */
 export function onTypes(types: string | readonly string[], validate: ResourceValidation): ResourceValidation {
   const list: readonly string[] = typeof types === "string" ? [types] : types;
+  // Resources of these types may also sit inside a CloudFormation stack or a Cloud Control resource (embedded.ts).
+  const embeddable = list.some((t) => t.startsWith("aws-native:"));
   const fn: ResourceValidation = (args, report) => {
+    if (embeddable && EMBEDDING_TYPE_LIST.includes(args.type)) return validateEmbedded(args, report, list, validate);
     if (!list.includes(args.type)) return args.notApplicable(onlyTypesReason(list));
     return validate(args, report);
   };
   return list.length === 1 ? tagPulumiType(fn, list[0]) : fn;
+}
+
+class EmbeddedNotApplicable extends Error {}
+
+/** The resources a CloudFormation stack or Cloud Control resource declares, read from the engine's props. */
+export function embeddedOf(args: { type: string; props: Record<string, unknown> }): EmbeddedRead | undefined {
+  const keys = ["templateBody", "templateUrl", "parameters", "typeName", "desiredState"];
+  return embeddedResources(args.type, Object.fromEntries(keys.map((k) => [k, prop(args.props, k)])));
+}
+
+/**
+ * Runs `validate` on each resource of `list`'s types that a CloudFormation stack or Cloud Control resource declares,
+ * named `<owner>/<logical id>` (a Cloud Control resource keeps its own name). What cannot be read is left to
+ * `cloudformation-template-readable`.
+ */
+async function validateEmbedded(
+  args: ResourceValidationArgs,
+  report: ReportViolation,
+  list: readonly string[],
+  validate: ResourceValidation,
+): Promise<void> {
+  const read = embeddedOf(args);
+  const inside = read?.status === "ok" ? read.resources.filter((r) => list.includes(r.type)) : [];
+  if (inside.length === 0) return args.notApplicable(onlyTypesReason(list));
+  for (const resource of inside) {
+    const name = resource.logicalId === undefined ? args.name : `${args.name}/${resource.logicalId}`;
+    const inner: ResourceValidationArgs = {
+      ...args,
+      type: resource.type,
+      name,
+      props: resource.props,
+      notApplicable: (reason?: string): never => {
+        throw new EmbeddedNotApplicable(reason);
+      },
+    };
+    try {
+      await validate(inner, report);
+    } catch (error) {
+      if (!(error instanceof EmbeddedNotApplicable)) throw error;
+    }
+  }
 }
 
 /** {@link onTypes} for a remediation: it applies only to resources of `type`. */

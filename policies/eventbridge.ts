@@ -1,17 +1,29 @@
 /**
  * EventBridge policies: whatever starts a state machine (a rule target of either provider, an EventBridge
- * Scheduler schedule, an EventBridge Pipe reading a stream) retries within limits and keeps what it cannot
- * deliver in a dead-letter queue.
+ * Scheduler schedule of either provider, its universal target calling sfn:StartExecution included, an EventBridge Pipe
+ * of either provider reading a stream) retries within limits and keeps what it cannot deliver in a dead-letter queue.
  */
 import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { label, NATIVE_TYPES, onTypes, TYPES, unknownDuringPreview } from "./common";
 import { asArray, isRecord, prop, propPath, UNKNOWN } from "./values";
 
 const STATE_MACHINE_ARN = /^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:/;
+/** EventBridge Scheduler's universal target that starts an execution (the state machine is in its input). */
+const UNIVERSAL_START_EXECUTION = /^arn:aws[a-zA-Z-]*:scheduler:::aws-sdk:sfn:start(Sync)?Execution$/i;
+const startsStateMachine = (arn: string): boolean => STATE_MACHINE_ARN.test(arn) || UNIVERSAL_START_EXECUTION.test(arn);
 const SQS_QUEUE_ARN = /^arn:aws[a-zA-Z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/;
 const SNS_TOPIC_ARN = /^arn:aws[a-zA-Z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+(\.fifo)?$/;
 
-const STARTER_TYPES: readonly string[] = [TYPES.eventTarget, NATIVE_TYPES.rule, TYPES.schedule, TYPES.pipe];
+const STARTER_TYPES: readonly string[] = [
+  TYPES.eventTarget,
+  NATIVE_TYPES.rule,
+  TYPES.schedule,
+  NATIVE_TYPES.schedule,
+  TYPES.pipe,
+  NATIVE_TYPES.pipe,
+];
+const SCHEDULE_TYPES: readonly string[] = [TYPES.schedule, NATIVE_TYPES.schedule];
+const PIPE_TYPES: readonly string[] = [TYPES.pipe, NATIVE_TYPES.pipe];
 
 /** One way a resource starts a state machine, with its retry and dead-letter settings as written. */
 interface Starter {
@@ -57,7 +69,8 @@ function startersOf(args: ResourceValidationArgs): Starter[] | "unknown" {
           : [],
       );
     }
-    case TYPES.schedule: {
+    case TYPES.schedule:
+    case NATIVE_TYPES.schedule: {
       const target = prop(args.props, "target");
       if (target === UNKNOWN) return "unknown";
       if (!isRecord(target)) return [];
@@ -72,7 +85,8 @@ function startersOf(args: ResourceValidationArgs): Starter[] | "unknown" {
         },
       ];
     }
-    case TYPES.pipe: {
+    case TYPES.pipe:
+    case NATIVE_TYPES.pipe: {
       const source = prop(args.props, "sourceParameters");
       if (source === UNKNOWN) return "unknown";
       const stream = isRecord(source) ? (source.kinesisStreamParameters ?? source.dynamodbStreamParameters) : undefined;
@@ -143,7 +157,7 @@ export const eventbridgeSfnTargetRetryDlq: ResourceValidationPolicy = {
     if (starters === "unknown")
       return unknownDuringPreview(
         args,
-        args.type === TYPES.pipe ? "sourceParameters" : args.type === TYPES.schedule ? "target" : "targets",
+        PIPE_TYPES.includes(args.type) ? "sourceParameters" : SCHEDULE_TYPES.includes(args.type) ? "target" : "targets",
         "The targets",
       );
     let judged = 0;
@@ -155,13 +169,14 @@ export const eventbridgeSfnTargetRetryDlq: ResourceValidationPolicy = {
         judged++;
         continue;
       }
-      if (typeof starter.arn !== "string" || !STATE_MACHINE_ARN.test(starter.arn)) continue;
+      if (typeof starter.arn !== "string" || !startsStateMachine(starter.arn)) continue;
       judged++;
-      for (const problem of problems) report(`${starter.owner} starts state machine ${starter.arn} ${problem}.`);
+      const starts = STATE_MACHINE_ARN.test(starter.arn) ? `state machine ${starter.arn}` : `an execution through ${starter.arn}`;
+      for (const problem of problems) report(`${starter.owner} starts ${starts} ${problem}.`);
     }
     if (judged === 0) {
       return args.notApplicable(
-        args.type === TYPES.pipe && starters.length === 0
+        PIPE_TYPES.includes(args.type) && starters.length === 0
           ? "The pipe does not read a stream: a queue source keeps its failures in its own redrive policy"
           : "The target does not start a Step Functions state machine",
       );

@@ -21,6 +21,15 @@ export const IAM_DEFAULTS: IamConfig = {
   reportBroadManagedPolicies: true,
 };
 
+/** aws-native identity policy resources: their document is `policyDocument` (an object or a JSON string). */
+const NATIVE_IDENTITY_POLICIES: Readonly<Record<string, string>> = {
+  [NATIVE_TYPES.policy]: "IAM policy",
+  [NATIVE_TYPES.managedPolicy]: "IAM managed policy",
+  [NATIVE_TYPES.rolePolicy]: "IAM role policy",
+  [NATIVE_TYPES.userPolicy]: "IAM user policy",
+  [NATIVE_TYPES.groupPolicy]: "IAM group policy",
+};
+
 const IAM_TYPES = [
   TYPES.rolePolicy,
   TYPES.policy,
@@ -33,6 +42,9 @@ const IAM_TYPES = [
   TYPES.groupPolicyAttachment,
   TYPES.policyAttachment,
   TYPES.rolePolicyAttachmentsExclusive,
+  TYPES.userPolicyAttachmentsExclusive,
+  TYPES.groupPolicyAttachmentsExclusive,
+  ...Object.keys(NATIVE_IDENTITY_POLICIES),
 ];
 
 /** The attachment resources: the property holding the managed policy ARN(s) and how messages name them. */
@@ -42,6 +54,8 @@ const ATTACHMENTS: Readonly<Record<string, { key: string; kind: string }>> = {
   [TYPES.groupPolicyAttachment]: { key: "policyArn", kind: "IAM group policy attachment" },
   [TYPES.policyAttachment]: { key: "policyArn", kind: "IAM policy attachment" },
   [TYPES.rolePolicyAttachmentsExclusive]: { key: "policyArns", kind: "IAM role policy attachments" },
+  [TYPES.userPolicyAttachmentsExclusive]: { key: "policyArns", kind: "IAM user policy attachments" },
+  [TYPES.groupPolicyAttachmentsExclusive]: { key: "policyArns", kind: "IAM group policy attachments" },
 };
 
 /**
@@ -51,7 +65,7 @@ const ATTACHMENTS: Readonly<Record<string, { key: string; kind: string }>> = {
 export const iamNoWildcards: ResourceValidationPolicy = {
   name: "iam-no-wildcards",
   description:
-    'IAM policies grant no action pattern ("*", "s3:*", "iam:Pass*") and no wildcard resource ("*", "arn:*", "arn:aws:s3:::*"), except for the allowlisted X-Ray and log-delivery actions AWS requires it for; no whole-service AWS managed policy is attached (roles, users, groups, exclusive attachments, aws-native roles).',
+    'IAM policies grant no action pattern ("*", "s3:*", "iam:Pass*") and no wildcard resource ("*", "arn:*", "arn:aws:s3:::*"), except for the allowlisted X-Ray and log-delivery actions AWS requires it for; no whole-service AWS managed policy is attached (roles, users, groups, exclusive attachments of each, aws-native roles and identity policies).',
   enforcementLevel: "advisory",
   severity: "high",
   tags: ["iam", "least-privilege"],
@@ -122,7 +136,9 @@ export const iamNoWildcards: ResourceValidationPolicy = {
       case TYPES.userPolicyAttachment:
       case TYPES.groupPolicyAttachment:
       case TYPES.policyAttachment:
-      case TYPES.rolePolicyAttachmentsExclusive: {
+      case TYPES.rolePolicyAttachmentsExclusive:
+      case TYPES.userPolicyAttachmentsExclusive:
+      case TYPES.groupPolicyAttachmentsExclusive: {
         const { key, kind } = ATTACHMENTS[args.type];
         const arns = prop(args.props, key);
         if (arns === UNKNOWN) return unknownDuringPreview(args, key, `${label(kind, args.name)}'s ${key}`);
@@ -133,6 +149,11 @@ export const iamNoWildcards: ResourceValidationPolicy = {
         return checkRole({ list: "inlinePolicies", name: "name", document: "policy" });
       case NATIVE_TYPES.role:
         return checkRole({ list: "policies", name: "policyName", document: "policyDocument" });
+      default: {
+        const kind = NATIVE_IDENTITY_POLICIES[args.type];
+        if (kind) checkDocument(label(kind, args.name), "policyDocument", prop(args.props, "policyDocument"));
+        return;
+      }
     }
   }),
 };

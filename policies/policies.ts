@@ -23,3 +23,5 @@ export * from "./eventbridge";
 export * from "./iamPolicies";
 export * from "./messaging";
 export * from "./observability";
+export * from "./cloudformation";
+export { EMBEDDING_TYPES, embeddedResources } from "./embedded";

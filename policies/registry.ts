@@ -4,6 +4,7 @@
  * EventBridge, IAM, CloudWatch and messaging. A new policy is added to its service file and here.
  */
 import type { Policies } from "@pulumi/policy";
+import { cloudformationTemplateReadable } from "./cloudformation";
 import { eventbridgeSfnTargetRetryDlq } from "./eventbridge";
 import { iamNoWildcards, resourcePoliciesScoped } from "./iamPolicies";
 import { lambdaExplicitTimeout, lambdaXrayTracing } from "./lambda";
@@ -49,4 +50,5 @@ export const policies: Policies = [
   snsEncrypted,
   messagingSecureTransport,
   logGroupRetention,
+  cloudformationTemplateReadable,
 ];

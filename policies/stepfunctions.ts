@@ -62,12 +62,12 @@ export const TASK_TIMEOUT_DEFAULTS: TaskTimeoutConfig = { maxTimeoutSeconds: 360
 export const sfnTaskTimeout: ResourceValidationPolicy = {
   name: "sfn-task-timeout",
   description:
-    "Every Task state, at any depth (Parallel branches, Map item processors), sets TimeoutSeconds or TimeoutSecondsPath, within a maximum.",
+    "Every Task state, at any depth (Parallel branches, Map item processors), sets TimeoutSeconds within a maximum; a timeout read from the execution (TimeoutSecondsPath, a JSONata expression) must be provably capped within it.",
   enforcementLevel: "mandatory",
   severity: "high",
   tags: ["step-functions", "timeouts"],
   remediationSteps:
-    'Add "TimeoutSeconds": <seconds> (a whole number, at most maxTimeoutSeconds, default 3600) or "TimeoutSecondsPath" to every Task state, including those inside Parallel branches and Map item processors; for a Task that invokes a Lambda, make it longer than the function\'s timeout.',
+    'Add "TimeoutSeconds": <seconds> (a whole number, at most maxTimeoutSeconds, default 3600) to every Task state, including those inside Parallel branches and Map item processors; a timeout taken from the execution needs a cap the pack can see, e.g. "TimeoutSeconds": "{% $min([$states.input.timeout, 300]) %}" (JSONata) instead of TimeoutSecondsPath; for a Task that invokes a Lambda, make it longer than the function\'s timeout.',
   configSchema: {
     properties: {
       maxTimeoutSeconds: integerSchema("The longest TimeoutSeconds a Task may set.", TASK_TIMEOUT_DEFAULTS.maxTimeoutSeconds),
@@ -83,7 +83,18 @@ export const sfnTaskTimeout: ResourceValidationPolicy = {
     for (const task of taskStates(definitionOf(args))) {
       const maxTimeoutSeconds = isCallbackTask(task.state.Resource) ? limits.maxCallbackTimeoutSeconds : limits.maxTimeoutSeconds;
       const timeout = taskTimeout(task.state);
-      if (timeout.kind === "dynamic") continue;
+      if (timeout.kind === "dynamic") {
+        if (timeout.bound === undefined) {
+          report(
+            `${sm}: Task ${task.path} reads its timeout from the execution (${timeout.source}) and nothing bounds it, so one input can hold the execution for up to 99999999 s. Fix: cap it, e.g. "TimeoutSeconds": "{% $min([<the expression>, ${maxTimeoutSeconds}]) %}" (JSONata), or set a fixed "TimeoutSeconds" (at most ${maxTimeoutSeconds}).`,
+          );
+        } else if (timeout.bound > maxTimeoutSeconds) {
+          report(
+            `${sm}: Task ${task.path} reads its timeout from the execution (${timeout.source}), bounded at ${timeout.bound} s, above the maximum of ${maxTimeoutSeconds}. Fix: lower the cap to at most ${maxTimeoutSeconds}.`,
+          );
+        }
+        continue;
+      }
       if (timeout.kind === "none") {
         report(
           `${sm}: Task ${task.path} has no TimeoutSeconds or TimeoutSecondsPath, so a hung call holds the execution until the whole workflow times out (a Task waits up to 99999999 s by default). Fix: add "TimeoutSeconds": <seconds> (at most ${maxTimeoutSeconds}) to the state.`,

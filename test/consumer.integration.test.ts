@@ -3,11 +3,14 @@
  * with unrelated dependencies of its own, its own workflow, events and tests (test/fixtures/consumer).
  */
 import assert from "node:assert/strict";
-import { lstatSync, realpathSync } from "node:fs";
+import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { installConsumer, REPO_ROOT, runInConsumer, type ConsumerProject } from "./support/consumer";
+import { analyzeRequest, call, diagnosticsOf, emptyPb, startPolicyPack } from "./support/policyPackServer";
+import { stateMachine } from "./fixtures/policy/stack";
 import { LAMBDA_RUNTIME_PACKAGE } from "../components/stepArchive";
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
 describe("a consumer program: npm pack -> npm install of the tarballs -> its own workflow, events and tests", function () {
   // npm pack builds both packages; npm install takes 20-40 s from npm's cache.
   this.timeout(600_000);
@@ -18,17 +21,21 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
   after(() => project?.remove());
 
   it("installs the packages as real folders, nothing linked into the repository", () => {
-    for (const name of ["event-driven-workflow", "event-driven-workflow-local", "@pulumi/pulumi"]) {
+    for (const name of ["event-driven-workflow", "event-driven-workflow-local", "event-driven-workflow-policies", "@pulumi/pulumi"]) {
       const installed = join(project.folder, "node_modules", name);
       assert.ok(!lstatSync(installed).isSymbolicLink(), `${name} is a symlink`);
       assert.ok(!realpathSync(installed).startsWith(REPO_ROOT), `${name} resolves into the repository`);
     }
   });
 
-  it("ships built JavaScript, declarations, its committed command file, README and LICENSE only", () => {
+  it("ships built JavaScript, declarations, README and LICENSE only (and the command's shim, the pack's PulumiPolicy.yaml and policy-config.json)", () => {
     for (const { name, files } of Object.values(project.packages)) {
+      const own: Record<string, string[]> = {
+        "event-driven-workflow-policies": ["PulumiPolicy.yaml", "policy-config.json"],
+        "event-driven-workflow-local": ["bin/edw-local.js"],
+      };
       const unexpected = files.filter(
-        (f) => !/^dist\/.+\.(js|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE", "bin/edw-local.js"].includes(f),
+        (f) => !/^dist\/.+\.(js|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE", ...(own[name] ?? [])].includes(f),
       );
       assert.deepEqual(unexpected, [], name);
       assert.ok(files.includes("README.md") && files.includes("LICENSE"), name);
@@ -108,7 +115,81 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
   it("passes its own unit tests, written with the test kit (npm test, one mocha process)", () => {
     const run = runInConsumer(project, "npm", ["test", "--silent"]);
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /3 passing/);
+    assert.match(run.stdout, /5 passing/);
     process.stdout.write(`      consumer's npm test: ${run.seconds.toFixed(1)} s; npm install: ${project.installSeconds.toFixed(1)} s\n`);
+  });
+
+  // ------------------------------------------------------------------------------------------ the policy pack
+  const check = (...args: string[]) => runInConsumer(project, "npx", ["--no", "edw-local", "check", ...args]);
+
+  it("npx edw-local check passes the clean stack: the installed pack over every resource, exit 0", () => {
+    const run = check();
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /✅ event-driven-workflow@v\d+\.\d+\.\d+ \(local: node_modules\/event-driven-workflow-policies\)/);
+    assert.match(run.stdout, /\d+ resources of index\.ts \(stack local\) checked: 0 mandatory/);
+    process.stdout.write(`      npx edw-local check (claims stack): ${run.seconds.toFixed(1)} s\n`);
+  });
+
+  it("fails, naming the policy and the resource, on a raw state machine without timeouts and on a hook removing a Lambda's timeout", () => {
+    const raw = check("--config", "policyProbe=raw");
+    assert.equal(raw.status, 1, raw.stdout + raw.stderr);
+    assert.match(raw.stdout, /- \[mandatory\] {2}sfn-task-timeout {2}\(aws:sfn\/stateMachine:StateMachine: claims-archive\)/);
+    assert.match(raw.stdout, /- \[mandatory\] {2}sfn-execution-timeout {2}\(aws:sfn\/stateMachine:StateMachine: claims-archive\)/);
+    assert.match(raw.stdout, /urn:pulumi:local::claims::aws:sfn\/stateMachine:StateMachine::claims-archive/);
+    const hook = check("--config", "policyProbe=lambda-timeout", "--json");
+    assert.equal(hook.status, 1, hook.stdout + hook.stderr);
+    const report = JSON.parse(hook.stdout) as {
+      findings: { policy: string; enforcementLevel: string; resourceName: string; urn: string }[];
+    };
+    const blocking = report.findings.filter((f) => f.enforcementLevel === "mandatory");
+    assert.deepEqual([...new Set(blocking.map((f) => f.policy))], ["lambda-explicit-timeout"]);
+    assert.deepEqual(blocking.map((f) => f.resourceName).sort(), ["claims-Approve", "claims-AssessClaim", "claims-QueueForReview"]);
+    assert.match(
+      blocking[0].urn,
+      /^urn:pulumi:local::claims::eventdrivenworkflow:index:EventDrivenWorkflow\$aws:lambda\/function:Function::claims-/,
+    );
+  });
+
+  it("reports a hook that turns the state machine's tracing off as advisory only (exit 0)", () => {
+    const run = check("--config", "policyProbe=tracing");
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /- \[advisory\] {2}sfn-xray-tracing {2}\(aws:sfn\/stateMachine:StateMachine: claims\)/);
+    assert.match(run.stdout, /0 mandatory, 1 advisory finding/);
+  });
+
+  it("serves the installed pack as the CLI starts it (run-policy-pack in its folder, compiled JavaScript, no TypeScript there)", async () => {
+    const folder = join(project.folder, "node_modules", "event-driven-workflow-policies");
+    const files = readdirSync(folder, { recursive: true }) as string[];
+    assert.deepEqual(
+      files.filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.endsWith("tsconfig.json")),
+      [],
+    );
+    const size = (dir: string): number =>
+      (readdirSync(dir, { recursive: true }) as string[]).reduce(
+        (sum, f) => sum + (statSync(join(dir, f)).isFile() ? statSync(join(dir, f)).size : 0),
+        0,
+      );
+    const own = ["event-driven-workflow-policies", "@pulumi/policy"].map((p) => size(join(project.folder, "node_modules", p)));
+    process.stdout.write(
+      `      installed size: event-driven-workflow-policies ${(own[0] / 1024).toFixed(0)} KiB, with @pulumi/policy ${((own[0] + own[1]) / 1024).toFixed(0)} KiB (the rest is shared with @pulumi/pulumi)\n`,
+    );
+    const server = await startPolicyPack(folder);
+    try {
+      const info = await call<any>(server.client, "getAnalyzerInfo", new emptyPb.Empty());
+      assert.equal(info.getName(), "event-driven-workflow");
+      assert.ok(info.getPoliciesList().length >= 23);
+      const raw = stateMachine("claims-archive", {
+        StartAt: "A",
+        TimeoutSeconds: 60,
+        States: { A: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true } },
+      });
+      const diagnostics = diagnosticsOf(await call(server.client, "analyze", analyzeRequest(raw)));
+      assert.deepEqual(
+        diagnostics.filter((d) => d.level === "mandatory").map((d) => d.policy),
+        ["sfn-task-timeout"],
+      );
+    } finally {
+      server.close();
+    }
   });
 });

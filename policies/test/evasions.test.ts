@@ -13,6 +13,7 @@ import {
   type Outcome,
 } from "../../test/support/policyHarness";
 import { EVASIONS, type Evasion } from "./fixtures/evasions";
+import { HOLES } from "./fixtures/holes";
 
 async function runNamed(evasion: Evasion, records: Evasion["violating"]): Promise<string[]> {
   const policy = policies.find((p) => p.name === evasion.policy);
@@ -22,13 +23,18 @@ async function runNamed(evasion: Evasion, records: Evasion["violating"]): Promis
   return outcomes.flatMap((o) => o.violations);
 }
 
-describe("policy pack: issue 11's evasions are reported, their fixed twins are not", () => {
+describe("policy pack: issue 11's evasions and issue 20's holes are reported, their fixed twins are not", () => {
   it("lists at least 21 evasions, each with a unique id", () => {
     assert.ok(EVASIONS.length >= 21, `only ${EVASIONS.length} evasions`);
     assert.equal(new Set(EVASIONS.map((e) => e.id)).size, EVASIONS.length);
   });
 
-  for (const evasion of EVASIONS) {
+  it("lists issue 20's holes, each id unique across both lists", () => {
+    assert.ok(HOLES.length >= 13, `only ${HOLES.length} holes`);
+    assert.equal(new Set([...EVASIONS, ...HOLES].map((e) => e.id)).size, EVASIONS.length + HOLES.length);
+  });
+
+  for (const evasion of [...EVASIONS, ...HOLES]) {
     describe(`${evasion.id} (${evasion.policy}): ${evasion.title}`, () => {
       it("the named policy reports the violating fixture with the expected messages", async () => {
         const violations = await runNamed(evasion, evasion.violating);

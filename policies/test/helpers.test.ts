@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import {
   classifyTaskResource,
+  jsonataUpperBound,
   jsonataValue,
   lambdaReferenceOf,
   parseFunctionReference,
@@ -186,10 +187,32 @@ describe("policy pack helpers: issue 11 (JSONata constants, __proto__ keys, patt
       kind: "constant",
       value: "arn:aws:lambda:us-east-1:123456789012:function:f",
     });
-    for (const dynamic of ["{% $states.input.timeout %}", "{% 10 * $states.input.n %}", "{% $number('5') %}", "{% 1 / 0 %}", "{% (1 %}"])
+    for (const dynamic of ["{% $states.input.timeout %}", "{% 10 * $states.input.n %}", "{% $uppercase('a') %}", "{% 1 / 0 %}", "{% (1 %}"])
       assert.deepEqual(jsonataValue(dynamic), { kind: "expression" }, dynamic);
     assert.equal(jsonataValue(300), undefined);
     assert.equal(jsonataValue("$.timeout"), undefined);
+  });
+
+  it("evaluates JSONata's numeric functions over literals as constants (issue 20)", () => {
+    const constants: [string, number][] = [
+      ["{% $number('99999999') %}", 99999999],
+      ["{% $max([1, 99999999]) %}", 99999999],
+      ["{% $min(300, 7200) %}", 300],
+      ["{% $sum([3600, 3600]) * 2 %}", 14400],
+      ["{% $power(10, 8) %}", 100000000],
+      ["{% $floor($abs(-99999999.5)) %}", 99999999],
+      ["{% $round($average([10, 20])) %}", 15],
+    ];
+    for (const [field, value] of constants) assert.deepEqual(jsonataValue(field), { kind: "constant", value }, field);
+  });
+
+  it("bounds a timeout read from the execution only when an expression proves it (issue 20)", () => {
+    assert.equal(jsonataUpperBound("{% $min([$states.input.timeout, 300]) %}"), 300);
+    assert.equal(jsonataUpperBound("{% $min($states.input.timeout, 60 * 5) + 10 %}"), 310);
+    assert.equal(jsonataUpperBound("{% $max([$states.input.timeout, 300]) %}"), undefined);
+    assert.equal(jsonataUpperBound("{% $states.input.timeout %}"), undefined);
+    assert.equal(jsonataUpperBound("{% 300 - $states.input.t %}"), undefined);
+    assert.equal(jsonataUpperBound("{% $min([$states.input.t, 'x']) %}"), undefined);
   });
 
   it("plain() keeps an own __proto__ key as a key, without touching the copy's prototype", () => {

@@ -6,7 +6,6 @@
  * `checkResources` is held to the server's answers on the same resources.
  */
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import semver from "semver";
@@ -14,8 +13,22 @@ import ts from "typescript";
 import type { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as pack from "../policies";
 import { policyConfigTable, TABLE_MARKERS } from "../defaults";
-import { describeDiagnostics, runPolicies, UNKNOWN_STRING, type ResourceRecord } from "../../test/support/policyHarness";
+import {
+  analyzeRequest,
+  analyzeStackRequest,
+  analyzerPb,
+  call,
+  diagnosticsOf,
+  emptyPb,
+  LEVELS,
+  type PolicyPackServer,
+  startPolicyPack,
+  structPb,
+  type WireDiagnostic,
+} from "../../test/support/policyPackServer";
+import { describeDiagnostics, runPolicies, UNKNOWN_STRING } from "../../test/support/policyHarness";
 import { EVASIONS } from "./fixtures/evasions";
+import { HOLES } from "./fixtures/holes";
 import { compliantStack, edited, lambdaFunction, orderDefinition, replacing, stateMachine } from "../../test/fixtures/policy/stack";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -47,6 +60,7 @@ const EXPECTED_LEVELS: Record<string, string> = {
   "sns-encrypted": "advisory",
   "messaging-secure-transport": "advisory",
   "log-group-retention": "advisory",
+  "cloudformation-template-readable": "advisory",
 };
 
 describe("policy pack: layout", () => {
@@ -81,7 +95,7 @@ describe("policy pack: layout", () => {
     assert.equal(own.types, "dist/policies.d.ts");
     for (const file of ["PulumiPolicy.yaml", "policy-config.json", "README.md", "LICENSE"]) assert.ok(own.files.includes(file), file);
     assert.match(read("PulumiPolicy.yaml"), /^main: dist\/index\.js$/m);
-    assert.deepEqual(Object.keys(own.dependencies), ["@pulumi/policy"]);
+    assert.deepEqual(Object.keys(own.dependencies), ["@pulumi/policy", "js-yaml"]);
     assert.equal(own.dependencies["@pulumi/policy"], rootVersions["@pulumi/policy"]);
     assert.ok(
       semver.subset(rootVersions["@pulumi/pulumi"], own.peerDependencies["@pulumi/pulumi"]),
@@ -199,6 +213,7 @@ describe("policy pack: metadata and configuration", () => {
       [pack.resourcePoliciesScoped, pack.RESOURCE_POLICY_DEFAULTS],
       [pack.cloudwatchAlarmActions, pack.ALARM_ACTIONS_DEFAULTS],
       [pack.logGroupRetention, pack.LOG_GROUP_RETENTION_DEFAULTS],
+      [pack.cloudformationTemplateReadable, pack.TEMPLATE_READABLE_DEFAULTS],
     ];
     for (const [policy, values] of defaults) {
       const schema = policy.configSchema as PolicyConfigSchema;
@@ -285,7 +300,9 @@ describe("policy pack: metadata and configuration", () => {
 
   it("the README documents every policy with its default level and configuration", () => {
     const readme = read("README.md");
-    assert.match(readme, /pulumi preview --policy-pack \.\/policies/);
+    assert.match(readme, /pulumi preview --policy-pack node_modules\/event-driven-workflow-policies\n/);
+    assert.match(readme, /npx edw-local check/);
+    assert.match(readme, /pulumi policy publish <org-name>/);
     assert.match(readme, /--policy-pack-config/);
     for (const p of policies) {
       const section = readme.split(/\n(?=### )/).find((s) => s.startsWith(`### \`${p.name}\``));
@@ -301,102 +318,20 @@ describe("policy pack: metadata and configuration", () => {
 // The pack as the Pulumi CLI runs it
 // ------------------------------------------------------------------------------------------------------------
 
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
-const protoDir = path.dirname(require.resolve("@pulumi/pulumi/proto/analyzer_grpc_pb"));
-const fromProto = (id: string): any => require(require.resolve(id, { paths: [protoDir] }));
-const grpc = fromProto("@grpc/grpc-js");
-const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
-const structPb = fromProto("google-protobuf/google/protobuf/struct_pb");
-const emptyPb = fromProto("google-protobuf/google/protobuf/empty_pb");
-
-const LEVELS = ["advisory", "mandatory", "disabled", "remediate"]; // analyzer.proto EnforcementLevel order
-
-function call<T>(client: any, method: string, request: unknown): Promise<T> {
-  return new Promise((resolve, reject) =>
-    client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))),
-  );
-}
-
-function options(): any {
-  const o = new analyzerPb.AnalyzerResourceOptions();
-  const timeouts = new analyzerPb.AnalyzerResourceOptions.CustomTimeouts();
-  o.setCustomtimeouts(timeouts);
-  return o;
-}
-
-function analyzeRequest(r: ResourceRecord): any {
-  const req = new analyzerPb.AnalyzeRequest();
-  req.setType(r.type);
-  req.setName(r.name!);
-  req.setUrn(r.urn!);
-  req.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-  req.setOptions(options());
-  return req;
-}
-
-function analyzeStackRequest(records: readonly ResourceRecord[]): any {
-  const req = new analyzerPb.AnalyzeStackRequest();
-  req.setResourcesList(
-    records.map((r) => {
-      const res = new analyzerPb.AnalyzerResource();
-      res.setType(r.type);
-      res.setName(r.name!);
-      res.setUrn(r.urn!);
-      res.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props))));
-      res.setOptions(options());
-      return res;
-    }),
-  );
-  return req;
-}
-
-interface WireDiagnostic {
-  policy: string;
-  level: string;
-  message: string;
-  urn: string;
-}
-const diagnosticsOf = (response: any): WireDiagnostic[] =>
-  response.getDiagnosticsList().map((d: any) => ({
-    policy: d.getPolicyname(),
-    level: LEVELS[d.getEnforcementlevel()],
-    message: d.getMessage(),
-    urn: d.getUrn(),
-  }));
-
+/* eslint-disable @typescript-eslint/no-explicit-any */
 describe("policy pack: served the way `pulumi preview --policy-pack ./policies` runs it", function () {
   this.timeout(120_000);
-  let child: ChildProcess | undefined;
+  let server: PolicyPackServer | undefined;
   let client: any;
-  let stderr = "";
 
   before(async () => {
-    const env = { ...process.env };
-    for (const key of Object.keys(env)) if (key.startsWith("TS_NODE_")) delete env[key];
     // What the CLI's nodejs policy analyzer runs: Pulumi's run-policy-pack with "." in the pack's folder, which
     // loads the compiled entry (package.json `main`; `npm run build` made it).
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICIES_DIR] });
-    child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], { cwd: POLICIES_DIR, env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stderr!.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = "";
-      child!.stdout!.on("data", (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /^(\d+)\s*$/m.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child!.on("exit", (code) => reject(new Error(`the policy pack exited with ${code} before serving:\n${stderr}`)));
-    });
-    client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    server = await startPolicyPack(POLICIES_DIR);
+    client = server.client;
   });
 
-  after(() => {
-    client?.close();
-    if (child && child.exitCode === null) child.kill();
-  });
+  after(() => server?.close());
 
   it("reports the pack's name, version and every policy with its level and config schema", async () => {
     const info = await call<any>(client, "getAnalyzerInfo", new emptyPb.Empty());
@@ -461,7 +396,7 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
 
   it("checkResources (the library, edw-local check) finds exactly what the server reports, resource by resource and for the stack", async () => {
     // A state named "__proto__" does not survive protobuf's Struct on the way to the server: its fixtures stay out.
-    const records = [...compliantStack(), ...EVASIONS.flatMap((e) => [...e.violating, ...e.fixed])]
+    const records = [...compliantStack(), ...[...EVASIONS, ...HOLES].flatMap((e) => [...e.violating, ...e.fixed])]
       .filter((r) => !JSON.stringify(r.props).includes('"__proto__"'))
       .map((r) => ({ ...r, name: r.name!, urn: r.urn! }));
     const wire: WireDiagnostic[] = [];

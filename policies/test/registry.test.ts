@@ -60,7 +60,7 @@ describe("policy pack: the registry", () => {
   it("has one file per service area, each exporting its policies", () => {
     assert.deepEqual(
       [...byFile.keys()],
-      ["eventbridge.ts", "iamPolicies.ts", "lambda.ts", "messaging.ts", "observability.ts", "stepfunctions.ts"],
+      ["cloudformation.ts", "eventbridge.ts", "iamPolicies.ts", "lambda.ts", "messaging.ts", "observability.ts", "stepfunctions.ts"],
     );
   });
 
@@ -100,6 +100,7 @@ describe("policy pack: the registry", () => {
         "sns-encrypted",
         "messaging-secure-transport",
         "log-group-retention",
+        "cloudformation-template-readable",
       ],
     );
   });

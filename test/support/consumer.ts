@@ -1,5 +1,5 @@
 /**
- * A consumer program as a user gets one: both packages packed with `npm pack`, the tarballs installed with a real
+ * A consumer program as a user gets one: the three packages (library, local tool, policy pack) packed with `npm pack`, the tarballs installed with a real
  * `npm install` into a scratch Pulumi program (test/fixtures/consumer: a claims workflow with its own dependencies,
  * events and tests) outside the repository. Nothing is symlinked into the repository; the registry packages come
  * from npm's cache when it has them (`--prefer-offline`), which `npm ci` filled.
@@ -39,7 +39,18 @@ const npmEnvironment = () => ({
 function packWorkspaces(destination: string): Record<string, PackedPackage> {
   const stdout = execFileSync(
     "npm",
-    ["pack", "--json", "--pack-destination", destination, "-w", "event-driven-workflow", "-w", "event-driven-workflow-local"],
+    [
+      "pack",
+      "--json",
+      "--pack-destination",
+      destination,
+      "-w",
+      "event-driven-workflow",
+      "-w",
+      "event-driven-workflow-local",
+      "-w",
+      "event-driven-workflow-policies",
+    ],
     {
       cwd: REPO_ROOT,
       encoding: "utf8",
@@ -72,6 +83,7 @@ export function installConsumer(): ConsumerProject {
   const manifest = template
     .replace("__LIBRARY_TARBALL__", packages["event-driven-workflow"].tarball)
     .replace("__LOCAL_TARBALL__", packages["event-driven-workflow-local"].tarball)
+    .replace("__POLICIES_TARBALL__", packages["event-driven-workflow-policies"].tarball)
     .replace(/"([^"]+)": "__[A-Z_]+__"/g, (_, name: string) => `"${name}": "${lockedVersion(name)}"`);
   writeFileSync(join(project, "package.json"), manifest);
   const started = Date.now();
