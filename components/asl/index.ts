@@ -10,3 +10,4 @@
 export * from "./types";
 export * from "./walk";
 export * from "./integrations";
+export * from "./jsonata";

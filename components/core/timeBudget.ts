@@ -24,6 +24,7 @@ import {
   type StateRef,
 } from "../asl/walk";
 import type { AslObject } from "../asl/types";
+import { jsonataUpperBound, jsonataValue } from "../asl/jsonata";
 import { timeBudgetNote, type TimeBudgetNote } from "./timeBudgetNote";
 
 /** The worst case of one state, alone (its retries included; for Parallel and Map, its inner states too). */
@@ -178,11 +179,20 @@ function languageOf(state: AslObject, inherited: boolean): boolean {
   return own === "JSONata" ? true : own === "JSONPath" ? false : inherited;
 }
 
-/** A number written in the definition: a number, or a JSONata numeric literal (`"{% 30 %}"`); undefined for anything read from the execution. */
-function literalNumber(value: unknown): number | undefined {
+/** A number the definition fixes: a number, or a JSONata constant (`"{% 30 %}"`, `"{% 60 * 5 %}"`); undefined for anything read from the execution. */
+function fixedNumber(value: unknown): number | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  const m = typeof value === "string" ? /^\s*\{%\s*(\d+(?:\.\d+)?)\s*%\}\s*$/.exec(value) : null;
-  return m ? Number(m[1]) : undefined;
+  const jsonata = jsonataValue(value);
+  return jsonata?.kind === "constant" && typeof jsonata.value === "number" ? jsonata.value : undefined;
+}
+
+/**
+ * The largest value a number of the definition can take: a fixed one, or the bound a JSONata expression provably
+ * keeps (`"{% $min([$states.input.t, 300]) %}"` is at most 300); undefined when the execution decides it unbounded.
+ * For durations, attempts and item counts, where the larger value is the worse case.
+ */
+function upperBoundOf(value: unknown): number | undefined {
+  return fixedNumber(value) ?? (typeof value === "string" ? jsonataUpperBound(value) : undefined);
 }
 
 type ScopeWorst = (scope: Scope, jsonata: boolean) => PathTimeBudget;
@@ -228,14 +238,14 @@ function attemptOf(ref: StateRef, jsonata: boolean, note: TimeBudgetNote, worstO
           unbounded: `${ref.name}: no TimeoutSeconds, so AWS waits up to ${DEFAULT_TASK_TIMEOUT_SECONDS} s`,
           detail: "unbounded: no TimeoutSeconds",
         };
-      const seconds = literalNumber(raw);
+      const seconds = upperBoundOf(raw);
       if (seconds === undefined) return declared(`TimeoutSeconds ${JSON.stringify(raw)} is read from the execution`);
       return { seconds, detail: `${seconds} s timeout` };
     }
     case "Wait": {
       const seconds = field("Seconds");
       if (seconds !== undefined) {
-        const literal = literalNumber(seconds);
+        const literal = upperBoundOf(seconds);
         return literal !== undefined
           ? { seconds: literal, detail: `waits ${literal} s` }
           : declared(`Seconds ${JSON.stringify(seconds)} is read from the execution`);
@@ -269,10 +279,10 @@ function mapAttempt(ref: StateRef, jsonata: boolean, note: TimeBudgetNote, worst
   const mode = isAslObject(config) && ownField(config, "Mode") === "DISTRIBUTED" ? "DISTRIBUTED" : "INLINE";
   const reader = ownField(state, "ItemReader");
   const readerConfig = isAslObject(reader) ? ownField(reader, "ReaderConfig") : undefined;
-  const readerMax = isAslObject(readerConfig) ? literalNumber(ownField(readerConfig, "MaxItems")) : undefined;
+  const readerMax = isAslObject(readerConfig) ? upperBoundOf(ownField(readerConfig, "MaxItems")) : undefined;
   const items = note.maxItems ?? readerMax;
   const maxConcurrency = ownField(state, "MaxConcurrency");
-  const literalConcurrency = literalNumber(maxConcurrency);
+  const literalConcurrency = fixedNumber(maxConcurrency);
   // MaxConcurrencyPath (or a JSONata value) is read from the execution: assume the worst, one item at a time.
   const concurrency =
     maxConcurrency === undefined && ownField(state, "MaxConcurrencyPath") === undefined
@@ -351,7 +361,7 @@ function withRetries(state: AslObject, attempt: Attempt): Attempt {
   function value(retrier: AslObject, key: keyof typeof RETRIER_DEFAULTS | "MaxDelaySeconds"): number | undefined {
     const raw = ownField(retrier, key);
     if (raw === undefined) return key === "MaxDelaySeconds" ? undefined : RETRIER_DEFAULTS[key];
-    return literalNumber(raw);
+    return upperBoundOf(raw);
   }
 }
 

@@ -70,7 +70,7 @@ describe("policy pack: the registry", () => {
       assert.equal(policies.filter((r) => r === p).length, 1, `${p.name} is registered ${policies.filter((r) => r === p).length} times`);
     assert.equal(new Set(exported).size, exported.length, "a policy is exported by two service files");
     assert.deepEqual(new Set(policies), new Set(exported));
-    assert.equal(policies.length, 23);
+    assert.equal(policies.length, 24);
   });
 
   it("keeps the pack's order: the mandatory timeout policies first", () => {
