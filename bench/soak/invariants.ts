@@ -77,7 +77,7 @@ export function judgeSoak(
   const completed = new Set(ledger.completedOrders.map((o) => o.orderId));
   const shipped = new Set(ledger.fulfillments.map((f) => f.orderId));
   const runs = groupBy(executions, (e) => e.orderId);
-  for (const e of executions) count(executionEnds, e.status === "SUCCEEDED" ? "SUCCEEDED" : (e.error ?? e.status));
+  for (const e of executions) count(executionEnds, e.status === "FAILED" ? (e.error ?? e.status) : e.status);
 
   for (const orderId of orderIds) {
     const charged = charges.get(orderId) ?? [];

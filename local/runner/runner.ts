@@ -32,6 +32,7 @@ import {
 import { RunnerInputError } from "../input/eventInput";
 import { matchEventPattern } from "../simulators/eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
+import { type ClockMode, virtualClock } from "./clock";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "../simulators/dynamoDb";
@@ -88,7 +89,15 @@ export interface RunnerOptions {
   config?: Record<string, string>;
   /** `artifact` runs each Lambda from its serialized archive in a child process; `source` runs the callback in-process. @default "artifact" */
   mode?: "artifact" | "source";
-  /** Honour Retry intervals and Wait durations. @default false */
+  /**
+   * How runs treat time: `fast` skips Retry intervals and Wait durations (timeouts run in real time); `real` waits for
+   * everything; `virtual` honours every Retry interval, Wait, task timeout, heartbeat and execution timeout on a
+   * simulated clock without waiting for them (the handlers' `Date.now()` and timers included). In `artifact` mode,
+   * the Lambdas' own code keeps its real clock in its child process; the virtual clock stands still while one runs.
+   * @default "fast"
+   */
+  clock?: ClockMode;
+  /** The same as `clock: "real"`. @default false */
   realTime?: boolean;
   /** Multiply every timeout (Lambda timeouts, and the definition's TimeoutSeconds, rounded up) by this. @default 1 */
   timeoutScale?: number;
@@ -118,6 +127,8 @@ export interface ExecutionReport {
   workflow: string;
   executionId: string;
   status: LocalExecutionResult["status"];
+  /** The clock the execution ran on; under `virtual`, `durationMs` is simulated time. */
+  clock: ClockMode;
   error?: string;
   cause?: string;
   output?: unknown;
@@ -430,6 +441,11 @@ export class LocalRunner {
     return this.options.mode ?? "artifact";
   }
 
+  /** The clock the runs use. */
+  get clock(): ClockMode {
+    return this.options.clock ?? (this.options.realTime ? "real" : "fast");
+  }
+
   private async prepare(): Promise<void> {
     const tables = this.synthesis.resources.filter((r) => r.type === "aws:dynamodb/table:Table");
     if (tables.length > 0) {
@@ -460,7 +476,7 @@ export class LocalRunner {
           Math.max(MIN_SCALED_LAMBDA_TIMEOUT_MS, Math.round(task.timeoutSeconds * 1000 * scale)),
         );
       this.machines.set(workflow.name, {
-        local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
+        local: new LocalWorkflow(asl, { taskHandlers, clock: this.clock, captureOutput: false }),
         states: stateMap(asl),
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
@@ -539,7 +555,9 @@ export class LocalRunner {
     });
     this.warm.set(task.resource, warm);
     return async (payload: unknown, record: InvocationRecord) => {
-      const run = await warm.invoke(payload, record.requestId);
+      // The child runs on its own real clock: the virtual one (if installed) waits for its answer.
+      const release = virtualClock.installed ? virtualClock.hold() : undefined;
+      const run = await warm.invoke(payload, record.requestId).finally(release);
       record.coldStart = run.coldStart;
       record.initDurationMs = run.initDurationMs;
       record.stdout = run.stdout;
@@ -630,6 +648,7 @@ export class LocalRunner {
       workflow,
       executionId: result.executionId ?? randomUUID(),
       status: result.status,
+      clock: result.clock,
       ...(result.error !== undefined ? { error: result.error } : {}),
       ...(result.cause !== undefined ? { cause: result.cause } : {}),
       ...(result.output !== undefined ? { output: result.output } : {}),
