@@ -51,6 +51,7 @@ async function main(): Promise<number> {
   const violated = Object.entries(report.invariants).filter(([, n]) => n > 0);
   if (violated.length > 0) {
     console.error(`\nINVARIANTS VIOLATED: ${violated.map(([name, n]) => `${name} = ${n}`).join(", ")}`);
+    console.error(`Of the charged orders left unresolved, ${report.unresolvedAfterTimeout} had an execution that reached its timeout.`);
     return 1;
   }
   console.log("\nAll invariants hold.");
