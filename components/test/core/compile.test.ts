@@ -98,7 +98,10 @@ describe("compileDefinition", () => {
       ["SendConfirmationEmail", "LogEmailFailure"],
     ]);
     // Compensation matches what happened: only an order known not to have shipped is refunded.
-    assert.deepEqual(s.MarkOrderComplete.Catch.map((c: any) => c.Next), ["WasOrderShipped"]);
+    assert.deepEqual(
+      s.MarkOrderComplete.Catch.map((c: any) => c.Next),
+      ["WasOrderShipped"],
+    );
     assert.equal(s.WasOrderShipped.Choices[0].Next, "RefundAndFail");
     assert.equal(s.WasOrderShipped.Default, "EscalateShippedOrder");
   });
