@@ -82,8 +82,11 @@ export interface SandboxOptions {
   hangMs?: number;
   /** Decides, per call, which fault (if any) the sandbox injects: a seeded plan makes a fault-injection run repeatable. @default none */
   faults?: SandboxFaultPlan;
-  /** How long a charge with the `slowAnswer` fault takes to answer (it is made all the same). @default 30_000 */
-  slowAnswerMs?: number;
+  /**
+   * How long a call with the `slowAnswer` fault takes to answer (it is made all the same): milliseconds, or per call
+   * (a plan's own delays). @default 30_000
+   */
+  slowAnswerMs?: number | ((call: SandboxCall) => number);
   /**
    * How long the gateway remembers an idempotency key, from the charge it was first used for (by `now`): after that,
    * the same key charges again and a lookup answers `NOT_FOUND`, as a real gateway's does (Stripe keeps keys 24 h).
@@ -109,7 +112,8 @@ export interface SandboxCall {
  * A fault the sandbox injects into one call:
  * - `throttled`, `unavailable`, `processorDown`: the call is refused before anything is done (`ThrottlingException`,
  *   `ServiceUnavailableException`, `PaymentProcessorDown`);
- * - `slowAnswer` (charge): the charge is made and answered after {@link SandboxOptions.slowAnswerMs};
+ * - `slowAnswer` (charge, fulfill): the charge is made (the order shipped) and answered after
+ *   {@link SandboxOptions.slowAnswerMs};
  * - `lostAnswer` (charge): the charge is made, but the caller gets `PaymentOutcomeUnknown` (a lost network answer);
  * - `declined` (charge): `CardDeclinedError`, recorded under the key;
  * - `failed`: refund `RefundFailedError`, fulfill `OutOfStockError`, email `EmailRejectedError`, markComplete
@@ -299,7 +303,15 @@ function createSandboxPaymentGateway(
       const usedAt = now().getTime();
       state.chargeKeys[idempotencyKey] = { status: "PENDING", amount: order.totalAmount, currency: order.currency, usedAt };
       const delayMs =
-        order.cardToken === SANDBOX_CARD_TOKENS.hang ? options.hangMs : fault === "slowAnswer" ? (options.slowAnswerMs ?? 30_000) : 0;
+        order.cardToken === SANDBOX_CARD_TOKENS.hang
+          ? options.hangMs
+          : fault === "slowAnswer"
+            ? slowAnswerMs(options, {
+                operation: "charge",
+                orderId: order.orderId,
+                attempt: state.callsByOperation[`charge:${order.orderId}`],
+              })
+            : 0;
       // A processor that never answers (tok_hang without hangMs): the key stays PENDING, only a timeout ends the wait.
       const charged =
         delayMs === undefined
@@ -400,11 +412,23 @@ function createSandboxChargeLedger(state: SandboxState): ChargeLedger {
   };
 }
 
+/** How long a `slowAnswer` call takes (see {@link SandboxOptions.slowAnswerMs}). */
+function slowAnswerMs(options: SandboxOptions, call: SandboxCall): number {
+  return typeof options.slowAnswerMs === "function" ? options.slowAnswerMs(call) : (options.slowAnswerMs ?? 30_000);
+}
+
 /** The SANDBOX warehouse (test mode): shipments recorded in `state`, nothing ships. */
-function createSandboxFulfillmentService(state: SandboxState, faults: SandboxFaultPlan | undefined): FulfillmentService {
+function createSandboxFulfillmentService(state: SandboxState, options: SandboxOptions): FulfillmentService {
   return {
     async fulfill(order) {
-      if (injectedFault(state, faults, "fulfill", order.orderId) === "failed") throw new OutOfStockError(order.items.map((i) => i.sku));
+      const attempt = (state.callsByOperation[`fulfill:${order.orderId}`] ?? 0) + 1;
+      const fault = injectedFault(state, options.faults, "fulfill", order.orderId);
+      if (fault === "failed") throw new OutOfStockError(order.items.map((i) => i.sku));
+      // A slow warehouse ships all the same, even when the caller has stopped waiting.
+      if (fault === "slowAnswer") {
+        const delayMs = slowAnswerMs(options, { operation: "fulfill", orderId: order.orderId, attempt });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
       const missing = order.items.filter((i) => i.sku.startsWith(SANDBOX_OUT_OF_STOCK_PREFIX)).map((i) => i.sku);
       if (missing.length > 0) throw new OutOfStockError(missing);
       const existing = state.fulfillments.find((f) => f.orderId === order.orderId);
@@ -504,7 +528,7 @@ export function createSandboxServices(options: SandboxOptions = {}): SandboxServ
   return {
     payments: createSandboxPaymentGateway(state, inFlight, options, now),
     charges: createSandboxChargeLedger(state),
-    fulfillment: createSandboxFulfillmentService(state, options.faults),
+    fulfillment: createSandboxFulfillmentService(state, options),
     email: createSandboxEmailService(state, options.faults),
     orders: createSandboxOrderRepository(state, options.faults),
     now: () => now(),

@@ -27,7 +27,20 @@ describe("order stack settings (Pulumi config)", () => {
       lambdaMemorySize: 256,
       lambdaArchitecture: "arm64",
       lambdasInVpc: false,
+      paymentKeyRetentionHours: 24,
     });
+  });
+
+  it("refuses a gateway key retention that an execution may outlast, naming both values and the fix", () => {
+    assert.throws(
+      () => parseOrderStackSettings(from({ timeoutSeconds: "7200", paymentKeyRetentionHours: "1" })),
+      (error: Error) =>
+        error instanceof StackConfigError &&
+        error.message.includes('"order-processing:paymentKeyRetentionHours" is "1"') &&
+        error.message.includes("keeps idempotency keys 3600 s, less than the 7200 s an execution may last") &&
+        /Lower timeoutSeconds/.test(error.message),
+    );
+    assert.equal(parseOrderStackSettings(from({ timeoutSeconds: "3600", paymentKeyRetentionHours: "1" })).paymentKeyRetentionHours, 1);
   });
 
   it("reads the dev and the stricter prod examples", () => {

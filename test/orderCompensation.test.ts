@@ -46,6 +46,15 @@ describe("the order workflow's compensation matches what happened (SIMULATED ser
     assert.deepEqual(result.path.slice(-3), ["WasOrderShipped", "RefundAndFail", "PaymentFailedEnd"]);
     assert.equal(services.activity().refunds.length, 1);
   });
+
+  it("an order whose shipment outcome is unknown (the warehouse never answered) is escalated too, not refunded", async () => {
+    const { result, services } = await runOrder("happy", {
+      faults: (call) => (call.operation === "markComplete" ? "failed" : call.operation === "fulfill" ? "unavailable" : undefined),
+    });
+    assert.ok(result.path.includes("LogFulfillmentUnknown"), `path: ${result.path.join(" > ")}`);
+    assert.deepEqual(result.path.slice(-3), ["WasOrderShipped", "EscalateShippedOrder", "ShippedOrderNotRecordedEnd"]);
+    assert.deepEqual(services.activity().refunds, []);
+  });
 });
 
 describe("an order settled by ReconcilePayment is never charged again by a replay (SIMULATED services, 24 h key retention)", () => {

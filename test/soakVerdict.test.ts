@@ -71,6 +71,14 @@ describe("the soak's verdict (bench/soak/invariants.ts)", () => {
     assert.equal(verdict.invariants.lostOrders, 1);
   });
 
+  it("tells which unresolved charged orders had an execution that reached its timeout", () => {
+    const timedOut: ExecutionOutcome = { orderId: "a", status: "TIMED_OUT", publishedBy: [] };
+    const verdict = judge(["a", "b"], ledger({ charges: [charge("a"), charge("b")] }), [timedOut, ended("b", "UnexpectedError")]);
+    assert.equal(verdict.invariants.chargedUnresolved, 2);
+    assert.equal(verdict.unresolvedAfterTimeout, 1);
+    assert.equal(verdict.executionEnds.TIMED_OUT, 1);
+  });
+
   it("accepts an escalation alert as resolving a charged order, and a DLQ message as settling an uncharged one", () => {
     const verdict = judge(["a", "b"], ledger({ charges: [charge("a")] }), [
       ended("a", "CriticalFailure", ["PaymentUnresolvedManualIntervention"]),

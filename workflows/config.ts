@@ -4,6 +4,8 @@
  */
 import { DEFAULTS, RETENTION_DAYS, type Architecture, type LogLevel, type WorkflowType } from "event-driven-workflow";
 import { orderTimeBudget } from "./orderBudget";
+import { ORDER_IDEMPOTENCY_SECONDS } from "./order";
+import { chargeRecordProblems } from "./chargeRecords";
 
 export interface OrderStackSettings {
   alertEmails: string[];
@@ -16,7 +18,12 @@ export interface OrderStackSettings {
   lambdaArchitecture: Architecture;
   /** Put the step Lambdas in private subnets of a VPC the stack creates (regulated environments). */
   lambdasInVpc: boolean;
+  /** How long the payment gateway keeps idempotency keys, in hours (the sandbox gateway's setting; Stripe: 24). */
+  paymentKeyRetentionHours: number;
 }
+
+/** The dead-letter queue's retention (the component's, 14 days): how long an order may be replayed. */
+const REPLAY_WINDOW_SECONDS = 14 * 24 * 3600;
 
 /** Raised for a config value the stack cannot use; the message names `<project>:<key>`. */
 export class StackConfigError extends Error {
@@ -103,5 +110,23 @@ export function parseOrderStackSettings(get: (key: string) => string | undefined
     lambdaMemorySize: read("lambdaMemorySize", DEFAULTS.memorySize, integer(128, 10_240), "expected whole megabytes from 128 to 10240"),
     lambdaArchitecture: read("lambdaArchitecture", DEFAULTS.architecture, oneOf(["arm64", "x86_64"] as const), "expected arm64 or x86_64"),
     lambdasInVpc: read("lambdasInVpc", false, boolean, "expected true or false"),
+    paymentKeyRetentionHours: checkedKeyRetention(
+      read("paymentKeyRetentionHours", 24, integer(1, 8760), "expected whole hours from 1 to 8760"),
+      timeoutSeconds,
+      `${project}:paymentKeyRetentionHours`,
+    ),
   };
+}
+
+/** The gateway's key retention, once the charge records' lifetimes are known to fit it (workflows/chargeRecords.ts). */
+function checkedKeyRetention(hours: number, timeoutSeconds: number, key: string): number {
+  const problems = chargeRecordProblems({
+    gatewayKeyRetentionSeconds: hours * 3600,
+    executionTimeoutSeconds: timeoutSeconds,
+    replayWindowSeconds: REPLAY_WINDOW_SECONDS,
+    chargeLedgerRetentionSeconds: Number.POSITIVE_INFINITY, // the sandbox ledger never expires
+    idempotencyRecordSeconds: ORDER_IDEMPOTENCY_SECONDS,
+  });
+  if (problems.length > 0) throw new StackConfigError(key, String(hours), problems.join("; "));
+  return hours;
 }

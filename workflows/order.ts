@@ -193,10 +193,21 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
             timeoutSeconds: timeout("FulfillOrder"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(3, 2), ...IDEMPOTENCY_RETRY],
-            catch: [{ errors: ["States.ALL"], next: "LogFulfillmentFailure", resultPath: "$.fulfillmentError" }],
+            catch: [
+              { errors: ["OutOfStockError"], next: "LogFulfillmentFailure", resultPath: "$.fulfillmentError" },
+              // A timeout or a lost answer does not say the order did not ship: it is not refunded on that account.
+              { errors: ["States.ALL"], next: "LogFulfillmentUnknown", resultPath: "$.fulfillmentError" },
+            ],
             end: true,
           }),
           pass("LogFulfillmentFailure", { result: { status: "FAILED", message: "Fulfillment failed but order was charged" }, end: true }),
+          pass("LogFulfillmentUnknown", {
+            result: {
+              status: "UNKNOWN",
+              message: "Fulfillment outcome unknown (the warehouse did not answer in time); it may have shipped",
+            },
+            end: true,
+          }),
         ],
         [
           task("SendConfirmationEmail", {
@@ -225,20 +236,21 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
     }),
     publishEvent("PublishOrderProcessed", { ...ORDER_PROCESSED_EVENT, end: true }),
 
-    // FulfillOrder's branch output: the shipment (`FULFILLED`) or LogFulfillmentFailure's `{ status: "FAILED" }`.
+    // FulfillOrder's branch output: the shipment (`FULFILLED`), LogFulfillmentFailure's `FAILED` (it did not ship)
+    // or LogFulfillmentUnknown's `UNKNOWN`. Only an order known not to have shipped is refunded automatically.
     choice("WasOrderShipped", {
       choices: [
         {
           condition: {
             and: [
               { variable: "$.fulfillment[0].status", isPresent: true },
-              { variable: "$.fulfillment[0].status", stringEquals: "FULFILLED" },
+              { variable: "$.fulfillment[0].status", stringEquals: "FAILED" },
             ],
           },
-          next: "EscalateShippedOrder",
+          next: "RefundAndFail",
         },
       ],
-      otherwise: "RefundAndFail",
+      otherwise: "EscalateShippedOrder",
     }),
     notify("EscalateShippedOrder", {
       subject: "CRITICAL: a shipped order could not be recorded as complete",

@@ -40,7 +40,7 @@ export function createOrderStack(settings: OrderStackSettings) {
   // implementations of handlers/services.ts to take real orders.
   const workflow = new EventDrivenWorkflow("order-processing", {
     trigger: ORDER_TRIGGER,
-    steps: orderSteps(createSandboxServices()),
+    steps: orderSteps(createSandboxServices({ keyRetentionSeconds: settings.paymentKeyRetentionHours * 3600 })),
     timeoutSeconds: settings.timeoutSeconds,
     workflowType: settings.workflowType,
     alerting: { emailEndpoints: settings.alertEmails },

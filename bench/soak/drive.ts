@@ -2,25 +2,26 @@
  * Drives the soak: the order workflow's real definition, executed in-process with aws-local-stepfunctions
  * (LocalWorkflow), the real handlers through the Lambda wrapper (bindTaskSteps, idempotency in an in-memory
  * stand-in for the DynamoDB table), against the SIMULATED sandbox services with the plan's faults injected.
- * SNS/SQS/EventBridge calls go to the in-process recorders. Task timeouts are shortened (see SOAK_TIMEOUTS) so that
- * a slow answer costs about a second, not half a minute.
+ * SNS/SQS/EventBridge calls go to the in-process recorders. Everything runs on the VIRTUAL CLOCK
+ * (local/runner/clock.ts): the workflow's own task timeouts, Retry intervals and execution timeout are honoured, and
+ * the sandbox's slow answers (seconds to minutes) and the replays a day later land at their simulated moments,
+ * without waiting for them.
  */
 import { performance } from "node:perf_hooks";
 import { compileDefinition } from "../../components/core/compile";
 import { createSandboxServices } from "../../handlers";
+import { withVirtualTime } from "../../local/runner/clock";
 import { bindTaskSteps, localResources } from "../../local/runner/bindSteps";
 import { discardOutput } from "../../local/runner/captureOutput";
 import { LocalWorkflow } from "../../local/runner/execute";
 import { InMemoryIdempotencyStore } from "../../local/simulators/idempotency";
+import { parseOrderStackSettings } from "../../workflows/config";
 import { orderSteps } from "../../workflows/order";
 import { type ExecutionOutcome, judgeSoak, type SoakVerdict } from "./invariants";
-import { faultPlanOf, planSoak, type PlannedOrder } from "./plan";
+import { faultPlanOf, planSoak, SOAK_RATES, slowAnswersOf, type PlannedOrder, type SoakRates } from "./plan";
 
-/** The soak's Task timeouts, in seconds: ChargeCard times out after 2 s (States.Timeout), ReconcilePayment's Lambda gets 2 s. */
-export const SOAK_TIMEOUTS = { ChargeCard: 2, ReconcilePayment: 3 };
-
-/** A slow answer lands after ChargeCard has timed out, while ReconcilePayment is polling. */
-export const SOAK_SLOW_ANSWER_MS = 2400;
+/** The execution timeout the soak runs with: the order stack's default (Pulumi.yaml's, when nothing is set). */
+export const SOAK_EXECUTION_TIMEOUT_SECONDS = parseOrderStackSettings(() => undefined).timeoutSeconds;
 
 /** Options of {@link runSoak}. */
 export interface SoakOptions {
@@ -28,18 +29,30 @@ export interface SoakOptions {
   seed: number;
   /** Orders in flight at once. @default 64 */
   concurrency?: number;
+  /** Rates overriding {@link SOAK_RATES}. @default none */
+  rates?: Partial<SoakRates>;
 }
 
 /** The soak's result: the verdict and what it took. */
 export interface SoakReport extends SoakVerdict {
   orders: number;
   seed: number;
+  /** The clock the soak ran on: always `virtual`. */
+  clock: "virtual";
+  executionTimeoutSeconds: number;
+  /** How long the gateway kept idempotency keys. */
+  keyRetentionSeconds: number;
   executions: number;
   /** Executions that went through ReconcilePayment. */
   reconciled: number;
+  /** Executions that reached their execution timeout (TIMED_OUT). */
+  timedOut: number;
   /** Faults the sandbox injected, by operation and fault. */
   injected: Record<string, number>;
+  /** Real time the soak took. */
   durationMs: number;
+  /** Simulated time the soak covered. */
+  simulatedMs: number;
 }
 
 /**
@@ -47,29 +60,38 @@ export interface SoakReport extends SoakVerdict {
  *
  * @example
  * const report = await runSoak({ orders: 1000, seed: 42 });
- * report.invariants; // { doubleCharges: 0, doubleRefunds: 0, lostOrders: 0, chargedUnresolved: 0, completedUnpaid: 0 }
+ * report.invariants.doubleCharges; // 0
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
-  const plan = planSoak(options.orders, options.seed);
-  const services = createSandboxServices({ faults: faultPlanOf(plan), slowAnswerMs: SOAK_SLOW_ANSWER_MS });
-  const steps = orderSteps(services, { timeouts: SOAK_TIMEOUTS });
-  const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 });
+  const plan = planSoak(options.orders, options.seed, { ...SOAK_RATES, ...options.rates });
+  const services = createSandboxServices({ faults: faultPlanOf(plan), slowAnswerMs: slowAnswersOf(plan) });
+  const steps = orderSteps(services);
+  const definition = compileDefinition(steps, localResources("order-processing", steps), {
+    timeoutSeconds: SOAK_EXECUTION_TIMEOUT_SECONDS,
+  });
   const taskHandlers = bindTaskSteps("order-processing", steps, { idempotencyStore: new InMemoryIdempotencyStore() });
   // Output is silenced for the whole run instead (per-run capture assumes one execution at a time).
-  const machine = new LocalWorkflow(definition, { taskHandlers, captureOutput: false });
+  const machine = new LocalWorkflow(definition, { taskHandlers, captureOutput: false, clock: "virtual" });
 
   const outcomes: ExecutionOutcome[] = [];
   let reconciled = 0;
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const deliver = async (orderId: string, event: object) => {
     const result = await machine.run(event);
     if (result.path.includes("ReconcilePayment")) reconciled += 1;
     outcomes.push({ orderId, status: result.status, error: result.error, publishedBy: result.published.map((p) => p.state) });
   };
+  // Replays a day later do not hold a worker: they are awaited at the end.
+  const replays: Promise<void>[] = [];
   const runOrder = async (order: PlannedOrder) => {
     const first = deliver(order.orderId, order.event);
     const later = order.duplicates.map(async ({ kind, delayMs, event }) => {
+      if (kind === "afterKeyExpiry") {
+        replays.push(first.then(() => sleep(delayMs)).then(() => deliver(order.orderId, event)));
+        return;
+      }
       if (kind === "sequential") await first;
-      else await new Promise((resolve) => setTimeout(resolve, delayMs));
+      else await sleep(delayMs);
       await deliver(order.orderId, event);
     });
     await Promise.all([first, ...later]);
@@ -77,15 +99,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 
   const started = performance.now();
   const restoreOutput = discardOutput();
+  let simulatedMs = 0;
   try {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: options.concurrency ?? 64 }, async () => {
-        while (next < plan.length) await runOrder(plan[next++]);
-      }),
-    );
-    // Slow answers may land after their execution ended: the ledger is final only when they have.
-    await services.idle();
+    await withVirtualTime(async () => {
+      const simulatedStart = Date.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: options.concurrency ?? 64 }, async () => {
+          while (next < plan.length) await runOrder(plan[next++]);
+        }),
+      );
+      await Promise.all(replays);
+      // Slow answers may land after their execution ended: the ledger is final only when they have.
+      await services.idle();
+      simulatedMs = Date.now() - simulatedStart;
+    });
   } finally {
     restoreOutput();
   }
@@ -98,10 +126,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   return {
     orders: options.orders,
     seed: options.seed,
+    clock: "virtual",
+    executionTimeoutSeconds: SOAK_EXECUTION_TIMEOUT_SECONDS,
+    keyRetentionSeconds: services.payments.keyRetentionSeconds,
     executions: outcomes.length,
     reconciled,
+    timedOut: outcomes.filter((o) => o.status === "TIMED_OUT").length,
     injected,
     durationMs,
+    simulatedMs,
     ...judgeSoak(
       plan.map((o) => o.orderId),
       ledger,

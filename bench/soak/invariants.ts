@@ -44,8 +44,10 @@ export interface SoakVerdict {
   invariants: SoakInvariants;
   /** Per order, how it was settled. */
   orderOutcomes: Record<string, number>;
-  /** Per execution, its end (`SUCCEEDED`, or the Fail state's error). */
+  /** Per execution, its end (`SUCCEEDED`, `TIMED_OUT`, or the Fail state's error). */
   executionEnds: Record<string, number>;
+  /** Of the charged orders left unresolved, those with an execution that reached its timeout. */
+  unresolvedAfterTimeout: number;
 }
 
 /**
@@ -72,12 +74,13 @@ export function judgeSoak(
   };
   const orderOutcomes: Record<string, number> = {};
   const executionEnds: Record<string, number> = {};
+  let unresolvedAfterTimeout = 0;
   const charges = groupBy(ledger.charges, (c) => c.orderId);
   const refunds = groupBy(ledger.refunds, (r) => r.orderId);
   const completed = new Set(ledger.completedOrders.map((o) => o.orderId));
   const shipped = new Set(ledger.fulfillments.map((f) => f.orderId));
   const runs = groupBy(executions, (e) => e.orderId);
-  for (const e of executions) count(executionEnds, e.status === "SUCCEEDED" ? "SUCCEEDED" : (e.error ?? e.status));
+  for (const e of executions) count(executionEnds, e.status === "FAILED" ? (e.error ?? e.status) : e.status);
 
   for (const orderId of orderIds) {
     const charged = charges.get(orderId) ?? [];
@@ -95,7 +98,10 @@ export function judgeSoak(
     const refundedAmount = refunded.reduce((sum, r) => sum + r.amount, 0);
     invariants.doubleRefunds += Math.max(refunded.length - 1, refundedAmount > chargedAmount ? 1 : 0);
     if (completed.has(orderId) && charged.length === 0) invariants.completedUnpaid += 1;
-    if (charged.length > 0 && !completed.has(orderId) && refunded.length === 0 && !escalated) invariants.chargedUnresolved += 1;
+    if (charged.length > 0 && !completed.has(orderId) && refunded.length === 0 && !escalated) {
+      invariants.chargedUnresolved += 1;
+      if (ends.some((e) => e.status === "TIMED_OUT")) unresolvedAfterTimeout += 1;
+    }
 
     const outcome = outcomeOf({
       charged: charged.length > 0,
@@ -108,7 +114,7 @@ export function judgeSoak(
     if (outcome === undefined) invariants.lostOrders += 1;
     count(orderOutcomes, outcome ?? "LOST");
   }
-  return { invariants, orderOutcomes, executionEnds };
+  return { invariants, orderOutcomes, executionEnds, unresolvedAfterTimeout };
 }
 
 /** How an order was settled, most decisive first; undefined when nothing settled it. */

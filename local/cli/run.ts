@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
 import type { GraphSection } from "../graph/document";
 import type { EventReport, LocalRunner, RunnerOptions } from "../runner/runner";
+import { CLOCK_DESCRIPTIONS, CLOCK_MODES, type ClockMode } from "../runner/clock";
 import { defaultProgram, exitCodeOf, parseCallbackAnswers, parseConfigAssignments, readEventSources, usageError } from "./options";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
@@ -34,7 +35,11 @@ Arguments:
 Options:
   --json                print one JSON document (per event: status, path, retries, history, published messages,
                         metrics) instead of the text report
-  --real-time           honour Retry intervals and Wait durations (skipped by default)
+  --clock <mode>        how time passes: fast (default: Retry intervals and Waits skipped, timeouts in real time),
+                        virtual (every interval, Wait, timeout and heartbeat honoured on a simulated clock, without
+                        waiting; with --source the handlers' Date and timers too, while artifacts keep their own
+                        real clock), or real (everything waits in real time)
+  --real-time           the same as --clock real
   --graph <file.md>     write the state machine graph (Mermaid) with each execution's path highlighted
   --config <key=value>  set Pulumi config, repeatable; a key without a namespace gets the project's
   --stack <name>        use Pulumi.<name>.yaml's config too (default stack: local, whose file rarely exists)
@@ -79,6 +84,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
       options: {
         json: { type: "boolean" },
         "real-time": { type: "boolean" },
+        clock: { type: "string" },
         graph: { type: "string" },
         config: { type: "string", multiple: true },
         stack: { type: "string" },
@@ -103,6 +109,10 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
   const programGiven = first !== undefined && first !== "-" && !/\.json$/i.test(first);
   const program = programGiven ? first : defaultProgram();
   const config = parseConfigAssignments(values.config ?? []);
+  const clock = (values.clock ?? (values["real-time"] ? "real" : "fast")) as ClockMode;
+  if (!CLOCK_MODES.includes(clock)) throw new RunnerInputError(`--clock takes ${CLOCK_MODES.join(", ")}; got "${values.clock}".`);
+  if (values.clock !== undefined && values.clock !== "real" && values["real-time"])
+    throw new RunnerInputError(`--real-time is --clock real: it contradicts --clock ${values.clock}; pass one of them.`);
   const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
   if (!(scale > 0) || !Number.isFinite(scale))
     throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
@@ -116,7 +126,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
       stack: values.stack,
       config,
       mode: values.source ? "source" : "artifact",
-      realTime: values["real-time"] ?? false,
+      clock,
       timeoutScale: scale,
       workflows: values.workflow,
       callbacks: parseCallbackAnswers(values.callback ?? []),
@@ -192,7 +202,7 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
         : "Lambdas from their deployment artifacts, in warm child processes";
     process.stdout.write(
       `Local run of ${options.program} (stack ${runner.synthesis.stack}): ${runner.workflows.map((w) => w.name).join(", ")}; ${mode}; ` +
-        `${options.runner.realTime ? "real-time retries and waits" : "retry intervals and waits skipped"}${options.runner.timeoutScale !== 1 ? `; timeouts ×${options.runner.timeoutScale}` : ""}\n\n`,
+        `${CLOCK_DESCRIPTIONS[runner.clock]}${options.runner.timeoutScale !== 1 ? `; timeouts ×${options.runner.timeoutScale}` : ""}\n\n`,
     );
   }
   for (const { label, event } of events) {
@@ -209,6 +219,7 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
     timedOut: count("TIMED_OUT"),
     notMatched: count("NOT_MATCHED"),
     durationMs: Date.now() - started,
+    clock: runner.clock,
   };
   if (options.graph) await writeRunGraph(options.graph, options.program, runner, reports);
   if (options.json) {
@@ -218,7 +229,7 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
           program: options.program,
           stack: runner.synthesis.stack,
           mode: options.runner.mode,
-          realTime: options.runner.realTime,
+          clock: runner.clock,
           timeoutScale: options.runner.timeoutScale,
           workflows: runner.workflows.map((w) => ({
             name: w.name,
@@ -239,7 +250,7 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
     process.stdout.write(`Summary\n${reports.map((r) => `  ${formatEventSummary(r, width)}`).join("\n")}\n`);
     process.stdout.write(
       `${summary.events} events: ${summary.succeeded} succeeded, ${summary.failed} failed, ${summary.timedOut} timed out, ${summary.notMatched} not matched` +
-        ` in ${summary.durationMs} ms${options.graph ? `; graph written to ${options.graph}` : ""} -> exit code ${exitCode}\n`,
+        ` in ${summary.durationMs} ms (clock: ${runner.clock})${options.graph ? `; graph written to ${options.graph}` : ""} -> exit code ${exitCode}\n`,
     );
     if (summary.notMatched === summary.events) process.stdout.write("No event matched any workflow's rule: nothing ran.\n");
   }

@@ -9,6 +9,7 @@ import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-s
 import { messageServiceOf, walkStates, type AslDefinition, type MessageService } from "event-driven-workflow/asl";
 import { type PublishedMessage, recorderResponse } from "../simulators/messageRecorder";
 import { captureOutput } from "./captureOutput";
+import { type ClockMode, withVirtualTime } from "./clock";
 
 type Json = any;
 
@@ -37,6 +38,8 @@ export interface LocalExecutionResult {
   output?: Json;
   error?: string;
   cause?: string;
+  /** The clock the run used (`durationMs` is simulated time under `virtual`). */
+  clock: ClockMode;
   /** Names of the states entered, in order (branch states included). */
   path: string[];
   /** Retries per state name (a state retried 2 times ran 3 times). */
@@ -53,7 +56,13 @@ export interface LocalExecutionResult {
 export interface LocalExecutionOptions {
   /** Local functions for the Lambda task states, by state name. Every Lambda task must be bound. */
   taskHandlers: Record<string, LocalTaskHandler>;
-  /** Honour Retry intervals and Wait durations. @default false (skipped, so a run takes milliseconds) */
+  /**
+   * How the run treats time: `fast` skips Retry intervals and Wait durations; `real` waits for them; `virtual` honours
+   * every interval, Wait, timeout and heartbeat on a simulated clock, without waiting (see local/runner/clock.ts).
+   * @default "fast"
+   */
+  clock?: ClockMode;
+  /** The same as `clock: "real"` (kept for existing callers). @default false */
   realTime?: boolean;
   /**
    * Capture what is written to stdout and stderr during a run (the handlers' logs and EMF metrics) into `printed` instead
@@ -82,7 +91,10 @@ const acceptedDefinitions = new Set<string>();
 export class LocalWorkflow {
   private readonly machine: StateMachine;
   private readonly integrationStates: [string, MessageService][];
-  /** The zero Retry intervals and Wait durations (unless `realTime`): the same every run, built once. */
+  private readonly clock: ClockMode;
+  /** The execution's TimeoutSeconds, if it has one. */
+  private readonly timeoutSeconds?: number;
+  /** The zero Retry intervals and Wait durations (fast clock only): the same every run, built once. */
   private readonly timeOverrides: { retryIntervalOverrides?: Record<string, number>; waitTimeOverrides?: Record<string, number> };
 
   constructor(
@@ -100,12 +112,15 @@ export class LocalWorkflow {
         `No local handler for task state(s) ${unbound.join(", ")}: bind each in taskHandlers, or the local run would call AWS.`,
       );
     }
-    this.timeOverrides = options.realTime
-      ? {}
-      : {
-          retryIntervalOverrides: Object.fromEntries(states.filter((s) => Array.isArray(s.state.Retry)).map((s) => [s.name, 0])),
-          waitTimeOverrides: Object.fromEntries(states.filter((s) => s.type === "Wait").map((s) => [s.name, 0])),
-        };
+    this.clock = options.clock ?? (options.realTime ? "real" : "fast");
+    this.timeoutSeconds = typeof asl.TimeoutSeconds === "number" ? asl.TimeoutSeconds : undefined;
+    this.timeOverrides =
+      this.clock !== "fast"
+        ? {}
+        : {
+            retryIntervalOverrides: Object.fromEntries(states.filter((s) => Array.isArray(s.state.Retry)).map((s) => [s.name, 0])),
+            waitTimeOverrides: Object.fromEntries(states.filter((s) => s.type === "Wait").map((s) => [s.name, 0])),
+          };
     const text = JSON.stringify(asl);
     const checked = options.prevalidated || acceptedDefinitions.has(text);
     this.machine = new StateMachine(asl as never, {
@@ -116,6 +131,10 @@ export class LocalWorkflow {
 
   /** Runs one execution; never throws for a failed execution (that is a result), only for a broken setup. */
   async run(input: Json): Promise<LocalExecutionResult> {
+    return this.clock === "virtual" ? withVirtualTime(() => this.execute(input)) : this.execute(input);
+  }
+
+  private async execute(input: Json): Promise<LocalExecutionResult> {
     const published: PublishedMessage[] = [];
     const recorders = Object.fromEntries(
       this.integrationStates.map(([state, service]) => [
@@ -128,6 +147,20 @@ export class LocalWorkflow {
     );
     const capture = this.options.captureOutput === false ? undefined : captureOutput();
     const started = Date.now();
+    // aws-local-stepfunctions runs a state being retried once more when its execution times out (the aborted retry
+    // wait resolves): on AWS a timed-out execution invokes nothing more, so neither does this one.
+    const deadline = this.timeoutSeconds === undefined ? Number.POSITIVE_INFINITY : started + this.timeoutSeconds * 1000;
+    let ended = false;
+    const live = (handlers: Record<string, LocalTaskHandler>) =>
+      Object.fromEntries(
+        Object.entries(handlers).map(([state, handler]) => [
+          state,
+          (request: Json) =>
+            ended || Date.now() >= deadline
+              ? Promise.reject(Object.assign(new Error(`The execution has ended: ${state} is not invoked`), { name: "States.Runtime" }))
+              : handler(request),
+        ]),
+      );
     const name = randomUUID();
     const executionId = `arn:aws:states:local-1:000000000000:execution:local:${name}`;
     // The Context Object, as in AWS: Lambda tasks' Parameters pass `$$.Execution.Id` to their step.
@@ -138,7 +171,7 @@ export class LocalWorkflow {
         Task: { Token: LOCAL_TASK_TOKEN },
       },
       overrides: {
-        taskResourceLocalHandlers: { ...this.options.taskHandlers, ...recorders },
+        taskResourceLocalHandlers: live({ ...this.options.taskHandlers, ...recorders }),
         ...this.timeOverrides,
       },
     });
@@ -166,9 +199,11 @@ export class LocalWorkflow {
       else if (error instanceof ExecutionError) outcome = { status: "FAILED" };
       else {
         capture?.stop();
+        ended = true;
         throw error;
       }
     }
+    ended = true;
     await collecting;
     const printed = capture?.stop() ?? [];
     if (outcome.status === "FAILED") {
@@ -188,6 +223,7 @@ export class LocalWorkflow {
         });
     return {
       executionId,
+      clock: this.clock,
       ...outcome,
       ...visits(events),
       retries,

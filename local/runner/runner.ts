@@ -33,6 +33,7 @@ import { RunnerInputError } from "../input/eventInput";
 import { matchEventPattern } from "../simulators/eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler } from "./execute";
 import type { PublishedMessage } from "../simulators/messageRecorder";
+import { type ClockMode, virtualClock } from "./clock";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type TableUsage } from "../simulators/dynamoDb";
@@ -89,7 +90,15 @@ export interface RunnerOptions {
   config?: Record<string, string>;
   /** `artifact` runs each Lambda from its serialized archive in a child process; `source` runs the callback in-process. @default "artifact" */
   mode?: "artifact" | "source";
-  /** Honour Retry intervals and Wait durations. @default false */
+  /**
+   * How runs treat time: `fast` skips Retry intervals and Wait durations (timeouts run in real time); `real` waits for
+   * everything; `virtual` honours every Retry interval, Wait, task timeout, heartbeat and execution timeout on a
+   * simulated clock without waiting for them (the handlers' `Date.now()` and timers included). In `artifact` mode,
+   * the Lambdas' own code keeps its real clock in its child process; the virtual clock stands still while one runs.
+   * @default "fast"
+   */
+  clock?: ClockMode;
+  /** The same as `clock: "real"`. @default false */
   realTime?: boolean;
   /** Multiply every timeout (Lambda timeouts, and the definition's TimeoutSeconds, rounded up) by this. @default 1 */
   timeoutScale?: number;
@@ -119,6 +128,8 @@ export interface ExecutionReport {
   workflow: string;
   executionId: string;
   status: LocalExecutionResult["status"];
+  /** The clock the execution ran on; under `virtual`, `durationMs` is simulated time. */
+  clock: ClockMode;
   error?: string;
   cause?: string;
   output?: unknown;
@@ -451,6 +462,11 @@ export class LocalRunner {
     return this.options.mode ?? "artifact";
   }
 
+  /** The clock the runs use. */
+  get clock(): ClockMode {
+    return this.options.clock ?? (this.options.realTime ? "real" : "fast");
+  }
+
   private async prepare(): Promise<void> {
     const tables = this.synthesis.resources.filter((r) => r.type === "aws:dynamodb/table:Table");
     if (tables.length > 0) {
@@ -482,7 +498,7 @@ export class LocalRunner {
         );
       this.machines.set(workflow.name, {
         // The component compiled it from a step list its validation accepted: asl-validator need not check it again.
-        local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false, prevalidated: true }),
+        local: new LocalWorkflow(asl, { taskHandlers, clock: this.clock, captureOutput: false, prevalidated: true }),
         states: stateMap(asl),
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
@@ -563,7 +579,9 @@ export class LocalRunner {
     });
     this.warm.set(task.resource, warm);
     return async (payload: unknown, record: InvocationRecord) => {
-      const run = await warm.invoke(payload, record.requestId);
+      // The child runs on its own real clock: the virtual one (if installed) waits for its answer.
+      const release = virtualClock.installed ? virtualClock.hold() : undefined;
+      const run = await warm.invoke(payload, record.requestId).finally(release);
       record.coldStart = run.coldStart;
       record.initDurationMs = run.initDurationMs;
       record.stdout = run.stdout;
@@ -669,6 +687,7 @@ export class LocalRunner {
       workflow,
       executionId: result.executionId ?? randomUUID(),
       status: result.status,
+      clock: result.clock,
       ...(result.error !== undefined ? { error: result.error } : {}),
       ...(result.cause !== undefined ? { cause: result.cause } : {}),
       ...(result.output !== undefined ? { output: result.output } : {}),

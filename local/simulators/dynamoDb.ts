@@ -173,6 +173,9 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
+  // An idle keep-alive connection is not work in flight: a virtual clock (runner/clock.ts) may advance past it. The
+  // client's socket keeps the process busy while a request is under way.
+  server.on("connection", (socket) => socket.unref());
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     items: (table) => [...(data.get(table)?.values() ?? [])].map((item) => structuredClone(item)),

@@ -99,6 +99,8 @@ describe("edw-local (the runner's CLI, in child processes)", () => {
     assert.deepEqual(statuses, { ...sampleOutcomes("deployed"), "not-an-order": "NOT_MATCHED" });
     assert.deepEqual(json.summary, { ...json.summary, events: 10, succeeded: 4, failed: 5, timedOut: 0, notMatched: 1 });
     assert.equal(json.mode, "artifact");
+    assert.equal(json.clock, "fast");
+    assert.equal(json.summary.clock, "fast");
     assert.equal(json.exitCode, 1);
   });
 
@@ -231,7 +233,7 @@ describe("edw-local (the runner's CLI, in child processes)", () => {
       out,
       /Summary\n {2}stdin +SUCCEEDED +greetings \(8 states, 0 retries, 1 published, \d+ ms, \$[\d.e-]+ STANDARD \/ \$[\d.e-]+ EXPRESS\)\n {2}not-an-order +NOT MATCHED/,
     );
-    assert.match(out, /2 events: 1 succeeded, 0 failed, 0 timed out, 1 not matched in \d+ ms -> exit code 0\n$/);
+    assert.match(out, /2 events: 1 succeeded, 0 failed, 0 timed out, 1 not matched in \d+ ms \(clock: fast\) -> exit code 0\n$/);
     const [, took] = /SUCCEEDED in (\d+) ms/.exec(out)!;
     assert.ok(Number(took) < 10_000, "the 30 s Wait was skipped");
   });

@@ -24,6 +24,23 @@ describe("edw-local's command line", () => {
     assert.deepEqual(parseCommandLine(["index.ts", "e.json", "--callback", "A=success:1"])?.runner.callbacks, { A: { success: 1 } });
   });
 
+  it("reads --clock (virtual, fast, real; --real-time is real), fast by default, and refuses anything else", () => {
+    const clock = (...flags: string[]) => parseCommandLine(["index.ts", "e.json", ...flags])?.runner.clock;
+    assert.equal(clock(), "fast");
+    assert.equal(clock("--clock", "virtual"), "virtual");
+    assert.equal(clock("--clock", "real"), "real");
+    assert.equal(clock("--real-time"), "real");
+    assert.equal(clock("--real-time", "--clock", "real"), "real");
+    assert.throws(
+      () => clock("--clock", "slow"),
+      (error: Error) => error instanceof RunnerInputError && /--clock takes virtual, fast, real/.test(error.message),
+    );
+    assert.throws(
+      () => clock("--clock", "virtual", "--real-time"),
+      (error: Error) => error instanceof RunnerInputError && /contradicts/.test(error.message),
+    );
+  });
+
   it("refuses a malformed answer as a usage error naming it and the accepted forms", () => {
     for (const entry of ["Approve", "Approve=maybe:1", "Approve=success:{not json", "Approve=failure:", "Approve=failure:9lives"]) {
       assert.throws(

@@ -19,6 +19,7 @@ const lambdaStates = new Set(["Approve", "Charge"]);
 function failedRun(state: string, error: string, callback = true) {
   const result = {
     executionId: "local",
+    clock: "fast",
     status: "FAILED",
     error,
     cause: "no answer",

@@ -284,6 +284,28 @@ describe("local runner: the order program, from its shared synthesis", () => {
     );
   });
 
+  it("--clock virtual runs the hung charge's whole wait on simulated time: the 27 s Lambda timeout, then 30 + 60 + 120 s of retry waits", async () => {
+    const virtual = await LocalRunner.fromSynthesis(await synthesizeOrderProgram(), { mode: "source", clock: "virtual" }, "index.ts");
+    try {
+      const [{ event }] = parseEvents(readFileSync(join(root, "events", "charge-hangs.json"), "utf8"), "charge-hangs.json");
+      // An order id of its own: the shared sandbox and idempotency records remember the other tests' hung charge.
+      const fresh = { ...event, detail: { ...(event.detail as object), orderId: "ord-virtual-1" } };
+      const [execution] = (await virtual.runEvent(fresh, "charge-hangs")).executions;
+      assert.equal(execution.clock, "virtual");
+      assert.equal(execution.error, "CriticalFailure");
+      assert.deepEqual(execution.retries, { ReconcilePayment: 3 });
+      const timedOut = execution.history.filter((e) => e.type === "LambdaFunctionTimedOut");
+      assert.deepEqual(
+        timedOut.map((e) => [e.state, e.cause]),
+        [["ChargeCard", "Task timed out after 27.00 seconds"]],
+      );
+      // 27 s, then ReconcilePayment's four polls of about a second each around its 210 s of retry waits.
+      assert.ok(execution.durationMs >= 27_000 + 210_000 && execution.durationMs < 27_000 + 210_000 + 10_000, `${execution.durationMs} ms`);
+    } finally {
+      await virtual.close();
+    }
+  });
+
   it("collects the metrics each in-process handler printed, per step, without printing them", async () => {
     const [{ event }] = parseEvents(readFileSync(join(root, "events", "happy.json"), "utf8"), "happy.json");
     const [execution] = (await runner.runEvent({ ...event, detail: { ...(event.detail as object), orderId: "ord-metrics-1" } }, "happy"))

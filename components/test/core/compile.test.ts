@@ -34,7 +34,7 @@ describe("compileDefinition", () => {
     const asl = definitions["the order workflow"];
     assert.equal(asl.TimeoutSeconds, 300);
     const tasks = [...stateMap(asl)].filter(([, state]) => state.Type === "Task");
-    assert.equal(tasks.length, 14);
+    assert.equal(tasks.length, 15);
     for (const [name, state] of tasks)
       assert.ok(Number.isInteger(state.TimeoutSeconds) && (state.TimeoutSeconds as number) > 0, `${name} has no TimeoutSeconds`);
   });
@@ -47,6 +47,7 @@ describe("compileDefinition", () => {
       "CriticalFailure",
       "DuplicateOrderRejected",
       "DuplicateRejectedEnd",
+      "EscalateShippedOrder",
       "FulfillmentAndNotification",
       "MarkOrderComplete",
       "OrderValidationFailed",
@@ -58,10 +59,12 @@ describe("compileDefinition", () => {
       "RefundAndFail",
       "RefundFailedManualIntervention",
       "RetryQueuedEnd",
+      "ShippedOrderNotRecordedEnd",
       "UnexpectedError",
       "UnexpectedErrorEnd",
       "ValidateOrder",
       "ValidationFailedEnd",
+      "WasOrderShipped",
     ]);
     const s = asl.States as Record<string, any>;
     assert.deepEqual(
@@ -91,9 +94,16 @@ describe("compileDefinition", () => {
     assert.equal(s.RefundFailedManualIntervention.Parameters.Message, "CRITICAL: Refund failed. Manual intervention required.");
     const branches = s.FulfillmentAndNotification.Branches.map((b: any) => Object.keys(b.States));
     assert.deepEqual(branches, [
-      ["FulfillOrder", "LogFulfillmentFailure"],
+      ["FulfillOrder", "LogFulfillmentFailure", "LogFulfillmentUnknown"],
       ["SendConfirmationEmail", "LogEmailFailure"],
     ]);
+    // Compensation matches what happened: only an order known not to have shipped is refunded.
+    assert.deepEqual(
+      s.MarkOrderComplete.Catch.map((c: any) => c.Next),
+      ["WasOrderShipped"],
+    );
+    assert.equal(s.WasOrderShipped.Choices[0].Next, "RefundAndFail");
+    assert.equal(s.WasOrderShipped.Default, "EscalateShippedOrder");
   });
 
   it("never retries a non-transient error anywhere in the order workflow", () => {
