@@ -10,6 +10,7 @@ import { createSandboxServices } from "../handlers";
 import { bindTaskSteps, localResources } from "../local/runner/bindSteps";
 import type { LocalTaskHandler } from "../local/runner/execute";
 import { orderSteps } from "../workflows/order";
+import { bindTaskStepsByHand } from "./handInstrumented";
 
 const eventsFolder = join(__dirname, "..", "events");
 
@@ -37,4 +38,9 @@ export function orderWorkflowInProcess(): {
     definition: compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 }),
     taskHandlers: bindTaskSteps("order-processing", steps),
   };
+}
+
+/** The order steps' handlers instrumented by hand with bare Powertools (bench/handInstrumented.ts), on fresh sandbox services. */
+export function orderHandlersByHand(): Record<string, LocalTaskHandler> {
+  return bindTaskStepsByHand("order-processing", orderSteps(createSandboxServices()));
 }

@@ -5,16 +5,19 @@
  *
  * THE SHAPE (for anyone adding a measurement): a measurement is a module `bench/<measure>.ts` exporting an async
  * function that returns `BenchRow[]` (bench/rows.ts: measure, unit, ours {min, median, max}, baseline, ratio, target,
- * met, note). Register it below in MEASUREMENTS with a title and a lazy `load` (so one module's imports cost nothing
- * until it runs). Each module can also run alone (`npx ts-node --transpile-only bench/<measure>.ts`).
- * `npm run bench -- <title words>` runs only the measurements whose title contains them; `--quick` takes fewer
- * samples (figures for a smoke run on a busy machine, not for the README).
+ * met, note). Register it below in MEASUREMENTS with a key, a title and a lazy `load` (so one module's imports cost
+ * nothing until it runs). Each module can also run alone (`npx ts-node --transpile-only bench/<measure>.ts`).
+ * `npm run bench -- --only local-loop,wrapper` runs only the measurements of those keys; `npm run bench -- <title
+ * words>` those whose title contains the words; `--quick` takes fewer samples (figures for a smoke run on a busy
+ * machine, not for the README). A partial run leaves bench/results.json as it was for the measurements it skipped.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BenchRow, formatRows } from "./rows";
 
 interface Measurement {
+  /** For `--only`. */
+  key: string;
   title: string;
   /** `quick`: fewer samples and sizes. */
   load: (quick: boolean) => Promise<BenchRow[]>;
@@ -22,32 +25,62 @@ interface Measurement {
 
 const MEASUREMENTS: Measurement[] = [
   {
+    key: "local-loop",
+    title: "Local loop (edw-local on one event, the test kit)",
+    load: async (quick) => (await import("./localLoop")).localLoopRows(quick ? 2 : 5, quick ? 4 : 8),
+  },
+  {
+    key: "local-execution",
     title: "Local execution (in-process)",
     load: async (quick) => (await import("./localExecution")).localExecutionRows(quick ? 40 : 150, quick ? 3 : 7),
   },
   {
+    key: "wrapper",
     title: "Step wrapper per invocation (in-process)",
     load: async (quick) => (await import("./wrapper")).wrapperRows(quick ? 1000 : 5000, quick ? 3 : 7),
   },
-  { title: "Local runner from artifacts", load: async (quick) => (await import("./runner")).runnerRows(quick ? 2 : 5, quick ? 3 : 5) },
-  { title: "Heap over 10,000 executions", load: async (quick) => (await import("./heap")).heapRows(quick ? 2000 : 10_000) },
-  { title: "Synthesis scaling", load: async (quick) => (await import("./synthesis")).synthesisRows(quick ? [10, 50] : [10, 50, 200, 500]) },
-  { title: "Cost per order", load: async (quick) => (await import("./cost")).costRows(quick ? 5 : 20) },
-  { title: "Lambda artifacts and cold start", load: async (quick) => (await import("./coldStart")).coldStartRows(quick ? 3 : undefined) },
+  {
+    key: "runner",
+    title: "Local runner from artifacts",
+    load: async (quick) => (await import("./runner")).runnerRows(quick ? 2 : 5, quick ? 3 : 5),
+  },
+  { key: "heap", title: "Heap over 10,000 executions", load: async (quick) => (await import("./heap")).heapRows(quick ? 2000 : 10_000) },
+  {
+    key: "synthesis",
+    title: "Synthesis scaling",
+    load: async (quick) => (await import("./synthesis")).synthesisRows(quick ? [10, 50] : [10, 50, 200, 500]),
+  },
+  { key: "cost", title: "Cost per order", load: async (quick) => (await import("./cost")).costRows(quick ? 5 : 20) },
+  {
+    key: "cold-start",
+    title: "Lambda artifacts and cold start",
+    load: async (quick) => (await import("./coldStart")).coldStartRows(quick ? 3 : undefined),
+  },
 ];
 
 async function main(): Promise<void> {
-  const quick = process.argv.includes("--quick");
-  const only = process.argv
-    .slice(2)
-    .filter((a) => a !== "--quick")
+  const args = process.argv.slice(2);
+  const quick = args.includes("--quick");
+  const at = args.indexOf("--only");
+  const keys = at >= 0 ? (args[at + 1] ?? "").split(",").filter(Boolean) : undefined;
+  const unknown = keys?.filter((key) => !MEASUREMENTS.some((m) => m.key === key)) ?? [];
+  if (keys?.length === 0 || unknown.length > 0)
+    throw new Error(
+      `--only takes measurement keys, comma-separated: ${MEASUREMENTS.map((m) => m.key).join(", ")}${unknown.length ? ` (not: ${unknown.join(", ")})` : ""}`,
+    );
+  const words = args
+    .filter((a, i) => a !== "--quick" && a !== "--only" && args[i - 1] !== "--only")
     .join(" ")
     .toLowerCase();
-  const results: Record<string, BenchRow[] | { error: string }> = {};
+  const selected = MEASUREMENTS.filter((m) => (keys ? keys.includes(m.key) : m.title.toLowerCase().includes(words)));
+  const file = join(__dirname, "results.json");
+  // A partial run keeps the figures of the measurements it did not run.
+  const previous = selected.length < MEASUREMENTS.length && existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).results : {};
+  const results: Record<string, BenchRow[] | { error: string }> = { ...previous };
   console.log(
     `Benchmarks (Node ${process.version}, ${new Date().toISOString().slice(0, 10)}): npm run bench${quick ? " -- --quick" : ""}\n`,
   );
-  for (const { title, load } of MEASUREMENTS.filter((m) => m.title.toLowerCase().includes(only))) {
+  for (const { title, load } of selected) {
     const started = Date.now();
     try {
       const rows = await load(quick);
@@ -59,7 +92,6 @@ async function main(): Promise<void> {
       console.log(`## ${title}\n\nFAILED to measure: ${(error as Error)?.message ?? error}\n`);
     }
   }
-  const file = join(__dirname, "results.json");
   writeFileSync(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), quick, results }, null, 2)}\n`);
   console.log(`Written to ${file}`);
 }

@@ -11,7 +11,9 @@ export type { WorkflowNodes } from "./workflow";
 export type { StepLambda } from "./resources/stepLambdas";
 export { transform } from "./resources/transform";
 export type { Transform, WorkflowTransforms } from "./resources/transform";
-export { buildStepArchive, findPackageFolder, inProcessHandlerFactoryOf, inProcessHandlerOf, STEP_HANDLER_ENTRY } from "./stepArchive";
+export { buildStepArchive, inProcessHandlerFactoryOf, inProcessHandlerOf, STEP_HANDLER_ENTRY } from "./stepArchive";
+export { findPackageFolder, MissingPackageError, packageClosure } from "./packageClosure";
+export type { PackageClosureOptions } from "./packageClosure";
 export type { StepArchive, StepArchiveOptions } from "./stepArchive";
 export type {
   CheckedWorkflowArgs,

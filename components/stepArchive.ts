@@ -7,12 +7,13 @@
  * that `__index.js` holds the task's own code only. Before an archive is handed to Pulumi it is checked (see core/archive.ts), and a
  * problem fails the deployment with a {@link WorkflowDefinitionError} naming the step, the cause and the fix.
  */
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { transform } from "esbuild";
 import { capturedVariableOf, largestCapturedValues, requiredPackages, unavailablePackages, LAYER_PROVIDED_PACKAGES } from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
+import { findPackageFolder, MissingPackageError, packageClosure } from "./packageClosure";
 import { instrumentStep, type StepRuntimeOptions } from "./runtime/instrument";
 import type { StepHandler } from "./steps/types";
 
@@ -236,44 +237,28 @@ function lambdaRuntimeFolder(): string {
 
 /**
  * The bundled packages and, transitively, their production dependencies, by name, resolved as Node would from
- * `folder`. A dependency installed inside its parent's own node_modules travels with the parent.
+ * `folder` (the one closure walk, packageClosure.ts), but for the packages the Powertools layer provides.
  */
 function bundledPackages(bundle: readonly string[], folder: string, stepName: string): Record<string, string> {
-  const found: Record<string, string> = {};
-  const visit = (name: string, from: string, optional: boolean) => {
-    if (found[name] || LAYER_PROVIDED_PACKAGES.includes(name)) return;
-    const packageFolder = findPackageFolder(name, from);
-    if (!packageFolder) {
-      if (optional) return;
-      throw new WorkflowDefinitionError([
-        {
-          step: stepName,
-          message: `its bundle needs "${name}", which is not installed where the program runs (${folder}). Run \`npm install ${name}\` in the program's folder.`,
-        },
-      ]);
-    }
-    found[name] = packageFolder;
-    const manifest = JSON.parse(readFileSync(join(packageFolder, "package.json"), "utf8")) as {
-      dependencies?: Record<string, string>;
-      optionalDependencies?: Record<string, string>;
-    };
-    for (const dependency of Object.keys(manifest.dependencies ?? {})) {
-      if (!existsSync(join(packageFolder, "node_modules", dependency, "package.json"))) visit(dependency, packageFolder, false);
-    }
-    for (const dependency of Object.keys(manifest.optionalDependencies ?? {})) {
-      if (!existsSync(join(packageFolder, "node_modules", dependency, "package.json"))) visit(dependency, packageFolder, true);
-    }
-  };
-  for (const name of bundle) visit(name, folder, false);
-  return found;
-}
-
-/** The first `node_modules/<name>` walking up from `start`, as Node resolves a package. */
-export function findPackageFolder(name: string, start: string): string | undefined {
-  for (let current = start; ; current = dirname(current)) {
-    const candidate = join(current, "node_modules", name);
-    if (existsSync(join(candidate, "package.json"))) return realpathSync(candidate);
-    if (dirname(current) === current) return undefined;
+  const notInstalled = (name: string) =>
+    new WorkflowDefinitionError([
+      {
+        step: stepName,
+        message: `its bundle needs "${name}", which is not installed where the program runs (${folder}). Run \`npm install ${name}\` in the program's folder.`,
+      },
+    ]);
+  const roots = new Map<string, string>();
+  for (const name of bundle) {
+    if (LAYER_PROVIDED_PACKAGES.includes(name)) continue;
+    const found = findPackageFolder(name, folder);
+    if (!found) throw notInstalled(name);
+    roots.set(name, found);
+  }
+  try {
+    return Object.fromEntries(packageClosure(roots, { missing: "fail", exclude: LAYER_PROVIDED_PACKAGES }));
+  } catch (error) {
+    if (error instanceof MissingPackageError) throw notInstalled(error.packageName);
+    throw error;
   }
 }
 

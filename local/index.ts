@@ -12,7 +12,7 @@
  */
 import "./runner/polyfills";
 
-export { LocalRunner, loadWorkflows, workflowsOf, scaleTimeouts, WORKFLOW_COMPONENT_TYPE } from "./runner/runner";
+export { LocalRunner, loadSynthesis, loadWorkflows, workflowsOf, scaleTimeouts, WORKFLOW_COMPONENT_TYPE } from "./runner/runner";
 export type { LocalTask, LoadedWorkflow, StepProblem, RunnerOptions, ExecutionReport, EventReport } from "./runner/runner";
 export {
   synthesizeProgram,

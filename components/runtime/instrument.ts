@@ -263,6 +263,10 @@ interface GuardedInvocation {
 interface InvocationGuards {
   scope: import("node:async_hooks").AsyncLocalStorage<GuardedInvocation>;
   running: number;
+  /** Whether the console is redacting (the guards are up). */
+  up: boolean;
+  /** The lowering scheduled when the last invocation ended: cancelled by one that starts before it runs. */
+  lowering?: ReturnType<typeof setImmediate>;
   /** The `unhandledRejection` listeners set aside while invocations run (in Lambda, the runtime's own). */
   setAside: ((...args: unknown[]) => void)[];
   route(reason: unknown, promise: unknown): void;
@@ -280,7 +284,8 @@ const CONSOLE_METHODS: readonly ConsoleMethod[] = ["log", "info", "warn", "error
  * listener unredacted (or, in the local runner, ending the process); and what its code prints with
  * `console.log/info/warn/error` is redacted. Rejections from outside any invocation go on to the listeners set aside.
  *
- * The guards stand while any invocation runs, and an invocation ends when `body` settles or when its time is up
+ * The guards stand while any invocation runs (and until the event loop turns after the last one ended), and an
+ * invocation ends when `body` settles or when its time is up
  * (`remainingMs`: Lambda ends it then, and a local runner abandons it), so a handler that never settles does not
  * keep them up for good. Whoever removes the guard's listener meanwhile (a test runner between files does) has it
  * put back by the next invocation.
@@ -299,7 +304,11 @@ function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () =>
     process.removeAllListeners("unhandledRejection");
     process.on("unhandledRejection", guards.route);
   }
-  if (guards.running++ === 0) {
+  if (guards.lowering) clearImmediate(guards.lowering);
+  guards.lowering = undefined;
+  guards.running++;
+  if (!guards.up) {
+    guards.up = true;
     for (const method of CONSOLE_METHODS) {
       guards.printing[method] = console[method];
       console[method] = guards.redacting[method];
@@ -312,12 +321,21 @@ function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () =>
     if (ended) return;
     ended = true;
     clearTimeout(timeUp);
-    if (--guards.running > 0) return;
-    process.off("unhandledRejection", guards.route);
-    for (const listener of guards.setAside) process.on("unhandledRejection", listener);
-    for (const method of CONSOLE_METHODS) if (console[method] === guards.redacting[method]) console[method] = guards.printing[method];
+    // Lowered once the event loop turns with none running: invocations back to back (a runner's) keep them up
+    // instead of swapping the listeners and the console twice each.
+    if (--guards.running === 0) guards.lowering = setImmediate(() => lowerGuards(guards));
   }
   return Promise.race([guards.scope.run({ redactor, fail }, body), rejected]).finally(end);
+}
+
+/** Puts back the `unhandledRejection` listeners set aside and the console, unless an invocation started meanwhile. */
+function lowerGuards(guards: InvocationGuards): void {
+  guards.lowering = undefined;
+  if (guards.running > 0 || !guards.up) return;
+  guards.up = false;
+  process.off("unhandledRejection", guards.route);
+  for (const listener of guards.setAside) process.on("unhandledRejection", listener);
+  for (const method of CONSOLE_METHODS) if (console[method] === guards.redacting[method]) console[method] = guards.printing[method];
 }
 
 function createInvocationGuards(): InvocationGuards {
@@ -327,6 +345,7 @@ function createInvocationGuards(): InvocationGuards {
   const guards: InvocationGuards = {
     scope,
     running: 0,
+    up: false,
     setAside: [],
     route(reason, promise) {
       const invocation = scope.getStore();

@@ -27,7 +27,7 @@ import {
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { STEP_HANDLER_ENTRY } from "event-driven-workflow/asl";
-import { findPackageFolder } from "event-driven-workflow";
+import { findPackageFolder, packageClosure } from "event-driven-workflow";
 import { LAYER_PROVIDED_PACKAGES } from "event-driven-workflow/core";
 
 const POWERTOOLS_SCOPE = "@aws-lambda-powertools";
@@ -82,21 +82,11 @@ function lambdaRuntimeRoots(): Map<string, string> {
 
 /**
  * The given packages with their production dependencies, transitively, by name: what to copy into a simulated
- * `node_modules` (a dependency nested inside a package travels with it).
+ * `node_modules`. The library's closure walk (`packageClosure`), with whatever is not installed here left out: the
+ * simulated folders hold what this machine has.
  */
 export function layerPackageClosure(roots: ReadonlyMap<string, string> = powertoolsLayerRoots()): Map<string, string> {
-  const closure = new Map<string, string>();
-  const visit = (name: string, folder: string) => {
-    if (closure.has(name)) return;
-    closure.set(name, folder);
-    const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
-    for (const dependency of Object.keys({ ...dependencies, ...optionalDependencies })) {
-      const found = findPackageFolder(dependency, folder);
-      if (found && !found.startsWith(`${folder}/node_modules/`)) visit(dependency, found); // an optional dependency npm did not install is not needed
-    }
-  };
-  for (const [name, folder] of roots) visit(name, folder);
-  return new Map([...closure].sort(([a], [b]) => a.localeCompare(b)));
+  return packageClosure(roots, { missing: "skip" });
 }
 
 /**

@@ -20,14 +20,19 @@ import { basename, extname, resolve as resolvePath } from "node:path";
 import { capturedVariableOf, closestName } from "event-driven-workflow/core";
 import { APPROVAL_LOCAL_SECRET_ENV } from "event-driven-workflow/runtime";
 import {
+  childScopes,
   COMPONENT_TYPE,
   LAMBDA_FUNCTION_TYPE,
   isCallbackTask,
+  normalTransitions,
+  scopeOf,
   serviceIntegrationOf,
+  stateIn,
   stateMap,
   STEP_HANDLER_ENTRY,
   walkStates,
   type AslObject,
+  type Scope,
 } from "event-driven-workflow/asl";
 import { RunnerInputError } from "../input/eventInput";
 import { matchEventPattern } from "../simulators/eventPattern";
@@ -354,10 +359,31 @@ export function scaleTimeouts(definition: string, scale: number): string {
 }
 
 /**
- * How many functions (in definition order) get an execution environment before their first invocation: each is a
- * Node process, so a program with many functions does not start them all for an event that reaches a few.
+ * How many functions of a workflow's normal path get an execution environment before their first invocation: each
+ * is a Node process, so a long workflow does not start them all for an event that may stop early.
  */
 const PRESTARTED_FUNCTIONS = 8;
+
+/**
+ * The states an execution reaches when nothing fails: from each scope's StartAt through `Next`, `Default` and the
+ * Choice rules, into the branches and item processors of the states reached; Catch targets (the failure paths) are
+ * left out.
+ */
+function normalPathStates(definition: AslObject): Set<string> {
+  const reached = new Set<string>();
+  const visit = (scope: Scope) => {
+    const pending = scope.startAt === undefined ? [] : [scope.startAt];
+    for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+      const ref = stateIn(scope, name);
+      if (!ref || reached.has(name)) continue;
+      reached.add(name);
+      pending.push(...normalTransitions(ref.state));
+      for (const child of childScopes(ref)) visit(child);
+    }
+  };
+  visit(scopeOf(definition));
+  return reached;
+}
 
 /** The shortest Lambda timeout `timeoutScale` may give a task locally. */
 const MIN_SCALED_LAMBDA_TIMEOUT_MS = 1000;
@@ -503,8 +529,12 @@ export class LocalRunner {
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
     }
-    // The first functions an execution reaches start (and load their modules) side by side while it begins.
-    for (const warm of [...this.warm.values()].slice(0, PRESTARTED_FUNCTIONS)) warm.prestart();
+    // The functions of each workflow's normal path start (and load their modules) side by side while it begins.
+    for (const workflow of this.workflows) {
+      const onPath = normalPathStates(JSON.parse(workflow.definition));
+      const functions = workflow.tasks.filter((t) => onPath.has(t.state)).map((t) => this.warm.get(t.resource));
+      for (const warm of functions.slice(0, PRESTARTED_FUNCTIONS)) warm?.prestart();
+    }
     if (this.mode === "source") {
       this.restoreOutput = routeOutputToInvocations();
       this.restoreRejections = failInvocationsOnUnhandledRejection();

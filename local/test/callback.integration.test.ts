@@ -90,6 +90,34 @@ describe("callback tasks, run locally (the refund-approval example)", function (
     );
   });
 
+  it("answers per event: one runner, each event with its own answers (else the runner's)", async () => {
+    synthesis ??= loadSynthesis(join(EXAMPLE, "index.ts"));
+    const runner = await LocalRunner.fromSynthesis(await synthesis, { mode: "source", callbacks: settled }, "index.ts");
+    try {
+      const approve = { ManagerApproval: { success: { decision: "approved" } }, ...settled };
+      const approved = await runner.runEvent(event("large-refund"), "approved", "default", { callbacks: approve });
+      const rejected = await runner.runEvent(event("large-refund"), "rejected", "default", {
+        callbacks: { ManagerApproval: { failure: "ApprovalRejected" } },
+      });
+      const unanswered = await runner.runEvent(event("small-refund"), "runner's answers");
+      assert.deepEqual(approved.executions[0].path, [
+        "NeedsApproval",
+        "ManagerApproval",
+        "IssueRefund",
+        "AwaitSettlement",
+        "AnnounceRefund",
+      ]);
+      assert.deepEqual(rejected.executions[0].path, ["NeedsApproval", "ManagerApproval", "AnnounceDeclined"]);
+      assert.equal(unanswered.executions[0].status, "SUCCEEDED", "the runner's AwaitSettlement answer applies");
+      await assert.rejects(
+        runner.runEvent(event("large-refund"), "typo", "default", { callbacks: { ManagerAproval: { success: {} } } }),
+        RunnerInputError,
+      );
+    } finally {
+      await runner.close();
+    }
+  });
+
   it("refuses an answer for a state that is no callback step, naming the closest one", async () => {
     await assert.rejects(
       LocalRunner.load(join(EXAMPLE, "index.ts"), { mode: "source", callbacks: { ManagerAproval: { success: {} } } }),

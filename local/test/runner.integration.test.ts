@@ -152,6 +152,22 @@ describe("local runner: warm Lambda execution environments (WarmFunction)", () =
     }
   });
 
+  it("prestarts an environment: its Init phase runs ahead, the first invocation still reports the cold start", async () => {
+    const fn = await functionOf(COUNTER);
+    try {
+      fn.prestart();
+      fn.prestart(); // once per function: it has an environment now
+      const [first, second] = [await fn.invoke({}), await fn.invoke({})];
+      assert.deepEqual([first.coldStart, second.coldStart], [true, false]);
+      assert.equal(typeof first.initDurationMs, "number");
+      assert.equal(second.initDurationMs, undefined);
+      assert.equal((first.result as { pid: number }).pid, (second.result as { pid: number }).pid);
+      assert.equal(fn.coldStarts, 1);
+    } finally {
+      fn.close();
+    }
+  });
+
   it("gives concurrent invocations an environment each, reports errors by name, and discards a timed-out one", async () => {
     const fn = await functionOf(COUNTER, 400);
     try {
@@ -244,6 +260,20 @@ describe("local runner: the order program, from its shared synthesis", () => {
     runner = await LocalRunner.fromSynthesis(await synthesizeOrderProgram(), { mode: "source", timeoutScale: 0.25 }, "index.ts");
   });
   after(() => runner?.close());
+
+  it("from artifacts, starts the environments of the functions on the normal path before any event, not those of the failure paths", async () => {
+    const artifacts = await LocalRunner.fromSynthesis(await synthesizeOrderProgram(), { mode: "artifact" }, "index.ts");
+    try {
+      const started = Object.entries(artifacts.coldStarts());
+      const functionOf = (state: string) => artifacts.workflows[0].tasks.find((t) => t.state === state)?.resource;
+      const startedFor = (state: string) => started.find(([resource]) => resource === functionOf(state))?.[1];
+      for (const state of ["ValidateOrder", "ChargeCard", "FulfillOrder", "SendConfirmationEmail", "MarkOrderComplete"])
+        assert.equal(startedFor(state), 1, state);
+      for (const state of ["ReconcilePayment", "RefundAndFail"]) assert.equal(startedFor(state), 0, state);
+    } finally {
+      await artifacts.close();
+    }
+  });
 
   it("runs the definition string the state machine deploys, with every Lambda task mapped to its function", async () => {
     const { resources } = await synthesizeOrderProgram();

@@ -1,0 +1,131 @@
+/**
+ * The local loop, as a user feels it: the wall time of `edw-local index.ts events/happy.json` (one order event through
+ * the order program, from the deployment artifacts, then with `--source`) against the FLOOR of loading
+ * `@pulumi/pulumi` + `@pulumi/aws` in a fresh Node process (what any local run of a Pulumi AWS program pays first),
+ * and the test kit's second and later `runEvents` calls in one process. Fresh processes, alternated, the median
+ * over samples; wall time on a shared machine moves with its load, so the ratios (measured side by side) are the
+ * figures to read.
+ *
+ * Run alone: `npx ts-node --transpile-only bench/localLoop.ts [samples]`.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { type BenchRow, formatRows, spread } from "./rows";
+
+/** `edw-local` on one event, artifact mode, may take at most this many times the floor (issue 23). */
+export const ARTIFACT_LOOP_TARGET = 2;
+/** The same with `--source`. */
+export const SOURCE_LOOP_TARGET = 1.5;
+/** A second, third... `runEvents` call in one process, at most (seconds). */
+export const TEST_KIT_TARGET_SECONDS = 0.2;
+
+const ROOT = join(__dirname, "..");
+
+/**
+ * The CPU seconds of this process's waited-for children so far, their own children included (Linux: cutime + cstime
+ * of /proc/self/stat, in clock ticks of 1/100 s); undefined elsewhere.
+ */
+function childrenCpuSeconds(): number | undefined {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Runs `node args` from the repository root; resolves with its wall time and CPU time in seconds, and its stdout. */
+function timeNode(args: string[]): Promise<{ seconds: number; cpuSeconds?: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuSeconds();
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const cpuAfter = childrenCpuSeconds();
+      const cpuSeconds = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      if (code === 0) resolve({ seconds, cpuSeconds, stdout });
+      else reject(new Error(`node ${args.join(" ")} exited ${code}: ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+const FLOOR = ["-e", 'require("@pulumi/pulumi"); require("@pulumi/aws");'];
+const EDW_LOCAL = ["local/bin/edw-local.js", "index.ts", "events/happy.json"];
+
+export async function localLoopRows(samples = 5, kitCalls = 6): Promise<BenchRow[]> {
+  await timeNode(FLOOR); // the file system cache, for every side alike
+  type Side = "floor" | "artifact" | "source";
+  const times: Record<Side, number[]> = { floor: [], artifact: [], source: [] };
+  const cpu: Record<Side, number[]> = { floor: [], artifact: [], source: [] };
+  const sample = async (side: Side, args: string[]) => {
+    const { seconds, cpuSeconds } = await timeNode(args);
+    times[side].push(seconds);
+    if (cpuSeconds !== undefined) cpu[side].push(cpuSeconds);
+  };
+  for (let s = 0; s < samples; s++) {
+    await sample("floor", FLOOR);
+    await sample("artifact", EDW_LOCAL);
+    await sample("source", [...EDW_LOCAL, "--source"]);
+  }
+  const floor = spread(times.floor).median;
+  const row = (mode: "artifact" | "source", target: number): BenchRow => {
+    const ours = spread(times[mode]);
+    const cpuRatio = cpu.floor.length > 0 ? spread(cpu[mode]).median / spread(cpu.floor).median : undefined;
+    return {
+      measure: `edw-local index.ts events/happy.json${mode === "source" ? " --source" : " (artifact mode)"} (vs loading @pulumi/pulumi + @pulumi/aws)`,
+      unit: "s",
+      ours,
+      baseline: floor,
+      ratio: ours.median / floor,
+      target: `<= ${target}x floor`,
+      met: ours.median / floor <= target,
+      note:
+        "The program's synthesis under mocks (its TypeScript loaded, every resource registered, each Lambda's closure serialized)" +
+        (mode === "artifact"
+          ? " and one Node process per function (cold starts) come on top of the floor."
+          : " comes on top of the floor.") +
+        (cpuRatio === undefined
+          ? ""
+          : ` CPU time (the machine's load does not inflate it): ${spread(cpu[mode]).median.toFixed(2)} s vs ${spread(cpu.floor).median.toFixed(2)} s (${cpuRatio.toFixed(2)}x).`),
+    };
+  };
+  // The test kit: one process, `kitCalls` calls; the first synthesizes the program, the others reuse it.
+  const { stdout } = await timeNode(["-r", "ts-node/register/transpile-only", join("bench", "localLoopChild.ts"), String(kitCalls)]);
+  const kit: { seconds: number[]; cpuSeconds: number[] } = JSON.parse(stdout.trim().split("\n").pop() ?? "");
+  const later = spread(kit.seconds.slice(1));
+  return [
+    row("artifact", ARTIFACT_LOOP_TARGET),
+    row("source", SOURCE_LOOP_TARGET),
+    {
+      measure: "test kit: a second, third... runEvents call in one process (happy order, source mode; vs the first call)",
+      unit: "s",
+      ours: later,
+      baseline: kit.seconds[0],
+      ratio: later.median / kit.seconds[0],
+      target: `<= ${TEST_KIT_TARGET_SECONDS} s each`,
+      met: later.max <= TEST_KIT_TARGET_SECONDS,
+      note:
+        "Each call still starts fresh containers (a cold start per step) and fresh local tables, as it should. " +
+        `CPU time of the later calls (the machine's load does not inflate it): median ${spread(kit.cpuSeconds.slice(1)).median.toFixed(3)} s.`,
+    },
+  ];
+}
+
+if (require.main === module) {
+  localLoopRows(Number(process.argv[2] ?? 5)).then(
+    (rows) => console.log(formatRows(rows)),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
