@@ -25,6 +25,7 @@ import { synthesizeOrderStack } from "../test/support/orderStack";
 import { loadEvent } from "../test/support/orderRun";
 import { orderSteps } from "../workflows/order";
 import { type BenchRow, formatRows, type Spread, spread } from "./rows";
+import { DEFAULT_TIMEOUT_SECONDS } from "../workflows/config";
 
 /** The most `__index.js` may weigh per step (issue 12). */
 export const INDEX_BUDGET_BYTES = 16 * 1024;
@@ -125,9 +126,12 @@ async function taskInputs(): Promise<Record<string, unknown>> {
       },
     ]),
   );
-  const machine = new LocalWorkflow(compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 }), {
-    taskHandlers: recording,
-  });
+  const machine = new LocalWorkflow(
+    compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS }),
+    {
+      taskHandlers: recording,
+    },
+  );
   for (const sample of ["happy", "insufficient-funds", "processor-down", "email-fails", "refund-fails"])
     await machine.run(loadEvent(sample));
   return inputs;

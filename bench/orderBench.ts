@@ -11,6 +11,7 @@ import { bindTaskSteps, localResources } from "../local/runner/bindSteps";
 import type { LocalTaskHandler } from "../local/runner/execute";
 import { orderSteps } from "../workflows/order";
 import { bindTaskStepsByHand } from "./handInstrumented";
+import { DEFAULT_TIMEOUT_SECONDS } from "../workflows/config";
 
 const eventsFolder = join(__dirname, "..", "events");
 
@@ -35,7 +36,7 @@ export function orderWorkflowInProcess(): {
 } {
   const steps = orderSteps(createSandboxServices());
   return {
-    definition: compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 }),
+    definition: compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS }),
     taskHandlers: bindTaskSteps("order-processing", steps),
   };
 }

@@ -22,6 +22,7 @@ import { ORDER_IDEMPOTENCY_SECONDS, orderSteps } from "../workflows/order";
 import { release, releaseWhenReady } from "./support/barrier";
 import { inOrderChild, loadEvent, runOrder } from "./support/orderRun";
 import { waitFor } from "./support/waitFor";
+import { DEFAULT_TIMEOUT_SECONDS } from "../workflows/config";
 
 const happyOrder = (overrides: Partial<ValidatedOrder> = {}): ValidatedOrder => ({ ...loadEvent("happy").detail, ...overrides });
 
@@ -220,7 +221,7 @@ describe("idempotent steps (Powertools Idempotency with local persistence layers
       const { compileDefinition } = await import("../components");
       const { localResources } = await import("../local/runner/bindSteps");
       const steps = orderSteps(createSandboxServices());
-      const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 });
+      const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS });
       for (const state of ["ChargeCard", "RefundAndFail"]) {
         const retried = (definition.States[state].Retry as { ErrorEquals: string[] }[]).flatMap((r) => r.ErrorEquals);
         assert.ok(retried.includes("IdempotencyAlreadyInProgressError"), state);

@@ -8,6 +8,7 @@ import { createSandboxServices, type SandboxOptions, type SandboxServices } from
 import { bindTaskSteps, localResources, type BindOptions } from "../../local/runner/bindSteps";
 import { LocalWorkflow, type LocalExecutionResult } from "../../local/runner/execute";
 import { orderSteps, type OrderWorkflowOptions } from "../../workflows/order";
+import { DEFAULT_TIMEOUT_SECONDS } from "../../workflows/config";
 
 export const loadEvent = (name: string) => JSON.parse(readFileSync(join(__dirname, "..", "..", "events", `${name}.json`), "utf8"));
 
@@ -29,7 +30,7 @@ export async function runOrder(
   const { hangMs, faults, slowAnswerMs } = options;
   const services = options.services ?? createSandboxServices({ now: () => new Date("2025-06-01T12:00:05Z"), hangMs, faults, slowAnswerMs });
   const steps = orderSteps(services, options);
-  const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: 300 });
+  const definition = compileDefinition(steps, localResources("order-processing", steps), { timeoutSeconds: DEFAULT_TIMEOUT_SECONDS });
   const machine = new LocalWorkflow(definition, { taskHandlers: bindTaskSteps("order-processing", steps, options) });
   return { result: await machine.run(typeof event === "string" ? loadEvent(event) : event), services };
 }
