@@ -35,6 +35,7 @@ export {
   notify,
   sendToDeadLetterQueue,
   publishEvent,
+  callAwsService,
 } from "./steps/builders";
 export type * from "./steps/types";
 export { defineSteps, eventTrigger } from "./steps/define";

@@ -2,7 +2,8 @@
  * Least-privilege IAM, derived as plain policy documents from resolved ARNs. The component feeds ARNs in once
  * they are known; tests evaluate the same documents offline.
  */
-import type { PublishEventStep, Step } from "../steps/types";
+import type { CallAwsServiceStep, PublishEventStep, Step } from "../steps/types";
+import { serviceCallIamActions } from "./serviceCalls";
 import { allSteps, isDistributedMap } from "./walk";
 
 export interface PolicyStatement {
@@ -125,6 +126,16 @@ export interface IntegrationNeeds {
   publishEventBuses: Record<string, PublishEventStep["eventBusName"]>;
   /** A Map runs distributed (it tolerates failures): the state machine starts child executions of itself. */
   distributedMap: boolean;
+  /** The `callAwsService` steps: the IAM actions each needs on its `iamResources` (Outputs until resolved), and its request. */
+  serviceCalls: ServiceCallNeeds[];
+}
+
+/** What one `callAwsService` step needs granted, and its request (resolved with it by the component). */
+export interface ServiceCallNeeds {
+  step: string;
+  actions: string[];
+  resources: CallAwsServiceStep["iamResources"];
+  parameters: CallAwsServiceStep["parameters"];
 }
 
 /** Reads which services a step list touches, so the execution role gets no permission it does not use. */
@@ -135,6 +146,11 @@ export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
     deadLetterQueue: all.some((s) => s.kind === "sendToDeadLetterQueue"),
     publishEventBuses: Object.fromEntries(all.flatMap((s) => (s.kind === "publishEvent" ? [[s.name, s.eventBusName]] : []))),
     distributedMap: all.some(isDistributedMap),
+    serviceCalls: all.flatMap((s) =>
+      s.kind === "callAwsService"
+        ? [{ step: s.name, actions: serviceCallIamActions(s) ?? [], resources: s.iamResources, parameters: s.parameters }]
+        : [],
+    ),
   };
 }
 
@@ -157,6 +173,8 @@ export interface ExecutionPolicyInputs {
    * for a Distributed Map.
    */
   distributedMapStateMachineArn?: string;
+  /** Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`. @default none */
+  serviceCalls?: { step: string; actions: string[]; resources: string[] }[];
 }
 
 /**
@@ -207,6 +225,15 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Effect: "Allow",
       Action: ["states:DescribeExecution", "states:StopExecution"],
       Resource: distributedMapExecutionsArn(inputs.distributedMapStateMachineArn),
+    });
+  }
+  for (const call of inputs.serviceCalls ?? []) {
+    // One statement per step, named after it: a reviewer sees which step needs which grant.
+    statements.push({
+      Sid: `Call${call.step.replace(/[^A-Za-z0-9]/g, "")}`,
+      Effect: "Allow",
+      Action: call.actions,
+      Resource: call.resources,
     });
   }
   statements.push({ Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" });

@@ -12,6 +12,8 @@ export * from "./compile";
 export * from "./dashboard";
 export * from "./eventPatternRules";
 export * from "./iam";
+export * from "./intrinsics";
+export * from "./serviceCalls";
 export * from "./plan";
 export * from "./settings";
 export * from "./validate";

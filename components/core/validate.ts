@@ -4,6 +4,8 @@
  */
 import type { MapStep, Step, TaskStep } from "../steps/types";
 import { isTerminalOrBranching } from "./walk";
+import { checkDataShaping, type CheckTools } from "./dataShaping";
+import { checkServiceCall } from "./serviceCalls";
 
 /** One problem of a step list: the culprit step (or `(workflow)`) and what to do about it. */
 export interface DefinitionProblem {
@@ -461,7 +463,15 @@ function checkStep(step: Step, name: string, report: Report): void {
         `\`${field}\` is ${show(value)}: ${PATH_HINT}${field === "resultPath" ? '; a result path writes into the state input, so it cannot start with "$$"' : ""}.`,
       );
   };
+  const tools: CheckTools = { show, isDeferred: isDeferredValue, isPath, pathHint: PATH_HINT, isServiceWideResource };
+  checkDataShaping(step, name, report, tools);
   switch (step.kind) {
+    case "callAwsService":
+      checkServiceCall(step, name, report, tools);
+      for (const field of ["inputPath", "resultPath", "outputPath"] as const) checkPath(field, step[field]);
+      checkRetries(name, step.retry, report);
+      checkCatches(name, step.catch, report);
+      break;
     case "task": {
       if (typeof step.handler !== "function") report(name, "has no handler: pass `handler: async (input, context) => ...`.");
       if (step.timeoutSeconds === undefined)
