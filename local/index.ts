@@ -30,6 +30,8 @@ export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailur
 export { LocalWorkflow } from "./runner/execute";
 export type { LocalTaskHandler, PublishedMessage, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./runner/execute";
 export { bindTaskSteps, localResources } from "./runner/bindSteps";
+export { bindServiceCalls, serviceCallStates } from "./runner/serviceCalls";
+export type { ServiceStandIn, ServiceCallBindings } from "./runner/serviceCalls";
 export type { BindOptions } from "./runner/bindSteps";
 export {
   matchEventPattern,

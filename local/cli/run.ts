@@ -8,7 +8,15 @@ import { parseArgs } from "node:util";
 import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
 import type { GraphSection } from "../graph/document";
 import type { EventReport, LocalRunner, RunnerOptions } from "../runner/runner";
-import { defaultProgram, exitCodeOf, parseCallbackAnswers, parseConfigAssignments, readEventSources, usageError } from "./options";
+import {
+  defaultProgram,
+  exitCodeOf,
+  parseCallbackAnswers,
+  parseConfigAssignments,
+  parseServiceStandIns,
+  readEventSources,
+  usageError,
+} from "./options";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local graph [program] [--out <file.md>]
@@ -42,6 +50,9 @@ Options:
   --timeout-scale <f>   multiply every timeout by f (e.g. 0.05 to see a hung task time out in a second)
   --callback <answer>   answer a callback task (waitForCallback), repeatable: State=success:<json> or
                         State=failure:<ErrorName>[:<cause>]; an unanswered one waits for its heartbeat or timeout
+  --service <s:a>=<f>   answer the direct service call <service:action> (callAwsService) with the JSON of file f,
+                        repeatable (e.g. s3:getObject=object.json); DynamoDB item calls use the local DynamoDB and
+                        SQS/SNS/EventBridge messages are recorded without one
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
   -h, --help            print this help
@@ -85,6 +96,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
         workflow: { type: "string", multiple: true },
         "timeout-scale": { type: "string" },
         callback: { type: "string", multiple: true },
+        service: { type: "string", multiple: true },
         "dead-letter-file": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -118,6 +130,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
       timeoutScale: scale,
       workflows: values.workflow,
       callbacks: parseCallbackAnswers(values.callback ?? []),
+      services: parseServiceStandIns(values.service ?? []),
       deadLetterFile: values["dead-letter-file"],
     },
   };

@@ -32,6 +32,7 @@ import {
 import { RunnerInputError } from "../input/eventInput";
 import { matchEventPattern } from "../simulators/eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler, type PublishedMessage } from "./execute";
+import { bindServiceCalls, serviceCallStates, type ServiceStandIn } from "./serviceCalls";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb } from "../simulators/dynamoDb";
@@ -108,6 +109,14 @@ export interface RunnerOptions {
    * @default none: nothing is recorded
    */
   deadLetterFile?: string;
+  /**
+   * Local stand-ins for direct service calls (`callAwsService`), by `service:action`: the request in, the response out.
+   * DynamoDB item calls run against the local DynamoDB and SQS/SNS/EventBridge messages are recorded without one;
+   * any other call needs one, or the run is refused naming it.
+   * @example { "s3:getObject": (request) => ({ Body: "hello" }), "bedrockruntime:invokeModel": () => ({ Body: { text: "hi" } }) }
+   * @default none
+   */
+  services?: Record<string, ServiceStandIn>;
 }
 
 /** A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`. */
@@ -396,7 +405,7 @@ export class LocalRunner {
     const { synthesis, workflows, problems } = await loadWorkflows(program, options);
     checkCallbackAnswers(workflows, options.callbacks);
     const runner = new LocalRunner(workflows, problems, synthesis, options);
-    await runner.prepare();
+    await runner.prepareOrClose();
     return runner;
   }
 
@@ -417,7 +426,7 @@ export class LocalRunner {
   ): Promise<LocalRunner> {
     const { workflows, problems } = workflowsOf(synthesis, program, options.workflows);
     const runner = new LocalRunner(workflows, problems, synthesis, options);
-    await runner.prepare();
+    await runner.prepareOrClose();
     return runner;
   }
 
@@ -430,9 +439,21 @@ export class LocalRunner {
     return this.options.mode ?? "artifact";
   }
 
+  /** {@link prepare}, undoing what it had started (environment, local DynamoDB) when it fails, e.g. on a missing stand-in. */
+  private async prepareOrClose(): Promise<void> {
+    try {
+      await this.prepare();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
   private async prepare(): Promise<void> {
     const tables = this.synthesis.resources.filter((r) => r.type === "aws:dynamodb/table:Table");
-    if (tables.length > 0) {
+    // A DynamoDB service call needs the stand-in even where the program declares no table (it names one of its own).
+    const callsDynamoDb = this.workflows.some((w) => serviceCallStates(JSON.parse(w.definition)).some((c) => c.service === "dynamodb"));
+    if (tables.length > 0 || callsDynamoDb) {
       this.dynamodb = await startLocalDynamoDb(
         Object.fromEntries(tables.map((t) => [t.state.name ?? t.inputs.name, { hashKey: t.inputs.hashKey, rangeKey: t.inputs.rangeKey }])),
       );
@@ -459,6 +480,7 @@ export class LocalRunner {
           task,
           Math.max(MIN_SCALED_LAMBDA_TIMEOUT_MS, Math.round(task.timeoutSeconds * 1000 * scale)),
         );
+      Object.assign(taskHandlers, bindServiceCalls(asl, { dynamoDbEndpoint: this.dynamodb?.endpoint, services: this.options.services }));
       this.machines.set(workflow.name, {
         local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
         states: stateMap(asl),

@@ -25,6 +25,7 @@ export { synthesizeProgram } from "../program/synthesize";
 export type { Synthesis } from "../program/synthesize";
 export { LocalRunner } from "../runner/runner";
 export type { EventReport, ExecutionReport, RunnerOptions } from "../runner/runner";
+export type { ServiceStandIn } from "../runner/serviceCalls";
 
 /** Options of {@link runEvents}. */
 export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
