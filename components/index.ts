@@ -36,6 +36,7 @@ export {
   sendToDeadLetterQueue,
   publishEvent,
   callAwsService,
+  startWorkflow,
 } from "./steps/builders";
 export type * from "./steps/types";
 export { defineSteps, eventTrigger } from "./steps/define";

@@ -100,10 +100,11 @@ describe("least privilege of the order stack, as a matrix (IAM simulated offline
   });
 });
 
-describe("least privilege of direct service calls (callAwsService), as a matrix (IAM simulated offline)", () => {
+describe("least privilege of direct service calls (callAwsService) and child workflows (startWorkflow), as a matrix (IAM simulated offline)", () => {
   let rows: Row[];
   let definition: { States: Record<string, { Parameters?: Record<string, unknown> }> };
   let tableName: string;
+  let childArn: string;
 
   before(async () => {
     const { resources, outputs } = await synthesizeProgram(join(__dirname, "fixtures", "serviceCallStack.ts"), { stack: "test" });
@@ -111,8 +112,12 @@ describe("least privilege of direct service calls (callAwsService), as a matrix 
     const policy = json(
       ofType(resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "media-pipeline-execution")!.inputs.policy,
     );
-    definition = json(ofType(resources, "aws:sfn/stateMachine:StateMachine")[0].inputs.definition);
+    definition = json(ofType(resources, "aws:sfn/stateMachine:StateMachine").find((m) => m.name === "media-pipeline")!.inputs.definition);
     const table = (outputs as Record<string, string>).tableArn;
+    const child = (outputs as Record<string, string>).childStateMachineArn;
+    childArn = child;
+    const childRun = `${child.replace(":stateMachine:", ":execution:")}:run-1`;
+    const syncRule = arn("events", "rule/StepFunctionsGetEventsForStepFunctionsExecutionRule");
     tableName = (outputs as Record<string, string>).tableName;
     const request: SimulatedRequest = { principal: role.state.arn, identityPolicy: policy };
     const cell = (action: string, resource: string, expected: Decision): Row => ({
@@ -133,6 +138,18 @@ describe("least privilege of direct service calls (callAwsService), as a matrix 
       cell("s3:GetObject", "arn:aws:s3:::media-originals/v-1.mp4", "ImplicitlyDenied"),
       cell("s3:PutObject", "arn:aws:s3:::media-thumbnails/v-1.jpg", "ImplicitlyDenied"),
       cell("s3:ListBucket", "arn:aws:s3:::media-thumbnails", "ImplicitlyDenied"),
+      // startWorkflow (sync): start the child, watch and stop its executions, the rule Step Functions manages for it.
+      cell("states:StartExecution", child, "Allowed"),
+      cell("states:DescribeExecution", childRun, "Allowed"),
+      cell("states:StopExecution", childRun, "Allowed"),
+      cell("events:PutRule", syncRule, "Allowed"),
+      cell("events:PutTargets", syncRule, "Allowed"),
+      cell("events:DescribeRule", syncRule, "Allowed"),
+      cell("states:StartExecution", arn("states", "stateMachine:someone-elses"), "ImplicitlyDenied"),
+      cell("states:DescribeExecution", arn("states", "execution:someone-elses:run-1"), "ImplicitlyDenied"),
+      cell("states:StartExecution", inOtherAccount(child), "ImplicitlyDenied"),
+      cell("events:PutRule", arn("events", "rule/another-rule"), "ImplicitlyDenied"),
+      cell("events:DeleteRule", syncRule, "ImplicitlyDenied"),
     ];
   });
 
@@ -153,9 +170,10 @@ describe("least privilege of direct service calls (callAwsService), as a matrix 
     );
   });
 
-  it("resolves the Outputs of a call's request into the definition", () => {
+  it("resolves the Outputs of a call's request and of a child's ARN into the definition", () => {
     assert.equal(definition.States.SaveVideo.Parameters?.TableName, tableName);
-    assert.ok(tableName);
+    assert.equal(definition.States.TranscodeAndWait.Parameters?.StateMachineArn, childArn);
+    assert.ok(tableName && childArn);
   });
 });
 

@@ -22,7 +22,11 @@ export const SERVICE_INTEGRATIONS = {
   snsPublish: "arn:aws:states:::sns:publish",
   sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
   eventsPutEvents: "arn:aws:states:::events:putEvents",
+  statesStartExecution: "arn:aws:states:::states:startExecution",
 } as const;
+
+/** The integration pattern of a nested workflow that waits for its child and gets the child's output as JSON. */
+export const SYNC_2 = ".sync:2";
 
 /**
  * The optimized integrations `callAwsService` compiles to instead of `aws-sdk:<service>:<action>`, by the SDK's

@@ -2,13 +2,14 @@
  * compileDefinition: step list -> Amazon States Language (JSONPath flavour, so the same definition that deploys
  * also runs in-process with aws-local-stepfunctions).
  */
-import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
+import type { Catch, Condition, Retry, StartWorkflowStep, Step, TaskStep } from "../steps/types";
 import { CALLBACK_INPUT_PAYLOAD, STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps, WorkflowDefinitionError } from "./validate";
 import { isDistributedMap } from "./walk";
 import type { AslCatcher, AslChoiceRule, AslDefinition, AslRetrier, AslScope, AslState, AslTaskState, AslTransition } from "../asl/types";
 import { SERVICE_INTEGRATIONS, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
 import { serviceCallResource } from "./serviceCalls";
+import { startWorkflowResource } from "./childWorkflows";
 
 // The ASL model lives in ../asl; these names stay importable from here (local/ and tests use them).
 export type { AslDefinition, AslState } from "../asl/types";
@@ -31,6 +32,11 @@ export interface ResolvedResources {
    * @default each step's own `parameters` (which must then hold plain JSON)
    */
   serviceCallParameters?: Record<string, Record<string, unknown>>;
+  /**
+   * The child state machine ARNs of `startWorkflow` steps whose `stateMachineArn` was a Pulumi Output, by step name.
+   * @default each step's own `stateMachineArn` (which must then be a string)
+   */
+  childStateMachineArns?: Record<string, string>;
 }
 
 /** Options of {@link compileDefinition}. */
@@ -206,6 +212,23 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
         ...catchesOf(step.catch),
         ...flow(),
       };
+    case "startWorkflow":
+      return {
+        Type: "Task",
+        Resource: startWorkflowResource(step, partitionOf(resources)),
+        Parameters: {
+          StateMachineArn: childArnOf(step, resources),
+          ...(step.input !== undefined ? { Input: step.input } : { "Input.$": "$" }),
+        },
+        TimeoutSeconds: step.timeoutSeconds,
+        ...optional("InputPath", step.inputPath),
+        ...optional("ResultSelector", step.resultSelector),
+        ...optional("ResultPath", step.resultPath),
+        ...optional("OutputPath", step.outputPath),
+        ...retriesOf(step.retry),
+        ...catchesOf(step.catch),
+        ...flow(),
+      };
     case "succeed":
       return { Type: "Succeed" };
     case "fail":
@@ -267,6 +290,15 @@ function envelope<E extends { "payload.$": string }>(base: E, parameters: Record
   if (parameters === undefined) return base;
   const { "payload.$": _input, ...rest } = base;
   return { ...rest, payload: parameters };
+}
+
+function childArnOf(step: StartWorkflowStep, resources: ResolvedResources): string {
+  const arn = ownValue(resources.childStateMachineArns, step.name) ?? step.stateMachineArn;
+  if (typeof arn !== "string")
+    throw new Error(
+      `compileDefinition: the child state machine ARN of "${step.name}" is not resolved; pass it in resources.childStateMachineArns.`,
+    );
+  return arn;
 }
 
 /** The partition the resolved ARNs live in (`aws`, `aws-cn`, ...), for the integration ARNs the compiler builds. */

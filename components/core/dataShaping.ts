@@ -32,7 +32,7 @@ const MAX_TEMPLATE_DEPTH = 32;
 export function checkDataShaping(step: Step, name: string, report: ReportProblem, tools: CheckTools): void {
   const s = step as { parameters?: unknown; resultSelector?: unknown; result?: unknown };
   const takesParameters = step.kind === "task" || step.kind === "pass" || step.kind === "callAwsService";
-  const takesSelector = step.kind === "task" || step.kind === "map" || step.kind === "parallel" || step.kind === "callAwsService";
+  const takesSelector = ["task", "map", "parallel", "callAwsService", "startWorkflow"].includes(step.kind);
   // A service call's fixed request values may be Outputs (a table's name); a Lambda's envelope and a Pass are data.
   const deferredAllowed = step.kind === "callAwsService";
   if (s.parameters !== undefined) {

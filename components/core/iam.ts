@@ -2,8 +2,9 @@
  * Least-privilege IAM, derived as plain policy documents from resolved ARNs. The component feeds ARNs in once
  * they are known; tests evaluate the same documents offline.
  */
-import type { CallAwsServiceStep, PublishEventStep, Step } from "../steps/types";
+import type { CallAwsServiceStep, PublishEventStep, StartWorkflowStep, Step } from "../steps/types";
 import { serviceCallIamActions } from "./serviceCalls";
+import { childExecutionsArn } from "./childWorkflows";
 import { allSteps, isDistributedMap } from "./walk";
 
 export interface PolicyStatement {
@@ -128,6 +129,8 @@ export interface IntegrationNeeds {
   distributedMap: boolean;
   /** The `callAwsService` steps: the IAM actions each needs on its `iamResources` (Outputs until resolved), and its request. */
   serviceCalls: ServiceCallNeeds[];
+  /** The `startWorkflow` steps: the child each starts (an Output until resolved) and whether it waits for it. */
+  childWorkflows: { step: string; stateMachineArn: StartWorkflowStep["stateMachineArn"]; sync: boolean }[];
 }
 
 /** What one `callAwsService` step needs granted, and its request (resolved with it by the component). */
@@ -150,6 +153,9 @@ export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
       s.kind === "callAwsService"
         ? [{ step: s.name, actions: serviceCallIamActions(s) ?? [], resources: s.iamResources, parameters: s.parameters }]
         : [],
+    ),
+    childWorkflows: all.flatMap((s) =>
+      s.kind === "startWorkflow" ? [{ step: s.name, stateMachineArn: s.stateMachineArn, sync: s.mode === "sync" }] : [],
     ),
   };
 }
@@ -175,6 +181,13 @@ export interface ExecutionPolicyInputs {
   distributedMapStateMachineArn?: string;
   /** Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`. @default none */
   serviceCalls?: { step: string; actions: string[]; resources: string[] }[];
+  /** Each `startWorkflow` step's resolved child ARN and whether it waits (`sync`). @default none */
+  childWorkflows?: { step: string; stateMachineArn: string; sync: boolean }[];
+  /**
+   * The EventBridge rule Step Functions manages for `.sync` children (see `stepFunctionsSyncRuleArn`); required when a
+   * child is started with `sync`.
+   */
+  syncRuleArn?: string;
 }
 
 /**
@@ -234,6 +247,28 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Effect: "Allow",
       Action: call.actions,
       Resource: call.resources,
+    });
+  }
+  for (const child of inputs.childWorkflows ?? []) {
+    const sid = child.step.replace(/[^A-Za-z0-9]/g, "");
+    statements.push({ Sid: `Start${sid}`, Effect: "Allow", Action: "states:StartExecution", Resource: child.stateMachineArn });
+    // Waiting for a child is polling and, on timeout, stopping its execution: AWS documents both for `.sync`.
+    if (child.sync)
+      statements.push({
+        Sid: `Watch${sid}`,
+        Effect: "Allow",
+        Action: ["states:DescribeExecution", "states:StopExecution"],
+        Resource: childExecutionsArn(child.stateMachineArn),
+      });
+  }
+  if (inputs.childWorkflows?.some((c) => c.sync)) {
+    if (!inputs.syncRuleArn)
+      throw new Error("executionRolePolicy: a sync child workflow needs syncRuleArn (see stepFunctionsSyncRuleArn).");
+    statements.push({
+      Sid: "HearChildWorkflowsFinish",
+      Effect: "Allow",
+      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+      Resource: inputs.syncRuleArn,
     });
   }
   statements.push({ Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" });

@@ -8,6 +8,7 @@
  */
 export * from "./alarms";
 export * from "./archive";
+export * from "./childWorkflows";
 export * from "./compile";
 export * from "./dashboard";
 export * from "./eventPatternRules";

@@ -6,6 +6,7 @@ import type { MapStep, Step, TaskStep } from "../steps/types";
 import { isTerminalOrBranching } from "./walk";
 import { checkDataShaping, type CheckTools } from "./dataShaping";
 import { checkServiceCall } from "./serviceCalls";
+import { checkStartWorkflow } from "./childWorkflows";
 
 /** One problem of a step list: the culprit step (or `(workflow)`) and what to do about it. */
 export interface DefinitionProblem {
@@ -467,7 +468,9 @@ function checkStep(step: Step, name: string, report: Report): void {
   checkDataShaping(step, name, report, tools);
   switch (step.kind) {
     case "callAwsService":
-      checkServiceCall(step, name, report, tools);
+    case "startWorkflow":
+      if (step.kind === "callAwsService") checkServiceCall(step, name, report, tools);
+      else checkStartWorkflow(step, name, report, tools);
       for (const field of ["inputPath", "resultPath", "outputPath"] as const) checkPath(field, step[field]);
       checkRetries(name, step.retry, report);
       checkCatches(name, step.catch, report);

@@ -9,6 +9,8 @@ import type {
   CallAwsServiceOptions,
   CallAwsServiceStep,
   CallbackTaskOptions,
+  StartWorkflowOptions,
+  StartWorkflowStep,
   Catch,
   ChoiceStep,
   Condition,
@@ -372,6 +374,36 @@ export function callAwsService<
 ): CallAwsServiceStep &
   Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>> {
   return { ...options, kind: "callAwsService", name };
+}
+
+/**
+ * Starts an execution of another state machine, another `EventDrivenWorkflow` included: `mode: "sync"` waits for its
+ * result (`startExecution.sync:2`), `mode: "async"` only starts it. The execution role may start that state machine
+ * only, and for `sync` also describe and stop its executions and manage the rule Step Functions uses to learn that a
+ * child finished, as AWS documents.
+ *
+ * @example
+ * startWorkflow("Transcode", {
+ *   stateMachineArn: transcoding.stateMachineArn,
+ *   input: { "videoId.$": "$.detail.videoId", profile: "1080p" },
+ *   mode: "sync",
+ *   timeoutSeconds: 3600,
+ *   resultSelector: { "renditions.$": "$.Output.renditions" },
+ *   resultPath: "$.transcoded",
+ * })
+ */
+export function startWorkflow<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: StartWorkflowOptions & Routing<Next, End> & Handling<Catches, ResultPath>,
+): StartWorkflowStep &
+  Typed<StepInfo<{ kind: "startWorkflow"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>> {
+  return { ...options, kind: "startWorkflow", name };
 }
 
 /**

@@ -561,6 +561,46 @@ export interface CallAwsServiceStep extends CallAwsServiceOptions {
   name: string;
 }
 
+/**
+ * Options of {@link startWorkflow}: start an execution of another state machine (another `EventDrivenWorkflow`'s
+ * included), and with `mode: "sync"` wait for its result.
+ *
+ * @example
+ * { stateMachineArn: transcode.stateMachineArn, input: { "videoId.$": "$.detail.videoId" }, mode: "sync", timeoutSeconds: 3600 }
+ */
+export interface StartWorkflowOptions extends Flow, ErrorHandling {
+  /** The child state machine's ARN, e.g. another workflow's `stateMachineArn` output. */
+  stateMachineArn: pulumi.Input<string>;
+  /**
+   * The child's input, as a payload template over the state input (`.$` paths and intrinsic functions).
+   * @default the whole state input
+   * @example { "videoId.$": "$.detail.videoId", profile: "1080p" }
+   */
+  input?: PayloadTemplate;
+  /**
+   * `"sync"` waits for the child to finish (`startExecution.sync:2`): its output (as JSON) is in the result's `Output`,
+   * and a failed, timed-out or aborted child fails this step with `States.TaskFailed`. `"async"` only starts it: the
+   * result is `{ ExecutionArn, StartDate }`.
+   */
+  mode: "sync" | "async";
+  /** The step's `TimeoutSeconds`: for `sync`, how long to wait for the child. Required. */
+  timeoutSeconds: number;
+  /** Reshapes the result (`$` is it) before `resultPath`, e.g. `{ "transcoded.$": "$.Output" }`. @default none */
+  resultSelector?: PayloadTemplate;
+  /** JSONPath selecting the part of the state input the child's input is built from. @default "$" */
+  inputPath?: string;
+  /** Where the result goes in the state. @default "$" (the result replaces the input) */
+  resultPath?: string | null;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+}
+
+/** Starts a child state machine (`arn:aws:states:::states:startExecution`, `.sync:2` when it waits). */
+export interface StartWorkflowStep extends StartWorkflowOptions {
+  kind: "startWorkflow";
+  name: string;
+}
+
 /** Any step of a workflow. */
 export type Step =
   | TaskStep
@@ -574,7 +614,8 @@ export type Step =
   | NotifyStep
   | DeadLetterStep
   | PublishEventStep
-  | CallAwsServiceStep;
+  | CallAwsServiceStep
+  | StartWorkflowStep;
 
 /** The kind discriminator of {@link Step}. */
 export type StepKind = Step["kind"];

@@ -471,7 +471,7 @@ function nodeLabel({ name, state }: StateRef): string[] {
   const lines = [name];
   const integration = parseIntegrationArn(state.Resource);
   if (state.Type === "Task" && integration && integration.service !== "lambda")
-    lines.push(`${integration.sdk ? "aws-sdk " : ""}${integration.service}:${integration.action}`);
+    lines.push(`${integration.sdk ? "aws-sdk " : ""}${integration.service}:${integration.action}${integration.pattern ?? ""}`);
   // Data shaping without a Lambda: the fields a Pass builds, and those a Task, Parallel or Map keeps of its result.
   if (state.Type === "Pass" && isAslObject(state.Parameters)) lines.push(`builds {${templateKeys(state.Parameters)}}`);
   if (isAslObject(state.ResultSelector)) lines.push(`keeps {${templateKeys(state.ResultSelector)}}`);

@@ -72,6 +72,8 @@ export interface LoadedWorkflow {
   eventBusName: string;
   /** The definition string the state machine is created with. */
   definition: string;
+  /** The state machine's ARN (made up under mocks): how a parent's `startWorkflow` step names this workflow. */
+  stateMachineArn?: string;
   tasks: LocalTask[];
 }
 
@@ -147,6 +149,8 @@ export interface ExecutionReport {
   }[];
   /** What this execution would cost on AWS (local/cost/cost.ts: local durations, an estimate, not a quote). */
   cost: ExecutionCost;
+  /** The executions of child workflows its `startWorkflow` steps started, in order. @default none */
+  children?: ExecutionReport[];
 }
 
 /** What one event did: the rule matches, and an execution per matching workflow. */
@@ -312,6 +316,7 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
           pattern: JSON.parse(rule.inputs.eventPattern),
           eventBusName: rule.inputs.eventBusName ?? "default",
           definition,
+          stateMachineArn: machine.state.arn,
           tasks,
         },
       ];
@@ -377,6 +382,8 @@ export class LocalRunner {
     { local: LocalWorkflow; states: ReadonlyMap<string, AslObject>; lambdaStates: Set<string> }
   >();
   private readonly warm = new Map<string, WarmFunction>();
+  /** The reports of child executions while their parent runs (see execute). */
+  private readonly childReports: ExecutionReport[] = [];
   private restoreOutput?: () => void;
   private restoreEnvironment?: () => void;
   private restoreRejections?: () => void;
@@ -480,7 +487,22 @@ export class LocalRunner {
           task,
           Math.max(MIN_SCALED_LAMBDA_TIMEOUT_MS, Math.round(task.timeoutSeconds * 1000 * scale)),
         );
-      Object.assign(taskHandlers, bindServiceCalls(asl, { dynamoDbEndpoint: this.dynamodb?.endpoint, services: this.options.services }));
+      Object.assign(
+        taskHandlers,
+        bindServiceCalls(asl, {
+          dynamoDbEndpoint: this.dynamodb?.endpoint,
+          services: this.options.services,
+          childWorkflow: (arn) => {
+            const child = this.workflows.find((w) => w.stateMachineArn === arn);
+            if (!child) return undefined;
+            return async (input) => {
+              const report = await this.execute(child.name, input as Record<string, unknown>);
+              this.childReports.push(report);
+              return report;
+            };
+          },
+        }),
+      );
       this.machines.set(workflow.name, {
         local: new LocalWorkflow(asl, { taskHandlers, realTime: this.options.realTime, captureOutput: false }),
         states: stateMap(asl),
@@ -643,12 +665,15 @@ export class LocalRunner {
   private async execute(workflow: string, event: Record<string, unknown>): Promise<ExecutionReport> {
     const machine = this.machines.get(workflow)!;
     const invocations: InvocationRecord[] = [];
+    // Children run inside this run (startWorkflow steps): what they report is collected above this mark.
+    const childMark = this.childReports.length;
     const result = await executionScope.run(invocations, () => machine.local.run(event));
+    const children = this.childReports.splice(childMark);
     if (this.options.deadLetterFile) {
       const lines = sentDeadLetters(result.published, randomUUID).map((message) => `${JSON.stringify(message)}\n`);
       if (lines.length > 0) appendFileSync(this.options.deadLetterFile, lines.join(""));
     }
-    return {
+    const report: ExecutionReport = {
       workflow,
       executionId: result.executionId ?? randomUUID(),
       status: result.status,
@@ -681,6 +706,8 @@ export class LocalRunner {
         (state) => this.workflows.find((w) => w.name === workflow)?.tasks.find((t) => t.state === state)?.memorySize,
       ),
     };
+    if (children.length > 0) report.children = children;
+    return report;
   }
 
   /** Cold starts so far, by function resource (artifact mode). */

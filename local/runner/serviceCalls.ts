@@ -4,7 +4,15 @@
  * other call to a stand-in the user gives, keyed `service:action`. A call with none of these is refused before the run,
  * naming it and how to supply one: unbound, aws-local-stepfunctions would call AWS for real.
  */
-import { dynamoDbItemActionOf, messageServiceOf, parseIntegrationArn, walkStates, type AslDefinition } from "event-driven-workflow/asl";
+import {
+  dynamoDbItemActionOf,
+  messageServiceOf,
+  parseIntegrationArn,
+  serviceIntegrationOf,
+  SYNC_2,
+  walkStates,
+  type AslDefinition,
+} from "event-driven-workflow/asl";
 import { RunnerInputError } from "../input/eventInput";
 import type { LocalTaskHandler } from "./execute";
 
@@ -21,16 +29,50 @@ export type ServiceStandIn = (request: any, call: { state: string; service: stri
 export interface ServiceCallBindings {
   /** The local DynamoDB stand-in's endpoint, for DynamoDB item calls. @default none (they need a stand-in then) */
   dynamoDbEndpoint?: string;
-  /** The user's stand-ins by `service:action` (e.g. `"s3:getObject"`); they take precedence. @default none */
+  /**
+   * The user's stand-ins by `service:action` (e.g. `"s3:getObject"`); they take precedence over the local DynamoDB,
+   * but a child workflow of the same program always runs for real. @default none
+   */
   services?: Record<string, ServiceStandIn>;
+  /**
+   * Runs a child workflow of the same program, found by its state machine ARN; undefined when the ARN is not one of
+   * the program's (then `states:startExecution` needs a stand-in). @default none
+   */
+  childWorkflow?: (stateMachineArn: string) => ((input: unknown) => Promise<ChildOutcome>) | undefined;
 }
 
-/** The service calls of a definition (Task states with an aws-sdk or optimized DynamoDB resource), by state name. */
-export function serviceCallStates(definition: AslDefinition): { state: string; service: string; action: string; sdk: boolean }[] {
-  return [...walkStates(definition)].flatMap(({ name, type, state }) => {
+/** What a child execution ended with, as the parent's `startWorkflow` step sees it. */
+export interface ChildOutcome {
+  executionId: string;
+  status: "SUCCEEDED" | "FAILED" | "TIMED_OUT";
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+/** A direct service call of a definition: its state, `service:action`, and what the binding needs of it. */
+export interface ServiceCallState {
+  state: string;
+  service: string;
+  action: string;
+  sdk: boolean;
+  /** For `states:startExecution`: the child's ARN as the definition names it, and whether the state waits (`.sync:2`). */
+  child?: { stateMachineArn: unknown; sync: boolean };
+}
+
+/** The service calls of a definition (aws-sdk, optimized DynamoDB, nested workflows), by state name. */
+export function serviceCallStates(definition: AslDefinition): ServiceCallState[] {
+  return [...walkStates(definition)].flatMap(({ name, type, state }): ServiceCallState[] => {
     if (type !== "Task" || messageServiceOf(state.Resource)) return [];
     const arn = parseIntegrationArn(state.Resource);
-    if (!arn || !(arn.sdk || dynamoDbItemActionOf(state.Resource))) return [];
+    if (!arn) return [];
+    if (serviceIntegrationOf(state.Resource, { anyPattern: true }) === "statesStartExecution") {
+      const stateMachineArn = (state.Parameters as { StateMachineArn?: unknown } | undefined)?.StateMachineArn;
+      return [
+        { state: name, service: arn.service, action: arn.action, sdk: false, child: { stateMachineArn, sync: arn.pattern === SYNC_2 } },
+      ];
+    }
+    if (!(arn.sdk || dynamoDbItemActionOf(state.Resource))) return [];
     return [{ state: name, service: arn.service, action: arn.action, sdk: arn.sdk === true }];
   });
 }
@@ -47,7 +89,11 @@ export function bindServiceCalls(definition: AslDefinition, bindings: ServiceCal
     const key = `${call.service}:${call.action}`;
     const standIn = bindings.services && Object.hasOwn(bindings.services, key) ? bindings.services[key] : undefined;
     const itemAction = call.service === "dynamodb" ? dynamoDbItemActionOf(`arn:aws:states:::dynamodb:${call.action}`) : undefined;
-    if (standIn) handlers[call.state] = async (request) => standIn(request, call);
+    const child =
+      call.child && typeof call.child.stateMachineArn === "string" ? bindings.childWorkflow?.(call.child.stateMachineArn) : undefined;
+    // A child workflow of the same program runs for real; a stand-in serves the other calls (and foreign children).
+    if (child && call.child) handlers[call.state] = startChild(child, call.child.sync);
+    else if (standIn) handlers[call.state] = async (request) => standIn(request, call);
     else if (itemAction && bindings.dynamoDbEndpoint) handlers[call.state] = dynamoDbCall(bindings.dynamoDbEndpoint, call.action, call.sdk);
     else missing.push(`${call.state} (${key})`);
   }
@@ -55,9 +101,33 @@ export function bindServiceCalls(definition: AslDefinition, bindings: ServiceCal
     throw new RunnerInputError(
       `No local stand-in for the service call(s) ${missing.join(", ")}: a local run never calls AWS. Give each a stand-in: ` +
         `edw-local --service <service:action>=<response.json> (the call answers with that file's JSON), or in the test kit ` +
-        `services: { "<service:action>": (request) => response }. DynamoDB getItem/putItem/updateItem/deleteItem run against the local DynamoDB, and SQS sendMessage, SNS publish and EventBridge putEvents are recorded, without one.`,
+        `services: { "<service:action>": (request) => response }. DynamoDB getItem/putItem/updateItem/deleteItem run against the local DynamoDB, SQS sendMessage, SNS publish and EventBridge putEvents are recorded, and a child workflow of the same program runs for real, without one.`,
     );
   return handlers;
+}
+
+/**
+ * A `startWorkflow` step run locally: the child workflow runs for real, to its end. `sync` returns what
+ * `startExecution.sync:2` returns (the child's output as JSON) or fails with `States.TaskFailed` and the child's
+ * outcome as cause; `async` returns `{ ExecutionArn, StartDate }` (locally, after the child has run).
+ */
+function startChild(run: (input: unknown) => Promise<ChildOutcome>, sync: boolean): LocalTaskHandler {
+  return async (request: { StateMachineArn: string; Input?: unknown }) => {
+    const input = typeof request.Input === "string" ? JSON.parse(request.Input) : (request.Input ?? {});
+    const started = new Date().toISOString();
+    const child = await run(input);
+    if (!sync) return { ExecutionArn: child.executionId, StartDate: started };
+    const described = {
+      ExecutionArn: child.executionId,
+      StateMachineArn: request.StateMachineArn,
+      StartDate: started,
+      StopDate: new Date().toISOString(),
+    };
+    if (child.status === "SUCCEEDED") return { ...described, Status: "SUCCEEDED", Input: JSON.stringify(input), Output: child.output };
+    throw Object.assign(new Error(JSON.stringify({ ...described, Status: child.status, Error: child.error, Cause: child.cause })), {
+      name: "States.TaskFailed",
+    });
+  };
 }
 
 /**

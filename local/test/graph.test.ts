@@ -541,12 +541,19 @@ describe("toMermaid (ASL -> Mermaid flowchart)", () => {
             ResultSelector: { "bytes.$": "$.ContentLength" },
             Next: "Save",
           },
-          Save: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t" }, End: true },
+          Save: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t" }, Next: "Child" },
+          Child: {
+            Type: "Task",
+            Resource: "arn:aws:states:::states:startExecution.sync:2",
+            Parameters: { StateMachineArn: "x" },
+            End: true,
+          },
         },
       });
       assert.match(chart, /Shape<br\/>builds \{id, source\}/);
       assert.match(chart, /Read<br\/>aws-sdk s3:getObject<br\/>keeps \{bytes\}/);
       assert.match(chart, /Save<br\/>dynamodb:putItem/);
+      assert.match(chart, /Child<br\/>states:startExecution\.sync:2/);
     });
   });
 

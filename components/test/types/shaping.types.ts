@@ -3,7 +3,7 @@
  * run): a literal `parameters` or `resultSelector` template of paths carries the shape it builds to the handler and
  * the next steps. Lines under `@ts-expect-error` must not compile.
  */
-import { callAwsService, defineSteps, pass, task } from "../../index";
+import { callAwsService, defineSteps, pass, startWorkflow, task } from "../../index";
 
 interface Order {
   orderId: string;
@@ -74,3 +74,16 @@ defineSteps([
 ]);
 // @ts-expect-error iamResources is required: the grant names what the call touches
 callAwsService("NoResources", { service: "s3", action: "getObject", timeoutSeconds: 10, end: true });
+
+// A child workflow: its references are checked; a mode is required.
+export const child = defineSteps([
+  startWorkflow("Child", {
+    stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:c",
+    mode: "sync",
+    timeoutSeconds: 60,
+    next: "Done",
+  }),
+  pass("Done", { end: true }),
+]);
+// @ts-expect-error mode is required: "sync" waits for the child, "async" only starts it
+startWorkflow("NoMode", { stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:c", timeoutSeconds: 60, end: true });
