@@ -169,6 +169,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
           StartAt: step.steps[0].name,
           States: compileScope(step.steps, resources),
         },
+        ...optional("Label", step.label),
         ...optional("MaxConcurrency", step.maxConcurrency),
         ...optional("ToleratedFailurePercentage", step.toleratedFailurePercentage),
         ...optional("ToleratedFailureCount", step.toleratedFailureCount),

@@ -7,6 +7,8 @@ import { isTerminalOrBranching } from "./walk";
 import { checkDataShaping, type CheckTools } from "./dataShaping";
 import { checkServiceCall } from "./serviceCalls";
 import { checkStartWorkflow } from "./childWorkflows";
+import { isAcknowledgedCatchAll } from "./retryAcknowledgement";
+import { checkMapLabel } from "./mapLabel";
 
 /** One problem of a step list: the culprit step (or `(workflow)`) and what to do about it. */
 export interface DefinitionProblem {
@@ -562,6 +564,7 @@ function checkStep(step: Step, name: string, report: Report): void {
       if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0))
         report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
       checkMapTolerance(step, name, report);
+      checkMapLabel(step.label, name, report, FORBIDDEN_NAME_CHARACTERS);
       if (step.itemSelector !== undefined) checkPayloadTemplate(name, "itemSelector", step.itemSelector, report);
       checkPath("resultPath", step.resultPath);
       checkRetries(name, step.retry, report);
@@ -802,13 +805,15 @@ function checkRetries(name: string, retries: unknown, report: Report): void {
       report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
     else checkErrorNames(name, where, errors, report);
     for (const error of Array.isArray(errors) ? errors : []) {
-      if (NEVER_RETRY_ERRORS.includes(error)) {
+      const acknowledged =
+        CATCH_ALL_ERRORS.includes(error) && isAcknowledgedCatchAll(retry, error, (message) => report(name, `${where} ${message}`));
+      if (NEVER_RETRY_ERRORS.includes(error) && !acknowledged) {
         const why = CATCH_ALL_ERRORS.includes(error)
           ? "which also matches errors that never heal (a ValidationError stays invalid)"
           : "an error that never heals by retrying";
         report(
           name,
-          `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`,
+          `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch${CATCH_ALL_ERRORS.includes(error) ? '; if every error of this step is transient, say why with `acknowledgeCatchAll: "<reason>"` and bound `maxAttempts`' : ""}.`,
         );
       }
     }

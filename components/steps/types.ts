@@ -12,7 +12,8 @@ import type { Tracer } from "@aws-lambda-powertools/tracer";
  * A Retry rule of a state, in camelCase. Compiles to an ASL `Retrier`.
  *
  * Only transient errors belong here (throttling, service errors, `States.Timeout` where the step is safe to
- * repeat): `States.ALL` is rejected by {@link validateSteps} because it retries errors that never heal.
+ * repeat): `States.ALL` is rejected by {@link validateSteps} because it retries errors that never heal, unless the rule
+ * says why with `acknowledgeCatchAll` and bounds `maxAttempts`.
  *
  * @example
  * { errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5, backoffRate: 2, jitter: "FULL" }
@@ -30,6 +31,14 @@ export interface Retry {
   maxDelaySeconds?: number;
   /** `"FULL"` randomises each interval to spread retries of many executions. @default "NONE" */
   jitter?: "FULL" | "NONE";
+  /**
+   * Why this rule may retry `States.ALL` or `States.TaskFailed`, which also match errors that never heal: e.g. a
+   * partner API whose every error is transient. Only with an explicit `maxAttempts` of at most 3. A non-empty reason,
+   * kept in the code for reviewers.
+   * @default none (catch-all retries are refused)
+   * @example { errors: ["States.TaskFailed"], maxAttempts: 2, acknowledgeCatchAll: "the legacy gateway fails transiently with any error" }
+   */
+  acknowledgeCatchAll?: string;
 }
 
 /**
@@ -396,6 +405,13 @@ export interface MapOptions extends Flow, ErrorHandling {
    * @example "EXPRESS"
    */
   itemExecutionType?: "STANDARD" | "EXPRESS";
+  /**
+   * The Map's label (ASL `Label`): Step Functions names a Distributed Map's Map Runs with it (their ARNs, the console).
+   * Up to 40 characters, no whitespace or punctuation AWS refuses in state names.
+   * @default none (Step Functions uses a generated name)
+   * @example "scan-documents"
+   */
+  label?: string;
   /**
    * Reshapes the array of the iterations' outputs (`$` is that array) before `resultPath`, e.g.
    * `{ "count.$": "States.ArrayLength($)" }`. (A Map's `parameters` is {@link MapOptions.itemSelector}: AWS renamed

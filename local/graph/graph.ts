@@ -496,6 +496,7 @@ function subgraphTitle({ name, state }: StateRef): string {
     const kind = isAslObject(processor) && processor.Mode === "DISTRIBUTED" ? "distributed map" : "map";
     const parts = [typeof state.ItemsPath === "string" ? `${kind} over ${state.ItemsPath}` : kind];
     // The fields each iteration gets (ItemSelector keys, without their ".$"), and the failures it tolerates.
+    if (typeof state.Label === "string") parts.push(`label ${state.Label}`);
     if (isAslObject(state.ItemSelector)) parts.push(`item as {${templateKeys(state.ItemSelector)}}`);
     const tolerated = [
       ...(typeof state.ToleratedFailureCount === "number" ? [`${state.ToleratedFailureCount} failed`] : []),
