@@ -662,6 +662,25 @@ export class LocalRunner {
     return { label, status: executions.length === 0 ? "NOT_MATCHED" : worst, matches, executions };
   }
 
+  /**
+   * Starts `workflow` directly with `input`, as a schedule or a `StartExecution` call would: no bus, no rule, no pattern.
+   *
+   * @throws RunnerInputError when the program has no workflow of that name (or it was left out with `workflows`).
+   * @example
+   * const report = await runner.runWorkflow("nightly-report", { date: "2026-01-31" });
+   */
+  async runWorkflow(workflow: string, input: unknown, label = "input"): Promise<EventReport> {
+    if (!this.machines.has(workflow))
+      throw new RunnerInputError(`No workflow named ${workflow} to start; the loaded ones are ${[...this.machines.keys()].join(", ")}.`);
+    const execution = await this.execute(workflow, input as Record<string, unknown>);
+    return {
+      label,
+      status: execution.status,
+      matches: [{ workflow, matched: true, reasons: ["started directly"] }],
+      executions: [execution],
+    };
+  }
+
   private async execute(workflow: string, event: Record<string, unknown>): Promise<ExecutionReport> {
     const machine = this.machines.get(workflow)!;
     const invocations: InvocationRecord[] = [];
