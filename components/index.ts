@@ -37,6 +37,8 @@ export {
   notify,
   sendToDeadLetterQueue,
   publishEvent,
+  callAwsService,
+  startWorkflow,
 } from "./steps/builders";
 export type * from "./steps/types";
 export { defineSteps, eventTrigger } from "./steps/define";

@@ -31,6 +31,8 @@ export { LocalWorkflow } from "./runner/execute";
 export type { LocalTaskHandler, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./runner/execute";
 export type { PublishedMessage } from "./simulators/messageRecorder";
 export { bindTaskSteps, localResources } from "./runner/bindSteps";
+export { bindServiceCalls, serviceCallStates } from "./runner/serviceCalls";
+export type { ServiceStandIn, ServiceCallBindings } from "./runner/serviceCalls";
 export type { BindOptions } from "./runner/bindSteps";
 export {
   matchEventPattern,

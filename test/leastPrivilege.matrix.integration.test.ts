@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { dlqReplayPolicy, SNS_TOPIC_POLICY_ACTIONS, type PolicyDocument } from "../components/index";
-import { ofType, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/program/synthesize";
+import { join } from "node:path";
+import { ofType, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/program/synthesize";
 import { actionsOnResourceType, simulate, type Decision, type SimulatedRequest } from "./support/iamSimulation";
 import { synthesizeOrderStack } from "./support/orderStack";
 
@@ -96,6 +97,83 @@ describe("least privilege of the order stack, as a matrix (IAM simulated offline
       SNS_TOPIC_POLICY_ACTIONS.filter((a) => !topicActions.includes(a)),
       [],
     );
+  });
+});
+
+describe("least privilege of direct service calls (callAwsService) and child workflows (startWorkflow), as a matrix (IAM simulated offline)", () => {
+  let rows: Row[];
+  let definition: { States: Record<string, { Parameters?: Record<string, unknown> }> };
+  let tableName: string;
+  let childArn: string;
+
+  before(async () => {
+    const { resources, outputs } = await synthesizeProgram(join(__dirname, "fixtures", "serviceCallStack.ts"), { stack: "test" });
+    const role = ofType(resources, "aws:iam/role:Role").find((r) => r.name === "media-pipeline-execution")!;
+    const policy = json(
+      ofType(resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "media-pipeline-execution")!.inputs.policy,
+    );
+    definition = json(ofType(resources, "aws:sfn/stateMachine:StateMachine").find((m) => m.name === "media-pipeline")!.inputs.definition);
+    const table = (outputs as Record<string, string>).tableArn;
+    const child = (outputs as Record<string, string>).childStateMachineArn;
+    childArn = child;
+    const childRun = `${child.replace(":stateMachine:", ":execution:")}:run-1`;
+    const syncRule = arn("events", "rule/StepFunctionsGetEventsForStepFunctionsExecutionRule");
+    tableName = (outputs as Record<string, string>).tableName;
+    const request: SimulatedRequest = { principal: role.state.arn, identityPolicy: policy };
+    const cell = (action: string, resource: string, expected: Decision): Row => ({
+      principal: "execution role (service calls)",
+      action,
+      resource,
+      expected,
+      request,
+    });
+    rows = [
+      cell("dynamodb:PutItem", table, "Allowed"),
+      cell("s3:GetObject", "arn:aws:s3:::media-thumbnails/v-1.jpg", "Allowed"),
+      // A neighbouring table, bucket and account; a neighbouring action on the same resource.
+      cell("dynamodb:PutItem", arn("dynamodb", "table/another-table"), "ImplicitlyDenied"),
+      cell("dynamodb:PutItem", inOtherAccount(table), "ImplicitlyDenied"),
+      cell("dynamodb:DeleteItem", table, "ImplicitlyDenied"),
+      cell("dynamodb:GetItem", table, "ImplicitlyDenied"),
+      cell("s3:GetObject", "arn:aws:s3:::media-originals/v-1.mp4", "ImplicitlyDenied"),
+      cell("s3:PutObject", "arn:aws:s3:::media-thumbnails/v-1.jpg", "ImplicitlyDenied"),
+      cell("s3:ListBucket", "arn:aws:s3:::media-thumbnails", "ImplicitlyDenied"),
+      // startWorkflow (sync): start the child, watch and stop its executions, the rule Step Functions manages for it.
+      cell("states:StartExecution", child, "Allowed"),
+      cell("states:DescribeExecution", childRun, "Allowed"),
+      cell("states:StopExecution", childRun, "Allowed"),
+      cell("events:PutRule", syncRule, "Allowed"),
+      cell("events:PutTargets", syncRule, "Allowed"),
+      cell("events:DescribeRule", syncRule, "Allowed"),
+      cell("states:StartExecution", arn("states", "stateMachine:someone-elses"), "ImplicitlyDenied"),
+      cell("states:DescribeExecution", arn("states", "execution:someone-elses:run-1"), "ImplicitlyDenied"),
+      cell("states:StartExecution", inOtherAccount(child), "ImplicitlyDenied"),
+      cell("events:PutRule", arn("events", "rule/another-rule"), "ImplicitlyDenied"),
+      cell("events:DeleteRule", syncRule, "ImplicitlyDenied"),
+    ];
+  });
+
+  it("allows each call on exactly what its step names and denies its neighbours", async () => {
+    const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
+    console.table(
+      results.map((r) => ({
+        principal: r.principal,
+        action: r.action,
+        resource: short(r.resource),
+        expected: r.expected,
+        actual: r.actual,
+      })),
+    );
+    assert.deepEqual(
+      results.filter((r) => r.actual !== r.expected).map((r) => `${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`),
+      [],
+    );
+  });
+
+  it("resolves the Outputs of a call's request and of a child's ARN into the definition", () => {
+    assert.equal(definition.States.SaveVideo.Parameters?.TableName, tableName);
+    assert.equal(definition.States.TranscodeAndWait.Parameters?.StateMachineArn, childArn);
+    assert.ok(tableName && childArn);
   });
 });
 

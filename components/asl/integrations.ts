@@ -30,7 +30,41 @@ export const SERVICE_INTEGRATIONS = {
   snsPublish: "arn:aws:states:::sns:publish",
   sqsSendMessage: "arn:aws:states:::sqs:sendMessage",
   eventsPutEvents: "arn:aws:states:::events:putEvents",
+  statesStartExecution: "arn:aws:states:::states:startExecution",
 } as const;
+
+/** The integration pattern of a nested workflow that waits for its child and gets the child's output as JSON. */
+export const SYNC_2 = ".sync:2";
+
+/**
+ * The optimized integrations `callAwsService` compiles to instead of `aws-sdk:<service>:<action>`, by the SDK's
+ * `service:action`, with the IAM action each needs (the Step Functions developer guide's IAM page of each integration).
+ */
+export const OPTIMIZED_SERVICE_CALLS = {
+  "dynamodb:getItem": { resource: "arn:aws:states:::dynamodb:getItem", iamAction: "dynamodb:GetItem" },
+  "dynamodb:putItem": { resource: "arn:aws:states:::dynamodb:putItem", iamAction: "dynamodb:PutItem" },
+  "dynamodb:updateItem": { resource: "arn:aws:states:::dynamodb:updateItem", iamAction: "dynamodb:UpdateItem" },
+  "dynamodb:deleteItem": { resource: "arn:aws:states:::dynamodb:deleteItem", iamAction: "dynamodb:DeleteItem" },
+  "sqs:sendMessage": { resource: SERVICE_INTEGRATIONS.sqsSendMessage, iamAction: "sqs:SendMessage" },
+  "sns:publish": { resource: SERVICE_INTEGRATIONS.snsPublish, iamAction: "sns:Publish" },
+  "eventbridge:putEvents": { resource: SERVICE_INTEGRATIONS.eventsPutEvents, iamAction: "events:PutEvents" },
+} as const;
+
+/** A `service:action` of {@link OPTIMIZED_SERVICE_CALLS}. */
+export type OptimizedServiceCall = keyof typeof OPTIMIZED_SERVICE_CALLS;
+
+/** The optimized integration of an SDK call, if Step Functions has one (`"events"` is accepted for `"eventbridge"`). */
+export function optimizedServiceCallOf(service: string, action: string): OptimizedServiceCall | undefined {
+  const key = `${service === "events" ? "eventbridge" : service}:${action}`;
+  return Object.hasOwn(OPTIMIZED_SERVICE_CALLS, key) ? (key as OptimizedServiceCall) : undefined;
+}
+
+/** The optimized DynamoDB item integrations (`arn:aws:states:::dynamodb:<action>`), any partition: the action, else undefined. */
+export function dynamoDbItemActionOf(resource: unknown): "getItem" | "putItem" | "updateItem" | "deleteItem" | undefined {
+  const arn = parseIntegrationArn(resource);
+  if (!arn || arn.pattern || arn.service !== "dynamodb") return undefined;
+  return (["getItem", "putItem", "updateItem", "deleteItem"] as const).find((a) => a === arn.action);
+}
 
 /** The name of a service integration of {@link SERVICE_INTEGRATIONS}. */
 export type ServiceIntegration = keyof typeof SERVICE_INTEGRATIONS;
@@ -56,10 +90,12 @@ export interface IntegrationArn {
   action: string;
   /** The integration pattern suffix, e.g. `.sync`, `.sync:2` or `.waitForTaskToken`; undefined for request-response. */
   pattern?: string;
+  /** An AWS SDK integration (`arn:aws:states:::aws-sdk:<service>:<action>`). */
+  sdk?: true;
 }
 
 // Every AWS partition's name starts with "aws".
-const INTEGRATION_ARN = /^arn:(aws[a-zA-Z-]*):states:::([a-zA-Z0-9-]+):([a-zA-Z0-9]+)(\.[a-zA-Z0-9:.]+)?$/;
+const INTEGRATION_ARN = /^arn:(aws[a-zA-Z-]*):states:::(aws-sdk:)?([a-zA-Z0-9-]+):([a-zA-Z0-9]+)(\.[a-zA-Z0-9:.]+)?$/;
 
 /**
  * Reads a Task `Resource` as a service integration ARN, in any partition.
@@ -67,13 +103,14 @@ const INTEGRATION_ARN = /^arn:(aws[a-zA-Z-]*):states:::([a-zA-Z0-9-]+):([a-zA-Z0
  * @example
  * parseIntegrationArn("arn:aws-cn:states:::sns:publish") // { partition: "aws-cn", service: "sns", action: "publish" }
  * parseIntegrationArn("arn:aws:states:::states:startExecution.sync:2")?.pattern // ".sync:2"
+ * parseIntegrationArn("arn:aws:states:::aws-sdk:s3:getObject") // { partition: "aws", service: "s3", action: "getObject", sdk: true }
  * parseIntegrationArn("arn:aws:lambda:us-east-1:123456789012:function:f") // undefined
  */
 export function parseIntegrationArn(resource: unknown): IntegrationArn | undefined {
   if (typeof resource !== "string") return undefined;
   const m = INTEGRATION_ARN.exec(resource);
   if (!m) return undefined;
-  return { partition: m[1], service: m[2], action: m[3], ...(m[4] ? { pattern: m[4] } : {}) };
+  return { partition: m[1], service: m[3], action: m[4], ...(m[5] ? { pattern: m[5] } : {}), ...(m[2] ? { sdk: true as const } : {}) };
 }
 
 /** The integration pattern of a callback task: the state waits for SendTaskSuccess/SendTaskFailure with its token. */
@@ -100,7 +137,7 @@ export function integrationArn(name: ServiceIntegration, partition = "aws"): str
  */
 export function serviceIntegrationOf(resource: unknown, options: { anyPattern?: boolean } = {}): ServiceIntegration | undefined {
   const arn = parseIntegrationArn(resource);
-  if (!arn || (arn.pattern && !options.anyPattern)) return undefined;
+  if (!arn || arn.sdk || (arn.pattern && !options.anyPattern)) return undefined;
   const canonical = `arn:aws:states:::${arn.service}:${arn.action}`;
   return (Object.keys(SERVICE_INTEGRATIONS) as ServiceIntegration[]).find((name) => SERVICE_INTEGRATIONS[name] === canonical);
 }

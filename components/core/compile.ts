@@ -2,13 +2,15 @@
  * compileDefinition: step list -> Amazon States Language (JSONPath flavour, so the same definition that deploys
  * also runs in-process with aws-local-stepfunctions).
  */
-import type { Catch, Condition, Retry, Step, TaskStep } from "../steps/types";
+import type { Catch, Condition, Retry, StartWorkflowStep, Step, TaskStep } from "../steps/types";
 import { CALLBACK_INPUT_PAYLOAD, STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps, WorkflowDefinitionError } from "./validate";
 import { isDistributedMap } from "./walk";
 import { formatTimeBudgetNote } from "./timeBudgetNote";
 import type { AslCatcher, AslChoiceRule, AslDefinition, AslRetrier, AslScope, AslState, AslTaskState, AslTransition } from "../asl/types";
 import { SERVICE_INTEGRATIONS, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
+import { serviceCallResource } from "./serviceCalls";
+import { startWorkflowResource } from "./childWorkflows";
 
 // The ASL model lives in ../asl; these names stay importable from here (local/ and tests use them).
 export type { AslDefinition, AslState } from "../asl/types";
@@ -26,6 +28,16 @@ export interface ResolvedResources {
   defaultEventBusName: string;
   /** Resolved bus names of `publishEvent` steps whose `eventBusName` was a Pulumi Output, by step name. */
   eventBusNames?: Record<string, string>;
+  /**
+   * The `parameters` of `callAwsService` steps with their Pulumi Outputs resolved, by step name.
+   * @default each step's own `parameters` (which must then hold plain JSON)
+   */
+  serviceCallParameters?: Record<string, Record<string, unknown>>;
+  /**
+   * The child state machine ARNs of `startWorkflow` steps whose `stateMachineArn` was a Pulumi Output, by step name.
+   * @default each step's own `stateMachineArn` (which must then be a string)
+   */
+  childStateMachineArns?: Record<string, string>;
 }
 
 /** Options of {@link compileDefinition}. */
@@ -120,16 +132,17 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
           ? {
               // The token travels in the envelope too; the state waits for SendTaskSuccess/SendTaskFailure.
               Resource: `${SERVICE_INTEGRATIONS.lambdaInvoke}${WAIT_FOR_TASK_TOKEN}`,
-              Parameters: { FunctionName: functionArnOf(step, resources), Payload: CALLBACK_INPUT_PAYLOAD },
+              Parameters: { FunctionName: functionArnOf(step, resources), Payload: envelope(CALLBACK_INPUT_PAYLOAD, step.parameters) },
               ...optional("HeartbeatSeconds", step.callback.heartbeatSeconds),
             }
           : {
               Resource: functionArnOf(step, resources),
               // The state input travels with the execution id, for the step's logs; the step wrapper unwraps it.
-              Parameters: STEP_INPUT_PARAMETERS,
+              Parameters: envelope(STEP_INPUT_PARAMETERS, step.parameters),
             }),
         TimeoutSeconds: step.timeoutSeconds,
         ...paths(step),
+        ...optional("ResultSelector", step.resultSelector),
         ...retriesOf(step.retry, step.retryLambdaServiceErrors === false ? [] : [LAMBDA_SERVICE_RETRY]),
         ...catchesOf(step.catch),
         ...flow(),
@@ -138,6 +151,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
       return {
         Type: "Parallel",
         Branches: step.branches.map((branch) => ({ StartAt: branch[0].name, States: compileScope(branch, resources) })),
+        ...optional("ResultSelector", step.resultSelector),
         ...optional("ResultPath", step.resultPath),
         ...retriesOf(step.retry),
         ...catchesOf(step.catch),
@@ -157,9 +171,11 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
           StartAt: step.steps[0].name,
           States: compileScope(step.steps, resources),
         },
+        ...optional("Label", step.label),
         ...optional("MaxConcurrency", step.maxConcurrency),
         ...optional("ToleratedFailurePercentage", step.toleratedFailurePercentage),
         ...optional("ToleratedFailureCount", step.toleratedFailureCount),
+        ...optional("ResultSelector", step.resultSelector),
         ...optional("ResultPath", step.resultPath),
         ...retriesOf(step.retry),
         ...catchesOf(step.catch),
@@ -179,7 +195,44 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
         ...flow(),
       };
     case "pass":
-      return { Type: "Pass", ...optional("Result", step.result), ...optional("ResultPath", step.resultPath), ...flow() };
+      return {
+        Type: "Pass",
+        ...optional("Parameters", step.parameters),
+        ...optional("Result", step.result),
+        ...optional("ResultPath", step.resultPath),
+        ...flow(),
+      };
+    case "callAwsService":
+      return {
+        Type: "Task",
+        Resource: serviceCallResource(step, partitionOf(resources)),
+        Parameters: ownValue(resources.serviceCallParameters, step.name) ?? step.parameters ?? {},
+        TimeoutSeconds: step.timeoutSeconds,
+        ...optional("InputPath", step.inputPath),
+        ...optional("ResultSelector", step.resultSelector),
+        ...optional("ResultPath", step.resultPath),
+        ...optional("OutputPath", step.outputPath),
+        ...retriesOf(step.retry),
+        ...catchesOf(step.catch),
+        ...flow(),
+      };
+    case "startWorkflow":
+      return {
+        Type: "Task",
+        Resource: startWorkflowResource(step, partitionOf(resources)),
+        Parameters: {
+          StateMachineArn: childArnOf(step, resources),
+          ...(step.input !== undefined ? { Input: step.input } : { "Input.$": "$" }),
+        },
+        TimeoutSeconds: step.timeoutSeconds,
+        ...optional("InputPath", step.inputPath),
+        ...optional("ResultSelector", step.resultSelector),
+        ...optional("ResultPath", step.resultPath),
+        ...optional("OutputPath", step.outputPath),
+        ...retriesOf(step.retry),
+        ...catchesOf(step.catch),
+        ...flow(),
+      };
     case "succeed":
       return { Type: "Succeed" };
     case "fail":
@@ -231,6 +284,30 @@ function functionArnOf(step: TaskStep, resources: ResolvedResources): string {
   if (typeof arn !== "string" || arn === "")
     throw new Error(`compileDefinition: no function ARN was resolved for task "${step.name}"; pass it in resources.functionArns.`);
   return arn;
+}
+
+/**
+ * A Lambda task's Parameters: the step envelope, whose `payload` is the state input or, with `parameters`, what that
+ * template builds from it (ASL evaluates a nested template, so the handler gets the shaped object).
+ */
+function envelope<E extends { "payload.$": string }>(base: E, parameters: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (parameters === undefined) return base;
+  const { "payload.$": _input, ...rest } = base;
+  return { ...rest, payload: parameters };
+}
+
+function childArnOf(step: StartWorkflowStep, resources: ResolvedResources): string {
+  const arn = ownValue(resources.childStateMachineArns, step.name) ?? step.stateMachineArn;
+  if (typeof arn !== "string")
+    throw new Error(
+      `compileDefinition: the child state machine ARN of "${step.name}" is not resolved; pass it in resources.childStateMachineArns.`,
+    );
+  return arn;
+}
+
+/** The partition the resolved ARNs live in (`aws`, `aws-cn`, ...), for the integration ARNs the compiler builds. */
+function partitionOf(resources: ResolvedResources): string {
+  return /^arn:([^:]+):/.exec(resources.alertTopicArn)?.[1] ?? "aws";
 }
 
 function integration(

@@ -2,7 +2,9 @@
  * Least-privilege IAM, derived as plain policy documents from resolved ARNs. The component feeds ARNs in once
  * they are known; tests evaluate the same documents offline.
  */
-import type { PublishEventStep, Step } from "../steps/types";
+import type { CallAwsServiceStep, PublishEventStep, StartWorkflowStep, Step } from "../steps/types";
+import { serviceCallIamActions } from "./serviceCalls";
+import { childExecutionsArn } from "./childWorkflows";
 import { allSteps, isDistributedMap } from "./walk";
 
 export interface PolicyStatement {
@@ -125,6 +127,18 @@ export interface IntegrationNeeds {
   publishEventBuses: Record<string, PublishEventStep["eventBusName"]>;
   /** A Map runs distributed (it tolerates failures): the state machine starts child executions of itself. */
   distributedMap: boolean;
+  /** The `callAwsService` steps: the IAM actions each needs on its `iamResources` (Outputs until resolved), and its request. */
+  serviceCalls: ServiceCallNeeds[];
+  /** The `startWorkflow` steps: the child each starts (an Output until resolved) and whether it waits for it. */
+  childWorkflows: { step: string; stateMachineArn: StartWorkflowStep["stateMachineArn"]; sync: boolean }[];
+}
+
+/** What one `callAwsService` step needs granted, and its request (resolved with it by the component). */
+export interface ServiceCallNeeds {
+  step: string;
+  actions: string[];
+  resources: CallAwsServiceStep["iamResources"];
+  parameters: CallAwsServiceStep["parameters"];
 }
 
 /** Reads which services a step list touches, so the execution role gets no permission it does not use. */
@@ -135,6 +149,14 @@ export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
     deadLetterQueue: all.some((s) => s.kind === "sendToDeadLetterQueue"),
     publishEventBuses: Object.fromEntries(all.flatMap((s) => (s.kind === "publishEvent" ? [[s.name, s.eventBusName]] : []))),
     distributedMap: all.some(isDistributedMap),
+    serviceCalls: all.flatMap((s) =>
+      s.kind === "callAwsService"
+        ? [{ step: s.name, actions: serviceCallIamActions(s) ?? [], resources: s.iamResources, parameters: s.parameters }]
+        : [],
+    ),
+    childWorkflows: all.flatMap((s) =>
+      s.kind === "startWorkflow" ? [{ step: s.name, stateMachineArn: s.stateMachineArn, sync: s.mode === "sync" }] : [],
+    ),
   };
 }
 
@@ -157,6 +179,15 @@ export interface ExecutionPolicyInputs {
    * for a Distributed Map.
    */
   distributedMapStateMachineArn?: string;
+  /** Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`. @default none */
+  serviceCalls?: { step: string; actions: string[]; resources: string[] }[];
+  /** Each `startWorkflow` step's resolved child ARN and whether it waits (`sync`). @default none */
+  childWorkflows?: { step: string; stateMachineArn: string; sync: boolean }[];
+  /**
+   * The EventBridge rule Step Functions manages for `.sync` children (see `stepFunctionsSyncRuleArn`); required when a
+   * child is started with `sync`.
+   */
+  syncRuleArn?: string;
 }
 
 /**
@@ -207,6 +238,37 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Effect: "Allow",
       Action: ["states:DescribeExecution", "states:StopExecution"],
       Resource: distributedMapExecutionsArn(inputs.distributedMapStateMachineArn),
+    });
+  }
+  for (const call of inputs.serviceCalls ?? []) {
+    // One statement per step, named after it: a reviewer sees which step needs which grant.
+    statements.push({
+      Sid: `Call${call.step.replace(/[^A-Za-z0-9]/g, "")}`,
+      Effect: "Allow",
+      Action: call.actions,
+      Resource: call.resources,
+    });
+  }
+  for (const child of inputs.childWorkflows ?? []) {
+    const sid = child.step.replace(/[^A-Za-z0-9]/g, "");
+    statements.push({ Sid: `Start${sid}`, Effect: "Allow", Action: "states:StartExecution", Resource: child.stateMachineArn });
+    // Waiting for a child is polling and, on timeout, stopping its execution: AWS documents both for `.sync`.
+    if (child.sync)
+      statements.push({
+        Sid: `Watch${sid}`,
+        Effect: "Allow",
+        Action: ["states:DescribeExecution", "states:StopExecution"],
+        Resource: childExecutionsArn(child.stateMachineArn),
+      });
+  }
+  if (inputs.childWorkflows?.some((c) => c.sync)) {
+    if (!inputs.syncRuleArn)
+      throw new Error("executionRolePolicy: a sync child workflow needs syncRuleArn (see stepFunctionsSyncRuleArn).");
+    statements.push({
+      Sid: "HearChildWorkflowsFinish",
+      Effect: "Allow",
+      Action: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+      Resource: inputs.syncRuleArn,
     });
   }
   statements.push({ Sid: "XRayTracing", Effect: "Allow", Action: XRAY_ACTIONS, Resource: "*" });

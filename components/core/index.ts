@@ -8,10 +8,13 @@
  */
 export * from "./alarms";
 export * from "./archive";
+export * from "./childWorkflows";
 export * from "./compile";
 export * from "./dashboard";
 export * from "./eventPatternRules";
 export * from "./iam";
+export * from "./intrinsics";
+export * from "./serviceCalls";
 export * from "./plan";
 export * from "./settings";
 export * from "./timeBudget";

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { compileValidatedSteps } from "../core/compile";
 import { eventBusArn, executionRolePolicy, serviceTrustPolicy } from "../core/iam";
+import { stepFunctionsSyncRuleArn } from "../core/childWorkflows";
 import { DEFAULTS } from "../core/settings";
 import { formatTimeBudgetNote } from "../core/timeBudgetNote";
 import type { Alerting } from "./alerting";
@@ -31,9 +32,14 @@ export function createStateMachine(
     Object.fromEntries(Object.entries(plan.needs.publishEventBuses).map(([step, bus]) => [step, bus ?? ctx.triggerBus])),
   ) as pulumi.Output<Record<string, string>>;
   const acknowledged = ctx.args.timeBudget?.acknowledgeOverrun;
+  // A service call's request and resources may hold Outputs (a table's name and ARN): resolved here, deep.
+  const serviceCalls = pulumi.output(
+    plan.needs.serviceCalls.map((c) => ({ step: c.step, actions: c.actions, resources: c.resources, parameters: c.parameters ?? {} })),
+  ) as pulumi.Output<{ step: string; actions: string[]; resources: string[]; parameters: Record<string, unknown> }[]>;
+  const children = pulumi.output(plan.needs.childWorkflows) as pulumi.Output<{ step: string; stateMachineArn: string; sync: boolean }[]>;
   const definition = pulumi
-    .all([lambdas.arns, alerting.topicArn, deadLetterQueue.url, pulumi.output(ctx.triggerBus), eventBusNames])
-    .apply(([functionArns, alertTopicArn, deadLetterQueueUrl, defaultEventBusName, buses]) =>
+    .all([lambdas.arns, alerting.topicArn, deadLetterQueue.url, pulumi.output(ctx.triggerBus), eventBusNames, serviceCalls, children])
+    .apply(([functionArns, alertTopicArn, deadLetterQueueUrl, defaultEventBusName, buses, calls, childArns]) =>
       JSON.stringify(
         compileValidatedSteps(
           plan.steps,
@@ -43,6 +49,8 @@ export function createStateMachine(
             deadLetterQueueUrl,
             defaultEventBusName,
             eventBusNames: buses,
+            serviceCallParameters: Object.fromEntries(calls.map((c) => [c.step, c.parameters])),
+            childStateMachineArns: Object.fromEntries(childArns.map((c) => [c.step, c.stateMachineArn])),
           },
           {
             // An acknowledged overrun travels in the definition, where the policy pack's sfn-time-budget reads it.
@@ -80,8 +88,8 @@ export function createStateMachine(
     {
       role: executionRole.name,
       policy: pulumi
-        .all([ctx.scope, lambdas.arns, alerting.topicArn, alerting.key.arn, deadLetterQueue.arn, eventBusNames])
-        .apply(([s, arns, topicArn, keyArn, queueArn, buses]) =>
+        .all([ctx.scope, lambdas.arns, alerting.topicArn, alerting.key.arn, deadLetterQueue.arn, eventBusNames, serviceCalls, children])
+        .apply(([s, arns, topicArn, keyArn, queueArn, buses, calls, childArns]) =>
           JSON.stringify(
             executionRolePolicy({
               functionArns: Object.values(arns),
@@ -91,6 +99,9 @@ export function createStateMachine(
               distributedMapStateMachineArn: plan.needs.distributedMap
                 ? `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${stateMachineName}`
                 : undefined,
+              serviceCalls: calls.map(({ step, actions, resources }) => ({ step, actions, resources })),
+              childWorkflows: childArns,
+              syncRuleArn: stepFunctionsSyncRuleArn(s),
             }),
           ),
         ),

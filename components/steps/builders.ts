@@ -6,7 +6,11 @@
  */
 import type { StepInfo, Typed } from "./typing";
 import type {
+  CallAwsServiceOptions,
+  CallAwsServiceStep,
   CallbackTaskOptions,
+  StartWorkflowOptions,
+  StartWorkflowStep,
   Catch,
   ChoiceStep,
   Condition,
@@ -20,6 +24,7 @@ import type {
   NotifyStep,
   ParallelStep,
   PassStep,
+  PayloadTemplate,
   PublishEventOptions,
   PublishEventStep,
   Step,
@@ -62,9 +67,18 @@ export function task<
   const InputPath extends string | undefined = undefined,
   const ResultPath extends string | null | undefined = undefined,
   const OutputPath extends string | undefined = undefined,
+  const Parameters extends PayloadTemplate | undefined = undefined,
+  const ResultSelector extends PayloadTemplate | undefined = undefined,
 >(
   name: Name,
-  options: TaskOptions<I, O, R> & Routing<Next, End> & Handling<Catches, ResultPath> & { inputPath?: InputPath; outputPath?: OutputPath },
+  options: TaskOptions<I, O, R> &
+    Routing<Next, End> &
+    Handling<Catches, ResultPath> & {
+      inputPath?: InputPath;
+      outputPath?: OutputPath;
+      parameters?: Parameters;
+      resultSelector?: ResultSelector;
+    },
 ): TaskStep &
   Typed<
     StepInfo<{
@@ -78,6 +92,8 @@ export function task<
       inputPath: InputPath;
       resultPath: ResultPath;
       outputPath: OutputPath;
+      parameters: Parameters;
+      resultSelector: ResultSelector;
     }>
   >;
 /** A task with explicit type arguments (`task<Input, Output>(...)`): its name and payloads are not checked by `tsc`. */
@@ -148,7 +164,7 @@ export function parallel<
   const ResultPath extends string | null | undefined = undefined,
 >(
   name: Name,
-  options: { branches: Branches } & ErrorHandling & Routing<Next, End> & Handling<Catches, ResultPath>,
+  options: { branches: Branches; resultSelector?: PayloadTemplate } & ErrorHandling & Routing<Next, End> & Handling<Catches, ResultPath>,
 ): ParallelStep &
   Typed<StepInfo<{ kind: "parallel"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath; scopes: Branches }>> {
   return { ...options, kind: "parallel", name };
@@ -219,20 +235,28 @@ export function wait<const Name extends string, const Next extends string = neve
 }
 
 /**
- * Passes the input on, optionally writing a fixed `result` at `resultPath`.
+ * Passes the input on, optionally writing a fixed `result`, or what `parameters` builds from the input, at
+ * `resultPath`: data shaping without a Lambda. With a literal `parameters`, `tsc` carries the shape it builds to the
+ * next steps.
  *
  * @example
  * pass("LogFulfillmentFailure", { result: "Fulfillment failed but order was charged", resultPath: "$.note", end: true })
+ * @example
+ * // Reshape the event for the next step: no Lambda, no cold start.
+ * pass("BuildPublication", {
+ *   parameters: { "orderId.$": "$.detail.orderId", "title.$": "States.Format('Order {} for {}', $.detail.orderId, $.detail.customerId)", "id.$": "States.UUID()" },
+ * })
  */
 export function pass<
   const Name extends string,
   const Next extends string = never,
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
+  const Parameters extends PayloadTemplate | undefined = undefined,
 >(
   name: Name,
-  options: { result?: unknown } & Routing<Next, End> & { resultPath?: ResultPath } = {},
-): PassStep & Typed<StepInfo<{ kind: "pass"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
+  options: { result?: unknown; parameters?: Parameters } & Routing<Next, End> & { resultPath?: ResultPath } = {},
+): PassStep & Typed<StepInfo<{ kind: "pass"; name: Name; next: Next; end: End; resultPath: ResultPath; parameters: Parameters }>> {
   return { ...options, kind: "pass", name };
 }
 
@@ -317,6 +341,69 @@ export function publishEvent<
   options: PublishEventOptions & Routing<Next, End> & { resultPath?: ResultPath },
 ): PublishEventStep & Typed<StepInfo<{ kind: "publishEvent"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
   return { ...options, kind: "publishEvent", name };
+}
+
+/**
+ * One AWS API call made by Step Functions itself, without a Lambda: `arn:aws:states:::aws-sdk:<service>:<action>`,
+ * or the optimized integration where Step Functions has one (DynamoDB `getItem`/`putItem`/`updateItem`/`deleteItem`,
+ * SQS `sendMessage`, SNS `publish`, EventBridge `putEvents`). The execution role gets the call's IAM action (from
+ * AWS's Service Authorization data, or `iamActions`) on exactly `iamResources`.
+ *
+ * @example
+ * callAwsService("SaveOrder", {
+ *   service: "dynamodb",
+ *   action: "putItem",
+ *   parameters: { TableName: orders.name, Item: { orderId: { "S.$": "$.detail.orderId" }, total: { "N.$": "States.JsonToString($.detail.totalAmount)" } } },
+ *   iamResources: [orders.arn],
+ *   timeoutSeconds: 10,
+ *   resultPath: null,
+ * })
+ * @example
+ * // An API whose IAM prefix differs from the SDK's service name: name the IAM action.
+ * callAwsService("ListRuns", { service: "sfn", action: "listExecutions", parameters: { StateMachineArn: arn }, iamResources: [arn], iamActions: ["states:ListExecutions"], timeoutSeconds: 10 })
+ */
+export function callAwsService<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: CallAwsServiceOptions & Routing<Next, End> & Handling<Catches, ResultPath>,
+): CallAwsServiceStep &
+  Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>> {
+  return { ...options, kind: "callAwsService", name };
+}
+
+/**
+ * Starts an execution of another state machine, another `EventDrivenWorkflow` included: `mode: "sync"` waits for its
+ * result (`startExecution.sync:2`), `mode: "async"` only starts it. The execution role may start that state machine
+ * only, and for `sync` also describe and stop its executions and manage the rule Step Functions uses to learn that a
+ * child finished, as AWS documents.
+ *
+ * @example
+ * startWorkflow("Transcode", {
+ *   stateMachineArn: transcoding.stateMachineArn,
+ *   input: { "videoId.$": "$.detail.videoId", profile: "1080p" },
+ *   mode: "sync",
+ *   timeoutSeconds: 3600,
+ *   resultSelector: { "renditions.$": "$.Output.renditions" },
+ *   resultPath: "$.transcoded",
+ * })
+ */
+export function startWorkflow<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: StartWorkflowOptions & Routing<Next, End> & Handling<Catches, ResultPath>,
+): StartWorkflowStep &
+  Typed<StepInfo<{ kind: "startWorkflow"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>> {
+  return { ...options, kind: "startWorkflow", name };
 }
 
 /**

@@ -12,7 +12,8 @@ import type { Tracer } from "@aws-lambda-powertools/tracer";
  * A Retry rule of a state, in camelCase. Compiles to an ASL `Retrier`.
  *
  * Only transient errors belong here (throttling, service errors, `States.Timeout` where the step is safe to
- * repeat): `States.ALL` is rejected by {@link validateSteps} because it retries errors that never heal.
+ * repeat): `States.ALL` is rejected by {@link validateSteps} because it retries errors that never heal, unless the rule
+ * says why with `acknowledgeCatchAll` and bounds `maxAttempts`.
  *
  * @example
  * { errors: ["ThrottlingException"], intervalSeconds: 1, maxAttempts: 5, backoffRate: 2, jitter: "FULL" }
@@ -30,6 +31,14 @@ export interface Retry {
   maxDelaySeconds?: number;
   /** `"FULL"` randomises each interval to spread retries of many executions. @default "NONE" */
   jitter?: "FULL" | "NONE";
+  /**
+   * Why this rule may retry `States.ALL` or `States.TaskFailed`, which also match errors that never heal: e.g. a
+   * partner API whose every error is transient. Only with an explicit `maxAttempts` of at most 3. A non-empty reason,
+   * kept in the code for reviewers.
+   * @default none (catch-all retries are refused)
+   * @example { errors: ["States.TaskFailed"], maxAttempts: 2, acknowledgeCatchAll: "the legacy gateway fails transiently with any error" }
+   */
+  acknowledgeCatchAll?: string;
 }
 
 /**
@@ -199,6 +208,16 @@ export interface StepPermission {
   acknowledgeWildcard?: string;
 }
 
+/**
+ * An ASL payload template: a JSON object whose keys ending in `.$` take a value from a JSONPath (`"$.detail.id"`, or
+ * `"$$.Execution.Id"` from the Context Object) or from an intrinsic function (`"States.Format('order {}', $.id)"`,
+ * `"States.UUID()"`, `"States.MathAdd($.count, 1)"`, ...), at any depth; other keys are copied as they are.
+ *
+ * @example
+ * { "orderId.$": "$.detail.orderId", "title.$": "States.Format('Order {} of {}', $.detail.orderId, $.detail.customerId)", source: "shop" }
+ */
+export type PayloadTemplate = Record<string, unknown>;
+
 /** Options of {@link task}. */
 export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
   /** The Lambda's code, serialized by Pulumi into the function's archive. */
@@ -220,6 +239,20 @@ export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
   resultPath?: string | null;
   /** JSONPath selecting the part of the state output passed on. @default "$" */
   outputPath?: string;
+  /**
+   * Builds the handler's input from the state input (after `inputPath`) without a Lambda of its own: a payload
+   * template (see {@link PayloadTemplate}). The handler's annotated input is checked against the shape it builds.
+   * @default none (the handler gets the state input)
+   * @example { "orderId.$": "$.detail.orderId", "label.$": "States.Format('order-{}', $.detail.orderId)" }
+   */
+  parameters?: PayloadTemplate;
+  /**
+   * Reshapes the handler's result before `resultPath` places it: a payload template over the result (`$` is the
+   * result), e.g. to keep only the fields the next steps need.
+   * @default none (the whole result)
+   * @example { "chargeId.$": "$.id" }
+   */
+  resultSelector?: PayloadTemplate;
   /** This Lambda's memory in MB, overriding the workflow's `lambda.memorySize`. @default the workflow's */
   memorySize?: number;
   /**
@@ -295,6 +328,8 @@ export interface ParallelStep extends Flow, ErrorHandling {
   kind: "parallel";
   name: string;
   branches: Step[][];
+  /** Reshapes the array of branch outputs (`$` is that array) before `resultPath`. @default none */
+  resultSelector?: PayloadTemplate;
   resultPath?: string | null;
 }
 
@@ -378,6 +413,21 @@ export interface MapOptions extends Flow, ErrorHandling {
    * @example 20
    */
   maxItems?: number;
+  /**
+   * The Map's label (ASL `Label`): Step Functions names a Distributed Map's Map Runs with it (their ARNs, the console).
+   * Up to 40 characters, no whitespace or punctuation AWS refuses in state names.
+   * @default none (Step Functions uses a generated name)
+   * @example "scan-documents"
+   */
+  label?: string;
+  /**
+   * Reshapes the array of the iterations' outputs (`$` is that array) before `resultPath`, e.g.
+   * `{ "count.$": "States.ArrayLength($)" }`. (A Map's `parameters` is {@link MapOptions.itemSelector}: AWS renamed
+   * the Map's `Parameters` to `ItemSelector`.)
+   * @default none
+   * @example { "scanned.$": "$", "count.$": "States.ArrayLength($)" }
+   */
+  resultSelector?: PayloadTemplate;
   /** JSONPath where the array of the iterations' outputs is placed. @default "$" (the input is replaced) */
   resultPath?: string | null;
 }
@@ -407,6 +457,12 @@ export interface PassStep extends Flow {
   kind: "pass";
   name: string;
   result?: unknown;
+  /**
+   * Builds the state's output from its input (a payload template, see {@link PayloadTemplate}), placed at
+   * `resultPath`: data shaping without a Lambda. Not with `result` (which would replace what it builds).
+   * @default none (the input passes on)
+   */
+  parameters?: PayloadTemplate;
   resultPath?: string | null;
 }
 
@@ -473,6 +529,108 @@ export interface PublishEventStep extends PublishEventOptions {
   name: string;
 }
 
+/**
+ * Options of {@link callAwsService}: one AWS API call made by Step Functions itself, without a Lambda.
+ *
+ * @example
+ * {
+ *   service: "dynamodb",
+ *   action: "putItem",
+ *   parameters: { TableName: table.name, Item: { pk: { "S.$": "$.detail.orderId" } } },
+ *   iamResources: [table.arn],
+ *   timeoutSeconds: 10,
+ *   resultPath: null,
+ * }
+ */
+export interface CallAwsServiceOptions extends Flow, ErrorHandling {
+  /**
+   * The service, as Step Functions' AWS SDK integrations name it (the SDK's lowercase service name), e.g. `"dynamodb"`,
+   * `"s3"`, `"sqs"`, `"sns"`, `"eventbridge"`, `"sfn"`, `"bedrockruntime"`.
+   */
+  service: string;
+  /** The API action in camelCase, as Step Functions spells it, e.g. `"putItem"`, `"getObject"`, `"sendMessage"`. */
+  action: string;
+  /**
+   * The API request, in the API's own field names (PascalCase), as a payload template: `.$` keys take paths and
+   * intrinsic functions; fixed values may be Pulumi Outputs (a table's name), resolved before compilation.
+   * @default {} (no request fields)
+   * @example { TableName: table.name, Key: { pk: { "S.$": "$.detail.orderId" } } }
+   */
+  parameters?: PayloadTemplate;
+  /**
+   * The exact ARNs the call acts on: the execution role is granted the call's IAM action on these and nothing else.
+   * A service-wide wildcard (`arn:aws:s3:::*`) needs `acknowledgeWildcard`; a bare `"*"` needs it too (some actions have
+   * no resource-level permission, e.g. `sts:GetCallerIdentity`).
+   * @example [table.arn]
+   */
+  iamResources: pulumi.Input<string>[];
+  /**
+   * The IAM actions the call needs, where they are not `<service>:<Action>` (IAM's name for the API action, checked
+   * against AWS's Service Authorization data), e.g. `["states:StartExecution"]` for `service: "sfn"`, or where the
+   * call needs more than one (`kms:Decrypt` for an encrypted object).
+   * @default [`<service>:<Action>`], when IAM defines it
+   */
+  iamActions?: string[];
+  /** Why `iamResources` needs a wildcard: a non-empty reason, kept in the code for reviewers. @default none (refused) */
+  acknowledgeWildcard?: string;
+  /** Reshapes the API response (`$` is the response) before `resultPath`. @default none */
+  resultSelector?: PayloadTemplate;
+  /** JSONPath selecting the part of the state input the request is built from. @default "$" */
+  inputPath?: string;
+  /** Where the response goes in the state. @default "$" (the response replaces the input) */
+  resultPath?: string | null;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+  /** The call's `TimeoutSeconds`. Required, as on every task. */
+  timeoutSeconds: number;
+}
+
+/** A direct AWS API call (`arn:aws:states:::aws-sdk:<service>:<action>`, or the optimized integration where one exists). */
+export interface CallAwsServiceStep extends CallAwsServiceOptions {
+  kind: "callAwsService";
+  name: string;
+}
+
+/**
+ * Options of {@link startWorkflow}: start an execution of another state machine (another `EventDrivenWorkflow`'s
+ * included), and with `mode: "sync"` wait for its result.
+ *
+ * @example
+ * { stateMachineArn: transcode.stateMachineArn, input: { "videoId.$": "$.detail.videoId" }, mode: "sync", timeoutSeconds: 3600 }
+ */
+export interface StartWorkflowOptions extends Flow, ErrorHandling {
+  /** The child state machine's ARN, e.g. another workflow's `stateMachineArn` output. */
+  stateMachineArn: pulumi.Input<string>;
+  /**
+   * The child's input, as a payload template over the state input (`.$` paths and intrinsic functions).
+   * @default the whole state input
+   * @example { "videoId.$": "$.detail.videoId", profile: "1080p" }
+   */
+  input?: PayloadTemplate;
+  /**
+   * `"sync"` waits for the child to finish (`startExecution.sync:2`): its output (as JSON) is in the result's `Output`,
+   * and a failed, timed-out or aborted child fails this step with `States.TaskFailed`. `"async"` only starts it: the
+   * result is `{ ExecutionArn, StartDate }`.
+   */
+  mode: "sync" | "async";
+  /** The step's `TimeoutSeconds`: for `sync`, how long to wait for the child. Required. */
+  timeoutSeconds: number;
+  /** Reshapes the result (`$` is it) before `resultPath`, e.g. `{ "transcoded.$": "$.Output" }`. @default none */
+  resultSelector?: PayloadTemplate;
+  /** JSONPath selecting the part of the state input the child's input is built from. @default "$" */
+  inputPath?: string;
+  /** Where the result goes in the state. @default "$" (the result replaces the input) */
+  resultPath?: string | null;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+}
+
+/** Starts a child state machine (`arn:aws:states:::states:startExecution`, `.sync:2` when it waits). */
+export interface StartWorkflowStep extends StartWorkflowOptions {
+  kind: "startWorkflow";
+  name: string;
+}
+
 /** Any step of a workflow. */
 export type Step =
   | TaskStep
@@ -485,7 +643,9 @@ export type Step =
   | FailStep
   | NotifyStep
   | DeadLetterStep
-  | PublishEventStep;
+  | PublishEventStep
+  | CallAwsServiceStep
+  | StartWorkflowStep;
 
 /** The kind discriminator of {@link Step}. */
 export type StepKind = Step["kind"];

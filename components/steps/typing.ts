@@ -30,6 +30,10 @@ export interface StepTypeInfo {
   inputPath: string | undefined;
   resultPath: string | null | undefined;
   outputPath: string | undefined;
+  /** The `parameters` payload template given as a literal (tasks, pass); undefined when not given. */
+  parameters: unknown;
+  /** The `resultSelector` payload template given as a literal (tasks); undefined when not given. */
+  resultSelector: unknown;
   /** The nested step lists: a Parallel's branches, a Map's steps (as one list). */
   scopes: readonly (readonly Step[])[];
 }
@@ -54,6 +58,8 @@ interface NoInfo extends StepTypeInfo {
   inputPath: undefined;
   resultPath: undefined;
   outputPath: undefined;
+  parameters: undefined;
+  resultSelector: undefined;
   scopes: [];
 }
 
@@ -142,6 +148,31 @@ type PlaceResult<In, P, Result> = P extends null
       : SetAt<In, Keys, Result>
     : never;
 
+/**
+ * What a payload template builds from `In`: each `key.$` becomes `key` holding the value at its path, fixed values keep
+ * their types, nested objects are shaped in turn. A Context Object path (`$$...`), an intrinsic function other than
+ * `States.Format` (a string), or a path that is not plain `$.a.b` is `any`: the check steps aside there.
+ */
+type Shaped<In, Template> = Template extends undefined
+  ? In
+  : Template extends Record<string, unknown>
+    ? {
+        -readonly [K in keyof Template as K extends `${infer Base}.$` ? Base : K]: K extends `${string}.$`
+          ? TemplateValue<In, Template[K]>
+          : ShapedField<In, Template[K]>;
+      }
+    : any;
+
+type ShapedField<In, V> = V extends readonly unknown[] ? any : V extends Record<string, unknown> ? Shaped<In, V> : V;
+
+type TemplateValue<In, V> = V extends `$$${string}`
+  ? any
+  : V extends `States.Format(${string}`
+    ? string
+    : V extends `States.${string}`
+      ? any
+      : Select<In, V>;
+
 /** The error object a Catch writes. */
 interface CaughtError {
   Error: string;
@@ -187,7 +218,7 @@ type Depth = [0, 0, 0, 0, 0, 0, 0, 0];
 /** The state output by a step whose input is `In`. */
 type StateOut<T extends StepTypeInfo, In> = T["kind"] extends "task"
   ? T["outputPath"] extends undefined | "$"
-    ? PlaceResult<In, T["resultPath"], T["output"]>
+    ? PlaceResult<In, T["resultPath"], Shaped<T["output"], T["resultSelector"]>>
     : any
   : T["kind"] extends "wait" | "choice"
     ? In
@@ -198,7 +229,9 @@ type StateOut<T extends StepTypeInfo, In> = T["kind"] extends "task"
       : T["kind"] extends "pass"
         ? T["resultPath"] extends null
           ? In
-          : any
+          : T["parameters"] extends undefined
+            ? any
+            : PlaceResult<In, T["resultPath"], Shaped<In, T["parameters"]>>
         : PlaceResult<In, T["resultPath"], any>;
 
 /** The state travelling along an edge. */
@@ -226,7 +259,7 @@ type PayloadErrors<S extends readonly Step[], T extends StepTypeInfo, First, Sou
   ?
       | (S extends readonly [infer Head, ...unknown[]]
           ? T["name"] extends NameOf<Head>
-            ? Accepts<Select<First, T["inputPath"]>, T["input"]> extends true
+            ? Accepts<Shaped<Select<First, T["inputPath"]>, T["parameters"]>, T["input"]> extends true
               ? never
               : `payload: ${Source} does not satisfy the input of "${T["name"]}"`
             : never
@@ -237,7 +270,7 @@ type PayloadErrors<S extends readonly Step[], T extends StepTypeInfo, First, Sou
 type IncomingErrors<S extends readonly Step[], E, T extends StepTypeInfo, First> = E extends {
   from: infer From extends StepTypeInfo;
 }
-  ? Accepts<Select<AlongEdge<E, StateIn<S, From["name"], First, Depth>>, T["inputPath"]>, T["input"]> extends true
+  ? Accepts<Shaped<Select<AlongEdge<E, StateIn<S, From["name"], First, Depth>>, T["inputPath"]>, T["parameters"]>, T["input"]> extends true
     ? never
     : `payload: what "${From["name"]}" passes on does not satisfy the input of "${T["name"]}"`
   : never;

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RunnerInputError, parseEvents, type LabeledEvent } from "../input/eventInput";
 import type { CallbackAnswer, EventReport } from "../runner/runner";
+import type { ServiceStandIn } from "../runner/serviceCalls";
 
 /**
  * `--callback State=success:<json>` and `--callback State=failure:<ErrorName>[:<cause>]` entries as the runner's
@@ -31,6 +32,28 @@ export function parseCallbackAnswers(entries: readonly string[]): Record<string,
     }
   }
   return answers;
+}
+
+/**
+ * `--service <service:action>=<response.json>` entries as service-call stand-ins that answer with the file's JSON;
+ * throws RunnerInputError naming the entry (malformed, missing file, not JSON).
+ */
+export function parseServiceStandIns(entries: readonly string[]): Record<string, ServiceStandIn> {
+  const standIns: Record<string, ServiceStandIn> = {};
+  for (const entry of entries) {
+    const match = /^([a-z0-9]+:[a-z][A-Za-z0-9]*)=(.+)$/.exec(entry);
+    if (!match)
+      throw new RunnerInputError(`--service "${entry}": use <service:action>=<response.json>, e.g. s3:getObject=responses/object.json.`);
+    const [, key, file] = match;
+    let response: unknown;
+    try {
+      response = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new RunnerInputError(`--service "${entry}": cannot read ${file} as JSON (${(error as Error).message}).`);
+    }
+    standIns[key] = () => structuredClone(response);
+  }
+  return standIns;
 }
 
 /** `--config key=value` entries as a config object; throws RunnerInputError for an entry without `=`. */

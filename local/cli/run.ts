@@ -2,14 +2,22 @@
  * `edw-local [program] [event.json ...] [options]`: runs events through the EventDrivenWorkflows of a Pulumi program,
  * locally (see ../runner/runner.ts). `--help` prints the usage.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
 import type { GraphSection } from "../graph/document";
 import type { EventReport, LocalRunner, RunnerOptions } from "../runner/runner";
 import { CLOCK_DESCRIPTIONS, CLOCK_MODES, type ClockMode } from "../runner/clock";
-import { defaultProgram, exitCodeOf, parseCallbackAnswers, parseConfigAssignments, readEventSources, usageError } from "./options";
+import {
+  defaultProgram,
+  exitCodeOf,
+  parseCallbackAnswers,
+  parseConfigAssignments,
+  parseServiceStandIns,
+  readEventSources,
+  usageError,
+} from "./options";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local graph [program] [--out <file.md>]
@@ -46,9 +54,14 @@ Options:
   --source              run the handlers from source, in-process, instead of from their deployment artifacts
   --bus <name>          the event bus the events are put on (default: default)
   --workflow <name>     run only this workflow, repeatable (default: every workflow of the program)
+  --input <file.json>   start the one --workflow directly with this input, as a schedule or StartExecution would
+                        (no event, no rule): e.g. --workflow nightly-report --input input.json
   --timeout-scale <f>   multiply every timeout by f (e.g. 0.05 to see a hung task time out in a second)
   --callback <answer>   answer a callback task (waitForCallback), repeatable: State=success:<json> or
                         State=failure:<ErrorName>[:<cause>]; an unanswered one waits for its heartbeat or timeout
+  --service <s:a>=<f>   answer the direct service call <service:action> (callAwsService) with the JSON of file f,
+                        repeatable (e.g. s3:getObject=object.json); DynamoDB item calls use the local DynamoDB and
+                        SQS/SNS/EventBridge messages are recorded without one
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
   -h, --help            print this help
@@ -71,6 +84,8 @@ interface CliOptions {
   json: boolean;
   graph?: string;
   bus: string;
+  /** `--workflow <name> --input <file>`: start that workflow directly with the file's JSON. */
+  direct?: { workflow: string; input: string };
   runner: RunnerOptions;
 }
 
@@ -91,8 +106,10 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
         source: { type: "boolean" },
         bus: { type: "string" },
         workflow: { type: "string", multiple: true },
+        input: { type: "string" },
         "timeout-scale": { type: "string" },
         callback: { type: "string", multiple: true },
+        service: { type: "string", multiple: true },
         "dead-letter-file": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -116,9 +133,15 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
   const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
   if (!(scale > 0) || !Number.isFinite(scale))
     throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
+  const eventSources = programGiven ? rest : positionals;
+  if (values.input !== undefined && (values.workflow?.length !== 1 || eventSources.length > 0))
+    throw new RunnerInputError(
+      "--input starts one workflow directly: name it with exactly one --workflow <name>, and give no event files (e.g. edw-local index.ts --workflow nightly-report --input input.json).",
+    );
   return {
     program,
-    eventSources: programGiven ? rest : positionals,
+    eventSources,
+    ...(values.input !== undefined ? { direct: { workflow: values.workflow![0], input: values.input } } : {}),
     json: values.json ?? false,
     graph: values.graph,
     bus: values.bus ?? "default",
@@ -130,6 +153,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
       timeoutScale: scale,
       workflows: values.workflow,
       callbacks: parseCallbackAnswers(values.callback ?? []),
+      services: parseServiceStandIns(values.service ?? []),
       deadLetterFile: values["dead-letter-file"],
     },
   };
@@ -144,7 +168,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stdout.write(USAGE);
       return 0;
     }
-    events = readEventSources(options.eventSources);
+    events = options.direct ? [readDirectInput(options.direct.input)] : readEventSources(options.eventSources);
     if (!existsSync(options.program))
       throw new RunnerInputError(
         `${options.program}: no such program${options.program === "index.ts" ? " (the default; name the program first)" : ""}.`,
@@ -191,6 +215,21 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** The JSON of an `--input` file, as the one execution's input. */
+function readDirectInput(file: string): LabeledEvent {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new RunnerInputError(`--input ${file}: cannot read it (${(error as Error).message}).`);
+  }
+  try {
+    return { label: file, event: JSON.parse(text) };
+  } catch (error) {
+    throw new RunnerInputError(`--input ${file}: not JSON (${(error as Error).message}).`);
+  }
+}
+
 async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledEvent[]): Promise<number> {
   const { formatEventReport, formatEventSummary } = await import("../runner/report");
   const started = Date.now();
@@ -206,7 +245,9 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
     );
   }
   for (const { label, event } of events) {
-    const report = await runner.runEvent(event, label, options.bus);
+    const report = options.direct
+      ? await runner.runWorkflow(options.direct.workflow, event, label)
+      : await runner.runEvent(event, label, options.bus);
     reports.push(report);
     if (!options.json) process.stdout.write(`${formatEventReport(report).join("\n")}\n\n`);
   }

@@ -511,7 +511,11 @@ function conditionText(rule: Record<string, unknown>, nested = false): string {
 function nodeLabel({ name, state }: StateRef): string[] {
   const lines = [name];
   const integration = parseIntegrationArn(state.Resource);
-  if (state.Type === "Task" && integration && integration.service !== "lambda") lines.push(`${integration.service}:${integration.action}`);
+  if (state.Type === "Task" && integration && integration.service !== "lambda")
+    lines.push(`${integration.sdk ? "aws-sdk " : ""}${integration.service}:${integration.action}${integration.pattern ?? ""}`);
+  // Data shaping without a Lambda: the fields a Pass builds, and those a Task, Parallel or Map keeps of its result.
+  if (state.Type === "Pass" && isAslObject(state.Parameters)) lines.push(`builds {${templateKeys(state.Parameters)}}`);
+  if (isAslObject(state.ResultSelector)) lines.push(`keeps {${templateKeys(state.ResultSelector)}}`);
   if (state.Type === "Wait") {
     const when = state.Seconds ?? state.SecondsPath ?? state.Timestamp ?? state.TimestampPath;
     if (when !== undefined) lines.push(typeof state.Seconds === "number" ? `wait ${state.Seconds}s` : `wait until ${String(when)}`);
@@ -520,18 +524,21 @@ function nodeLabel({ name, state }: StateRef): string[] {
   return lines;
 }
 
+/** A payload template's top-level fields, as the state builds them (without their ".$"). */
+function templateKeys(template: Record<string, unknown>): string {
+  return Object.keys(template)
+    .map((k) => k.replace(/\.\$$/, ""))
+    .join(", ");
+}
+
 function subgraphTitle({ name, state }: StateRef): string {
   if (state.Type === "Map") {
     const processor = isAslObject(state.ItemProcessor) ? state.ItemProcessor.ProcessorConfig : undefined;
     const kind = isAslObject(processor) && processor.Mode === "DISTRIBUTED" ? "distributed map" : "map";
     const parts = [typeof state.ItemsPath === "string" ? `${kind} over ${state.ItemsPath}` : kind];
     // The fields each iteration gets (ItemSelector keys, without their ".$"), and the failures it tolerates.
-    if (isAslObject(state.ItemSelector))
-      parts.push(
-        `item as {${Object.keys(state.ItemSelector)
-          .map((k) => k.replace(/\.\$$/, ""))
-          .join(", ")}}`,
-      );
+    if (typeof state.Label === "string") parts.push(`label ${state.Label}`);
+    if (isAslObject(state.ItemSelector)) parts.push(`item as {${templateKeys(state.ItemSelector)}}`);
     const tolerated = [
       ...(typeof state.ToleratedFailureCount === "number" ? [`${state.ToleratedFailureCount} failed`] : []),
       ...(typeof state.ToleratedFailurePercentage === "number" ? [`${state.ToleratedFailurePercentage}% failed`] : []),

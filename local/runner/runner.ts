@@ -39,6 +39,7 @@ import { matchEventPattern } from "../simulators/eventPattern";
 import { LocalWorkflow, type LocalExecutionResult, type LocalTaskHandler } from "./execute";
 import type { PublishedMessage } from "../simulators/messageRecorder";
 import { type ClockMode, virtualClock } from "./clock";
+import { bindServiceCalls, serviceCallStates, type ServiceStandIn } from "./serviceCalls";
 import { executionHistory, logLines, summariseMetrics, type HistoryEvent, type InvocationRecord, type MetricsByStep } from "./history";
 import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type TableUsage } from "../simulators/dynamoDb";
@@ -78,6 +79,8 @@ export interface LoadedWorkflow {
   eventBusName: string;
   /** The definition string the state machine is created with. */
   definition: string;
+  /** The state machine's ARN (made up under mocks): how a parent's `startWorkflow` step names this workflow. */
+  stateMachineArn?: string;
   tasks: LocalTask[];
 }
 
@@ -123,6 +126,14 @@ export interface RunnerOptions {
    * @default none: nothing is recorded
    */
   deadLetterFile?: string;
+  /**
+   * Local stand-ins for direct service calls (`callAwsService`), by `service:action`: the request in, the response out.
+   * DynamoDB item calls run against the local DynamoDB and SQS/SNS/EventBridge messages are recorded without one;
+   * any other call needs one, or the run is refused naming it.
+   * @example { "s3:getObject": (request) => ({ Body: "hello" }), "bedrockruntime:invokeModel": () => ({ Body: { text: "hi" } }) }
+   * @default none
+   */
+  services?: Record<string, ServiceStandIn>;
 }
 
 /** A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`. */
@@ -157,6 +168,8 @@ export interface ExecutionReport {
   }[];
   /** What this execution would cost on AWS (local/cost/cost.ts: local durations, an estimate, not a quote). */
   cost: ExecutionCost;
+  /** The executions of child workflows its `startWorkflow` steps started, in order. @default none */
+  children?: ExecutionReport[];
 }
 
 /** What one event did: the rule matches, and an execution per matching workflow. */
@@ -330,6 +343,7 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
           pattern: JSON.parse(rule.inputs.eventPattern),
           eventBusName: rule.inputs.eventBusName ?? "default",
           definition,
+          stateMachineArn: machine.state.arn,
           tasks,
         },
       ];
@@ -422,6 +436,8 @@ export class LocalRunner {
     { local: LocalWorkflow; states: ReadonlyMap<string, AslObject>; lambdaStates: Set<string> }
   >();
   private readonly warm = new Map<string, WarmFunction>();
+  /** The reports of child executions while their parent runs (see execute). */
+  private readonly childReports: ExecutionReport[] = [];
   private restoreOutput?: () => void;
   private restoreEnvironment?: () => void;
   private restoreRejections?: () => void;
@@ -450,7 +466,7 @@ export class LocalRunner {
     const { synthesis, workflows, problems } = await loadWorkflows(program, options);
     checkCallbackAnswers(workflows, options.callbacks);
     const runner = new LocalRunner(workflows, problems, synthesis, options);
-    await runner.prepare();
+    await runner.prepareOrClose();
     return runner;
   }
 
@@ -475,7 +491,7 @@ export class LocalRunner {
     const { workflows, problems } = workflowsOf(synthesis, program, options.workflows);
     checkCallbackAnswers(workflows, options.callbacks);
     const runner = new LocalRunner(workflows, problems, synthesis, options);
-    await runner.prepare();
+    await runner.prepareOrClose();
     return runner;
   }
 
@@ -493,9 +509,21 @@ export class LocalRunner {
     return this.options.clock ?? (this.options.realTime ? "real" : "fast");
   }
 
+  /** {@link prepare}, undoing what it had started (environment, local DynamoDB) when it fails, e.g. on a missing stand-in. */
+  private async prepareOrClose(): Promise<void> {
+    try {
+      await this.prepare();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
   private async prepare(): Promise<void> {
     const tables = this.synthesis.resources.filter((r) => r.type === "aws:dynamodb/table:Table");
-    if (tables.length > 0) {
+    // A DynamoDB service call needs the stand-in even where the program declares no table (it names one of its own).
+    const callsDynamoDb = this.workflows.some((w) => serviceCallStates(JSON.parse(w.definition)).some((c) => c.service === "dynamodb"));
+    if (tables.length > 0 || callsDynamoDb) {
       this.dynamodb = await startLocalDynamoDb(
         Object.fromEntries(tables.map((t) => [t.state.name ?? t.inputs.name, { hashKey: t.inputs.hashKey, rangeKey: t.inputs.rangeKey }])),
       );
@@ -522,6 +550,22 @@ export class LocalRunner {
           task,
           Math.max(MIN_SCALED_LAMBDA_TIMEOUT_MS, Math.round(task.timeoutSeconds * 1000 * scale)),
         );
+      Object.assign(
+        taskHandlers,
+        bindServiceCalls(asl, {
+          dynamoDbEndpoint: this.dynamodb?.endpoint,
+          services: this.options.services,
+          childWorkflow: (arn) => {
+            const child = this.workflows.find((w) => w.stateMachineArn === arn);
+            if (!child) return undefined;
+            return async (input) => {
+              const report = await this.execute(child.name, input as Record<string, unknown>);
+              this.childReports.push(report);
+              return report;
+            };
+          },
+        }),
+      );
       this.machines.set(workflow.name, {
         // The component compiled it from a step list its validation accepted: asl-validator need not check it again.
         local: new LocalWorkflow(asl, { taskHandlers, clock: this.clock, captureOutput: false, prevalidated: true }),
@@ -701,19 +745,41 @@ export class LocalRunner {
     return { label, status: executions.length === 0 ? "NOT_MATCHED" : worst, matches, executions };
   }
 
+  /**
+   * Starts `workflow` directly with `input`, as a schedule or a `StartExecution` call would: no bus, no rule, no pattern.
+   *
+   * @throws RunnerInputError when the program has no workflow of that name (or it was left out with `workflows`).
+   * @example
+   * const report = await runner.runWorkflow("nightly-report", { date: "2026-01-31" });
+   */
+  async runWorkflow(workflow: string, input: unknown, label = "input"): Promise<EventReport> {
+    if (!this.machines.has(workflow))
+      throw new RunnerInputError(`No workflow named ${workflow} to start; the loaded ones are ${[...this.machines.keys()].join(", ")}.`);
+    const execution = await this.execute(workflow, input as Record<string, unknown>);
+    return {
+      label,
+      status: execution.status,
+      matches: [{ workflow, matched: true, reasons: ["started directly"] }],
+      executions: [execution],
+    };
+  }
+
   private async execute(
     workflow: string,
     event: Record<string, unknown>,
-    callbacks: Record<string, CallbackAnswer> | undefined,
+    callbacks?: Record<string, CallbackAnswer>,
   ): Promise<ExecutionReport> {
     const machine = this.machines.get(workflow)!;
     const invocations: InvocationRecord[] = [];
+    // Children run inside this run (startWorkflow steps): what they report is collected above this mark.
+    const childMark = this.childReports.length;
     const result = await executionScope.run({ invocations, callbacks }, () => machine.local.run(event));
+    const children = this.childReports.splice(childMark);
     if (this.options.deadLetterFile) {
       const lines = sentDeadLetters(result.published, randomUUID).map((message) => `${JSON.stringify(message)}\n`);
       if (lines.length > 0) appendFileSync(this.options.deadLetterFile, lines.join(""));
     }
-    return {
+    const report: ExecutionReport = {
       workflow,
       executionId: result.executionId ?? randomUUID(),
       status: result.status,
@@ -748,6 +814,8 @@ export class LocalRunner {
         (state) => this.workflows.find((w) => w.name === workflow)?.tasks.find((t) => t.state === state)?.memorySize,
       ),
     };
+    if (children.length > 0) report.children = children;
+    return report;
   }
 
   /** Cold starts so far, by function resource (artifact mode). */

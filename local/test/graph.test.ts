@@ -528,6 +528,35 @@ describe("toMermaid (ASL -> Mermaid flowchart)", () => {
     });
   });
 
+  describe("service calls and data shaping", () => {
+    it("labels an SDK call with its service and action, a Pass with the fields it builds, a selector with the fields it keeps", () => {
+      const chart = toMermaid({
+        StartAt: "Shape",
+        States: {
+          Shape: { Type: "Pass", Parameters: { "id.$": "$.detail.id", source: "web" }, Next: "Read" },
+          Read: {
+            Type: "Task",
+            Resource: "arn:aws:states:::aws-sdk:s3:getObject",
+            Parameters: { Bucket: "b", "Key.$": "$.id" },
+            ResultSelector: { "bytes.$": "$.ContentLength" },
+            Next: "Save",
+          },
+          Save: { Type: "Task", Resource: "arn:aws:states:::dynamodb:putItem", Parameters: { TableName: "t" }, Next: "Child" },
+          Child: {
+            Type: "Task",
+            Resource: "arn:aws:states:::states:startExecution.sync:2",
+            Parameters: { StateMachineArn: "x" },
+            End: true,
+          },
+        },
+      });
+      assert.match(chart, /Shape<br\/>builds \{id, source\}/);
+      assert.match(chart, /Read<br\/>aws-sdk s3:getObject<br\/>keeps \{bytes\}/);
+      assert.match(chart, /Save<br\/>dynamodb:putItem/);
+      assert.match(chart, /Child<br\/>states:startExecution\.sync:2/);
+    });
+  });
+
   describe("invalid definitions", () => {
     it("rejects a definition without StartAt/States", () => {
       assert.throws(() => toMermaid({ States: {} }), /needs StartAt \(a state name\) and States/);

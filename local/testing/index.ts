@@ -28,6 +28,7 @@ export { LocalRunner } from "../runner/runner";
 export { checkProgram } from "../check/check";
 export type { CheckProgramOptions, CheckReport, PolicyFinding } from "../check/check";
 export type { EventReport, ExecutionReport, RunnerOptions, CallbackAnswer } from "../runner/runner";
+export type { ServiceStandIn } from "../runner/serviceCalls";
 
 /** Options of {@link runEvents}. */
 export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
@@ -47,6 +48,34 @@ export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
 
 /** This process's syntheses, by program, stack and config. */
 const syntheses = new Map<string, Promise<Synthesis>>();
+
+/**
+ * Starts the workflow named `workflow` of `program` directly with `input`, as a schedule or `StartExecution` would (no
+ * event, no rule), and returns its report. Only that workflow is loaded: a child it starts with `startWorkflow` then
+ * needs a stand-in (`services`), or use `LocalRunner` to load both. Everything it started is closed before it returns.
+ *
+ * @throws Error naming each step that `pulumi up` could not deploy (unless `allowUndeployable`), or RunnerInputError
+ * when the program has no such workflow.
+ * @example
+ * const [execution] = (await runWorkflow("index.ts", "nightly-report", { date: "2026-01-31" })).executions;
+ */
+export async function runWorkflow(
+  program: string,
+  workflow: string,
+  input: unknown,
+  options: Omit<RunEventsOptions, "eventBusName" | "workflows"> = {},
+): Promise<EventReport> {
+  const { allowUndeployable = false, mode = "source", ...runnerOptions } = options;
+  // Only that workflow is prepared (as `--workflow` does): another one's missing stand-in does not stop it.
+  const runner = await LocalRunner.load(program, { ...runnerOptions, mode, workflows: [workflow] });
+  try {
+    if (!allowUndeployable) runner.assertDeployable();
+    return await runner.runWorkflow(workflow, input);
+  } finally {
+    await runner.close();
+    forgetPendingPulumiWork();
+  }
+}
 
 /**
  * Runs `events` through the workflows of `program` (a Pulumi program, or a module exporting workflow arguments) and

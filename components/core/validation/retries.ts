@@ -1,4 +1,5 @@
 /** Retry and Catch rules: well-formed, retrying only transient errors, `States.ALL` alone and last. */
+import { isAcknowledgedCatchAll } from "../retryAcknowledgement";
 import type { Report } from "./errors";
 import { CATCH_ALL_ERRORS, MAX_ASL_SECONDS, MAX_RETRY_DELAY_SECONDS, NEVER_RETRY_ERRORS } from "./limits";
 import { isResultPath, PATH_HINT } from "./paths";
@@ -25,13 +26,15 @@ export function checkRetries(name: string, retries: unknown, report: Report): vo
       report(name, `${where} has no \`errors\`: list the transient errors to retry, e.g. ["ThrottlingException"].`);
     else checkErrorNames(name, where, errors, report);
     for (const error of Array.isArray(errors) ? errors : []) {
-      if (NEVER_RETRY_ERRORS.includes(error)) {
+      const acknowledged =
+        CATCH_ALL_ERRORS.includes(error) && isAcknowledgedCatchAll(retry, error, (message) => report(name, `${where} ${message}`));
+      if (NEVER_RETRY_ERRORS.includes(error) && !acknowledged) {
         const why = CATCH_ALL_ERRORS.includes(error)
           ? "which also matches errors that never heal (a ValidationError stays invalid)"
           : "an error that never heals by retrying";
         report(
           name,
-          `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch.`,
+          `${where} retries "${error}", ${why}: retry only transient errors, e.g. ["ThrottlingException", "Lambda.TooManyRequestsException"], and let the rest reach a Catch${CATCH_ALL_ERRORS.includes(error) ? '; if every error of this step is transient, say why with `acknowledgeCatchAll: "<reason>"` and bound `maxAttempts`' : ""}.`,
         );
       }
     }

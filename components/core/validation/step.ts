@@ -1,14 +1,19 @@
 /** The fields of one step, by kind: handler, timeouts, paths, branches, items, choices, waits and integrations. */
 import type { MapStep, Step, TaskStep } from "../../steps/types";
+import { checkStartWorkflow } from "../childWorkflows";
+import { type CheckTools, checkDataShaping } from "../dataShaping";
+import { checkMapLabel } from "../mapLabel";
+import { checkServiceCall } from "../serviceCalls";
 import { checkCallback } from "./callback";
 import { checkCondition } from "./conditions";
 import type { Report } from "./errors";
-import { MAX_ASL_SECONDS } from "./limits";
+import { isServiceWideResource } from "./iamNames";
+import { FORBIDDEN_NAME_CHARACTERS, MAX_ASL_SECONDS } from "./limits";
 import { isPath, isResultPath, PATH_HINT } from "./paths";
 import { checkPermission } from "./permissions";
 import { checkCatches, checkRetries } from "./retries";
 import { checkPayloadTemplate, checkTemplateValue } from "./templates";
-import { describeValue, isObject, isPositiveInteger, isWholeNumber } from "./values";
+import { describeValue, isDeferredValue, isObject, isPositiveInteger, isWholeNumber } from "./values";
 
 export function checkStep(step: Step, name: string, report: Report): void {
   const show = describeValue;
@@ -22,7 +27,17 @@ export function checkStep(step: Step, name: string, report: Report): void {
         `\`${field}\` is ${show(value)}: ${PATH_HINT}${field === "resultPath" ? '; a result path writes into the state input, so it cannot start with "$$"' : ""}.`,
       );
   };
+  const tools: CheckTools = { show, isDeferred: isDeferredValue, isPath, pathHint: PATH_HINT, isServiceWideResource };
+  checkDataShaping(step, name, report, tools);
   switch (step.kind) {
+    case "callAwsService":
+    case "startWorkflow":
+      if (step.kind === "callAwsService") checkServiceCall(step, name, report, tools);
+      else checkStartWorkflow(step, name, report, tools);
+      for (const field of ["inputPath", "resultPath", "outputPath"] as const) checkPath(field, step[field]);
+      checkRetries(name, step.retry, report);
+      checkCatches(name, step.catch, report);
+      break;
     case "task": {
       if (typeof step.handler !== "function") report(name, "has no handler: pass `handler: async (input, context) => ...`.");
       if (step.timeoutSeconds === undefined)
@@ -110,6 +125,7 @@ export function checkStep(step: Step, name: string, report: Report): void {
       if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0))
         report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
       checkMapTolerance(step, name, report);
+      checkMapLabel(step.label, name, report, FORBIDDEN_NAME_CHARACTERS);
       if (step.itemSelector !== undefined) checkPayloadTemplate(name, "itemSelector", step.itemSelector, report);
       checkPath("resultPath", step.resultPath);
       checkRetries(name, step.retry, report);

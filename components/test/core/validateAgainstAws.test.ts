@@ -157,6 +157,24 @@ const errorHandling = {
   catch: fc.option(fc.array(catcher, { maxLength: 2 }), { nil: undefined }),
 };
 const flow = { next: target, end: fc.option(fc.boolean(), { nil: undefined }) };
+/** Payload templates (`parameters`, `resultSelector`, a child's `input`): paths and intrinsics, good and bad, or any JSON. */
+const template = fc.option(
+  fc.oneof(
+    fc.constantFrom(
+      { "id.$": "$.a" },
+      { "x.$": "States.Format('{} {}', $.a, States.UUID())" },
+      { "x.$": "States.MathRandom(1, 9, 3)" },
+      { "x.$": "States.UUID(1)" },
+      { "x.$": "States.Nope($.a)" },
+      { "x.$": "States.Array($.a" },
+      { "x.$": "a.b" },
+      { x: { "y.$": "$$.Execution.Id" } },
+      "$.a",
+    ),
+    fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue()),
+  ),
+  { nil: undefined },
+);
 const handler = async (input: unknown) => input;
 
 const OPERATORS = [
@@ -202,7 +220,38 @@ function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         inputPath: optionalPath,
         resultPath: optionalPath,
         outputPath: optionalPath,
+        parameters: template,
+        resultSelector: template,
         callback: fc.option(fc.record({ heartbeatSeconds: optionalNum }), { nil: undefined }),
+      }),
+      fc.record({
+        kind: fc.constant("callAwsService"),
+        ...common,
+        ...errorHandling,
+        service: fc.constantFrom("dynamodb", "s3", "sfn", "eventbridge", "DynamoDB", ""),
+        action: fc.constantFrom("putItem", "getObject", "listExecutions", "putEvents", "PutItem", ""),
+        parameters: template,
+        resultSelector: template,
+        iamResources: fc.constantFrom(["arn:aws:dynamodb:us-east-1:123456789012:table/t"], ["arn:aws:s3:::b/*"], ["*"], [], undefined),
+        iamActions: fc.constantFrom(undefined, ["states:ListExecutions"], ["states:ListExecution"], []),
+        timeoutSeconds: num,
+        resultPath: optionalPath,
+        outputPath: optionalPath,
+      }),
+      fc.record({
+        kind: fc.constant("startWorkflow"),
+        ...common,
+        ...errorHandling,
+        stateMachineArn: fc.constantFrom(
+          "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+          "arn:aws:sns:us-east-1:123456789012:t",
+          "",
+        ),
+        mode: fc.constantFrom("sync", "async", "wait"),
+        input: template,
+        timeoutSeconds: num,
+        resultSelector: template,
+        resultPath: optionalPath,
       }),
       fc.record({
         kind: fc.constant("choice"),
@@ -238,6 +287,7 @@ function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         kind: fc.constant("pass"),
         ...common,
         result: fc.option(fc.oneof(fc.jsonValue(), fc.anything()), { nil: undefined }),
+        parameters: template,
         resultPath: optionalPath,
       }),
       fc.record({ kind: fc.constant("succeed"), name }),
