@@ -5,7 +5,9 @@
  */
 import type { StartWorkflowStep } from "../steps/types";
 import { SERVICE_INTEGRATIONS, SYNC_2 } from "../asl/integrations";
-import { checkTemplate, type CheckTools, type ReportProblem } from "./dataShaping";
+import { checkTemplate } from "./dataShaping";
+import type { Report } from "./validation/errors";
+import { describeValue, isDeferredValue } from "./validation/values";
 
 /** The Task `Resource` of a `startWorkflow` step in `partition`. */
 export function startWorkflowResource(step: Pick<StartWorkflowStep, "mode">, partition = "aws"): string {
@@ -34,8 +36,8 @@ export function stepFunctionsSyncRuleArn(scope: { partition: string; region: str
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
 /** The fields of a `startWorkflow` step: a state machine ARN, a mode, a timeout, an input template. */
-export function checkStartWorkflow(step: StartWorkflowStep, name: string, report: ReportProblem, tools: CheckTools): void {
-  const { show } = tools;
+export function checkStartWorkflow(step: StartWorkflowStep, name: string, report: Report): void {
+  const show = describeValue;
   const arn: unknown = step.stateMachineArn;
   if (arn === undefined || arn === null || arn === "")
     report(name, "has no `stateMachineArn`: name the child, e.g. `stateMachineArn: otherWorkflow.stateMachineArn`.");
@@ -44,7 +46,7 @@ export function checkStartWorkflow(step: StartWorkflowStep, name: string, report
       name,
       `has \`stateMachineArn: ${show(arn)}\`, not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>): pass the child's ARN, e.g. another workflow's \`stateMachineArn\` output.`,
     );
-  else if (typeof arn !== "string" && !tools.isDeferred(arn))
+  else if (typeof arn !== "string" && !isDeferredValue(arn))
     report(name, `has \`stateMachineArn: ${show(arn)}\`: pass an ARN (a string or a Pulumi Output).`);
   const mode: unknown = step.mode;
   if (mode !== "sync" && mode !== "async")
@@ -53,5 +55,5 @@ export function checkStartWorkflow(step: StartWorkflowStep, name: string, report
   if (timeout === undefined) report(name, "has no `timeoutSeconds`: bound the wait for the child, e.g. `timeoutSeconds: 3600`.");
   else if (!(Number.isInteger(timeout) && (timeout as number) >= 1 && (timeout as number) <= 99_999_999))
     report(name, `has \`timeoutSeconds: ${show(timeout)}\`: use a whole number from 1 to 99999999.`);
-  if (step.input !== undefined) checkTemplate(name, "input", step.input, report, tools, false);
+  if (step.input !== undefined) checkTemplate(name, "input", step.input, report, false);
 }

@@ -1,35 +1,17 @@
 /**
  * Validation of data shaping: the payload templates of `parameters` (task, pass, callAwsService) and `resultSelector`
  * (task, parallel, map, callAwsService). A key ending in `.$` must hold a path or an intrinsic function that AWS
- * accepts (name and arity, see intrinsics.ts); everything else must be plain JSON. Kept apart from validate.ts, which
- * calls {@link checkDataShaping} once per step with the helpers it owns ({@link CheckTools}), so that no import
- * circle joins them.
+ * accepts (name and arity, see intrinsics.ts); everything else must be plain JSON.
  */
 import type { Step } from "../steps/types";
 import { intrinsicProblem, isIntrinsicCall } from "./intrinsics";
-
-/** How a check reports: the step's name and what is wrong with it, with the fix. */
-export type ReportProblem = (step: string, message: string) => void;
-
-/** The helpers of validate.ts a check here uses (passed in, not imported: validate.ts imports this module). */
-export interface CheckTools {
-  /** A value as an error message shows it. */
-  show(value: unknown): string;
-  /** A Pulumi Output or a Promise: known only at deploy time. */
-  isDeferred(value: unknown): boolean;
-  /** A JSONPath on the state input or the Context Object (`$...`, `$$...`). */
-  isPath(value: unknown): boolean;
-  /** Why a path was refused, and what a good one looks like. */
-  pathHint: string;
-  /** An ARN covering every resource of its service (`arn:aws:s3:::*`). */
-  isServiceWideResource(arn: string): boolean;
-}
-
-/** Guards against a template that contains itself; real templates are a few levels deep. */
-const MAX_TEMPLATE_DEPTH = 32;
+import type { Report } from "./validation/errors";
+import { MAX_TEMPLATE_DEPTH } from "./validation/limits";
+import { isPath, PATH_HINT } from "./validation/paths";
+import { describeValue, isDeferredValue } from "./validation/values";
 
 /** The data-shaping fields of `step`, checked; silent for steps without any. */
-export function checkDataShaping(step: Step, name: string, report: ReportProblem, tools: CheckTools): void {
+export function checkDataShaping(step: Step, name: string, report: Report): void {
   const s = step as { parameters?: unknown; resultSelector?: unknown; result?: unknown };
   const takesParameters = step.kind === "task" || step.kind === "pass" || step.kind === "callAwsService";
   const takesSelector = ["task", "map", "parallel", "callAwsService", "startWorkflow"].includes(step.kind);
@@ -41,12 +23,12 @@ export function checkDataShaping(step: Step, name: string, report: ReportProblem
         name,
         `has \`parameters\`, which a ${step.kind} step does not take${step.kind === "map" ? ": a Map builds each iteration's input with `itemSelector`" : ""}.`,
       );
-    else checkTemplate(name, "parameters", s.parameters, report, tools, deferredAllowed);
+    else checkTemplate(name, "parameters", s.parameters, report, deferredAllowed);
   }
   if (s.resultSelector !== undefined) {
     if (!takesSelector)
       report(name, `has \`resultSelector\`, which a ${step.kind} step does not take (ASL allows it on Task, Parallel and Map).`);
-    else checkTemplate(name, "resultSelector", s.resultSelector, report, tools, false);
+    else checkTemplate(name, "resultSelector", s.resultSelector, report, false);
   }
   if (step.kind === "pass" && s.parameters !== undefined && s.result !== undefined)
     report(name, "sets both `result` and `parameters`: the fixed `result` would replace what `parameters` builds; keep one.");
@@ -56,50 +38,35 @@ export function checkDataShaping(step: Step, name: string, report: ReportProblem
  * A payload template: an object whose `.$` keys hold a path or an intrinsic call, at any depth.
  *
  * @example
- * checkTemplate("Shape", "parameters", { "id.$": "States.UUID(1)" }, report, tools, false)
+ * checkTemplate("Shape", "parameters", { "id.$": "States.UUID(1)" }, report, false)
  * // reports: `parameters["id.$"]` "States.UUID" takes 0 arguments, given 1 ...
  */
-export function checkTemplate(
-  name: string,
-  field: string,
-  template: unknown,
-  report: ReportProblem,
-  tools: CheckTools,
-  deferredAllowed: boolean,
-): void {
-  if (typeof template !== "object" || template === null || Array.isArray(template) || tools.isDeferred(template)) {
+export function checkTemplate(name: string, field: string, template: unknown, report: Report, deferredAllowed: boolean): void {
+  if (typeof template !== "object" || template === null || Array.isArray(template) || isDeferredValue(template)) {
     report(
       name,
-      `has \`${field}: ${tools.show(template)}\`: give an object (a payload template), e.g. { "orderId.$": "$.detail.orderId", "label.$": "States.Format('order {}', $.detail.orderId)" }.`,
+      `has \`${field}: ${describeValue(template)}\`: give an object (a payload template), e.g. { "orderId.$": "$.detail.orderId", "label.$": "States.Format('order {}', $.detail.orderId)" }.`,
     );
     return;
   }
-  walk(name, field, template, report, tools, deferredAllowed, 0);
+  walk(name, field, template, report, deferredAllowed, 0);
 }
 
-function walk(
-  name: string,
-  where: string,
-  value: unknown,
-  report: ReportProblem,
-  tools: CheckTools,
-  deferredAllowed: boolean,
-  depth: number,
-): void {
+function walk(name: string, where: string, value: unknown, report: Report, deferredAllowed: boolean, depth: number): void {
   if (depth > MAX_TEMPLATE_DEPTH) {
     report(name, `\`${where}\` is nested more than ${MAX_TEMPLATE_DEPTH} levels deep (or contains itself): flatten it.`);
     return;
   }
-  if (tools.isDeferred(value)) {
+  if (isDeferredValue(value)) {
     if (!deferredAllowed)
       report(
         name,
-        `\`${where}\` is ${tools.show(value)}: use plain JSON values here; only a service call's request may hold Pulumi Outputs.`,
+        `\`${where}\` is ${describeValue(value)}: use plain JSON values here; only a service call's request may hold Pulumi Outputs.`,
       );
     return;
   }
   if (Array.isArray(value)) {
-    for (const [i, element] of value.entries()) walk(name, `${where}[${i}]`, element, report, tools, deferredAllowed, depth + 1);
+    for (const [i, element] of value.entries()) walk(name, `${where}[${i}]`, element, report, deferredAllowed, depth + 1);
     return;
   }
   if (typeof value === "object" && value !== null) {
@@ -107,7 +74,7 @@ function walk(
     for (const [key, field] of Object.entries(fields)) {
       const at = `${where}["${key}"]`;
       if (!key.endsWith(".$")) {
-        walk(name, at, field, report, tools, deferredAllowed, depth + 1);
+        walk(name, at, field, report, deferredAllowed, depth + 1);
         continue;
       }
       if (Object.hasOwn(fields, key.slice(0, -2)))
@@ -115,10 +82,10 @@ function walk(
       if (typeof field === "string" && isIntrinsicCall(field)) {
         const problem = intrinsicProblem(field);
         if (problem) report(name, `\`${at}\` ${problem}.`);
-      } else if (!tools.isPath(field))
+      } else if (!isPath(field))
         report(
           name,
-          `\`${at}\` is ${tools.show(field)}: a key ending in ".$" takes a JSONPath starting with "$" (e.g. "$.detail.orderId", "$$.Execution.Id"; ${tools.pathHint}) or an intrinsic function such as "States.Format('{}', $.id)"; for a fixed value drop the ".$" from the key.`,
+          `\`${at}\` is ${describeValue(field)}: a key ending in ".$" takes a JSONPath starting with "$" (e.g. "$.detail.orderId", "$$.Execution.Id"; ${PATH_HINT}) or an intrinsic function such as "States.Format('{}', $.id)"; for a fixed value drop the ".$" from the key.`,
         );
     }
     return;
@@ -128,5 +95,5 @@ function walk(
     (typeof value === "number" && !Number.isFinite(value)) ||
     ["function", "bigint", "symbol"].includes(typeof value)
   )
-    report(name, `\`${where}\` is ${tools.show(value)}: use plain JSON values (string, number, boolean, null, object or array).`);
+    report(name, `\`${where}\` is ${describeValue(value)}: use plain JSON values (string, number, boolean, null, object or array).`);
 }

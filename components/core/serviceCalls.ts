@@ -7,7 +7,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CallAwsServiceStep } from "../steps/types";
 import { OPTIMIZED_SERVICE_CALLS, optimizedServiceCallOf } from "../asl/integrations";
-import type { CheckTools, ReportProblem } from "./dataShaping";
+import type { Report } from "./validation/errors";
+import { isServiceWideResource } from "./validation/iamNames";
+import { describeValue } from "./validation/values";
 
 /** The Task `Resource` of a call: `arn:<partition>:states:::aws-sdk:<service>:<action>`, or its optimized integration. */
 export function serviceCallResource(step: Pick<CallAwsServiceStep, "service" | "action">, partition = "aws"): string {
@@ -72,8 +74,8 @@ const IAM_ACTION = /^([a-z0-9-]+):([A-Za-z0-9]+)$/;
  * knows the shape of, IAM actions IAM defines, exact resources (a wildcard only with a reason), a timeout.
  * Paths, retries, catches and payload templates are checked with every other step's.
  */
-export function checkServiceCall(step: CallAwsServiceStep, name: string, report: ReportProblem, tools: CheckTools): void {
-  const { show } = tools;
+export function checkServiceCall(step: CallAwsServiceStep, name: string, report: Report): void {
+  const show = describeValue;
   const { service, action } = step as { service: unknown; action: unknown };
   if (typeof service !== "string" || !SERVICE_NAME.test(service))
     report(
@@ -96,7 +98,7 @@ export function checkServiceCall(step: CallAwsServiceStep, name: string, report:
       name,
       `has \`acknowledgeWildcard: ${show(reason)}\`: give the reason the call needs a wildcard resource as a non-empty string, or remove it.`,
     );
-  checkResources(name, step.iamResources, acknowledged, report, tools);
+  checkResources(name, step.iamResources, acknowledged, report);
   const iamActions: unknown = step.iamActions;
   if (iamActions !== undefined) {
     if (!Array.isArray(iamActions) || iamActions.length === 0)
@@ -123,8 +125,8 @@ export function checkServiceCall(step: CallAwsServiceStep, name: string, report:
   }
 }
 
-function checkResources(name: string, resources: unknown, acknowledged: boolean, report: ReportProblem, tools: CheckTools): void {
-  const { show } = tools;
+function checkResources(name: string, resources: unknown, acknowledged: boolean, report: Report): void {
+  const show = describeValue;
   if (!Array.isArray(resources) || resources.length === 0) {
     report(
       name,
@@ -135,7 +137,7 @@ function checkResources(name: string, resources: unknown, acknowledged: boolean,
   if (resources.some((r) => r === undefined || r === null || (typeof r === "string" && r.length === 0)))
     report(name, `has an empty entry in \`iamResources\` (${show(resources)}): name each ARN.`);
   // Outputs and Promises resolve at deploy time; only the ARNs known now are judged.
-  const wide = resources.filter((r): r is string => typeof r === "string" && (r === "*" || tools.isServiceWideResource(r)));
+  const wide = resources.filter((r): r is string => typeof r === "string" && (r === "*" || isServiceWideResource(r)));
   if (wide.length > 0 && !acknowledged)
     report(
       name,

@@ -1,19 +1,18 @@
 /** The fields of one step, by kind: handler, timeouts, paths, branches, items, choices, waits and integrations. */
 import type { MapStep, Step, TaskStep } from "../../steps/types";
 import { checkStartWorkflow } from "../childWorkflows";
-import { type CheckTools, checkDataShaping } from "../dataShaping";
+import { checkDataShaping } from "../dataShaping";
 import { checkMapLabel } from "../mapLabel";
 import { checkServiceCall } from "../serviceCalls";
 import { checkCallback } from "./callback";
 import { checkCondition } from "./conditions";
 import type { Report } from "./errors";
-import { isServiceWideResource } from "./iamNames";
 import { FORBIDDEN_NAME_CHARACTERS, MAX_ASL_SECONDS } from "./limits";
 import { isPath, isResultPath, PATH_HINT } from "./paths";
 import { checkPermission } from "./permissions";
 import { checkCatches, checkRetries } from "./retries";
 import { checkPayloadTemplate, checkTemplateValue } from "./templates";
-import { describeValue, isDeferredValue, isObject, isPositiveInteger, isWholeNumber } from "./values";
+import { describeValue, isObject, isPositiveInteger, isWholeNumber } from "./values";
 
 export function checkStep(step: Step, name: string, report: Report): void {
   const show = describeValue;
@@ -27,13 +26,12 @@ export function checkStep(step: Step, name: string, report: Report): void {
         `\`${field}\` is ${show(value)}: ${PATH_HINT}${field === "resultPath" ? '; a result path writes into the state input, so it cannot start with "$$"' : ""}.`,
       );
   };
-  const tools: CheckTools = { show, isDeferred: isDeferredValue, isPath, pathHint: PATH_HINT, isServiceWideResource };
-  checkDataShaping(step, name, report, tools);
+  checkDataShaping(step, name, report);
   switch (step.kind) {
     case "callAwsService":
     case "startWorkflow":
-      if (step.kind === "callAwsService") checkServiceCall(step, name, report, tools);
-      else checkStartWorkflow(step, name, report, tools);
+      if (step.kind === "callAwsService") checkServiceCall(step, name, report);
+      else checkStartWorkflow(step, name, report);
       for (const field of ["inputPath", "resultPath", "outputPath"] as const) checkPath(field, step[field]);
       checkRetries(name, step.retry, report);
       checkCatches(name, step.catch, report);
