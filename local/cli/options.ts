@@ -4,8 +4,51 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { RunnerInputError, parseEvents, type LabeledEvent } from "../input/eventInput";
-import type { CallbackAnswer, EventReport } from "../runner/runner";
+import type { CallbackAnswer, EventReport, RunnerOptions } from "../runner/runner";
+
+/** The options every command that runs events takes (a run, `cost`), as node:util parseArgs declares them. */
+const RUN_OPTIONS = {
+  json: { type: "boolean" },
+  graph: { type: "string" },
+  "real-time": { type: "boolean" },
+  config: { type: "string", multiple: true },
+  stack: { type: "string" },
+  source: { type: "boolean" },
+  bus: { type: "string" },
+  workflow: { type: "string", multiple: true },
+  "timeout-scale": { type: "string" },
+  callback: { type: "string", multiple: true },
+  "dead-letter-file": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses a command line of run options, strictly; throws RunnerInputError for an unknown or malformed option. */
+export function parseRunArguments(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
+  } catch (error) {
+    throw new RunnerInputError((error as Error).message);
+  }
+}
+
+/** The runner options the run options give; throws RunnerInputError for a bad scale, config or callback answer. */
+export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["values"]): RunnerOptions {
+  const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
+  return {
+    stack: values.stack,
+    config: parseConfigAssignments(values.config ?? []),
+    mode: values.source ? "source" : "artifact",
+    realTime: values["real-time"] ?? false,
+    timeoutScale: scale,
+    workflows: values.workflow,
+    callbacks: parseCallbackAnswers(values.callback ?? []),
+    deadLetterFile: values["dead-letter-file"],
+  };
+}
 
 /**
  * `--callback State=success:<json>` and `--callback State=failure:<ErrorName>[:<cause>]` entries as the runner's

@@ -4,11 +4,10 @@
  */
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
-import { parseArgs } from "node:util";
 import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
 import type { GraphSection } from "../graph/document";
 import type { EventReport, LocalRunner, RunnerOptions } from "../runner/runner";
-import { defaultProgram, exitCodeOf, parseCallbackAnswers, parseConfigAssignments, readEventSources, usageError } from "./options";
+import { defaultProgram, exitCodeOf, parseRunArguments, readEventSources, runnerOptionsOf, usageError } from "./options";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local graph [program] [--out <file.md>]
@@ -69,57 +68,17 @@ interface CliOptions {
 
 /** Parses argv; throws RunnerInputError for a usage error; returns undefined for --help. */
 export function parseCommandLine(argv: string[]): CliOptions | undefined {
-  const parse = () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        "real-time": { type: "boolean" },
-        graph: { type: "string" },
-        config: { type: "string", multiple: true },
-        stack: { type: "string" },
-        source: { type: "boolean" },
-        bus: { type: "string" },
-        workflow: { type: "string", multiple: true },
-        "timeout-scale": { type: "string" },
-        callback: { type: "string", multiple: true },
-        "dead-letter-file": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    throw new RunnerInputError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseRunArguments(argv);
   if (values.help) return undefined;
   const [first, ...rest] = positionals;
   const programGiven = first !== undefined && first !== "-" && !/\.json$/i.test(first);
-  const program = programGiven ? first : defaultProgram();
-  const config = parseConfigAssignments(values.config ?? []);
-  const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
-  if (!(scale > 0) || !Number.isFinite(scale))
-    throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
   return {
-    program,
+    program: programGiven ? first : defaultProgram(),
     eventSources: programGiven ? rest : positionals,
     json: values.json ?? false,
     graph: values.graph,
     bus: values.bus ?? "default",
-    runner: {
-      stack: values.stack,
-      config,
-      mode: values.source ? "source" : "artifact",
-      realTime: values["real-time"] ?? false,
-      timeoutScale: scale,
-      workflows: values.workflow,
-      callbacks: parseCallbackAnswers(values.callback ?? []),
-      deadLetterFile: values["dead-letter-file"],
-    },
+    runner: runnerOptionsOf(values),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import "./polyfills";
 import { randomUUID } from "node:crypto";
-import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { messageServiceOf, walkStates, type AslDefinition, type MessageService } from "event-driven-workflow/asl";
 import { captureOutput } from "./captureOutput";
 
@@ -35,6 +35,9 @@ export interface ExecutionEvent {
   /** The Map iteration the state event belongs to, when inside one. */
   index?: number;
 }
+
+/** The error of an execution stopped through `run`'s signal. */
+export const STOPPED_ERROR = "Local.Stopped";
 
 /** The outcome of one local execution. */
 export interface LocalExecutionResult {
@@ -106,8 +109,13 @@ export class LocalWorkflow {
     this.machine = new StateMachine(asl as never, { validationOptions: { checkArn: true, checkPaths: true } });
   }
 
-  /** Runs one execution; never throws for a failed execution (that is a result), only for a broken setup. */
-  async run(input: Json): Promise<LocalExecutionResult> {
+  /**
+   * Runs one execution; never throws for a failed execution (that is a result), only for a broken setup.
+   *
+   * @param stop aborting it stops the execution where it is: the result is FAILED with `Local.Stopped` and the
+   *   signal's reason as the cause (the cost command stops at a callback nobody will answer)
+   */
+  async run(input: Json, stop?: AbortSignal): Promise<LocalExecutionResult> {
     const published: PublishedMessage[] = [];
     const recorders = Object.fromEntries(
       this.integrationStates.map(([state, service]) => [
@@ -134,6 +142,7 @@ export class LocalWorkflow {
         ...this.timeOverrides,
       },
     });
+    stop?.addEventListener("abort", () => execution.abort(), { once: true });
     const events: ExecutionEvent[] = [];
     const collecting = (async () => {
       for await (const event of execution.eventLogs) {
@@ -156,6 +165,7 @@ export class LocalWorkflow {
       if (error instanceof ExecutionTimeoutError)
         outcome = { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution exceeded its TimeoutSeconds." };
       else if (error instanceof ExecutionError) outcome = { status: "FAILED" };
+      else if (error instanceof ExecutionAbortedError) outcome = { status: "FAILED", error: STOPPED_ERROR, cause: String(stop?.reason) };
       else {
         capture?.stop();
         throw error;
@@ -163,7 +173,7 @@ export class LocalWorkflow {
     }
     await collecting;
     const printed = capture?.stop() ?? [];
-    if (outcome.status === "FAILED") {
+    if (outcome.status === "FAILED" && outcome.error !== STOPPED_ERROR) {
       const failed = events.find((e) => e.type === "ExecutionFailed");
       outcome.error = failed?.error;
       outcome.cause = typeof failed?.cause === "string" ? failed.cause : JSON.stringify(failed?.cause);

@@ -108,6 +108,13 @@ export interface RunnerOptions {
    * @default none: nothing is recorded
    */
   deadLetterFile?: string;
+  /**
+   * What a callback task without an answer in `callbacks` does after its hand-off: `wait` as AWS would (for its
+   * heartbeat or TimeoutSeconds), or `stop` the execution there: it ends FAILED with `Local.Stopped`, having run
+   * (and costing) only what came before, and its report's `stoppedAt` names the state.
+   * @default "wait"
+   */
+  unansweredCallbacks?: "wait" | "stop";
 }
 
 /** A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`. */
@@ -138,6 +145,8 @@ export interface ExecutionReport {
     error?: string;
     logs: string[];
   }[];
+  /** The callback state where the execution was stopped (`unansweredCallbacks: "stop"`). */
+  stoppedAt?: string;
   /** What this execution would cost on AWS (local/cost/cost.ts: local durations, an estimate, not a quote). */
   cost: ExecutionCost;
 }
@@ -348,8 +357,8 @@ function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Rec
   }
 }
 
-/** The invocations of the execution a task handler runs in. */
-const executionScope = new AsyncLocalStorage<InvocationRecord[]>();
+/** The invocations of the execution a task handler runs in, and how to stop that execution. */
+const executionScope = new AsyncLocalStorage<{ records: InvocationRecord[]; stop: AbortController; stoppedAt?: string }>();
 /** The invocation whose output an in-process (`source` mode) handler's writes belong to. */
 const invocationScope = new AsyncLocalStorage<InvocationRecord>();
 /** Fails a running in-process invocation: how an unhandled rejection of its code ends it. */
@@ -480,7 +489,7 @@ export class LocalRunner {
     return async (input) => {
       const payload = task.invokeIntegration ? (input as { Payload?: unknown }).Payload : input;
       const record: InvocationRecord = { state: task.state, requestId: randomUUID(), startedAt: Date.now(), coldStart: false, stdout: [] };
-      executionScope.getStore()?.push(record);
+      executionScope.getStore()?.records.push(record);
       const token = task.callback ? `local-token-${randomUUID()}` : undefined;
       const outcome = await invoke(token ? { ...(payload as object), taskToken: token } : payload, record);
       record.endedAt = Date.now();
@@ -505,6 +514,12 @@ export class LocalRunner {
       return Promise.reject(
         Object.assign(new Error(answer.cause ?? `${task.state} was answered with SendTaskFailure`), { name: answer.failure }),
       );
+    if (this.options.unansweredCallbacks === "stop") {
+      const scope = executionScope.getStore();
+      if (scope) scope.stoppedAt ??= task.state;
+      scope?.stop.abort(`${task.state} is a callback step with no answer: the execution was stopped after its hand-off.`);
+      return new Promise(() => undefined);
+    }
     const heartbeat = task.callback?.heartbeatSeconds;
     if (heartbeat === undefined) return new Promise(() => undefined); // the state's TimeoutSeconds ends the wait
     const dueMs = Math.max(1, Math.round(heartbeat * 1000 * (this.options.timeoutScale ?? 1)));
@@ -623,7 +638,8 @@ export class LocalRunner {
   private async execute(workflow: string, event: Record<string, unknown>): Promise<ExecutionReport> {
     const machine = this.machines.get(workflow)!;
     const invocations: InvocationRecord[] = [];
-    const result = await executionScope.run(invocations, () => machine.local.run(event));
+    const scope = { records: invocations, stop: new AbortController(), stoppedAt: undefined as string | undefined };
+    const result = await executionScope.run(scope, () => machine.local.run(event, scope.stop.signal));
     if (this.options.deadLetterFile) {
       const lines = sentDeadLetters(result.published, randomUUID).map((message) => `${JSON.stringify(message)}\n`);
       if (lines.length > 0) appendFileSync(this.options.deadLetterFile, lines.join(""));
@@ -640,6 +656,7 @@ export class LocalRunner {
       pathRetries: result.pathRetries,
       retries: result.retries,
       published: result.published,
+      ...(scope.stoppedAt !== undefined ? { stoppedAt: scope.stoppedAt } : {}),
       history: executionHistory(result, machine.states, machine.lambdaStates, invocations),
       metrics: summariseMetrics(invocations),
       invocations: invocations.map((i) => ({
