@@ -2,6 +2,7 @@
  * validateSteps: every rule a step list must keep before anything is compiled or deployed. It collects every
  * problem of the list and throws once, so a user fixes them all in one pass.
  */
+import { intrinsicProblem, looksLikeIntrinsic } from "./intrinsics";
 import type { MapStep, Step, TaskStep } from "../steps/types";
 import { isTerminalOrBranching } from "./walk";
 
@@ -730,9 +731,6 @@ function checkPayloadTemplate(name: string, field: string, template: unknown, re
   checkTemplateValue(name, field, template, report, 0, true);
 }
 
-/** The shape of an intrinsic function call, e.g. `States.Format('order {}', $.id)`. */
-const INTRINSIC_CALL = /^States\.[A-Za-z0-9]+\(.*\)$/s;
-
 /** Plain JSON at any depth; in a payload template (`isTemplate`), keys ending in `.$` must hold a path. */
 function checkTemplateValue(name: string, where: string, value: unknown, report: Report, depth: number, isTemplate: boolean): void {
   const show = describeValue;
@@ -749,8 +747,9 @@ function checkTemplateValue(name: string, where: string, value: unknown, report:
       }
       if (Object.hasOwn(value, key.slice(0, -2)))
         report(name, `\`${where}\` has both "${key.slice(0, -2)}" and "${key}": AWS rejects the duplicate field; keep one.`);
-      // Intrinsic functions are recognised by their shape only; their arguments are AWS's to judge.
-      if (typeof field !== "string" || !(isPath(field) || INTRINSIC_CALL.test(field)))
+      const intrinsic = typeof field === "string" && looksLikeIntrinsic(field) ? intrinsicProblem(field, isPath) : undefined;
+      if (intrinsic) report(name, `\`${at}\` is ${show(field)}: ${intrinsic}.`);
+      else if (typeof field !== "string" || !(isPath(field) || looksLikeIntrinsic(field)))
         report(
           name,
           `\`${at}\` is ${show(field)}: a key ending in ".$" takes a JSONPath starting with "$" (e.g. "$.detail.claimId", "$$.Map.Item.Value"; ${PATH_HINT}) or an intrinsic function such as "States.Format('{}', $.id)"; for a fixed value drop the ".$" from the key.`,
