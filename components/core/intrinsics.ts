@@ -85,7 +85,10 @@ export function intrinsicProblem(expression: string, isPath: (path: string) => b
   };
   const argument = (name: string, position: number): void => {
     const rest = expression.slice(at);
-    if (rest.startsWith("States.")) return call();
+    if (rest.startsWith("States.")) {
+      call();
+      return;
+    }
     const literal = /^(?:'(?:[^'\\]|\\['{}])*'|-?\d+|true|false|null)(?=[\s,)])/.exec(rest)?.[0];
     if (literal !== undefined) {
       if (NUMERIC_INTRINSICS.has(name) && !/^-?\d+$/.test(literal))
