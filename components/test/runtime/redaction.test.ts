@@ -113,14 +113,22 @@ describe("redaction of sensitive values (card tokens and configured keys)", () =
   });
 
   it("masks each running invocation's values until the last one ends (concurrent invocations of one step, as in a local Map)", async () => {
-    const { createRedactor } = await import("../../runtime/redact");
+    const { createRedactor, LATE_OUTPUT_INVOCATIONS } = await import("../../runtime/redact");
     const redactor = createRedactor(["cardToken"]);
     redactor.remember({ cardToken: "pm_first_1111" });
     redactor.remember({ cardToken: "pm_second_2222" });
     redactor.forget();
     assert.equal(redactor.text("pm_first_1111 pm_second_2222"), `${REDACTED} ${REDACTED}`);
     redactor.forget();
-    assert.equal(redactor.text("pm_first_1111"), "pm_first_1111", "forgotten once no invocation runs: a container does not hoard tokens");
+    assert.equal(redactor.text("pm_first_1111"), REDACTED, "kept once they ended, for their code's late output");
+    for (let i = 1; i < LATE_OUTPUT_INVOCATIONS; i++) {
+      redactor.remember({ orderId: "o-next" });
+      redactor.forget();
+    }
+    assert.equal(redactor.text("pm_second_2222"), REDACTED, `kept through the next ${LATE_OUTPUT_INVOCATIONS - 1} invocation(s)`);
+    redactor.remember({ orderId: "o-later" });
+    redactor.forget();
+    assert.equal(redactor.text("pm_first_1111"), "pm_first_1111", "then forgotten: a container keeps a bounded few");
   });
 
   describe("every sample event through the order workflow, traced with X-Ray", function () {
