@@ -112,6 +112,30 @@ describe("redaction of sensitive values (card tokens and configured keys)", () =
     }
   });
 
+  it("masks a numeric secret in an X-Ray annotation, and secrets used as annotation or metadata keys", async () => {
+    const card = 4_111_111_111_111_111;
+    const tracer = spyOnTracer();
+    try {
+      const lambda = instrumentStep("wf", "Numbers", async (_input: unknown, context) => {
+        context.tracer.putAnnotation("amount", card);
+        context.tracer.putAnnotation("items", 3);
+        context.tracer.putMetadata("by", { [String(card)]: 1, tok_live_abcd1234: 2, nested: { [`k${card}`]: [card] } });
+      });
+      await lambda({ cardToken: card }, invocation);
+    } finally {
+      tracer.restore();
+    }
+    assert.deepEqual(
+      tracer.calls.filter(([m]) => m === "putAnnotation").map(([, k, v]) => [k, v]),
+      [
+        ["amount", REDACTED],
+        ["items", 3],
+      ],
+    );
+    const traced = JSON.stringify(tracer.calls);
+    for (const secret of [String(card), "tok_live_abcd1234"]) assert.ok(!traced.includes(secret), `${secret} leaked: ${traced}`);
+  });
+
   it("masks each running invocation's values until the last one ends (concurrent invocations of one step, as in a local Map)", async () => {
     const { createRedactor, LATE_OUTPUT_INVOCATIONS } = await import("../../runtime/redact");
     const redactor = createRedactor(["cardToken"]);
