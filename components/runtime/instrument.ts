@@ -136,7 +136,8 @@ export function instrumentStep<I, O>(
             context.approvalLinks = await makeLinks(taskToken);
             // The link, its token alone, and the token's claims part (decoding it would give the task token back).
             for (const link of Object.values(context.approvalLinks)) {
-              const token = new URL(link).searchParams.get("token") ?? "";
+              // Not `new URL`: the base URL is whatever the endpoint's output is (locally, a placeholder).
+              const token = decodeURIComponent(/[?&]token=([^&#]*)/.exec(link)?.[1] ?? "");
               for (const secret of [link, token, token.split(".")[0]]) redactor.also(secret);
             }
           }
