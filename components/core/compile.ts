@@ -3,7 +3,7 @@
  * also runs in-process with aws-local-stepfunctions).
  */
 import type { Catch, Condition, Retry, StartWorkflowStep, Step, TaskStep } from "../steps/types";
-import { CALLBACK_INPUT_PAYLOAD, STEP_INPUT_PARAMETERS } from "../runtime/contract";
+import { CALLBACK_INPUT_PAYLOAD, DEAD_LETTER_EVENT_ATTRIBUTE, STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps, WorkflowDefinitionError } from "./validate";
 import { isDistributedMap } from "./walk";
 import { formatTimeBudgetNote } from "./timeBudgetNote";
@@ -255,6 +255,10 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
         {
           QueueUrl: resources.deadLetterQueueUrl,
           "MessageBody.$": "$",
+          // The event that started the execution, whatever the state has become: what a replay puts back.
+          MessageAttributes: {
+            [DEAD_LETTER_EVENT_ATTRIBUTE]: { DataType: "String", "StringValue.$": "States.JsonToString($$.Execution.Input)" },
+          },
         },
         flow(),
       );

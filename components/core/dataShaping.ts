@@ -4,7 +4,7 @@
  * accepts (name and arity, see intrinsics.ts); everything else must be plain JSON.
  */
 import type { Step } from "../steps/types";
-import { intrinsicProblem, isIntrinsicCall } from "./intrinsics";
+import { intrinsicProblem, looksLikeIntrinsic } from "./intrinsics";
 import type { Report } from "./validation/errors";
 import { MAX_TEMPLATE_DEPTH } from "./validation/limits";
 import { isPath, PATH_HINT } from "./validation/paths";
@@ -79,8 +79,8 @@ function walk(name: string, where: string, value: unknown, report: Report, defer
       }
       if (Object.hasOwn(fields, key.slice(0, -2)))
         report(name, `\`${where}\` has both "${key.slice(0, -2)}" and "${key}": AWS rejects the duplicate field; keep one.`);
-      if (typeof field === "string" && isIntrinsicCall(field)) {
-        const problem = intrinsicProblem(field);
+      if (typeof field === "string" && looksLikeIntrinsic(field)) {
+        const problem = intrinsicProblem(field, isPath);
         if (problem) report(name, `\`${at}\` ${problem}.`);
       } else if (!isPath(field))
         report(

@@ -1,11 +1,12 @@
 /**
- * The intrinsic functions of the Amazon States Language (`States.Format('{}', $.id)` in a `.$` field of a payload
- * template) with the number of arguments AWS accepts for each, and a reader that checks a call's name and arity, its
- * nested calls included, as Step Functions does when it validates a definition: a misspelled or mis-counted intrinsic
- * is refused here instead of at deploy time.
+ * The Amazon States Language's intrinsic functions (JSONPath), as AWS's Step Functions Developer Guide lists them, with
+ * their arities, and a check of one call: AWS refuses a definition with an unknown function, a wrong number of
+ * arguments, or an argument that is no literal, path or nested call. Shared by every field that takes intrinsics
+ * (a Map's itemSelector, Parameters, ResultSelector). Pure.
  */
+import { isPath as isReferencePath } from "./validation/paths";
 
-/** Each intrinsic function's argument count: `[min, max]` (max `Infinity` for a variadic one). */
+/** Each intrinsic function with the fewest and most arguments it takes (`Infinity`: any number more). */
 export const INTRINSIC_FUNCTIONS: Readonly<Record<string, readonly [min: number, max: number]>> = {
   "States.Format": [1, Number.POSITIVE_INFINITY],
   "States.StringToJson": [1, 1],
@@ -27,126 +28,93 @@ export const INTRINSIC_FUNCTIONS: Readonly<Record<string, readonly [min: number,
   "States.UUID": [0, 0],
 };
 
-/** Whether a `.$` value is written as an intrinsic function call rather than a path. */
-export function isIntrinsicCall(expression: string): boolean {
-  return /^States\.[A-Za-z0-9]+\(/.test(expression.trim());
-}
+/** Functions whose literal arguments must be whole numbers (a path or a nested call is judged when it runs). */
+export const NUMERIC_INTRINSICS: ReadonlySet<string> = new Set(["States.MathAdd"]);
+
+/** Whether a `.$` value is written as an intrinsic call (`States.Name(...)`): then {@link intrinsicProblem} judges it. */
+export const looksLikeIntrinsic = (value: string): boolean => /^States\.[A-Za-z0-9]*\(/.test(value);
 
 /**
- * What is wrong with an intrinsic function call, or undefined when AWS would accept it: an unknown function, a wrong
- * number of arguments, an unterminated string or parenthesis, an argument that is neither a literal, a path nor a call.
+ * What is wrong with one intrinsic call, or undefined when AWS would take it. Arguments may be string literals in
+ * single quotes (escapes `\'`, `\{`, `\}`), whole numbers, true, false, null, paths (judged by `isPath`, by default the
+ * JSONPath rule of the rest of validation) and nested calls.
  *
  * @example
- * intrinsicProblem("States.Format('order {}', $.id)") // undefined
- * intrinsicProblem("States.Formatt('{}', $.id)") // 'calls "States.Formatt", which is not an intrinsic function: use one of ...'
- * intrinsicProblem("States.MathAdd($.a)") // '"States.MathAdd" takes 2 arguments, given 1'
+ * intrinsicProblem("States.ArrayRange(1, 9)", isPath);
+ * // => "States.ArrayRange takes 3 arguments, got 2"
  */
-export function intrinsicProblem(expression: string): string | undefined {
+export function intrinsicProblem(expression: string, isPath: (path: string) => boolean = isReferencePath): string | undefined {
+  let at = 0;
+  const fail = (message: string): never => {
+    throw new IntrinsicSyntax(message);
+  };
+  const skipSpace = () => {
+    while (/\s/.test(expression[at] ?? "")) at++;
+  };
+  const call = (): void => {
+    const name = /^States\.[A-Za-z0-9]*/.exec(expression.slice(at))?.[0] ?? "";
+    const arity = Object.hasOwn(INTRINSIC_FUNCTIONS, name) ? INTRINSIC_FUNCTIONS[name] : undefined;
+    if (!arity)
+      fail(
+        `"${name || expression.slice(at, at + 20)}" is not an intrinsic function: use one of ${Object.keys(INTRINSIC_FUNCTIONS).join(", ")}`,
+      );
+    at += name.length;
+    if (expression[at] !== "(") fail(`${name} must be followed by "(" directly`);
+    at++;
+    skipSpace();
+    let count = 0;
+    if (expression[at] === ")") at++;
+    else
+      for (;;) {
+        argument(name, ++count);
+        // asl-validator's grammar refuses a space before a comma after the first argument: never write one.
+        if (/^\s+,/.test(expression.slice(at))) fail(`${name}: write each comma right after its argument, without a space before it`);
+        skipSpace();
+        if (expression[at] === ")") {
+          at++;
+          break;
+        }
+        if (expression[at] !== ",") fail(`${name}: expected "," or ")" at character ${at + 1}`);
+        at++;
+        skipSpace();
+      }
+    const [min, max] = arity!;
+    if (count < min || count > max) {
+      const takes = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
+      fail(`${name} takes ${takes} argument${takes.endsWith(" 1") || takes === "1" ? "" : "s"}, got ${count}`);
+    }
+  };
+  const argument = (name: string, position: number): void => {
+    const rest = expression.slice(at);
+    if (rest.startsWith("States.")) {
+      call();
+      return;
+    }
+    const literal = /^(?:'(?:[^'\\]|\\['{}])*'|-?\d+|true|false|null)(?=[\s,)])/.exec(rest)?.[0];
+    if (literal !== undefined) {
+      if (NUMERIC_INTRINSICS.has(name) && !/^-?\d+$/.test(literal))
+        fail(`argument ${position} of ${name} is ${literal}: give a whole number or a path`);
+      at += literal.length;
+      return;
+    }
+    // A path runs to the next comma, closing parenthesis or space outside its bracketed names.
+    const path = /^\$(?:\['(?:[^'\\])*'\]|[^\s,)])*/.exec(rest)?.[0];
+    if (path && isPath(path)) {
+      at += path.length;
+      return;
+    }
+    fail(
+      `argument ${position} of ${name} (${JSON.stringify(rest.split(/[,)]/)[0].trim())}) is not a string in single quotes, a whole number, true, false, null, a path such as $.detail.id, or an intrinsic call`,
+    );
+  };
   try {
-    const reader = new Reader(expression.trim());
-    reader.call();
-    if (!reader.done()) return `has text after the call's closing parenthesis: "${reader.rest()}"`;
+    call();
+    if (at !== expression.length) fail(`unexpected text after the call: "${expression.slice(at)}"`);
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    if (error instanceof IntrinsicSyntax) return error.message;
+    throw error;
   }
 }
 
-/** A one-pass reader of a call: name '(' argument (',' argument)* ')'. */
-class Reader {
-  private at = 0;
-  constructor(private readonly text: string) {}
-
-  done(): boolean {
-    this.skipSpace();
-    return this.at === this.text.length;
-  }
-
-  rest(): string {
-    return this.text.slice(this.at);
-  }
-
-  call(): void {
-    const name = /^States\.[A-Za-z0-9]+/.exec(this.text.slice(this.at))?.[0];
-    if (!name) throw new Error(`is not an intrinsic function call: write "States.<Function>(<arguments>)"`);
-    this.at += name.length;
-    const arity = INTRINSIC_FUNCTIONS[name];
-    if (arity === undefined)
-      throw new Error(`calls "${name}", which is not an intrinsic function: use one of ${Object.keys(INTRINSIC_FUNCTIONS).join(", ")}`);
-    this.expect("(");
-    let count = 0;
-    this.skipSpace();
-    if (this.peek() === ")") this.at++;
-    else {
-      for (;;) {
-        this.argument();
-        count++;
-        this.skipSpace();
-        const c = this.text[this.at++];
-        if (c === ")") break;
-        if (c !== ",")
-          throw new Error(
-            `has ${c === undefined ? "no closing parenthesis" : `"${c}" where "," or ")" belongs`} in the arguments of "${name}"`,
-          );
-      }
-    }
-    const [min, max] = arity;
-    if (count < min || count > max) {
-      const wanted = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
-      throw new Error(`"${name}" takes ${wanted} argument${wanted === "1" ? "" : "s"}, given ${count}`);
-    }
-  }
-
-  private argument(): void {
-    this.skipSpace();
-    const c = this.peek();
-    if (c === "'") this.string();
-    else if (c === "$") this.path();
-    else if (this.text.startsWith("States.", this.at)) this.call();
-    else this.literal();
-  }
-
-  /** A number, true, false or null, ended by the next `,` or `)`. */
-  private literal(): void {
-    const literal = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null)(?=\s*[,)])/.exec(this.text.slice(this.at))?.[0];
-    if (literal === undefined)
-      throw new Error(
-        `has an argument at "${this.text.slice(this.at, this.at + 20)}" that is not a 'string', a number, true, false, null, a path ($.x) or an intrinsic call`,
-      );
-    this.at += literal.length;
-  }
-
-  /** A single-quoted string; `\\'`, `\\{`, `\\}` and `\\\\` are its escapes. */
-  private string(): void {
-    this.at++;
-    while (this.at < this.text.length && this.text[this.at] !== "'") this.at += this.text[this.at] === "\\" ? 2 : 1;
-    if (this.at >= this.text.length) throw new Error("has a string argument without its closing quote (')");
-    this.at++;
-  }
-
-  /** A path runs to the next top-level `,` or `)`; brackets and quotes inside it are skipped over. */
-  private path(): void {
-    let depth = 0;
-    while (this.at < this.text.length) {
-      const c = this.text[this.at];
-      if (depth === 0 && (c === "," || c === ")")) break;
-      if (c === "[" || c === "(") depth++;
-      if (c === "]" || c === ")") depth--;
-      this.at++;
-    }
-  }
-
-  private peek(): string | undefined {
-    return this.text[this.at];
-  }
-
-  private expect(c: string): void {
-    this.skipSpace();
-    if (this.text[this.at] !== c) throw new Error(`expects "${c}" at "${this.text.slice(this.at, this.at + 20)}"`);
-    this.at++;
-  }
-
-  private skipSpace(): void {
-    while (this.text[this.at] === " ") this.at++;
-  }
-}
+class IntrinsicSyntax extends Error {}

@@ -3,6 +3,7 @@
  * (or a stack's config) passes. Pure: the component calls these before creating anything.
  */
 import { type DefinitionProblem, WorkflowDefinitionError, MAX_LAMBDA_TIMEOUT_SECONDS, describeValue, isDeferredValue } from "./validate";
+import { expressCallbackProblems } from "./expressCallbacks";
 import { eventPatternProblems } from "./eventPatternRules";
 import type { Step, TaskStep } from "../steps/types";
 import type { AlarmKind } from "./alarms";
@@ -169,6 +170,7 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
   };
   const type = settings.workflowType ?? DEFAULTS.workflowType;
   if (type !== "STANDARD" && type !== "EXPRESS") report("workflowType", `is ${show(type)}: use "STANDARD" or "EXPRESS".`);
+  problems.push(...expressCallbackProblems(steps, type));
   const max = MAX_EXECUTION_SECONDS[type] ?? MAX_EXECUTION_SECONDS.STANDARD;
   if (settings.timeoutSeconds === undefined)
     report("timeoutSeconds", "is missing: every workflow needs a whole-execution timeout, e.g. `timeoutSeconds: 300`.");

@@ -18,7 +18,8 @@ import {
   lambdaRolePolicy,
   lambdaTrustPolicy,
 } from "../core/iam";
-import { APPROVAL_ENDPOINT_NAME } from "../core/validate";
+import { APPROVAL_ENDPOINT_NAME, WorkflowDefinitionError } from "../core/validate";
+import type { TaskStep } from "../steps/types";
 import { approvalEndpointHandler } from "../runtime/approvalEndpoint";
 import { APPROVAL_KEY_ENV } from "../runtime/approvalToken";
 import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
@@ -28,6 +29,34 @@ import { transform } from "./transform";
 
 /** The endpoint's Lambda timeout: one KMS call and one Step Functions call. */
 export const APPROVAL_ENDPOINT_TIMEOUT_SECONDS = 10;
+
+/**
+ * How many requests the endpoint serves at once unless a step's `approvalLink.reservedConcurrency` says otherwise.
+ * Reserved concurrency caps it: a flood of junk links is throttled (429) at this many instead of drawing on the
+ * account's Lambda concurrency, which the workflow's own steps share; people opening links rarely need more.
+ */
+export const DEFAULT_APPROVAL_ENDPOINT_CONCURRENCY = 5;
+
+/**
+ * The endpoint's reserved concurrency: the largest any callback step asks for, else the default.
+ *
+ * @throws {@link WorkflowDefinitionError} naming a step whose `approvalLink.reservedConcurrency` is not a whole number from 1 to 1000.
+ */
+export function approvalEndpointConcurrency(tasks: readonly TaskStep[]): number {
+  const asked = tasks.flatMap((t) => {
+    const value: unknown = t.callback?.approvalLink?.reservedConcurrency;
+    if (value === undefined) return [];
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 1000)
+      throw new WorkflowDefinitionError([
+        {
+          step: t.name,
+          message: `has \`approvalLink.reservedConcurrency: ${JSON.stringify(value)}\`: use a whole number from 1 to 1000 (default ${DEFAULT_APPROVAL_ENDPOINT_CONCURRENCY}).`,
+        },
+      ]);
+    return [value as number];
+  });
+  return asked.length > 0 ? Math.max(...asked) : DEFAULT_APPROVAL_ENDPOINT_CONCURRENCY;
+}
 
 /**
  * The actions the endpoint is granted on `Resource: "*"`: AWS defines no resource type and no condition key for them
@@ -138,6 +167,7 @@ export function createApprovalEndpoint(ctx: WorkflowContext): ApprovalEndpoint {
         architectures: [settings.architecture],
         memorySize: 128,
         timeout: APPROVAL_ENDPOINT_TIMEOUT_SECONDS,
+        reservedConcurrentExecutions: approvalEndpointConcurrency(ctx.plan.tasks),
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         environment: { variables: { [APPROVAL_KEY_ENV]: key.arn } },

@@ -79,46 +79,65 @@ export async function encodeApprovalToken(claims: ApprovalClaims, mac: MacProvid
   return `${payload}.${base64url(signature)}`;
 }
 
+/** The length of an HMAC_SHA_256 MAC, in bytes: a link whose signature has another length is refused unverified. */
+export const APPROVAL_MAC_BYTES = 32;
+/** Step Functions task tokens are at most 2,048 characters (the SendTask* APIs' limit). */
+export const MAX_TASK_TOKEN_LENGTH = 2048;
+
 /**
- * Checks a link token and returns what it decides. The signature is checked before anything else is read, and
- * before the expiry: a forged link is invalid whatever its claims say.
+ * Checks a link token and returns what it decides. Everything that can be judged without the key is judged first, so
+ * that junk costs no KMS call (a public URL may be flooded with it): the length, the base64url encoding, a 32-byte
+ * signature, claims that are JSON with exactly the three fields of the right types, and the expiry. Only a token that
+ * passes all of these is verified with the key; a forged one is refused as invalid whatever its claims say, and an
+ * expired one as expired without a KMS call (unverified: it decides nothing either way).
  *
  * @throws an Error named {@link APPROVAL_LINK_INVALID} (malformed, bad signature, tampered claims, unknown decision)
- *   or {@link APPROVAL_LINK_EXPIRED} (authentic, but `nowSeconds` is at or past its `expiresAt`). Messages never
- *   quote the token.
+ *   or {@link APPROVAL_LINK_EXPIRED} (`nowSeconds` is at or past its `expiresAt`). Messages never quote the token.
  */
 export async function decodeApprovalToken(
   token: string,
   mac: MacProvider,
   nowSeconds: number,
 ): Promise<{ taskToken: string; decision: Decision; expiresAt: number }> {
-  if (typeof token !== "string" || token.length === 0 || token.length > MAX_APPROVAL_TOKEN_LENGTH) {
-    throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link is malformed");
+  const claims = unverifiedClaims(token);
+  if (nowSeconds >= claims.expiresAt) throw approvalLinkError(APPROVAL_LINK_EXPIRED, "the approval link has expired");
+  if (!(await mac.verify(Buffer.from(claims.payload, "ascii"), claims.signature))) {
+    throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link's signature does not match");
   }
+  return { taskToken: claims.taskToken, decision: claims.decision, expiresAt: claims.expiresAt };
+}
+
+/** The parts and claims of a well-formed token, not yet verified; throws ApprovalLinkInvalid for anything else. */
+function unverifiedClaims(token: string): ApprovalClaims & { payload: string; signature: Buffer } {
+  const malformed = (what: string) => approvalLinkError(APPROVAL_LINK_INVALID, `the approval link is malformed (${what})`);
+  if (typeof token !== "string" || token.length === 0 || token.length > MAX_APPROVAL_TOKEN_LENGTH) throw malformed("length");
   const parts = token.split(".");
-  if (parts.length !== 2) throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link is malformed");
+  if (parts.length !== 2) throw malformed("structure");
   const [payload, signaturePart] = parts;
   const claimsBytes = fromBase64url(payload);
   const signature = fromBase64url(signaturePart);
-  if (claimsBytes === undefined || signature === undefined || payload.length > MAX_SIGNED_CLAIMS_BYTES) {
-    throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link is malformed");
-  }
-  if (!(await mac.verify(Buffer.from(payload, "ascii"), signature))) {
-    throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link's signature does not match");
-  }
+  if (claimsBytes === undefined || signature === undefined || payload.length > MAX_SIGNED_CLAIMS_BYTES) throw malformed("encoding");
+  if (signature.length !== APPROVAL_MAC_BYTES) throw malformed("signature length");
   let claims: unknown;
   try {
     claims = JSON.parse(claimsBytes.toString("utf8"));
   } catch {
     throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link's claims are not JSON");
   }
+  const fields = typeof claims === "object" && claims !== null && !Array.isArray(claims) ? Object.keys(claims).sort().join() : "";
   const { taskToken, decision, expiresAt } = (claims ?? {}) as Partial<Record<keyof ApprovalClaims, unknown>>;
-  if (typeof taskToken !== "string" || taskToken.length === 0 || typeof expiresAt !== "number" || !Number.isFinite(expiresAt)) {
+  if (
+    fields !== "decision,expiresAt,taskToken" ||
+    typeof taskToken !== "string" ||
+    taskToken.length === 0 ||
+    taskToken.length > MAX_TASK_TOKEN_LENGTH ||
+    typeof expiresAt !== "number" ||
+    !Number.isFinite(expiresAt)
+  ) {
     throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link's claims are incomplete");
   }
   if (!DECISIONS.includes(decision as Decision)) throw approvalLinkError(APPROVAL_LINK_INVALID, "the approval link's decision is unknown");
-  if (nowSeconds >= expiresAt) throw approvalLinkError(APPROVAL_LINK_EXPIRED, "the approval link has expired");
-  return { taskToken, decision: decision as Decision, expiresAt };
+  return { payload, signature, taskToken, decision: decision as Decision, expiresAt };
 }
 
 /**

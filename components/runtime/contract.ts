@@ -44,5 +44,11 @@ export const IDEMPOTENCY_KEY_ERROR = "IdempotencyKeyError";
 /** The error thrown when an idempotent step runs without its table configured (a deployment mistake). */
 export const IDEMPOTENCY_NOT_CONFIGURED_ERROR = "IdempotencyTableNotConfigured";
 
+/**
+ * The SQS message attribute in which `sendToDeadLetterQueue` carries the execution's input (the event that started it)
+ * as JSON, whatever the steps made of the state in the body: a dead letter is replayable after any step.
+ */
+export const DEAD_LETTER_EVENT_ATTRIBUTE = "EDW_ORIGINAL_EVENT";
+
 /** Tells Pulumi to serialize this module into Lambda archives by value, never as a `require` of the library. */
 export const deploymentOnlyModule = true;

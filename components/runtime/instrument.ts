@@ -134,7 +134,12 @@ export function instrumentStep<I, O>(
         return await guardInvocation(redactor, invocation.getRemainingTimeInMillis(), async () => {
           if (taskToken !== undefined && makeLinks) {
             context.approvalLinks = await makeLinks(taskToken);
-            for (const link of Object.values(context.approvalLinks)) redactor.also(link);
+            // The link, its token alone, and the token's claims part (decoding it would give the task token back).
+            for (const link of Object.values(context.approvalLinks)) {
+              // Not `new URL`: the base URL is whatever the endpoint's output is (locally, a placeholder).
+              const token = decodeURIComponent(/[?&]token=([^&#]*)/.exec(link)?.[1] ?? "");
+              for (const secret of [link, token, token.split(".")[0]]) redactor.also(secret);
+            }
           }
           if (init) {
             // Once per container; a failed init is forgotten so that the next invocation tries again.
@@ -224,12 +229,15 @@ function guardMetrics(metrics: Metrics, redactor: Redactor): Metrics {
   const safe = (key: string, value: string) => (redactor.isSensitiveKey(key) ? REDACTED : redactor.text(String(value)));
   const safeAll = (dimensions: Record<string, string>) => Object.fromEntries(Object.entries(dimensions).map(([k, v]) => [k, safe(k, v)]));
   const original = {
+    addMetric: metrics.addMetric.bind(metrics),
     addDimension: metrics.addDimension.bind(metrics),
     addDimensions: metrics.addDimensions.bind(metrics),
     addMetadata: metrics.addMetadata.bind(metrics),
     setDefaultDimensions: metrics.setDefaultDimensions.bind(metrics),
     singleMetric: metrics.singleMetric.bind(metrics),
   };
+  // A metric's name is written too (the EMF line's keys): masked as text, its value as a number.
+  metrics.addMetric = (name, unit, value) => original.addMetric(redactor.text(name), unit, redactor.value(value));
   metrics.addDimension = (name, value) => original.addDimension(name, safe(name, value));
   metrics.addDimensions = (dimensions) => original.addDimensions(safeAll(dimensions));
   metrics.addMetadata = (key, value) => original.addMetadata(key, safe(key, value));
@@ -246,9 +254,9 @@ function guardTracer(tracer: Tracer, redactor: Redactor): Tracer {
     addErrorAsMetadata: tracer.addErrorAsMetadata.bind(tracer),
   };
   tracer.putAnnotation = (key, value) =>
-    original.putAnnotation(key, redactor.isSensitiveKey(key) ? REDACTED : typeof value === "string" ? redactor.text(value) : value);
+    original.putAnnotation(redactor.text(key), redactor.isSensitiveKey(key) ? REDACTED : redactor.value(value));
   tracer.putMetadata = (key, value, namespace) =>
-    original.putMetadata(key, redactor.isSensitiveKey(key) ? REDACTED : redactor.value(value), namespace);
+    original.putMetadata(redactor.text(key), redactor.isSensitiveKey(key) ? REDACTED : redactor.value(value), namespace);
   tracer.addErrorAsMetadata = (error, remote) => original.addErrorAsMetadata(redactor.error(error), remote);
   return tracer;
 }
@@ -304,6 +312,8 @@ function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () =>
     process.removeAllListeners("unhandledRejection");
     process.on("unhandledRejection", guards.route);
   }
+  // What a handler's timer or un-awaited promise prints after its invocation ended runs, in Lambda, during the next
+  // invocation (the process is frozen in between): redacted then, with the last invocations' secrets still kept.
   if (guards.lowering) clearImmediate(guards.lowering);
   guards.lowering = undefined;
   guards.running++;

@@ -10,6 +10,10 @@
  *   URL-encoded (values shorter than {@link MIN_MASKED_LENGTH} only where they stand as a whole word);
  * - by SHAPE: card tokens as processors issue them ({@link CARD_TOKEN_PATTERN}) are masked in any text.
  *
+ * Property names are text too: a secret used as a key is masked like any other. What the last
+ * {@link LATE_OUTPUT_INVOCATIONS} invocations remembered stays masked after they end: a timer or an un-awaited
+ * promise of a handler writes after its invocation, in Lambda during the next one.
+ *
  * Pure functions over plain data; the step wrapper creates one redactor per Lambda container, at run time. Kept
  * small and free of dependencies: it ships inside every step's Lambda.
  */
@@ -30,13 +34,16 @@ export const CARD_TOKEN_PATTERN = "tok_\\w+";
 /** Remembered values shorter than this are masked only as whole words (masking "7" inside "1701" would garble logs). */
 export const MIN_MASKED_LENGTH = 4;
 
+/** Invocations whose secrets stay masked after they end, for output their code writes late (timers, un-awaited promises). */
+export const LATE_OUTPUT_INVOCATIONS = 2;
+
 /** Nesting beyond which a written value is replaced as a whole by {@link REDACTED} (never left unredacted). */
 export const MAX_REDACTED_DEPTH = 32;
 
 export interface Redactor {
   /** Remembers the values held under sensitive keys anywhere in `input`, for as long as its invocation runs. */
   remember(input: unknown): void;
-  /** Ends an invocation: once none is running, the remembered values are forgotten. */
+  /** Ends an invocation: once none is running, its values are kept for late output, as long as the next {@link LATE_OUTPUT_INVOCATIONS} - 1 invocations. */
   forget(): void;
   /** Masks `secret` too, until the running invocations end: a value derived from the input, e.g. a signed link. */
   also(secret: string): void;
@@ -74,8 +81,12 @@ function encodings(secret: string): string[] {
       return secret; // a lone surrogate cannot be URL-encoded: then it is not written URL-encoded either
     }
   };
+  const base64 = Buffer.from(secret, "utf8");
   return [
     secret,
+    // Decoding must not recover a secret either: its base64 forms are masked too.
+    base64.toString("base64"),
+    base64.toString("base64url"),
     json(secret),
     json(json(secret)),
     url(encodeURIComponent),
@@ -99,6 +110,10 @@ export function createRedactor(keys: readonly string[]): Redactor {
   let remembered: string[] = [];
   // One invocation at a time in Lambda; several at once in the local runner (Map and Parallel states in one process).
   let running = 0;
+  /** The secrets of the invocations running now, and of the last ones that ended (kept for their late output). */
+  let live = new Set<string>();
+  const ended: Set<string>[] = [];
+  const keepAll = () => keep([...live, ...ended.flatMap((secrets) => [...secrets])]);
   const isSensitiveKey = (key: string) => sensitive.has(key.toLowerCase());
   const cardTokensOnly = new RegExp(CARD_TOKEN_PATTERN, "gu");
   let pattern = cardTokensOnly;
@@ -124,11 +139,13 @@ export function createRedactor(keys: readonly string[]): Redactor {
 
   const text = (input: string) => input.replace(pattern, REDACTED);
   // A remembered number is also masked where it is written as a number, under a key that is not sensitive.
-  const number = (value: number) => (text(String(value)) === String(value) ? value : REDACTED);
+  const number = <T extends number | bigint>(value: T) => (text(String(value)) === String(value) ? value : REDACTED);
+  /** An object's own entries with each key masked as text (a secret may be a property name). */
+  const maskedKeys = (entries: [string, unknown][]) => entries.map(([key, child]): [string, unknown] => [text(key), child]);
   const isWritten = (value: unknown) => value !== undefined && value !== null;
   const copy = (value: unknown, depth: number, ancestors: object[]): unknown => {
     if (typeof value === "string") return text(value);
-    if (typeof value === "number") return number(value);
+    if (typeof value === "number" || typeof value === "bigint") return number(value);
     if (typeof value !== "object" || value === null) return value;
     if (depth > MAX_REDACTED_DEPTH || ancestors.includes(value)) return REDACTED;
     const json = (value as { toJSON?: () => unknown }).toJSON;
@@ -139,7 +156,7 @@ export function createRedactor(keys: readonly string[]): Redactor {
     if (value instanceof Error && value.cause !== undefined) (fields as Record<string, unknown>).cause = value.cause;
     return Object.fromEntries(
       Object.entries(fields).map(([key, child]) => [
-        key,
+        text(key),
         isSensitiveKey(key) && isWritten(child) ? REDACTED : copy(child, depth + 1, inner),
       ]),
     );
@@ -150,6 +167,11 @@ export function createRedactor(keys: readonly string[]): Redactor {
     const fields = error as unknown as Record<string, unknown>;
     for (const key of new Set(["name", ...Object.getOwnPropertyNames(error)])) {
       const value = fields[key];
+      if (text(key) !== key) {
+        delete fields[key];
+        fields[text(key)] = REDACTED;
+        continue;
+      }
       if (isSensitiveKey(key) && isWritten(value)) fields[key] = REDACTED;
       else if (value instanceof Error) fields[key] = scrub(value, seen);
       else if (typeof value === "string" || (typeof value === "object" && value !== null)) fields[key] = copy(value, 1, [error]);
@@ -159,7 +181,7 @@ export function createRedactor(keys: readonly string[]): Redactor {
   return {
     remember(input) {
       running++;
-      const found = new Set(remembered);
+      const found = live;
       // Iterative, without a depth limit: a value nested however deep is still remembered.
       const pending: [unknown, boolean][] = [[input, false]];
       const seen = new Set<object>();
@@ -172,14 +194,20 @@ export function createRedactor(keys: readonly string[]): Redactor {
           for (const [key, child] of Object.entries(node)) pending.push([child, underSensitiveKey || isSensitiveKey(key)]);
         }
       }
-      keep(found);
+      keepAll();
     },
     forget() {
       running = Math.max(0, running - 1);
-      if (running === 0 && remembered.length > 0) keep([]);
+      if (running > 0) return;
+      ended.push(live);
+      live = new Set();
+      ended.splice(0, Math.max(0, ended.length - LATE_OUTPUT_INVOCATIONS));
+      keepAll();
     },
     also(secret) {
-      if (secret.length > 0) keep([...remembered, secret]);
+      if (secret.length === 0) return;
+      live.add(secret);
+      keepAll();
     },
     text,
     value: (value) => copy(value, 0, []) as typeof value,
@@ -190,7 +218,16 @@ export function createRedactor(keys: readonly string[]): Redactor {
     },
     replacer(key, value) {
       if (key !== "" && isSensitiveKey(key) && isWritten(value)) return REDACTED;
-      return typeof value === "string" ? text(value) : typeof value === "number" ? number(value) : value;
+      if (typeof value === "string") return text(value);
+      if (typeof value === "number") return number(value);
+      // JSON has no BigInt: written as its digits (Powertools' own replacer does the same), masked like a number.
+      if (typeof value === "bigint") return String(number(value));
+      // A replacer cannot rename keys: an object with a secret for a property name is written as a copy without it.
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+        const entries = Object.entries(value);
+        if (entries.some(([name]) => text(name) !== name)) return Object.fromEntries(maskedKeys(entries));
+      }
+      return value;
     },
     isSensitiveKey,
   };

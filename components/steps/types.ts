@@ -300,10 +300,19 @@ export interface CallbackSettings {
    * an HTTPS Function URL) and the handler gets `context.approvalLinks`, each carrying a signed (KMS HMAC), expiring
    * token. Opening a link shows a confirmation; confirming approves (`{"decision":"approved"}` becomes the state's
    * result) or rejects (the state fails with `ApprovalRejected`).
-   * @example approvalLink: { expiresAfterSeconds: 86_400 }
+   * @example approvalLink: { expiresAfterSeconds: 86_400, reservedConcurrency: 5 }
    * @default no links
    */
-  approvalLink?: { expiresAfterSeconds?: number };
+  approvalLink?: {
+    /** How long a link decides. @default the step's `timeoutSeconds` */
+    expiresAfterSeconds?: number;
+    /**
+     * The reserved concurrency of the workflow's approval endpoint (the largest any step asks for): a flood of junk
+     * links is throttled at this many concurrent requests instead of drawing on the account's Lambda concurrency.
+     * @default 5
+     */
+    reservedConcurrency?: number;
+  };
 }
 
 /** Options of {@link waitForCallback}: a task whose handler hands off its token, then waits for the answer. */

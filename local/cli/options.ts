@@ -4,9 +4,64 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { RunnerInputError, parseEvents, type LabeledEvent } from "../input/eventInput";
-import type { CallbackAnswer, EventReport } from "../runner/runner";
+import { CLOCK_MODES, type ClockMode } from "../runner/clock";
+import type { CallbackAnswer, EventReport, RunnerOptions } from "../runner/runner";
 import type { ServiceStandIn } from "../runner/serviceCalls";
+
+/** The options every command that runs events takes (a run, `cost`), as node:util parseArgs declares them. */
+const RUN_OPTIONS = {
+  json: { type: "boolean" },
+  graph: { type: "string" },
+  "real-time": { type: "boolean" },
+  clock: { type: "string" },
+  config: { type: "string", multiple: true },
+  stack: { type: "string" },
+  source: { type: "boolean" },
+  bus: { type: "string" },
+  workflow: { type: "string", multiple: true },
+  input: { type: "string" },
+  "timeout-scale": { type: "string" },
+  callback: { type: "string", multiple: true },
+  service: { type: "string", multiple: true },
+  "dead-letter-file": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Parses a command line of run options, strictly; throws RunnerInputError for an unknown or malformed option. */
+export function parseRunArguments(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: RUN_OPTIONS });
+  } catch (error) {
+    throw new RunnerInputError((error as Error).message);
+  }
+}
+
+/**
+ * The runner options the run options give; throws RunnerInputError for a bad clock, scale, config, callback answer or
+ * service stand-in.
+ */
+export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["values"]): RunnerOptions {
+  const clock = (values.clock ?? (values["real-time"] ? "real" : "fast")) as ClockMode;
+  if (!CLOCK_MODES.includes(clock)) throw new RunnerInputError(`--clock takes ${CLOCK_MODES.join(", ")}; got "${values.clock}".`);
+  if (values.clock !== undefined && values.clock !== "real" && values["real-time"])
+    throw new RunnerInputError(`--real-time is --clock real: it contradicts --clock ${values.clock}; pass one of them.`);
+  const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
+  return {
+    stack: values.stack,
+    config: parseConfigAssignments(values.config ?? []),
+    mode: values.source ? "source" : "artifact",
+    clock,
+    timeoutScale: scale,
+    workflows: values.workflow,
+    callbacks: parseCallbackAnswers(values.callback ?? []),
+    services: parseServiceStandIns(values.service ?? []),
+    deadLetterFile: values["dead-letter-file"],
+  };
+}
 
 /**
  * `--callback State=success:<json>` and `--callback State=failure:<ErrorName>[:<cause>]` entries as the runner's

@@ -2,22 +2,24 @@
  * `edw-local replay`: puts the events of a workflow's dead-letter queue back on its bus (see replay.ts), from the DLQ
  * on AWS or from the file the local runner records. A dry run unless `--apply`.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { defaultProgram, parseConfigAssignments } from "./options";
 import { RunnerInputError } from "../input/eventInput";
+import { validateEventPattern } from "../simulators/eventPattern";
 import { replayQueue, replayRecorded, type ReplayItem, type ReplayReport } from "../replay/replay";
 
-export const REPLAY_USAGE = `Usage: edw-local replay --queue-url <dlq url> --event-bus <name|arn> [--apply] [--max <n>] [--visibility-timeout <s>] [--json]
+export const REPLAY_USAGE = `Usage: edw-local replay --queue-url <dlq url> --event-bus <name|arn> [--pattern <json|file> [--verify local|aws]] [--apply] [--max <n>] [--visibility-timeout <s>] [--json]
        edw-local replay --local <dlq.jsonl> [program] [--apply] [--bus <name>] [--source] [--stack <name>] [--config key=value] [--json]
 
 Puts the events kept in a workflow's dead-letter queue back on its event bus, so that its rule starts them again.
 A DRY RUN by default: it lists each message (source, detail-type, original id, why it failed) and changes nothing;
 --apply re-publishes each event (EventBridge PutEvents: source, detail-type, detail, resources and time kept; the
-event gets a new id) and deletes a message only once PutEvents reports it put. A message that is not an event is
-reported by id and kept. Steps must be idempotent on the event's data (the order steps key on the order id), so that
+event gets a new id) and deletes a message only once PutEvents reports it put and the event matches the workflow's
+rule (PutEvents succeeds on a bus where nothing matches: a typo in the bus, a disabled rule). A message that is not
+an event, or whose event the rule does not match, is reported and kept. Steps must be idempotent on the event's data (the order steps key on the order id), so that
 replaying an event the workflow already processed changes nothing.
 
 AWS (credentials and region from the environment; the operator needs the workflow's replayPolicyJson):
@@ -25,11 +27,16 @@ AWS (credentials and region from the environment; the operator needs the workflo
   --event-bus <name|arn>      the bus the workflow's rule listens on (default bus: "default")
   --max <n>                   read at most n messages (default 100)
   --visibility-timeout <s>    how long read messages stay hidden (default 60); a dry run hides them for that long too
+  --pattern <json|file>       the event pattern of the workflow's rule (required with --apply): only events it matches
+                              are put back and deleted
+  --verify local|aws          check --pattern with this package's matcher (default) or with EventBridge's
+                              TestEventPattern (needs events:TestEventPattern); the report says which was used
 
 Local (the file \`edw-local <program> <events> --dead-letter-file <file>\` records, one SQS message per line):
   --local <file>              replay the recorded dead letters through the local runner; --apply removes the replayed
                               lines (what the replays send to the DLQ again is appended)
-  --bus <name>                the bus the events are put on (default: default)
+  --bus <name>                the bus the events are put on (default: default); a replayed event that starts no
+                              execution is kept in the file
   --source, --stack, --config as for a run
 
   --apply                     replay (default: dry run)
@@ -50,6 +57,8 @@ interface AwsSource {
   eventBus: string;
   maxMessages: number;
   visibilityTimeoutSeconds: number;
+  rulePattern?: object;
+  verifyWith: "local" | "aws";
 }
 
 interface LocalSource {
@@ -71,6 +80,8 @@ const REPLAY_OPTIONS = {
   "event-bus": { type: "string" },
   max: { type: "string" },
   "visibility-timeout": { type: "string" },
+  pattern: { type: "string" },
+  verify: { type: "string" },
   local: { type: "string" },
   bus: { type: "string" },
   source: { type: "boolean" },
@@ -113,6 +124,10 @@ export function parseReplayCommandLine(argv: string[]): ReplayCommandOptions | u
     );
   if (positionals.length > 0)
     throw new RunnerInputError(`replay: unexpected argument "${positionals[0]}" (a program goes with --local only).`);
+  if (values.apply && values.pattern === undefined)
+    throw new RunnerInputError(
+      "replay --apply needs the rule's pattern (--pattern <json|file>): PutEvents succeeds even where no rule matches, and the DLQ message would be gone.",
+    );
   return {
     ...common,
     aws: {
@@ -120,8 +135,28 @@ export function parseReplayCommandLine(argv: string[]): ReplayCommandOptions | u
       eventBus: values["event-bus"],
       maxMessages: positiveInteger("--max", values.max, 100),
       visibilityTimeoutSeconds: positiveInteger("--visibility-timeout", values["visibility-timeout"], 60),
+      ...(values.pattern !== undefined ? { rulePattern: rulePatternOf(values.pattern) } : {}),
+      verifyWith: verifierOf(values.verify),
     },
   };
+}
+
+/** `--pattern`: JSON text, or a file holding it; an object EventBridge would take (validated by the local matcher). */
+function rulePatternOf(value: string): object {
+  const text = value.trimStart().startsWith("{") ? value : existsSync(value) ? readFileSync(value, "utf8") : undefined;
+  if (text === undefined) throw new RunnerInputError(`--pattern ${value}: neither JSON nor a file.`);
+  try {
+    const pattern = JSON.parse(text);
+    validateEventPattern(pattern);
+    return pattern;
+  } catch (error) {
+    throw new RunnerInputError(`--pattern: ${(error as Error).message}`);
+  }
+}
+
+function verifierOf(value: string | undefined): "local" | "aws" {
+  if (value === undefined || value === "local" || value === "aws") return value ?? "local";
+  throw new RunnerInputError(`--verify takes local or aws, got "${value}".`);
 }
 
 function positiveInteger(option: string, value: string | undefined, fallback: number): number {
@@ -189,7 +224,7 @@ async function replayLocal(local: LocalSource, apply: boolean): Promise<ReplayRe
 
 /** 1 when a message cannot be replayed or was not put, or (locally) a replayed execution did not succeed; else 0. */
 export function replayExitCode(report: ReplayReport): 0 | 1 {
-  const kept = report.items.some((item) => item.outcome === "not replayable" || item.outcome === "put failed");
+  const kept = report.items.some((item) => ["not replayable", "put failed", "no matching rule"].includes(item.outcome));
   const failed = report.items.some((item) => item.execution && item.execution.status !== "SUCCEEDED");
   return kept || failed ? 1 : 0;
 }
@@ -200,7 +235,8 @@ export function formatReplayReport(report: ReplayReport): string[] {
   const inQueue = report.approximateMessages !== undefined ? ` (about ${report.approximateMessages} in the queue)` : "";
   const headline = report.apply
     ? `Replayed ${count("replayed")} of ${report.items.length} messages from ${report.from}${inQueue} onto ${report.eventBus}; ` +
-      `${count("put failed")} not put, ${count("not replayable")} not replayable: those are kept.`
+      `${count("put failed")} not put, ${count("not replayable")} not replayable, ${count("no matching rule")} matched no rule: those are kept.` +
+      (report.verifiedWith ? ` Events checked against the rule's pattern with ${report.verifiedWith}.` : "")
     : `DRY RUN: ${report.items.length} messages read from ${report.from}${inQueue}; ${count("would replay")} would be put on ` +
       `${report.eventBus}, ${count("not replayable")} cannot be. Nothing was sent or deleted: rerun with --apply to replay.`;
   return [

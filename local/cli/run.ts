@@ -4,20 +4,11 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { parseArgs } from "node:util";
 import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
 import type { GraphSection } from "../graph/document";
+import { CLOCK_DESCRIPTIONS } from "../runner/clock";
 import type { EventReport, LocalRunner, RunnerOptions } from "../runner/runner";
-import { CLOCK_DESCRIPTIONS, CLOCK_MODES, type ClockMode } from "../runner/clock";
-import {
-  defaultProgram,
-  exitCodeOf,
-  parseCallbackAnswers,
-  parseConfigAssignments,
-  parseServiceStandIns,
-  readEventSources,
-  usageError,
-} from "./options";
+import { defaultProgram, exitCodeOf, parseRunArguments, readEventSources, runnerOptionsOf, usageError } from "./options";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
        edw-local graph [program] [--out <file.md>]
@@ -91,71 +82,23 @@ interface CliOptions {
 
 /** Parses argv; throws RunnerInputError for a usage error; returns undefined for --help. */
 export function parseCommandLine(argv: string[]): CliOptions | undefined {
-  const parse = () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        "real-time": { type: "boolean" },
-        clock: { type: "string" },
-        graph: { type: "string" },
-        config: { type: "string", multiple: true },
-        stack: { type: "string" },
-        source: { type: "boolean" },
-        bus: { type: "string" },
-        workflow: { type: "string", multiple: true },
-        input: { type: "string" },
-        "timeout-scale": { type: "string" },
-        callback: { type: "string", multiple: true },
-        service: { type: "string", multiple: true },
-        "dead-letter-file": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    throw new RunnerInputError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseRunArguments(argv);
   if (values.help) return undefined;
   const [first, ...rest] = positionals;
   const programGiven = first !== undefined && first !== "-" && !/\.json$/i.test(first);
-  const program = programGiven ? first : defaultProgram();
-  const config = parseConfigAssignments(values.config ?? []);
-  const clock = (values.clock ?? (values["real-time"] ? "real" : "fast")) as ClockMode;
-  if (!CLOCK_MODES.includes(clock)) throw new RunnerInputError(`--clock takes ${CLOCK_MODES.join(", ")}; got "${values.clock}".`);
-  if (values.clock !== undefined && values.clock !== "real" && values["real-time"])
-    throw new RunnerInputError(`--real-time is --clock real: it contradicts --clock ${values.clock}; pass one of them.`);
-  const scale = values["timeout-scale"] === undefined ? 1 : Number(values["timeout-scale"]);
-  if (!(scale > 0) || !Number.isFinite(scale))
-    throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
   const eventSources = programGiven ? rest : positionals;
   if (values.input !== undefined && (values.workflow?.length !== 1 || eventSources.length > 0))
     throw new RunnerInputError(
       "--input starts one workflow directly: name it with exactly one --workflow <name>, and give no event files (e.g. edw-local index.ts --workflow nightly-report --input input.json).",
     );
   return {
-    program,
+    program: programGiven ? first : defaultProgram(),
     eventSources,
     ...(values.input !== undefined ? { direct: { workflow: values.workflow![0], input: values.input } } : {}),
     json: values.json ?? false,
     graph: values.graph,
     bus: values.bus ?? "default",
-    runner: {
-      stack: values.stack,
-      config,
-      mode: values.source ? "source" : "artifact",
-      clock,
-      timeoutScale: scale,
-      workflows: values.workflow,
-      callbacks: parseCallbackAnswers(values.callback ?? []),
-      services: parseServiceStandIns(values.service ?? []),
-      deadLetterFile: values["dead-letter-file"],
-    },
+    runner: runnerOptionsOf(values),
   };
 }
 

@@ -6,13 +6,16 @@
  * - from EventBridge, when the rule's target could not start an execution (no permission, no state machine, retries
  *   exhausted): the body is the original event unchanged, and the message attributes RULE_ARN, TARGET_ARN, ERROR_CODE,
  *   ERROR_MESSAGE, RETRY_ATTEMPTS and (when retries ran out) EXHAUSTED_RETRY_CONDITION say why;
- * - from the workflow itself (`sendToDeadLetterQueue`, e.g. the order program's QueueForRetry): the body is the state,
- *   i.e. the event plus what the steps added (an `error` caught on the way, as Step Functions reports it).
+ * - from the workflow itself (`sendToDeadLetterQueue`, e.g. the order program's QueueForRetry): the body is the state
+ *   (what the steps made of the event, an `error` caught on the way), and the {@link DEAD_LETTER_EVENT_ATTRIBUTE}
+ *   message attribute the event that started the execution, which is what is put back (a body alone, from older
+ *   messages, is put back when it is still an event).
  * Either way the event's source, detail-type, detail, resources and time are put back; EventBridge gives the replayed
  * event a new id, so steps must key their idempotency on the event's data (the order steps use the order id).
  */
 import type { Message, MessageAttributeValue } from "@aws-sdk/client-sqs";
 import type { PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { DEAD_LETTER_EVENT_ATTRIBUTE } from "event-driven-workflow/runtime";
 import type { PublishedMessage } from "../simulators/messageRecorder";
 
 /** The message attributes EventBridge sets on a dead letter (AWS: "Using dead-letter queues to process undelivered events"). */
@@ -75,20 +78,29 @@ export function readDeadLetter(message: Message): DeadLetter {
     return { ...base, ...originOf(attributes, undefined), problem: "the body is not JSON" };
   }
   const { origin, reason } = originOf(attributes, body);
-  const problem = eventProblem(body);
+  // A workflow's dead letter carries the event that started it beside the state, whatever the steps made of that.
+  let event: unknown = body;
+  if (attributes[DEAD_LETTER_EVENT_ATTRIBUTE] !== undefined) {
+    try {
+      event = JSON.parse(attributes[DEAD_LETTER_EVENT_ATTRIBUTE]);
+    } catch {
+      return { ...base, origin, reason, problem: `the ${DEAD_LETTER_EVENT_ATTRIBUTE} attribute is not JSON` };
+    }
+  }
+  const problem = eventProblem(event);
   if (problem) return { ...base, origin, reason, problem };
-  const event = body as Record<string, unknown>;
+  const fields = event as Record<string, unknown>;
   return {
     ...base,
     origin,
     reason,
     event: {
-      ...(typeof event.id === "string" ? { id: event.id } : {}),
-      source: event.source as string,
-      detailType: event["detail-type"] as string,
-      detail: event.detail,
-      resources: Array.isArray(event.resources) ? event.resources.filter((r): r is string => typeof r === "string") : [],
-      ...(typeof event.time === "string" ? { time: event.time } : {}),
+      ...(typeof fields.id === "string" ? { id: fields.id } : {}),
+      source: fields.source as string,
+      detailType: fields["detail-type"] as string,
+      detail: fields.detail,
+      resources: Array.isArray(fields.resources) ? fields.resources.filter((r): r is string => typeof r === "string") : [],
+      ...(typeof fields.time === "string" ? { time: fields.time } : {}),
     },
   };
 }

@@ -3,7 +3,7 @@
  * resolved inputs, parent) and answers the provider calls (region, account, partition) with fixed values. No
  * Pulumi CLI, no AWS. The local runner, `edw-local graph` and the test kit share it.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve as resolvePath, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
@@ -126,7 +126,7 @@ export interface Synthesis {
  */
 export async function synthesizeProgram(modulePath: string, options: SynthesisOptions = {}): Promise<Synthesis> {
   const program = resolvePath(modulePath);
-  const settings = readProjectSettings(program, options.stack ?? "local");
+  const settings = readProjectSettings(program, options.stack);
   const project = options.project ?? settings.project;
   const stack = options.stack ?? "local";
   const given = Object.fromEntries(
@@ -301,13 +301,26 @@ function messageOf(error: unknown): string {
 // Project settings: what the CLI would read before running the program
 
 /**
- * The project name and config for `stack`, as the Pulumi CLI assembles them: the `default`s declared in the nearest
- * Pulumi.yaml (found from the program's folder upwards), overridden by Pulumi.<stack>.yaml beside it. Secure values
- * cannot be decrypted without the CLI and are left out with a warning.
+ * The project name and config for `stack` (default "local"), as the Pulumi CLI assembles them: the `default`s declared
+ * in the nearest Pulumi.yaml (found from the program's folder upwards), overridden by Pulumi.<stack>.yaml beside it.
+ * Secure values cannot be decrypted without the CLI and are left out with a warning; a stack named on purpose whose
+ * file does not exist gets a warning too (the CLI would create that stack with no config of its own).
  */
-function readProjectSettings(program: string, stack: string): { project: string; config: Record<string, string>; warnings: string[] } {
+function readProjectSettings(
+  program: string,
+  named: string | undefined,
+): { project: string; config: Record<string, string>; warnings: string[] } {
+  const stack = named ?? "local";
   const folder = findProjectFolder(dirname(resolvePath(program)));
-  if (!folder) return { project: basename(dirname(resolvePath(program))), config: {}, warnings: [] };
+  if (!folder) {
+    const warnings =
+      named === undefined
+        ? []
+        : [
+            `stack "${named}": no Pulumi.yaml in the program's folder or above it, so no stack file is read; config comes only from --config.`,
+          ];
+    return { project: basename(dirname(resolvePath(program))), config: {}, warnings };
+  }
   const projectFile = loadYaml(readFileSync(join(folder, "Pulumi.yaml"), "utf8")) as
     | { name?: string; config?: Record<string, unknown> }
     | undefined;
@@ -323,6 +336,13 @@ function readProjectSettings(program: string, stack: string): { project: string;
     if (value !== undefined) config[qualify(key)] = configString(value);
   }
   const stackPath = join(folder, `Pulumi.${stack}.yaml`);
+  if (named !== undefined && !existsSync(stackPath)) {
+    warnings.push(
+      `stack "${named}": there is no Pulumi.${named}.yaml beside Pulumi.yaml, so its config comes from no stack file, only from Pulumi.yaml's ` +
+        `defaults and --config (the Pulumi CLI knows no such stack until \`pulumi stack init ${named}\` creates one, with no config of its own). ` +
+        `Check the name; the project's stack files: ${stackFiles(folder).join(", ") || "none"}.`,
+    );
+  }
   if (existsSync(stackPath)) {
     const stackFile = loadYaml(readFileSync(stackPath, "utf8")) as { config?: Record<string, unknown> } | undefined;
     for (const [key, value] of Object.entries(stackFile?.config ?? {})) {
@@ -336,6 +356,10 @@ function readProjectSettings(program: string, stack: string): { project: string;
     }
   }
   return { project, config, warnings };
+}
+
+function stackFiles(folder: string): string[] {
+  return readdirSync(folder).filter((file) => /^Pulumi\..+\.ya?ml$/.test(file));
 }
 
 function findProjectFolder(start: string): string | undefined {

@@ -1,7 +1,10 @@
 /**
  * DLQ replay: puts the events kept in a workflow's dead-letter queue back on its bus, so that the rule starts them again.
  * A dry run (the default) reads and lists; `apply` re-publishes each replayable event with PutEvents and deletes its
- * message only once PutEvents reports that entry put. Malformed messages are reported and kept.
+ * message only once PutEvents reports that entry put AND the event matches the workflow's rule: PutEvents succeeds on
+ * a bus where no rule matches (a typo in the bus, a rule disabled during an incident), so on AWS each event is first
+ * checked against the rule's pattern (the local matcher, or EventBridge's TestEventPattern), and locally the replayed
+ * event must have started an execution. Malformed and unmatched messages are reported and kept.
  *
  * Two sources: the DLQ on AWS (SQS ReceiveMessage, EventBridge PutEvents; the clients are injected, so tests use an
  * in-memory simulation), or the JSON lines file the local runner records (`deadLetterFile`), replayed through the
@@ -10,12 +13,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { PutEventsCommand, type EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
-import { putEventsBatches, putEventsEntry, readDeadLetter, type DeadLetter } from "../deadLetters/messages";
+import { putEventsBatches, putEventsEntry, readDeadLetter, type DeadLetter, type DeadLetterEvent } from "../deadLetters/messages";
+import { matchEventPattern } from "../simulators/eventPattern";
 import type { EventReport, LocalRunner } from "../runner/runner";
 
 /** What happened to one DLQ message. */
 export interface ReplayItem extends DeadLetter {
-  outcome: "would replay" | "replayed" | "put failed" | "not replayable";
+  outcome: "would replay" | "replayed" | "put failed" | "not replayable" | "no matching rule";
   /** The id EventBridge gave the replayed event. */
   newEventId?: string;
   /** Why PutEvents (or the delete) failed. */
@@ -34,6 +38,8 @@ export interface ReplayReport {
   eventBus: string;
   /** SQS's ApproximateNumberOfMessages before reading (AWS only). */
   approximateMessages?: number;
+  /** What checked each event against the workflow's rule before it was put back (AWS, with `apply`). */
+  verifiedWith?: "the local matcher" | "EventBridge TestEventPattern";
   items: ReplayItem[];
 }
 
@@ -45,6 +51,13 @@ export interface QueueReplayOptions {
   eventBus: string;
   /** Re-publish and delete; otherwise only list. @default false */
   apply?: boolean;
+  /**
+   * The event pattern of the workflow's rule. Required with `apply`: an event is put back (and its message deleted)
+   * only when it matches, since PutEvents succeeds on a bus where nothing matches.
+   */
+  rulePattern?: object;
+  /** What checks `rulePattern`: this package's matcher, or EventBridge's TestEventPattern (events:TestEventPattern). @default "local" */
+  verifyWith?: "local" | "aws";
   /** Read at most this many messages. @default 100 */
   maxMessages?: number;
   /**
@@ -63,7 +76,10 @@ export interface QueueReplayOptions {
  */
 export async function replayQueue(options: QueueReplayOptions): Promise<ReplayReport> {
   const { sqs, events, queueUrl, eventBus } = options;
+  if (options.apply && !options.rulePattern)
+    throw new Error("replay: apply needs the workflow rule's pattern (rulePattern), to put back only events the rule matches.");
   const max = options.maxMessages ?? 100;
+  const matches = options.rulePattern ? ruleMatcher(options.rulePattern, options.verifyWith ?? "local", events, queueUrl) : undefined;
   const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages"] }));
   const approximate = Number(attributes.Attributes?.ApproximateNumberOfMessages);
   const items: ReplayItem[] = [];
@@ -83,6 +99,12 @@ export async function replayQueue(options: QueueReplayOptions): Promise<ReplayRe
     if (fresh.length === 0) break;
     for (const m of fresh) seen.add(m.MessageId ?? "");
     const batch = fresh.map((message) => listed(readDeadLetter(message), options.apply ?? false));
+    if (matches)
+      for (const item of batch)
+        if (item.event && !(await matches(item.event))) {
+          item.outcome = "no matching rule";
+          item.error = `the rule's pattern does not match this event (checked with ${verifierName(options.verifyWith)}): putting it back would start nothing`;
+        }
     if (options.apply)
       await putAndDelete(batch, eventBus, events, async (item) => {
         await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: item.receiptHandle }));
@@ -94,7 +116,40 @@ export async function replayQueue(options: QueueReplayOptions): Promise<ReplayRe
     from: queueUrl,
     eventBus,
     ...(Number.isFinite(approximate) ? { approximateMessages: approximate } : {}),
+    ...(matches ? { verifiedWith: verifierName(options.verifyWith) } : {}),
     items,
+  };
+}
+
+const verifierName = (verifyWith: QueueReplayOptions["verifyWith"]) =>
+  verifyWith === "aws" ? ("EventBridge TestEventPattern" as const) : ("the local matcher" as const);
+
+/** Whether the rule's pattern matches an event as EventBridge would deliver it (account and region from the queue URL). */
+function ruleMatcher(
+  pattern: object,
+  verifyWith: "local" | "aws",
+  events: Pick<EventBridgeClient, "send">,
+  queueUrl: string,
+): (event: DeadLetterEvent) => Promise<boolean> {
+  const [, region = "us-east-1", account = "000000000000"] = /^https:\/\/sqs\.([^.]+)\.[^/]+\/(\d+)\//.exec(queueUrl) ?? [];
+  return async (event) => {
+    const delivered = {
+      version: "0",
+      id: event.id ?? "00000000-0000-0000-0000-000000000000",
+      "detail-type": event.detailType,
+      source: event.source,
+      account,
+      time: event.time ?? new Date().toISOString(),
+      region,
+      resources: event.resources,
+      detail: event.detail,
+    };
+    if (verifyWith === "local") return matchEventPattern(pattern, delivered).matched;
+    const { TestEventPatternCommand } = await import("@aws-sdk/client-eventbridge");
+    const answer = (await events.send(
+      new TestEventPatternCommand({ EventPattern: JSON.stringify(pattern), Event: JSON.stringify(delivered) }),
+    )) as { Result?: boolean };
+    return answer.Result === true;
   };
 }
 
@@ -110,7 +165,9 @@ async function putAndDelete(
   events: Pick<EventBridgeClient, "send">,
   remove: (item: ReplayItem) => Promise<void>,
 ): Promise<void> {
-  const replayable = items.flatMap((item) => (item.event ? [{ item, entry: putEventsEntry(item.event, eventBus) }] : []));
+  const replayable = items.flatMap((item) =>
+    item.event && item.outcome !== "no matching rule" ? [{ item, entry: putEventsEntry(item.event, eventBus) }] : [],
+  );
   for (const batch of putEventsBatches(replayable)) {
     let results: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[];
     try {
@@ -179,10 +236,15 @@ export async function replayRecorded(options: RecordedReplayOptions): Promise<Re
         `replay of ${item.messageId}`,
         eventBus,
       );
+      // Kept unless it started an execution: an event no rule matches would be lost, not replayed.
+      const matched = report.executions.length > 0;
       Object.assign(item, {
-        outcome: "replayed",
-        deleted: true,
+        outcome: matched ? "replayed" : "no matching rule",
+        deleted: matched,
         execution: { status: report.status, workflows: report.executions.map((e) => e.workflow) },
+        ...(matched
+          ? {}
+          : { error: `no workflow's rule matched it: ${report.matches.map((m) => `${m.workflow}: ${m.reasons[0]}`).join("; ")}` }),
       });
     }
     // What the replays recorded was appended after the lines read: keep it after the lines that stay.

@@ -5,7 +5,7 @@
  */
 import "./polyfills";
 import { randomUUID } from "node:crypto";
-import { ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { messageServiceOf, walkStates, type AslDefinition, type MessageService } from "event-driven-workflow/asl";
 import { type PublishedMessage, recorderResponse } from "../simulators/messageRecorder";
 import { captureOutput } from "./captureOutput";
@@ -29,6 +29,9 @@ export interface ExecutionEvent {
   /** The Map iteration the state event belongs to, when inside one. */
   index?: number;
 }
+
+/** The error of an execution stopped through `run`'s signal. */
+export const STOPPED_ERROR = "Local.Stopped";
 
 /** The outcome of one local execution. */
 export interface LocalExecutionResult {
@@ -129,12 +132,17 @@ export class LocalWorkflow {
     if (!checked) acceptedDefinitions.add(text);
   }
 
-  /** Runs one execution; never throws for a failed execution (that is a result), only for a broken setup. */
-  async run(input: Json): Promise<LocalExecutionResult> {
-    return this.clock === "virtual" ? withVirtualTime(() => this.execute(input)) : this.execute(input);
+  /**
+   * Runs one execution; never throws for a failed execution (that is a result), only for a broken setup.
+   *
+   * @param stop aborting it stops the execution where it is: the result is FAILED with `Local.Stopped` and the
+   *   signal's reason as the cause (the cost command stops at a callback nobody will answer)
+   */
+  async run(input: Json, stop?: AbortSignal): Promise<LocalExecutionResult> {
+    return this.clock === "virtual" ? withVirtualTime(() => this.execute(input, stop)) : this.execute(input, stop);
   }
 
-  private async execute(input: Json): Promise<LocalExecutionResult> {
+  private async execute(input: Json, stop?: AbortSignal): Promise<LocalExecutionResult> {
     const published: PublishedMessage[] = [];
     const recorders = Object.fromEntries(
       this.integrationStates.map(([state, service]) => [
@@ -175,6 +183,7 @@ export class LocalWorkflow {
         ...this.timeOverrides,
       },
     });
+    stop?.addEventListener("abort", () => execution.abort(), { once: true });
     const events: ExecutionEvent[] = [];
     const collecting = (async () => {
       for await (const event of execution.eventLogs) {
@@ -197,6 +206,7 @@ export class LocalWorkflow {
       if (error instanceof ExecutionTimeoutError)
         outcome = { status: "TIMED_OUT", error: "States.Timeout", cause: "The execution exceeded its TimeoutSeconds." };
       else if (error instanceof ExecutionError) outcome = { status: "FAILED" };
+      else if (error instanceof ExecutionAbortedError) outcome = { status: "FAILED", error: STOPPED_ERROR, cause: String(stop?.reason) };
       else {
         capture?.stop();
         ended = true;
@@ -206,7 +216,7 @@ export class LocalWorkflow {
     ended = true;
     await collecting;
     const printed = capture?.stop() ?? [];
-    if (outcome.status === "FAILED") {
+    if (outcome.status === "FAILED" && outcome.error !== STOPPED_ERROR) {
       const failed = events.find((e) => e.type === "ExecutionFailed");
       outcome.error = failed?.error;
       outcome.cause = typeof failed?.cause === "string" ? failed.cause : JSON.stringify(failed?.cause);

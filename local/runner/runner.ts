@@ -134,6 +134,13 @@ export interface RunnerOptions {
    * @default none
    */
   services?: Record<string, ServiceStandIn>;
+  /**
+   * What a callback task without an answer in `callbacks` does after its hand-off: `wait` as AWS would (for its
+   * heartbeat or TimeoutSeconds), or `stop` the execution there: it ends FAILED with `Local.Stopped`, having run
+   * (and costing) only what came before, and its report's `stoppedAt` names the state.
+   * @default "wait"
+   */
+  unansweredCallbacks?: "wait" | "stop";
 }
 
 /** A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`. */
@@ -166,6 +173,8 @@ export interface ExecutionReport {
     error?: string;
     logs: string[];
   }[];
+  /** The callback state where the execution was stopped (`unansweredCallbacks: "stop"`). */
+  stoppedAt?: string;
   /** What this execution would cost on AWS (local/cost/cost.ts: local durations, an estimate, not a quote). */
   cost: ExecutionCost;
   /** The executions of child workflows its `startWorkflow` steps started, in order. @default none */
@@ -414,8 +423,13 @@ function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Rec
   }
 }
 
-/** The execution a task handler runs in: its invocations, and the callback answers of its event. */
-const executionScope = new AsyncLocalStorage<{ invocations: InvocationRecord[]; callbacks?: Record<string, CallbackAnswer> }>();
+/** The execution a task handler runs in: its invocations, the callback answers of its event, and how to stop it. */
+const executionScope = new AsyncLocalStorage<{
+  invocations: InvocationRecord[];
+  callbacks?: Record<string, CallbackAnswer>;
+  stop: AbortController;
+  stoppedAt?: string;
+}>();
 /** The invocation whose output an in-process (`source` mode) handler's writes belong to. */
 const invocationScope = new AsyncLocalStorage<InvocationRecord>();
 /** Fails a running in-process invocation: how an unhandled rejection of its code ends it. */
@@ -617,6 +631,12 @@ export class LocalRunner {
       return Promise.reject(
         Object.assign(new Error(answer.cause ?? `${task.state} was answered with SendTaskFailure`), { name: answer.failure }),
       );
+    if (this.options.unansweredCallbacks === "stop") {
+      const scope = executionScope.getStore();
+      if (scope) scope.stoppedAt ??= task.state;
+      scope?.stop.abort(`${task.state} is a callback step with no answer: the execution was stopped after its hand-off.`);
+      return new Promise(() => undefined);
+    }
     const heartbeat = task.callback?.heartbeatSeconds;
     if (heartbeat === undefined) return new Promise(() => undefined); // the state's TimeoutSeconds ends the wait
     const dueMs = Math.max(1, Math.round(heartbeat * 1000 * (this.options.timeoutScale ?? 1)));
@@ -773,7 +793,8 @@ export class LocalRunner {
     const invocations: InvocationRecord[] = [];
     // Children run inside this run (startWorkflow steps): what they report is collected above this mark.
     const childMark = this.childReports.length;
-    const result = await executionScope.run({ invocations, callbacks }, () => machine.local.run(event));
+    const scope = { invocations, callbacks, stop: new AbortController(), stoppedAt: undefined as string | undefined };
+    const result = await executionScope.run(scope, () => machine.local.run(event, scope.stop.signal));
     const children = this.childReports.splice(childMark);
     if (this.options.deadLetterFile) {
       const lines = sentDeadLetters(result.published, randomUUID).map((message) => `${JSON.stringify(message)}\n`);
@@ -792,6 +813,7 @@ export class LocalRunner {
       pathRetries: result.pathRetries,
       retries: result.retries,
       published: result.published,
+      ...(scope.stoppedAt !== undefined ? { stoppedAt: scope.stoppedAt } : {}),
       history: executionHistory(result, machine.states, machine.lambdaStates, invocations),
       metrics: summariseMetrics(invocations),
       invocations: invocations.map((i) => ({

@@ -40,7 +40,8 @@ export function sampleEvents(program: string, files: readonly string[]): Labeled
 
 /**
  * Runs `events` through the program's workflows from source, in-process, one after another (so that each event's
- * DynamoDB requests are its own), then closes the runner.
+ * DynamoDB requests are its own), then closes the runner. A callback step nobody answers stops its execution after the
+ * hand-off instead of waiting (the report names it as `stoppedAt`): a sample run measures what ran, never a wait.
  *
  * @example
  * const { runs } = await runSampleEvents("index.ts", sampleEvents("index.ts", []));
@@ -49,14 +50,15 @@ export function sampleEvents(program: string, files: readonly string[]): Labeled
 export async function runSampleEvents(
   program: string,
   events: readonly LabeledEvent[],
-  options: Pick<RunnerOptions, "stack" | "config"> = {},
+  options: Omit<RunnerOptions, "mode" | "unansweredCallbacks"> = {},
+  bus = "default",
 ): Promise<SampleRuns> {
-  const runner = await LocalRunner.load(program, { ...options, mode: "source" });
+  const runner = await LocalRunner.load(program, { ...options, mode: "source", unansweredCallbacks: "stop" });
   try {
     const runs: SampleRun[] = [];
     for (const { label, event } of events) {
       const before = runner.dynamoDbUsage();
-      const report = await runner.runEvent(event, label);
+      const report = await runner.runEvent(event, label, bus);
       runs.push({ label, report, dynamoDb: usageSince(before, runner.dynamoDbUsage()) });
     }
     return { workflows: runner.workflows, resources: runner.synthesis.resources, runs };

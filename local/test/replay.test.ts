@@ -4,9 +4,12 @@
  * PutEvents results). What only AWS shows: real credentials, throttling, the queue's long polling.
  */
 import assert from "node:assert/strict";
-import { PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { PutEventsCommand, TestEventPatternCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from "@aws-sdk/client-sqs";
-import { replayQueue } from "../replay/replay";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { replayQueue, replayRecorded } from "../replay/replay";
 import { formatReplayReport, parseReplayCommandLine, replayCommand, replayExitCode } from "../cli/replay";
 import { putEventsBatches, putEventsEntry, readDeadLetter } from "../deadLetters/messages";
 import { RunnerInputError } from "../input/eventInput";
@@ -61,7 +64,14 @@ class SimulatedBus {
   get put(): PutEventsRequestEntry[] {
     return this.requests.flat().filter((e) => !this.refuse(e));
   }
+  /** TestEventPattern requests, answered `testResult` (a simulation: only AWS runs EventBridge's own matcher). */
+  readonly patternTests: { EventPattern?: string; Event?: string }[] = [];
+  testResult = true;
   async send(command: object): Promise<any> {
+    if (command instanceof TestEventPatternCommand) {
+      this.patternTests.push(command.input);
+      return { Result: this.testResult };
+    }
     if (!(command instanceof PutEventsCommand)) throw new Error(`the simulated bus does not answer ${command.constructor.name}`);
     const entries = command.input.Entries ?? [];
     assert.ok(entries.length <= 10, "PutEvents takes at most 10 entries");
@@ -85,6 +95,8 @@ const orderEvent = (orderId: string) => ({
   resources: ["arn:aws:example:us-east-1:123456789012:store/main"],
   detail: { orderId, totalAmount: 10, cardToken: "tok_visa" },
 });
+/** The order workflow's rule. */
+const ORDER_PATTERN = { source: ["order.service"], "detail-type": ["Order Placed"] };
 const string = (value: string) => ({ DataType: "String", StringValue: value });
 /** A dead letter as EventBridge writes it: the event unchanged, the failure in message attributes. */
 const eventBridgeDeadLetter = (orderId: string): Message => ({
@@ -127,7 +139,14 @@ describe("edw-local replay: the DLQ on AWS (SQS and EventBridge simulated in mem
   it("apply: puts each event back as it was (source, detail-type, detail, resources, time) and deletes exactly those put", async () => {
     const queue = new SimulatedQueue(["o-1", "o-2", "o-3"].map(eventBridgeDeadLetter));
     const bus = new SimulatedBus();
-    const report = await replayQueue({ sqs: queue, events: bus, queueUrl: QUEUE_URL, eventBus: "default", apply: true });
+    const report = await replayQueue({
+      sqs: queue,
+      events: bus,
+      queueUrl: QUEUE_URL,
+      eventBus: "default",
+      apply: true,
+      rulePattern: ORDER_PATTERN,
+    });
     assert.deepEqual(bus.put[0], {
       EventBusName: "default",
       Source: "order.service",
@@ -154,7 +173,14 @@ describe("edw-local replay: the DLQ on AWS (SQS and EventBridge simulated in mem
   it("a partial PutEvents failure keeps the refused messages in the queue, and exits 1", async () => {
     const queue = new SimulatedQueue(["o-1", "o-2", "o-3"].map(eventBridgeDeadLetter));
     const bus = new SimulatedBus((entry) => (JSON.parse(entry.Detail!).orderId === "o-2" ? "InternalFailure" : undefined));
-    const report = await replayQueue({ sqs: queue, events: bus, queueUrl: QUEUE_URL, eventBus: "default", apply: true });
+    const report = await replayQueue({
+      sqs: queue,
+      events: bus,
+      queueUrl: QUEUE_URL,
+      eventBus: "default",
+      apply: true,
+      rulePattern: ORDER_PATTERN,
+    });
     assert.deepEqual(queue.remaining, ["m-o-2"]);
     const refused = report.items.find((i) => i.messageId === "m-o-2")!;
     assert.equal(refused.outcome, "put failed");
@@ -170,7 +196,14 @@ describe("edw-local replay: the DLQ on AWS (SQS and EventBridge simulated in mem
         throw new Error("AccessDeniedException: not authorized to perform events:PutEvents");
       },
     };
-    const report = await replayQueue({ sqs: queue, events, queueUrl: QUEUE_URL, eventBus: "default", apply: true });
+    const report = await replayQueue({
+      sqs: queue,
+      events,
+      queueUrl: QUEUE_URL,
+      eventBus: "default",
+      apply: true,
+      rulePattern: ORDER_PATTERN,
+    });
     assert.deepEqual(queue.remaining, ["m-o-1", "m-o-2"]);
     assert.ok(report.items.every((i) => i.outcome === "put failed" && /AccessDeniedException/.test(i.error!)));
   });
@@ -183,7 +216,14 @@ describe("edw-local replay: the DLQ on AWS (SQS and EventBridge simulated in mem
       eventBridgeDeadLetter("o-1"),
     ]);
     const bus = new SimulatedBus();
-    const report = await replayQueue({ sqs: queue, events: bus, queueUrl: QUEUE_URL, eventBus: "default", apply: true });
+    const report = await replayQueue({
+      sqs: queue,
+      events: bus,
+      queueUrl: QUEUE_URL,
+      eventBus: "default",
+      apply: true,
+      rulePattern: ORDER_PATTERN,
+    });
     assert.deepEqual(queue.remaining, ["not-json", "no-detail", "aws-source"]);
     assert.deepEqual(
       report.items.filter((i) => i.outcome === "not replayable").map((i) => [i.messageId, i.problem]),
@@ -202,7 +242,14 @@ describe("edw-local replay: the DLQ on AWS (SQS and EventBridge simulated in mem
     const ids = Array.from({ length: 23 }, (_, i) => `o-${i}`);
     const queue = new SimulatedQueue(ids.map(eventBridgeDeadLetter));
     const bus = new SimulatedBus();
-    const report = await replayQueue({ sqs: queue, events: bus, queueUrl: QUEUE_URL, eventBus: "default", apply: true });
+    const report = await replayQueue({
+      sqs: queue,
+      events: bus,
+      queueUrl: QUEUE_URL,
+      eventBus: "default",
+      apply: true,
+      rulePattern: ORDER_PATTERN,
+    });
     assert.deepEqual(
       bus.requests.map((r) => r.length),
       [10, 10, 3],
@@ -234,6 +281,123 @@ describe("edw-local replay: the DLQ on AWS (SQS and EventBridge simulated in mem
     assert.equal(sent.reason, "the workflow sent it after PaymentProcessorDown: gateway unavailable");
     assert.deepEqual(sent.event?.detail, orderEvent("o-5").detail, "only the event's own fields are put back");
     assert.equal(readDeadLetter(eventBridgeDeadLetter("o-5")).origin, "eventbridge");
+  });
+
+  it("apply deletes only the messages whose event the workflow's rule matches (a typo in the pattern's bus or source keeps them)", async () => {
+    const queue = new SimulatedQueue([eventBridgeDeadLetter("ord-1"), eventBridgeDeadLetter("ord-2")]);
+    const bus = new SimulatedBus();
+    await assert.rejects(
+      replayQueue({ sqs: queue, events: bus, queueUrl: QUEUE_URL, eventBus: "default", apply: true }),
+      /needs the workflow rule's pattern/,
+    );
+    const other = { source: ["order.servce"] };
+    const report = await replayQueue({
+      sqs: queue,
+      events: bus,
+      queueUrl: QUEUE_URL,
+      eventBus: "default",
+      apply: true,
+      rulePattern: other,
+    });
+    assert.deepEqual(
+      report.items.map((i) => [i.outcome, i.deleted]),
+      [
+        ["no matching rule", false],
+        ["no matching rule", false],
+      ],
+    );
+    assert.equal(report.verifiedWith, "the local matcher");
+    assert.deepEqual(bus.requests, [], "nothing was put back");
+    assert.deepEqual(queue.remaining, ["m-ord-1", "m-ord-2"]);
+    assert.equal(replayExitCode(report), 1);
+    assert.match(
+      formatReplayReport(report)[0],
+      /2 matched no rule: those are kept\. Events checked against the rule's pattern with the local matcher\./,
+    );
+  });
+
+  it("verifies with EventBridge's TestEventPattern when asked, and says so", async () => {
+    const queue = new SimulatedQueue([eventBridgeDeadLetter("ord-1")]);
+    const bus = new SimulatedBus();
+    bus.testResult = false;
+    const options = {
+      sqs: queue,
+      events: bus,
+      queueUrl: QUEUE_URL,
+      eventBus: "default",
+      apply: true,
+      rulePattern: ORDER_PATTERN,
+      verifyWith: "aws" as const,
+    };
+    const refused = await replayQueue(options);
+    assert.equal(refused.verifiedWith, "EventBridge TestEventPattern");
+    assert.equal(refused.items[0].outcome, "no matching rule");
+    assert.deepEqual(JSON.parse(bus.patternTests[0].EventPattern!), ORDER_PATTERN);
+    assert.deepEqual(JSON.parse(bus.patternTests[0].Event!).detail.orderId, "ord-1");
+    assert.equal(JSON.parse(bus.patternTests[0].Event!).account, "123456789012", "account and region from the queue URL");
+    queue.advance(60);
+    bus.testResult = true;
+    const replayed = await replayQueue(options);
+    assert.deepEqual(
+      replayed.items.map((i) => [i.outcome, i.deleted]),
+      [["replayed", true]],
+    );
+  });
+
+  it("the command refuses --apply without --pattern (exit 2), and takes the pattern as JSON or a file", async () => {
+    const queue = new SimulatedQueue([eventBridgeDeadLetter("ord-1")]);
+    const bus = new SimulatedBus();
+    const capture = (await import("../runner/captureOutput")).captureOutput();
+    let codes: number[];
+    try {
+      codes = [
+        await replayCommand(["--queue-url", QUEUE_URL, "--event-bus", "default", "--apply"], { sqs: queue, events: bus }),
+        await replayCommand(["--queue-url", QUEUE_URL, "--event-bus", "default", "--apply", "--pattern", "{not json"], {
+          sqs: queue,
+          events: bus,
+        }),
+        await replayCommand(
+          ["--queue-url", QUEUE_URL, "--event-bus", "default", "--apply", "--pattern", JSON.stringify(ORDER_PATTERN), "--verify", "maybe"],
+          {
+            sqs: queue,
+            events: bus,
+          },
+        ),
+        await replayCommand(["--queue-url", QUEUE_URL, "--event-bus", "default", "--apply", "--pattern", JSON.stringify(ORDER_PATTERN)], {
+          sqs: queue,
+          events: bus,
+        }),
+      ];
+    } finally {
+      capture.stop();
+    }
+    assert.deepEqual(codes, [2, 2, 2, 0]);
+    assert.deepEqual(queue.remaining, []);
+  });
+
+  it("locally, a replayed event that starts no execution stays in the file", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "edw-replay-"));
+    try {
+      const file = join(folder, "dlq.jsonl");
+      writeFileSync(file, `${JSON.stringify(eventBridgeDeadLetter("ord-1"))}\n`);
+      const runner = {
+        runEvent: async (_event: Record<string, unknown>, label = "event") => ({
+          label,
+          status: "NOT_MATCHED" as const,
+          matches: [{ workflow: "orders", matched: false, reasons: ['the rule listens on bus "orders", the event was put on "default"'] }],
+          executions: [],
+        }),
+      };
+      const report = await replayRecorded({ file, apply: true, runner });
+      assert.deepEqual(
+        report.items.map((i) => [i.outcome, i.deleted]),
+        [["no matching rule", false]],
+      );
+      assert.match(report.items[0].error ?? "", /no workflow's rule matched it: orders: the rule listens on bus "orders"/);
+      assert.equal(readFileSync(file, "utf8").trim().split("\n").length, 1, "the line is kept");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it("the command: dry run by default, exit 2 for usage errors", async () => {

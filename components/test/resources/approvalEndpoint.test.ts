@@ -10,11 +10,17 @@ import { decide } from "../../../test/support/iamSimulation";
 import type { EventDrivenWorkflowArgs } from "../../args";
 import { WILDCARD_RESOURCE_ACTIONS, type PolicyDocument } from "../../core/iam";
 import { planWorkflow } from "../../core/plan";
-import { APPROVAL_ENDPOINT_NAME } from "../../core/validate";
-import { createApprovalEndpoint, type ApprovalEndpoint } from "../../resources/approvalEndpoint";
+import { APPROVAL_ENDPOINT_NAME, WorkflowDefinitionError } from "../../core/validate";
+import {
+  approvalEndpointConcurrency,
+  createApprovalEndpoint,
+  DEFAULT_APPROVAL_ENDPOINT_CONCURRENCY,
+  type ApprovalEndpoint,
+} from "../../resources/approvalEndpoint";
 import { workflowContext } from "../../resources/context";
 import { APPROVAL_KEY_ENV } from "../../runtime/approvalToken";
-import { task } from "../../steps/builders";
+import { task, waitForCallback } from "../../steps/builders";
+import type { TaskStep } from "../../steps/types";
 
 class Parent extends pulumi.ComponentResource {
   constructor(name: string) {
@@ -92,6 +98,27 @@ describe("the approval endpoint's resources, under mocks", function () {
     assert.equal(fn.inputs.vpcConfig, undefined);
     const [logGroup] = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
     assert.equal(logGroup.inputs.retentionInDays, 30);
+  });
+
+  it("caps its concurrency (reserved, default 5) so that a flood of junk links is throttled, not the account's Lambdas", () => {
+    const [fn] = ofType(resources, "aws:lambda/function:Function");
+    assert.equal(fn.inputs.reservedConcurrentExecutions, DEFAULT_APPROVAL_ENDPOINT_CONCURRENCY);
+    assert.equal(DEFAULT_APPROVAL_ENDPOINT_CONCURRENCY, 5);
+    const approval = (reservedConcurrency?: unknown) =>
+      waitForCallback(`Approve${String(reservedConcurrency)}`, {
+        handler: async () => undefined,
+        timeoutSeconds: 3600,
+        approvalLink: reservedConcurrency === undefined ? {} : { reservedConcurrency: reservedConcurrency as number },
+      }) as TaskStep;
+    assert.equal(approvalEndpointConcurrency([approval(), approval(2), approval(20)]), 20, "the largest a step asks for");
+    assert.equal(approvalEndpointConcurrency([approval()]), 5);
+    for (const bad of [0, 2.5, 1001, "5"])
+      assert.throws(
+        () => approvalEndpointConcurrency([approval(bad)]),
+        (error: Error) =>
+          error instanceof WorkflowDefinitionError &&
+          /approvalLink\.reservedConcurrency: .*whole number from 1 to 1000/.test(error.message),
+      );
   });
 
   it("grants exactly: its log group, X-Ray, VerifyMac on the key, and SendTaskSuccess/Failure (wildcard-only in IAM)", async () => {

@@ -97,12 +97,50 @@ describe("approval link tokens", () => {
     }
   });
 
-  it("refuses an authentic link at and after its expiry as ApprovalLinkExpired, and a forged expired one as invalid", async () => {
+  it("refuses a link at and after its expiry as ApprovalLinkExpired without checking it (it decides nothing), a forged live one as invalid", async () => {
     const token = await encodeApprovalToken({ taskToken: TASK_TOKEN, decision: "approve", expiresAt: NOW }, mac);
     assert.equal((await decodeApprovalToken(token, mac, NOW - 1)).decision, "approve");
     assert.equal(await rejectionName(decodeApprovalToken(token, mac, NOW)), "ApprovalLinkExpired");
     assert.equal(await rejectionName(decodeApprovalToken(token, mac, NOW + 3600)), "ApprovalLinkExpired");
-    assert.equal(await rejectionName(decodeApprovalToken(token, localMac("other"), NOW + 3600)), "ApprovalLinkInvalid");
+    assert.equal(await rejectionName(decodeApprovalToken(token, localMac("other"), NOW + 3600)), "ApprovalLinkExpired");
+    assert.equal(await rejectionName(decodeApprovalToken(token, localMac("other"), NOW - 1)), "ApprovalLinkInvalid");
+  });
+
+  it("under a flood of junk tokens, makes no KMS call for a malformed or expired one, one per well-formed live one", async () => {
+    let verifications = 0;
+    const kms = kmsMac("arn:aws:kms:us-east-1:123456789012:key/k", {
+      generateMac: async () => ({ Mac: new Uint8Array(32) }),
+      verifyMac: async () => {
+        verifications += 1;
+        throw Object.assign(new Error("mac mismatch"), { name: "KMSInvalidMacException" });
+      },
+    });
+    const genuine = await encodeApprovalToken({ taskToken: TASK_TOKEN, decision: "approve", expiresAt: NOW + 60 }, mac);
+    const [payload, signature] = genuine.split(".");
+    const b64 = (value: unknown) =>
+      (Buffer.isBuffer(value) ? value : Buffer.from(typeof value === "string" ? value : JSON.stringify(value))).toString("base64url");
+    const claims = { taskToken: TASK_TOKEN, decision: "approve", expiresAt: NOW + 60 };
+    const junk = (i: number): string =>
+      [
+        randomBytes(i % 64).toString("hex"),
+        "x".repeat(9000),
+        `${payload}.${signature}.${signature}`,
+        `${payload}+.${signature}`,
+        `${payload}.${b64(randomBytes(31))}`,
+        `${b64("not json")}.${signature}`,
+        `${b64({ ...claims, extra: 1 })}.${signature}`,
+        `${b64({ ...claims, decision: "maybe" })}.${signature}`,
+        `${b64({ ...claims, taskToken: "t".repeat(2049) })}.${signature}`,
+        `${b64({ ...claims, expiresAt: NOW - i })}.${b64(randomBytes(32))}`,
+      ][i % 10];
+    for (let i = 0; i < 1000; i++) {
+      const name = await rejectionName(decodeApprovalToken(junk(i), kms, NOW));
+      assert.ok(name === "ApprovalLinkInvalid" || name === "ApprovalLinkExpired", name);
+    }
+    assert.equal(verifications, 0, "malformed and expired tokens cost no KMS call");
+    for (let i = 0; i < 10; i++)
+      assert.equal(await rejectionName(decodeApprovalToken(`${payload}.${b64(randomBytes(32))}`, kms, NOW)), "ApprovalLinkInvalid");
+    assert.equal(verifications, 10, "a well-formed live token with a wrong MAC costs one VerifyMac");
   });
 
   it("never quotes the token in its errors", async () => {

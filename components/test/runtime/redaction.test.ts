@@ -112,15 +112,47 @@ describe("redaction of sensitive values (card tokens and configured keys)", () =
     }
   });
 
+  it("masks a numeric secret in an X-Ray annotation, and secrets used as annotation or metadata keys", async () => {
+    const card = 4_111_111_111_111_111;
+    const tracer = spyOnTracer();
+    try {
+      const lambda = instrumentStep("wf", "Numbers", async (_input: unknown, context) => {
+        context.tracer.putAnnotation("amount", card);
+        context.tracer.putAnnotation("items", 3);
+        context.tracer.putMetadata("by", { [String(card)]: 1, tok_live_abcd1234: 2, nested: { [`k${card}`]: [card] } });
+      });
+      await lambda({ cardToken: card }, invocation);
+    } finally {
+      tracer.restore();
+    }
+    assert.deepEqual(
+      tracer.calls.filter(([m]) => m === "putAnnotation").map(([, k, v]) => [k, v]),
+      [
+        ["amount", REDACTED],
+        ["items", 3],
+      ],
+    );
+    const traced = JSON.stringify(tracer.calls);
+    for (const secret of [String(card), "tok_live_abcd1234"]) assert.ok(!traced.includes(secret), `${secret} leaked: ${traced}`);
+  });
+
   it("masks each running invocation's values until the last one ends (concurrent invocations of one step, as in a local Map)", async () => {
-    const { createRedactor } = await import("../../runtime/redact");
+    const { createRedactor, LATE_OUTPUT_INVOCATIONS } = await import("../../runtime/redact");
     const redactor = createRedactor(["cardToken"]);
     redactor.remember({ cardToken: "pm_first_1111" });
     redactor.remember({ cardToken: "pm_second_2222" });
     redactor.forget();
     assert.equal(redactor.text("pm_first_1111 pm_second_2222"), `${REDACTED} ${REDACTED}`);
     redactor.forget();
-    assert.equal(redactor.text("pm_first_1111"), "pm_first_1111", "forgotten once no invocation runs: a container does not hoard tokens");
+    assert.equal(redactor.text("pm_first_1111"), REDACTED, "kept once they ended, for their code's late output");
+    for (let i = 1; i < LATE_OUTPUT_INVOCATIONS; i++) {
+      redactor.remember({ orderId: "o-next" });
+      redactor.forget();
+    }
+    assert.equal(redactor.text("pm_second_2222"), REDACTED, `kept through the next ${LATE_OUTPUT_INVOCATIONS - 1} invocation(s)`);
+    redactor.remember({ orderId: "o-later" });
+    redactor.forget();
+    assert.equal(redactor.text("pm_first_1111"), "pm_first_1111", "then forgotten: a container keeps a bounded few");
   });
 
   describe("every sample event through the order workflow, traced with X-Ray", function () {

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { inspect } from "node:util";
 import fc from "fast-check";
-import { instrumentStep } from "../../runtime";
+import { APPROVAL_LOCAL_SECRET_ENV, APPROVAL_URL_ENV, instrumentStep } from "../../runtime";
 import type { StepContext } from "../../steps/types";
 import { MAX_REDACTED_DEPTH, MIN_MASKED_LENGTH, REDACTED, sensitiveKeysFrom } from "../../runtime/redact";
 import { captureOutput } from "../../../local/runner/captureOutput";
@@ -70,7 +70,20 @@ type Leak =
       kind: "log message" | "console" | "metric" | "error message" | "thrown string" | "unhandled rejection" | "unhandled string";
       encoding: string;
     }
-  | { kind: "log object" | "error property" | "error cause" | "thrown object" | "console object" };
+  | {
+      kind:
+        | "log object"
+        | "error property"
+        | "error cause"
+        | "thrown object"
+        | "console object"
+        | "log key"
+        | "console key"
+        | "error key"
+        | "metric name"
+        | "bigint"
+        | "late output";
+    };
 
 const leaks: fc.Arbitrary<Leak[]> = fc.array(
   fc.oneof(
@@ -87,7 +100,19 @@ const leaks: fc.Arbitrary<Leak[]> = fc.array(
       encoding: fc.constantFrom(...Object.keys(ENCODINGS)),
     }) as fc.Arbitrary<Leak>,
     fc.record({
-      kind: fc.constantFrom("log object", "error property", "error cause", "thrown object", "console object"),
+      kind: fc.constantFrom(
+        "log object",
+        "error property",
+        "error cause",
+        "thrown object",
+        "console object",
+        "log key",
+        "console key",
+        "error key",
+        "metric name",
+        "bigint",
+        "late output",
+      ),
     }) as fc.Arbitrary<Leak>,
   ),
   { minLength: 1, maxLength: 4 },
@@ -135,6 +160,29 @@ function leakyHandler(plan: Leak[], secret: string, payload: unknown) {
         case "unhandled string":
           void Promise.reject(`late ${encoded}`);
           return hang();
+        case "log key":
+          context.logger.info("by key", { [secret]: "x", nested: { [`k_${secret}`]: 1 } });
+          break;
+        case "console key":
+          console.log({ [secret]: true }, [{ [secret]: 1 }]);
+          break;
+        case "error key":
+          throw Object.assign(new Error("declined"), { name: "CardDeclinedError", [secret]: 1, detail: { [secret]: 2 } });
+        case "metric name":
+          context.metrics.addMetric(`Charged_${secret}`, "Count", 1);
+          if (/^\d+$/.test(secret)) context.metrics.addMetric("Amount", "Count", Number(secret));
+          break;
+        case "bigint":
+          if (/^\d+$/.test(secret)) {
+            context.logger.info("amount", { amount: BigInt(secret) });
+            console.log("amount", BigInt(secret), { amount: BigInt(secret) });
+          }
+          break;
+        case "late output":
+          // Written after the invocation ended: a timer and an un-awaited promise of the handler.
+          setTimeout(() => console.log(`late timer ${secret}`, { [secret]: 1 }), 1);
+          void sleep(2).then(() => context.logger.info(`late promise ${secret}`));
+          break;
       }
     }
     return { ok: true };
@@ -151,6 +199,8 @@ async function runThroughWrapper(handler: ReturnType<typeof leakyHandler>, paylo
   } catch (error) {
     thrown = error;
   }
+  // What the handler's timers and un-awaited promises print late: in Lambda, during the container's next invocation.
+  await instrumentStep("wf", "Next", async () => sleep(20))({ orderId: "ord-2" }, invocation);
   const lines = capture.stop();
   const error = thrown as Error | undefined;
   const reported = error ? [JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: error.stack?.split("\n") })] : [];
@@ -188,6 +238,48 @@ describe("redaction properties (fast-check, through the real wrapper)", function
       ),
       { numRuns: RUNS },
     );
+  });
+
+  it("an approval link's token, its claims part and the task token in base64 are masked, whichever way a handler writes them", async () => {
+    const saved = { url: process.env[APPROVAL_URL_ENV], secret: process.env[APPROVAL_LOCAL_SECRET_ENV] };
+    process.env[APPROVAL_URL_ENV] = "https://approvals.example/";
+    process.env[APPROVAL_LOCAL_SECRET_ENV] = "local-property-secret";
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.stringMatching(/^AQ[A-Za-z0-9+/=]{20,60}$/), async (taskToken) => {
+          let written: string[] = [];
+          const lambda = instrumentStep(
+            "refunds",
+            "Approve",
+            async (_input: unknown, context: StepContext) => {
+              const links = context.approvalLinks!;
+              const token = new URL(links.approve).searchParams.get("token")!;
+              written = [token, token.split(".")[0], Buffer.from(taskToken).toString("base64"), decodeURIComponent(links.reject)];
+              context.logger.info(`token ${written[0]}, claims ${written[1]}, encoded ${written[2]}`);
+              console.log(`decoded link ${written[3]}`, { [token]: 1 });
+            },
+            { approvalLinkSeconds: 3600 },
+          );
+          const capture = captureOutput();
+          await lambda({ edwStepInput: true, payload: {}, taskToken }, invocation);
+          const output = capture.stop().join("\n");
+          for (const secret of [taskToken, ...written]) assert.ok(!output.includes(secret), `${secret} survived in:\n${output}`);
+          const claims = [...output.matchAll(/[A-Za-z0-9_-]{40,}/g)].map(([m]) => Buffer.from(m, "base64url").toString("utf8"));
+          assert.ok(
+            claims.every((decoded) => !decoded.includes(taskToken)),
+            "no written text decodes to the task token",
+          );
+        }),
+        { numRuns: 50 },
+      );
+    } finally {
+      for (const [name, value] of [
+        [APPROVAL_URL_ENV, saved.url],
+        [APPROVAL_LOCAL_SECRET_ENV, saved.secret],
+      ] as const)
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
   });
 
   it("card tokens (tok_…) the input never carried are masked in every encoding too", async () => {

@@ -1,0 +1,37 @@
+/**
+ * AWS refuses `.waitForTaskToken` in EXPRESS executions: an EXPRESS workflow, or the child executions of a
+ * Distributed Map with `itemExecutionType: "EXPRESS"`, cannot hold a waitForCallback step. Checked here so that
+ * `pulumi up` does not fail at CreateStateMachine.
+ */
+import type { Step } from "../steps/types";
+import type { DefinitionProblem } from "./validate";
+import { childScopes, isDistributedMap } from "./walk";
+
+/**
+ * The waitForCallback steps that would run inside an EXPRESS execution, each as a problem naming the fix.
+ *
+ * @example
+ * expressCallbackProblems([waitForCallback("Approve", { handler, timeoutSeconds: 3600, end: true })], "EXPRESS");
+ * // => [{ step: "Approve", message: "is a waitForCallback step in an EXPRESS workflow: ..." }]
+ */
+export function expressCallbackProblems(steps: readonly Step[], workflowType: unknown): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  const visit = (list: unknown, inside: string | undefined, seen: WeakSet<object>) => {
+    if (!Array.isArray(list)) return;
+    for (const step of list as Step[]) {
+      if (typeof step !== "object" || step === null || seen.has(step)) continue;
+      seen.add(step);
+      if (inside && step.kind === "task" && step.callback)
+        problems.push({
+          step: step.name,
+          message: `is a waitForCallback step in ${inside}: AWS refuses .waitForTaskToken in EXPRESS executions. ${inside.endsWith("workflow") ? "Use a STANDARD workflow" : 'Set `itemExecutionType: "STANDARD"` on the Map'}, or move the wait out.`,
+        });
+      const expressItems = isDistributedMap(step) && step.itemExecutionType === "EXPRESS";
+      const scopes: unknown = childScopes(step);
+      for (const scope of Array.isArray(scopes) ? scopes : [])
+        visit(scope, inside ?? (expressItems ? `the EXPRESS item executions of Distributed Map "${step.name}"` : undefined), seen);
+    }
+  };
+  visit(steps, workflowType === "EXPRESS" ? "the EXPRESS workflow" : undefined, new WeakSet());
+  return problems;
+}
