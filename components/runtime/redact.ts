@@ -113,7 +113,6 @@ export function createRedactor(keys: readonly string[]): Redactor {
   /** The secrets of the invocations running now, and of the last ones that ended (kept for their late output). */
   let live = new Set<string>();
   const ended: Set<string>[] = [];
-  const keepAll = () => keep([...live, ...ended.flatMap((secrets) => [...secrets])]);
   const isSensitiveKey = (key: string) => sensitive.has(key.toLowerCase());
   const cardTokensOnly = new RegExp(CARD_TOKEN_PATTERN, "gu");
   let pattern = cardTokensOnly;
@@ -136,6 +135,9 @@ export function createRedactor(keys: readonly string[]): Redactor {
     const sorted = [...new Set(alternatives)].sort((a, b) => b.length - a.length);
     pattern = new RegExp([...sorted, CARD_TOKEN_PATTERN].join("|"), "gu");
   };
+
+  // Declared after `keep`: Pulumi's closure serialization needs a function's captured variables declared before it.
+  const keepAll = () => keep([...live, ...ended.flatMap((secrets) => [...secrets])]);
 
   const text = (input: string) => input.replace(pattern, REDACTED);
   // A remembered number is also masked where it is written as a number, under a key that is not sensitive.
