@@ -67,8 +67,14 @@ describe("intrinsic functions: names and arities as AWS checks them", () => {
 
   it("names an unknown function, an unterminated string, a stray argument and trailing text", () => {
     assert.match(intrinsicProblem("States.Formatt('{}', $.id)") ?? "", /"States\.Formatt" is not an intrinsic function/);
-    assert.match(intrinsicProblem("States.Format('{}, $.id)") ?? "", /argument 1 of States\.Format \("'\{\}"\) is not a string in single quotes/);
-    assert.match(intrinsicProblem("States.MathAdd($.a, one)") ?? "", /argument 2 of States\.MathAdd \("one"\) is not a string in single quotes/);
+    assert.match(
+      intrinsicProblem("States.Format('{}, $.id)") ?? "",
+      /argument 1 of States\.Format \("'\{\}"\) is not a string in single quotes/,
+    );
+    assert.match(
+      intrinsicProblem("States.MathAdd($.a, one)") ?? "",
+      /argument 2 of States\.MathAdd \("one"\) is not a string in single quotes/,
+    );
     assert.match(intrinsicProblem("States.UUID() + 1") ?? "", /text after/);
     assert.match(intrinsicProblem("States.MathAdd($.a, States.UUID(1))") ?? "", /States\.UUID takes 0 arguments, got 1/);
   });
