@@ -4,12 +4,12 @@
  * Pulumi CLI, no AWS. The local runner, `edw-local graph` and the test kit share it.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve as resolvePath, sep } from "node:path";
+import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerOf } from "event-driven-workflow";
-import { ensureTypeScript } from "./typescript";
+import { forgetProgramModules, loadProgram } from "./loader";
 
 import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
 
@@ -159,9 +159,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     outputs =
       (await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation(record);
-        ensureTypeScript(program);
-        forgetProgramModules(dirname(program));
-        const exports = require(program);
+        const exports = await loadProgram(program);
         return options.afterLoad?.(exports, constructed) ?? exports;
       })) ?? {};
     // A Function whose code cannot be built never finishes registering: stop at its error instead of waiting.
@@ -172,7 +170,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     active = false;
     serializations.restore();
     // A later import of the program (a test of the user's, under its own mocks) runs it again, too.
-    forgetProgramModules(dirname(program));
+    forgetProgramModules(program);
     process.off("unhandledRejection", onUnhandled);
   }
   if (failures.length > 0) throw new SynthesisError(modulePath, failures);
@@ -197,18 +195,6 @@ function watchFunctionCode(): { watch(code: unknown): void; failed: Promise<neve
     },
     failed,
   };
-}
-
-/**
- * Drops the modules of the program's folder (not its node_modules) from Node's cache, so that loading the program
- * again runs it again: a program loaded earlier in this process (by a test, or an earlier synthesis) registered its
- * resources under that earlier run's mocks.
- */
-function forgetProgramModules(folder: string): void {
-  const prefix = folder.endsWith(sep) ? folder : folder + sep;
-  for (const id of Object.keys(require.cache)) {
-    if (id.startsWith(prefix) && !id.slice(prefix.length).split(sep).includes("node_modules")) delete require.cache[id];
-  }
 }
 
 /** Waits until every registration RPC has completed (as the language host does before it exits). */
