@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The edw-local command line: dispatches to one command per file in this folder (run, graph, replay, cost), each
+ * The edw-local command line: dispatches to one command per file in this folder (run, graph, replay, cost, package), each
  * loaded on demand so that a command loads only what it uses. bin/edw-local.js calls `main`.
  */
 
@@ -13,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
   // Loaded on demand: only a replay needs the SQS and EventBridge clients.
   if (argv[0] === "replay") return (await import("./replay")).replayCommand(argv.slice(1));
   if (argv[0] === "cost") return (await import("./cost")).costCommand(argv.slice(1));
+  if (argv[0] === "package") return (await import("./package")).packageCommand(argv.slice(1));
   return (await import("./run")).runCommand(argv);
 }
 
