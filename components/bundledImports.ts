@@ -14,7 +14,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import Module, { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import { LAYER_PROVIDED_PACKAGES } from "./core/archive";
 import { findPackageFolder } from "./stepBundle";
 
@@ -23,27 +22,31 @@ type Expressions = Map<unknown, string>;
 
 /** The prefix of the stand-in module paths; Pulumi writes `require("<prefix>/<n>")` for them. */
 const STAND_IN = "__edw_bundled__";
-const dynamicImport = new Function("url", "return import(url)") as (url: string) => Promise<Record<string, unknown>>;
 
 // Per process: loading a package's entries to map them is done once per program folder and package.
-const cache = new Map<string, Promise<Expressions>>();
+const cache = new Map<string, Expressions>();
 
 /**
  * The exports of `packages`, as `folder` (the program's) resolves them, each mapped to its `require` expression: the
  * CommonJS exports object (`require("pkg")`), its ES module namespace, and each export (`require("pkg").name`).
+ * Synchronous, so that a step's serialization starts where its Function is constructed (the local runner pairs them).
  */
-export async function bundledExpressions(packages: readonly string[], folder: string): Promise<Expressions> {
+export function bundledExpressions(packages: readonly string[], folder: string): Expressions {
   const all: Expressions = new Map();
   for (const name of packages) {
     if (LAYER_PROVIDED_PACKAGES.includes(name)) continue;
     const key = `${folder}\0${name}`;
-    if (!cache.has(key)) cache.set(key, expressionsOf(name, folder));
-    for (const [value, expression] of await cache.get(key)!) if (!all.has(value)) all.set(value, expression);
+    let expressions = cache.get(key);
+    if (!expressions) {
+      expressions = expressionsOf(name, folder);
+      cache.set(key, expressions);
+    }
+    for (const [value, expression] of expressions) if (!all.has(value)) all.set(value, expression);
   }
   return all;
 }
 
-async function expressionsOf(name: string, folder: string): Promise<Expressions> {
+function expressionsOf(name: string, folder: string): Expressions {
   const expressions: Expressions = new Map();
   const module = `require(${JSON.stringify(name)})`;
   const add = (exports: unknown) => {
@@ -54,14 +57,17 @@ async function expressionsOf(name: string, folder: string): Promise<Expressions>
       if (isObject(value) && !expressions.has(value) && /^[A-Za-z_$][\w$]*$/.test(key)) expressions.set(value, `${module}.${key}`);
     }
   };
+  const load = createRequire(join(folder, "package.json"));
   // A package that cannot be loaded at deploy time (say, it needs its run-time environment) is left to the checks.
   try {
-    add(createRequire(join(folder, "package.json"))(name));
+    add(load(name));
   } catch {}
+  // Its ES module entry, loaded by path: the same module instance an `import` of the program's got (Node >= 20.19
+  // loads ES modules with require, sharing the ES module cache).
   const entry = esModuleEntryOf(name, folder);
-  if (entry) {
+  if (entry && process.features.require_module) {
     try {
-      add(await dynamicImport(pathToFileURL(entry).href));
+      add(load(entry));
     } catch {}
   }
   return expressions;
@@ -121,10 +127,19 @@ export async function serializeWithBundledImports(
   const standIns = new Map<string, string>(); // stand-in specifier -> expression
   const paths: string[] = [];
   const copiedFunctions = new Set<(...args: unknown[]) => unknown>();
+  const hidden = new Map<string, NodeModule>();
   const cache = require.cache as Record<string, NodeModule | undefined>;
   const serialize = (value: unknown) => {
     const expression = expressions.get(value);
     if (expression !== undefined) {
+      // Hidden meanwhile: the module's own cache entry, which Pulumi would find first and may not name as required
+      // (an ES module loaded by require is cached under a path its package's `exports` does not list).
+      for (const [path, entry] of Object.entries(cache)) {
+        if (entry && entry.exports === value && !path.includes(STAND_IN)) {
+          hidden.set(path, entry);
+          delete cache[path];
+        }
+      }
       const specifier = `${STAND_IN}/${standInCount++}`;
       const path = join(process.cwd(), "node_modules", ...specifier.split("/"));
       const standIn = new Module(path);
@@ -142,6 +157,7 @@ export async function serializeWithBundledImports(
     text = await serializer(serialize);
   } finally {
     for (const path of paths) delete cache[path];
+    for (const [path, entry] of hidden) cache[path] ??= entry;
   }
   text = text.replace(new RegExp(`require\\("(${STAND_IN}/\\d+)"\\)`, "g"), (whole, specifier: string) => standIns.get(specifier) ?? whole);
   return { text, copied: await packageFunctions([...copiedFunctions], packages, folder) };

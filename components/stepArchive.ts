@@ -137,7 +137,7 @@ async function serializeHandler(
   try {
     serialized = await serializeWithBundledImports(
       async (serialize) => (await pulumi.runtime.serializeFunction(callback, { exportName, isFactoryFunction, serialize })).text,
-      await bundledExpressions(bundle, folder),
+      bundledExpressions(bundle, folder),
       bundle,
       folder,
     );
