@@ -35,20 +35,19 @@ export function moduleUsage(source: string): Map<string, ModuleUsage> {
     else if (property) add(specifier, property);
     else {
       const bound = boundName(source, match.index!);
-      if (!bound) add(specifier, "whole");
-      else for (const name of namesRead(source, bound)) add(specifier, name);
+      const names = bound ? namesRead(source, bound) : [];
+      // Bound to nothing it reads a property of (or held in an object): it may read any.
+      for (const name of names.length > 0 ? names : ["whole"]) add(specifier, name);
     }
   }
   return usage;
 }
 
-/** The variable a `require(...)` at `at` initializes (`const x = require(...)`, or `x: require(...)` in a binding). */
+/** The variable a `require(...)` at `at` initializes (`const x = require(...)`, or `x: require(...)` in a `with` binding). */
 function boundName(source: string, at: number): string | undefined {
   const before = source.slice(Math.max(0, at - 200), at);
-  return new RegExp(`(?:\\b(?:const|let|var)\\s+(${IDENTIFIER})\\s*=|[{,]\\s*(${IDENTIFIER})\\s*:)\\s*$`)
-    .exec(before)
-    ?.slice(1)
-    .find(Boolean);
+  const declared = new RegExp(`\\b(?:const|let|var)\\s+(${IDENTIFIER})\\s*=\\s*$`).exec(before)?.[1];
+  return declared ?? new RegExp(`with\\(\\{(?:[^{}()]*,)?\\s*(${IDENTIFIER})\\s*:\\s*$`).exec(before)?.[1];
 }
 
 /**

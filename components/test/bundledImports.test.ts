@@ -178,12 +178,15 @@ describe("bundled imports: the exports a handler reads (core/bundleUsage.ts)", (
         'with({ s: __s }) { const __s = require("semver"); }',
         "return s;",
         'const z = () => import("zod");',
+        'var __ms_1 = {default: require("ms")};',
         'require("node:fs");',
       ].join("\n"),
     );
     assert.deepEqual([...(usage.get("date-fns") as Set<string>)].sort(), ["addSeconds", "format", "formatISO"]);
     assert.equal(usage.get("semver"), "whole");
     assert.equal(usage.get("zod"), "whole");
+    // TypeScript's default-import wrapper: the module sits in an object, read through it.
+    assert.equal(usage.get("ms"), "whole");
     assert.equal(usage.has("node:fs"), false);
   });
 });
