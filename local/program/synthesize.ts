@@ -69,7 +69,7 @@ export class SynthesisError extends Error {
     readonly causes: unknown[],
   ) {
     super(
-      `${program} failed under Pulumi mocks (as \`pulumi preview\` would):\n${causes.map((c) => `  ${messageOf(c).split("\n").join("\n  ")}`).join("\n")}`,
+      `${program} failed under Pulumi mocks (as \`pulumi preview\` would):\n${causes.map((c) => `  ${(messageOf(c) + where(c, program)).split("\n").join("\n  ")}`).join("\n")}`,
     );
     this.name = "SynthesisError";
   }
@@ -256,6 +256,18 @@ export function forgetPendingPulumiWork(): void {
   } catch {
     // An SDK without the leak detector: nothing to forget.
   }
+}
+
+/**
+ * Where in the program's own files `error` was thrown (its first stack frame there, TypeScript lines through source
+ * maps), as a line to add to its message; empty when the stack names none.
+ */
+function where(error: unknown, program: string): string {
+  const folder = dirname(resolvePath(program));
+  const frame = (error instanceof Error ? (error.stack ?? "") : "")
+    .split("\n")
+    .find((line) => /^\s+at /.test(line) && line.includes(folder) && !line.includes("node_modules"));
+  return frame ? `\n  ${frame.trim()}` : "";
 }
 
 function messageOf(error: unknown): string {
