@@ -25,9 +25,11 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
     }
   });
 
-  it("ships built JavaScript, declarations, README and LICENSE only", () => {
+  it("ships built JavaScript (the ES module hooks as .mjs), declarations, README, LICENSE and the command shim only", () => {
     for (const { name, files } of Object.values(project.packages)) {
-      const unexpected = files.filter((f) => !/^dist\/.+\.(js|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE"].includes(f));
+      const unexpected = files.filter(
+        (f) => !/^dist\/.+\.(js|mjs|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE", "bin/edw-local.js"].includes(f),
+      );
       assert.deepEqual(unexpected, [], name);
       assert.ok(files.includes("README.md") && files.includes("LICENSE"), name);
       assert.ok(!files.some((f) => /\.test\.|\/test\//.test(f)), `${name} ships tests`);
