@@ -142,6 +142,15 @@ export interface EventDrivenWorkflowArgs {
      */
     minify?: boolean;
     /**
+     * Ship a source map beside each tree-shaken package bundle (`node_modules/<package>/index.js.map`), for stack
+     * traces that name the package's own files; Lambda uses it when the function's `NODE_OPTIONS` has
+     * `--enable-source-maps`. Off by default: a map is often larger than the bundle.
+     * @default false
+     * @example
+     * lambda: { bundleSourceMaps: true }
+     */
+    bundleSourceMaps?: boolean;
+    /**
      * Input keys whose values never reach a log line, console output, metric dimension, trace annotation or reported
      * error of a step (matched at any depth, in any letter case, whatever the value's type). They are added to the
      * default `cardToken`, never instead of it.

@@ -8,15 +8,25 @@
  * problem fails the deployment with a {@link WorkflowDefinitionError} naming the step, the cause and the fix.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { transform } from "esbuild";
-import { capturedVariableOf, largestCapturedValues, requiredPackages, unavailablePackages, LAYER_PROVIDED_PACKAGES } from "./core/archive";
+import { build, transform } from "esbuild";
+import {
+  capturedVariableOf,
+  largestCapturedValues,
+  requiredPackages,
+  unavailablePackages,
+  LAMBDA_RUNTIME_SCOPE,
+  LAYER_PROVIDED_PACKAGES,
+} from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
-import { findPackageFolder, MissingPackageError, packageClosure } from "./packageClosure";
+import { bundledExpressions, serializeWithBundledImports } from "./bundledImports";
+import { moduleUsage } from "./core/bundleUsage";
+import { bundleModules, copiedPackages, installedFolder, type BuiltModule } from "./stepBundle";
 import { instrumentStep, type StepRuntimeOptions } from "./runtime/instrument";
 import type { StepHandler } from "./steps/types";
 
+export { findPackageFolder } from "./packageClosure";
 // Defined with the other shared literals, so the local runner and the policy pack read the same value.
 export { STEP_HANDLER_ENTRY } from "./asl/integrations";
 
@@ -31,6 +41,10 @@ export interface StepArchiveOptions {
   programFolder?: string;
   /** Ship `__index.js` minified (esbuild: comments, whitespace and local names). @default true */
   minify?: boolean;
+  /** Packages of `bundle` copied whole instead of bundled (native addons, files read at run time). @default [] */
+  copyPackages?: readonly string[];
+  /** Ship a source map beside each package bundle. @default false */
+  sourceMaps?: boolean;
 }
 
 /** A built archive: Pulumi's AssetArchive and what it holds, for checks and tests. */
@@ -38,8 +52,10 @@ export interface StepArchive {
   archive: pulumi.asset.AssetArchive;
   /** `__index.js` as shipped: the serialized handler, minified unless `minify: false`. */
   source: string;
-  /** Bundled package name -> the folder copied into `node_modules/<name>`. */
+  /** Copied package name (`copyPackages` and their dependencies) -> the folder copied into `node_modules/<name>`. */
   packages: Record<string, string>;
+  /** The modules of bundled packages the handler loads, each bundled with only what it reads. */
+  modules: BuiltModule[];
 }
 
 /**
@@ -50,7 +66,7 @@ export interface StepArchive {
  *   would not have, or serializes larger than the budget.
  */
 export async function buildStepArchive(callback: (...args: any[]) => unknown, options: StepArchiveOptions): Promise<StepArchive> {
-  const source = await serializeHandler(callback, "handler", false, options.stepName);
+  const source = await serializeHandler(callback, "handler", false, options);
   return archiveOf(source, {}, options);
 }
 
@@ -87,9 +103,10 @@ export async function buildInstrumentedStepArchive(step: InstrumentedStep, optio
   const inProcess = () => instrumentStep(step.workflowName, step.stepName, step.handler, step.runtime);
   inProcessHandlers.set(factory, inProcess());
   inProcessHandlerFactories.set(factory, inProcess);
-  const serialized = await serializeHandler(factory, "step", true, options.stepName);
+  const serialized = await serializeHandler(factory, "step", true, options);
   const wrap = `exports.handler = require(${JSON.stringify(LAMBDA_RUNTIME_PACKAGE)}).instrumentStep(${JSON.stringify(step.workflowName)}, ${JSON.stringify(step.stepName)}, exports.step.handler, Object.assign(${JSON.stringify(settings)}, { init: exports.step.init }));\n`;
-  return archiveOf(`${serialized}\n${wrap}`, lambdaRuntimeAssets(), options);
+  const features = { idempotency: settings.idempotency !== undefined, approvalLinks: settings.approvalLinkSeconds !== undefined };
+  return archiveOf(`${serialized}\n${wrap}`, await lambdaRuntimeAssets(features), options);
 }
 
 // Serialized factories -> the wrapped handler they stand for, for tools that run steps in-process (edw-local's source
@@ -129,10 +146,18 @@ async function serializeHandler(
   callback: (...args: any[]) => unknown,
   exportName: string,
   isFactoryFunction: boolean,
-  stepName: string,
+  options: StepArchiveOptions,
 ): Promise<string> {
+  const { stepName, bundle } = options;
+  const folder = options.programFolder ?? process.cwd();
+  let serialized: Awaited<ReturnType<typeof serializeWithBundledImports>>;
   try {
-    return (await pulumi.runtime.serializeFunction(callback, { exportName, isFactoryFunction })).text;
+    serialized = await serializeWithBundledImports(
+      async (serialize) => (await pulumi.runtime.serializeFunction(callback, { exportName, isFactoryFunction, serialize })).text,
+      bundledExpressions(bundle, folder),
+      bundle,
+      folder,
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const variable = capturedVariableOf(message);
@@ -146,6 +171,20 @@ async function serializeHandler(
       },
     ]);
   }
+  const [copied] = serialized.copied;
+  if (copied) {
+    throw new WorkflowDefinitionError([
+      {
+        step: stepName,
+        message:
+          `its handler would carry a copy of code of the bundled package "${copied.packageName}" (the function '${copied.name}', ${copied.file}) ` +
+          "instead of requiring it: in Lambda that copy runs without its module and can fail where the source run passes. " +
+          `Import what the handler uses from the package's entry (\`import { ${copied.name} } from "${copied.packageName}"\`, or \`require("${copied.packageName}").${copied.name}\` ` +
+          "inside the handler), and create the package's objects inside the handler or its `init` hook, not at deploy time.",
+      },
+    ]);
+  }
+  return serialized.text;
 }
 
 /** The archive of serialized `serialized`, with `extra` assets and the bundled packages, once checked. */
@@ -154,8 +193,17 @@ async function archiveOf(serialized: string, extra: Record<string, pulumi.asset.
   const source = options.minify === false ? serialized : await minifyHandler(serialized, stepName);
   const fail = (message: string) => new WorkflowDefinitionError([{ step: stepName, message }]);
   const folder = options.programFolder ?? process.cwd();
-  const packages = bundledPackages(options.bundle, folder, stepName);
-  const shipped = [...Object.keys(packages), ...(Object.keys(extra).length > 0 ? [LAMBDA_RUNTIME_PACKAGE] : [])];
+  const copy = options.copyPackages ?? [];
+  const notBundled = copy.filter((name) => !options.bundle.includes(name));
+  if (notBundled.length > 0) {
+    throw fail(
+      `its \`copyPackages\` lists ${notBundled.map((n) => `"${n}"`).join(", ")}, which its \`bundle\` does not: add them to \`bundle\` too, or remove them.`,
+    );
+  }
+  for (const name of options.bundle) if (!LAYER_PROVIDED_PACKAGES.includes(name)) installedFolder(name, folder, stepName);
+  const packages = copiedPackages(copy, folder, stepName);
+  const modules = await bundleModules(moduleUsage(serialized), { ...options, copy, folder, sourceMap: options.sourceMaps });
+  const shipped = [...options.bundle, ...Object.keys(packages), ...(Object.keys(extra).length > 0 ? [LAMBDA_RUNTIME_PACKAGE] : [])];
   const missing = unavailablePackages(requiredPackages(source), shipped);
   if (missing.length > 0) {
     throw fail(
@@ -183,7 +231,8 @@ async function archiveOf(serialized: string, extra: Record<string, pulumi.asset.
     ...extra,
   };
   for (const [name, path] of Object.entries(packages)) assets[`node_modules/${name}`] = new pulumi.asset.FileArchive(path);
-  return { archive: new pulumi.asset.AssetArchive(assets), source, packages };
+  for (const module of modules) for (const [path, text] of Object.entries(module.files)) assets[path] = new pulumi.asset.StringAsset(text);
+  return { archive: new pulumi.asset.AssetArchive(assets), source, packages, modules };
 }
 
 /**
@@ -206,24 +255,59 @@ async function minifyHandler(source: string, stepName: string): Promise<string> 
 }
 
 /**
- * The prebuilt wrapper's files, as `node_modules/<LAMBDA_RUNTIME_PACKAGE>/...` assets: `runtime/instrument.js` and the
- * modules it requires, from the library's `dist/lambda` (built with the library: `npm run build`).
+ * The prebuilt wrapper as `node_modules/<LAMBDA_RUNTIME_PACKAGE>/index.js`: `runtime/instrument.js` of the library's
+ * `dist/lambda` (built with the library: `npm run build`) and the modules it requires, bundled and minified, without
+ * the idempotency and approval-link code unless the step uses them (stand-ins that throw if reached).
  */
-function lambdaRuntimeAssets(): Record<string, pulumi.asset.Asset> {
-  const root = lambdaRuntimeFolder();
-  const files = new Set<string>();
-  const visit = (file: string) => {
-    if (files.has(file)) return;
-    files.add(file);
-    for (const match of readFileSync(join(root, file), "utf8").matchAll(/require\("(\.\.?\/[^"]+)"\)/g))
-      visit(join(dirname(file), `${match[1]}.js`));
-  };
-  visit("runtime/instrument.js");
-  const at = (file: string) => `node_modules/${LAMBDA_RUNTIME_PACKAGE}/${file}`;
-  const manifest = { name: LAMBDA_RUNTIME_PACKAGE, private: true, main: "runtime/instrument.js" };
-  const assets: Record<string, pulumi.asset.Asset> = { [at("package.json")]: new pulumi.asset.StringAsset(JSON.stringify(manifest)) };
-  for (const file of [...files].sort()) assets[at(file)] = new pulumi.asset.FileAsset(join(root, file));
+function lambdaRuntimeAssets(features: { idempotency: boolean; approvalLinks: boolean }): Promise<Record<string, pulumi.asset.Asset>> {
+  const key = `${features.idempotency}/${features.approvalLinks}`;
+  let assets = wrapperBuilds.get(key);
+  if (!assets) {
+    assets = buildWrapper(features);
+    wrapperBuilds.set(key, assets);
+  }
   return assets;
+}
+const wrapperBuilds = new Map<string, Promise<Record<string, pulumi.asset.Asset>>>();
+
+async function buildWrapper(features: { idempotency: boolean; approvalLinks: boolean }): Promise<Record<string, pulumi.asset.Asset>> {
+  const root = lambdaRuntimeFolder();
+  const unused = [...(features.idempotency ? [] : ["idempotency"]), ...(features.approvalLinks ? [] : ["approvalToken"])];
+  const result = await build({
+    entryPoints: [join(root, "runtime", "instrument.js")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    minify: true,
+    legalComments: "none",
+    write: false,
+    external: [`${LAMBDA_RUNTIME_SCOPE}*`, "@aws-lambda-powertools/*"],
+    logLevel: "silent",
+    plugins: [
+      {
+        name: "unused-wrapper-features",
+        setup(wrapper) {
+          if (unused.length === 0) return;
+          wrapper.onResolve({ filter: new RegExp(`^\\./(${unused.join("|")})$`) }, (args) => ({ path: args.path, namespace: "unused" }));
+          wrapper.onLoad({ filter: /.*/, namespace: "unused" }, (args) => ({
+            contents: `module.exports = new Proxy({}, { get: (_, key) => key === "__esModule" ? undefined : () => { throw new Error(${JSON.stringify(`this step's archive does not ship the wrapper's ${args.path.slice(2)} code`)}); } });`,
+            loader: "js",
+          }));
+        },
+      },
+    ],
+  });
+  const at = (file: string) => `node_modules/${LAMBDA_RUNTIME_PACKAGE}/${file}`;
+  const { version } = JSON.parse(readFileSync(join(__dirname, __filename.endsWith(".ts") ? "" : "..", "package.json"), "utf8")) as {
+    version: string;
+  };
+  return {
+    [at("package.json")]: new pulumi.asset.StringAsset(
+      JSON.stringify({ name: LAMBDA_RUNTIME_PACKAGE, version, private: true, main: "index.js" }),
+    ),
+    [at("index.js")]: new pulumi.asset.StringAsset(result.outputFiles[0].text),
+  };
 }
 
 /** `dist/lambda` of the library, whether this file runs from `dist/` (installed) or from its source (the workspace's tests). */
@@ -233,33 +317,6 @@ function lambdaRuntimeFolder(): string {
     throw new Error(`The step wrapper's build (${folder}) is missing: build the library first (\`npm run build\` in its folder).`);
   }
   return folder;
-}
-
-/**
- * The bundled packages and, transitively, their production dependencies, by name, resolved as Node would from
- * `folder` (the one closure walk, packageClosure.ts), but for the packages the Powertools layer provides.
- */
-function bundledPackages(bundle: readonly string[], folder: string, stepName: string): Record<string, string> {
-  const notInstalled = (name: string) =>
-    new WorkflowDefinitionError([
-      {
-        step: stepName,
-        message: `its bundle needs "${name}", which is not installed where the program runs (${folder}). Run \`npm install ${name}\` in the program's folder.`,
-      },
-    ]);
-  const roots = new Map<string, string>();
-  for (const name of bundle) {
-    if (LAYER_PROVIDED_PACKAGES.includes(name)) continue;
-    const found = findPackageFolder(name, folder);
-    if (!found) throw notInstalled(name);
-    roots.set(name, found);
-  }
-  try {
-    return Object.fromEntries(packageClosure(roots, { missing: "fail", exclude: LAYER_PROVIDED_PACKAGES }));
-  } catch (error) {
-    if (error instanceof MissingPackageError) throw notInstalled(error.packageName);
-    throw error;
-  }
 }
 
 const indent = (text: string) =>

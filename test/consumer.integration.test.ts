@@ -28,14 +28,14 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
     }
   });
 
-  it("ships built JavaScript, declarations, README and LICENSE only (and the command's shim, the pack's PulumiPolicy.yaml and policy-config.json)", () => {
+  it("ships built JavaScript (the ES module hooks as .mjs), declarations, README and LICENSE only (and the command's shim, the pack's PulumiPolicy.yaml and policy-config.json)", () => {
     for (const { name, files } of Object.values(project.packages)) {
       const own: Record<string, string[]> = {
         "event-driven-workflow-policies": ["PulumiPolicy.yaml", "policy-config.json"],
         "event-driven-workflow-local": ["bin/edw-local.js"],
       };
       const unexpected = files.filter(
-        (f) => !/^dist\/.+\.(js|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE", ...(own[name] ?? [])].includes(f),
+        (f) => !/^dist\/.+\.(js|mjs|d\.ts)$/.test(f) && !["package.json", "README.md", "LICENSE", ...(own[name] ?? [])].includes(f),
       );
       assert.deepEqual(unexpected, [], name);
       assert.ok(files.includes("README.md") && files.includes("LICENSE"), name);

@@ -218,7 +218,7 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
         ["__index.js"],
         fn.name,
       );
-      assert.ok(assets[`${wrapper}runtime/instrument.js`], `${fn.name} ships the wrapper`);
+      assert.ok(assets[`${wrapper}index.js`], `${fn.name} ships the wrapper`);
       const source: string = await assets["__index.js"].text;
       assert.match(source, new RegExp(`require\\("${LAMBDA_RUNTIME_PACKAGE}"\\)\\.instrumentStep`), `${fn.name} is wrapped at load`);
       assert.doesNotMatch(source, /mocha|ts-node|aws-local-stepfunctions|asl-validator|@pulumi\//, fn.name);

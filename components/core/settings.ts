@@ -203,6 +203,11 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
     report("lambda.logLevel", `is ${show(lambda.logLevel)}: use one of ${LAMBDA_LOG_LEVELS.map((l) => `"${l}"`).join(", ")}.`);
   if (lambda.minify !== undefined && typeof lambda.minify !== "boolean")
     report("lambda.minify", `is ${show(lambda.minify)}: use true (the default: \`__index.js\` minified) or false (as serialized).`);
+  if (lambda.bundleSourceMaps !== undefined && typeof lambda.bundleSourceMaps !== "boolean")
+    report(
+      "lambda.bundleSourceMaps",
+      `is ${show(lambda.bundleSourceMaps)}: use false (the default) or true (a .map beside each package bundle).`,
+    );
   const layer = lambda.powertoolsLayerArn;
   if (layer !== undefined && !isDeferredValue(layer) && !(typeof layer === "string" && LAYER_VERSION_ARN.test(layer)))
     report(

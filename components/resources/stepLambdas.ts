@@ -95,6 +95,8 @@ export function createStepLambdas(
       {
         stepName: step.name,
         bundle: step.bundle ?? [],
+        copyPackages: step.copyPackages,
+        sourceMaps: settings.bundleSourceMaps,
         sizeBudgetBytes: settings.handlerSizeBudgetBytes ?? DEFAULT_HANDLER_SIZE_BUDGET_BYTES,
         minify: settings.minify,
       },

@@ -271,11 +271,21 @@ export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
    */
   permissions?: StepPermission[];
   /**
-   * npm packages this handler needs inside its archive, e.g. `["zod"]`. Only these (and what they depend on) are
-   * bundled besides the handler itself; the Powertools packages come from the layer and never need listing.
+   * npm packages this handler needs inside its archive, e.g. `["zod"]`. Each is bundled by esbuild from the program's
+   * node_modules, tree-shaken to what the handler reads and minified (one file per module the handler loads); Node's
+   * modules, `@aws-sdk/*` and the Powertools layer's packages stay external and never need listing.
    * @default [] (the archive holds the serialized handler only)
    */
   bundle?: string[];
+  /**
+   * Packages of `bundle` copied whole into the archive, with their dependencies, instead of bundled: those esbuild
+   * cannot bundle (native addons) or that read files beside their code at run time. The build error that needs it
+   * names the package.
+   * @default []
+   * @example
+   * bundle: ["sharp"], copyPackages: ["sharp"]
+   */
+  copyPackages?: string[];
 }
 
 /** A Lambda task step: its options, named. */

@@ -11,10 +11,14 @@ import { materializeArchive } from "../../local/lambda/artifact";
 import { buildInstrumentedStepArchive, buildStepArchive, LAMBDA_RUNTIME_PACKAGE } from "../stepArchive";
 import { instrumentStep } from "../runtime";
 
-const build = (handler: (...args: any[]) => unknown, options: { bundle?: string[]; sizeBudgetBytes?: number; minify?: boolean } = {}) =>
+const build = (
+  handler: (...args: any[]) => unknown,
+  options: { bundle?: string[]; copyPackages?: string[]; sizeBudgetBytes?: number; minify?: boolean } = {},
+) =>
   buildStepArchive(handler, {
     stepName: "SaveClaim",
     bundle: options.bundle ?? [],
+    copyPackages: options.copyPackages,
     sizeBudgetBytes: options.sizeBudgetBytes ?? 1024 * 1024,
     minify: options.minify,
   });
@@ -56,12 +60,20 @@ describe("step archives: what a Lambda's archive holds", () => {
     assert.deepEqual(await run(serialized.source), { tax: 1 });
   });
 
-  it("adds each bundled package and the packages it depends on, resolved from the program's folder", async () => {
-    const built = await build(async () => require("mocha/package.json").version, { bundle: ["mocha"] });
+  it("copies a package listed in copyPackages whole, with the packages it depends on, resolved from the program's folder", async () => {
+    const built = await build(async () => require("mocha/package.json").version, { bundle: ["mocha"], copyPackages: ["mocha"] });
     const entries = Object.keys(await built.archive.assets);
     assert.ok(entries.includes("node_modules/mocha"), entries.join(", "));
     // mocha depends on (among others) `debug`, which depends on `ms`: both travel with it unless nested inside mocha.
     assert.ok(Object.keys(built.packages).length > 5, Object.keys(built.packages).join(", "));
+  });
+
+  it("ships a bundled package's data file as is when the handler reads only that", async () => {
+    const built = await build(async () => require("mocha/package.json").version, { bundle: ["mocha"] });
+    const assets = await built.archive.assets;
+    assert.deepEqual(Object.keys(assets), ["__index.js", "node_modules/mocha/package.json"]);
+    const manifest = JSON.parse(await (assets["node_modules/mocha/package.json"] as unknown as { text: Promise<string> }).text);
+    assert.equal(manifest.version, require("mocha/package.json").version);
   });
 
   it("keeps the library out: the Lambda-time wrapper is serialized into __index.js, never required", async () => {
@@ -106,15 +118,33 @@ describe("step archives: a step's handler beside the prebuilt wrapper", () => {
       { stepName: "SaveClaim", bundle: [], sizeBudgetBytes: 1024 * 1024 },
     );
 
-  it("serializes the handler alone and ships the wrapper's compiled modules, which __index.js requires", async () => {
+  it("serializes the handler alone and ships the wrapper bundled, which __index.js requires", async () => {
     const built = await buildStep(async (input: { n: number }) => ({ doubled: input.n * 2 }), { sensitiveKeys: ["iban"] });
     const entries = Object.keys(await built.archive.assets);
     const runtime = `node_modules/${LAMBDA_RUNTIME_PACKAGE}/`;
-    for (const file of ["package.json", "runtime/instrument.js", "runtime/redact.js", "runtime/contract.js"])
-      assert.ok(entries.includes(runtime + file), `${file} missing from ${entries.join(", ")}`);
+    assert.deepEqual(entries.sort(), ["__index.js", `${runtime}index.js`, `${runtime}package.json`]);
     assert.deepEqual(requiredPackages(built.source), [LAMBDA_RUNTIME_PACKAGE]);
     assert.doesNotMatch(built.source, /createRedactor|guardMetrics|unwrapStepInput/, "the wrapper is required, not serialized");
     assert.match(built.source, /sensitiveKeys"?:\["iban"\]/);
+  });
+
+  it("ships the idempotency and approval-link code only to the steps that use them", async () => {
+    const wrapperOf = async (runtime: object) => {
+      const assets = (await (await buildStep(async () => 1, runtime)).archive.assets) as Record<string, { text: Promise<string> }>;
+      return assets[`node_modules/${LAMBDA_RUNTIME_PACKAGE}/index.js`].text;
+    };
+    const [plain, idempotent, linking] = await Promise.all([
+      wrapperOf({}),
+      wrapperOf({ idempotency: { keyPath: "claimId" } }),
+      wrapperOf({ approvalLinkSeconds: 3600 }),
+    ]);
+    assert.doesNotMatch(plain, /@aws-lambda-powertools\/idempotency|client-kms/);
+    assert.match(idempotent, /@aws-lambda-powertools\/idempotency/);
+    assert.match(linking, /client-kms/);
+    assert.ok(
+      plain.length < idempotent.length && plain.length < linking.length,
+      `${plain.length}, ${idempotent.length}, ${linking.length} bytes`,
+    );
   });
 
   it("runs as the wrapped handler: unwraps the step input, returns the result, rethrows an error by its name", async () => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The edw-local command line: dispatches to one command per file in this folder (run, graph, replay, cost, check,
- * capacity), each loaded on demand so that a command loads only what it uses. bin/edw-local.js calls `main`.
+ * capacity, package), each loaded on demand so that a command loads only what it uses. bin/edw-local.js calls `main`.
  */
 
 /**
@@ -16,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
   if (argv[0] === "cost") return (await import("./cost")).costCommand(argv.slice(1));
   if (argv[0] === "check") return (await import("./check")).checkCommand(argv.slice(1));
   if (argv[0] === "capacity") return (await import("./capacity")).capacityCommand(argv.slice(1));
+  if (argv[0] === "package") return (await import("./package")).packageCommand(argv.slice(1));
   return (await import("./run")).runCommand(argv);
 }
 

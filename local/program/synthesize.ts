@@ -4,12 +4,12 @@
  * Pulumi CLI, no AWS. The local runner, `edw-local graph` and the test kit share it.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve as resolvePath, sep } from "node:path";
+import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
-import { ensureTypeScript } from "./typescript";
+import { forgetProgramModules, loadProgram } from "./loader";
 
 import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
 
@@ -69,7 +69,7 @@ export class SynthesisError extends Error {
     readonly causes: unknown[],
   ) {
     super(
-      `${program} failed under Pulumi mocks (as \`pulumi preview\` would):\n${causes.map((c) => `  ${messageOf(c).split("\n").join("\n  ")}`).join("\n")}`,
+      `${program} failed under Pulumi mocks (as \`pulumi preview\` would):\n${causes.map((c) => `  ${(messageOf(c) + where(c, program)).split("\n").join("\n  ")}`).join("\n")}`,
     );
     this.name = "SynthesisError";
   }
@@ -169,9 +169,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     outputs =
       (await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation(record);
-        ensureTypeScript(program);
-        forgetProgramModules(dirname(program));
-        const exports = require(program);
+        const exports = await loadProgram(program);
         return options.afterLoad?.(exports, constructed) ?? exports;
       })) ?? {};
     // A Function whose code cannot be built never finishes registering: stop at its error instead of waiting.
@@ -182,7 +180,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     active = false;
     serializations.restore();
     // A later import of the program (a test of the user's, under its own mocks) runs it again, too.
-    forgetProgramModules(dirname(program));
+    forgetProgramModules(program);
     process.off("unhandledRejection", onUnhandled);
   }
   if (failures.length > 0) throw new SynthesisError(modulePath, failures);
@@ -216,18 +214,6 @@ function watchFunctionCode(): { watch(code: unknown): void; failed: Promise<neve
     },
     failed,
   };
-}
-
-/**
- * Drops the modules of the program's folder (not its node_modules) from Node's cache, so that loading the program
- * again runs it again: a program loaded earlier in this process (by a test, or an earlier synthesis) registered its
- * resources under that earlier run's mocks.
- */
-function forgetProgramModules(folder: string): void {
-  const prefix = folder.endsWith(sep) ? folder : folder + sep;
-  for (const id of Object.keys(require.cache)) {
-    if (id.startsWith(prefix) && !id.slice(prefix.length).split(sep).includes("node_modules")) delete require.cache[id];
-  }
 }
 
 /** Waits until every registration RPC has completed (as the language host does before it exits). */
@@ -291,6 +277,18 @@ export function forgetPendingPulumiWork(): void {
   } catch {
     // An SDK without the leak detector: nothing to forget.
   }
+}
+
+/**
+ * Where in the program's own files `error` was thrown (its first stack frame there, TypeScript lines through source
+ * maps), as a line to add to its message; empty when the stack names none.
+ */
+function where(error: unknown, program: string): string {
+  const folder = dirname(resolvePath(program));
+  const frame = (error instanceof Error ? (error.stack ?? "") : "")
+    .split("\n")
+    .find((line) => /^\s+at /.test(line) && line.includes(folder) && !line.includes("node_modules"));
+  return frame ? `\n  ${frame.trim()}` : "";
 }
 
 function messageOf(error: unknown): string {

@@ -39,7 +39,7 @@ describe("a step's deployment artifact, run as Lambda would (child process, simu
 
   it("ValidateOrder's archive carries the step wrapper beside __index.js, and no layer package", async () => {
     const { taskRoot } = await artifactOf("ValidateOrder");
-    assert.ok(existsSync(join(taskRoot, "node_modules", LAMBDA_RUNTIME_PACKAGE, "runtime", "instrument.js")));
+    assert.ok(existsSync(join(taskRoot, "node_modules", LAMBDA_RUNTIME_PACKAGE, "index.js")));
     for (const name of ["@aws-lambda-powertools/logger", "@aws-lambda-powertools/idempotency", "@aws-lambda-powertools/commons"]) {
       assert.ok(!existsSync(join(taskRoot, "node_modules", name)), `${name} must come from the layer`);
     }

@@ -1,0 +1,196 @@
+/**
+ * TypeScript for Node's module loaders, with esbuild: the ES module hooks `edw-local` registers (`module.register`)
+ * to import ESM programs (`.mts`, `.ts` under `"type": "module"`) as Pulumi's Node.js host does, and the
+ * transpilation the CommonJS hook (loader.ts) shares. Plain JavaScript (not compiled) because Node loads it in its
+ * hooks thread, from the library's source as from its build.
+ *
+ * Two more jobs of the hooks:
+ * - resolution as TypeScript writes it: `./util.js` (node16/nodenext) or `./util` (bundler) naming `./util.ts`;
+ * - loading a program again: a program imported with `?edw-load=<n>` passes that query on to its own modules (not to
+ *   node_modules), so each load evaluates the program's files afresh while packages stay shared.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve as resolvePath } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
+/** @type {typeof import("esbuild") | undefined} */
+let esbuild;
+const esbuildModule = () => (esbuild ??= require("esbuild"));
+
+/** The query that marks one load of a program (see the header). */
+export const LOAD_QUERY = "edw-load";
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/**
+ * The module format Node gives `path`: `.mts`/`.mjs` ESM, `.cts`/`.cjs` CommonJS, otherwise the nearest package.json's
+ * `type`.
+ *
+ * @param {string} path
+ * @returns {"module" | "commonjs"}
+ */
+export function formatOf(path) {
+  if (/\.m[tj]s$/.test(path)) return "module";
+  if (/\.c[tj]s$/.test(path)) return "commonjs";
+  return packageTypeOf(dirname(path));
+}
+
+/** @type {Map<string, "module" | "commonjs">} */
+const packageTypes = new Map();
+/** @param {string} folder @returns {"module" | "commonjs"} */
+function packageTypeOf(folder) {
+  let type = packageTypes.get(folder);
+  if (type) return type;
+  const manifest = join(folder, "package.json");
+  if (existsSync(manifest)) type = JSON.parse(readFileSync(manifest, "utf8")).type === "module" ? "module" : "commonjs";
+  else type = dirname(folder) === folder ? "commonjs" : packageTypeOf(dirname(folder));
+  packageTypes.set(folder, type);
+  return type;
+}
+
+/**
+ * `source` (the TypeScript file `path`) as JavaScript in `format`, with an inline source map so that stack traces
+ * name the TypeScript lines. The nearest tsconfig.json's options that change the emitted code (decorators, class
+ * fields, JSX, kept imports) apply; type checking is the program's own `tsc`'s job, as with Pulumi's transpile-only mode.
+ *
+ * @param {string} source
+ * @param {string} path
+ * @param {"module" | "commonjs"} format
+ */
+export function transpileSync(source, path, format) {
+  return esbuildModule().transformSync(source, transformOptions(path, format)).code;
+}
+
+/** @param {string} path @param {"module" | "commonjs"} format @returns {import("esbuild").TransformOptions} */
+function transformOptions(path, format) {
+  return {
+    loader: path.endsWith("x") ? "tsx" : "ts",
+    format: format === "module" ? "esm" : "cjs",
+    target: `node${process.versions.node.split(".")[0]}`,
+    sourcemap: "inline",
+    sourcefile: path,
+    tsconfigRaw: { compilerOptions: emitOptionsFor(dirname(path)) },
+  };
+}
+
+/** The tsconfig options esbuild honours when it transpiles a file. */
+const EMIT_OPTIONS = [
+  "alwaysStrict",
+  "experimentalDecorators",
+  "importsNotUsedAsValues",
+  "jsx",
+  "jsxFactory",
+  "jsxFragmentFactory",
+  "jsxImportSource",
+  "preserveValueImports",
+  "target",
+  "useDefineForClassFields",
+  "verbatimModuleSyntax",
+];
+
+/** @type {Map<string, Record<string, unknown>>} */
+const emitOptions = new Map();
+/** The emit options of the nearest tsconfig.json above `folder` (its `extends` chain included). */
+function emitOptionsFor(folder) {
+  let options = emitOptions.get(folder);
+  if (options) return options;
+  const config = join(folder, "tsconfig.json");
+  if (existsSync(config)) {
+    const all = compilerOptionsOf(config, new Set());
+    options = Object.fromEntries(EMIT_OPTIONS.filter((key) => all[key] !== undefined).map((key) => [key, all[key]]));
+  } else {
+    options = dirname(folder) === folder ? {} : emitOptionsFor(dirname(folder));
+  }
+  emitOptions.set(folder, options);
+  return options;
+}
+
+/** @param {string} file @param {Set<string>} seen @returns {Record<string, unknown>} */
+function compilerOptionsOf(file, seen) {
+  if (seen.has(file)) return {};
+  seen.add(file);
+  const config = parseJsonWithComments(readFileSync(file, "utf8"));
+  let inherited = {};
+  for (const base of [config.extends ?? []].flat()) {
+    const basePath = resolveExtends(base, dirname(file));
+    if (basePath) inherited = { ...inherited, ...compilerOptionsOf(basePath, seen) };
+  }
+  return { ...inherited, ...(config.compilerOptions ?? {}) };
+}
+
+/** @param {string} base @param {string} folder */
+function resolveExtends(base, folder) {
+  if (base.startsWith(".") || base.startsWith("/")) {
+    const path = resolvePath(folder, base);
+    return [path, `${path}.json`].find((candidate) => existsSync(candidate));
+  }
+  try {
+    return createRequire(join(folder, "tsconfig.json")).resolve(base);
+  } catch {
+    return undefined; // a base from a package not installed: tsc reports it; the emit options default
+  }
+}
+
+/** tsconfig.json's dialect of JSON: comments and trailing commas allowed. @param {string} text */
+function parseJsonWithComments(text) {
+  const json = text.replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\/|,(?=\s*[}\]])/g, (match, string) => string ?? "");
+  return JSON.parse(json);
+}
+
+/**
+ * The TypeScript file a relative import that Node cannot find stands for: `./a.js` -> `./a.ts` (`.mjs` -> `.mts`,
+ * `.cjs` -> `.cts`), `./a` -> `./a.ts` or `./a/index.ts`.
+ *
+ * @param {string} path the absolute path Node looked for
+ * @returns {string | undefined}
+ */
+export function typeScriptFileFor(path) {
+  const candidates = /\.[cm]?js$/.test(path)
+    ? [path.replace(/js$/, "ts"), path.replace(/js$/, "tsx")]
+    : [".ts", ".tsx", ".mts", ".cts", "/index.ts", "/index.tsx"].map((suffix) => path + suffix);
+  return candidates.find((candidate) => existsSync(candidate));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The hooks (https://nodejs.org/api/module.html#customization-hooks)
+
+/**
+ * @param {string} specifier
+ * @param {{ parentURL?: string }} context
+ * @param {(specifier: string, context: object) => Promise<{ url: string }>} nextResolve
+ */
+export async function resolve(specifier, context, nextResolve) {
+  const parent = context.parentURL?.startsWith("file:") ? new URL(context.parentURL) : undefined;
+  let resolved;
+  try {
+    resolved = await nextResolve(specifier, context);
+  } catch (error) {
+    const relative = /^\.\.?(\/|$)/.test(specifier);
+    const file = parent && relative ? typeScriptFileFor(fileURLToPath(new URL(specifier, parent))) : undefined;
+    if (!file) throw error;
+    resolved = { url: pathToFileURL(file).href, shortCircuit: true };
+  }
+  const load = parent?.searchParams.get(LOAD_QUERY);
+  if (load && resolved.url.startsWith("file:") && !resolved.url.includes("/node_modules/")) {
+    const url = new URL(resolved.url);
+    url.searchParams.set(LOAD_QUERY, load);
+    resolved = { ...resolved, url: url.href };
+  }
+  return resolved;
+}
+
+/**
+ * @param {string} url
+ * @param {object} context
+ * @param {(url: string, context: object) => Promise<object>} nextLoad
+ */
+export async function load(url, context, nextLoad) {
+  if (!url.startsWith("file:") || !TYPESCRIPT.test(new URL(url).pathname)) return nextLoad(url, context);
+  const path = fileURLToPath(url);
+  const format = formatOf(path);
+  // CommonJS TypeScript goes through Node's CommonJS loader, whose `.ts` handler loader.ts installs.
+  if (format === "commonjs") return { format, shortCircuit: true };
+  const { code } = await esbuildModule().transform(readFileSync(path, "utf8"), transformOptions(path, format));
+  return { format, source: code, shortCircuit: true };
+}

@@ -1,0 +1,102 @@
+/**
+ * Loading a Pulumi program in-process as Pulumi's Node.js host does: an ES module program (`.mjs`, `.mts`, or
+ * `.js`/`.ts` under `"type": "module"`) with `import()`, any other with `require`, its default export standing for
+ * its outputs when it has one. TypeScript is transpiled with esbuild (see esmHooks.mjs) with the options of the
+ * program's own tsconfig.json, whatever its `module`/`moduleResolution` (`commonjs`, `node16`, `nodenext`,
+ * `bundler`): type checking stays the program's `tsc`'s job, as in Pulumi's transpile-only mode. A program can be
+ * loaded any number of times in one process; each load evaluates the program's own files again (its packages stay
+ * loaded).
+ */
+import Module, { register } from "node:module";
+import { join, sep } from "node:path";
+import { pathToFileURL } from "node:url";
+import { RunnerInputError } from "../input/eventInput";
+
+/** What loader.ts uses of esmHooks.mjs. */
+interface Hooks {
+  LOAD_QUERY: string;
+  formatOf(path: string): "module" | "commonjs";
+  transpileSync(source: string, path: string, format: "module" | "commonjs"): string;
+  typeScriptFileFor(path: string): string | undefined;
+}
+
+const HOOKS_URL = pathToFileURL(join(__dirname, "esmHooks.mjs")).href;
+// An `import()` that TypeScript's CommonJS output leaves as is (it would otherwise become a `require`).
+const dynamicImport = new Function("url", "return import(url)") as (url: string) => Promise<Record<string, unknown>>;
+
+// Kept on the process, not the module: the library itself may be loaded afresh by a program that depends on it.
+const state = ((globalThis as Record<symbol, unknown>)[Symbol.for("event-driven-workflow-local.loader")] ??= {
+  loads: 0,
+}) as { loads: number; hooks?: Promise<Hooks> };
+
+/**
+ * Runs the program module at `path` (absolute) and returns its outputs: its exports, or its default export when
+ * that is its only one.
+ *
+ * @throws RunnerInputError when the program exports both a default and named outputs (Pulumi refuses it too).
+ */
+export async function loadProgram(path: string): Promise<Record<string, unknown>> {
+  const hooks = await installHooks();
+  const load = ++state.loads;
+  let exports: Record<string, unknown>;
+  if (hooks.formatOf(path) === "module") {
+    const url = new URL(pathToFileURL(path));
+    url.searchParams.set(hooks.LOAD_QUERY, String(load));
+    exports = await dynamicImport(url.href);
+  } else {
+    forgetProgramModules(path);
+    exports = require(path);
+  }
+  if (!Object.getOwnPropertyDescriptor(exports, "default")) return exports;
+  if (Object.keys(exports).length !== 1) {
+    throw new RunnerInputError(`${path} has a default export and named exports: Pulumi takes its outputs from one or the other; keep one.`);
+  }
+  return exports.default as Record<string, unknown>;
+}
+
+/**
+ * Installs, once per process, the ES module hooks and the CommonJS `.ts` handler, and turns on source maps for
+ * stack traces. A `.ts` handler registered earlier (ts-node under mocha) is replaced: both transpile only.
+ */
+function installHooks(): Promise<Hooks> {
+  state.hooks ??= (async () => {
+    const hooks = (await dynamicImport(HOOKS_URL)) as unknown as Hooks;
+    register(HOOKS_URL);
+    process.setSourceMapsEnabled(true);
+    const loaders = Module as unknown as {
+      _extensions: Record<string, (module: { _compile(code: string, path: string): void }, path: string) => void>;
+      _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+    };
+    const { readFileSync } = await import("node:fs");
+    for (const extension of [".ts", ".cts", ".tsx"]) {
+      loaders._extensions[extension] = (module, file) =>
+        module._compile(hooks.transpileSync(readFileSync(file, "utf8"), file, "commonjs"), file);
+    }
+    const resolveFilename = loaders._resolveFilename;
+    loaders._resolveFilename = function (request, parent, ...rest) {
+      try {
+        return resolveFilename.call(this, request, parent, ...rest);
+      } catch (error) {
+        const file =
+          /^\.\.?(\/|$)/.test(request) && parent?.filename ? hooks.typeScriptFileFor(join(parent.filename, "..", request)) : undefined;
+        if (!file) throw error;
+        return file;
+      }
+    };
+    return hooks;
+  })();
+  return state.hooks;
+}
+
+/**
+ * Drops the CommonJS modules of the program's folder (not its node_modules) from Node's cache, so that loading the
+ * program again runs it again: a program loaded earlier in this process (by a test, or an earlier synthesis)
+ * registered its resources under that earlier run's mocks.
+ */
+export function forgetProgramModules(path: string): void {
+  const folder = join(path, "..");
+  const prefix = folder.endsWith(sep) ? folder : folder + sep;
+  for (const id of Object.keys(require.cache)) {
+    if (id.startsWith(prefix) && !id.slice(prefix.length).split(sep).includes("node_modules")) delete require.cache[id];
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The packages' declarations type-check with `skipLibCheck: false` under the tsconfig of each module system the
+ * READMEs recommend (CommonJS `node16`, ES module `nodenext`, `bundler`), on TypeScript 5.9 (the repository's) and
+ * TypeScript 6 (installed into a scratch folder with npm, from its cache when it has it). A probe program per setting
+ * uses the library, its runtime entry and the test kit, resolved through the workspace as a consumer's would be.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const REPO = join(__dirname, "..");
+const TYPESCRIPT_6 = "6.0.3";
+
+const PROBE = `import { EventDrivenWorkflow, task, type StepContext } from "event-driven-workflow";
+import { asLambdaError } from "event-driven-workflow/runtime";
+import { runEvents } from "event-driven-workflow-local/testing";
+
+export const steps = [
+  task("Add", { handler: async (input: { n: number }, context: StepContext) => ({ n: input.n + 1, step: context.stepName }), timeoutSeconds: 5, end: true }),
+];
+export const make = () => new EventDrivenWorkflow("probe", { trigger: { pattern: { source: ["probe"] } }, steps, timeoutSeconds: 60 });
+export const run = () => runEvents("index.ts", { source: "probe" });
+export const toLambdaError = asLambdaError;
+`;
+
+const SETTINGS = {
+  "CommonJS, node16": { type: undefined, compilerOptions: { module: "node16", moduleResolution: "node16" } },
+  "ES module, nodenext": { type: "module", compilerOptions: { module: "nodenext", moduleResolution: "nodenext" } },
+  bundler: { type: "module", compilerOptions: { module: "preserve", moduleResolution: "bundler" } },
+};
+
+/** TypeScript 6's tsc, installed once per machine into the OS temp folder. */
+function typeScript6(): string {
+  const folder = join(tmpdir(), `edw-typescript-${TYPESCRIPT_6}`);
+  const tsc = join(folder, "node_modules", "typescript", "bin", "tsc");
+  if (!existsSync(tsc)) {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "package.json"), JSON.stringify({ name: "edw-typescript", private: true }));
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `typescript@${TYPESCRIPT_6}`], {
+      cwd: folder,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
+  }
+  return tsc;
+}
+
+describe("declarations: skipLibCheck false under each recommended tsconfig, on TypeScript 5.9 and 6", function () {
+  this.timeout(600_000);
+  let probes: string;
+  const compilers: Record<string, string> = {};
+
+  before(() => {
+    // Inside the repository's node_modules, so that the workspace packages resolve as installed packages do.
+    const cache = join(REPO, "node_modules", ".cache");
+    mkdirSync(cache, { recursive: true });
+    probes = mkdtempSync(join(cache, "edw-declarations-"));
+    for (const [name, setting] of Object.entries(SETTINGS)) {
+      const folder = join(probes, name.replace(/\W+/g, "-"));
+      mkdirSync(folder);
+      writeFileSync(join(folder, "package.json"), JSON.stringify({ private: true, ...(setting.type ? { type: setting.type } : {}) }));
+      const compilerOptions = {
+        ...setting.compilerOptions,
+        target: "ES2022",
+        strict: true,
+        skipLibCheck: false,
+        noEmit: true,
+        types: ["node"],
+      };
+      writeFileSync(join(folder, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["probe.ts"] }));
+      writeFileSync(join(folder, "probe.ts"), PROBE);
+    }
+    compilers["5.9"] = require.resolve("typescript/bin/tsc");
+    compilers["6"] = typeScript6();
+  });
+  after(() => rmSync(probes, { recursive: true, force: true }));
+
+  for (const version of ["5.9", "6"]) {
+    for (const name of Object.keys(SETTINGS)) {
+      it(`TypeScript ${version}, ${name}`, () => {
+        const run = spawnSync(process.execPath, [compilers[version], "-p", join(probes, name.replace(/\W+/g, "-"), "tsconfig.json")], {
+          encoding: "utf8",
+        });
+        assert.equal(run.status, 0, run.stdout + run.stderr);
+      });
+    }
+  }
+});
