@@ -301,7 +301,7 @@ describe("policy pack: metadata and configuration", () => {
   it("the README documents every policy with its default level and configuration", () => {
     const readme = read("README.md");
     assert.match(readme, /pulumi preview --policy-pack node_modules\/event-driven-workflow-policies\n/);
-    assert.match(readme, /npx edw-local check/);
+    assert.match(readme, /npx --no-install edw-local check/);
     assert.match(readme, /pulumi policy publish <org-name>/);
     assert.match(readme, /--policy-pack-config/);
     for (const p of policies) {
