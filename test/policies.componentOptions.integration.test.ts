@@ -20,8 +20,11 @@ async function synthesizeEveryOption() {
   const workflows = [
     new EventDrivenWorkflow("refunds", {
       trigger: { pattern: { source: ["payments.refunds"] } },
-      // The reported stack: a day-long callback and a task, in an 87,300 s execution.
+      // The reported stack: a day-long callback and a task, in an 87,300 s execution. Its worst case (the callback's
+      // Lambda service retries each waiting anew) is 4 days, so the component asks for the overrun to be acknowledged,
+      // and the shipped config accepts the acknowledgement.
       timeoutSeconds: 87_300,
+      timeBudget: { acknowledgeOverrun: "a person answers within the day; the execution timeout is the escalation" },
       steps: [
         waitForCallback("Approve", { handler, timeoutSeconds: 86_400, approvalLink: {} }),
         // Its Lambda gets 180 s, the value CallbackFunction applies silently: chosen here, so not a finding.
@@ -30,7 +33,8 @@ async function synthesizeEveryOption() {
     }),
     new EventDrivenWorkflow("private", {
       trigger: { pattern: { source: ["orders.private"] } },
-      timeoutSeconds: 3_600,
+      // Its worst case: four attempts of 1,000 s (the Lambda service retries) and their intervals.
+      timeoutSeconds: 4_200,
       lambda: { vpc: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] } },
       // A long task: its Lambda gets Lambda's ceiling of 900 s.
       steps: [task("Crunch", { handler, timeoutSeconds: 1_000, end: true })],
@@ -48,6 +52,8 @@ async function synthesizeEveryOption() {
         map("EachItem", {
           itemsPath: "$.items",
           maxConcurrency: 10,
+          // The bound the time budget needs: 10 batches of 10 items fit the hour.
+          maxItems: 100,
           toleratedFailurePercentage: 10,
           steps: [task("Item", { handler, timeoutSeconds: 30, end: true })],
           end: true,

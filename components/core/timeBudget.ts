@@ -11,7 +11,7 @@
  */
 import type { Step } from "../steps/types";
 import { compileDefinition } from "./compile";
-import { taskSteps } from "./walk";
+import { allSteps, taskSteps } from "./walk";
 import {
   catchTransitions,
   isAslObject,
@@ -102,6 +102,12 @@ export function timeBudget(steps: readonly Step[], options: { timeoutSeconds?: n
       alertTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts",
       deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/dlq",
       defaultEventBusName: "default",
+      // A child's ARN may be an Output until deploy time: its duration is the step's own timeout either way.
+      childStateMachineArns: Object.fromEntries(
+        allSteps(steps)
+          .filter((s) => s.kind === "startWorkflow")
+          .map((s) => [s.name, `arn:aws:states:us-east-1:123456789012:stateMachine:${s.name}`]),
+      ),
     },
     { timeoutSeconds: options.timeoutSeconds },
   );

@@ -2,10 +2,10 @@
  * What the edw-local commands share below them: the default program, `--config` and `--callback` entries, event
  * sources, usage errors and exit codes. Commands import from here; nothing here imports a command.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { RunnerInputError, parseEvents, type LabeledEvent } from "../input/eventInput";
+import { RunnerInputError, parseEvents, readEventFile, type LabeledEvent } from "../input/eventInput";
 import { CLOCK_MODES, type ClockMode } from "../runner/clock";
 import type { CallbackAnswer, EventReport, RunnerOptions } from "../runner/runner";
 import type { ServiceStandIn } from "../runner/serviceCalls";
@@ -127,10 +127,7 @@ export function readEventSources(sources: string[]): LabeledEvent[] {
   const all = sources.length > 0 ? sources : process.stdin.isTTY ? [] : ["-"];
   if (all.length === 0) throw new RunnerInputError("no events: give one or more event files, or pipe events to stdin.");
   return all.flatMap((source) => {
-    if (source === "-") return parseEvents(readFileSync(0, "utf8"), "stdin");
-    if (!existsSync(source)) throw new RunnerInputError(`${source}: no such file.`);
-    if (statSync(source).isDirectory()) throw new RunnerInputError(`${source}: is a directory, not an event file; name the files in it.`);
-    return parseEvents(readFileSync(source, "utf8"), source);
+    return source === "-" ? parseEvents(readFileSync(0, "utf8"), "stdin") : readEventFile(source);
   });
 }
 

@@ -4,6 +4,7 @@
  * becomes an event as EventBridge would deliver it. Malformed input fails with the source, line and column; an event
  * EventBridge would refuse (over 256 KB) or one nested too deep to process fails naming the limit.
  */
+import { existsSync, readFileSync, statSync } from "node:fs";
 
 /** EventBridge refuses a PutEvents entry over 256 KB (its documented entry size: source, detail-type, detail...). */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -25,6 +26,16 @@ export class RunnerInputError extends Error {
 export interface LabeledEvent {
   label: string;
   event: Record<string, unknown>;
+}
+
+/**
+ * The events of one event file, labelled by `label` (default: the path); throws RunnerInputError when the file is
+ * missing, is a directory, or does not hold events.
+ */
+export function readEventFile(path: string, label: string = path): LabeledEvent[] {
+  if (!existsSync(path)) throw new RunnerInputError(`${path}: no such file.`);
+  if (statSync(path).isDirectory()) throw new RunnerInputError(`${path}: is a directory, not an event file; name the files in it.`);
+  return parseEvents(readFileSync(path, "utf8"), label);
 }
 
 /**

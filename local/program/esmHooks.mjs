@@ -64,19 +64,25 @@ export function transpileSync(source, path, format) {
 
 /** @param {string} path @param {"module" | "commonjs"} format @returns {import("esbuild").TransformOptions} */
 function transformOptions(path, format) {
+  const { module: moduleKind, ...compilerOptions } = emitOptionsFor(dirname(path));
+  // TypeScript's CommonJS output turns `import()` into `require` unless the program compiles for Node's own module
+  // system (node16, nodenext), where a CommonJS file keeps a real `import()`: so does this transpilation.
+  const keepsImport = format === "module" || /^node/i.test(String(moduleKind ?? ""));
   return {
     loader: path.endsWith("x") ? "tsx" : "ts",
     format: format === "module" ? "esm" : "cjs",
     target: `node${process.versions.node.split(".")[0]}`,
     sourcemap: "inline",
     sourcefile: path,
-    tsconfigRaw: { compilerOptions: emitOptionsFor(dirname(path)) },
+    tsconfigRaw: { compilerOptions },
+    ...(keepsImport ? {} : { supported: { "dynamic-import": false } }),
   };
 }
 
-/** The tsconfig options esbuild honours when it transpiles a file. */
+/** The tsconfig options esbuild honours when it transpiles a file, and `module`, which decides what `import()` becomes. */
 const EMIT_OPTIONS = [
   "alwaysStrict",
+  "module",
   "experimentalDecorators",
   "importsNotUsedAsValues",
   "jsx",

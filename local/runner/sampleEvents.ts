@@ -3,9 +3,9 @@
  * next to the program, but the `*hang*` ones) run once through the program's workflows, handlers from source, with
  * what each event made the program's DynamoDB tables serve. One place, so that both commands measure the same paths.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { RunnerInputError, parseEvents, type LabeledEvent } from "../input/eventInput";
+import { RunnerInputError, readEventFile, type LabeledEvent } from "../input/eventInput";
 import type { TableUsage } from "../simulators/dynamoDb";
 import { forgetPendingPulumiWork, type RecordedResource } from "../program/synthesize";
 import { LocalRunner, type EventReport, type LoadedWorkflow, type RunnerOptions } from "./runner";
@@ -30,10 +30,9 @@ export interface SampleRuns {
  */
 export function sampleEvents(program: string, files: readonly string[]): LabeledEvent[] {
   if (!existsSync(program)) throw new RunnerInputError(`no program at ${program}; pass the Pulumi program (e.g. index.ts) first.`);
-  const events = (files.length > 0 ? files : sampleEventFiles(program)).flatMap((file): LabeledEvent[] => {
-    if (!existsSync(file)) throw new RunnerInputError(`${file}: no such event file.`);
-    return parseEvents(readFileSync(file, "utf8"), relative(process.cwd(), file));
-  });
+  const events = (files.length > 0 ? files : sampleEventFiles(program)).flatMap((file) =>
+    readEventFile(file, relative(process.cwd(), file)),
+  );
   if (events.length === 0) throw new RunnerInputError("no events to run; pass event files (e.g. events/happy.json).");
   return events;
 }
