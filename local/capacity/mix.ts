@@ -4,7 +4,7 @@
  */
 import { closestName } from "event-driven-workflow/core";
 import { RunnerInputError } from "../input/eventInput";
-import type { EventUsage, PathUsage } from "./usage";
+import { type EventUsage, noUsage, type PathUsage } from "./usage";
 
 /**
  * Parses `--mix path=weight,...` against the measured paths (their labels, e.g. the event file's name without
@@ -52,20 +52,7 @@ export function defaultMix(paths: readonly PathUsage[]): Record<string, number> 
  */
 export function mixUsage(paths: readonly PathUsage[], weights: Readonly<Record<string, number>>): EventUsage {
   const total = paths.reduce((sum, p) => sum + (weights[p.label] ?? 0), 0);
-  const mixed: EventUsage = {
-    executions: 0,
-    stateTransitions: 0,
-    retryTransitions: {},
-    executionSeconds: 0,
-    invocations: {},
-    putEvents: 0,
-    snsPublishes: 0,
-    sqsSends: 0,
-    kmsRequests: 0,
-    dynamoDb: {},
-    standardUsd: 0,
-    expressUsd: 0,
-  };
+  const mixed = noUsage();
   for (const path of paths) {
     const share = (weights[path.label] ?? 0) / total;
     if (!(share > 0)) continue;

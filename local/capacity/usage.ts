@@ -43,6 +43,24 @@ export interface PathUsage extends EventUsage {
   status: string;
 }
 
+/** An event's usage before anything is counted: every count zero. */
+export function noUsage(): EventUsage {
+  return {
+    executions: 0,
+    stateTransitions: 0,
+    retryTransitions: {},
+    executionSeconds: 0,
+    invocations: {},
+    putEvents: 0,
+    snsPublishes: 0,
+    sqsSends: 0,
+    kmsRequests: 0,
+    dynamoDb: {},
+    standardUsd: 0,
+    expressUsd: 0,
+  };
+}
+
 /**
  * Measures each sample run. `resources` (the program's) tell which topics are KMS-encrypted and how many
  * subscriptions each has.
@@ -56,20 +74,11 @@ export function measurePaths(runs: readonly SampleRun[], resources: readonly Rec
   const warm = warmSeconds(runs);
   return runs.map(({ label, report, dynamoDb }) => {
     const usage: PathUsage = {
+      ...noUsage(),
       label,
       status: report.status,
       executions: report.executions.length,
-      stateTransitions: 0,
-      retryTransitions: {},
-      executionSeconds: 0,
-      invocations: {},
-      putEvents: 0,
-      snsPublishes: 0,
-      sqsSends: 0,
-      kmsRequests: 0,
       dynamoDb: Object.fromEntries(Object.entries(dynamoDb).map(([t, u]) => [t, { readUnits: u.readUnits, writeUnits: u.writeUnits }])),
-      standardUsd: 0,
-      expressUsd: 0,
     };
     for (const execution of report.executions) {
       usage.stateTransitions += execution.cost.stateTransitions;

@@ -15,7 +15,7 @@ import { parseQuotaFile } from "../capacity/quotaFile";
 import { DEFAULT_QUOTAS, KNOWN_REGIONS, quotasFor } from "../capacity/quotas";
 import { capacityReport, SECONDS_PER_MONTH } from "../capacity/report";
 import { simulateTokenBucket } from "../capacity/tokenBucket";
-import { measurePaths, type PathUsage } from "../capacity/usage";
+import { measurePaths, noUsage, type PathUsage } from "../capacity/usage";
 import { capacityCommand } from "../cli/capacity";
 import { RunnerInputError } from "../input/eventInput";
 import { captureOutput } from "../runner/captureOutput";
@@ -125,20 +125,10 @@ describe("the quota table", () => {
 
 /** A path as measurePaths returns it, with only the given fields set. */
 const path = (label: string, fields: Partial<PathUsage>): PathUsage => ({
+  ...noUsage(),
   label,
   status: "SUCCEEDED",
   executions: 1,
-  stateTransitions: 0,
-  retryTransitions: {},
-  executionSeconds: 0,
-  invocations: {},
-  putEvents: 0,
-  snsPublishes: 0,
-  sqsSends: 0,
-  kmsRequests: 0,
-  dynamoDb: {},
-  standardUsd: 0,
-  expressUsd: 0,
   ...fields,
 });
 
