@@ -18,7 +18,7 @@ import { capacityReport, type CapacityReport } from "../capacity/report";
 import { measurePaths } from "../capacity/usage";
 import { PRICES_US_EAST_1 } from "../cost/prices";
 import { runSampleEvents, sampleEvents } from "../runner/sampleEvents";
-import { defaultProgram, parseConfigAssignments, usageError } from "./options";
+import { defaultProgram, usageError, PROGRAM_OPTIONS, programSettingsOf } from "./options";
 
 const USAGE = `Usage: edw-local capacity [program] [event.json ...] --rate <events/s> [options]
 
@@ -79,9 +79,7 @@ export function parseCapacityCommandLine(argv: string[]): CapacityOptions | unde
         type: { type: "string" },
         quotas: { type: "string" },
         json: { type: "boolean" },
-        stack: { type: "string" },
-        config: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
+        ...PROGRAM_OPTIONS,
       },
     });
   let parsed: ReturnType<typeof parse>;
@@ -132,8 +130,7 @@ export function parseCapacityCommandLine(argv: string[]): CapacityOptions | unde
     type: values.type as CapacityOptions["type"],
     overrides,
     json: values.json ?? false,
-    stack: values.stack,
-    config: parseConfigAssignments(values.config ?? []),
+    ...programSettingsOf(values),
   };
 }
 

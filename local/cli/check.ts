@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { defaultProgram, parseConfigAssignments, usageError } from "./options";
+import { defaultProgram, usageError, PROGRAM_OPTIONS, programSettingsOf } from "./options";
 import { checkProgram, formatCheckReport, POLICY_PACK_INSTALL } from "../check/check";
 
 const USAGE = `Usage: edw-local check [program] [--stack <name>] [--config key=value ...] [--policy-config <file>] [--json]
@@ -23,11 +23,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        stack: { type: "string" },
-        config: { type: "string", multiple: true },
+        ...PROGRAM_OPTIONS,
         "policy-config": { type: "string" },
         json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
       },
     });
     if (values.help) {
@@ -44,8 +42,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       return 2;
     }
     const report = await checkProgram(program, {
-      stack: values.stack,
-      config: parseConfigAssignments(values.config ?? []),
+      ...programSettingsOf(values),
       policyConfig: values["policy-config"],
     });
     for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);

@@ -4,7 +4,7 @@
  */
 import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { defaultProgram, parseConfigAssignments } from "./options";
+import { defaultProgram, PROGRAM_OPTIONS, programSettingsOf } from "./options";
 import { BUDGET_LEGEND, GRAPH_LEGEND, timeBudgetMarkdown, writeGraphMarkdown, type GraphSection } from "../graph/document";
 import { loadWorkflows, type LoadedWorkflow } from "../runner/runner";
 import { forgetPendingPulumiWork } from "../program/synthesize";
@@ -44,9 +44,7 @@ export async function graphCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       out: { type: "string" },
-      stack: { type: "string" },
-      config: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
+      ...PROGRAM_OPTIONS,
     },
   });
   if (values.help) {
@@ -55,8 +53,7 @@ export async function graphCommand(argv: string[]): Promise<number> {
   }
   const program = positionals[0] ?? defaultProgram();
   const out = values.out ?? "workflow-graph.md";
-  const config = parseConfigAssignments(values.config ?? []);
-  const { workflows } = await loadWorkflows(program, { stack: values.stack, config });
+  const { workflows } = await loadWorkflows(program, programSettingsOf(values));
   const document = workflowGraphDocument(workflows, program, out);
   writeGraphMarkdown(out, document.title, document.intro, document.sections);
   process.stdout.write(`${out}: ${workflows.map((w) => w.name).join(", ")}\n`);

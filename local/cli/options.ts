@@ -10,14 +10,27 @@ import { CLOCK_MODES, type ClockMode } from "../runner/clock";
 import type { CallbackAnswer, EventReport, RunnerOptions } from "../runner/runner";
 import type { ServiceStandIn } from "../runner/serviceCalls";
 
+/**
+ * The options of every command that synthesizes a program (`--stack`, `--config`, `--help`), as node:util parseArgs
+ * declares them: commands spread them into their own.
+ */
+export const PROGRAM_OPTIONS = {
+  stack: { type: "string" },
+  config: { type: "string", multiple: true },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** The synthesis settings `--stack` and `--config` give; throws RunnerInputError for a `--config` entry without `=`. */
+export function programSettingsOf(values: { stack?: string; config?: string[] }): { stack?: string; config: Record<string, string> } {
+  return { stack: values.stack, config: parseConfigAssignments(values.config ?? []) };
+}
+
 /** The options every command that runs events takes (a run, `cost`), as node:util parseArgs declares them. */
 const RUN_OPTIONS = {
   json: { type: "boolean" },
   graph: { type: "string" },
   "real-time": { type: "boolean" },
   clock: { type: "string" },
-  config: { type: "string", multiple: true },
-  stack: { type: "string" },
   source: { type: "boolean" },
   bus: { type: "string" },
   workflow: { type: "string", multiple: true },
@@ -26,7 +39,7 @@ const RUN_OPTIONS = {
   callback: { type: "string", multiple: true },
   service: { type: "string", multiple: true },
   "dead-letter-file": { type: "string" },
-  help: { type: "boolean", short: "h" },
+  ...PROGRAM_OPTIONS,
 } as const;
 
 /** Parses a command line of run options, strictly; throws RunnerInputError for an unknown or malformed option. */
@@ -51,8 +64,7 @@ export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["va
   if (!(scale > 0) || !Number.isFinite(scale))
     throw new RunnerInputError(`--timeout-scale takes a positive number, got "${values["timeout-scale"]}".`);
   return {
-    stack: values.stack,
-    config: parseConfigAssignments(values.config ?? []),
+    ...programSettingsOf(values),
     mode: values.source ? "source" : "artifact",
     clock,
     timeoutScale: scale,

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { RunnerInputError } from "../input/eventInput";
 import { writeFunctionArchives } from "../packaging/archives";
 import { forgetPendingPulumiWork, synthesizeProgram } from "../program/synthesize";
-import { defaultProgram, parseConfigAssignments, usageError } from "./options";
+import { defaultProgram, usageError, PROGRAM_OPTIONS, programSettingsOf } from "./options";
 
 const USAGE = `Usage: edw-local package [program] --out <dir> [--json] [--stack <name>] [--config key=value ...]
 
@@ -25,9 +25,7 @@ export async function packageCommand(argv: string[]): Promise<number> {
       options: {
         out: { type: "string" },
         json: { type: "boolean" },
-        stack: { type: "string" },
-        config: { type: "string", multiple: true },
-        help: { type: "boolean", short: "h" },
+        ...PROGRAM_OPTIONS,
       },
     });
     if (values.help) {
@@ -36,7 +34,7 @@ export async function packageCommand(argv: string[]): Promise<number> {
     }
     if (!values.out) throw new RunnerInputError("--out <dir> is required: the folder to write the archives into.");
     const program = positionals[0] ?? defaultProgram();
-    const synthesis = await synthesizeProgram(program, { stack: values.stack, config: parseConfigAssignments(values.config ?? []) });
+    const synthesis = await synthesizeProgram(program, programSettingsOf(values));
     const functions = await writeFunctionArchives(synthesis, values.out);
     forgetPendingPulumiWork();
     if (values.json) {

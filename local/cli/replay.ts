@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { defaultProgram, parseConfigAssignments } from "./options";
+import { defaultProgram, PROGRAM_OPTIONS, programSettingsOf } from "./options";
 import { RunnerInputError } from "../input/eventInput";
 import { validateEventPattern } from "../simulators/eventPattern";
 import { replayQueue, replayRecorded, type ReplayItem, type ReplayReport } from "../replay/replay";
@@ -85,11 +85,9 @@ const REPLAY_OPTIONS = {
   local: { type: "string" },
   bus: { type: "string" },
   source: { type: "boolean" },
-  stack: { type: "string" },
-  config: { type: "string", multiple: true },
   apply: { type: "boolean" },
   json: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
+  ...PROGRAM_OPTIONS,
 } as const;
 
 /** Parses `edw-local replay` arguments; throws RunnerInputError for a usage error; undefined for --help. */
@@ -113,8 +111,7 @@ export function parseReplayCommandLine(argv: string[]): ReplayCommandOptions | u
         program: positionals[0] ?? defaultProgram(),
         bus: values.bus ?? "default",
         source: values.source ?? false,
-        stack: values.stack,
-        config: parseConfigAssignments(values.config ?? []),
+        ...programSettingsOf(values),
       },
     };
   }
