@@ -49,6 +49,22 @@ async function rejectionName(promise: Promise<unknown>): Promise<string> {
 
 const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
 
+/** The expiresAt a (possibly tampered) token's well-formed claims state, read without the key; otherwise undefined. */
+function claimedExpiry(token: string): number | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split(".")[0], "base64url").toString("utf8"));
+    const wellFormed =
+      Object.keys(claims).sort().join() === "decision,expiresAt,taskToken" &&
+      ["approve", "reject"].includes(claims.decision) &&
+      typeof claims.taskToken === "string" &&
+      claims.taskToken.length > 0 &&
+      Number.isFinite(claims.expiresAt);
+    return wellFormed ? claims.expiresAt : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 describe("approval link tokens", () => {
   it("round-trips the task token and the decision, with a local HMAC", async () => {
     for (const decision of ["approve", "reject"] as const) {
@@ -184,8 +200,12 @@ describe("approval link tokens", () => {
       const at = randomInt(token.length);
       const replacement = "AQgw_-."[randomInt(7)];
       const mutated = token.slice(0, at) + (token[at] === replacement ? "Z" : replacement) + token.slice(at + 1);
-      if (mutated !== token)
-        assert.equal(await rejectionName(decodeApprovalToken(mutated, mac, NOW)), "ApprovalLinkInvalid", `mutation at ${at}`);
+      if (mutated === token) continue;
+      // A change to the claims that moves expiresAt into the past is refused as expired before any MAC call (by
+      // design: junk costs no KMS request); every other change is refused as invalid. Neither decides anything.
+      const expiry = claimedExpiry(mutated);
+      const expected = expiry !== undefined && expiry <= NOW ? "ApprovalLinkExpired" : "ApprovalLinkInvalid";
+      assert.equal(await rejectionName(decodeApprovalToken(mutated, mac, NOW)), expected, `mutation at ${at}`);
     }
   });
 
