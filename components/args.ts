@@ -187,4 +187,24 @@ export interface EventDrivenWorkflowArgs {
    * @default none
    */
   transform?: WorkflowTransforms;
+  /**
+   * The workflow's name before a rename: the component and each of its children keep their Pulumi URNs (each gets a
+   * Pulumi alias), so the rename updates them instead of replacing them. Keep it until every stack has been deployed
+   * once with the new name. Physical names that contain the workflow's name (the state machine's, the log groups',
+   * the dashboard's) still change, and AWS replaces what they name: see "Upgrades" in the README.
+   * @default none (a renamed workflow's resources are all replaced)
+   * @example
+   * new EventDrivenWorkflow("claims-intake", { renamedFrom: "claims", ... })
+   */
+  renamedFrom?: string;
+  /**
+   * Keeps the resources that hold state when Pulumi deletes them (`retainOnDelete`): the dead-letter queue (messages
+   * not yet replayed), the alert topic's KMS key (what it encrypted stays readable) and the idempotency table. A
+   * rename without `renamedFrom`, a removed workflow or `pulumi destroy` then leaves them in the account, out of the
+   * stack, for you to drain and delete. Set `false` for throwaway stacks (previews, tests).
+   * @default true
+   * @example
+   * retainStatefulResources: pulumi.getStack() === "prod"
+   */
+  retainStatefulResources?: boolean;
 }

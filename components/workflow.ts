@@ -12,6 +12,7 @@ import { planWorkflow } from "./core/plan";
 import { validateSettings } from "./core/settings";
 import { checkTimeBudget } from "./core/timeBudgetCheck";
 import { validateSteps } from "./core/validate";
+import { validateRenames } from "./core/validation/renames";
 import { createAlarms } from "./resources/alarms";
 import { createAlerting } from "./resources/alerting";
 import { createApprovalEndpoint, type ApprovalEndpoint } from "./resources/approvalEndpoint";
@@ -19,6 +20,7 @@ import { workflowContext } from "./resources/context";
 import { createDashboard } from "./resources/dashboard";
 import { createDeadLetterQueue } from "./resources/deadLetterQueue";
 import { createIdempotencyTable } from "./resources/idempotencyTable";
+import { keepThroughRenames } from "./resources/lineage";
 import { createStateMachine } from "./resources/stateMachine";
 import { createStepLambdas, type StepLambda } from "./resources/stepLambdas";
 import { createTrigger } from "./resources/trigger";
@@ -92,10 +94,11 @@ export class EventDrivenWorkflow<
   private readonly workflowName: string;
 
   constructor(name: string, args: CheckedWorkflowArgs<S, T>, opts?: pulumi.ComponentResourceOptions) {
-    super(COMPONENT_TYPE, name, {}, opts);
+    super(COMPONENT_TYPE, name, {}, keepThroughRenames(name, args, opts));
     this.workflowName = name;
     // Fail before creating anything: a bad step list or setting never reaches AWS.
     validateSteps(args.steps);
+    validateRenames(name, args.renamedFrom, args.steps);
     validateSettings(args, args.steps, { workflowName: name, stack: pulumi.getStack() });
     checkTimeBudget(args.steps, args);
     const ctx = workflowContext(name, args, planWorkflow(args.steps), this);

@@ -52,6 +52,14 @@ export interface AlarmOptions {
   thresholds?: Partial<Record<AlarmKind, number>>;
 }
 
+/** The per-Lambda alarms of a step, each keyed `<step>-<kind>`. */
+export const FUNCTION_ALARM_KINDS = ["errors", "throttles"] as const;
+
+/** The key (resource name suffix) of a step Lambda's alarm: renames (core/lineage.ts) map it with the step. */
+export function functionAlarmKey(step: string, kind: (typeof FUNCTION_ALARM_KINDS)[number]): string {
+  return `${step}-${kind}`;
+}
+
 /**
  * The alarms every workflow gets: executions failed, timed out, throttled and aborted; per-Lambda errors and
  * throttles; DLQ messages visible; rule FailedInvocations. Each fires on the first occurrence in a period, unless
@@ -93,7 +101,7 @@ export function deriveAlarmSpecs<V>(targets: AlarmTargets<V>, options: AlarmOpti
       {
         ...base,
         ...threshold("lambda-errors"),
-        key: `${step}-errors`,
+        key: functionAlarmKey(step, "errors"),
         namespace: "AWS/Lambda",
         metricName: "Errors",
         dimensions: { FunctionName: functionName },
@@ -102,7 +110,7 @@ export function deriveAlarmSpecs<V>(targets: AlarmTargets<V>, options: AlarmOpti
       {
         ...base,
         ...threshold("lambda-throttles"),
-        key: `${step}-throttles`,
+        key: functionAlarmKey(step, "throttles"),
         namespace: "AWS/Lambda",
         metricName: "Throttles",
         dimensions: { FunctionName: functionName },

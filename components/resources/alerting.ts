@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alertKeyPolicy, alertTopicPolicy } from "../core/iam";
-import { known, type WorkflowContext } from "./context";
+import { known, statefulChildOptions, type WorkflowContext } from "./context";
 import { transform } from "./transform";
 
 export interface Alerting {
@@ -26,7 +26,7 @@ export function createAlerting(ctx: WorkflowContext): Alerting {
         policy: ctx.scope.apply((s) => JSON.stringify(alertKeyPolicy(s))),
         tags,
       },
-      { parent },
+      statefulChildOptions(ctx),
     ),
   );
   const topic = new aws.sns.Topic(...transform(transforms.topic, `${name}-alerts`, { kmsMasterKeyId: key.arn, tags }, { parent }));

@@ -82,3 +82,11 @@ export function unknown(what: string): string {
 export function known(output: pulumi.Output<string>, what: string): pulumi.Output<string> {
   return output.apply((value) => value ?? unknown(what));
 }
+
+/**
+ * The options of a child that holds state (the DLQ's messages, the alert key, the idempotency records): kept in the
+ * account when Pulumi deletes it, unless `retainStatefulResources` is false.
+ */
+export function statefulChildOptions(ctx: WorkflowContext): pulumi.CustomResourceOptions {
+  return { parent: ctx.parent, retainOnDelete: ctx.args.retainStatefulResources ?? true };
+}

@@ -1,7 +1,7 @@
 /** The dead-letter queue: encrypted SQS, keeping messages the longest SQS allows. Its policy comes with the trigger. */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { known, type WorkflowContext } from "./context";
+import { known, statefulChildOptions, type WorkflowContext } from "./context";
 import { transform } from "./transform";
 
 export interface DeadLetterQueue {
@@ -20,7 +20,7 @@ export function createDeadLetterQueue(ctx: WorkflowContext): DeadLetterQueue {
         messageRetentionSeconds: 1_209_600, // the maximum, 14 days: time to analyse and replay
         tags: ctx.tags,
       },
-      { parent: ctx.parent },
+      statefulChildOptions(ctx),
     ),
   );
   return { queue, arn: known(queue.arn, "dead-letter queue ARN"), url: known(queue.url, "dead-letter queue URL") };

@@ -1,6 +1,6 @@
 /** One idempotency table per workflow, only when a task asks for it. */
 import * as aws from "@pulumi/aws";
-import type { WorkflowContext } from "./context";
+import { statefulChildOptions, type WorkflowContext } from "./context";
 import { transform } from "./transform";
 
 export function createIdempotencyTable(ctx: WorkflowContext): aws.dynamodb.Table | undefined {
@@ -19,7 +19,7 @@ export function createIdempotencyTable(ctx: WorkflowContext): aws.dynamodb.Table
         pointInTimeRecovery: { enabled: true },
         tags: ctx.tags,
       },
-      { parent: ctx.parent },
+      statefulChildOptions(ctx),
     ),
   );
 }

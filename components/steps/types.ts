@@ -286,6 +286,16 @@ export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
    * bundle: ["sharp"], copyPackages: ["sharp"]
    */
   copyPackages?: string[];
+  /**
+   * The step's name before a rename: its Lambda, role, role policy, log group and alarms keep their Pulumi URNs (the
+   * component gives each a Pulumi alias), so the rename updates them instead of replacing them. Keep it until every
+   * stack has been deployed once with the new name. Physical names that contain the step's name (its log group's)
+   * still change, and AWS replaces what they name: see "Upgrades" in the README.
+   * @default none (a renamed step's resources are replaced)
+   * @example
+   * task("AssessClaim", { renamedFrom: "Assess", handler: assess, timeoutSeconds: 10 })
+   */
+  renamedFrom?: string;
 }
 
 /** A Lambda task step: its options, named. */
