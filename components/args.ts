@@ -79,7 +79,7 @@ export interface WorkflowTrigger {
  * into a task satisfies its handler's input, the first task's from the trigger's event. A list typed `Step[]`
  * (JavaScript, a list built at run time) is accepted as it is and checked by `validateSteps` when the program runs.
  */
-export type CheckedWorkflowArgs<S extends Step[], T extends WorkflowTrigger> = EventDrivenWorkflowArgs & {
+export type CheckedWorkflowArgs<S extends readonly Step[], T extends WorkflowTrigger> = EventDrivenWorkflowArgs & {
   trigger: T;
   steps: CheckedSteps<S, TriggerEvent<T>>;
 };
@@ -88,8 +88,8 @@ export type CheckedWorkflowArgs<S extends Step[], T extends WorkflowTrigger> = E
 export interface EventDrivenWorkflowArgs {
   /** The events that start an execution; {@link eventTrigger} also types their `detail`. */
   trigger: WorkflowTrigger;
-  /** The ordered steps: a step without `next`/`end` flows into the following one. */
-  steps: Step[];
+  /** The ordered steps: a step without `next`/`end` flows into the following one (a readonly list, `as const`, too). */
+  steps: readonly Step[];
   /** Whole-execution timeout in seconds (required; at most 300 for EXPRESS). */
   timeoutSeconds: number;
   /** @default "STANDARD" */

@@ -66,7 +66,7 @@ export interface WorkflowNodes {
  */
 export class EventDrivenWorkflow<
   // Captured to check the step list at compile time (see CheckedWorkflowArgs); nothing else uses them.
-  const S extends Step[] = Step[],
+  const S extends readonly Step[] = Step[],
   const T extends WorkflowTrigger = WorkflowTrigger,
 > extends pulumi.ComponentResource {
   public readonly stateMachineArn: pulumi.Output<string>;

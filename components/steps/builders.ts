@@ -4,7 +4,7 @@
  * name, targets and payload types (see typing.ts), so that `tsc` checks a list passed to `EventDrivenWorkflow` or
  * `defineSteps`.
  */
-import type { StepInfo, Typed } from "./typing";
+import type { StepInfo, Typed, TypedTask } from "./typing";
 import type {
   CallAwsServiceOptions,
   CallAwsServiceStep,
@@ -79,23 +79,7 @@ export function task<
       parameters?: Parameters;
       resultSelector?: ResultSelector;
     },
-): TaskStep &
-  Typed<
-    StepInfo<{
-      kind: "task";
-      name: Name;
-      next: Next;
-      end: End;
-      catches: Catches;
-      input: I;
-      output: Awaited<O>;
-      inputPath: InputPath;
-      resultPath: ResultPath;
-      outputPath: OutputPath;
-      parameters: Parameters;
-      resultSelector: ResultSelector;
-    }>
-  >;
+): TypedTask<Name, I, Awaited<O>, Next, End, Catches, InputPath, ResultPath, OutputPath, Parameters, ResultSelector>;
 /** A task with explicit type arguments (`task<Input, Output>(...)`): its name and payloads are not checked by `tsc`. */
 export function task<I = any, O = any, R = any>(name: string, options: TaskOptions<I, O, R>): TaskStep;
 export function task(name: string, options: TaskOptions<unknown, unknown>): TaskStep {
@@ -128,20 +112,7 @@ export function waitForCallback<
 >(
   name: Name,
   options: CallbackTaskOptions<I, R> & Routing<Next, End> & Handling<Catches, ResultPath> & { inputPath?: InputPath },
-): TaskStep &
-  Typed<
-    StepInfo<{
-      kind: "task";
-      name: Name;
-      next: Next;
-      end: End;
-      catches: Catches;
-      input: I;
-      inputPath: InputPath;
-      resultPath: ResultPath;
-      outputPath: string | undefined;
-    }>
-  >;
+): TypedTask<Name, I, any, Next, End, Catches, InputPath, ResultPath, string | undefined, undefined, undefined>;
 /** A callback task with explicit type arguments: its name and payload are not checked by `tsc`. */
 export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep;
 export function waitForCallback(name: string, options: CallbackTaskOptions<unknown>): TaskStep {

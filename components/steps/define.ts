@@ -8,7 +8,8 @@ import type { Step } from "./types";
 /**
  * A step list held apart from the workflow (in a `const`, returned by a function), checked where it is written: each
  * `next`, catch and Choice target names a step of its scope, and what flows into a task satisfies its handler's input
- * (see {@link CheckedSteps}). Returns the list unchanged, with its types kept for the workflow's own check.
+ * (see {@link CheckedSteps}). Returns the list unchanged, with its types kept for the workflow's own check. A readonly
+ * list (`[...] as const`) is accepted too.
  *
  * @example
  * export const claimSteps = defineSteps([
@@ -16,9 +17,12 @@ import type { Step } from "./types";
  *   publishEvent("Announce", { source: "claims.workflow", detailType: "Claim Assessed", end: true }),
  * ]);
  */
-export function defineSteps<const S extends Step[]>(steps: CheckedSteps<S>): S {
-  return steps as S;
+export function defineSteps<const S extends readonly Step[]>(steps: CheckedSteps<S>): Writable<S> {
+  return steps as Writable<S>;
 }
+
+/** The list as a mutable tuple, whether written as a literal or `as const`: it fits a Parallel's branches or a Map. */
+type Writable<S extends readonly Step[]> = { -readonly [K in keyof S]: S[K] };
 
 /**
  * Types the `detail` of a trigger's events, so that the first step's input is checked against

@@ -5,7 +5,7 @@
  * here exists at run time, where `validateSteps` stays the guard (plain JavaScript, lists built dynamically).
  */
 import type { EventBridgeEvent } from "aws-lambda";
-import type { Catch, Step, StepKind } from "./types";
+import type { Catch, Step, StepKind, TaskStep } from "./types";
 
 export type { EventBridgeEvent } from "aws-lambda";
 
@@ -42,6 +42,41 @@ export interface StepTypeInfo {
 export interface Typed<T> {
   readonly [stepTypes]?: T;
 }
+
+/**
+ * A task step with its compile-time record, as `task` and `waitForCallback` return it. A named alias, so that `tsc`
+ * prints a step in an error as `TypedTask<"Receipt", Charge, { receiptFor: string; }, ...>` (name, input, output
+ * first) rather than the whole record with its field names.
+ */
+export type TypedTask<
+  Name extends string,
+  I,
+  O,
+  Next extends string,
+  End extends boolean,
+  Catches extends readonly Catch[],
+  InputPath extends string | undefined,
+  ResultPath extends string | null | undefined,
+  OutputPath extends string | undefined,
+  Parameters,
+  ResultSelector,
+> = TaskStep &
+  Typed<
+    StepInfo<{
+      kind: "task";
+      name: Name;
+      next: Next;
+      end: End;
+      catches: Catches;
+      input: I;
+      output: O;
+      inputPath: InputPath;
+      resultPath: ResultPath;
+      outputPath: OutputPath;
+      parameters: Parameters;
+      resultSelector: ResultSelector;
+    }>
+  >;
 
 /** What a builder records: the given fields, the others as "none" (no reference, untyped payload, default paths). */
 export type StepInfo<Given extends Partial<StepTypeInfo>> = {
