@@ -193,6 +193,10 @@ const CHANGES: { change: string; after: Partial<Fixture> }[] = [
   { change: "Rename a task, with `renamedFrom`", after: { step: "Evaluate", stepFrom: "Assess" } },
   { change: "Rename the workflow", after: { workflow: "claims-intake" } },
   { change: "Rename the workflow, with `renamedFrom`", after: { workflow: "claims-intake", workflowFrom: "claims" } },
+  {
+    change: "Rename the workflow and a task, with `renamedFrom`",
+    after: { workflow: "claims-intake", workflowFrom: "claims", step: "Evaluate", stepFrom: "Assess" },
+  },
   { change: "Change a task's handler", after: { handler: assessStrictly } },
   { change: "Change a task's `timeoutSeconds`", after: { taskTimeout: 20 } },
   { change: "Change the workflow's `timeoutSeconds`", after: { workflowTimeout: 240 } },
@@ -229,7 +233,7 @@ describe("Upgrades: what each change replaces, under mocks", function () {
   });
 
   it("with `renamedFrom`, every former URN is kept, through an alias of the resource that replaces it", () => {
-    for (const change of ["Rename a task, with `renamedFrom`", "Rename the workflow, with `renamedFrom`"])
+    for (const change of CHANGES.map((c) => c.change).filter((c) => c.endsWith("with `renamedFrom`")))
       assert.deepEqual(plans.get(change)!.lostUrns, [], change);
   });
 
@@ -240,10 +244,11 @@ describe("Upgrades: what each change replaces, under mocks", function () {
         .replaced.map((r) => `${r.type.split(":").pop()}::${r.name}`)
         .sort();
     assert.deepEqual(names("Rename a task, with `renamedFrom`"), ["LogGroup::claims-Evaluate"]);
-    for (const r of plans.get("Rename the workflow, with `renamedFrom`")!.replaced) {
-      const physical = [r.inputs.name, r.inputs.dashboardName].filter((n) => typeof n === "string").join("");
-      assert.match(physical, /claims-intake/, `${r.type} ${r.name} is replaced although its physical name does not change`);
-    }
+    for (const change of ["Rename the workflow, with `renamedFrom`", "Rename the workflow and a task, with `renamedFrom`"])
+      for (const r of plans.get(change)!.replaced) {
+        const physical = [r.inputs.name, r.inputs.dashboardName].filter((n) => typeof n === "string").join("");
+        assert.match(physical, /claims-intake/, `${change}: ${r.type} ${r.name} is replaced although its physical name does not change`);
+      }
   });
 
   it("updates in place, replacing nothing, for a new handler or new timeouts", () => {
