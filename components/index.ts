@@ -42,6 +42,6 @@ export {
 } from "./steps/builders";
 export type * from "./steps/types";
 export { defineSteps, eventTrigger } from "./steps/define";
-export type { CheckedSteps, EventBridgeEvent, StepTypeInfo, TriggerEvent, TypedDetail } from "./steps/typing";
+export type { CheckedSteps, EventBridgeEvent, StepTypeInfo, TriggerEvent, TypedDetail, TypedTask } from "./steps/typing";
 export * from "./core";
 export { STEP_METRICS, ERROR_NAME_DIMENSION, IDEMPOTENCY_TABLE_ENV } from "./runtime/contract";
