@@ -12,7 +12,7 @@ import { planWorkflow } from "./core/plan";
 import { validateSettings } from "./core/settings";
 import { checkTimeBudget } from "./core/timeBudgetCheck";
 import { validateSteps } from "./core/validate";
-import { validateRenames } from "./core/validation/renames";
+import { validateUpgrades } from "./core/validation/upgrades";
 import { createAlarms } from "./resources/alarms";
 import { createAlerting } from "./resources/alerting";
 import { createApprovalEndpoint, type ApprovalEndpoint } from "./resources/approvalEndpoint";
@@ -98,7 +98,7 @@ export class EventDrivenWorkflow<
     this.workflowName = name;
     // Fail before creating anything: a bad step list or setting never reaches AWS.
     validateSteps(args.steps);
-    validateRenames(name, args.renamedFrom, args.steps);
+    validateUpgrades(name, args, args.steps);
     validateSettings(args, args.steps, { workflowName: name, stack: pulumi.getStack() });
     checkTimeBudget(args.steps, args);
     const ctx = workflowContext(name, args, planWorkflow(args.steps), this);

@@ -13,7 +13,7 @@ import { isDeepStrictEqual } from "node:util";
 import * as pulumi from "@pulumi/pulumi";
 import { EventDrivenWorkflow, notify, task, type WorkflowDefinitionError } from "../../index";
 import { COMPONENT_TYPE } from "../../asl/integrations";
-import { validateRenames } from "../../core/validation/renames";
+import { validateUpgrades } from "../../core/validation/upgrades";
 import { TEST_REGION, workflowMocks } from "../../../local/program/mocks";
 import { outputValue } from "../../../local/program/synthesize";
 
@@ -294,7 +294,7 @@ describe("Resources kept on delete", function () {
   });
 });
 
-describe("renamedFrom validation", () => {
+describe("Upgrade settings validation", () => {
   const steps = [
     task("Evaluate", { handler: assess, timeoutSeconds: 10, renamedFrom: "Evaluate" }),
     task("Approve", { handler: assess, timeoutSeconds: 10, renamedFrom: "Notify" }),
@@ -304,7 +304,7 @@ describe("renamedFrom validation", () => {
 
   it("refuses a former name that is the name now, another step's name, or taken twice, naming each step", () => {
     assert.throws(
-      () => validateRenames("claims", "claims", steps),
+      () => validateUpgrades("claims", { renamedFrom: "claims" }, steps),
       (error: WorkflowDefinitionError) => {
         const byStep = Object.fromEntries(error.problems.map((p) => [p.step, p.message]));
         assert.match(byStep["(workflow)"], /`renamedFrom` is "claims", the name it has now/);
@@ -316,9 +316,18 @@ describe("renamedFrom validation", () => {
     );
   });
 
+  it("refuses a `retainStatefulResources` that is not a boolean", () => {
+    assert.throws(
+      () => validateUpgrades("claims", { retainStatefulResources: "no" }, []),
+      /\(setting retainStatefulResources\)": is "no": give true .* or false/,
+    );
+  });
+
   it("accepts former names that no step holds", () => {
     assert.doesNotThrow(() =>
-      validateRenames("claims", "claims-v1", [task("Evaluate", { handler: assess, timeoutSeconds: 10, renamedFrom: "Assess", end: true })]),
+      validateUpgrades("claims", { renamedFrom: "claims-v1", retainStatefulResources: false }, [
+        task("Evaluate", { handler: assess, timeoutSeconds: 10, renamedFrom: "Assess", end: true }),
+      ]),
     );
   });
 });

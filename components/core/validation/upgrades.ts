@@ -1,6 +1,7 @@
 /**
- * `renamedFrom` (on the workflow and on tasks) must name what the resources were called before: not the name they
- * have now, and not a name another step still holds, whose resources the alias would claim.
+ * The settings of safe upgrades: `renamedFrom` (on the workflow and on tasks) must name what the resources were
+ * called before (not the name they have now, and not a name another step still holds, whose resources the alias would
+ * claim); `retainStatefulResources` is a boolean.
  */
 import type { Step } from "../../steps/types";
 import { allSteps, taskSteps } from "../walk";
@@ -8,14 +9,23 @@ import { type DefinitionProblem, WorkflowDefinitionError } from "./errors";
 import { describeValue } from "./values";
 
 /**
- * Checks the workflow's and its tasks' `renamedFrom` (run after `validateSteps`).
+ * Checks the workflow's and its tasks' `renamedFrom`, and `retainStatefulResources` (run after `validateSteps`).
  *
- * @throws {@link WorkflowDefinitionError} naming the workflow or the step and the fix.
+ * @throws {@link WorkflowDefinitionError} naming the workflow, the setting or the step, and the fix.
  * @example
- * validateRenames("claims", "claims", steps); // `renamedFrom` is the workflow's own name
+ * validateUpgrades("claims", { renamedFrom: "claims" }, steps); // `renamedFrom` is the workflow's own name
  */
-export function validateRenames(workflowName: string, renamedFrom: unknown, steps: readonly Step[]): void {
+export function validateUpgrades(
+  workflowName: string,
+  { renamedFrom, retainStatefulResources }: { renamedFrom?: unknown; retainStatefulResources?: unknown },
+  steps: readonly Step[],
+): void {
   const problems: DefinitionProblem[] = [];
+  if (retainStatefulResources !== undefined && typeof retainStatefulResources !== "boolean")
+    problems.push({
+      step: "(setting retainStatefulResources)",
+      message: `is ${describeValue(retainStatefulResources)}: give true (the default: keep the DLQ, alert key and idempotency table on delete) or false.`,
+    });
   const checkName = (culprit: string, former: unknown, now: string) => {
     if (typeof former !== "string" || former.length === 0)
       problems.push({
