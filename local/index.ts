@@ -29,7 +29,14 @@ export {
 export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailure } from "./program/synthesize";
 export { LocalWorkflow } from "./runner/execute";
 export type { LocalTaskHandler, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./runner/execute";
-export type { PublishedMessage } from "./simulators/messageRecorder";
+export { messagesTo, publishedEvents } from "./simulators/messageRecorder";
+export type {
+  EventBridgePublished,
+  PublishedMessage,
+  PutEventsEntry,
+  SnsPublished,
+  SqsPublished,
+} from "./simulators/messageRecorder";
 export { bindTaskSteps, localResources } from "./runner/bindSteps";
 export { bindServiceCalls, serviceCallStates } from "./runner/serviceCalls";
 export type { ServiceStandIn, ServiceCallBindings } from "./runner/serviceCalls";

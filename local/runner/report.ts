@@ -12,16 +12,15 @@ export function formatPath(result: Pick<LocalExecutionResult, "path" | "pathRetr
 
 /** One line per published message, naming the service, its target and a short digest of the content. */
 export function formatPublished(message: PublishedMessage): string {
-  const r = message.request;
   switch (message.service) {
     case "sns":
-      return `SNS publish to ${r.TopicArn}${r.Subject ? ` [${r.Subject}]` : ""}: ${digest(r.Message)}`;
+      return `SNS publish to ${message.request.TopicArn}${message.request.Subject ? ` [${message.request.Subject}]` : ""}: ${digest(message.request.Message)}`;
     case "sqs":
-      return `SQS send to ${r.QueueUrl}: ${digest(r.MessageBody)}`;
+      return `SQS send to ${message.request.QueueUrl}: ${digest(message.request.MessageBody)}`;
     case "events":
-      return (r.Entries as { Source: string; DetailType: string; EventBusName: string; Detail: unknown }[])
-        .map((e) => `EventBridge put on bus "${e.EventBusName}": ${e.Source} / ${e.DetailType}: ${digest(e.Detail)}`)
-        .join("; ");
+      return message.request.Entries.map(
+        (e) => `EventBridge put on bus "${e.EventBusName ?? "default"}": ${e.Source} / ${e.DetailType}: ${digest(e.Detail)}`,
+      ).join("; ");
   }
 }
 

@@ -7,13 +7,13 @@
  *
  * @example
  * import assert from "node:assert/strict";
- * import { runEvents } from "event-driven-workflow-local/testing";
+ * import { publishedEvents, runEvents } from "event-driven-workflow-local/testing";
  *
  * it("approves a small claim", async () => {
  *   const [report] = await runEvents("index.ts", { source: "claims.service", "detail-type": "Claim Filed", detail: { claimId: "c-1", amount: 40 } });
  *   assert.equal(report.status, "SUCCEEDED");
  *   assert.deepEqual(report.executions[0].path, ["AssessClaim", "NeedsReview", "Approve", "AnnounceApproval"]);
- *   assert.equal(report.executions[0].published[0].request.Entries[0].DetailType, "Claim Approved");
+ *   assert.equal(publishedEvents(report.executions[0].published)[0].DetailType, "Claim Approved");
  * });
  */
 import { resolve } from "node:path";
@@ -29,6 +29,8 @@ export { checkProgram } from "../check/check";
 export type { CheckProgramOptions, CheckReport, PolicyFinding } from "../check/check";
 export type { EventReport, ExecutionReport, RunnerOptions, CallbackAnswer } from "../runner/runner";
 export type { ServiceStandIn } from "../runner/serviceCalls";
+export { messagesTo, publishedEvents } from "../simulators/messageRecorder";
+export type { EventBridgePublished, PublishedMessage, PutEventsEntry, SnsPublished, SqsPublished } from "../simulators/messageRecorder";
 
 /** Options of {@link runEvents}. */
 export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
