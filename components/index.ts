@@ -42,6 +42,10 @@ export {
 } from "./steps/builders";
 export type * from "./steps/types";
 export { defineSteps, eventTrigger } from "./steps/define";
+export { eventContract, triggerFromContract } from "./steps/contract";
+export type { ContractPayload, ContractTrigger, ContractTriggerOptions, EventContract } from "./steps/contract";
+export type { ContractPublishOptions } from "./steps/builders";
+export type { PublishedEventOutput } from "./resources/contractOutputs";
 export type { CheckedSteps, EventBridgeEvent, StepTypeInfo, TriggerEvent, TypedDetail, TypedTask } from "./steps/typing";
 export * from "./core";
 export { STEP_METRICS, ERROR_NAME_DIMENSION, IDEMPOTENCY_TABLE_ENV } from "./runtime/contract";

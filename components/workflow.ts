@@ -15,6 +15,7 @@ import { validateSteps } from "./core/validate";
 import { validateUpgrades } from "./core/validation/upgrades";
 import { createAlarms } from "./resources/alarms";
 import { createAlerting } from "./resources/alerting";
+import { contractOutputs, type PublishedEventOutput } from "./resources/contractOutputs";
 import { createApprovalEndpoint, type ApprovalEndpoint } from "./resources/approvalEndpoint";
 import { workflowContext } from "./resources/context";
 import { createDashboard } from "./resources/dashboard";
@@ -88,6 +89,14 @@ export class EventDrivenWorkflow<
   public readonly idempotencyTableName: pulumi.Output<string | undefined>;
   /** The least-privilege policy (JSON) of whoever replays the DLQ onto the trigger's bus (`edw-local replay`): see {@link dlqReplayPolicy}. */
   public readonly replayPolicyJson: pulumi.Output<string>;
+  /** The bus the trigger's rule listens on (`"default"` unless `trigger.eventBusName`): what a subscriber's rule names too. */
+  public readonly triggerBusName: pulumi.Output<string>;
+  public readonly triggerBusArn: pulumi.Output<string>;
+  /**
+   * Each event the `publishEvent` steps put on EventBridge (step, source, detail-type, bus name and ARN): export it
+   * for the stacks that subscribe (see `triggerFromContract`).
+   */
+  public readonly publishedEvents: pulumi.Output<PublishedEventOutput[]>;
   /** The child resources, e.g. to grant a Lambda's role more or to alarm on the queue: see {@link WorkflowNodes}. */
   public readonly nodes: WorkflowNodes;
 
@@ -156,6 +165,11 @@ export class EventDrivenWorkflow<
     this.replayPolicyJson = pulumi
       .all([ctx.scope, deadLetterQueue.arn, pulumi.output(ctx.triggerBus)])
       .apply(([scope, queueArn, bus]) => JSON.stringify(dlqReplayPolicy({ queueArn, busArn: eventBusArn(scope, bus) })));
+    ({
+      triggerBusName: this.triggerBusName,
+      triggerBusArn: this.triggerBusArn,
+      publishedEvents: this.publishedEvents,
+    } = contractOutputs(ctx));
     this.registerOutputs({
       stateMachineArn: this.stateMachineArn,
       stateMachineName: this.stateMachineName,
@@ -171,6 +185,9 @@ export class EventDrivenWorkflow<
       dashboardName: this.dashboardName,
       idempotencyTableName: this.idempotencyTableName,
       replayPolicyJson: this.replayPolicyJson,
+      triggerBusName: this.triggerBusName,
+      triggerBusArn: this.triggerBusArn,
+      publishedEvents: this.publishedEvents,
     });
   }
 

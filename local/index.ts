@@ -13,7 +13,16 @@
 import "./runner/polyfills";
 
 export { LocalRunner, loadSynthesis, loadWorkflows, workflowsOf, scaleTimeouts, WORKFLOW_COMPONENT_TYPE } from "./runner/runner";
-export type { LocalTask, LoadedWorkflow, StepProblem, RunnerOptions, ExecutionReport, EventReport } from "./runner/runner";
+export type {
+  LocalTask,
+  LoadedWorkflow,
+  StepProblem,
+  RunnerOptions,
+  ExecutionReport,
+  EventReport,
+  ChainLink,
+  SynthesisSettings,
+} from "./runner/runner";
 export {
   synthesizeProgram,
   installMocks,
@@ -28,8 +37,17 @@ export {
 } from "./program/synthesize";
 export type { RecordedResource, Synthesis, SynthesisOptions, SerializationFailure } from "./program/synthesize";
 export { LocalWorkflow } from "./runner/execute";
+export { DEFAULT_HOP_LIMIT, runEventAcross, runWorkflowAcross } from "./runner/chain";
+export type { ChainOptions, LoadedProgram } from "./runner/chain";
 export type { LocalTaskHandler, ExecutionEvent, LocalExecutionResult, LocalExecutionOptions } from "./runner/execute";
-export type { PublishedMessage } from "./simulators/messageRecorder";
+export { messagesTo, publishedEvents } from "./simulators/messageRecorder";
+export type {
+  EventBridgePublished,
+  PublishedMessage,
+  PutEventsEntry,
+  SnsPublished,
+  SqsPublished,
+} from "./simulators/messageRecorder";
 export { bindTaskSteps, localResources } from "./runner/bindSteps";
 export { bindServiceCalls, serviceCallStates } from "./runner/serviceCalls";
 export type { ServiceStandIn, ServiceCallBindings } from "./runner/serviceCalls";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createSandboxServices, type SandboxFault, type SandboxFaultPlan, type SandboxOperation } from "../handlers";
 import { InMemoryIdempotencyStore } from "../local/simulators/idempotency";
+import { messagesTo, publishedEvents } from "../local/simulators/messageRecorder";
 import { loadEvent, runOrder } from "./support/orderRun";
 
 describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox services, in-process SNS/SQS/EventBridge recorders)", () => {
@@ -35,14 +36,14 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
     assert.equal(result.output.status, "COMPLETED");
     assert.equal(result.output.orderId, "ord-1001");
     assert.equal(result.output.amount, 129.99);
-    const [event] = result.published;
+    const [event] = publishedEvents(result.published);
     assert.equal(result.published.length, 1);
-    assert.equal(event.service, "events");
+    assert.equal(result.published[0].service, "events");
     assert.deepEqual(
-      { source: event.request.Entries[0].Source, type: event.request.Entries[0].DetailType, bus: event.request.Entries[0].EventBusName },
+      { source: event.Source, type: event.DetailType, bus: event.EventBusName },
       { source: "order.processor", type: "Order Processed", bus: "default" },
     );
-    assert.equal(event.request.Entries[0].Detail.orderId, "ord-1001");
+    assert.equal(event.detail.orderId, "ord-1001");
     const activity = services.activity();
     assert.equal(activity.charges.length, 1);
     assert.equal(activity.fulfillments.length, 1);
@@ -115,7 +116,7 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
       assert.deepEqual(result.path, ["ValidateOrder", "OrderValidationFailed", "ValidationFailedEnd"]);
       assert.deepEqual(result.retries, {});
       assert.equal(services.activity().chargeCalls, 0);
-      const alert = result.published[0].request.Message;
+      const alert = messagesTo(result.published, "sns")[0].request.Message;
       assert.equal(alert.Error, "ValidationError");
       // Locally the Cause is the error's message (in AWS, a JSON object holding it as errorMessage).
       const errorMessage: string = alert.Cause;
@@ -181,7 +182,7 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
     assert.equal(result.status, "FAILED");
     assert.equal(result.error, "CriticalFailure");
     assert.deepEqual(result.path, ["ValidateOrder", "ChargeCard", "RefundAndFail", "RefundFailedManualIntervention", "CriticalFailure"]);
-    assert.equal(result.published[0].request.Message, "CRITICAL: Refund failed. Manual intervention required.");
+    assert.equal(messagesTo(result.published, "sns")[0].request.Message, "CRITICAL: Refund failed. Manual intervention required.");
   });
 
   // Short timeouts locally: ChargeCard's Task times out after 2 s (States.Timeout), ReconcilePayment's Lambda gets 2 s.
@@ -203,7 +204,7 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
       "CriticalFailure",
     ]);
     assert.deepEqual(result.retries, { ReconcilePayment: 3 }, "PaymentPending is asked again before escalating");
-    assert.equal(result.published[0].request.Message.Error, "PaymentPending");
+    assert.equal(messagesTo(result.published, "sns")[0].request.Message.Error, "PaymentPending");
     assert.doesNotMatch(JSON.stringify(result.published), /tok_/, "the alert carries no card token");
     assert.equal(services.activity().charges.length, 0);
   });
@@ -241,7 +242,7 @@ describe("the order workflow, executed locally (aws-local-stepfunctions, sandbox
     assert.equal(first.status, "SUCCEEDED");
     assert.equal(second.error, "DuplicateOrderRejected");
     assert.deepEqual(second.path, ["ValidateOrder", "ChargeCard", "DuplicateOrderRejected", "DuplicateRejectedEnd"]);
-    assert.equal(second.published[0].request.Message.Error, "IdempotencyValidationError");
+    assert.equal(messagesTo(second.published, "sns")[0].request.Message.Error, "IdempotencyValidationError");
     assert.equal(shared.services.activity().charges.length, 1);
   });
 

@@ -4,6 +4,7 @@
  * name, targets and payload types (see typing.ts), so that `tsc` checks a list passed to `EventDrivenWorkflow` or
  * `defineSteps`.
  */
+import type { EventContract } from "./contract";
 import type { StepInfo, Typed, TypedTask } from "./typing";
 import type {
   CallAwsServiceOptions,
@@ -294,25 +295,45 @@ export function sendToDeadLetterQueue<
 
 /**
  * Puts the state input (or the part of it at `detailPath`) as an event's `detail` on EventBridge (a completion
- * event), then passes the input on unchanged.
+ * event), then passes the input on unchanged. Given a `contract` (see `eventContract`) instead of `source` and
+ * `detailType`, it publishes that event and `tsc` checks that the detail it puts satisfies the contract's payload.
  *
  * @example
  * publishEvent("PublishOrderProcessed", { source: "order.processor", detailType: "Order Processed", end: true })
  * @example
  * // Only the original event's detail, not what the steps added to the state:
  * publishEvent("AnnounceClaim", { source: "claims.processor", detailType: "Claim Settled", detailPath: "$.detail" })
+ * @example
+ * // The event of a contract shared with the subscribing stacks:
+ * publishEvent("AnnounceCompletion", { contract: orderCompleted, detailPath: "$.completion", end: true })
  */
 export function publishEvent<
   const Name extends string,
   const Next extends string = never,
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
+  const DetailPath extends string | undefined = undefined,
+  Payload = any,
 >(
   name: Name,
-  options: PublishEventOptions & Routing<Next, End> & { resultPath?: ResultPath },
-): PublishEventStep & Typed<StepInfo<{ kind: "publishEvent"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
-  return { ...options, kind: "publishEvent", name };
+  options: (PublishEventOptions | ContractPublishOptions<Payload>) &
+    Routing<Next, End> & { resultPath?: ResultPath; detailPath?: DetailPath },
+): PublishEventStep &
+  Typed<
+    StepInfo<{ kind: "publishEvent"; name: Name; next: Next; end: End; resultPath: ResultPath; input: Payload; inputPath: DetailPath }>
+  > {
+  if ("contract" in options && options.contract) {
+    const { contract, ...rest } = options;
+    return { ...rest, source: contract.source, detailType: contract.detailType, kind: "publishEvent", name };
+  }
+  return { ...(options as PublishEventOptions), kind: "publishEvent", name };
 }
+
+/** Options of {@link publishEvent} naming an event contract instead of its source and detail-type. */
+export type ContractPublishOptions<Payload> = Omit<PublishEventOptions, "source" | "detailType"> & {
+  /** The event to publish (its source and detail-type) and the payload its detail must satisfy. */
+  contract: EventContract<string, string, Payload>;
+};
 
 /**
  * One AWS API call made by Step Functions itself, without a Lambda: `arn:aws:states:::aws-sdk:<service>:<action>`,

@@ -289,8 +289,10 @@ type IncomingStates<S extends readonly Step[], E, First, D extends readonly unkn
   ? AlongEdge<E, StateIn<S, T["name"], First, D>>
   : never;
 
-/** The payload errors of a task: a state flowing into it that its handler does not accept. */
-type PayloadErrors<S extends readonly Step[], T extends StepTypeInfo, First, Source extends string> = T["kind"] extends "task"
+/** The payload errors of a task (or a contract's publishEvent): a state flowing into it that its handler (contract) does not accept. */
+type PayloadErrors<S extends readonly Step[], T extends StepTypeInfo, First, Source extends string> = T["kind"] extends
+  | "task"
+  | "publishEvent" // a contract's payload (see publishEvent)
   ?
       | (S extends readonly [infer Head, ...unknown[]]
           ? T["name"] extends NameOf<Head>

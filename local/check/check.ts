@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve as resolvePath } from "node:path";
 import { RunnerInputError } from "../input/eventInput";
-import { forgetPendingPulumiWork, resourceKey, synthesizeProgram, type Synthesis } from "../program/synthesize";
+import { forgetPendingPulumiWork, resourceKey, synthesizeProgram, type Synthesis, type SynthesisOptions } from "../program/synthesize";
 
 /** The pack's package name, as a user installs it. */
 export const POLICY_PACK_PACKAGE = "event-driven-workflow-policies";
@@ -51,6 +51,10 @@ export interface CheckProgramOptions {
   stack?: string;
   /** Pulumi config on top of Pulumi.yaml's and Pulumi.<stack>.yaml's, as `--config key=value`. */
   config?: Record<string, string>;
+  /** The outputs of each StackReference the program reads, by name (see `SynthesisOptions`). @default none */
+  stackReferences?: SynthesisOptions["stackReferences"];
+  /** How to supply a missing StackReference stub, for its error. @default the `stackReferences` option */
+  stackReferenceHint?: SynthesisOptions["stackReferenceHint"];
   /** A `--policy-pack-config` document, or the path of its JSON file. @default the pack's defaults */
   policyConfig?: Record<string, unknown> | string;
   /** Where to resolve the pack from. @default the program's folder */
@@ -150,7 +154,12 @@ export function packRecordsOf(synthesis: Synthesis): PackRecord[] {
 export async function checkProgram(program: string, options: CheckProgramOptions = {}): Promise<CheckReport> {
   const pack = loadPolicyPack(options.projectFolder ?? dirname(resolvePath(program)));
   const policyConfig = typeof options.policyConfig === "string" ? readPolicyConfig(options.policyConfig) : options.policyConfig;
-  const synthesis = await synthesizeProgram(program, { stack: options.stack, config: options.config });
+  const synthesis = await synthesizeProgram(program, {
+    stack: options.stack,
+    config: options.config,
+    stackReferences: options.stackReferences,
+    stackReferenceHint: options.stackReferenceHint,
+  });
   forgetPendingPulumiWork();
   const records = packRecordsOf(synthesis);
   let findings: PolicyFinding[];

@@ -61,6 +61,8 @@ interface CapacityOptions {
   json: boolean;
   stack?: string;
   config: Record<string, string>;
+  stackReferences: Record<string, Record<string, unknown>>;
+  stackReferenceHint: (name: string) => string;
 }
 
 /** Parses and validates argv (before anything runs); undefined for --help. */
@@ -153,6 +155,8 @@ export async function capacityCommand(argv: string[]): Promise<number> {
     const { workflows, resources, runs } = await runSampleEvents(options.program, options.events, {
       stack: options.stack,
       config: options.config,
+      stackReferences: options.stackReferences,
+      stackReferenceHint: options.stackReferenceHint,
     });
     const paths = measurePaths(runs, resources);
     const mix = options.mix ?? defaultMix(paths);

@@ -67,6 +67,8 @@ export async function costCommand(argv: string[]): Promise<number> {
     }
     if (parsed.values.graph !== undefined)
       throw new RunnerInputError("cost does not take --graph: draw a run's paths with edw-local <program> <events> --graph <file>.");
+    if (parsed.values.also !== undefined)
+      throw new RunnerInputError("cost does not take --also: it prices one program's paths; run each program's cost on its own.");
     const [first, ...rest] = parsed.positionals;
     const programGiven = first !== undefined && first !== "-" && !/\.json$/i.test(first);
     program = programGiven ? first : defaultProgram();

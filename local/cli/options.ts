@@ -17,12 +17,54 @@ import type { ServiceStandIn } from "../runner/serviceCalls";
 export const PROGRAM_OPTIONS = {
   stack: { type: "string" },
   config: { type: "string", multiple: true },
+  "stack-reference": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
-/** The synthesis settings `--stack` and `--config` give; throws RunnerInputError for a `--config` entry without `=`. */
-export function programSettingsOf(values: { stack?: string; config?: string[] }): { stack?: string; config: Record<string, string> } {
-  return { stack: values.stack, config: parseConfigAssignments(values.config ?? []) };
+/**
+ * The synthesis settings `--stack`, `--config` and `--stack-reference` give; throws RunnerInputError for a `--config`
+ * entry without `=` or a bad `--stack-reference`.
+ */
+export function programSettingsOf(values: { stack?: string; config?: string[]; "stack-reference"?: string[] }): {
+  stack?: string;
+  config: Record<string, string>;
+  stackReferences: Record<string, Record<string, unknown>>;
+  stackReferenceHint: (name: string) => string;
+} {
+  return {
+    stack: values.stack,
+    config: parseConfigAssignments(values.config ?? []),
+    stackReferences: parseStackReferences(values["stack-reference"] ?? []),
+    stackReferenceHint: (name) => `pass its outputs with --stack-reference ${name}=<outputs.json> (a JSON object of the stack's outputs).`,
+  };
+}
+
+/**
+ * `--stack-reference <org/project/stack>=<outputs.json>` entries as StackReference stubs: the file's JSON object is
+ * the referenced stack's outputs. Throws RunnerInputError naming the entry (malformed, missing file, not an object).
+ */
+export function parseStackReferences(entries: readonly string[]): Record<string, Record<string, unknown>> {
+  const stubs: Record<string, Record<string, unknown>> = {};
+  for (const entry of entries) {
+    const at = entry.indexOf("=");
+    if (at <= 0 || at === entry.length - 1)
+      throw new RunnerInputError(
+        `--stack-reference "${entry}": use <org/project/stack>=<outputs.json>, e.g. acme/shop/dev=shop-outputs.json (the name the program's StackReference uses).`,
+      );
+    const [name, file] = [entry.slice(0, at), entry.slice(at + 1)];
+    let outputs: unknown;
+    try {
+      outputs = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+      throw new RunnerInputError(`--stack-reference "${entry}": cannot read ${file} as JSON (${(error as Error).message}).`);
+    }
+    if (typeof outputs !== "object" || outputs === null || Array.isArray(outputs))
+      throw new RunnerInputError(
+        `--stack-reference "${entry}": ${file} must hold a JSON object of the stack's outputs ({ "<output>": <value> }).`,
+      );
+    stubs[name] = outputs as Record<string, unknown>;
+  }
+  return stubs;
 }
 
 /** The options every command that runs events takes (a run, `cost`), as node:util parseArgs declares them. */
@@ -39,6 +81,7 @@ const RUN_OPTIONS = {
   callback: { type: "string", multiple: true },
   service: { type: "string", multiple: true },
   "dead-letter-file": { type: "string" },
+  also: { type: "string", multiple: true },
   ...PROGRAM_OPTIONS,
 } as const;
 
@@ -143,10 +186,14 @@ export function readEventSources(sources: string[]): LabeledEvent[] {
   });
 }
 
-/** The exit code of a run: 1 when an execution failed or timed out, or when nothing ran at all. */
+/**
+ * The exit code of a run: 1 when an execution failed or timed out (those its published events started included), a
+ * chain of published events hit its hop limit, or nothing ran at all.
+ */
 export function exitCodeOf(reports: readonly EventReport[]): 0 | 1 {
-  const executions = reports.flatMap((r) => r.executions);
-  return executions.length === 0 || executions.some((e) => e.status !== "SUCCEEDED") ? 1 : 0;
+  const executions = reports.flatMap((r) => [...r.executions, ...(r.chain ?? []).flatMap((link) => link.executions)]);
+  const broken = reports.some((r) => r.chainError !== undefined);
+  return broken || executions.length === 0 || executions.some((e) => e.status !== "SUCCEEDED") ? 1 : 0;
 }
 
 /** The program `pulumi up` would run from the working directory: Pulumi.yaml's `main`, else index.ts. */

@@ -68,6 +68,8 @@ interface LocalSource {
   source: boolean;
   stack?: string;
   config: Record<string, string>;
+  stackReferences: Record<string, Record<string, unknown>>;
+  stackReferenceHint: (name: string) => string;
 }
 
 type ReplayCommandOptions = { apply: boolean; json: boolean } & (
@@ -208,6 +210,8 @@ async function replayLocal(local: LocalSource, apply: boolean): Promise<ReplayRe
   const runner = await LocalRunner.load(local.program, {
     stack: local.stack,
     config: local.config,
+    stackReferences: local.stackReferences,
+    stackReferenceHint: local.stackReferenceHint,
     mode: local.source ? "source" : "artifact",
     deadLetterFile: local.file,
   });

@@ -7,7 +7,8 @@ import { relative } from "node:path";
 import { RunnerInputError, type LabeledEvent } from "../input/eventInput";
 import type { GraphSection } from "../graph/document";
 import { CLOCK_DESCRIPTIONS } from "../runner/clock";
-import type { EventReport, LocalRunner, RunnerOptions } from "../runner/runner";
+import type { LoadedProgram } from "../runner/chain";
+import type { EventReport, LoadedWorkflow, RunnerOptions } from "../runner/runner";
 import { defaultProgram, exitCodeOf, parseRunArguments, readEventSources, runnerOptionsOf, usageError } from "./options";
 
 export const USAGE = `Usage: edw-local [program] [event.json ...] [options]
@@ -53,6 +54,12 @@ Options:
   --service <s:a>=<f>   answer the direct service call <service:action> (callAwsService) with the JSON of file f,
                         repeatable (e.g. s3:getObject=object.json); DynamoDB item calls use the local DynamoDB and
                         SQS/SNS/EventBridge messages are recorded without one
+  --also <program>      load another program too, repeatable (e.g. a stack that subscribes to this one's events):
+                        the events any execution publishes are delivered to every loaded program's rules on their
+                        bus, hop after hop (at most 10), and the report shows the chain (event → workflow →
+                        published event → workflow); --workflow and --callback apply to the first program
+  --stack-reference <org/project/stack>=<outputs.json>
+                        the outputs a StackReference of the programs reads (a JSON object), repeatable
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
   -h, --help            print this help
@@ -66,6 +73,7 @@ Exit codes:
 Examples:
   edw-local index.ts events/happy.json events/validation-error.json
   edw-local events/*.json --json > run.json
+  edw-local app.ts order.json --also analytics.ts --stack-reference acme/app/dev=app-outputs.json
   cat events/happy.json | edw-local index.ts --graph run.md
 `;
 
@@ -77,6 +85,8 @@ interface CliOptions {
   bus: string;
   /** `--workflow <name> --input <file>`: start that workflow directly with the file's JSON. */
   direct?: { workflow: string; input: string };
+  /** `--also <program>`: more programs whose rules receive the events (and what the executions publish). */
+  also: string[];
   runner: RunnerOptions;
 }
 
@@ -98,6 +108,7 @@ export function parseCommandLine(argv: string[]): CliOptions | undefined {
     json: values.json ?? false,
     graph: values.graph,
     bus: values.bus ?? "default",
+    also: values.also ?? [],
     runner: runnerOptionsOf(values),
   };
 }
@@ -116,6 +127,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       throw new RunnerInputError(
         `${options.program}: no such program${options.program === "index.ts" ? " (the default; name the program first)" : ""}.`,
       );
+    for (const also of options.also) if (!existsSync(also)) throw new RunnerInputError(`--also ${also}: no such program.`);
   } catch (error) {
     return usageError(error);
   }
@@ -123,17 +135,24 @@ export async function runCommand(argv: string[]): Promise<number> {
   // Loaded only now: malformed input fails fast, before Pulumi and the program are.
   const { LocalRunner } = await import("../runner/runner");
   const { forgetPendingPulumiWork } = await import("../program/synthesize");
-  let runner: LocalRunner;
+  const programs: LoadedProgram[] = [];
   try {
-    runner = await LocalRunner.load(options.program, options.runner);
+    programs.push({ program: options.program, runner: await LocalRunner.load(options.program, options.runner) });
+    // The other programs run all their workflows; callback answers name the first program's steps.
+    for (const also of options.also)
+      programs.push({
+        program: also,
+        runner: await LocalRunner.load(also, { ...options.runner, workflows: undefined, callbacks: undefined }),
+      });
   } catch (error) {
+    await closeAll(programs);
     if (error instanceof RunnerInputError) return usageError(error);
     process.stderr.write(`error: ${(error as Error).message}\n`);
     return 1;
   }
   try {
-    for (const warning of runner.synthesis.warnings) process.stderr.write(`warning: ${warning}\n`);
-    for (const waiting of runner.unansweredCallbacks) {
+    for (const { runner } of programs) for (const warning of runner.synthesis.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const waiting of programs.flatMap((p) => p.runner.unansweredCallbacks)) {
       const wait = waiting.heartbeatSeconds ? `its heartbeat (${waiting.heartbeatSeconds} s)` : "its timeout";
       const scale = options.runner.timeoutScale !== 1 ? ` × ${options.runner.timeoutScale}` : "";
       process.stderr.write(
@@ -141,21 +160,25 @@ export async function runCommand(argv: string[]): Promise<number> {
           `pass --callback ${waiting.state}=success:<json>, or --timeout-scale to shorten the wait.\n`,
       );
     }
-    if (runner.problems.length > 0) {
+    const problems = programs.flatMap((p) => p.runner.problems);
+    if (problems.length > 0) {
       const header =
         options.runner.mode === "source"
           ? "warning: running from source, but `pulumi up` would fail on these steps:"
           : "error: the program cannot be deployed, so nothing ran:";
-      process.stderr.write(
-        `${header}\n${runner.problems.map((p) => `  ${p.workflow}: ${p.message.split("\n").join("\n    ")}`).join("\n")}\n`,
-      );
+      process.stderr.write(`${header}\n${problems.map((p) => `  ${p.workflow}: ${p.message.split("\n").join("\n    ")}`).join("\n")}\n`);
       if (options.runner.mode !== "source") return 1;
     }
-    return await runAll(runner, options, events);
+    return await runAll(programs, options, events);
   } finally {
-    await runner.close();
+    await closeAll(programs);
     forgetPendingPulumiWork();
   }
+}
+
+/** Closes the runners, the last loaded first (each restores what it had installed over the one before it). */
+async function closeAll(programs: readonly LoadedProgram[]): Promise<void> {
+  for (const { runner } of [...programs].reverse()) await runner.close();
 }
 
 /** The JSON of an `--input` file, as the one execution's input. */
@@ -173,8 +196,11 @@ function readDirectInput(file: string): LabeledEvent {
   }
 }
 
-async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledEvent[]): Promise<number> {
+async function runAll(programs: LoadedProgram[], options: CliOptions, events: LabeledEvent[]): Promise<number> {
   const { formatEventReport, formatEventSummary } = await import("../runner/report");
+  const { runEventAcross, runWorkflowAcross } = await import("../runner/chain");
+  const runner = programs[0].runner;
+  const workflows = programs.flatMap((p) => p.runner.workflows);
   const started = Date.now();
   const reports: EventReport[] = [];
   if (!options.json) {
@@ -183,14 +209,14 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
         ? "handlers from source, in-process"
         : "Lambdas from their deployment artifacts, in warm child processes";
     process.stdout.write(
-      `Local run of ${options.program} (stack ${runner.synthesis.stack}): ${runner.workflows.map((w) => w.name).join(", ")}; ${mode}; ` +
+      `Local run of ${programs.map((p) => `${p.program} (${p.runner.workflows.map((w) => w.name).join(", ")})`).join(" + ")}, stack ${runner.synthesis.stack}; ${mode}; ` +
         `${CLOCK_DESCRIPTIONS[runner.clock]}${options.runner.timeoutScale !== 1 ? `; timeouts ×${options.runner.timeoutScale}` : ""}\n\n`,
     );
   }
   for (const { label, event } of events) {
     const report = options.direct
-      ? await runner.runWorkflow(options.direct.workflow, event, label)
-      : await runner.runEvent(event, label, options.bus);
+      ? await runWorkflowAcross(programs, options.direct.workflow, event, label)
+      : await runEventAcross(programs, event, label, options.bus);
     reports.push(report);
     if (!options.json) process.stdout.write(`${formatEventReport(report).join("\n")}\n\n`);
   }
@@ -205,17 +231,18 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
     durationMs: Date.now() - started,
     clock: runner.clock,
   };
-  if (options.graph) await writeRunGraph(options.graph, options.program, runner, reports);
+  if (options.graph) await writeRunGraph(options.graph, options.program, workflows, reports);
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify(
         {
           program: options.program,
+          ...(options.also.length > 0 ? { also: options.also } : {}),
           stack: runner.synthesis.stack,
           mode: options.runner.mode,
           clock: runner.clock,
           timeoutScale: options.runner.timeoutScale,
-          workflows: runner.workflows.map((w) => ({
+          workflows: workflows.map((w) => ({
             name: w.name,
             eventBusName: w.eventBusName,
             pattern: w.pattern,
@@ -241,9 +268,9 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
   return exitCode;
 }
 
-async function writeRunGraph(file: string, program: string, runner: LocalRunner, reports: EventReport[]): Promise<void> {
+async function writeRunGraph(file: string, program: string, workflows: LoadedWorkflow[], reports: EventReport[]): Promise<void> {
   const { writeGraphMarkdown, GRAPH_LEGEND, HIGHLIGHT_LEGEND } = await import("../graph/document");
-  const definitions = new Map(runner.workflows.map((w) => [w.name, w.definition]));
+  const definitions = new Map(workflows.map((w) => [w.name, w.definition]));
   writeGraphMarkdown(
     file,
     `Local run of ${relative(process.cwd(), program) || program}`,

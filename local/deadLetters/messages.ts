@@ -190,8 +190,8 @@ export function sentDeadLetters(published: readonly PublishedMessage[], newId: (
   return published
     .filter((message) => message.service === "sqs")
     .map((message) => {
-      const body = (message.request as { MessageBody?: unknown }).MessageBody;
-      const attributes = (message.request as { MessageAttributes?: Record<string, MessageAttributeValue> }).MessageAttributes;
+      const body = message.request.MessageBody;
+      const attributes = message.request.MessageAttributes as Record<string, MessageAttributeValue> | undefined;
       return {
         MessageId: newId(),
         Body: typeof body === "string" ? body : JSON.stringify(body),

@@ -24,6 +24,29 @@ export interface RecordedResource {
 export interface WorkflowMocksOptions {
   /** Called with every resource registered, e.g. to collect them for assertions. @default none */
   onResource?: (resource: RecordedResource) => void;
+  /**
+   * The outputs of each StackReference the program reads, by its name (`org/project/stack`): what
+   * `ref.getOutput(...)` returns under the mocks. A reference without an entry fails the registration, naming it.
+   * @default none: a program that references another stack fails, naming the reference
+   * @example { "acme/orders/dev": { eventBusName: "orders-bus" } }
+   */
+  stackReferences?: Record<string, Record<string, unknown>>;
+  /** Where the stubs come from, for the error of a missing one. @default the `stackReferences` option */
+  stackReferenceHint?: (name: string) => string;
+}
+
+/** The Pulumi type of a StackReference: a resource whose `outputs` are the referenced stack's outputs. */
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
+
+/** A StackReference read under the mocks with no stub for it. */
+export class MissingStackReferenceError extends Error {
+  constructor(
+    readonly reference: string,
+    hint: string,
+  ) {
+    super(`StackReference "${reference}" has no stubbed outputs under the mocks: ${hint}`);
+    this.name = "MissingStackReferenceError";
+  }
 }
 
 /**
@@ -37,6 +60,7 @@ export interface WorkflowMocksOptions {
 export function workflowMocks(options: WorkflowMocksOptions = {}): pulumi.runtime.Mocks {
   return {
     newResource(args: pulumi.runtime.MockResourceArgs) {
+      if (args.type === STACK_REFERENCE_TYPE) return stackReference(args, options);
       const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
       const id = state.arn ?? `${args.name}-id`;
       options.onResource?.({ type: args.type, name: args.name, id, inputs: args.inputs, state });
@@ -61,6 +85,21 @@ export function workflowMocks(options: WorkflowMocksOptions = {}): pulumi.runtim
       }
     },
   };
+}
+
+/** A StackReference's state: its name and the stubbed outputs (the CLI would read them from the referenced stack). */
+function stackReference(args: pulumi.runtime.MockResourceArgs, options: WorkflowMocksOptions) {
+  const name: string = args.inputs.name ?? args.name;
+  const outputs = options.stackReferences?.[name];
+  if (!outputs) {
+    const hint =
+      options.stackReferenceHint?.(name) ??
+      `pass its outputs with the \`stackReferences\` option, e.g. stackReferences: { "${name}": { <output>: <value> } }.`;
+    throw new MissingStackReferenceError(name, hint);
+  }
+  const state = { name, outputs, secretOutputNames: [] };
+  options.onResource?.({ type: args.type, name: args.name, id: name, inputs: args.inputs, state });
+  return { id: name, state };
 }
 
 const arnPrefix = (service: string) => `arn:aws:${service}:${TEST_REGION}:${TEST_ACCOUNT}`;

@@ -11,15 +11,23 @@ import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
 import { forgetProgramModules, loadProgram } from "./loader";
 
-import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
+import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type WorkflowMocksOptions } from "./mocks";
 
 export { TEST_ACCOUNT, TEST_REGION, type RecordedResource };
 
+/** What the mocks answer besides resources and provider calls: the StackReference stubs. */
+export type ReferenceStubs = Pick<WorkflowMocksOptions, "stackReferences" | "stackReferenceHint">;
+
 /** Installs the mocks; returns the list that fills as resources register. Call before importing a program. */
-export function installMocks(project = "order-processing", stack = "test", config: Record<string, string> = {}): RecordedResource[] {
+export function installMocks(
+  project = "order-processing",
+  stack = "test",
+  config: Record<string, string> = {},
+  references: ReferenceStubs = {},
+): RecordedResource[] {
   const resources: RecordedResource[] = [];
   pulumi.runtime.setAllConfig({ "aws:region": TEST_REGION, ...config });
-  pulumi.runtime.setMocks(workflowMocks({ onResource: (resource) => resources.push(resource) }), project, stack, false);
+  pulumi.runtime.setMocks(workflowMocks({ ...references, onResource: (resource) => resources.push(resource) }), project, stack, false);
   return resources;
 }
 
@@ -83,6 +91,14 @@ export interface SynthesisOptions {
   /** Pulumi config on top of the project's defaults and the stack file's values; keys without a namespace get the project's. */
   config?: Record<string, string>;
   /**
+   * The outputs of each StackReference the program reads, by reference name (`org/project/stack`).
+   * @default none: a program reading a StackReference fails, naming it
+   * @example { "acme/orders/dev": { eventBusName: "orders-bus" } }
+   */
+  stackReferences?: Record<string, Record<string, unknown>>;
+  /** How to supply a missing StackReference stub, for its error (the CLI names its option). @default the `stackReferences` option */
+  stackReferenceHint?: (name: string) => string;
+  /**
    * Runs inside the stack right after the module loaded, with its exports and the resources it constructed; may
    * construct more resources. Returns the stack outputs to use instead of the module's exports, if any.
    */
@@ -132,7 +148,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const given = Object.fromEntries(
     Object.entries(options.config ?? {}).map(([key, value]) => [key.includes(":") ? key : `${project}:${key}`, value]),
   );
-  const recorded = installMocks(project, stack, { ...settings.config, ...given });
+  const recorded = installMocks(project, stack, { ...settings.config, ...given }, options);
 
   const keys = new WeakMap<object, string>();
   const parents = new Map<string, string | undefined>();
@@ -159,31 +175,31 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     return undefined;
   };
 
-  const failures: unknown[] = [];
-  const onUnhandled = (reason: unknown) => {
-    failures.push(reason);
-  };
-  process.on("unhandledRejection", onUnhandled);
+  const failures = firstFailures();
   let outputs: Record<string, unknown> = {};
   try {
     outputs =
-      (await pulumi.runtime.runInPulumiStack(async () => {
-        pulumi.runtime.registerStackTransformation(record);
-        const exports = await loadProgram(program);
-        return options.afterLoad?.(exports, constructed) ?? exports;
-      })) ?? {};
-    // A Function whose code cannot be built never finishes registering: stop at its error instead of waiting.
-    await Promise.race([allRegistered(recorded), archives.failed]);
+      (await Promise.race([
+        pulumi.runtime.runInPulumiStack(async () => {
+          pulumi.runtime.registerStackTransformation(record);
+          const exports = await loadProgram(program);
+          return options.afterLoad?.(exports, constructed) ?? exports;
+        }),
+        failures.first,
+      ])) ?? {};
+    // A Function whose code cannot be built never finishes registering, nor does a resource whose input rejected:
+    // stop at the first error instead of waiting for them.
+    await Promise.race([allRegistered(recorded), archives.failed, failures.first]);
   } catch (error) {
-    failures.unshift(error);
+    failures.raised(error);
   } finally {
     active = false;
     serializations.restore();
     // A later import of the program (a test of the user's, under its own mocks) runs it again, too.
     forgetProgramModules(program);
-    process.off("unhandledRejection", onUnhandled);
   }
-  if (failures.length > 0) throw new SynthesisError(modulePath, failures);
+  const causes = await failures.drained();
+  if (causes.length > 0) throw new SynthesisError(modulePath, causes);
   const resources = recorded.filter((r) => r.type !== ROOT_STACK_TYPE).map((r) => ({ ...r, parent: parents.get(resourceKey(r)) }));
   return {
     project,
@@ -195,6 +211,49 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     callbackFactories,
     warnings: settings.warnings,
   };
+}
+
+/**
+ * The errors a synthesis raises, first first: thrown by the program, or rejected where nobody awaits them (an `apply`
+ * callback, a registration under the mocks). `first` rejects with the first one, so that the synthesis stops there
+ * instead of waiting for registrations it left pending forever (their promises then keep nothing alive, and the
+ * process would end with only Pulumi's "N promises were still active"). `drained` keeps listening until no more
+ * arrive for a moment: the rest of a failed program's rejections are its own, not the next synthesis's.
+ */
+function firstFailures() {
+  const causes: unknown[] = [];
+  let fail: (error: unknown) => void = () => undefined;
+  const first = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  first.catch(() => undefined); // observed by the races in synthesizeProgram
+  let lastAt = 0;
+  const raised = (reason: unknown) => {
+    // The same error rejected again (an Output's several dependents) is one cause.
+    if (!causes.includes(reason) && !causes.some((c) => sameError(c, reason))) causes.push(reason);
+    lastAt = Date.now();
+    fail(reason);
+  };
+  process.on("unhandledRejection", raised);
+  return {
+    first,
+    raised: (error: unknown) => {
+      // What the races rethrow is the first cause itself.
+      if (!causes.includes(error)) raised(error);
+    },
+    async drained(): Promise<unknown[]> {
+      if (causes.length > 0) while (Date.now() - lastAt < DRAIN_QUIET_MS) await new Promise((r) => setTimeout(r, DRAIN_QUIET_MS / 2));
+      process.off("unhandledRejection", raised);
+      return causes;
+    },
+  };
+}
+
+/** How long a failed synthesis listens for more of its own rejections after the last one. */
+const DRAIN_QUIET_MS = 100;
+
+function sameError(a: unknown, b: unknown): boolean {
+  return a instanceof Error && b instanceof Error && a.name === b.name && a.message === b.message;
 }
 
 /**
@@ -292,7 +351,10 @@ function where(error: unknown, program: string): string {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  // Pulumi prefixes an input's failure with the chain of properties it was serialized through, from whichever
+  // dependent resource failed first (often not the one the program wrote): the input it came from is the last one.
+  return message.replace(/^(?:error serializing property "[^"]+": )*error serializing property ("[^"]+"): /, "input $1: ");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

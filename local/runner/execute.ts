@@ -7,7 +7,7 @@ import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import { messageServiceOf, walkStates, type AslDefinition, type MessageService } from "event-driven-workflow/asl";
-import { type PublishedMessage, recorderResponse } from "../simulators/messageRecorder";
+import { type PublishedMessage, recordedMessage, recorderResponse } from "../simulators/messageRecorder";
 import { captureOutput } from "./captureOutput";
 import { type ClockMode, withVirtualTime } from "./clock";
 
@@ -148,7 +148,7 @@ export class LocalWorkflow {
       this.integrationStates.map(([state, service]) => [
         state,
         async (request: Json) => {
-          published.push({ state, service, request });
+          published.push(recordedMessage(state, service, request));
           return recorderResponse(service, published.length);
         },
       ]),

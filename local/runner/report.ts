@@ -12,16 +12,15 @@ export function formatPath(result: Pick<LocalExecutionResult, "path" | "pathRetr
 
 /** One line per published message, naming the service, its target and a short digest of the content. */
 export function formatPublished(message: PublishedMessage): string {
-  const r = message.request;
   switch (message.service) {
     case "sns":
-      return `SNS publish to ${r.TopicArn}${r.Subject ? ` [${r.Subject}]` : ""}: ${digest(r.Message)}`;
+      return `SNS publish to ${message.request.TopicArn}${message.request.Subject ? ` [${message.request.Subject}]` : ""}: ${digest(message.request.Message)}`;
     case "sqs":
-      return `SQS send to ${r.QueueUrl}: ${digest(r.MessageBody)}`;
+      return `SQS send to ${message.request.QueueUrl}: ${digest(message.request.MessageBody)}`;
     case "events":
-      return (r.Entries as { Source: string; DetailType: string; EventBusName: string; Detail: unknown }[])
-        .map((e) => `EventBridge put on bus "${e.EventBusName}": ${e.Source} / ${e.DetailType}: ${digest(e.Detail)}`)
-        .join("; ");
+      return message.request.Entries.map(
+        (e) => `EventBridge put on bus "${e.EventBusName ?? "default"}": ${e.Source} / ${e.DetailType}: ${digest(e.Detail)}`,
+      ).join("; ");
   }
 }
 
@@ -81,14 +80,26 @@ export function formatEventReport(report: EventReport): string[] {
       `  rule       ${match.workflow}: ${match.matched ? "matched" : `NOT matched, no execution started: ${match.reasons.join("; ")}`}`,
     );
   }
-  for (const execution of report.executions) {
-    out.push(`  execution  ${execution.workflow}: ${formatOutcome(execution)}`);
-    out.push(...formatHistory(execution.history, "    "));
-    out.push(`  path       ${formatPath(execution)}`);
-    for (const message of execution.published) out.push(`  published  ${formatPublished(message)}`);
-    const metrics = formatMetrics(execution.metrics);
-    for (const [i, line] of metrics.entries()) out.push(`  ${i === 0 ? "metrics  " : "         "}  ${line}`);
+  for (const execution of report.executions) out.push(...formatExecution(execution));
+  // What the published events started, hop by hop (runner/chain.ts).
+  for (const link of report.chain ?? []) {
+    out.push(`  chain      ${link.trail}`);
+    for (const execution of link.executions) out.push(...formatExecution(execution));
   }
+  if (report.chainError) out.push(`  chain      STOPPED: ${report.chainError}`);
+  return out;
+}
+
+/** One execution: outcome, history, path, what it published, metrics. */
+function formatExecution(execution: EventReport["executions"][number]): string[] {
+  const out = [
+    `  execution  ${execution.program ? `${execution.program}: ` : ""}${execution.workflow}: ${formatOutcome(execution)}`,
+    ...formatHistory(execution.history, "    "),
+    `  path       ${formatPath(execution)}`,
+  ];
+  for (const message of execution.published) out.push(`  published  ${formatPublished(message)}`);
+  const metrics = formatMetrics(execution.metrics);
+  for (const [i, line] of metrics.entries()) out.push(`  ${i === 0 ? "metrics  " : "         "}  ${line}`);
   return out;
 }
 
@@ -97,13 +108,13 @@ export function formatEventSummary(report: EventReport, labelWidth = report.labe
   const label = report.label.padEnd(labelWidth);
   if (report.executions.length === 0)
     return `${label}  NOT MATCHED  ${report.matches.map((m) => `${m.workflow}: ${m.reasons[0] ?? "no match"}`).join("; ")}`;
-  return `${label}  ${report.executions
+  return `${label}  ${[...report.executions, ...(report.chain ?? []).flatMap((link) => link.executions)]
     .map((e) => {
       const retries = Object.values(e.retries).reduce((a, b) => a + b, 0);
       const detail = `${e.path.length} states, ${retries} ${retries === 1 ? "retry" : "retries"}, ${e.published.length} published, ${e.durationMs} ms${e.cost ? `, ${formatCost(e.cost)}` : ""}`;
-      return `${e.status.padEnd(9)}  ${e.workflow}${e.error ? ` ${e.error}` : ""} (${detail})`;
+      return `${e.status.padEnd(9)}  ${e.program ? `${e.program}: ` : ""}${e.workflow}${e.error ? ` ${e.error}` : ""} (${detail})`;
     })
-    .join("; ")}`;
+    .join("; ")}${report.chainError ? "; chain STOPPED at the hop limit" : ""}`;
 }
 
 function shorten(text: string, max: number): string {

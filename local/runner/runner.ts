@@ -96,6 +96,15 @@ export interface RunnerOptions {
   stack?: string;
   /** Pulumi config; keys without a namespace get the project's. */
   config?: Record<string, string>;
+  /**
+   * The outputs of each StackReference the program reads, by reference name (`org/project/stack`), as
+   * `ref.getOutput(name)` returns them locally. A reference without an entry fails the synthesis, naming it.
+   * @default none
+   * @example { "acme/orders/dev": { eventBusName: "orders-bus" } }
+   */
+  stackReferences?: Record<string, Record<string, unknown>>;
+  /** How to supply a missing StackReference stub, for its error (the CLI names `--stack-reference`). @default the `stackReferences` option */
+  stackReferenceHint?: (name: string) => string;
   /** `artifact` runs each Lambda from its serialized archive in a child process; `source` runs the callback in-process. @default "artifact" */
   mode?: "artifact" | "source";
   /**
@@ -179,6 +188,8 @@ export interface ExecutionReport {
   cost: ExecutionCost;
   /** The executions of child workflows its `startWorkflow` steps started, in order. @default none */
   children?: ExecutionReport[];
+  /** The program the workflow belongs to, when a run loads several (`--also`). @default none (one program) */
+  program?: string;
 }
 
 /** What one event did: the rule matches, and an execution per matching workflow. */
@@ -187,6 +198,24 @@ export interface EventReport {
   status: "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "NOT_MATCHED";
   matches: { workflow: string; matched: boolean; reasons: string[] }[];
   executions: ExecutionReport[];
+  /**
+   * The events the executions published that started more executions (in any loaded program), hop by hop, each with
+   * its executions: see runner/chain.ts. @default none (no published event matched a rule)
+   */
+  chain?: ChainLink[];
+  /** Why the chain was cut: it reached the hop limit (events that keep matching rules: a loop?). @default none */
+  chainError?: string;
+}
+
+/** A published event that matched rules: where it came from, what it was, and the executions it started. */
+export interface ChainLink {
+  /** 1 for an event published by an execution of the event itself, 2 for one published by those it started, ... */
+  hop: number;
+  from: { program?: string; workflow: string; state: string; executionId: string };
+  event: { source: string; detailType: string; eventBusName: string; detail: unknown };
+  executions: ExecutionReport[];
+  /** The chain down to these executions, e.g. "order.json → shop (SUCCEEDED) → shop.orders / Order Completed → analytics (SUCCEEDED)". */
+  trail: string;
 }
 
 export { RunnerInputError };
@@ -200,7 +229,7 @@ export { RunnerInputError };
  */
 export async function loadWorkflows(
   program: string,
-  options: Pick<RunnerOptions, "stack" | "config" | "workflows"> = {},
+  options: Pick<RunnerOptions, SynthesisSettings | "workflows"> = {},
 ): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
   const synthesis = await loadSynthesis(program, options);
   return { synthesis, ...workflowsOf(synthesis, program, options.workflows) };
@@ -210,11 +239,13 @@ export async function loadWorkflows(
  * Synthesizes `program` under mocks, as {@link loadWorkflows} does (a module that only exports workflow arguments gets
  * a workflow constructed per export), without picking its workflows: what {@link LocalRunner.fromSynthesis} takes.
  */
-export function loadSynthesis(program: string, options: Pick<RunnerOptions, "stack" | "config"> = {}): Promise<Synthesis> {
+export function loadSynthesis(program: string, options: Pick<RunnerOptions, SynthesisSettings> = {}): Promise<Synthesis> {
   return oneSynthesisAtATime(() =>
     synthesizeProgram(program, {
       stack: options.stack,
       config: options.config,
+      stackReferences: options.stackReferences,
+      stackReferenceHint: options.stackReferenceHint,
       afterLoad: (exports, constructed) => {
         if (constructed.some((r) => r.type === WORKFLOW_COMPONENT_TYPE)) return undefined;
         // The program's own copy of the library, the one its steps were built with.
@@ -227,6 +258,9 @@ export function loadSynthesis(program: string, options: Pick<RunnerOptions, "sta
     }),
   );
 }
+
+/** The runner options that decide a synthesis (the rest decide only how its workflows run). */
+export type SynthesisSettings = "stack" | "config" | "stackReferences" | "stackReferenceHint";
 
 /** The synthesis under way, if any. */
 let synthesizing: Promise<unknown> = Promise.resolve();
@@ -499,7 +533,7 @@ export class LocalRunner {
    */
   static async fromSynthesis(
     synthesis: Synthesis,
-    options: Omit<RunnerOptions, "stack" | "config"> = {},
+    options: Omit<RunnerOptions, SynthesisSettings> = {},
     program = "the program",
   ): Promise<LocalRunner> {
     const { workflows, problems } = workflowsOf(synthesis, program, options.workflows);

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { RunnerInputError } from "../input/eventInput";
+import { messagesTo, publishedEvents } from "../simulators/messageRecorder";
 import type { Synthesis } from "../program/synthesize";
 import { LocalRunner, loadSynthesis, type CallbackAnswer, type EventReport, type RunnerOptions } from "../runner/runner";
 
@@ -37,7 +38,7 @@ describe("callback tasks, run locally (the refund-approval example)", function (
     });
     assert.equal(execution.status, "SUCCEEDED");
     assert.deepEqual(execution.path, ["NeedsApproval", "ManagerApproval", "IssueRefund", "AwaitSettlement", "AnnounceRefund"]);
-    const detail = execution.published[0].request.Entries[0].Detail;
+    const { detail } = publishedEvents(execution.published)[0];
     assert.deepEqual(detail.approval, { decision: "approved", by: "maria" });
     assert.deepEqual(detail.settlement, { settled: true });
     const submitted = execution.history.filter((e) => e.type === "TaskSubmitted");
@@ -55,7 +56,7 @@ describe("callback tasks, run locally (the refund-approval example)", function (
     const execution = await run("large-refund", { callbacks: { ManagerApproval: { failure: "ApprovalRejected", cause: "over budget" } } });
     assert.equal(execution.status, "SUCCEEDED");
     assert.deepEqual(execution.path, ["NeedsApproval", "ManagerApproval", "AnnounceDeclined"]);
-    assert.equal(execution.published[0].request.Entries[0].Detail.error.Error, "ApprovalRejected");
+    assert.equal(publishedEvents(execution.published)[0].detail.error.Error, "ApprovalRejected");
   });
 
   it("timeout: nobody answers, so the task fails with States.Timeout when its wait ends", async () => {
@@ -72,7 +73,7 @@ describe("callback tasks, run locally (the refund-approval example)", function (
     assert.equal(execution.status, "FAILED");
     assert.deepEqual(execution.path, ["NeedsApproval", "AutoApprove", "IssueRefund", "AwaitSettlement", "SettlementStalled", "StalledEnd"]);
     assert.equal(execution.error, "SettlementStalled");
-    assert.equal(execution.published[0].request.Message.refundId, "rf-1", "the alert carries the refund");
+    assert.equal(messagesTo(execution.published, "sns")[0].request.Message.refundId, "rf-1", "the alert carries the refund");
     assert.ok(Date.now() - started < 20_000);
   });
 

@@ -14,6 +14,7 @@ import { bindTaskSteps, localResources } from "../runner/bindSteps";
 import { LocalWorkflow } from "../runner/execute";
 import { toMermaid } from "../graph/graph";
 import { formatPath } from "../runner/report";
+import { publishedEvents } from "../simulators/messageRecorder";
 
 const WORKFLOW = "claims";
 
@@ -106,11 +107,13 @@ describe("local execution: Map itemSelector, Map failure tolerance, publishEvent
     const result = await machineOf(steps).run(claimEvent);
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
     assert.equal(result.published.length, 1);
-    const [entry] = result.published[0].request.Entries;
+    const [entry] = publishedEvents(result.published);
     assert.deepEqual(entry, {
       Source: "claims.processor",
       DetailType: "Claim Assessed",
-      Detail: claimEvent.detail,
+      // The JSON string PutEvents carries, and its value beside it.
+      Detail: JSON.stringify(claimEvent.detail),
+      detail: claimEvent.detail,
       EventBusName: "default",
     });
     assert.equal(result.output.assessment.risk, "low", "the step's output is its input, unchanged");

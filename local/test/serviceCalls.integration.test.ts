@@ -36,7 +36,7 @@ describe("callAwsService, run locally (test kit)", function () {
     assert.deepEqual(output.thumbnail, { bytes: 2048 });
     assert.deepEqual(requests, [{ Bucket: "media-thumbnails", Key: "v-1.jpg" }]);
     assert.deepEqual(
-      run.published.map((p) => [p.state, p.service, p.request.Entries[0].Detail]),
+      run.published.map((p) => [p.state, p.service, p.service === "events" ? p.request.Entries[0].detail : undefined]),
       [["Announce", "events", { id: "v-1", title: "Launch (42s)" }]],
     );
     const again = repeated.executions[0];

@@ -7,18 +7,19 @@
  *
  * @example
  * import assert from "node:assert/strict";
- * import { runEvents } from "event-driven-workflow-local/testing";
+ * import { publishedEvents, runEvents } from "event-driven-workflow-local/testing";
  *
  * it("approves a small claim", async () => {
  *   const [report] = await runEvents("index.ts", { source: "claims.service", "detail-type": "Claim Filed", detail: { claimId: "c-1", amount: 40 } });
  *   assert.equal(report.status, "SUCCEEDED");
  *   assert.deepEqual(report.executions[0].path, ["AssessClaim", "NeedsReview", "Approve", "AnnounceApproval"]);
- *   assert.equal(report.executions[0].published[0].request.Entries[0].DetailType, "Claim Approved");
+ *   assert.equal(publishedEvents(report.executions[0].published)[0].DetailType, "Claim Approved");
  * });
  */
 import { resolve } from "node:path";
 import { forgetPendingPulumiWork, type Synthesis } from "../program/synthesize";
-import { LocalRunner, loadSynthesis, type EventReport, type RunnerOptions } from "../runner/runner";
+import { type LoadedProgram, runEventAcross } from "../runner/chain";
+import { LocalRunner, loadSynthesis, type EventReport, type RunnerOptions, type SynthesisSettings } from "../runner/runner";
 
 export { workflowMocks, TEST_ACCOUNT, TEST_REGION } from "../program/mocks";
 export type { RecordedResource, WorkflowMocksOptions } from "../program/mocks";
@@ -27,8 +28,10 @@ export type { Synthesis } from "../program/synthesize";
 export { LocalRunner } from "../runner/runner";
 export { checkProgram } from "../check/check";
 export type { CheckProgramOptions, CheckReport, PolicyFinding } from "../check/check";
-export type { EventReport, ExecutionReport, RunnerOptions, CallbackAnswer } from "../runner/runner";
+export type { ChainLink, EventReport, ExecutionReport, RunnerOptions, CallbackAnswer } from "../runner/runner";
 export type { ServiceStandIn } from "../runner/serviceCalls";
+export { messagesTo, publishedEvents } from "../simulators/messageRecorder";
+export type { EventBridgePublished, PublishedMessage, PutEventsEntry, SnsPublished, SqsPublished } from "../simulators/messageRecorder";
 
 /** Options of {@link runEvents}. */
 export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
@@ -44,9 +47,20 @@ export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
    * @default false: one synthesis per program, stack and config per process
    */
   freshSynthesis?: boolean;
+  /**
+   * More programs whose rules receive the events, e.g. a stack that subscribes to this program's completion events:
+   * what any execution publishes is delivered to every program's rules on its bus, hop after hop (the report's `chain`).
+   * They are synthesized with the same stack, config and `stackReferences`. Published events are delivered within
+   * `program` too, without this.
+   * @default none
+   * @example also: ["../analytics/index.ts"]
+   */
+  also?: string[];
+  /** How many hops of published events are followed before the run stops, reporting a likely loop (`chainError`). @default 10 */
+  hopLimit?: number;
 }
 
-/** This process's syntheses, by program, stack and config. */
+/** This process's syntheses, by program, stack, config and StackReference stubs. */
 const syntheses = new Map<string, Promise<Synthesis>>();
 
 /**
@@ -95,25 +109,57 @@ export async function runEvents(
   events: Record<string, unknown> | Record<string, unknown>[],
   options: RunEventsOptions = {},
 ): Promise<EventReport[]> {
-  const { eventBusName = "default", allowUndeployable = false, mode = "source", freshSynthesis = false, ...runnerOptions } = options;
-  const { stack, config, ...rest } = runnerOptions;
-  const key = JSON.stringify([resolve(program), stack ?? "local", Object.entries(config ?? {}).sort()]);
-  if (freshSynthesis || !syntheses.has(key)) {
-    const loading = loadSynthesis(program, { stack, config });
+  const {
+    eventBusName = "default",
+    allowUndeployable = false,
+    mode = "source",
+    freshSynthesis = false,
+    also = [],
+    hopLimit,
+    ...runnerOptions
+  } = options;
+  const { stack, config, stackReferences, stackReferenceHint, ...rest } = runnerOptions;
+  const settings = { stack, config, stackReferences, stackReferenceHint };
+  const programs: LoadedProgram[] = [];
+  try {
+    programs.push({
+      program,
+      runner: await LocalRunner.fromSynthesis(await synthesisOf(program, settings, freshSynthesis), { ...rest, mode }, program),
+    });
+    // The other programs run all their workflows; callback answers name the first program's steps.
+    for (const other of also)
+      programs.push({
+        program: other,
+        runner: await LocalRunner.fromSynthesis(
+          await synthesisOf(other, settings, freshSynthesis),
+          { ...rest, mode, workflows: undefined, callbacks: undefined },
+          other,
+        ),
+      });
+    if (!allowUndeployable) for (const { runner } of programs) runner.assertDeployable();
+    const reports: EventReport[] = [];
+    for (const [i, event] of (Array.isArray(events) ? events : [events]).entries())
+      reports.push(await runEventAcross(programs, event, `event ${i + 1}`, eventBusName, { hopLimit }));
+    return reports;
+  } finally {
+    for (const { runner } of programs.reverse()) await runner.close();
+    forgetPendingPulumiWork();
+  }
+}
+
+/** This process's synthesis of `program` with these settings (made once, unless `fresh`; a failed one is not kept). */
+function synthesisOf(program: string, settings: Pick<RunnerOptions, SynthesisSettings>, fresh: boolean): Promise<Synthesis> {
+  const key = JSON.stringify([
+    resolve(program),
+    settings.stack ?? "local",
+    Object.entries(settings.config ?? {}).sort(),
+    Object.entries(settings.stackReferences ?? {}).sort(),
+  ]);
+  if (fresh || !syntheses.has(key)) {
+    const loading = loadSynthesis(program, settings);
     syntheses.set(key, loading);
     // A failed synthesis is not kept: the next call tries again (the user may have fixed the program).
     loading.catch(() => syntheses.get(key) === loading && syntheses.delete(key));
   }
-  const synthesis = await syntheses.get(key)!;
-  const runner = await LocalRunner.fromSynthesis(synthesis, { ...rest, mode }, program);
-  try {
-    if (!allowUndeployable) runner.assertDeployable();
-    const reports: EventReport[] = [];
-    for (const [i, event] of (Array.isArray(events) ? events : [events]).entries())
-      reports.push(await runner.runEvent(event, `event ${i + 1}`, eventBusName));
-    return reports;
-  } finally {
-    await runner.close();
-    forgetPendingPulumiWork();
-  }
+  return syntheses.get(key)!;
 }
