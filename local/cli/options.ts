@@ -39,6 +39,7 @@ const RUN_OPTIONS = {
   callback: { type: "string", multiple: true },
   service: { type: "string", multiple: true },
   "dead-letter-file": { type: "string" },
+  "no-cache": { type: "boolean" },
   ...PROGRAM_OPTIONS,
 } as const;
 
@@ -72,6 +73,7 @@ export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["va
     callbacks: parseCallbackAnswers(values.callback ?? []),
     services: parseServiceStandIns(values.service ?? []),
     deadLetterFile: values["dead-letter-file"],
+    cache: !values["no-cache"],
   };
 }
 

@@ -55,6 +55,9 @@ Options:
                         SQS/SNS/EventBridge messages are recorded without one
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
+  --no-cache            synthesize the program again instead of reusing the cached synthesis of the same content
+                        (node_modules/.cache/edw-local: kept only while every file, package version and variable
+                        the synthesis read is unchanged; the handlers always run the current code)
   -h, --help            print this help
 
 Exit codes:
@@ -133,6 +136,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   try {
     for (const warning of runner.synthesis.warnings) process.stderr.write(`warning: ${warning}\n`);
+    const cache = runner.synthesis.cache;
+    if (cache?.hit)
+      process.stderr.write("note: the program's synthesis came from the cache (same content); --no-cache synthesizes it again\n");
+    else if (cache?.note) process.stderr.write(`note: synthesis ${cache.note}\n`);
     for (const waiting of runner.unansweredCallbacks) {
       const wait = waiting.heartbeatSeconds ? `its heartbeat (${waiting.heartbeatSeconds} s)` : "its timeout";
       const scale = options.runner.timeoutScale !== 1 ? ` × ${options.runner.timeoutScale}` : "";

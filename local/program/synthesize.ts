@@ -10,6 +10,7 @@ import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
 import { forgetProgramModules, loadProgram } from "./loader";
+import type { CacheUse } from "./synthesisCache";
 
 import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
 
@@ -90,6 +91,13 @@ export interface SynthesisOptions {
     exports: Record<string, unknown>,
     constructed: readonly { type: string; name: string }[],
   ) => Record<string, unknown> | undefined;
+  /**
+   * Serialize each Lambda's code, as `pulumi up` does. `false` registers every Function with placeholder code and
+   * reports no serialization failures: for a run from the source whose archives and failures come from a cache entry
+   * of the same content (see synthesisCache.ts).
+   * @default true
+   */
+  serialize?: boolean;
 }
 
 /** A synthesized program: what `pulumi preview` would register, with resolved inputs. */
@@ -111,6 +119,8 @@ export interface Synthesis {
   callbackFactories: Map<string, () => (...args: any[]) => unknown>;
   /** Notes for the user, e.g. config values that could not be used. */
   warnings: string[];
+  /** Whether the synthesis came from the on-disk cache (see `RunnerOptions.cache`); absent when no cache was asked for. */
+  cache?: CacheUse;
 }
 
 /**
@@ -139,7 +149,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const constructed: { type: string; name: string }[] = [];
   const callbacks = new Map<string, (...args: any[]) => unknown>();
   const callbackFactories = new Map<string, () => (...args: any[]) => unknown>();
-  const serializations = catchSerializationFailures();
+  const serializations = catchSerializationFailures(options.serialize ?? true);
   const archives = watchFunctionCode();
   let active = true;
   const record: pulumi.ResourceTransformation = (args) => {
@@ -230,9 +240,15 @@ async function allRegistered(recorded: RecordedResource[]): Promise<void> {
  * transformation, which runs synchronously after the serializeFunction call) and a placeholder is serialized
  * instead, so that the rest of the program still resolves.
  */
-function catchSerializationFailures() {
-  const runtime = pulumi.runtime as { serializeFunction: typeof pulumi.runtime.serializeFunction };
+function catchSerializationFailures(serialize: boolean) {
+  const runtime = pulumi.runtime as {
+    serializeFunction: typeof pulumi.runtime.serializeFunction;
+    computeCodePaths: typeof pulumi.runtime.computeCodePaths;
+  };
   const original = runtime.serializeFunction;
+  const codePaths = runtime.computeCodePaths;
+  // Not serializing: CallbackFunction's walk of the program's package tree is skipped as well.
+  if (!serialize) runtime.computeCodePaths = (async () => new Map()) as unknown as typeof codePaths;
   const tokens: { resource?: string; message?: string }[] = [];
   type Callback = (...args: any[]) => unknown;
   let pending: { callback: Callback; factory: () => Callback; token: { resource?: string; message?: string } } | undefined;
@@ -241,6 +257,8 @@ function catchSerializationFailures() {
     tokens.push(token);
     const callback = (inProcessHandlerOf(func) ?? func) as Callback;
     pending = { callback, factory: inProcessHandlerFactoryOf(func) ?? (() => callback), token };
+    const exportName = args?.exportName ?? "handler";
+    if (!serialize) return Promise.resolve({ text: `exports.${exportName} = () => undefined;\n`, exportName, containsSecrets: false });
     return original(func, args).catch((error: unknown) => {
       token.message = messageOf(error);
       return {
@@ -262,6 +280,7 @@ function catchSerializationFailures() {
       tokens.filter((t) => t.message !== undefined).map((t) => ({ resource: t.resource ?? "(unknown function)", message: t.message! })),
     restore() {
       runtime.serializeFunction = original;
+      runtime.computeCodePaths = codePaths;
     },
   };
 }

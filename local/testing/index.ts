@@ -44,6 +44,12 @@ export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
    * @default false: one synthesis per program, stack and config per process
    */
   freshSynthesis?: boolean;
+  /**
+   * The first call in a process reuses the on-disk synthesis of the same content (see `RunnerOptions.cache`): the
+   * program is loaded (the handlers run the current code) but not serialized again.
+   * @default true
+   */
+  cache?: RunnerOptions["cache"];
 }
 
 /** This process's syntheses, by program, stack and config. */
@@ -95,11 +101,19 @@ export async function runEvents(
   events: Record<string, unknown> | Record<string, unknown>[],
   options: RunEventsOptions = {},
 ): Promise<EventReport[]> {
-  const { eventBusName = "default", allowUndeployable = false, mode = "source", freshSynthesis = false, ...runnerOptions } = options;
+  const {
+    eventBusName = "default",
+    allowUndeployable = false,
+    mode = "source",
+    freshSynthesis = false,
+    cache = true,
+    ...runnerOptions
+  } = options;
   const { stack, config, ...rest } = runnerOptions;
   const key = JSON.stringify([resolve(program), stack ?? "local", Object.entries(config ?? {}).sort()]);
   if (freshSynthesis || !syntheses.has(key)) {
-    const loading = loadSynthesis(program, { stack, config });
+    // Shared by calls in either mode: the handlers are loaded whatever this call's mode.
+    const loading = loadSynthesis(program, { stack, config, cache, mode: "source" });
     syntheses.set(key, loading);
     // A failed synthesis is not kept: the next call tries again (the user may have fixed the program).
     loading.catch(() => syntheses.get(key) === loading && syntheses.delete(key));
