@@ -125,7 +125,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   // Loaded only now: malformed input fails fast, before Pulumi and the program are.
   const { LocalRunner } = await import("../runner/runner");
-  const { forgetPendingPulumiWork } = await import("../program/synthesize");
+  const { forgetPendingPulumiWork } = await import("../program/mocks");
   let runner: LocalRunner;
   try {
     runner = await LocalRunner.load(options.program, options.runner);

@@ -12,9 +12,9 @@ import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-work
 import { forgetProgramModules, loadProgram } from "./loader";
 import type { CacheUse } from "./synthesisCache";
 
-import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
+import { forgetPendingPulumiWork, resourceKey, workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "./mocks";
 
-export { TEST_ACCOUNT, TEST_REGION, type RecordedResource };
+export { forgetPendingPulumiWork, resourceKey, TEST_ACCOUNT, TEST_REGION, type RecordedResource };
 
 /** Installs the mocks; returns the list that fills as resources register. Call before importing a program. */
 export function installMocks(project = "order-processing", stack = "test", config: Record<string, string> = {}): RecordedResource[] {
@@ -48,9 +48,6 @@ export const ofType = (resources: RecordedResource[], type: string) => resources
 
 // ---------------------------------------------------------------------------------------------------------------
 // Whole programs
-
-/** The key {@link RecordedResource.parent} uses: `type::name`. */
-export const resourceKey = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
 
 /** Pulumi's root resource, which {@link synthesizeProgram} registers as the CLI does and leaves out of the list. */
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -283,19 +280,6 @@ function catchSerializationFailures(serialize: boolean) {
       runtime.computeCodePaths = codePaths;
     },
   };
-}
-
-/**
- * Forgets Pulumi's pending-promise bookkeeping. Its exit hook otherwise turns a clean exit (code 0) into code 1 when
- * outputs nobody awaited are still pending, which is normal once a synthesis under mocks is over.
- */
-export function forgetPendingPulumiWork(): void {
-  try {
-    const [leaked] = require("@pulumi/pulumi/runtime/debuggable").leakedPromises() as [Set<unknown>, string];
-    leaked.clear();
-  } catch {
-    // An SDK without the leak detector: nothing to forget.
-  }
 }
 
 /**

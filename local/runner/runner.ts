@@ -46,7 +46,8 @@ import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type 
 import { executionCost, type ExecutionCost } from "../cost/cost";
 import { materializeArchive, WarmFunction } from "../lambda/artifact";
 import { throughCache } from "../program/synthesisCache";
-import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "../program/synthesize";
+import { resourceKey, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../program/mocks";
+import type { Synthesis } from "../program/synthesize";
 import { sentDeadLetters } from "../deadLetters/messages";
 
 /** The Pulumi type token of the component (kept under this name: the package exports it). */
@@ -223,8 +224,9 @@ export function loadSynthesis(
   program: string,
   options: Pick<RunnerOptions, "stack" | "config" | "cache" | "mode"> = {},
 ): Promise<Synthesis> {
-  const synthesize = (serialize: boolean) =>
-    synthesizeProgram(program, {
+  // Loaded when needed: a run served by the synthesis cache loads neither the program nor Pulumi.
+  const synthesize = async (serialize: boolean) =>
+    (await import("../program/synthesize")).synthesizeProgram(program, {
       stack: options.stack,
       config: options.config,
       serialize,
