@@ -27,7 +27,7 @@ tables (e.g. idempotency) served by a local in-memory stand-in.
 Arguments:
   program               a Pulumi program (e.g. index.ts), or a module exporting workflow arguments
                         ({ trigger, steps, timeoutSeconds, name? }); default: the \`main\` of ./Pulumi.yaml, else
-                        ./index.ts. TypeScript runs through the project's ts-node (Pulumi programs have it).
+                        ./index.ts. TypeScript is transpiled with esbuild (type checking stays tsc's job).
   event.json ...        files holding an event, an array of events, or PutEvents entries ({ Source, DetailType,
                         Detail }); "-" reads stdin, which is also read when no file is given and it is not a terminal
 
