@@ -1,6 +1,7 @@
 /**
  * The local loop, as a user feels it: the wall time of `edw-local index.ts events/happy.json` (one order event through
- * the order program, from the deployment artifacts, then with `--source`) against the FLOOR of loading
+ * the order program, from the deployment artifacts, then with `--source`; each for an unchanged program, whose
+ * synthesis comes from the cache, and after an edit, whose synthesis does not) against the FLOOR of loading
  * `@pulumi/pulumi` + `@pulumi/aws` in a fresh Node process (what any local run of a Pulumi AWS program pays first),
  * and the test kit's second and later `runEvents` calls in one process. Fresh processes, alternated, the median
  * over samples; wall time on a shared machine moves with its load, so the ratios (measured side by side) are the
@@ -63,9 +64,10 @@ const EDW_LOCAL = ["local/bin/edw-local.js", "index.ts", "events/happy.json"];
 
 export async function localLoopRows(samples = 5, kitCalls = 6): Promise<BenchRow[]> {
   await timeNode(FLOOR); // the file system cache, for every side alike
-  type Side = "floor" | "artifact" | "source";
-  const times: Record<Side, number[]> = { floor: [], artifact: [], source: [] };
-  const cpu: Record<Side, number[]> = { floor: [], artifact: [], source: [] };
+  await timeNode(EDW_LOCAL); // the synthesis cache: the "unchanged program" rows reuse it
+  type Side = "floor" | "artifact" | "source" | "artifactEdited" | "sourceEdited";
+  const times: Record<Side, number[]> = { floor: [], artifact: [], source: [], artifactEdited: [], sourceEdited: [] };
+  const cpu: Record<Side, number[]> = { floor: [], artifact: [], source: [], artifactEdited: [], sourceEdited: [] };
   const sample = async (side: Side, args: string[]) => {
     const { seconds, cpuSeconds } = await timeNode(args);
     times[side].push(seconds);
@@ -75,13 +77,20 @@ export async function localLoopRows(samples = 5, kitCalls = 6): Promise<BenchRow
     await sample("floor", FLOOR);
     await sample("artifact", EDW_LOCAL);
     await sample("source", [...EDW_LOCAL, "--source"]);
+    // After an edit the cache misses: --no-cache stands for that run (the synthesis again, serialization included).
+    await sample("artifactEdited", [...EDW_LOCAL, "--no-cache"]);
+    await sample("sourceEdited", [...EDW_LOCAL, "--source", "--no-cache"]);
   }
   const floor = spread(times.floor).median;
-  const row = (mode: "artifact" | "source", target: number): BenchRow => {
-    const ours = spread(times[mode]);
-    const cpuRatio = cpu.floor.length > 0 ? spread(cpu[mode]).median / spread(cpu.floor).median : undefined;
+  const row = (side: Side, target: number): BenchRow => {
+    const mode = side.startsWith("source") ? "source" : "artifact";
+    const edited = side.endsWith("Edited");
+    const ours = spread(times[side]);
+    const cpuRatio = cpu.floor.length > 0 ? spread(cpu[side]).median / spread(cpu.floor).median : undefined;
     return {
-      measure: `edw-local index.ts events/happy.json${mode === "source" ? " --source" : " (artifact mode)"} (vs loading @pulumi/pulumi + @pulumi/aws)`,
+      measure:
+        `edw-local index.ts events/happy.json${mode === "source" ? " --source" : " (artifact mode)"}, ` +
+        `${edited ? "after an edit (--no-cache: synthesized again)" : "unchanged program (synthesis from the cache)"} (vs loading @pulumi/pulumi + @pulumi/aws)`,
       unit: "s",
       ours,
       baseline: floor,
@@ -89,13 +98,17 @@ export async function localLoopRows(samples = 5, kitCalls = 6): Promise<BenchRow
       target: `<= ${target}x floor`,
       met: ours.median / floor <= target,
       note:
-        "The program's synthesis under mocks (its TypeScript loaded, every resource registered, each Lambda's closure serialized)" +
+        (edited
+          ? "The program's synthesis under mocks (its TypeScript loaded, every resource registered, each Lambda's closure serialized)"
+          : mode === "artifact"
+            ? "The cached synthesis read back (no program loaded)"
+            : "The program loaded under mocks without serializing its Lambdas (the archives come from the cache)") +
         (mode === "artifact"
           ? " and one Node process per function (cold starts) come on top of the floor."
           : " comes on top of the floor.") +
         (cpuRatio === undefined
           ? ""
-          : ` CPU time (the machine's load does not inflate it): ${spread(cpu[mode]).median.toFixed(2)} s vs ${spread(cpu.floor).median.toFixed(2)} s (${cpuRatio.toFixed(2)}x).`),
+          : ` CPU time (the machine's load does not inflate it): ${spread(cpu[side]).median.toFixed(2)} s vs ${spread(cpu.floor).median.toFixed(2)} s (${cpuRatio.toFixed(2)}x).`),
     };
   };
   // The test kit: one process, `kitCalls` calls; the first synthesizes the program, the others reuse it.
@@ -105,6 +118,8 @@ export async function localLoopRows(samples = 5, kitCalls = 6): Promise<BenchRow
   return [
     row("artifact", ARTIFACT_LOOP_TARGET),
     row("source", SOURCE_LOOP_TARGET),
+    row("artifactEdited", ARTIFACT_LOOP_TARGET),
+    row("sourceEdited", SOURCE_LOOP_TARGET),
     {
       measure: "test kit: a second, third... runEvents call in one process (happy order, source mode; vs the first call)",
       unit: "s",

@@ -22,3 +22,5 @@ export * from "./timeBudgetCheck";
 export * from "./timeBudgetNote";
 export * from "./validate";
 export * from "./walk";
+// The one package-closure walk (file system, no Pulumi), shared with the local runner's simulated Lambda layer.
+export { findPackageFolder, MissingPackageError, packageClosure, type PackageClosureOptions } from "../packageClosure";

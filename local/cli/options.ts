@@ -82,6 +82,7 @@ const RUN_OPTIONS = {
   service: { type: "string", multiple: true },
   "dead-letter-file": { type: "string" },
   also: { type: "string", multiple: true },
+  "no-cache": { type: "boolean" },
   ...PROGRAM_OPTIONS,
 } as const;
 
@@ -115,6 +116,7 @@ export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["va
     callbacks: parseCallbackAnswers(values.callback ?? []),
     services: parseServiceStandIns(values.service ?? []),
     deadLetterFile: values["dead-letter-file"],
+    cache: !values["no-cache"],
   };
 }
 

@@ -28,7 +28,7 @@ tables (e.g. idempotency) served by a local in-memory stand-in.
 Arguments:
   program               a Pulumi program (e.g. index.ts), or a module exporting workflow arguments
                         ({ trigger, steps, timeoutSeconds, name? }); default: the \`main\` of ./Pulumi.yaml, else
-                        ./index.ts. TypeScript runs through the project's ts-node (Pulumi programs have it).
+                        ./index.ts. TypeScript is transpiled with esbuild (type checking stays tsc's job).
   event.json ...        files holding an event, an array of events, or PutEvents entries ({ Source, DetailType,
                         Detail }); "-" reads stdin, which is also read when no file is given and it is not a terminal
 
@@ -62,6 +62,9 @@ Options:
                         the outputs a StackReference of the programs reads (a JSON object), repeatable
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
+  --no-cache            synthesize the program again instead of reusing the cached synthesis of the same content
+                        (node_modules/.cache/edw-local: kept only while every file, package version and variable
+                        the synthesis read is unchanged; the handlers always run the current code)
   -h, --help            print this help
 
 Exit codes:
@@ -134,7 +137,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   // Loaded only now: malformed input fails fast, before Pulumi and the program are.
   const { LocalRunner } = await import("../runner/runner");
-  const { forgetPendingPulumiWork } = await import("../program/synthesize");
+  const { forgetPendingPulumiWork } = await import("../program/mocks");
   const programs: LoadedProgram[] = [];
   try {
     programs.push({ program: options.program, runner: await LocalRunner.load(options.program, options.runner) });
@@ -152,6 +155,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   try {
     for (const { runner } of programs) for (const warning of runner.synthesis.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const { program, runner } of programs) {
+      const cache = runner.synthesis.cache;
+      const which = programs.length > 1 ? ` of ${program}` : "";
+      if (cache?.hit)
+        process.stderr.write(`note: the synthesis${which} came from the cache (same content); --no-cache synthesizes it again\n`);
+      else if (cache?.note) process.stderr.write(`note: synthesis${which} ${cache.note}\n`);
+    }
     for (const waiting of programs.flatMap((p) => p.runner.unansweredCallbacks)) {
       const wait = waiting.heartbeatSeconds ? `its heartbeat (${waiting.heartbeatSeconds} s)` : "its timeout";
       const scale = options.runner.timeoutScale !== 1 ? ` × ${options.runner.timeoutScale}` : "";

@@ -27,7 +27,7 @@ import {
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { STEP_HANDLER_ENTRY } from "event-driven-workflow/asl";
-import { findPackageFolder, packageClosure } from "event-driven-workflow";
+import { findPackageFolder, packageClosure } from "event-driven-workflow/core";
 import { LAYER_PROVIDED_PACKAGES } from "event-driven-workflow/core";
 
 const POWERTOOLS_SCOPE = "@aws-lambda-powertools";

@@ -7,6 +7,7 @@
  * loaded any number of times in one process; each load evaluates the program's own files again (its packages stay
  * loaded).
  */
+import { readFileSync } from "node:fs";
 import Module, { register } from "node:module";
 import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -54,6 +55,12 @@ export async function loadProgram(path: string): Promise<Record<string, unknown>
   return exports.default as Record<string, unknown>;
 }
 
+/** The module format Node gives the program at `path` (`module` for ESM, see esmHooks.mjs). */
+export async function programFormat(path: string): Promise<"module" | "commonjs"> {
+  // The hooks module alone (not registered): a run served by the synthesis cache loads no program.
+  return ((await dynamicImport(HOOKS_URL)) as unknown as Hooks).formatOf(path);
+}
+
 /**
  * Installs, once per process, the ES module hooks and the CommonJS `.ts` handler, and turns on source maps for
  * stack traces. A `.ts` handler registered earlier (ts-node under mocha) is replaced: both transpile only.
@@ -67,7 +74,6 @@ function installHooks(): Promise<Hooks> {
       _extensions: Record<string, (module: { _compile(code: string, path: string): void }, path: string) => void>;
       _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
     };
-    const { readFileSync } = await import("node:fs");
     for (const extension of [".ts", ".cts", ".tsx"]) {
       loaders._extensions[extension] = (module, file) =>
         module._compile(hooks.transpileSync(readFileSync(file, "utf8"), file, "commonjs"), file);

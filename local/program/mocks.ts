@@ -2,6 +2,8 @@
  * Pulumi mocks that satisfy EventDrivenWorkflow (and most AWS programs): every resource gets the computed outputs AWS
  * would return (ARNs, names, queue URLs) and the provider calls the component makes (region, account, partition) are
  * answered, with a fixed TEST account and region. Pulumi's minimal mocks (`state: inputs`) leave those undefined.
+ * With them, what a run needs around a synthesis without loading Pulumi itself (a run served by the synthesis cache):
+ * the resource key and forgetting Pulumi's pending promises.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
@@ -152,5 +154,23 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       return { name: physical, arn: `${arnPrefix("logs")}:log-group:${physical}` };
     default:
       return { name: physical, arn: `${arnPrefix("mock")}:${type.split(":").pop()}/${physical}` };
+  }
+}
+
+/** The key {@link RecordedResource.parent} uses: `type::name`. */
+export const resourceKey = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
+
+/**
+ * Forgets Pulumi's pending-promise bookkeeping. Its exit hook otherwise turns a clean exit (code 0) into code 1 when
+ * outputs nobody awaited are still pending, which is normal once a synthesis under mocks is over.
+ */
+export function forgetPendingPulumiWork(): void {
+  try {
+    // Nothing to forget when Pulumi was never loaded (a run served by the synthesis cache).
+    if (!require.cache[require.resolve("@pulumi/pulumi/runtime/debuggable")]) return;
+    const [leaked] = require("@pulumi/pulumi/runtime/debuggable").leakedPromises() as [Set<unknown>, string];
+    leaked.clear();
+  } catch {
+    // An SDK without the leak detector: nothing to forget.
   }
 }

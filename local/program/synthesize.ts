@@ -10,10 +10,19 @@ import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
 import { forgetProgramModules, loadProgram } from "./loader";
+import type { CacheUse } from "./synthesisCache";
 
-import { workflowMocks, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type WorkflowMocksOptions } from "./mocks";
+import {
+  forgetPendingPulumiWork,
+  resourceKey,
+  workflowMocks,
+  TEST_ACCOUNT,
+  TEST_REGION,
+  type RecordedResource,
+  type WorkflowMocksOptions,
+} from "./mocks";
 
-export { TEST_ACCOUNT, TEST_REGION, type RecordedResource };
+export { forgetPendingPulumiWork, resourceKey, TEST_ACCOUNT, TEST_REGION, type RecordedResource };
 
 /** What the mocks answer besides resources and provider calls: the StackReference stubs. */
 export type ReferenceStubs = Pick<WorkflowMocksOptions, "stackReferences" | "stackReferenceHint">;
@@ -55,9 +64,6 @@ export const ofType = (resources: RecordedResource[], type: string) => resources
 
 // ---------------------------------------------------------------------------------------------------------------
 // Whole programs
-
-/** The key {@link RecordedResource.parent} uses: `type::name`. */
-export const resourceKey = (resource: { type: string; name: string }) => `${resource.type}::${resource.name}`;
 
 /** Pulumi's root resource, which {@link synthesizeProgram} registers as the CLI does and leaves out of the list. */
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -106,6 +112,13 @@ export interface SynthesisOptions {
     exports: Record<string, unknown>,
     constructed: readonly { type: string; name: string }[],
   ) => Record<string, unknown> | undefined;
+  /**
+   * Serialize each Lambda's code, as `pulumi up` does. `false` registers every Function with placeholder code and
+   * reports no serialization failures: for a run from the source whose archives and failures come from a cache entry
+   * of the same content (see synthesisCache.ts).
+   * @default true
+   */
+  serialize?: boolean;
 }
 
 /** A synthesized program: what `pulumi preview` would register, with resolved inputs. */
@@ -127,6 +140,8 @@ export interface Synthesis {
   callbackFactories: Map<string, () => (...args: any[]) => unknown>;
   /** Notes for the user, e.g. config values that could not be used. */
   warnings: string[];
+  /** Whether the synthesis came from the on-disk cache (see `RunnerOptions.cache`); absent when no cache was asked for. */
+  cache?: CacheUse;
 }
 
 /**
@@ -155,7 +170,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const constructed: { type: string; name: string }[] = [];
   const callbacks = new Map<string, (...args: any[]) => unknown>();
   const callbackFactories = new Map<string, () => (...args: any[]) => unknown>();
-  const serializations = catchSerializationFailures();
+  const serializations = catchSerializationFailures(options.serialize ?? true);
   const archives = watchFunctionCode();
   let active = true;
   const record: pulumi.ResourceTransformation = (args) => {
@@ -289,9 +304,15 @@ async function allRegistered(recorded: RecordedResource[]): Promise<void> {
  * transformation, which runs synchronously after the serializeFunction call) and a placeholder is serialized
  * instead, so that the rest of the program still resolves.
  */
-function catchSerializationFailures() {
-  const runtime = pulumi.runtime as { serializeFunction: typeof pulumi.runtime.serializeFunction };
+function catchSerializationFailures(serialize: boolean) {
+  const runtime = pulumi.runtime as {
+    serializeFunction: typeof pulumi.runtime.serializeFunction;
+    computeCodePaths: typeof pulumi.runtime.computeCodePaths;
+  };
   const original = runtime.serializeFunction;
+  const codePaths = runtime.computeCodePaths;
+  // Not serializing: CallbackFunction's walk of the program's package tree is skipped as well.
+  if (!serialize) runtime.computeCodePaths = (async () => new Map()) as unknown as typeof codePaths;
   const tokens: { resource?: string; message?: string }[] = [];
   type Callback = (...args: any[]) => unknown;
   let pending: { callback: Callback; factory: () => Callback; token: { resource?: string; message?: string } } | undefined;
@@ -300,6 +321,8 @@ function catchSerializationFailures() {
     tokens.push(token);
     const callback = (inProcessHandlerOf(func) ?? func) as Callback;
     pending = { callback, factory: inProcessHandlerFactoryOf(func) ?? (() => callback), token };
+    const exportName = args?.exportName ?? "handler";
+    if (!serialize) return Promise.resolve({ text: `exports.${exportName} = () => undefined;\n`, exportName, containsSecrets: false });
     return original(func, args).catch((error: unknown) => {
       token.message = messageOf(error);
       return {
@@ -321,21 +344,9 @@ function catchSerializationFailures() {
       tokens.filter((t) => t.message !== undefined).map((t) => ({ resource: t.resource ?? "(unknown function)", message: t.message! })),
     restore() {
       runtime.serializeFunction = original;
+      runtime.computeCodePaths = codePaths;
     },
   };
-}
-
-/**
- * Forgets Pulumi's pending-promise bookkeeping. Its exit hook otherwise turns a clean exit (code 0) into code 1 when
- * outputs nobody awaited are still pending, which is normal once a synthesis under mocks is over.
- */
-export function forgetPendingPulumiWork(): void {
-  try {
-    const [leaked] = require("@pulumi/pulumi/runtime/debuggable").leakedPromises() as [Set<unknown>, string];
-    leaked.clear();
-  } catch {
-    // An SDK without the leak detector: nothing to forget.
-  }
 }
 
 /**

@@ -45,7 +45,9 @@ import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type TableUsage } from "../simulators/dynamoDb";
 import { executionCost, type ExecutionCost } from "../cost/cost";
 import { materializeArchive, WarmFunction } from "../lambda/artifact";
-import { resourceKey, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource, type Synthesis } from "../program/synthesize";
+import { throughCache } from "../program/synthesisCache";
+import { resourceKey, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../program/mocks";
+import type { Synthesis } from "../program/synthesize";
 import { sentDeadLetters } from "../deadLetters/messages";
 
 /** The Pulumi type token of the component (kept under this name: the package exports it). */
@@ -107,6 +109,14 @@ export interface RunnerOptions {
   stackReferenceHint?: (name: string) => string;
   /** `artifact` runs each Lambda from its serialized archive in a child process; `source` runs the callback in-process. @default "artifact" */
   mode?: "artifact" | "source";
+  /**
+   * Reuse a synthesis of the same content from the on-disk cache (`node_modules/.cache/edw-local`, or `folder`):
+   * every file, package version and environment variable the earlier synthesis read must be unchanged. Artifact runs
+   * then skip loading the program; source runs load it (the handlers are the current code) but skip serializing it.
+   * `synthesis.cache` says whether the entry was used.
+   * @default false
+   */
+  cache?: boolean | { folder: string };
   /**
    * How runs treat time: `fast` skips Retry intervals and Wait durations (timeouts run in real time); `real` waits for
    * everything; `virtual` honours every Retry interval, Wait, task timeout, heartbeat and execution timeout on a
@@ -229,7 +239,7 @@ export { RunnerInputError };
  */
 export async function loadWorkflows(
   program: string,
-  options: Pick<RunnerOptions, SynthesisSettings | "workflows"> = {},
+  options: Pick<RunnerOptions, SynthesisSettings | "workflows" | "cache" | "mode"> = {},
 ): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
   const synthesis = await loadSynthesis(program, options);
   return { synthesis, ...workflowsOf(synthesis, program, options.workflows) };
@@ -239,13 +249,18 @@ export async function loadWorkflows(
  * Synthesizes `program` under mocks, as {@link loadWorkflows} does (a module that only exports workflow arguments gets
  * a workflow constructed per export), without picking its workflows: what {@link LocalRunner.fromSynthesis} takes.
  */
-export function loadSynthesis(program: string, options: Pick<RunnerOptions, SynthesisSettings> = {}): Promise<Synthesis> {
-  return oneSynthesisAtATime(() =>
-    synthesizeProgram(program, {
+export function loadSynthesis(
+  program: string,
+  options: Pick<RunnerOptions, SynthesisSettings | "cache" | "mode"> = {},
+): Promise<Synthesis> {
+  // Loaded when needed: a run served by the synthesis cache loads neither the program nor Pulumi.
+  const synthesize = async (serialize: boolean) =>
+    (await import("../program/synthesize")).synthesizeProgram(program, {
       stack: options.stack,
       config: options.config,
       stackReferences: options.stackReferences,
       stackReferenceHint: options.stackReferenceHint,
+      serialize,
       afterLoad: (exports, constructed) => {
         if (constructed.some((r) => r.type === WORKFLOW_COMPONENT_TYPE)) return undefined;
         // The program's own copy of the library, the one its steps were built with.
@@ -255,7 +270,16 @@ export function loadSynthesis(program: string, options: Pick<RunnerOptions, Synt
         for (const [name, args] of workflowExports(exports, basename(program, extname(program)))) new EventDrivenWorkflow(name, args);
         return {};
       },
-    }),
+    });
+  const { cache } = options;
+  return oneSynthesisAtATime(() =>
+    cache
+      ? throughCache(resolvePath(program), options, {
+          folder: typeof cache === "object" ? cache.folder : undefined,
+          handlers: options.mode === "source",
+          synthesize,
+        })
+      : synthesize(true),
   );
 }
 

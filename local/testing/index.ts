@@ -58,6 +58,12 @@ export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
   also?: string[];
   /** How many hops of published events are followed before the run stops, reporting a likely loop (`chainError`). @default 10 */
   hopLimit?: number;
+  /**
+   * The first call in a process reuses the on-disk synthesis of the same content (see `RunnerOptions.cache`): the
+   * program is loaded (the handlers run the current code) but not serialized again.
+   * @default true
+   */
+  cache?: RunnerOptions["cache"];
 }
 
 /** This process's syntheses, by program, stack, config and StackReference stubs. */
@@ -116,6 +122,7 @@ export async function runEvents(
     freshSynthesis = false,
     also = [],
     hopLimit,
+    cache = true,
     ...runnerOptions
   } = options;
   const { stack, config, stackReferences, stackReferenceHint, ...rest } = runnerOptions;
@@ -124,14 +131,14 @@ export async function runEvents(
   try {
     programs.push({
       program,
-      runner: await LocalRunner.fromSynthesis(await synthesisOf(program, settings, freshSynthesis), { ...rest, mode }, program),
+      runner: await LocalRunner.fromSynthesis(await synthesisOf(program, settings, freshSynthesis, cache), { ...rest, mode }, program),
     });
     // The other programs run all their workflows; callback answers name the first program's steps.
     for (const other of also)
       programs.push({
         program: other,
         runner: await LocalRunner.fromSynthesis(
-          await synthesisOf(other, settings, freshSynthesis),
+          await synthesisOf(other, settings, freshSynthesis, cache),
           { ...rest, mode, workflows: undefined, callbacks: undefined },
           other,
         ),
@@ -148,7 +155,12 @@ export async function runEvents(
 }
 
 /** This process's synthesis of `program` with these settings (made once, unless `fresh`; a failed one is not kept). */
-function synthesisOf(program: string, settings: Pick<RunnerOptions, SynthesisSettings>, fresh: boolean): Promise<Synthesis> {
+function synthesisOf(
+  program: string,
+  settings: Pick<RunnerOptions, SynthesisSettings>,
+  fresh: boolean,
+  cache: RunnerOptions["cache"],
+): Promise<Synthesis> {
   const key = JSON.stringify([
     resolve(program),
     settings.stack ?? "local",
@@ -156,7 +168,8 @@ function synthesisOf(program: string, settings: Pick<RunnerOptions, SynthesisSet
     Object.entries(settings.stackReferences ?? {}).sort(),
   ]);
   if (fresh || !syntheses.has(key)) {
-    const loading = loadSynthesis(program, settings);
+    // Shared by calls in either mode: the handlers are loaded whatever this call's mode.
+    const loading = loadSynthesis(program, { ...settings, cache, mode: "source" });
     syntheses.set(key, loading);
     // A failed synthesis is not kept: the next call tries again (the user may have fixed the program).
     loading.catch(() => syntheses.get(key) === loading && syntheses.delete(key));
