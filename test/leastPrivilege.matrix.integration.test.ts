@@ -177,6 +177,122 @@ describe("least privilege of direct service calls (callAwsService) and child wor
   });
 });
 
+describe("least privilege of a schedule trigger (EventBridge Scheduler), as a matrix (IAM simulated offline)", () => {
+  let rows: Row[];
+
+  before(async () => {
+    const { resources, outputs } = await synthesizeProgram(join(__dirname, "fixtures", "scheduleStack.ts"), { stack: "test" });
+    const out = outputs as Record<string, string>;
+    const named = (type: string, name: string) => ofType(resources, type).find((r) => r.name === name)!;
+    const role = named("aws:iam/role:Role", "nightly-report-schedule");
+    const trust = json(role.inputs.assumeRolePolicy);
+    const policy = json(named("aws:iam/rolePolicy:RolePolicy", "nightly-report-schedule").inputs.policy);
+    const queuePolicy = json(named("aws:sqs/queuePolicy:QueuePolicy", "nightly-report-dlq").inputs.policy);
+    const machine = out.nightlyStateMachineArn;
+    const queue = out.nightlyDeadLetterQueueArn;
+    const schedule = out.nightlyScheduleArn;
+    const group = arn("scheduler", "schedule-group/default");
+    const asRole: SimulatedRequest = { principal: role.state.arn, identityPolicy: policy };
+    const asScheduler = (context: Record<string, string>, resourcePolicy: PolicyDocument): SimulatedRequest => ({
+      principal: "scheduler.amazonaws.com",
+      resourcePolicy,
+      context,
+    });
+    const cell = (principal: string, action: string, resource: string, expected: Decision, request: SimulatedRequest): Row => ({
+      principal,
+      action,
+      resource,
+      expected,
+      request,
+    });
+    const here = { "aws:SourceAccount": TEST_ACCOUNT };
+    rows = [
+      // The schedule's role: start this state machine, send dead letters to this workflow's queue; nothing else.
+      cell("schedule role", "states:StartExecution", machine, "Allowed", asRole),
+      cell("schedule role", "sqs:SendMessage", queue, "Allowed", asRole),
+      cell("schedule role", "states:StartExecution", out.neighbourStateMachineArn, "ImplicitlyDenied", asRole),
+      cell("schedule role", "states:StartExecution", inOtherAccount(machine), "ImplicitlyDenied", {
+        ...asRole,
+        resourceAccount: OTHER_ACCOUNT,
+      }),
+      cell("schedule role", "states:StopExecution", `${machine.replace(":stateMachine:", ":execution:")}:x`, "ImplicitlyDenied", asRole),
+      cell("schedule role", "sqs:SendMessage", out.neighbourDeadLetterQueueArn, "ImplicitlyDenied", asRole),
+      cell("schedule role", "sqs:ReceiveMessage", queue, "ImplicitlyDenied", asRole),
+      cell("schedule role", "lambda:InvokeFunction", arn("lambda", "function:nightly-report-BuildReport"), "ImplicitlyDenied", asRole),
+      // Scheduler assumes the role only for this account's default schedule group (the confused-deputy guard).
+      cell(
+        "scheduler.amazonaws.com (assume role)",
+        "sts:AssumeRole",
+        role.state.arn,
+        "Allowed",
+        asScheduler({ ...here, "aws:SourceArn": group }, trust),
+      ),
+      cell(
+        "scheduler.amazonaws.com (assume role)",
+        "sts:AssumeRole",
+        role.state.arn,
+        "ImplicitlyDenied",
+        asScheduler({ "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": inOtherAccount(group) }, trust),
+      ),
+      cell(
+        "scheduler.amazonaws.com (assume role)",
+        "sts:AssumeRole",
+        role.state.arn,
+        "ImplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": arn("scheduler", "schedule-group/another-group") }, trust),
+      ),
+      // The DLQ's queue policy lets Scheduler send for this schedule only, and only over TLS.
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:SendMessage",
+        queue,
+        "Allowed",
+        asScheduler({ ...here, "aws:SourceArn": schedule }, queuePolicy),
+      ),
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:SendMessage",
+        queue,
+        "ImplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": arn("scheduler", "schedule/default/someone-elses") }, queuePolicy),
+      ),
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:SendMessage",
+        queue,
+        "ExplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": schedule, "aws:SecureTransport": "false" }, queuePolicy),
+      ),
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:ReceiveMessage",
+        queue,
+        "ImplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": schedule }, queuePolicy),
+      ),
+    ];
+  });
+
+  it("lets the schedule start only its state machine and dead-letter only to its queue", async () => {
+    const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
+    console.table(
+      results.map((r) => ({
+        principal: r.principal,
+        action: r.action,
+        resource: short(r.resource),
+        expected: r.expected,
+        actual: r.actual,
+      })),
+    );
+    assert.deepEqual(
+      results
+        .filter((r) => r.actual !== r.expected)
+        .map((r) => `${r.principal}: ${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`),
+      [],
+    );
+  });
+});
+
 /** The rows of the matrix, generated from the synthesized resources: principals × (needs, near misses, non-TLS). */
 async function matrixRows(resources: RecordedResource[], outputs: Record<string, any>): Promise<Row[]> {
   const only = (type: string) => ofType(resources, type)[0];

@@ -1,7 +1,7 @@
 /**
  * The identities of the typed form: they return what they are given, and exist for what `tsc` checks on the way.
  */
-import type { WorkflowTrigger } from "../args";
+import type { EventTrigger } from "../args";
 import type { CheckedSteps, TypedDetail } from "./typing";
 import type { Step } from "./types";
 
@@ -30,6 +30,6 @@ export function defineSteps<const S extends Step[]>(steps: CheckedSteps<S>): S {
  * @example
  * trigger: eventTrigger<OrderDetail>()({ pattern: { source: ["order.service"], "detail-type": ["Order Placed"] } }),
  */
-export function eventTrigger<Detail>(): <const T extends WorkflowTrigger>(trigger: T) => T & TypedDetail<Detail> {
+export function eventTrigger<Detail>(): <const T extends EventTrigger>(trigger: T) => T & TypedDetail<Detail> {
   return (trigger) => trigger;
 }

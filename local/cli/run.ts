@@ -219,6 +219,7 @@ async function runAll(runner: LocalRunner, options: CliOptions, events: LabeledE
             name: w.name,
             eventBusName: w.eventBusName,
             pattern: w.pattern,
+            schedule: w.schedule,
             tasks: w.tasks.map((t) => ({ state: t.state, function: t.functionName, timeoutSeconds: t.timeoutSeconds })),
           })),
           events: reports,

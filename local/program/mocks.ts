@@ -87,6 +87,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       };
     case "aws:cloudwatch/eventRule:EventRule":
       return { name: physical, arn: `${arnPrefix("events")}:rule/${physical}` };
+    case "aws:scheduler/schedule:Schedule":
+      return { name: physical, groupName: "default", arn: `${arnPrefix("scheduler")}:schedule/default/${physical}` };
     case "aws:iam/role:Role":
       return { name: physical, arn: `arn:aws:iam::${TEST_ACCOUNT}:role/${physical}` };
     case "aws:kms/key:Key":

@@ -75,8 +75,12 @@ export interface LocalTask {
 /** One EventDrivenWorkflow of a program, as deployed. */
 export interface LoadedWorkflow {
   name: string;
-  pattern: Record<string, unknown>;
-  eventBusName: string;
+  /** The rule's event pattern; absent for a workflow on a schedule. */
+  pattern?: Record<string, unknown>;
+  /** The bus its rule listens on; absent for a workflow on a schedule. */
+  eventBusName?: string;
+  /** The schedule that starts it, for a schedule trigger: events never do (start it with `runWorkflow`). */
+  schedule?: { expression: string; timezone?: string; input: unknown };
   /** The definition string the state machine is created with. */
   definition: string;
   /** The state machine's ARN (made up under mocks): how a parent's `startWorkflow` step names this workflow. */
@@ -288,11 +292,11 @@ function capturedHint(message: string): string {
 }
 
 function isWorkflowArgs(value: unknown): value is import("event-driven-workflow").EventDrivenWorkflowArgs & { name?: string } {
-  const v = value as { trigger?: { pattern?: unknown }; steps?: unknown; timeoutSeconds?: unknown } | null;
+  const v = value as { trigger?: { pattern?: unknown; schedule?: unknown }; steps?: unknown; timeoutSeconds?: unknown } | null;
   return (
     typeof v === "object" &&
     v !== null &&
-    typeof v.trigger?.pattern === "object" &&
+    (typeof v.trigger?.pattern === "object" || typeof v.trigger?.schedule === "object") &&
     Array.isArray(v.steps) &&
     typeof v.timeoutSeconds === "number"
   );
@@ -318,7 +322,8 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
       const children = resources.filter((r) => r.parent === resourceKey(component));
       const machine = children.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
       const rule = children.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
-      if (!machine || !rule) return [];
+      const schedule = children.find((r) => r.type === "aws:scheduler/schedule:Schedule");
+      if (!machine || !(rule || schedule)) return [];
       const definition: string = machine.inputs.definition;
       const functions = children.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
       const tasks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) => {
@@ -349,8 +354,15 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
       return [
         {
           name: component.name,
-          pattern: JSON.parse(rule.inputs.eventPattern),
-          eventBusName: rule.inputs.eventBusName ?? "default",
+          ...(rule
+            ? { pattern: JSON.parse(rule.inputs.eventPattern), eventBusName: rule.inputs.eventBusName ?? "default" }
+            : {
+                schedule: {
+                  expression: schedule!.inputs.scheduleExpression,
+                  ...(schedule!.inputs.scheduleExpressionTimezone ? { timezone: schedule!.inputs.scheduleExpressionTimezone } : {}),
+                  input: JSON.parse(schedule!.inputs.target?.input ?? "{}"),
+                },
+              }),
           definition,
           stateMachineArn: machine.state.arn,
           tasks,
@@ -748,6 +760,14 @@ export class LocalRunner {
     checkCallbackAnswers(this.workflows, options.callbacks);
     const envelope = withEnvelope(event);
     const matches = this.workflows.map((workflow) => {
+      if (!workflow.pattern)
+        return {
+          workflow: workflow.name,
+          matched: false,
+          reasons: [
+            `it runs on a schedule (${workflow.schedule?.expression}), not on events: start it directly with --workflow ${workflow.name} --input <file> (in tests: runWorkflow(program, "${workflow.name}", input))`,
+          ],
+        };
       if (workflow.eventBusName !== eventBusName) {
         return {
           workflow: workflow.name,
@@ -767,15 +787,20 @@ export class LocalRunner {
 
   /**
    * Starts `workflow` directly with `input`, as a schedule or a `StartExecution` call would: no bus, no rule, no pattern.
+   * Without `input`, a workflow on a schedule starts with its schedule's input.
    *
-   * @throws RunnerInputError when the program has no workflow of that name (or it was left out with `workflows`).
+   * @throws RunnerInputError when the program has no workflow of that name (or it was left out with `workflows`), or
+   * when `input` is missing for a workflow that is not on a schedule.
    * @example
    * const report = await runner.runWorkflow("nightly-report", { date: "2026-01-31" });
    */
-  async runWorkflow(workflow: string, input: unknown, label = "input"): Promise<EventReport> {
+  async runWorkflow(workflow: string, input?: unknown, label = "input"): Promise<EventReport> {
     if (!this.machines.has(workflow))
       throw new RunnerInputError(`No workflow named ${workflow} to start; the loaded ones are ${[...this.machines.keys()].join(", ")}.`);
-    const execution = await this.execute(workflow, input as Record<string, unknown>);
+    const schedule = this.workflows.find((w) => w.name === workflow)?.schedule;
+    if (input === undefined && !schedule)
+      throw new RunnerInputError(`Workflow ${workflow} is not on a schedule: give the input to start it with.`);
+    const execution = await this.execute(workflow, (input ?? schedule!.input) as Record<string, unknown>);
     return {
       label,
       status: execution.status,
