@@ -21,6 +21,12 @@ const short = (text: string) => text.replace("arn:aws:", "").replace(`${TEST_REG
 /** The same ARN in another account. */
 const inOtherAccount = (resourceArn: string) => resourceArn.replace(`:${TEST_ACCOUNT}:`, `:${OTHER_ACCOUNT}:`);
 
+/** AWS's default key policy: the account administers the key, so IAM policies decide who uses it. */
+const DEFAULT_KEY_POLICY: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${TEST_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+};
+
 /** One cell of the matrix. */
 interface Row {
   principal: string;
@@ -177,8 +183,10 @@ describe("least privilege of direct service calls (callAwsService) and child wor
   });
 });
 
-describe("least privilege of a schedule trigger (EventBridge Scheduler), as a matrix (IAM simulated offline)", () => {
+describe("least privilege of a schedule trigger (EventBridge Scheduler) and of per-task settings, as a matrix (IAM simulated offline)", () => {
   let rows: Row[];
+  let aliasArn: string;
+  let functionArn: string;
 
   before(async () => {
     const { resources, outputs } = await synthesizeProgram(join(__dirname, "fixtures", "scheduleStack.ts"), { stack: "test" });
@@ -271,9 +279,70 @@ describe("least privilege of a schedule trigger (EventBridge Scheduler), as a ma
         asScheduler({ ...here, "aws:SourceArn": schedule }, queuePolicy),
       ),
     ];
+    // A task's secrets: its Lambda reads exactly its parameter and secrets, decrypts with exactly the key named; the
+    // other task of the workflow reads none of them.
+    const lambda = (step: string): SimulatedRequest => ({
+      principal: named("aws:iam/role:Role", `nightly-report-${step}`).state.arn,
+      identityPolicy: json(named("aws:iam/rolePolicy:RolePolicy", `nightly-report-${step}`).inputs.policy),
+    });
+    const publisher = lambda("PublishReport");
+    const builder = lambda("BuildReport");
+    const parameter = arn("ssm", "parameter/reports/api-key");
+    const signing = arn("secretsmanager", "secret:reports/signing-XyZ789");
+    const secrets = "Lambda PublishReport (secrets)";
+    rows.push(
+      cell(secrets, "ssm:GetParameter", parameter, "Allowed", publisher),
+      cell(secrets, "secretsmanager:GetSecretValue", out.databaseSecretArn, "Allowed", publisher),
+      cell(secrets, "secretsmanager:GetSecretValue", signing, "Allowed", publisher),
+      // The key has AWS's default key policy (the account administers it), which lets IAM policies grant its use.
+      cell(secrets, "kms:Decrypt", out.reportKeyArn, "Allowed", { ...publisher, resourcePolicy: DEFAULT_KEY_POLICY }),
+      cell(secrets, "ssm:GetParameter", arn("ssm", "parameter/reports/other"), "ImplicitlyDenied", publisher),
+      cell(secrets, "ssm:GetParameter", arn("ssm", "parameter/reports/api-key/child"), "ImplicitlyDenied", publisher),
+      cell(secrets, "ssm:PutParameter", parameter, "ImplicitlyDenied", publisher),
+      // The name's six-character suffix is matched exactly: a secret whose name only starts the same is not readable.
+      cell(
+        secrets,
+        "secretsmanager:GetSecretValue",
+        arn("secretsmanager", "secret:reports/signing-extra-XyZ789"),
+        "ImplicitlyDenied",
+        publisher,
+      ),
+      cell(secrets, "secretsmanager:GetSecretValue", arn("secretsmanager", "secret:reports/db2-AbC123"), "ImplicitlyDenied", publisher),
+      cell(secrets, "secretsmanager:PutSecretValue", out.databaseSecretArn, "ImplicitlyDenied", publisher),
+      cell(secrets, "kms:Decrypt", arn("kms", "key/ffffffff-0000-0000-0000-000000000000"), "ImplicitlyDenied", publisher),
+      cell(secrets, "kms:Encrypt", out.reportKeyArn, "ImplicitlyDenied", { ...publisher, resourcePolicy: DEFAULT_KEY_POLICY }),
+      cell("Lambda BuildReport (no secrets)", "ssm:GetParameter", parameter, "ImplicitlyDenied", builder),
+      cell("Lambda BuildReport (no secrets)", "secretsmanager:GetSecretValue", out.databaseSecretArn, "ImplicitlyDenied", builder),
+    );
+    // Provisioned concurrency: the state machine invokes the task's `live` alias, and only that qualifier of it.
+    const execution: SimulatedRequest = {
+      principal: named("aws:iam/role:Role", "nightly-report-execution").state.arn,
+      identityPolicy: json(named("aws:iam/rolePolicy:RolePolicy", "nightly-report-execution").inputs.policy),
+    };
+    const publishFunction = named("aws:lambda/function:Function", "nightly-report-PublishReport").state.arn;
+    aliasArn = named("aws:lambda/alias:Alias", "nightly-report-PublishReport-live").state.arn;
+    functionArn = publishFunction;
+    const invoke = "execution role (alias)";
+    rows.push(
+      cell(invoke, "lambda:InvokeFunction", aliasArn, "Allowed", execution),
+      cell(
+        invoke,
+        "lambda:InvokeFunction",
+        named("aws:lambda/function:Function", "nightly-report-BuildReport").state.arn,
+        "Allowed",
+        execution,
+      ),
+      cell(invoke, "lambda:InvokeFunction", publishFunction, "ImplicitlyDenied", execution),
+      cell(invoke, "lambda:InvokeFunction", `${publishFunction}:1`, "ImplicitlyDenied", execution),
+      cell(invoke, "lambda:InvokeFunction", `${publishFunction}:canary`, "ImplicitlyDenied", execution),
+    );
   });
 
-  it("lets the schedule start only its state machine and dead-letter only to its queue", async () => {
+  it("invokes a task with provisioned concurrency through its live alias", () => {
+    assert.equal(aliasArn, `${functionArn}:live`);
+  });
+
+  it("lets the schedule start only its state machine and dead-letter only to its queue, each task read only its own secrets, and the state machine invoke only the alias", async () => {
     const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
     console.table(
       results.map((r) => ({

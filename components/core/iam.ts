@@ -230,7 +230,7 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Sid: "InvokeThisWorkflowsFunctions",
       Effect: "Allow",
       Action: "lambda:InvokeFunction",
-      // The unqualified ARNs the definition names, and no version or alias.
+      // The ARNs the definition names: unqualified, or the `live` alias of a task with provisioned concurrency; no other.
       Resource: inputs.functionArns,
     });
   }

@@ -53,6 +53,8 @@ Options:
   --service <s:a>=<f>   answer the direct service call <service:action> (callAwsService) with the JSON of file f,
                         repeatable (e.g. s3:getObject=object.json); DynamoDB item calls use the local DynamoDB and
                         SQS/SNS/EventBridge messages are recorded without one
+  --secret <NAME=value> the value of a task's secret (secrets: { NAME: ... }), repeatable; a run whose tasks need
+                        a secret not given is refused, naming the step and the secret
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
   -h, --help            print this help

@@ -74,7 +74,13 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
         name: physical,
         arn: `${arnPrefix("lambda")}:function:${physical}`,
         invokeArn: `${arnPrefix("lambda")}:function:${physical}/invocations`,
+        version: inputs.publish ? "1" : "$LATEST",
       };
+    case "aws:secretsmanager/secret:Secret":
+      // Secrets Manager appends six random characters to a secret's ARN.
+      return { name: physical, arn: `${arnPrefix("secretsmanager")}:secret:${physical}-AbC123` };
+    case "aws:lambda/alias:Alias":
+      return { name: physical, arn: `${arnPrefix("lambda")}:function:${inputs.functionName}:${physical}` };
     case "aws:sfn/stateMachine:StateMachine":
       return { name: physical, arn: `${arnPrefix("states")}:stateMachine:${physical}` };
     case "aws:sns/topic:Topic":

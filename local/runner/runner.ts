@@ -18,7 +18,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
 import { capturedVariableOf, closestName } from "event-driven-workflow/core";
-import { APPROVAL_LOCAL_SECRET_ENV } from "event-driven-workflow/runtime";
+import { APPROVAL_LOCAL_SECRET_ENV, LOCAL_SECRETS_ENV, SECRETS_ENV } from "event-driven-workflow/runtime";
 import {
   childScopes,
   COMPONENT_TYPE,
@@ -138,6 +138,14 @@ export interface RunnerOptions {
    * @default none
    */
   services?: Record<string, ServiceStandIn>;
+  /**
+   * The values of the tasks' `secrets`, by secret name (`--secret NAME=value`): handed to the steps as
+   * `context.secrets` instead of reading Parameter Store or Secrets Manager. A run whose loaded workflows have a task
+   * needing a secret not given here is refused, naming the step and the secret.
+   * @example { API_KEY: "test-key" }
+   * @default none
+   */
+  secrets?: Record<string, string>;
   /**
    * What a callback task without an answer in `callbacks` does after its hand-off: `wait` as AWS would (for its
    * heartbeat or TimeoutSeconds), or `stop` the execution there: it ends FAILED with `Local.Stopped`, having run
@@ -329,7 +337,9 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
       const tasks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) => {
         const target = lambdaTarget(s);
         if (!target) return [];
-        const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(target.replace(/:(\$LATEST|\d+)$/, "")));
+        // A qualified ARN (a version, `$LATEST` or an alias such as provisioned concurrency's `live`) names its function.
+        const unqualified = target.replace(/^(arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+):[^:]+$/, "$1").replace(/:(\$LATEST|\d+)$/, "");
+        const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(unqualified));
         if (!fn)
           throw new RunnerInputError(
             `Workflow ${component.name}: task "${state}" invokes ${target}, which is not one of its functions; it cannot run locally.`,
@@ -422,6 +432,22 @@ function normalPathStates(definition: AslObject): Set<string> {
 
 /** The shortest Lambda timeout `timeoutScale` may give a task locally. */
 const MIN_SCALED_LAMBDA_TIMEOUT_MS = 1000;
+
+/** Refuses a run whose tasks need a secret the options do not give, naming each step, secret and how to give it. */
+function checkSecretValues(workflows: readonly LoadedWorkflow[], values: Record<string, string> | undefined): void {
+  const missing = workflows.flatMap((w) =>
+    w.tasks.flatMap((task) =>
+      Object.keys(JSON.parse(task.environment[SECRETS_ENV] ?? "{}"))
+        .filter((name) => typeof values?.[name] !== "string")
+        .map((name) => `step "${task.state}" of ${w.name} needs the secret ${name}`),
+    ),
+  );
+  if (missing.length === 0) return;
+  const names = [...new Set(missing.map((m) => m.split(" ").pop()!))];
+  throw new RunnerInputError(
+    `${missing.join("; ")}: give ${names.map((n) => `--secret ${n}=<value>`).join(" ")} (edw-local) or \`secrets: { ${names.map((n) => `${n}: "<value>"`).join(", ")} }\` (test kit, LocalRunner).`,
+  );
+}
 
 /** Refuses answers for states that are not callback tasks of the program, suggesting the closest one. */
 function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Record<string, CallbackAnswer> | undefined): void {
@@ -555,8 +581,14 @@ export class LocalRunner {
       );
       this.awsEnvironment = localDynamoDbEnvironment(this.dynamodb.endpoint, TEST_REGION);
     }
-    // Approval links are signed with the local secret instead of KMS (macFromEnvironment prefers it).
-    this.awsEnvironment = { ...this.awsEnvironment, [APPROVAL_LOCAL_SECRET_ENV]: this.approvalSecret };
+    // Approval links are signed with the local secret instead of KMS (macFromEnvironment prefers it); task secrets
+    // come from the run's options, never from AWS (readSecrets prefers them).
+    checkSecretValues(this.workflows, this.options.secrets);
+    this.awsEnvironment = {
+      ...this.awsEnvironment,
+      [APPROVAL_LOCAL_SECRET_ENV]: this.approvalSecret,
+      [LOCAL_SECRETS_ENV]: JSON.stringify(this.options.secrets ?? {}),
+    };
     if (this.mode === "source")
       this.restoreEnvironment = setProcessEnvironment({
         ...sharedEnvironment(this.workflows.flatMap((w) => w.tasks)),
