@@ -187,6 +187,10 @@ describe("least privilege of a schedule trigger (EventBridge Scheduler) and of p
   let rows: Row[];
   let aliasArn: string;
   let functionArn: string;
+  let scheduleArgs: Record<string, any>;
+  let machineArn: string;
+  let queueArn: string;
+  let scheduleRoleArn: string;
 
   before(async () => {
     const { resources, outputs } = await synthesizeProgram(join(__dirname, "fixtures", "scheduleStack.ts"), { stack: "test" });
@@ -194,6 +198,8 @@ describe("least privilege of a schedule trigger (EventBridge Scheduler) and of p
     const named = (type: string, name: string) => ofType(resources, type).find((r) => r.name === name)!;
     const role = named("aws:iam/role:Role", "nightly-report-schedule");
     const trust = json(role.inputs.assumeRolePolicy);
+    scheduleArgs = named("aws:scheduler/schedule:Schedule", "nightly-report-schedule").inputs;
+    [machineArn, queueArn, scheduleRoleArn] = [out.nightlyStateMachineArn, out.nightlyDeadLetterQueueArn, role.state.arn];
     const policy = json(named("aws:iam/rolePolicy:RolePolicy", "nightly-report-schedule").inputs.policy);
     const queuePolicy = json(named("aws:sqs/queuePolicy:QueuePolicy", "nightly-report-dlq").inputs.policy);
     const machine = out.nightlyStateMachineArn;
@@ -336,6 +342,22 @@ describe("least privilege of a schedule trigger (EventBridge Scheduler) and of p
       cell(invoke, "lambda:InvokeFunction", `${publishFunction}:1`, "ImplicitlyDenied", execution),
       cell(invoke, "lambda:InvokeFunction", `${publishFunction}:canary`, "ImplicitlyDenied", execution),
     );
+  });
+
+  it("creates the schedule as the rule's target is: on time, with retries, the DLQ, the schedule's role and input", () => {
+    assert.deepEqual(scheduleArgs, {
+      description: "Starts the nightly-report workflow",
+      scheduleExpression: "cron(0 2 ? * MON-FRI *)",
+      scheduleExpressionTimezone: "Europe/Paris",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: machineArn,
+        roleArn: scheduleRoleArn,
+        input: JSON.stringify({ report: "daily" }),
+        retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+        deadLetterConfig: { arn: queueArn },
+      },
+    });
   });
 
   it("invokes a task with provisioned concurrency through its live alias", () => {
