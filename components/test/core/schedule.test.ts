@@ -3,11 +3,42 @@
  * rules for rate, cron and at expressions, IANA time zones and the input, and the exclusivity with an event pattern.
  */
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import { validateSettings } from "../../core/settings";
 import { scheduleExpressionProblems, scheduleProblems, timeZoneProblems } from "../../core/validation/schedule";
 import { WorkflowDefinitionError } from "../../core/validate";
 
 const problemsOf = (expression: string) => scheduleExpressionProblems(expression).join(" ");
+
+/**
+ * A cron field Scheduler accepts: a value, a range, a list, `*`, or (except in day-of-week, per AWS's table) a start
+ * with an increment, in `min`-`max`.
+ */
+const cronField = (min: number, max: number, increments = true) => {
+  const value = fc.integer({ min, max });
+  return fc.oneof(
+    fc.constant("*"),
+    value.map(String),
+    fc.tuple(value, value).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+    fc.array(value, { minLength: 2, maxLength: 4 }).map((values) => values.join(",")),
+    fc.tuple(value, fc.integer({ min: 1, max: 30 })).map(([start, step]) => (increments ? `${start}/${step}` : String(start))),
+  );
+};
+/** Six-field crons with `?` in exactly one of the day fields, as AWS's syntax allows. */
+const validCron = fc
+  .tuple(
+    cronField(0, 59),
+    cronField(0, 23),
+    cronField(1, 31),
+    cronField(1, 12),
+    cronField(1, 7, false),
+    cronField(1970, 2199),
+    fc.boolean(),
+  )
+  .map(
+    ([minutes, hours, dom, month, dow, year, questionInDom]) =>
+      `cron(${minutes} ${hours} ${questionInDom ? "?" : dom} ${month} ${questionInDom ? dow : "?"} ${year})`,
+  );
 
 describe("schedule trigger validation", () => {
   it("accepts the expressions Scheduler documents", () => {
@@ -57,6 +88,35 @@ describe("schedule trigger validation", () => {
     assert.match(problemsOf("cron(0 9 1W ? * MON *)"), /this one has 7/);
     assert.match(problemsOf("cron(0 ? * * ? *)"), /the hours field `\?` cannot be \?/);
     assert.match(problemsOf("cron(0 9 L ? * *)"), /exactly one of day-of-month/);
+  });
+
+  it("accepts every generated six-field cron and rate AWS accepts, and refuses each with one field out of range", () => {
+    fc.assert(fc.property(validCron, (cron) => assert.deepEqual(scheduleExpressionProblems(cron), [], cron)));
+    const ranges: [number, number][] = [
+      [0, 59],
+      [0, 23],
+      [1, 31],
+      [1, 12],
+      [1, 7],
+      [1970, 2199],
+    ];
+    fc.assert(
+      fc.property(validCron, fc.integer({ min: 0, max: 5 }), fc.boolean(), (cron, field, above) => {
+        const fields = cron.slice(5, -1).split(" ");
+        if (fields[field] === "?") return;
+        fields[field] = String(above ? ranges[field][1] + 1 : ranges[field][0] - 1);
+        const broken = `cron(${fields.join(" ")})`;
+        assert.notDeepEqual(scheduleExpressionProblems(broken), [], broken);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.constantFrom("minute", "hour", "day"), (count, unit) => {
+        const right = `rate(${count} ${count === 1 ? unit : `${unit}s`})`;
+        const wrong = `rate(${count} ${count === 1 ? `${unit}s` : unit})`;
+        assert.deepEqual(scheduleExpressionProblems(right), [], right);
+        assert.notDeepEqual(scheduleExpressionProblems(wrong), [], wrong);
+      }),
+    );
   });
 
   it("refuses an at that is not a real date and time to the second", () => {
