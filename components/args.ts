@@ -62,7 +62,7 @@ export interface EventPatternFilter {
 }
 
 /** The events that start an execution. */
-export interface WorkflowTrigger {
+export interface EventTrigger {
   /**
    * The rule's event pattern. Values may be Pulumi Outputs, e.g. a bucket's name in an S3 "Object Created" pattern.
    * A literal `"detail-type"` types the first step's input (`EventBridgeEvent<"Object Created", ...>`).
@@ -71,7 +71,53 @@ export interface WorkflowTrigger {
   pattern: pulumi.Input<EventPattern>;
   /** The bus the rule listens on. @default "default" */
   eventBusName?: pulumi.Input<string>;
+  /** A workflow starts on events or on a schedule, never both. */
+  schedule?: never;
 }
+
+/**
+ * When an execution starts, on EventBridge Scheduler: the schedule's target starts the state machine with `input`,
+ * with a role allowed only that, a retry policy and the workflow's dead-letter queue, as the event rule has.
+ *
+ * @example
+ * { expression: "cron(0 6 ? * MON-FRI *)", timezone: "Europe/Paris", input: { report: "daily" } }
+ */
+export interface WorkflowSchedule<Input = unknown> {
+  /**
+   * `rate(value unit)` (unit singular for 1: `rate(1 hour)`, `rate(5 minutes)`), a six-field
+   * `cron(minutes hours day-of-month month day-of-week year)` with `?` in one of the day fields, or a one-time
+   * `at(yyyy-mm-ddThh:mm:ss)`.
+   * @example "rate(15 minutes)"
+   * @example "cron(0 6 ? * MON-FRI *)"
+   * @example "at(2027-01-31T09:00:00)"
+   */
+  expression: string;
+  /** The IANA time zone `cron` and `at` expressions are read in. @default "UTC" @example "Europe/Paris" */
+  timezone?: string;
+  /**
+   * The execution's input (JSON, at most 8192 characters): the first step's input, typed from this value.
+   * @default {}
+   * @example { report: "daily" }
+   */
+  input?: Input;
+}
+
+/** Executions start on a schedule (EventBridge Scheduler) instead of on events. */
+export interface ScheduleTrigger<Input = unknown> {
+  schedule: WorkflowSchedule<Input>;
+  /** A workflow starts on events or on a schedule, never both. */
+  pattern?: never;
+  /** A workflow starts on events or on a schedule, never both. */
+  eventBusName?: never;
+}
+
+/**
+ * What starts an execution: events matching a pattern on a bus ({@link EventTrigger}), or a schedule
+ * ({@link ScheduleTrigger}).
+ * @example { pattern: { source: ["order.service"], "detail-type": ["Order Placed"] } }
+ * @example { schedule: { expression: "rate(1 day)", input: { report: "daily" } } }
+ */
+export type WorkflowTrigger = EventTrigger | ScheduleTrigger;
 
 /**
  * The arguments as the constructor takes them: `S` and `T` are the step list and the trigger as written, captured
@@ -86,7 +132,7 @@ export type CheckedWorkflowArgs<S extends readonly Step[], T extends WorkflowTri
 
 /** Arguments of {@link EventDrivenWorkflow}. */
 export interface EventDrivenWorkflowArgs {
-  /** The events that start an execution; {@link eventTrigger} also types their `detail`. */
+  /** What starts an execution: events ({@link eventTrigger} also types their `detail`) or a schedule. */
   trigger: WorkflowTrigger;
   /** The ordered steps: a step without `next`/`end` flows into the following one (a readonly list, `as const`, too). */
   steps: readonly Step[];

@@ -22,6 +22,9 @@ export type {
   EventPatternFields,
   EventPatternFilter,
   EventPatternValues,
+  EventTrigger,
+  ScheduleTrigger,
+  WorkflowSchedule,
   WorkflowTrigger,
 } from "./args";
 export {

@@ -105,7 +105,11 @@ export async function buildInstrumentedStepArchive(step: InstrumentedStep, optio
   inProcessHandlerFactories.set(factory, inProcess);
   const serialized = await serializeHandler(factory, "step", true, options);
   const wrap = `exports.handler = require(${JSON.stringify(LAMBDA_RUNTIME_PACKAGE)}).instrumentStep(${JSON.stringify(step.workflowName)}, ${JSON.stringify(step.stepName)}, exports.step.handler, Object.assign(${JSON.stringify(settings)}, { init: exports.step.init }));\n`;
-  const features = { idempotency: settings.idempotency !== undefined, approvalLinks: settings.approvalLinkSeconds !== undefined };
+  const features = {
+    idempotency: settings.idempotency !== undefined,
+    approvalLinks: settings.approvalLinkSeconds !== undefined,
+    secrets: (settings.secretNames?.length ?? 0) > 0,
+  };
   return archiveOf(`${serialized}\n${wrap}`, await lambdaRuntimeAssets(features), options);
 }
 
@@ -257,10 +261,10 @@ async function minifyHandler(source: string, stepName: string): Promise<string> 
 /**
  * The prebuilt wrapper as `node_modules/<LAMBDA_RUNTIME_PACKAGE>/index.js`: `runtime/instrument.js` of the library's
  * `dist/lambda` (built with the library: `npm run build`) and the modules it requires, bundled and minified, without
- * the idempotency and approval-link code unless the step uses them (stand-ins that throw if reached).
+ * the idempotency, approval-link and secrets code unless the step uses them (stand-ins that throw if reached).
  */
-function lambdaRuntimeAssets(features: { idempotency: boolean; approvalLinks: boolean }): Promise<Record<string, pulumi.asset.Asset>> {
-  const key = `${features.idempotency}/${features.approvalLinks}`;
+function lambdaRuntimeAssets(features: WrapperFeatures): Promise<Record<string, pulumi.asset.Asset>> {
+  const key = `${features.idempotency}/${features.approvalLinks}/${features.secrets}`;
   let assets = wrapperBuilds.get(key);
   if (!assets) {
     assets = buildWrapper(features);
@@ -270,9 +274,20 @@ function lambdaRuntimeAssets(features: { idempotency: boolean; approvalLinks: bo
 }
 const wrapperBuilds = new Map<string, Promise<Record<string, pulumi.asset.Asset>>>();
 
-async function buildWrapper(features: { idempotency: boolean; approvalLinks: boolean }): Promise<Record<string, pulumi.asset.Asset>> {
+/** The optional parts of the wrapper a step uses: the others are left out of its archive. */
+interface WrapperFeatures {
+  idempotency: boolean;
+  approvalLinks: boolean;
+  secrets: boolean;
+}
+
+async function buildWrapper(features: WrapperFeatures): Promise<Record<string, pulumi.asset.Asset>> {
   const root = lambdaRuntimeFolder();
-  const unused = [...(features.idempotency ? [] : ["idempotency"]), ...(features.approvalLinks ? [] : ["approvalToken"])];
+  const unused = [
+    ...(features.idempotency ? [] : ["idempotency"]),
+    ...(features.approvalLinks ? [] : ["approvalToken"]),
+    ...(features.secrets ? [] : ["secrets"]),
+  ];
   const result = await build({
     entryPoints: [join(root, "runtime", "instrument.js")],
     bundle: true,

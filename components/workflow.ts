@@ -38,9 +38,14 @@ export interface WorkflowNodes {
   stateMachine: aws.sfn.StateMachine;
   executionRole: aws.iam.Role;
   stateMachineLogGroup: aws.cloudwatch.LogGroup;
-  rule: aws.cloudwatch.EventRule;
+  /** The EventBridge rule of an event trigger (absent for a schedule trigger). */
+  rule?: aws.cloudwatch.EventRule;
+  /** The role the rule's target, or the schedule, starts executions with. */
   ruleRole: aws.iam.Role;
-  target: aws.cloudwatch.EventTarget;
+  /** The rule's target (absent for a schedule trigger). */
+  target?: aws.cloudwatch.EventTarget;
+  /** The EventBridge Scheduler schedule of a schedule trigger. */
+  schedule?: aws.scheduler.Schedule;
   alarms: aws.cloudwatch.MetricAlarm[];
   /** Present unless `dashboard.enabled` is false. */
   dashboard?: aws.cloudwatch.Dashboard;
@@ -49,7 +54,7 @@ export interface WorkflowNodes {
 }
 
 /**
- * An event-driven workflow: an EventBridge rule (retry policy + DLQ) starting a Step Functions state machine
+ * An event-driven workflow: an EventBridge rule or Scheduler schedule (retry policy + DLQ) starting a Step Functions state machine
  * (X-Ray, logging) whose tasks are Powertools-instrumented Lambdas, with an encrypted SNS alert topic, an
  * encrypted SQS dead-letter queue, CloudWatch alarms and least-privilege IAM.
  *
@@ -74,7 +79,9 @@ export class EventDrivenWorkflow<
   public readonly stateMachineName: pulumi.Output<string>;
   /** The deployed ASL definition (JSON). */
   public readonly definition: pulumi.Output<string>;
+  /** The EventBridge rule's ARN, or the schedule's for a schedule trigger. */
   public readonly ruleArn: pulumi.Output<string>;
+  /** The EventBridge rule's name, or the schedule's for a schedule trigger. */
   public readonly ruleName: pulumi.Output<string>;
   public readonly alertTopicArn: pulumi.Output<string>;
   public readonly deadLetterQueueArn: pulumi.Output<string>;
@@ -127,7 +134,7 @@ export class EventDrivenWorkflow<
       stateMachineArn: machine.stateMachine.arn,
       functionNames: lambdas.names,
       deadLetterQueueName: deadLetterQueue.queue.name,
-      ruleName: trigger.rule.name,
+      ruleName: trigger.rule?.name,
       customEventBusName: customBus,
     };
     const alarms = createAlarms(ctx, { ...watched, alertTopicArn: alerting.topic.arn });
@@ -146,14 +153,15 @@ export class EventDrivenWorkflow<
       rule: trigger.rule,
       ruleRole: trigger.role,
       target: trigger.target,
+      schedule: trigger.schedule,
       alarms,
       dashboard,
     };
     this.stateMachineArn = machine.stateMachine.arn;
     this.stateMachineName = machine.stateMachine.name;
     this.definition = machine.stateMachine.definition;
-    this.ruleArn = trigger.rule.arn;
-    this.ruleName = trigger.rule.name;
+    this.ruleArn = trigger.arn;
+    this.ruleName = trigger.name;
     this.alertTopicArn = alerting.topic.arn;
     this.deadLetterQueueArn = deadLetterQueue.queue.arn;
     this.deadLetterQueueUrl = deadLetterQueue.queue.url;

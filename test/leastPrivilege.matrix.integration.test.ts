@@ -21,6 +21,12 @@ const short = (text: string) => text.replace("arn:aws:", "").replace(`${TEST_REG
 /** The same ARN in another account. */
 const inOtherAccount = (resourceArn: string) => resourceArn.replace(`:${TEST_ACCOUNT}:`, `:${OTHER_ACCOUNT}:`);
 
+/** AWS's default key policy: the account administers the key, so IAM policies decide who uses it. */
+const DEFAULT_KEY_POLICY: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${TEST_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+};
+
 /** One cell of the matrix. */
 interface Row {
   principal: string;
@@ -174,6 +180,207 @@ describe("least privilege of direct service calls (callAwsService) and child wor
     assert.equal(definition.States.SaveVideo.Parameters?.TableName, tableName);
     assert.equal(definition.States.TranscodeAndWait.Parameters?.StateMachineArn, childArn);
     assert.ok(tableName && childArn);
+  });
+});
+
+describe("least privilege of a schedule trigger (EventBridge Scheduler) and of per-task settings, as a matrix (IAM simulated offline)", () => {
+  let rows: Row[];
+  let aliasArn: string;
+  let functionArn: string;
+  let scheduleArgs: Record<string, any>;
+  let machineArn: string;
+  let queueArn: string;
+  let scheduleRoleArn: string;
+
+  before(async () => {
+    const { resources, outputs } = await synthesizeProgram(join(__dirname, "fixtures", "scheduleStack.ts"), { stack: "test" });
+    const out = outputs as Record<string, string>;
+    const named = (type: string, name: string) => ofType(resources, type).find((r) => r.name === name)!;
+    const role = named("aws:iam/role:Role", "nightly-report-schedule");
+    const trust = json(role.inputs.assumeRolePolicy);
+    scheduleArgs = named("aws:scheduler/schedule:Schedule", "nightly-report-schedule").inputs;
+    [machineArn, queueArn, scheduleRoleArn] = [out.nightlyStateMachineArn, out.nightlyDeadLetterQueueArn, role.state.arn];
+    const policy = json(named("aws:iam/rolePolicy:RolePolicy", "nightly-report-schedule").inputs.policy);
+    const queuePolicy = json(named("aws:sqs/queuePolicy:QueuePolicy", "nightly-report-dlq").inputs.policy);
+    const machine = out.nightlyStateMachineArn;
+    const queue = out.nightlyDeadLetterQueueArn;
+    const schedule = out.nightlyScheduleArn;
+    const group = arn("scheduler", "schedule-group/default");
+    const asRole: SimulatedRequest = { principal: role.state.arn, identityPolicy: policy };
+    const asScheduler = (context: Record<string, string>, resourcePolicy: PolicyDocument): SimulatedRequest => ({
+      principal: "scheduler.amazonaws.com",
+      resourcePolicy,
+      context,
+    });
+    const cell = (principal: string, action: string, resource: string, expected: Decision, request: SimulatedRequest): Row => ({
+      principal,
+      action,
+      resource,
+      expected,
+      request,
+    });
+    const here = { "aws:SourceAccount": TEST_ACCOUNT };
+    rows = [
+      // The schedule's role: start this state machine, send dead letters to this workflow's queue; nothing else.
+      cell("schedule role", "states:StartExecution", machine, "Allowed", asRole),
+      cell("schedule role", "sqs:SendMessage", queue, "Allowed", asRole),
+      cell("schedule role", "states:StartExecution", out.neighbourStateMachineArn, "ImplicitlyDenied", asRole),
+      cell("schedule role", "states:StartExecution", inOtherAccount(machine), "ImplicitlyDenied", {
+        ...asRole,
+        resourceAccount: OTHER_ACCOUNT,
+      }),
+      cell("schedule role", "states:StopExecution", `${machine.replace(":stateMachine:", ":execution:")}:x`, "ImplicitlyDenied", asRole),
+      cell("schedule role", "sqs:SendMessage", out.neighbourDeadLetterQueueArn, "ImplicitlyDenied", asRole),
+      cell("schedule role", "sqs:ReceiveMessage", queue, "ImplicitlyDenied", asRole),
+      cell("schedule role", "lambda:InvokeFunction", arn("lambda", "function:nightly-report-BuildReport"), "ImplicitlyDenied", asRole),
+      // Scheduler assumes the role only for this account's default schedule group (the confused-deputy guard).
+      cell(
+        "scheduler.amazonaws.com (assume role)",
+        "sts:AssumeRole",
+        role.state.arn,
+        "Allowed",
+        asScheduler({ ...here, "aws:SourceArn": group }, trust),
+      ),
+      cell(
+        "scheduler.amazonaws.com (assume role)",
+        "sts:AssumeRole",
+        role.state.arn,
+        "ImplicitlyDenied",
+        asScheduler({ "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": inOtherAccount(group) }, trust),
+      ),
+      cell(
+        "scheduler.amazonaws.com (assume role)",
+        "sts:AssumeRole",
+        role.state.arn,
+        "ImplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": arn("scheduler", "schedule-group/another-group") }, trust),
+      ),
+      // The DLQ's queue policy lets Scheduler send for this schedule only, and only over TLS.
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:SendMessage",
+        queue,
+        "Allowed",
+        asScheduler({ ...here, "aws:SourceArn": schedule }, queuePolicy),
+      ),
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:SendMessage",
+        queue,
+        "ImplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": arn("scheduler", "schedule/default/someone-elses") }, queuePolicy),
+      ),
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:SendMessage",
+        queue,
+        "ExplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": schedule, "aws:SecureTransport": "false" }, queuePolicy),
+      ),
+      cell(
+        "scheduler.amazonaws.com (DLQ)",
+        "sqs:ReceiveMessage",
+        queue,
+        "ImplicitlyDenied",
+        asScheduler({ ...here, "aws:SourceArn": schedule }, queuePolicy),
+      ),
+    ];
+    // A task's secrets: its Lambda reads exactly its parameter and secrets, decrypts with exactly the key named; the
+    // other task of the workflow reads none of them.
+    const lambda = (step: string): SimulatedRequest => ({
+      principal: named("aws:iam/role:Role", `nightly-report-${step}`).state.arn,
+      identityPolicy: json(named("aws:iam/rolePolicy:RolePolicy", `nightly-report-${step}`).inputs.policy),
+    });
+    const publisher = lambda("PublishReport");
+    const builder = lambda("BuildReport");
+    const parameter = arn("ssm", "parameter/reports/api-key");
+    const signing = arn("secretsmanager", "secret:reports/signing-XyZ789");
+    const secrets = "Lambda PublishReport (secrets)";
+    rows.push(
+      cell(secrets, "ssm:GetParameter", parameter, "Allowed", publisher),
+      cell(secrets, "secretsmanager:GetSecretValue", out.databaseSecretArn, "Allowed", publisher),
+      cell(secrets, "secretsmanager:GetSecretValue", signing, "Allowed", publisher),
+      // The key has AWS's default key policy (the account administers it), which lets IAM policies grant its use.
+      cell(secrets, "kms:Decrypt", out.reportKeyArn, "Allowed", { ...publisher, resourcePolicy: DEFAULT_KEY_POLICY }),
+      cell(secrets, "ssm:GetParameter", arn("ssm", "parameter/reports/other"), "ImplicitlyDenied", publisher),
+      cell(secrets, "ssm:GetParameter", arn("ssm", "parameter/reports/api-key/child"), "ImplicitlyDenied", publisher),
+      cell(secrets, "ssm:PutParameter", parameter, "ImplicitlyDenied", publisher),
+      // The name's six-character suffix is matched exactly: a secret whose name only starts the same is not readable.
+      cell(
+        secrets,
+        "secretsmanager:GetSecretValue",
+        arn("secretsmanager", "secret:reports/signing-extra-XyZ789"),
+        "ImplicitlyDenied",
+        publisher,
+      ),
+      cell(secrets, "secretsmanager:GetSecretValue", arn("secretsmanager", "secret:reports/db2-AbC123"), "ImplicitlyDenied", publisher),
+      cell(secrets, "secretsmanager:PutSecretValue", out.databaseSecretArn, "ImplicitlyDenied", publisher),
+      cell(secrets, "kms:Decrypt", arn("kms", "key/ffffffff-0000-0000-0000-000000000000"), "ImplicitlyDenied", publisher),
+      cell(secrets, "kms:Encrypt", out.reportKeyArn, "ImplicitlyDenied", { ...publisher, resourcePolicy: DEFAULT_KEY_POLICY }),
+      cell("Lambda BuildReport (no secrets)", "ssm:GetParameter", parameter, "ImplicitlyDenied", builder),
+      cell("Lambda BuildReport (no secrets)", "secretsmanager:GetSecretValue", out.databaseSecretArn, "ImplicitlyDenied", builder),
+    );
+    // Provisioned concurrency: the state machine invokes the task's `live` alias, and only that qualifier of it.
+    const execution: SimulatedRequest = {
+      principal: named("aws:iam/role:Role", "nightly-report-execution").state.arn,
+      identityPolicy: json(named("aws:iam/rolePolicy:RolePolicy", "nightly-report-execution").inputs.policy),
+    };
+    const publishFunction = named("aws:lambda/function:Function", "nightly-report-PublishReport").state.arn;
+    aliasArn = named("aws:lambda/alias:Alias", "nightly-report-PublishReport-live").state.arn;
+    functionArn = publishFunction;
+    const invoke = "execution role (alias)";
+    rows.push(
+      cell(invoke, "lambda:InvokeFunction", aliasArn, "Allowed", execution),
+      cell(
+        invoke,
+        "lambda:InvokeFunction",
+        named("aws:lambda/function:Function", "nightly-report-BuildReport").state.arn,
+        "Allowed",
+        execution,
+      ),
+      cell(invoke, "lambda:InvokeFunction", publishFunction, "ImplicitlyDenied", execution),
+      cell(invoke, "lambda:InvokeFunction", `${publishFunction}:1`, "ImplicitlyDenied", execution),
+      cell(invoke, "lambda:InvokeFunction", `${publishFunction}:canary`, "ImplicitlyDenied", execution),
+    );
+  });
+
+  it("creates the schedule as the rule's target is: on time, with retries, the DLQ, the schedule's role and input", () => {
+    assert.deepEqual(scheduleArgs, {
+      description: "Starts the nightly-report workflow",
+      scheduleExpression: "cron(0 2 ? * MON-FRI *)",
+      scheduleExpressionTimezone: "Europe/Paris",
+      flexibleTimeWindow: { mode: "OFF" },
+      target: {
+        arn: machineArn,
+        roleArn: scheduleRoleArn,
+        input: JSON.stringify({ report: "daily" }),
+        retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+        deadLetterConfig: { arn: queueArn },
+      },
+    });
+  });
+
+  it("invokes a task with provisioned concurrency through its live alias", () => {
+    assert.equal(aliasArn, `${functionArn}:live`);
+  });
+
+  it("lets the schedule start only its state machine and dead-letter only to its queue, each task read only its own secrets, and the state machine invoke only the alias", async () => {
+    const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
+    console.table(
+      results.map((r) => ({
+        principal: r.principal,
+        action: r.action,
+        resource: short(r.resource),
+        expected: r.expected,
+        actual: r.actual,
+      })),
+    );
+    assert.deepEqual(
+      results
+        .filter((r) => r.actual !== r.expected)
+        .map((r) => `${r.principal}: ${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`),
+      [],
+    );
   });
 });
 

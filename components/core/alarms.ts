@@ -25,7 +25,8 @@ export interface AlarmTargets<V = string> {
   /** Lambda function names by step name. */
   functionNames: Record<string, V>;
   deadLetterQueueName: V;
-  ruleName: V;
+  /** The trigger's rule; absent for a schedule trigger, whose failed starts land in the DLQ (its alarm covers them). */
+  ruleName?: V;
   /** The trigger's bus; `undefined` for the default bus (whose rule metrics carry no bus dimension). */
   customEventBusName?: V;
 }
@@ -62,7 +63,7 @@ export function functionAlarmKey(step: string, kind: (typeof FUNCTION_ALARM_KIND
 
 /**
  * The alarms every workflow gets: executions failed, timed out, throttled and aborted; per-Lambda errors and
- * throttles; DLQ messages visible; rule FailedInvocations. Each fires on the first occurrence in a period, unless
+ * throttles; DLQ messages visible; rule FailedInvocations (for an event trigger). Each fires on the first occurrence in a period, unless
  * `options.thresholds` says otherwise.
  *
  * @example
@@ -87,10 +88,20 @@ export function deriveAlarmSpecs<V>(targets: AlarmTargets<V>, options: AlarmOpti
     dimensions: { StateMachineArn: targets.stateMachineArn },
     description: `One or more executions ${what}: open the execution history of the state machine.`,
   });
-  const ruleDimensions: Record<string, V> =
-    targets.customEventBusName === undefined
-      ? { RuleName: targets.ruleName }
-      : { EventBusName: targets.customEventBusName, RuleName: targets.ruleName };
+  const ruleAlarms = (ruleName: V): AlarmSpec<V>[] => [
+    {
+      ...base,
+      ...threshold("rule-failed-invocations"),
+      key: "rule-failed-invocations",
+      namespace: "AWS/Events",
+      metricName: "FailedInvocations",
+      dimensions:
+        targets.customEventBusName === undefined
+          ? { RuleName: ruleName }
+          : { EventBusName: targets.customEventBusName, RuleName: ruleName },
+      description: "EventBridge could not start an execution after its retries: the event went to the dead-letter queue.",
+    },
+  ];
 
   return [
     execution("executions-failed", "ExecutionsFailed", "failed"),
@@ -127,14 +138,6 @@ export function deriveAlarmSpecs<V>(targets: AlarmTargets<V>, options: AlarmOpti
       dimensions: { QueueName: targets.deadLetterQueueName },
       description: "Messages wait in the dead-letter queue: events that could not start an execution, or orders queued for retry.",
     },
-    {
-      ...base,
-      ...threshold("rule-failed-invocations"),
-      key: "rule-failed-invocations",
-      namespace: "AWS/Events",
-      metricName: "FailedInvocations",
-      dimensions: ruleDimensions,
-      description: "EventBridge could not start an execution after its retries: the event went to the dead-letter queue.",
-    },
+    ...(targets.ruleName === undefined ? [] : ruleAlarms(targets.ruleName)),
   ];
 }

@@ -17,6 +17,7 @@ export const LAYER_PROVIDED_PACKAGES = [
   "@aws-lambda-powertools/tracer",
   "@aws-lambda-powertools/idempotency",
   "@aws-lambda-powertools/jmespath",
+  "@aws-lambda-powertools/parameters",
   "aws-xray-sdk-core",
 ];
 

@@ -25,7 +25,8 @@ export interface DashboardInputs {
   /** Lambda function names by step name. */
   functionNames: Record<string, string>;
   deadLetterQueueName: string;
-  ruleName: string;
+  /** The trigger's rule; absent for a schedule trigger (its failed starts show as DLQ messages). */
+  ruleName?: string;
   /** The trigger's bus when it is not the default one: its rule metrics then carry an `EventBusName` dimension. */
   customEventBusName?: string;
   businessMetrics?: BusinessMetric[];
@@ -55,10 +56,14 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
   const { region } = inputs;
   const machine = ["StateMachineArn", inputs.stateMachineArn];
   const steps = Object.entries(inputs.functionNames);
-  const rule =
-    inputs.customEventBusName === undefined
-      ? ["RuleName", inputs.ruleName]
-      : ["EventBusName", inputs.customEventBusName, "RuleName", inputs.ruleName];
+  const ruleRows = (ruleName: string): MetricRow[] => {
+    const rule =
+      inputs.customEventBusName === undefined ? ["RuleName", ruleName] : ["EventBusName", inputs.customEventBusName, "RuleName", ruleName];
+    return [
+      ["AWS/Events", "FailedInvocations", ...rule, { stat: "Sum", label: "rule failed invocations" }],
+      ["AWS/Events", "Invocations", ...rule, { stat: "Sum", label: "rule invocations" }],
+    ];
+  };
   const perFunction = (metricName: string, stat: string): MetricRow[] =>
     steps.map(([step, fn]) => ["AWS/Lambda", metricName, "FunctionName", fn, { label: step, stat }]);
 
@@ -93,8 +98,7 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
           inputs.deadLetterQueueName,
           { stat: "Maximum", label: "DLQ messages visible" },
         ],
-        ["AWS/Events", "FailedInvocations", ...rule, { stat: "Sum", label: "rule failed invocations" }],
-        ["AWS/Events", "Invocations", ...rule, { stat: "Sum", label: "rule invocations" }],
+        ...(inputs.ruleName === undefined ? [] : ruleRows(inputs.ruleName)),
       ],
       width: 12,
     },
@@ -138,7 +142,7 @@ export function dashboardBody(inputs: DashboardInputs): { widgets: Widget[] } {
       width: WIDTH,
       height: 2,
       properties: {
-        markdown: `# ${inputs.workflowName}\nState machine \`${inputs.stateMachineArn}\` · DLQ \`${inputs.deadLetterQueueName}\` · rule \`${inputs.ruleName}\``,
+        markdown: `# ${inputs.workflowName}\nState machine \`${inputs.stateMachineArn}\` · DLQ \`${inputs.deadLetterQueueName}\`${inputs.ruleName === undefined ? " · on a schedule" : ` · rule \`${inputs.ruleName}\``}`,
       },
     },
   ];

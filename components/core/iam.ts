@@ -119,6 +119,34 @@ export function ruleRolePolicy(stateMachineArn: string): PolicyDocument {
   };
 }
 
+/**
+ * The schedule's role (EventBridge Scheduler's execution role) may start this state machine and send what it cannot
+ * deliver to this workflow's dead-letter queue: Scheduler sends dead letters with the role, not as a service principal.
+ *
+ * @example
+ * schedulerRolePolicy(stateMachineArn, deadLetterQueueArn)
+ */
+export function schedulerRolePolicy(stateMachineArn: string, deadLetterQueueArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "StartThisWorkflowOnly", Effect: "Allow", Action: "states:StartExecution", Resource: stateMachineArn },
+      { Sid: "DeadLettersToThisQueueOnly", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
+    ],
+  };
+}
+
+/**
+ * The schedule group a schedule belongs to: Scheduler names it as `aws:SourceArn` when it assumes the schedule's
+ * role, so the role's trust policy is scoped to it.
+ *
+ * @example
+ * scheduleGroupArn({ partition: "aws", region: "eu-west-1", accountId: "123456789012" }) // ...:schedule-group/default
+ */
+export function scheduleGroupArn(scope: AccountScope, group = "default"): string {
+  return `arn:${scope.partition}:scheduler:${scope.region}:${scope.accountId}:schedule-group/${group}`;
+}
+
 /** What a definition's integration states need, read off the steps. */
 export interface IntegrationNeeds {
   notify: boolean;
@@ -202,7 +230,7 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Sid: "InvokeThisWorkflowsFunctions",
       Effect: "Allow",
       Action: "lambda:InvokeFunction",
-      // The unqualified ARNs the definition names, and no version or alias.
+      // The ARNs the definition names: unqualified, or the `live` alias of a task with provisioned concurrency; no other.
       Resource: inputs.functionArns,
     });
   }
@@ -355,20 +383,24 @@ export function denyInsecureTransport(resourceArn: string, actions: string | str
   };
 }
 
-/** The DLQ's policy: TLS only; EventBridge may send to it only for this rule. */
-export function deadLetterQueuePolicy(queueArn: string, ruleArn: string): PolicyDocument {
+/**
+ * The DLQ's policy: TLS only; the service that starts executions may send to it only for this workflow's trigger:
+ * EventBridge for this rule, or (for a `scheduler` ARN) EventBridge Scheduler for this schedule.
+ */
+export function deadLetterQueuePolicy(queueArn: string, senderArn: string): PolicyDocument {
+  const scheduler = /^arn:[^:]+:scheduler:/.test(senderArn);
   return {
     Version: "2012-10-17",
     Id: "DeadLetterQueuePolicy",
     Statement: [
       denyInsecureTransport(queueArn, "sqs:*"),
       {
-        Sid: "EventBridgeRuleDeadLetters",
+        Sid: scheduler ? "SchedulerDeadLetters" : "EventBridgeRuleDeadLetters",
         Effect: "Allow",
-        Principal: { Service: "events.amazonaws.com" },
+        Principal: { Service: scheduler ? "scheduler.amazonaws.com" : "events.amazonaws.com" },
         Action: "sqs:SendMessage",
         Resource: queueArn,
-        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+        Condition: { ArnEquals: { "aws:SourceArn": senderArn } },
       },
     ],
   };

@@ -17,6 +17,8 @@ export * from "./intrinsics";
 export * from "./serviceCalls";
 export * from "./plan";
 export * from "./settings";
+export * from "./taskSecrets";
+export { scheduleExpressionProblems, timeZoneProblems } from "./validation/schedule";
 export * from "./timeBudget";
 export * from "./timeBudgetCheck";
 export * from "./timeBudgetNote";

@@ -5,6 +5,7 @@
 import { type DefinitionProblem, WorkflowDefinitionError, MAX_LAMBDA_TIMEOUT_SECONDS, describeValue, isDeferredValue } from "./validate";
 import { expressCallbackProblems } from "./expressCallbacks";
 import { eventPatternProblems } from "./eventPatternRules";
+import { scheduleProblems } from "./validation/schedule";
 import type { Step, TaskStep } from "../steps/types";
 import type { AlarmKind } from "./alarms";
 
@@ -24,7 +25,7 @@ export interface WorkflowSettingsInput {
    * The trigger (its pattern may hold Pulumi Outputs). Checked when present, and required when the settings are the
    * component's whole arguments (they carry `steps`).
    */
-  trigger?: { pattern?: unknown; eventBusName?: unknown };
+  trigger?: { pattern?: unknown; eventBusName?: unknown; schedule?: unknown };
   /** Alert subscribers; each address may be a Pulumi Output. */
   alerting?: { emailEndpoints?: readonly unknown[] };
   /** The step list, when the settings are the component's whole arguments. */
@@ -257,7 +258,7 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
   if (problems.length > 0) throw new WorkflowDefinitionError(problems);
 }
 
-/** The trigger: an object whose `pattern` is a well-formed EventBridge pattern (Outputs skipped). */
+/** The trigger: an object whose `pattern` is a well-formed EventBridge pattern (Outputs skipped), or a valid `schedule`. */
 function checkTrigger(trigger: unknown, report: (setting: string, message: string) => void): void {
   const example = `\`trigger: { pattern: { source: ["order.service"], "detail-type": ["Order Placed"] } }\``;
   if (trigger === undefined || trigger === null) {
@@ -268,11 +269,20 @@ function checkTrigger(trigger: unknown, report: (setting: string, message: strin
     report("trigger", `is ${describeValue(trigger)}: give a plain object (its pattern and bus name may be Outputs), e.g. ${example}.`);
     return;
   }
-  const { pattern, eventBusName } = trigger;
+  const { pattern, eventBusName, schedule } = trigger;
+  if (schedule !== undefined && schedule !== null) {
+    if (pattern !== undefined || eventBusName !== undefined)
+      report(
+        "trigger",
+        "has both a schedule and an event pattern (or bus): a workflow starts on one or the other. Keep `trigger: { schedule }` or `trigger: { pattern, eventBusName? }`, and create a second workflow for the other trigger.",
+      );
+    for (const problem of scheduleProblems(schedule)) report(problem.setting, problem.message);
+    return;
+  }
   if (pattern === undefined || pattern === null) {
     report(
       "trigger.pattern",
-      `is ${describeValue(pattern)}: give the EventBridge pattern of the events that start an execution, e.g. { source: ["order.service"], "detail-type": ["Order Placed"] }.`,
+      `is ${describeValue(pattern)}: give the EventBridge pattern of the events that start an execution, e.g. { source: ["order.service"], "detail-type": ["Order Placed"] }, or start it on a schedule with \`trigger: { schedule: { expression: "rate(1 day)" } }\`.`,
     );
   } else {
     for (const problem of eventPatternProblems(pattern)) {

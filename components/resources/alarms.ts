@@ -10,7 +10,8 @@ export interface AlarmSubjects {
   stateMachineArn: pulumi.Output<string>;
   functionNames: Record<string, pulumi.Output<string>>;
   deadLetterQueueName: pulumi.Output<string>;
-  ruleName: pulumi.Output<string>;
+  /** Absent for a schedule trigger (no rule). */
+  ruleName: pulumi.Output<string> | undefined;
   /** The trigger's bus when it is not the default one (its rule metrics carry the bus). */
   customEventBusName: pulumi.Output<string> | undefined;
   alertTopicArn: pulumi.Output<string>;

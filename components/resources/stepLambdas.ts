@@ -8,7 +8,8 @@ import { DEFAULT_HANDLER_SIZE_BUDGET_BYTES } from "../core/archive";
 import { lambdaRolePolicy, lambdaTrustPolicy } from "../core/iam";
 import { lambdaTimeoutOf, powertoolsLayerArn } from "../core/settings";
 import { APPROVAL_KEY_ENV, APPROVAL_URL_ENV } from "../runtime/approvalToken";
-import { IDEMPOTENCY_TABLE_ENV } from "../runtime/contract";
+import { IDEMPOTENCY_TABLE_ENV, SECRETS_ENV } from "../runtime/contract";
+import { secretGrants, secretSources, type ResolvedTaskSecret } from "../core/taskSecrets";
 import type { ApprovalEndpoint } from "./approvalEndpoint";
 import { buildInstrumentedStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
@@ -20,7 +21,14 @@ export interface StepLambda {
   function: aws.lambda.Function;
   role: aws.iam.Role;
   logGroup: aws.cloudwatch.LogGroup;
+  /** The `live` alias the state machine invokes, when the task has `provisionedConcurrency`. */
+  alias?: aws.lambda.Alias;
+  /** The alias's provisioned concurrency, when the task has `provisionedConcurrency`. */
+  provisionedConcurrency?: aws.lambda.ProvisionedConcurrencyConfig;
 }
+
+/** The alias a task with provisioned concurrency is invoked through. */
+export const PROVISIONED_ALIAS = "live";
 
 /** The Lambdas by task name, with their ARNs and names as the definition, IAM and alarms use them. */
 export interface StepLambdas {
@@ -56,6 +64,8 @@ export function createStepLambdas(
     const role = new aws.iam.Role(
       ...transform(transforms.role, `${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, { parent }),
     );
+    // The task's secrets with their Outputs (a secret's or key's ARN) resolved: the grants and the runtime's sources.
+    const secrets = step.secrets ? (pulumi.output(step.secrets) as pulumi.Output<Record<string, ResolvedTaskSecret>>) : undefined;
     const rolePolicy = new aws.iam.RolePolicy(
       `${name}-${step.name}`,
       {
@@ -66,14 +76,20 @@ export function createStepLambdas(
             idempotent ? idempotencyTable!.arn : undefined,
             pulumi.output(step.permissions ?? []),
             linking ? approval!.key.arn : undefined,
+            secrets,
+            ctx.scope,
           ])
-          .apply(([arn, tableArn, grants, approvalKeyArn]) =>
+          .apply(([arn, tableArn, grants, approvalKeyArn, declared, scope]) =>
             JSON.stringify(
               lambdaRolePolicy(arn, {
                 idempotencyTableArn: tableArn,
                 vpcAccess: vpc !== undefined,
-                // Signing approval links: GenerateMac on the workflow's approval key only.
-                grants: approvalKeyArn ? [...grants, { actions: ["kms:GenerateMac"], resources: [approvalKeyArn] }] : grants,
+                grants: [
+                  ...grants,
+                  // Signing approval links: GenerateMac on the workflow's approval key only.
+                  ...(approvalKeyArn ? [{ actions: ["kms:GenerateMac"], resources: [approvalKeyArn] }] : []),
+                  ...(declared ? secretGrants(declared, scope) : []),
+                ],
               }),
             ),
           ),
@@ -90,6 +106,7 @@ export function createStepLambdas(
           sensitiveKeys: settings.sensitiveKeys,
           init: step.init,
           approvalLinkSeconds: linking ? (step.callback?.approvalLink?.expiresAfterSeconds ?? step.timeoutSeconds) : undefined,
+          secretNames: step.secrets ? Object.keys(step.secrets) : undefined,
         },
       },
       {
@@ -116,13 +133,18 @@ export function createStepLambdas(
           layers: [layer],
           tracingConfig: { mode: "Active" },
           loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
+          ...(step.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: step.reservedConcurrency } : {}),
+          // Provisioned concurrency is set on a published version (through the alias below), never on $LATEST.
+          ...(step.provisionedConcurrency !== undefined ? { publish: true } : {}),
           environment: {
             variables: {
+              ...step.environment,
               POWERTOOLS_SERVICE_NAME: step.name,
               POWERTOOLS_METRICS_NAMESPACE: name,
               POWERTOOLS_LOG_LEVEL: settings.logLevel,
               ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
               ...(linking ? { [APPROVAL_URL_ENV]: approval!.url, [APPROVAL_KEY_ENV]: approval!.key.arn } : {}),
+              ...(secrets ? { [SECRETS_ENV]: secrets.apply((declared) => JSON.stringify(secretSources(declared))) } : {}),
             },
           },
           ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
@@ -131,14 +153,40 @@ export function createStepLambdas(
         { parent, dependsOn: [rolePolicy] },
       ),
     );
-    byStep[step.name] = { function: fn, role, logGroup };
+    byStep[step.name] = {
+      function: fn,
+      role,
+      logGroup,
+      ...(step.provisionedConcurrency !== undefined ? provisioned(ctx, step.name, fn, step.provisionedConcurrency) : {}),
+    };
   }
   const entries = Object.entries(byStep);
   return {
     byStep,
+    // What the state machine invokes (and may invoke): the alias where there is one, else the unqualified function.
     arns: pulumi.output(
-      Object.fromEntries(entries.map(([step, l]) => [step, known(l.function.arn, `ARN of the ${step} function`)])),
+      Object.fromEntries(entries.map(([step, l]) => [step, known((l.alias ?? l.function).arn, `ARN of the ${step} function`)])),
     ) as pulumi.Output<Record<string, string>>,
     names: Object.fromEntries(entries.map(([step, l]) => [step, l.function.name])),
   };
+}
+
+/** The `live` alias on the function's published version, with `count` execution environments provisioned on it. */
+function provisioned(
+  ctx: WorkflowContext,
+  stepName: string,
+  fn: aws.lambda.Function,
+  count: number,
+): { alias: aws.lambda.Alias; provisionedConcurrency: aws.lambda.ProvisionedConcurrencyConfig } {
+  const alias = new aws.lambda.Alias(
+    `${ctx.name}-${stepName}-${PROVISIONED_ALIAS}`,
+    { functionName: fn.name, functionVersion: fn.version, name: PROVISIONED_ALIAS },
+    { parent: ctx.parent },
+  );
+  const provisionedConcurrency = new aws.lambda.ProvisionedConcurrencyConfig(
+    `${ctx.name}-${stepName}-${PROVISIONED_ALIAS}`,
+    { functionName: fn.name, qualifier: alias.name, provisionedConcurrentExecutions: count },
+    { parent: ctx.parent },
+  );
+  return { alias, provisionedConcurrency };
 }

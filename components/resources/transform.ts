@@ -27,7 +27,7 @@ export interface WorkflowTransforms {
   queue?: Transform<aws.sqs.QueueArgs>;
   /** The idempotency table (created only when a task is idempotent). */
   table?: Transform<aws.dynamodb.TableArgs>;
-  /** Every IAM role: each step Lambda's, the state machine's execution role and the rule's role. */
+  /** Every IAM role: each step Lambda's, the state machine's execution role and the rule's (or schedule's) role. */
   role?: Transform<aws.iam.RoleArgs>;
   /** Every step Lambda. */
   function?: Transform<aws.lambda.FunctionArgs>;
@@ -39,6 +39,8 @@ export interface WorkflowTransforms {
   rule?: Transform<aws.cloudwatch.EventRuleArgs>;
   /** The rule's target (retry policy, DLQ). */
   target?: Transform<aws.cloudwatch.EventTargetArgs>;
+  /** The EventBridge Scheduler schedule of a schedule trigger (its target: retry policy, DLQ). */
+  schedule?: Transform<aws.scheduler.ScheduleArgs>;
   /** Every CloudWatch alarm. */
   alarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
   /** The CloudWatch dashboard. */

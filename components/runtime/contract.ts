@@ -20,6 +20,18 @@ export const ERROR_NAME_DIMENSION = "errorName";
 /** Environment variable naming the idempotency table, set on the Lambdas of idempotent tasks. */
 export const IDEMPOTENCY_TABLE_ENV = "EDW_IDEMPOTENCY_TABLE";
 
+/** Environment variable holding a task's secret sources as JSON (`{ NAME: { parameter } | { secret } }`), set by the component. */
+export const SECRETS_ENV = "EDW_SECRETS";
+
+/**
+ * Environment variable holding secret VALUES as JSON (`{ NAME: value }`), set only by the local runner (`--secret`):
+ * the runtime then takes the values from it instead of asking AWS.
+ */
+export const LOCAL_SECRETS_ENV = "EDW_LOCAL_SECRETS";
+
+/** The error name of a step whose secret could not be read (missing, not allowed, or not supplied locally). */
+export const SECRET_UNAVAILABLE_ERROR = "SecretUnavailable";
+
 /** Environment variable adding sensitive keys (comma-separated) to those the workflow configured. */
 export const SENSITIVE_KEYS_ENV = "EDW_SENSITIVE_KEYS";
 

@@ -16,6 +16,7 @@ import { ERROR_NAME_DIMENSION, STEP_METRICS } from "./contract";
 const TASK_TOKEN_KEY = "taskToken";
 import { dynamoDbPersistenceLayer, idempotentRunner, type PersistenceLayerFactory } from "./idempotency";
 import { createRedactor, REDACTED, sensitiveKeysFrom, type Redactor } from "./redact";
+import { readSecrets } from "./secrets";
 import { unwrapStepInput } from "./stepInput";
 
 /** The part of the Lambda context a step needs; the local runner provides the same shape. */
@@ -47,6 +48,8 @@ export interface StepRuntimeOptions {
   init?: StepInit<unknown>;
   /** For a callback step: hand the handler approve/reject links valid this long (see `approvalLink`). @default no links */
   approvalLinkSeconds?: number;
+  /** The names of the task's `secrets`, read once per container into `context.secrets` (see runtime/secrets.ts). @default none */
+  secretNames?: readonly string[];
 }
 
 interface StepTools {
@@ -85,7 +88,8 @@ export function instrumentStep<I, O>(
   const configuredSensitiveKeys = options.sensitiveKeys ? [...options.sensitiveKeys] : undefined;
   // Pulumi's closure serialization rebuilds captured `let` bindings on every call, but a captured object is created
   // once per container: per-container state (Powertools objects, the cold-start flag) lives in one.
-  const container: { tools?: StepTools; resources?: Promise<unknown>; mac?: MacProvider } = {};
+  const container: { tools?: StepTools; resources?: Promise<unknown>; mac?: MacProvider; secrets?: Promise<Record<string, string>> } = {};
+  const secretNames = options.secretNames?.length ? [...options.secretNames] : undefined;
   const approvalLinkSeconds = options.approvalLinkSeconds;
   // Decided here, at deploy time, like idempotency: only a step with approval links captures the signing code.
   const makeLinks = approvalLinkSeconds === undefined ? undefined : (token: string) => linksFor(token, approvalLinkSeconds, container);
@@ -120,6 +124,7 @@ export function instrumentStep<I, O>(
 
       const context: StepContext<unknown> = {
         resources: undefined,
+        secrets: {},
         ...(taskToken === undefined ? {} : { taskToken }),
         stepName,
         workflowName,
@@ -140,6 +145,20 @@ export function instrumentStep<I, O>(
               const token = decodeURIComponent(/[?&]token=([^&#]*)/.exec(link)?.[1] ?? "");
               for (const secret of [link, token, token.split(".")[0]]) redactor.also(secret);
             }
+          }
+          if (secretNames) {
+            // Once per container, before `init`; a failed read is forgotten so that the next
+            // invocation tries again. Their values are masked wherever the step writes, for the container's life.
+            container.secrets ??= readSecrets(stepName, secretNames)
+              .then((values) => {
+                for (const value of Object.values(values)) redactor.always(value);
+                return values;
+              })
+              .catch((error: unknown) => {
+                container.secrets = undefined;
+                throw error;
+              });
+            context.secrets = await container.secrets;
           }
           if (init) {
             // Once per container; a failed init is forgotten so that the next invocation tries again.

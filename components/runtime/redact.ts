@@ -47,6 +47,8 @@ export interface Redactor {
   forget(): void;
   /** Masks `secret` too, until the running invocations end: a value derived from the input, e.g. a signed link. */
   also(secret: string): void;
+  /** Masks `secret` for as long as the redactor lives (the container): a task's secret, read once per container. */
+  always(secret: string): void;
   /** `text` with every remembered value and card token masked. */
   text(text: string): string;
   /** A redacted deep copy of `value`; errors become plain objects; nesting deeper than {@link MAX_REDACTED_DEPTH} is redacted. */
@@ -137,7 +139,9 @@ export function createRedactor(keys: readonly string[]): Redactor {
   };
 
   // Declared after `keep`: Pulumi's closure serialization needs a function's captured variables declared before it.
-  const keepAll = () => keep([...live, ...ended.flatMap((secrets) => [...secrets])]);
+  /** The container's own secrets (a task's `secrets`): never forgotten. */
+  const permanent = new Set<string>();
+  const keepAll = () => keep([...permanent, ...live, ...ended.flatMap((secrets) => [...secrets])]);
 
   const text = (input: string) => input.replace(pattern, REDACTED);
   // A remembered number is also masked where it is written as a number, under a key that is not sensitive.
@@ -209,6 +213,11 @@ export function createRedactor(keys: readonly string[]): Redactor {
     also(secret) {
       if (secret.length === 0) return;
       live.add(secret);
+      keepAll();
+    },
+    always(secret) {
+      if (secret.length === 0) return;
+      permanent.add(secret);
       keepAll();
     },
     text,

@@ -70,9 +70,10 @@ export function task<
   const OutputPath extends string | undefined = undefined,
   const Parameters extends PayloadTemplate | undefined = undefined,
   const ResultSelector extends PayloadTemplate | undefined = undefined,
+  const Secret extends string = never,
 >(
   name: Name,
-  options: TaskOptions<I, O, R> &
+  options: TaskOptions<I, O, R, Secret> &
     Routing<Next, End> &
     Handling<Catches, ResultPath> & {
       inputPath?: InputPath;

@@ -1,7 +1,7 @@
 /**
  * The identities of the typed form: they return what they are given, and exist for what `tsc` checks on the way.
  */
-import type { WorkflowTrigger } from "../args";
+import type { EventTrigger } from "../args";
 import type { CheckedSteps, TypedDetail } from "./typing";
 import type { Step } from "./types";
 
@@ -34,6 +34,6 @@ type Writable<S extends readonly Step[]> = { -readonly [K in keyof S]: S[K] };
  * @example
  * trigger: eventTrigger<OrderDetail>()({ pattern: { source: ["order.service"], "detail-type": ["Order Placed"] } }),
  */
-export function eventTrigger<Detail>(): <const T extends WorkflowTrigger>(trigger: T) => T & TypedDetail<Detail> {
+export function eventTrigger<Detail>(): <const T extends EventTrigger>(trigger: T) => T & TypedDetail<Detail> {
   return (trigger) => trigger;
 }

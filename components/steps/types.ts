@@ -114,7 +114,12 @@ export type Condition =
  * What a handler receives besides its input: who it is, the Lambda invocation, and the Powertools
  * utilities of its Lambda (already configured with the workflow as namespace and the step as service).
  */
-export interface StepContext<R = any> {
+export interface StepContext<R = any, S extends string = string> {
+  /**
+   * The task's `secrets`, by name: read once per Lambda container (Powertools Parameters) before the first invocation,
+   * and masked wherever the step writes (logs, metrics, traces, errors). Empty for a task without secrets.
+   */
+  secrets: Readonly<Record<S, string>>;
   /**
    * What the task's `init` hook returned: created once per Lambda container (at its first invocation) and handed to
    * every invocation that container serves. `undefined` for a task without `init`.
@@ -145,7 +150,7 @@ export interface StepContext<R = any> {
 }
 
 /** A step handler: plain input in, plain JSON-serializable output out; throw an Error whose `name` is the ASL error. */
-export type StepHandler<I = any, O = any, R = any> = (input: I, context: StepContext<R>) => Promise<O> | O;
+export type StepHandler<I = any, O = any, R = any, S extends string = string> = (input: I, context: StepContext<R, S>) => Promise<O> | O;
 
 /**
  * Creates what a handler reuses across invocations (database pools, SDK clients, parsed configuration), once per
@@ -218,10 +223,34 @@ export interface StepPermission {
  */
 export type PayloadTemplate = Record<string, unknown>;
 
+/**
+ * Where a task's secret lives: an SSM Parameter Store parameter (a SecureString is decrypted) or a Secrets Manager
+ * secret. `keyArn` names the customer-managed KMS key that encrypts it, for `kms:Decrypt`; leave it out for the
+ * AWS-managed key.
+ *
+ * @example { parameter: "/claims/api-key" }
+ * @example { secret: dbSecret.arn, keyArn: key.arn }
+ */
+export type TaskSecret =
+  | {
+      /** The parameter's name (`/claims/api-key`) or ARN. */
+      parameter: string;
+      /** @default none (the AWS-managed key) */
+      keyArn?: pulumi.Input<string>;
+      secret?: never;
+    }
+  | {
+      /** The secret's ARN (e.g. `secret.arn`) or name. */
+      secret: pulumi.Input<string>;
+      /** @default none (the AWS-managed key) */
+      keyArn?: pulumi.Input<string>;
+      parameter?: never;
+    };
+
 /** Options of {@link task}. */
-export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
+export interface TaskOptions<I, O, R = any, S extends string = string> extends Flow, ErrorHandling {
   /** The Lambda's code, serialized by Pulumi into the function's archive. */
-  handler: StepHandler<I, O, R>;
+  handler: StepHandler<I, O, R, S>;
   /**
    * Runs once per Lambda container, before the first invocation; its result reaches every invocation as
    * `context.resources`. If it throws, the invocation fails with its error and the next invocation runs it again.
@@ -296,10 +325,42 @@ export interface TaskOptions<I, O, R = any> extends Flow, ErrorHandling {
    * task("AssessClaim", { renamedFrom: "Assess", handler: assess, timeoutSeconds: 10 })
    */
   renamedFrom?: string;
+  /**
+   * Environment variables of this step's Lambda (values may be Outputs). Names follow Lambda's rules (a letter, then
+   * letters, digits or underscores); `AWS_*`, Lambda's reserved names and this library's own (`EDW_*`, the
+   * `POWERTOOLS_*` it sets) are refused; all of the function's variables together stay within Lambda's 4 KB.
+   * @default none
+   * @example { CLAIMS_API_URL: "https://claims.example.com", TABLE_NAME: table.name }
+   */
+  environment?: Record<string, pulumi.Input<string>>;
+  /**
+   * Secrets the handler reads as `context.secrets.NAME`: fetched once per Lambda container with Powertools Parameters
+   * (from the layer), masked wherever the step writes. The Lambda may read exactly these (`ssm:GetParameter`,
+   * `secretsmanager:GetSecretValue`), plus `kms:Decrypt` on a named `keyArn`. Locally, `edw-local --secret NAME=value`
+   * or the test kit's `secrets` supply the values.
+   * @default none
+   * @example { API_KEY: { parameter: "/claims/api-key" }, DB_PASSWORD: { secret: dbSecret.arn, keyArn: key.arn } }
+   */
+  secrets?: { [Name in S]: TaskSecret };
+  /**
+   * Concurrent executions reserved for this step's Lambda: at most this many run at once (the rest are throttled,
+   * and retried as Lambda service errors), and they are always available to it.
+   * @default none (the account's unreserved pool)
+   * @example 10
+   */
+  reservedConcurrency?: number;
+  /**
+   * Execution environments kept initialized for this step's Lambda (no cold starts up to this many at once, billed
+   * while provisioned). The function is then published and invoked through an alias (`live`) carrying the provisioned
+   * concurrency; the state machine invokes the alias. At most `reservedConcurrency` when both are set.
+   * @default none (on-demand)
+   * @example 2
+   */
+  provisionedConcurrency?: number;
 }
 
 /** A Lambda task step: its options, named. */
-export interface TaskStep extends TaskOptions<any, any, any> {
+export interface TaskStep extends TaskOptions<any, any, any, any> {
   kind: "task";
   name: string;
   /** Set by {@link waitForCallback}: the Lambda is invoked with `.waitForTaskToken` and the state waits for an answer. */

@@ -368,8 +368,16 @@ export type CheckedSteps<S extends readonly Step[], First = any> = {
 /**
  * The event a trigger typed with `eventTrigger<Detail>()` starts the workflow with: `EventBridgeEvent<DetailType,
  * Detail>`. `any` (the first step's input is not checked) for an untyped trigger, so that existing lists keep compiling.
+ * A schedule starts it with its `input` (`{}` without one).
  */
-export type TriggerEvent<T> = typeof triggerDetail extends keyof T
+export type TriggerEvent<T> = T extends { schedule: { input: infer Input } }
+  ? Input
+  : T extends { schedule: object }
+    ? Record<string, never>
+    : EventOf<T>;
+
+/** The event of an event trigger: typed by `eventTrigger<Detail>()`, else `any`. */
+type EventOf<T> = typeof triggerDetail extends keyof T
   ? EventBridgeEvent<DetailTypeOf<T>, Exclude<T[typeof triggerDetail & keyof T], undefined>>
   : any;
 

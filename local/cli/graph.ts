@@ -5,7 +5,7 @@
 import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { defaultProgram, PROGRAM_OPTIONS, programSettingsOf } from "./options";
-import { BUDGET_LEGEND, GRAPH_LEGEND, timeBudgetMarkdown, writeGraphMarkdown, type GraphSection } from "../graph/document";
+import { BUDGET_LEGEND, GRAPH_LEGEND, scheduleLabel, timeBudgetMarkdown, writeGraphMarkdown, type GraphSection } from "../graph/document";
 import { loadWorkflows, type LoadedWorkflow } from "../runner/runner";
 import { forgetPendingPulumiWork } from "../program/synthesize";
 
@@ -30,11 +30,18 @@ export function workflowGraphDocument(
       `\`edw-local ${source} <event.json> --graph <file.md>\`.\n\n${GRAPH_LEGEND} ${BUDGET_LEGEND}`,
     sections: workflows.map((workflow) => ({
       heading: workflow.name,
-      text: `Triggered by \`${JSON.stringify(workflow.pattern)}\` on the \`${workflow.eventBusName}\` bus; Lambda tasks: ${workflow.tasks.map((t) => t.state).join(", ")}.\n\n${timeBudgetMarkdown(workflow.definition)}`,
+      text: `${triggerText(workflow)}; Lambda tasks: ${workflow.tasks.map((t) => t.state).join(", ")}.\n\n${timeBudgetMarkdown(workflow.definition)}`,
       definition: workflow.definition,
-      options: { timeBudget: true },
+      options: { timeBudget: true, trigger: scheduleLabel(workflow.schedule) },
     })),
   };
+}
+
+/** What starts the workflow, in words: its rule's pattern and bus, or its schedule. */
+function triggerText(workflow: LoadedWorkflow): string {
+  const { schedule } = workflow;
+  if (!schedule) return `Triggered by \`${JSON.stringify(workflow.pattern)}\` on the \`${workflow.eventBusName}\` bus`;
+  return `Started on the schedule \`${schedule.expression}\`${schedule.timezone ? ` (${schedule.timezone})` : ""} with the input \`${JSON.stringify(schedule.input)}\``;
 }
 
 /** `edw-local graph ...`: returns the exit code. */

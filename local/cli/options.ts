@@ -80,6 +80,7 @@ const RUN_OPTIONS = {
   "timeout-scale": { type: "string" },
   callback: { type: "string", multiple: true },
   service: { type: "string", multiple: true },
+  secret: { type: "string", multiple: true },
   "dead-letter-file": { type: "string" },
   also: { type: "string", multiple: true },
   "no-cache": { type: "boolean" },
@@ -115,9 +116,21 @@ export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["va
     workflows: values.workflow,
     callbacks: parseCallbackAnswers(values.callback ?? []),
     services: parseServiceStandIns(values.service ?? []),
+    secrets: parseSecretValues(values.secret ?? []),
     deadLetterFile: values["dead-letter-file"],
     cache: !values["no-cache"],
   };
+}
+
+/** `--secret NAME=value` entries as the values of the tasks' secrets; throws RunnerInputError for an entry without `=`. */
+export function parseSecretValues(entries: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf("=");
+      if (at <= 0) throw new RunnerInputError(`--secret takes NAME=value (e.g. --secret API_KEY=test-key), got "${entry}".`);
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
 }
 
 /**

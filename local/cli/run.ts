@@ -60,6 +60,8 @@ Options:
                         published event → workflow); --workflow and --callback apply to the first program
   --stack-reference <org/project/stack>=<outputs.json>
                         the outputs a StackReference of the programs reads (a JSON object), repeatable
+  --secret <NAME=value> the value of a task's secret (secrets: { NAME: ... }), repeatable; a run whose tasks need
+                        a secret not given is refused, naming the step and the secret
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
   --no-cache            synthesize the program again instead of reusing the cached synthesis of the same content
@@ -256,6 +258,7 @@ async function runAll(programs: LoadedProgram[], options: CliOptions, events: La
             name: w.name,
             eventBusName: w.eventBusName,
             pattern: w.pattern,
+            schedule: w.schedule,
             tasks: w.tasks.map((t) => ({ state: t.state, function: t.functionName, timeoutSeconds: t.timeoutSeconds })),
           })),
           events: reports,

@@ -12,6 +12,17 @@ export interface GraphSection {
   options?: MermaidOptions;
 }
 
+/**
+ * The Start marker's label for a workflow on a schedule (`undefined` for an event trigger, whose pattern the text
+ * beside the graph gives): the expression and its time zone.
+ *
+ * @example
+ * scheduleLabel({ expression: "cron(0 6 ? * MON-FRI *)", timezone: "Europe/Paris" }) // "schedule: cron(0 6 ? * MON-FRI *) Europe/Paris"
+ */
+export function scheduleLabel(schedule: { expression: string; timezone?: string } | undefined): string | undefined {
+  return schedule && `schedule: ${schedule.expression}${schedule.timezone ? ` ${schedule.timezone}` : ""}`;
+}
+
 /** How to read the graphs: what each style means (the classes toMermaid assigns). */
 export const GRAPH_LEGEND = [
   "How to read it: solid arrows are the normal flow (`Next`, choices, `Default`); dashed red arrows are `Catch` routes,",

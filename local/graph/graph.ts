@@ -31,6 +31,12 @@ export interface MermaidOptions {
    * path that binds (the worst one) drawn in thick orange. @default false
    */
   timeBudget?: boolean;
+  /**
+   * What starts an execution, shown on the Start marker (see `triggerLabel`).
+   * @default none (the marker reads "Start")
+   * @example "schedule: rate(1 day)"
+   */
+  trigger?: string;
 }
 
 /** Mermaid class names the chart assigns, by meaning; stable so tests and docs can refer to them. */
@@ -166,7 +172,8 @@ class ChartBuilder {
     const out: string[] = [];
     if (this.options.title !== undefined) out.push("---", `title: ${JSON.stringify(this.options.title)}`, "---");
     out.push("flowchart TD");
-    this.lines.push(`  ${START_ID}(("Start"))`);
+    const start = this.options.trigger === undefined ? "Start" : `Start<br/>${label(this.options.trigger)}`;
+    this.lines.push(`  ${START_ID}(("${start}"))`);
     const startAt = this.root.startAt as string;
     this.edges.push({ from: START_ID, to: this.id(this.root, startAt), kind: "start", toState: startAt });
     this.emitScope(this.root, 1, false, true);

@@ -115,7 +115,13 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
         name: physical,
         arn: `${arnPrefix("lambda")}:function:${physical}`,
         invokeArn: `${arnPrefix("lambda")}:function:${physical}/invocations`,
+        version: inputs.publish ? "1" : "$LATEST",
       };
+    case "aws:secretsmanager/secret:Secret":
+      // Secrets Manager appends six random characters to a secret's ARN.
+      return { name: physical, arn: `${arnPrefix("secretsmanager")}:secret:${physical}-AbC123` };
+    case "aws:lambda/alias:Alias":
+      return { name: physical, arn: `${arnPrefix("lambda")}:function:${inputs.functionName}:${physical}` };
     case "aws:sfn/stateMachine:StateMachine":
       return { name: physical, arn: `${arnPrefix("states")}:stateMachine:${physical}` };
     case "aws:sns/topic:Topic":
@@ -128,6 +134,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
       };
     case "aws:cloudwatch/eventRule:EventRule":
       return { name: physical, arn: `${arnPrefix("events")}:rule/${physical}` };
+    case "aws:scheduler/schedule:Schedule":
+      return { name: physical, groupName: "default", arn: `${arnPrefix("scheduler")}:schedule/default/${physical}` };
     case "aws:iam/role:Role":
       return { name: physical, arn: `arn:aws:iam::${TEST_ACCOUNT}:role/${physical}` };
     case "aws:kms/key:Key":

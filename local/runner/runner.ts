@@ -18,7 +18,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import { basename, extname, resolve as resolvePath } from "node:path";
 import { capturedVariableOf, closestName } from "event-driven-workflow/core";
-import { APPROVAL_LOCAL_SECRET_ENV } from "event-driven-workflow/runtime";
+import { APPROVAL_LOCAL_SECRET_ENV, LOCAL_SECRETS_ENV, SECRETS_ENV } from "event-driven-workflow/runtime";
 import {
   childScopes,
   COMPONENT_TYPE,
@@ -77,8 +77,12 @@ export interface LocalTask {
 /** One EventDrivenWorkflow of a program, as deployed. */
 export interface LoadedWorkflow {
   name: string;
-  pattern: Record<string, unknown>;
-  eventBusName: string;
+  /** The rule's event pattern; absent for a workflow on a schedule. */
+  pattern?: Record<string, unknown>;
+  /** The bus its rule listens on; absent for a workflow on a schedule. */
+  eventBusName?: string;
+  /** The schedule that starts it, for a schedule trigger: events never do (start it with `runWorkflow`). */
+  schedule?: { expression: string; timezone?: string; input: unknown };
   /** The definition string the state machine is created with. */
   definition: string;
   /** The state machine's ARN (made up under mocks): how a parent's `startWorkflow` step names this workflow. */
@@ -153,6 +157,14 @@ export interface RunnerOptions {
    * @default none
    */
   services?: Record<string, ServiceStandIn>;
+  /**
+   * The values of the tasks' `secrets`, by secret name (`--secret NAME=value`): handed to the steps as
+   * `context.secrets` instead of reading Parameter Store or Secrets Manager. A run whose loaded workflows have a task
+   * needing a secret not given here is refused, naming the step and the secret.
+   * @example { API_KEY: "test-key" }
+   * @default none
+   */
+  secrets?: Record<string, string>;
   /**
    * What a callback task without an answer in `callbacks` does after its hand-off: `wait` as AWS would (for its
    * heartbeat or TimeoutSeconds), or `stop` the execution there: it ends FAILED with `Local.Stopped`, having run
@@ -346,11 +358,11 @@ function capturedHint(message: string): string {
 }
 
 function isWorkflowArgs(value: unknown): value is import("event-driven-workflow").EventDrivenWorkflowArgs & { name?: string } {
-  const v = value as { trigger?: { pattern?: unknown }; steps?: unknown; timeoutSeconds?: unknown } | null;
+  const v = value as { trigger?: { pattern?: unknown; schedule?: unknown }; steps?: unknown; timeoutSeconds?: unknown } | null;
   return (
     typeof v === "object" &&
     v !== null &&
-    typeof v.trigger?.pattern === "object" &&
+    (typeof v.trigger?.pattern === "object" || typeof v.trigger?.schedule === "object") &&
     Array.isArray(v.steps) &&
     typeof v.timeoutSeconds === "number"
   );
@@ -376,13 +388,16 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
       const children = resources.filter((r) => r.parent === resourceKey(component));
       const machine = children.find((r) => r.type === "aws:sfn/stateMachine:StateMachine");
       const rule = children.find((r) => r.type === "aws:cloudwatch/eventRule:EventRule");
-      if (!machine || !rule) return [];
+      const schedule = children.find((r) => r.type === "aws:scheduler/schedule:Schedule");
+      if (!machine || !(rule || schedule)) return [];
       const definition: string = machine.inputs.definition;
       const functions = children.filter((r) => r.type === LAMBDA_FUNCTION_TYPE);
       const tasks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) => {
         const target = lambdaTarget(s);
         if (!target) return [];
-        const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(target.replace(/:(\$LATEST|\d+)$/, "")));
+        // A qualified ARN (a version, `$LATEST` or an alias such as provisioned concurrency's `live`) names its function.
+        const unqualified = target.replace(/^(arn:[^:]+:lambda:[^:]+:[^:]+:function:[^:]+):[^:]+$/, "$1").replace(/:(\$LATEST|\d+)$/, "");
+        const fn = functions.find((f) => [f.state.arn, f.state.name, f.inputs.name].includes(unqualified));
         if (!fn)
           throw new RunnerInputError(
             `Workflow ${component.name}: task "${state}" invokes ${target}, which is not one of its functions; it cannot run locally.`,
@@ -407,8 +422,15 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
       return [
         {
           name: component.name,
-          pattern: JSON.parse(rule.inputs.eventPattern),
-          eventBusName: rule.inputs.eventBusName ?? "default",
+          ...(rule
+            ? { pattern: JSON.parse(rule.inputs.eventPattern), eventBusName: rule.inputs.eventBusName ?? "default" }
+            : {
+                schedule: {
+                  expression: schedule!.inputs.scheduleExpression,
+                  ...(schedule!.inputs.scheduleExpressionTimezone ? { timezone: schedule!.inputs.scheduleExpressionTimezone } : {}),
+                  input: JSON.parse(schedule!.inputs.target?.input ?? "{}"),
+                },
+              }),
           definition,
           stateMachineArn: machine.state.arn,
           tasks,
@@ -468,6 +490,22 @@ function normalPathStates(definition: AslObject): Set<string> {
 
 /** The shortest Lambda timeout `timeoutScale` may give a task locally. */
 const MIN_SCALED_LAMBDA_TIMEOUT_MS = 1000;
+
+/** Refuses a run whose tasks need a secret the options do not give, naming each step, secret and how to give it. */
+function checkSecretValues(workflows: readonly LoadedWorkflow[], values: Record<string, string> | undefined): void {
+  const missing = workflows.flatMap((w) =>
+    w.tasks.flatMap((task) =>
+      Object.keys(JSON.parse(task.environment[SECRETS_ENV] ?? "{}"))
+        .filter((name) => typeof values?.[name] !== "string")
+        .map((name) => `step "${task.state}" of ${w.name} needs the secret ${name}`),
+    ),
+  );
+  if (missing.length === 0) return;
+  const names = [...new Set(missing.map((m) => m.split(" ").pop()!))];
+  throw new RunnerInputError(
+    `${missing.join("; ")}: give ${names.map((n) => `--secret ${n}=<value>`).join(" ")} (edw-local) or \`secrets: { ${names.map((n) => `${n}: "<value>"`).join(", ")} }\` (test kit, LocalRunner).`,
+  );
+}
 
 /** Refuses answers for states that are not callback tasks of the program, suggesting the closest one. */
 function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Record<string, CallbackAnswer> | undefined): void {
@@ -601,8 +639,14 @@ export class LocalRunner {
       );
       this.awsEnvironment = localDynamoDbEnvironment(this.dynamodb.endpoint, TEST_REGION);
     }
-    // Approval links are signed with the local secret instead of KMS (macFromEnvironment prefers it).
-    this.awsEnvironment = { ...this.awsEnvironment, [APPROVAL_LOCAL_SECRET_ENV]: this.approvalSecret };
+    // Approval links are signed with the local secret instead of KMS (macFromEnvironment prefers it); task secrets
+    // come from the run's options, never from AWS (readSecrets prefers them).
+    checkSecretValues(this.workflows, this.options.secrets);
+    this.awsEnvironment = {
+      ...this.awsEnvironment,
+      [APPROVAL_LOCAL_SECRET_ENV]: this.approvalSecret,
+      [LOCAL_SECRETS_ENV]: JSON.stringify(this.options.secrets ?? {}),
+    };
     if (this.mode === "source")
       this.restoreEnvironment = setProcessEnvironment({
         ...sharedEnvironment(this.workflows.flatMap((w) => w.tasks)),
@@ -806,6 +850,14 @@ export class LocalRunner {
     checkCallbackAnswers(this.workflows, options.callbacks);
     const envelope = withEnvelope(event);
     const matches = this.workflows.map((workflow) => {
+      if (!workflow.pattern)
+        return {
+          workflow: workflow.name,
+          matched: false,
+          reasons: [
+            `it runs on a schedule (${workflow.schedule?.expression}), not on events: start it directly with --workflow ${workflow.name} --input <file> (in tests: runWorkflow(program, "${workflow.name}", input))`,
+          ],
+        };
       if (workflow.eventBusName !== eventBusName) {
         return {
           workflow: workflow.name,
@@ -825,15 +877,20 @@ export class LocalRunner {
 
   /**
    * Starts `workflow` directly with `input`, as a schedule or a `StartExecution` call would: no bus, no rule, no pattern.
+   * Without `input`, a workflow on a schedule starts with its schedule's input.
    *
-   * @throws RunnerInputError when the program has no workflow of that name (or it was left out with `workflows`).
+   * @throws RunnerInputError when the program has no workflow of that name (or it was left out with `workflows`), or
+   * when `input` is missing for a workflow that is not on a schedule.
    * @example
    * const report = await runner.runWorkflow("nightly-report", { date: "2026-01-31" });
    */
-  async runWorkflow(workflow: string, input: unknown, label = "input"): Promise<EventReport> {
+  async runWorkflow(workflow: string, input?: unknown, label = "input"): Promise<EventReport> {
     if (!this.machines.has(workflow))
       throw new RunnerInputError(`No workflow named ${workflow} to start; the loaded ones are ${[...this.machines.keys()].join(", ")}.`);
-    const execution = await this.execute(workflow, input as Record<string, unknown>);
+    const schedule = this.workflows.find((w) => w.name === workflow)?.schedule;
+    if (input === undefined && !schedule)
+      throw new RunnerInputError(`Workflow ${workflow} is not on a schedule: give the input to start it with.`);
+    const execution = await this.execute(workflow, (input ?? schedule!.input) as Record<string, unknown>);
     return {
       label,
       status: execution.status,

@@ -70,8 +70,8 @@ export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
 const syntheses = new Map<string, Promise<Synthesis>>();
 
 /**
- * Starts the workflow named `workflow` of `program` directly with `input`, as a schedule or `StartExecution` would (no
- * event, no rule), and returns its report. Only that workflow is loaded: a child it starts with `startWorkflow` then
+ * Starts the workflow named `workflow` of `program` directly with `input` (by default, for a workflow on a schedule, its
+ * schedule's input), as a schedule or `StartExecution` would (no event, no rule), and returns its report. Only that workflow is loaded: a child it starts with `startWorkflow` then
  * needs a stand-in (`services`), or use `LocalRunner` to load both. Everything it started is closed before it returns.
  *
  * @throws Error naming each step that `pulumi up` could not deploy (unless `allowUndeployable`), or RunnerInputError
@@ -82,7 +82,7 @@ const syntheses = new Map<string, Promise<Synthesis>>();
 export async function runWorkflow(
   program: string,
   workflow: string,
-  input: unknown,
+  input?: unknown,
   options: Omit<RunEventsOptions, "eventBusName" | "workflows"> = {},
 ): Promise<EventReport> {
   const { allowUndeployable = false, mode = "source", ...runnerOptions } = options;

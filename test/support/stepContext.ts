@@ -56,5 +56,6 @@ export function createTestStepContext(stepName: string, overrides: TestStepConte
     logger: new Logger({ serviceName: stepName, logLevel, persistentKeys: { workflow: "test" } }),
     tracer: new Tracer({ serviceName: stepName }),
     ...fields,
+    secrets: fields.secrets ?? {},
   };
 }

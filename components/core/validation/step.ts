@@ -11,6 +11,7 @@ import { FORBIDDEN_NAME_CHARACTERS, MAX_ASL_SECONDS } from "./limits";
 import { isPath, isResultPath, PATH_HINT } from "./paths";
 import { checkPermission } from "./permissions";
 import { checkCatches, checkRetries } from "./retries";
+import { checkTaskSettings } from "./taskSettings";
 import { checkPayloadTemplate, checkTemplateValue } from "./templates";
 import { describeValue, isObject, isPositiveInteger, isWholeNumber } from "./values";
 
@@ -54,6 +55,7 @@ export function checkStep(step: Step, name: string, report: Report): void {
         report(name, `has \`memorySize: ${show(step.memorySize)}\`: Lambda accepts whole megabytes from 128 to 10240.`);
       }
       if (step.callback !== undefined) checkCallback(name, step as TaskStep, report);
+      checkTaskSettings(step, name, report);
       const idempotency: unknown = step.idempotency;
       if (idempotency !== undefined) {
         if (!isObject(idempotency))
