@@ -208,6 +208,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
         Resource: serviceCallResource(step, partitionOf(resources)),
         Parameters: ownValue(resources.serviceCallParameters, step.name) ?? step.parameters ?? {},
         TimeoutSeconds: step.timeoutSeconds,
+        ...optional("HeartbeatSeconds", step.callback?.heartbeatSeconds),
         ...optional("InputPath", step.inputPath),
         ...optional("ResultSelector", step.resultSelector),
         ...optional("ResultPath", step.resultPath),

@@ -9,6 +9,8 @@ import type {
   CallAwsServiceOptions,
   CallAwsServiceStep,
   CallbackTaskOptions,
+  MessageCallbackOptions,
+  MessageCallbackTarget,
   StartWorkflowOptions,
   StartWorkflowStep,
   Catch,
@@ -142,11 +144,59 @@ export function waitForCallback<
       outputPath: string | undefined;
     }>
   >;
+/**
+ * A callback without a Lambda: the task token travels in a message to an SQS queue (`sqs:sendMessage.waitForTaskToken`)
+ * or an SNS topic (`sns:publish.waitForTaskToken`), and the state waits for whoever reads it to answer with
+ * `SendTaskSuccess`/`SendTaskFailure`. The execution role may send to that queue (or publish to that topic) only, and
+ * use `kmsKeyArn` when given.
+ *
+ * @example
+ * waitForCallback("AwaitReview", {
+ *   queue: reviewQueue, // an aws.sqs.Queue, or { url, arn }
+ *   message: { "orderId.$": "$.detail.orderId", "taskToken.$": "$$.Task.Token" },
+ *   timeoutSeconds: 86_400,
+ *   catch: [{ errors: ["States.Timeout"], next: "ReviewMissed" }],
+ * })
+ * @example
+ * waitForCallback("AwaitPartner", { topic: partnerTopic, timeoutSeconds: 3_600, heartbeatSeconds: 600 })
+ */
+export function waitForCallback<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: MessageCallbackOptions & MessageCallbackTarget & Routing<Next, End> & Handling<Catches, ResultPath>,
+): CallAwsServiceStep &
+  Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>>;
 /** A callback task with explicit type arguments: its name and payload are not checked by `tsc`. */
 export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep;
-export function waitForCallback(name: string, options: CallbackTaskOptions<unknown>): TaskStep {
-  const { heartbeatSeconds, handlerTimeoutSeconds, approvalLink, ...task } = options;
+export function waitForCallback(
+  name: string,
+  options: CallbackTaskOptions<unknown> | MessageCallbackOptions,
+): TaskStep | CallAwsServiceStep {
+  const { queue, topic } = options as MessageCallbackOptions;
+  // Exactly one of handler, queue and topic makes a step of its kind; anything else stays a task for validateSteps to name.
+  if (options.handler === undefined && (queue === undefined) !== (topic === undefined))
+    return messageCallback(name, options as MessageCallbackOptions);
+  const { heartbeatSeconds, handlerTimeoutSeconds, approvalLink, ...task } = options as CallbackTaskOptions<unknown>;
   return { ...task, kind: "task", name, callback: { heartbeatSeconds, handlerTimeoutSeconds, approvalLink } };
+}
+
+/** The default message of a callback through a queue or topic: the state, its input, the token. */
+function defaultCallbackMessage(name: string): PayloadTemplate {
+  return { state: name, "input.$": "$", "taskToken.$": "$$.Task.Token" };
+}
+
+/** A queue or topic callback as the direct service call it is (`.waitForTaskToken` on SQS SendMessage or SNS Publish). */
+function messageCallback(name: string, options: MessageCallbackOptions): CallAwsServiceStep {
+  const { queue, topic, message = defaultCallbackMessage(name), heartbeatSeconds, ...rest } = options;
+  const call = queue
+    ? { service: "sqs", action: "sendMessage", parameters: { QueueUrl: queue.url, MessageBody: message }, iamResources: [queue.arn] }
+    : { service: "sns", action: "publish", parameters: { TopicArn: topic?.arn, Message: message }, iamResources: [topic?.arn] };
+  return { ...rest, ...call, kind: "callAwsService", name, callback: { heartbeatSeconds } } as CallAwsServiceStep;
 }
 
 /**

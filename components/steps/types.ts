@@ -602,12 +602,71 @@ export interface CallAwsServiceOptions extends Flow, ErrorHandling {
   outputPath?: string;
   /** The call's `TimeoutSeconds`. Required, as on every task. */
   timeoutSeconds: number;
+  /**
+   * The customer managed KMS key the call's target is encrypted with (an encrypted queue or topic): the execution
+   * role also gets `kms:GenerateDataKey` and `kms:Decrypt` on exactly this key.
+   * @default none (the target is unencrypted or uses an AWS managed key)
+   */
+  kmsKeyArn?: pulumi.Input<string>;
 }
 
 /** A direct AWS API call (`arn:aws:states:::aws-sdk:<service>:<action>`, or the optimized integration where one exists). */
 export interface CallAwsServiceStep extends CallAwsServiceOptions {
   kind: "callAwsService";
   name: string;
+  /**
+   * Set by {@link waitForCallback} given a `queue` or `topic`: the call is made `.waitForTaskToken`, so the state waits
+   * for `SendTaskSuccess`/`SendTaskFailure` with the token its message carries.
+   */
+  callback?: Pick<CallbackSettings, "heartbeatSeconds">;
+}
+
+/** An SQS queue a callback message goes to: an `aws.sqs.Queue`, or its URL and ARN. */
+export interface CallbackQueue {
+  url: pulumi.Input<string>;
+  arn: pulumi.Input<string>;
+}
+
+/** An SNS topic a callback message goes to: an `aws.sns.Topic`, or its ARN. */
+export interface CallbackTopic {
+  arn: pulumi.Input<string>;
+}
+
+/** Exactly one of a queue and a topic, for {@link waitForCallback} without a Lambda. */
+export type MessageCallbackTarget = { queue: CallbackQueue; topic?: never } | { topic: CallbackTopic; queue?: never };
+
+/**
+ * Options of {@link waitForCallback} without a Lambda: the task token travels in a message to an SQS queue
+ * (`sqs:sendMessage.waitForTaskToken`) or an SNS topic (`sns:publish.waitForTaskToken`), and the state waits for
+ * whoever reads it to answer. Give exactly one of `queue` and `topic`.
+ *
+ * @example
+ * { queue: reviews, timeoutSeconds: 86_400, message: { "orderId.$": "$.detail.orderId", "taskToken.$": "$$.Task.Token" } }
+ */
+export interface MessageCallbackOptions extends Flow, ErrorHandling, Pick<CallAwsServiceOptions, "kmsKeyArn"> {
+  /** The queue the message is sent to; the execution role may send to this queue only. @default none (give `topic`) */
+  queue?: CallbackQueue;
+  /** The topic the message is published to; the execution role may publish to this topic only. @default none (give `queue`) */
+  topic?: CallbackTopic;
+  /**
+   * The message: a payload template that must carry `$$.Task.Token` (in a `.$` field), or nobody could answer.
+   * @default { state: <the step's name>, "input.$": "$", "taskToken.$": "$$.Task.Token" }
+   */
+  message?: PayloadTemplate;
+  /** How long the state waits for an answer before it fails with `States.Timeout`. Required. */
+  timeoutSeconds: number;
+  /** Seconds between heartbeats after which the state fails with `States.HeartbeatTimeout`. @default none (only the timeout) */
+  heartbeatSeconds?: number;
+  /** JSONPath selecting the part of the state input the message is built from. @default "$" */
+  inputPath?: string;
+  /** Reshapes the answer (`$` is what `SendTaskSuccess` sent) before `resultPath`. @default none */
+  resultSelector?: PayloadTemplate;
+  /** Where the answer goes in the state. @default "$" (the answer replaces the input) */
+  resultPath?: string | null;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+  /** Not with a queue or topic: the message, not a Lambda, hands the token off. */
+  handler?: never;
 }
 
 /**

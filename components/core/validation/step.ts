@@ -37,7 +37,17 @@ export function checkStep(step: Step, name: string, report: Report): void {
       checkCatches(name, step.catch, report);
       break;
     case "task": {
-      if (typeof step.handler !== "function") report(name, "has no handler: pass `handler: async (input, context) => ...`.");
+      if (typeof step.handler !== "function")
+        report(
+          name,
+          step.callback !== undefined &&
+            (step as { queue?: unknown }).queue !== undefined &&
+            (step as { topic?: unknown }).topic !== undefined
+            ? "has both a `queue` and a `topic`: give waitForCallback exactly one of `handler`, `queue` and `topic`."
+            : step.callback !== undefined
+              ? "has no handler: give waitForCallback a `handler` (a Lambda hands the token off), a `queue` or a `topic` (a message carries it)."
+              : "has no handler: pass `handler: async (input, context) => ...`.",
+        );
       if (step.timeoutSeconds === undefined)
         report(
           name,
