@@ -35,10 +35,10 @@ const SUPPORTED_FIELDS: Record<string, readonly string[]> = {
     "Retry",
     "Catch",
   ],
-  Pass: ["Result", "Parameters", "ResultPath"],
-  Wait: ["Seconds", "TimestampPath"],
-  Choice: ["Choices", "Default"],
-  Parallel: ["Branches", "ResultSelector", "ResultPath", "Retry", "Catch"],
+  Pass: ["Result", "Parameters", "ResultPath", "InputPath", "OutputPath"],
+  Wait: ["Seconds", "TimestampPath", "InputPath", "OutputPath"],
+  Choice: ["Choices", "Default", "InputPath", "OutputPath"],
+  Parallel: ["Branches", "ResultSelector", "ResultPath", "Retry", "Catch", "InputPath", "OutputPath"],
   Map: [
     "ItemsPath",
     "Iterator",
@@ -53,8 +53,10 @@ const SUPPORTED_FIELDS: Record<string, readonly string[]> = {
     "ResultPath",
     "Retry",
     "Catch",
+    "InputPath",
+    "OutputPath",
   ],
-  Succeed: [],
+  Succeed: ["InputPath", "OutputPath"],
   Fail: ["Error", "Cause"],
 };
 const EVERY_STATE = ["Type", "Comment", "Next", "End"];
@@ -117,7 +119,8 @@ export function classifyDefinition(definition: Json): Classification {
 }
 
 function classifyResource(state: Json, blockers: Set<string>, viaSdk: Set<string>): void {
-  const resource: unknown = state.Resource;
+  // A partition left as a template placeholder (`arn:${AWS::Partition}:...`) is a partition.
+  const resource: unknown = typeof state.Resource === "string" ? state.Resource.replace(/^arn:\$\{[^}]+\}:/, "arn:aws:") : state.Resource;
   if (typeof resource !== "string") {
     blockers.add("Task.Resource not a string");
     return;

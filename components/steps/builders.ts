@@ -36,6 +36,9 @@ import type {
   WaitStep,
 } from "./types";
 
+/** A step's `inputPath` and `outputPath`, recorded for `tsc` (which steps aside past a step that has either). */
+type Paths<InputPath, OutputPath> = { inputPath?: InputPath; outputPath?: OutputPath };
+
 /**
  * A Lambda task: `handler` becomes one Powertools-instrumented Lambda function with its own least-privilege role.
  *
@@ -212,11 +215,28 @@ export function parallel<
   const End extends boolean = false,
   const Catches extends Catch[] = [],
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: { branches: Branches; resultSelector?: PayloadTemplate } & ErrorHandling & Routing<Next, End> & Handling<Catches, ResultPath>,
+  options: { branches: Branches; resultSelector?: PayloadTemplate } & ErrorHandling &
+    Routing<Next, End> &
+    Handling<Catches, ResultPath> &
+    Paths<InputPath, OutputPath>,
 ): ParallelStep &
-  Typed<StepInfo<{ kind: "parallel"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath; scopes: Branches }>> {
+  Typed<
+    StepInfo<{
+      kind: "parallel";
+      name: Name;
+      next: Next;
+      end: End;
+      catches: Catches;
+      resultPath: ResultPath;
+      scopes: Branches;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "parallel", name };
 }
 
@@ -233,10 +253,21 @@ export function choice<
   const Name extends string,
   const Choices extends { condition: Condition; next: string }[],
   const Otherwise extends string = never,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: { choices: Choices; otherwise?: Otherwise },
-): ChoiceStep & Typed<StepInfo<{ kind: "choice"; name: Name; choiceTargets: Choices[number]["next"] | Otherwise }>> {
+  options: { choices: Choices; otherwise?: Otherwise } & Paths<InputPath, OutputPath>,
+): ChoiceStep &
+  Typed<
+    StepInfo<{
+      kind: "choice";
+      name: Name;
+      choiceTargets: Choices[number]["next"] | Otherwise;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "choice", name };
 }
 
@@ -262,10 +293,25 @@ export function map<
   const End extends boolean = false,
   const Catches extends Catch[] = [],
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: MapOptions & { steps: Steps } & Routing<Next, End> & Handling<Catches, ResultPath>,
-): MapStep & Typed<StepInfo<{ kind: "map"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath; scopes: [Steps] }>> {
+  options: MapOptions & { steps: Steps } & Routing<Next, End> & Handling<Catches, ResultPath> & Paths<InputPath, OutputPath>,
+): MapStep &
+  Typed<
+    StepInfo<{
+      kind: "map";
+      name: Name;
+      next: Next;
+      end: End;
+      catches: Catches;
+      resultPath: ResultPath;
+      scopes: [Steps];
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "map", name };
 }
 
@@ -276,11 +322,17 @@ export function map<
  * wait("CoolDown", { seconds: 60 })
  * wait("UntilDue", { timestampPath: "$.dueAt", maxSeconds: 86_400 }, { next: "Remind" }) // maxSeconds bounds the time budget
  */
-export function wait<const Name extends string, const Next extends string = never, const End extends boolean = false>(
+export function wait<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
+>(
   name: Name,
   duration: { seconds: number } | { timestampPath: string; maxSeconds?: number },
-  flow: Routing<Next, End> = {},
-): WaitStep & Typed<StepInfo<{ kind: "wait"; name: Name; next: Next; end: End }>> {
+  flow: Routing<Next, End> & Paths<InputPath, OutputPath> = {},
+): WaitStep & Typed<StepInfo<{ kind: "wait"; name: Name; next: Next; end: End; inputPath: InputPath; outputPath: OutputPath }>> {
   return { ...flow, ...duration, kind: "wait", name };
 }
 
@@ -303,10 +355,27 @@ export function pass<
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
   const Parameters extends PayloadTemplate | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: { result?: unknown; parameters?: Parameters } & Routing<Next, End> & { resultPath?: ResultPath } = {},
-): PassStep & Typed<StepInfo<{ kind: "pass"; name: Name; next: Next; end: End; resultPath: ResultPath; parameters: Parameters }>> {
+  options: { result?: unknown; parameters?: Parameters } & Routing<Next, End> & { resultPath?: ResultPath } & Paths<
+      InputPath,
+      OutputPath
+    > = {},
+): PassStep &
+  Typed<
+    StepInfo<{
+      kind: "pass";
+      name: Name;
+      next: Next;
+      end: End;
+      resultPath: ResultPath;
+      parameters: Parameters;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "pass", name };
 }
 
@@ -316,8 +385,15 @@ export function pass<
  * @example
  * succeed("Done")
  */
-export function succeed<const Name extends string>(name: Name): SucceedStep & Typed<StepInfo<{ kind: "succeed"; name: Name }>> {
-  return { kind: "succeed", name };
+export function succeed<
+  const Name extends string,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
+>(
+  name: Name,
+  paths: Paths<InputPath, OutputPath> = {},
+): SucceedStep & Typed<StepInfo<{ kind: "succeed"; name: Name; inputPath: InputPath; outputPath: OutputPath }>> {
+  return { ...paths, kind: "succeed", name };
 }
 
 /**
@@ -345,11 +421,16 @@ export function notify<
   const Next extends string = never,
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
   options: { subject?: string; message?: string; messagePath?: string } & IntegrationOptions &
-    Routing<Next, End> & { resultPath?: ResultPath } = {},
-): NotifyStep & Typed<StepInfo<{ kind: "notify"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
+    Routing<Next, End> & { resultPath?: ResultPath } & Paths<InputPath, OutputPath> = {},
+): NotifyStep &
+  Typed<
+    StepInfo<{ kind: "notify"; name: Name; next: Next; end: End; resultPath: ResultPath; inputPath: InputPath; outputPath: OutputPath }>
+  > {
   return { ...options, kind: "notify", name };
 }
 
@@ -364,10 +445,23 @@ export function sendToDeadLetterQueue<
   const Next extends string = never,
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: IntegrationOptions & Routing<Next, End> & { resultPath?: ResultPath } = {},
-): DeadLetterStep & Typed<StepInfo<{ kind: "sendToDeadLetterQueue"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
+  options: IntegrationOptions & Routing<Next, End> & { resultPath?: ResultPath } & Paths<InputPath, OutputPath> = {},
+): DeadLetterStep &
+  Typed<
+    StepInfo<{
+      kind: "sendToDeadLetterQueue";
+      name: Name;
+      next: Next;
+      end: End;
+      resultPath: ResultPath;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "sendToDeadLetterQueue", name };
 }
 
@@ -386,10 +480,23 @@ export function publishEvent<
   const Next extends string = never,
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: PublishEventOptions & Routing<Next, End> & { resultPath?: ResultPath },
-): PublishEventStep & Typed<StepInfo<{ kind: "publishEvent"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
+  options: PublishEventOptions & Routing<Next, End> & { resultPath?: ResultPath } & Paths<InputPath, OutputPath>,
+): PublishEventStep &
+  Typed<
+    StepInfo<{
+      kind: "publishEvent";
+      name: Name;
+      next: Next;
+      end: End;
+      resultPath: ResultPath;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "publishEvent", name };
 }
 

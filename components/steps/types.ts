@@ -342,8 +342,20 @@ export interface CallbackTaskOptions<I, R = any>
   timeoutSeconds: number;
 }
 
+/**
+ * What a state reads and what it passes on, as ASL's `InputPath` and `OutputPath`: on every step kind but `fail` (ASL
+ * allows neither on a Fail state). With either on a step other than a task, `tsc` no longer carries the state's shape
+ * past that step (the check steps aside there).
+ */
+export interface StatePaths {
+  /** JSONPath selecting the part of the state input the state works on. @default "$" */
+  inputPath?: string;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+}
+
 /** A Parallel step: every branch runs on the same input; the output is the array of branch outputs. */
-export interface ParallelStep extends Flow, ErrorHandling {
+export interface ParallelStep extends Flow, ErrorHandling, StatePaths {
   kind: "parallel";
   name: string;
   branches: Step[][];
@@ -353,7 +365,7 @@ export interface ParallelStep extends Flow, ErrorHandling {
 }
 
 /** A Choice step: the first matching condition picks the next step. */
-export interface ChoiceStep {
+export interface ChoiceStep extends StatePaths {
   kind: "choice";
   name: string;
   choices: { condition: Condition; next: string }[];
@@ -381,7 +393,7 @@ export interface ChoiceStep {
  *   toleratedFailureCount: 1,
  * }
  */
-export interface MapOptions extends Flow, ErrorHandling {
+export interface MapOptions extends Flow, ErrorHandling, StatePaths {
   /** JSONPath of the array in the state input; one iteration per element. @example "$.detail.items" */
   itemsPath: string;
   /** The steps run for each item; their first step receives the item (or what `itemSelector` builds). */
@@ -458,7 +470,7 @@ export interface MapStep extends MapOptions {
 }
 
 /** A Wait step: a fixed number of seconds, or until the timestamp found at a path. */
-export interface WaitStep extends Flow {
+export interface WaitStep extends Flow, StatePaths {
   kind: "wait";
   name: string;
   seconds?: number;
@@ -472,7 +484,7 @@ export interface WaitStep extends Flow {
 }
 
 /** A Pass step: passes its input on, optionally injecting a fixed result. */
-export interface PassStep extends Flow {
+export interface PassStep extends Flow, StatePaths {
   kind: "pass";
   name: string;
   result?: unknown;
@@ -486,7 +498,7 @@ export interface PassStep extends Flow {
 }
 
 /** Ends the workflow (or branch) successfully. */
-export interface SucceedStep {
+export interface SucceedStep extends StatePaths {
   kind: "succeed";
   name: string;
 }
@@ -500,7 +512,7 @@ export interface FailStep {
 }
 
 /** Fields shared by the three AWS service integration steps. */
-export interface IntegrationOptions extends Flow {
+export interface IntegrationOptions extends Flow, StatePaths {
   /** Where the service's response is written. @default null (the input passes through unchanged) */
   resultPath?: string | null;
   /** The integration's `TimeoutSeconds`. @default 30 */

@@ -27,6 +27,18 @@ export function checkStep(step: Step, name: string, report: Report): void {
       );
   };
   checkDataShaping(step, name, report);
+  // Tasks check their paths with the others; ASL allows neither path on a Fail state.
+  if (step.kind !== "task" && step.kind !== "callAwsService" && step.kind !== "startWorkflow") {
+    const { inputPath, outputPath } = step as { inputPath?: unknown; outputPath?: unknown };
+    if (step.kind !== "fail")
+      for (const [field, value] of [
+        ["inputPath", inputPath],
+        ["outputPath", outputPath],
+      ] as const)
+        checkPath(field, value);
+    else if (inputPath !== undefined || outputPath !== undefined)
+      report(name, "has `inputPath` or `outputPath`: ASL allows neither on a Fail state; remove them (shape the state before it).");
+  }
   switch (step.kind) {
     case "callAwsService":
     case "startWorkflow":

@@ -1,0 +1,29 @@
+/**
+ * Compile-time checks of `inputPath`/`outputPath` on steps other than tasks (type-checked by `npm run typecheck`, never
+ * run): without them the state's shape is carried as before; past a step that selects its input or output, the check
+ * steps aside (any shape is accepted there). Lines under `@ts-expect-error` must not compile.
+ */
+import { defineSteps, notify, pass, succeed, task, wait } from "../../index";
+
+interface Charge {
+  chargeId: string;
+}
+const charge = async (): Promise<{ payment: Charge }> => ({ payment: { chargeId: "c" } });
+const receipt = async (paid: Charge) => ({ receiptFor: paid.chargeId });
+
+// Without paths, a wait passes its input on: the mismatch is still found.
+defineSteps([
+  task("Charge", { handler: charge, timeoutSeconds: 10 }),
+  wait("CoolDown", { seconds: 5 }),
+  // @ts-expect-error payload: what "CoolDown" passes on does not satisfy the input of "Receipt"
+  task("Receipt", { handler: receipt, timeoutSeconds: 10, end: true }),
+]);
+// With `outputPath`, the selected part goes on: the check steps aside instead of refusing a right list.
+export const selected = defineSteps([
+  task("Charge", { handler: charge, timeoutSeconds: 10 }),
+  wait("CoolDown", { seconds: 5 }, { outputPath: "$.payment" }),
+  task("Receipt", { handler: receipt, timeoutSeconds: 10 }),
+  notify("Announce", { inputPath: "$.receiptFor", outputPath: "$" }),
+  pass("Keep", { inputPath: "$", outputPath: "$" }),
+  succeed("Done", { outputPath: "$.receiptFor" }),
+]);
