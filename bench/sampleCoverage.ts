@@ -36,7 +36,7 @@ const SUPPORTED_FIELDS: Record<string, readonly string[]> = {
     "Catch",
   ],
   Pass: ["Result", "Parameters", "ResultPath", "InputPath", "OutputPath"],
-  Wait: ["Seconds", "TimestampPath", "InputPath", "OutputPath"],
+  Wait: ["Seconds", "SecondsPath", "TimestampPath", "InputPath", "OutputPath"],
   Choice: ["Choices", "Default", "InputPath", "OutputPath"],
   Parallel: ["Branches", "ResultSelector", "ResultPath", "Retry", "Catch", "InputPath", "OutputPath"],
   Map: [

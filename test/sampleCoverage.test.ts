@@ -98,12 +98,12 @@ describe("sample coverage (bench/sampleCoverage.ts)", () => {
           ItemProcessor: {
             ProcessorConfig: { Mode: "DISTRIBUTED" },
             StartAt: "W",
-            States: { W: { Type: "Wait", SecondsPath: "$.s", End: true } },
+            States: { W: { Type: "Wait", Timestamp: "2030-01-01T00:00:00Z", End: true } },
           },
           End: true,
         },
       },
     });
-    assert.deepEqual(map.blockers, ["Map.ItemReader", "Wait.SecondsPath"]);
+    assert.deepEqual(map.blockers, ["Map.ItemReader", "Wait.Timestamp"]);
   });
 });

@@ -194,7 +194,11 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
       return {
         Type: "Wait",
         ...optional("Comment", step.maxSeconds === undefined ? undefined : formatTimeBudgetNote({ maxSeconds: step.maxSeconds })),
-        ...(step.seconds !== undefined ? { Seconds: step.seconds } : { TimestampPath: step.timestampPath }),
+        ...(step.seconds !== undefined
+          ? { Seconds: step.seconds }
+          : step.secondsPath !== undefined
+            ? { SecondsPath: step.secondsPath }
+            : { TimestampPath: step.timestampPath }),
         ...inOut(step),
         ...flow(),
       };

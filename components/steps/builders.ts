@@ -316,7 +316,7 @@ export function map<
 }
 
 /**
- * Pauses for a number of seconds, or until the ISO-8601 timestamp at `timestampPath`.
+ * Pauses for a number of seconds (fixed, or read at `secondsPath`), or until the ISO-8601 timestamp at `timestampPath`.
  *
  * @example
  * wait("CoolDown", { seconds: 60 })
@@ -330,7 +330,7 @@ export function wait<
   const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  duration: { seconds: number } | { timestampPath: string; maxSeconds?: number },
+  duration: { seconds: number } | { timestampPath: string; maxSeconds?: number } | { secondsPath: string; maxSeconds?: number },
   flow: Routing<Next, End> & Paths<InputPath, OutputPath> = {},
 ): WaitStep & Typed<StepInfo<{ kind: "wait"; name: Name; next: Next; end: End; inputPath: InputPath; outputPath: OutputPath }>> {
   return { ...flow, ...duration, kind: "wait", name };

@@ -469,14 +469,16 @@ export interface MapStep extends MapOptions {
   name: string;
 }
 
-/** A Wait step: a fixed number of seconds, or until the timestamp found at a path. */
+/** A Wait step: a fixed number of seconds, the number of seconds found at a path, or until the timestamp found at a path. */
 export interface WaitStep extends Flow, StatePaths {
   kind: "wait";
   name: string;
   seconds?: number;
+  /** JSONPath of a number of seconds in the state input (ASL `SecondsPath`). @default none */
+  secondsPath?: string;
   timestampPath?: string;
   /**
-   * With `timestampPath`: the longest the wait can be, for the time budget (ASL cannot bound a timestamp); it travels
+   * With `timestampPath` or `secondsPath`: the longest the wait can be, for the time budget (ASL cannot bound a timestamp); it travels
    * in the state's `Comment` as `[time budget: maxSeconds=N]`. A declaration, not a check.
    * @default none (the wait is unbounded in the time budget)
    */

@@ -171,7 +171,10 @@ export function checkStep(step: Step, name: string, report: Report): void {
     case "wait": {
       const hasSeconds = step.seconds !== undefined;
       const hasTimestamp = step.timestampPath !== undefined;
-      if (hasSeconds === hasTimestamp) report(name, "needs exactly one of `seconds` or `timestampPath`.");
+      const hasSecondsPath = step.secondsPath !== undefined;
+      if ([hasSeconds, hasTimestamp, hasSecondsPath].filter(Boolean).length !== 1)
+        report(name, "needs exactly one of `seconds`, `secondsPath` or `timestampPath`.");
+      if (hasSecondsPath) checkPath("secondsPath", step.secondsPath);
       if (hasSeconds && !isWholeNumber(step.seconds, 1, MAX_ASL_SECONDS))
         report(name, `has \`seconds: ${show(step.seconds)}\`: use a positive whole number, at most ${MAX_ASL_SECONDS}.`);
       if (hasTimestamp) checkPath("timestampPath", step.timestampPath);

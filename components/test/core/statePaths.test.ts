@@ -1,6 +1,7 @@
 /**
  * `inputPath`/`outputPath` on every step kind ASL allows them on (pass, wait, choice, parallel, map, succeed and the
- * integration steps; tasks had them already): compiled to InputPath/OutputPath, checked as paths, refused on fail.
+ * integration steps; tasks had them already): compiled to InputPath/OutputPath, checked as paths, refused on fail;
+ * and a wait's `secondsPath`.
  */
 import assert from "node:assert/strict";
 import {
@@ -61,6 +62,21 @@ describe("inputPath and outputPath on every step kind ASL allows them on", () =>
     assert.deepEqual(aslErrors(definition), []);
     // Without them, nothing is added.
     assert.deepEqual(Object.keys(compileDefinition([succeed("End")], resources).States.End), ["Type"]);
+  });
+
+  it("compiles a wait on a number of seconds read at a path, bounded for the time budget by maxSeconds", () => {
+    const steps: Step[] = [wait("Backoff", { secondsPath: "$.delay", maxSeconds: 300 }, { end: true })];
+    validateSteps(steps);
+    const state = compileDefinition(steps, resources).States.Backoff as Record<string, unknown>;
+    assert.equal(state.SecondsPath, "$.delay");
+    assert.equal(state.Seconds, undefined);
+    assert.match(String(state.Comment), /maxSeconds=300/);
+    assert.deepEqual(aslErrors(compileDefinition(steps, resources)), []);
+    assert.match(
+      problems([wait("Both", { seconds: 5, secondsPath: "$.delay" } as never, { end: true })]).join("\n"),
+      /Both: needs exactly one of `seconds`, `secondsPath` or `timestampPath`/,
+    );
+    assert.match(problems([wait("Bad", { secondsPath: "delay" }, { end: true })]).join("\n"), /Bad: `secondsPath` is "delay"/);
   });
 
   it("refuses a path that is not one, naming the field, and either path on a fail step", () => {
