@@ -84,6 +84,8 @@ describe("sample coverage (bench/sampleCoverage.ts)", () => {
       viaSdk: ["glue:startJobRun"],
     });
     assert.deepEqual(task({ Resource: "arn:aws:states:::http:invoke" }).blockers, ["http:invoke"]);
+    assert.deepEqual(task({ Resource: "arn:aws:states:::ecs:runTask.waitForTaskToken" }).viaSdk, ["ecs:runTask.waitForTaskToken"]);
+    assert.deepEqual(task({ Resource: "arn:aws:states:::ecs:runTask.sync" }).blockers, ["ecs:runTask.sync"]);
     assert.deepEqual(task({ Resource: "arn:aws:states:::aws-sdk:s3:getObject", Assign: { x: 1 } }).blockers, ["variables (Assign)"]);
     assert.deepEqual(task({ Resource: "arn:aws:states:us-east-1:123456789012:activity:review" }).blockers, ["activity"]);
     assert.deepEqual(classifyDefinition({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", End: true } } }).blockers, [

@@ -105,6 +105,12 @@ export function checkServiceCall(step: CallAwsServiceStep, name: string, report:
   checkResources(name, step.iamResources, acknowledged, report);
   if (step.callback !== undefined) {
     checkCallback(name, step, report);
+    const optimized = typeof service === "string" && typeof action === "string" ? optimizedServiceCallOf(service, action) : undefined;
+    if (optimized?.startsWith("dynamodb:"))
+      report(
+        name,
+        `waits for a callback, and Step Functions' ${optimized} integration answers at once (request-response only): remove \`callback\`, or hand the token to a system that answers (a queue, a topic, an ECS task).`,
+      );
     if (!mentionsTaskToken(step.parameters))
       report(
         name,

@@ -622,17 +622,21 @@ export interface CallAwsServiceOptions extends Flow, ErrorHandling {
    * @default none (the target is unencrypted or uses an AWS managed key)
    */
   kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Waits for a task token's answer: the call is made `.waitForTaskToken` (an ECS task, a partner's API, a child
+   * execution that reports back), its request must carry `$$.Task.Token` (e.g. `"token.$": "$$.Task.Token"`), and the
+   * state's result is what `SendTaskSuccess` sends; `timeoutSeconds` bounds the wait. {@link waitForCallback} with a
+   * `queue` or `topic` sets it.
+   * @default none (the call's response is the result)
+   * @example callback: { heartbeatSeconds: 600 }
+   */
+  callback?: Pick<CallbackSettings, "heartbeatSeconds">;
 }
 
 /** A direct AWS API call (`arn:aws:states:::aws-sdk:<service>:<action>`, or the optimized integration where one exists). */
 export interface CallAwsServiceStep extends CallAwsServiceOptions {
   kind: "callAwsService";
   name: string;
-  /**
-   * Set by {@link waitForCallback} given a `queue` or `topic`: the call is made `.waitForTaskToken`, so the state waits
-   * for `SendTaskSuccess`/`SendTaskFailure` with the token its message carries.
-   */
-  callback?: Pick<CallbackSettings, "heartbeatSeconds">;
 }
 
 /** An SQS queue a callback message goes to: an `aws.sqs.Queue`, or its URL and ARN. */

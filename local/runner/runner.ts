@@ -24,7 +24,6 @@ import {
   COMPONENT_TYPE,
   LAMBDA_FUNCTION_TYPE,
   isCallbackTask,
-  messageServiceOf,
   normalTransitions,
   parseIntegrationArn,
   scopeOf,
@@ -85,8 +84,11 @@ export interface LoadedWorkflow {
   /** The state machine's ARN (made up under mocks): how a parent's `startWorkflow` step names this workflow. */
   stateMachineArn?: string;
   tasks: LocalTask[];
-  /** The callback steps whose token travels in a message (a queue or topic `waitForCallback`): recorded, then answered. */
-  messageCallbacks: { state: string; heartbeatSeconds?: number }[];
+  /**
+   * The callback steps without a Lambda (`.waitForTaskToken` on a message or an API call): the message recorded or the
+   * call made, then answered like a Lambda's hand-off.
+   */
+  tokenCallbacks: { state: string; heartbeatSeconds?: number }[];
 }
 
 /** A step that cannot run as deployed, e.g. because its handler cannot be serialized. */
@@ -351,10 +353,8 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
           },
         ];
       });
-      const messageCallbacks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) =>
-        s.Type === "Task" &&
-        parseIntegrationArn(s.Resource)?.pattern === WAIT_FOR_TASK_TOKEN &&
-        messageServiceOf(s.Resource, { anyPattern: true })
+      const tokenCallbacks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) =>
+        s.Type === "Task" && parseIntegrationArn(s.Resource)?.pattern === WAIT_FOR_TASK_TOKEN && !isCallbackTask(s.Resource)
           ? [{ state, heartbeatSeconds: typeof s.HeartbeatSeconds === "number" ? s.HeartbeatSeconds : undefined }]
           : [],
       );
@@ -366,7 +366,7 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
           definition,
           stateMachineArn: machine.state.arn,
           tasks,
-          messageCallbacks,
+          tokenCallbacks,
         },
       ];
     });
@@ -428,7 +428,7 @@ const MIN_SCALED_LAMBDA_TIMEOUT_MS = 1000;
 function callbacksOf(workflow: LoadedWorkflow): { state: string; heartbeatSeconds?: number }[] {
   return [
     ...workflow.tasks.flatMap((t) => (t.callback ? [{ state: t.state, heartbeatSeconds: t.callback.heartbeatSeconds }] : [])),
-    ...workflow.messageCallbacks,
+    ...workflow.tokenCallbacks,
   ];
 }
 
@@ -601,6 +601,15 @@ export class LocalRunner {
           },
         }),
       );
+      // An API call that waits for a token: the call runs (its stand-in), then the wait is answered like a hand-off.
+      for (const callback of workflow.tokenCallbacks) {
+        const call = taskHandlers[callback.state];
+        if (call)
+          taskHandlers[callback.state] = async (request) => {
+            await call(request);
+            return this.awaitAnswer(callback);
+          };
+      }
       this.machines.set(workflow.name, {
         // The component compiled it from a step list its validation accepted: asl-validator need not check it again.
         local: new LocalWorkflow(asl, {
@@ -609,7 +618,7 @@ export class LocalRunner {
           captureOutput: false,
           prevalidated: true,
           // A queue or topic callback: its message is recorded, then answered as a Lambda's hand-off is.
-          answerCallback: (state) => this.awaitAnswer(workflow.messageCallbacks.find((c) => c.state === state) ?? { state }),
+          answerCallback: (state) => this.awaitAnswer(workflow.tokenCallbacks.find((c) => c.state === state) ?? { state }),
         }),
         states: stateMap(asl),
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),

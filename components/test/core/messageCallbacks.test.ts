@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  callAwsService,
   compileDefinition,
   executionRolePolicy,
   integrationNeeds,
@@ -90,6 +91,36 @@ describe("waitForCallback through a queue or a topic", () => {
     assert.match(
       problems([waitForCallback("F", { topic: TOPIC, kmsKeyArn: "alias/mine", timeoutSeconds: 60, end: true })]).join("\n"),
       /F: has `kmsKeyArn: "alias\/mine"`: give the key's ARN/,
+    );
+  });
+
+  it("lets any callAwsService call wait for its token (.waitForTaskToken), but not an optimized DynamoDB call", () => {
+    const run = callAwsService("RunReport", {
+      service: "ecs",
+      action: "runTask",
+      parameters: { Cluster: "reports", Overrides: { "token.$": "$$.Task.Token" } },
+      iamResources: ["arn:aws:ecs:us-east-1:123456789012:task-definition/report:1"],
+      callback: { heartbeatSeconds: 60 },
+      timeoutSeconds: 600,
+      end: true,
+    });
+    validateSteps([run]);
+    const state = compileDefinition([run], resources).States.RunReport;
+    assert.equal(state.Resource, "arn:aws:states:::aws-sdk:ecs:runTask.waitForTaskToken");
+    assert.equal(state.HeartbeatSeconds, 60);
+    assert.match(
+      problems([
+        callAwsService("Save", {
+          service: "dynamodb",
+          action: "putItem",
+          parameters: { "token.$": "$$.Task.Token" },
+          iamResources: ["arn:aws:dynamodb:us-east-1:123456789012:table/t"],
+          callback: {},
+          timeoutSeconds: 60,
+          end: true,
+        }),
+      ]).join("\n"),
+      /Save: waits for a callback, and Step Functions' dynamodb:putItem integration answers at once/,
     );
   });
 
