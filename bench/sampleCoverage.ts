@@ -57,7 +57,7 @@ const SUPPORTED_FIELDS: Record<string, readonly string[]> = {
     "OutputPath",
   ],
   Succeed: ["InputPath", "OutputPath"],
-  Fail: ["Error", "Cause"],
+  Fail: ["Error", "ErrorPath", "Cause", "CausePath"],
 };
 const EVERY_STATE = ["Type", "Comment", "Next", "End"];
 

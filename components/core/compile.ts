@@ -246,7 +246,11 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "succeed":
       return { Type: "Succeed", ...inOut(step) };
     case "fail":
-      return { Type: "Fail", Error: step.error, Cause: step.cause };
+      return {
+        Type: "Fail",
+        ...(step.errorPath !== undefined ? { ErrorPath: step.errorPath } : { Error: step.error }),
+        ...(step.causePath !== undefined ? { CausePath: step.causePath } : { Cause: step.cause }),
+      };
     case "notify":
       return integration(
         step,

@@ -401,10 +401,14 @@ export function succeed<
  *
  * @example
  * fail("PaymentFailedEnd", { error: "PaymentFailed", cause: "Payment processing failed and was refunded" })
+ * @example
+ * // The caught error itself, as a catch placed it at "$.error":
+ * fail("Failed", { errorPath: "$.error.Error", causePath: "$.error.Cause" })
  */
 export function fail<const Name extends string>(
   name: Name,
-  options: { error: string; cause: string },
+  options: ({ error: string; errorPath?: never } | { errorPath: string; error?: never }) &
+    ({ cause: string; causePath?: never } | { causePath: string; cause?: never }),
 ): FailStep & Typed<StepInfo<{ kind: "fail"; name: Name }>> {
   return { ...options, kind: "fail", name };
 }

@@ -505,12 +505,22 @@ export interface SucceedStep extends StatePaths {
   name: string;
 }
 
-/** Ends the workflow with an error name and cause (what `DescribeExecution` reports). */
+/**
+ * Ends the workflow with an error name and cause (what `DescribeExecution` reports): each fixed, or read from the state
+ * input at a path (`errorPath`, `causePath`; ASL `ErrorPath`/`CausePath`). One of `error`/`errorPath`, and one of
+ * `cause`/`causePath`.
+ */
 export interface FailStep {
   kind: "fail";
   name: string;
-  error: string;
-  cause: string;
+  /** The error name, e.g. "PaymentFailed". @default none (give `errorPath`) */
+  error?: string;
+  /** JSONPath of the error name in the state input, e.g. "$.error.Error". @default none (give `error`) */
+  errorPath?: string;
+  /** What happened. @default none (give `causePath`) */
+  cause?: string;
+  /** JSONPath of the cause in the state input, e.g. "$.error.Cause". @default none (give `cause`) */
+  causePath?: string;
 }
 
 /** Fields shared by the three AWS service integration steps. */

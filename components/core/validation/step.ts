@@ -185,10 +185,16 @@ export function checkStep(step: Step, name: string, report: Report): void {
       if (step.result !== undefined) checkTemplateValue(name, "result", step.result, report, 0, false);
       break;
     case "fail":
-      if (typeof step.error !== "string" || step.error.length === 0)
-        report(name, 'has no `error`: name the failure, e.g. "PaymentFailed".');
-      if (typeof step.cause !== "string" || step.cause.length === 0)
-        report(name, "has no `cause`: say what happened, for the execution history and alarms.");
+      if (step.errorPath !== undefined) {
+        if (step.error !== undefined) report(name, "has both `error` and `errorPath`: give one (a fixed name, or where to read it).");
+        checkPath("errorPath", step.errorPath);
+      } else if (typeof step.error !== "string" || step.error.length === 0)
+        report(name, 'has no `error`: name the failure, e.g. "PaymentFailed" (or read it with `errorPath: "$.error.Error"`).');
+      if (step.causePath !== undefined) {
+        if (step.cause !== undefined) report(name, "has both `cause` and `causePath`: give one (a fixed cause, or where to read it).");
+        checkPath("causePath", step.causePath);
+      } else if (typeof step.cause !== "string" || step.cause.length === 0)
+        report(name, "has no `cause`: say what happened, for the execution history and alarms (or read it with `causePath`).");
       break;
     case "notify":
     case "sendToDeadLetterQueue":

@@ -79,6 +79,19 @@ describe("inputPath and outputPath on every step kind ASL allows them on", () =>
     assert.match(problems([wait("Bad", { secondsPath: "delay" }, { end: true })]).join("\n"), /Bad: `secondsPath` is "delay"/);
   });
 
+  it("compiles a fail that reads its error and cause from the state, and refuses both forms at once", () => {
+    const steps: Step[] = [fail("Failed", { errorPath: "$.error.Error", causePath: "$.error.Cause" })];
+    validateSteps(steps);
+    const definition = compileDefinition(steps, resources);
+    assert.deepEqual(definition.States.Failed, { Type: "Fail", ErrorPath: "$.error.Error", CausePath: "$.error.Cause" });
+    assert.deepEqual(aslErrors(definition), []);
+    assert.match(
+      problems([fail("Both", { error: "E", errorPath: "$.e", cause: "c" } as never)]).join("\n"),
+      /Both: has both `error` and `errorPath`: give one/,
+    );
+    assert.match(problems([fail("Bad", { error: "E", causePath: "cause" })]).join("\n"), /Bad: `causePath` is "cause"/);
+  });
+
   it("refuses a path that is not one, naming the field, and either path on a fail step", () => {
     assert.match(
       problems([wait("Pause", { seconds: 1 }, { inputPath: "detail", next: "End" }), fail("End", { error: "E", cause: "c" })]).join("\n"),

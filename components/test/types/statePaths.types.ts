@@ -3,7 +3,7 @@
  * run): without them the state's shape is carried as before; past a step that selects its input or output, the check
  * steps aside (any shape is accepted there). Lines under `@ts-expect-error` must not compile.
  */
-import { defineSteps, notify, pass, succeed, task, wait } from "../../index";
+import { defineSteps, fail, notify, pass, succeed, task, wait } from "../../index";
 
 interface Charge {
   chargeId: string;
@@ -27,3 +27,8 @@ export const selected = defineSteps([
   pass("Keep", { inputPath: "$", outputPath: "$" }),
   succeed("Done", { outputPath: "$.receiptFor" }),
 ]);
+
+// A fail names its error and cause, or reads them; never both forms of one.
+fail("Failed", { errorPath: "$.error.Error", causePath: "$.error.Cause" });
+// @ts-expect-error both `error` and `errorPath`
+fail("Both", { error: "E", errorPath: "$.e", cause: "c" });
