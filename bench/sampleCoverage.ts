@@ -38,7 +38,7 @@ const SUPPORTED_FIELDS: Record<string, readonly string[]> = {
   Pass: ["Result", "Parameters", "ResultPath", "InputPath", "OutputPath"],
   Wait: ["Seconds", "SecondsPath", "TimestampPath", "InputPath", "OutputPath"],
   Choice: ["Choices", "Default", "InputPath", "OutputPath"],
-  Parallel: ["Branches", "ResultSelector", "ResultPath", "Retry", "Catch", "InputPath", "OutputPath"],
+  Parallel: ["Parameters", "Branches", "ResultSelector", "ResultPath", "Retry", "Catch", "InputPath", "OutputPath"],
   Map: [
     "ItemsPath",
     "Iterator",
@@ -119,8 +119,18 @@ export function classifyDefinition(definition: Json): Classification {
 }
 
 function classifyResource(state: Json, blockers: Set<string>, viaSdk: Set<string>): void {
-  // A partition left as a template placeholder (`arn:${AWS::Partition}:...`) is a partition.
-  const resource: unknown = typeof state.Resource === "string" ? state.Resource.replace(/^arn:\$\{[^}]+\}:/, "arn:aws:") : state.Resource;
+  // A template's `Fn::Sub` is its string; a partition left as a placeholder (`arn:${AWS::Partition}:...`) is a
+  // partition; an integration ARN written with a region and account (`arn:aws:states:us-east-1:1234:aws-sdk:s3:getObject`)
+  // names the same integration as the canonical `arn:aws:states:::aws-sdk:s3:getObject` the builders emit.
+  const raw: unknown = typeof state.Resource?.["Fn::Sub"] === "string" ? state.Resource["Fn::Sub"] : state.Resource;
+  const resource: unknown =
+    typeof raw === "string"
+      ? raw
+          .replace(/\$\{AWS::Partition\}/g, "aws")
+          .replace(/\$\{AWS::(Region|AccountId)\}/g, "x")
+          .replace(/^arn:\$\{[^}]+\}:/, "arn:aws:")
+          .replace(/^arn:([^:]+):states:[^:]+:[^:]+:(?!activity:|stateMachine:|execution:)/, "arn:$1:states:::")
+      : raw;
   if (typeof resource !== "string") {
     blockers.add("Task.Resource not a string");
     return;

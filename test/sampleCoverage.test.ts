@@ -88,6 +88,15 @@ describe("sample coverage (bench/sampleCoverage.ts)", () => {
     assert.deepEqual(task({ Resource: "arn:aws:states:::ecs:runTask.sync" }).blockers, ["ecs:runTask.sync"]);
     assert.deepEqual(task({ Resource: "arn:aws:states:::aws-sdk:s3:getObject", Assign: { x: 1 } }).blockers, ["variables (Assign)"]);
     assert.deepEqual(task({ Resource: "arn:aws:states:us-east-1:123456789012:activity:review" }).blockers, ["activity"]);
+    // A template's Fn::Sub with a region and account in the integration ARN: the same aws-sdk call.
+    assert.deepEqual(
+      task({ Resource: { "Fn::Sub": "arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:aws-sdk:s3:getObject" } }),
+      {
+        expressible: true,
+        blockers: [],
+        viaSdk: [],
+      },
+    );
     assert.deepEqual(classifyDefinition({ QueryLanguage: "JSONata", StartAt: "P", States: { P: { Type: "Pass", End: true } } }).blockers, [
       "JSONata",
     ]);

@@ -151,6 +151,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
       return {
         Type: "Parallel",
         ...inOut(step),
+        ...optional("Parameters", step.parameters),
         Branches: step.branches.map((branch) => ({ StartAt: branch[0].name, States: compileScope(branch, resources) })),
         ...optional("ResultSelector", step.resultSelector),
         ...optional("ResultPath", step.resultPath),

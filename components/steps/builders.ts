@@ -217,9 +217,10 @@ export function parallel<
   const ResultPath extends string | null | undefined = undefined,
   const InputPath extends string | undefined = undefined,
   const OutputPath extends string | undefined = undefined,
+  const Parameters extends PayloadTemplate | undefined = undefined,
 >(
   name: Name,
-  options: { branches: Branches; resultSelector?: PayloadTemplate } & ErrorHandling &
+  options: { branches: Branches; parameters?: Parameters; resultSelector?: PayloadTemplate } & ErrorHandling &
     Routing<Next, End> &
     Handling<Catches, ResultPath> &
     Paths<InputPath, OutputPath>,
@@ -235,6 +236,7 @@ export function parallel<
       scopes: Branches;
       inputPath: InputPath;
       outputPath: OutputPath;
+      parameters: Parameters;
     }>
   > {
   return { ...options, kind: "parallel", name };

@@ -359,6 +359,13 @@ export interface ParallelStep extends Flow, ErrorHandling, StatePaths {
   kind: "parallel";
   name: string;
   branches: Step[][];
+  /**
+   * Builds every branch's input from the state input (after `inputPath`): a payload template (see
+   * {@link PayloadTemplate}); `tsc` checks the branches' first steps against the shape it builds.
+   * @default none (each branch gets the state input)
+   * @example { "orderId.$": "$.detail.orderId", "lines.$": "$.detail.items" }
+   */
+  parameters?: PayloadTemplate;
   /** Reshapes the array of branch outputs (`$` is that array) before `resultPath`. @default none */
   resultSelector?: PayloadTemplate;
   resultPath?: string | null;

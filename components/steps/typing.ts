@@ -300,9 +300,12 @@ type StepErrors<S extends readonly Step[], E, First, Source extends string, Tupl
       : never
     : never;
 
-/** What a nested scope's first step receives: a branch gets the Parallel's input; a Map item is not typed. */
+/**
+ * What a nested scope's first step receives: a branch gets the Parallel's input (selected by its `inputPath`, shaped
+ * by its `parameters`); a Map item is not typed.
+ */
 type NestedInput<S extends readonly Step[], T extends StepTypeInfo, First> = T["kind"] extends "parallel"
-  ? StateIn<S, T["name"], First, Depth>
+  ? Shaped<Select<StateIn<S, T["name"], First, Depth>, T["inputPath"]>, T["parameters"]>
   : any;
 
 type NestedErrors<T extends StepTypeInfo, First> = T["scopes"] extends readonly (infer Scope)[]

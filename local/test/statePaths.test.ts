@@ -1,7 +1,8 @@
 /**
  * `inputPath`/`outputPath` on steps other than tasks, executed in-process by aws-local-stepfunctions through
  * LocalWorkflow: a pass, a wait, a parallel, a map and a succeed each read the selected input and pass on the selected
- * output (a `resultPath` writes into the state's raw input, as the ASL specification says).
+ * output (a `resultPath` writes into the state's raw input, as the ASL specification says); a parallel's `parameters`
+ * build its branches' input.
  */
 import { strict as assert } from "node:assert";
 import { compileDefinition, map, parallel, pass, succeed, wait } from "event-driven-workflow";
@@ -34,6 +35,21 @@ describe("local execution: inputPath and outputPath on pass, wait, parallel, map
     );
     assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
     assert.equal(result.output, 3);
+  });
+
+  it("a parallel's parameters build each branch's input", async () => {
+    const result = await run(
+      [
+        parallel("Both", {
+          parameters: { "lines.$": "$.detail.order.lines", fixed: 1 },
+          branches: [[pass("Left", { end: true })], [pass("Right", { parameters: { "n.$": "States.ArrayLength($.lines)" }, end: true })]],
+          end: true,
+        }),
+      ],
+      order,
+    );
+    assert.equal(result.status, "SUCCEEDED", `${result.error}: ${result.cause}`);
+    assert.deepEqual(result.output, [{ lines: ["a", "b", "c"], fixed: 1 }, { n: 3 }]);
   });
 
   it("a map iterates over its selected input and passes on the selected output", async () => {

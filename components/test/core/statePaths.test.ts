@@ -92,6 +92,18 @@ describe("inputPath and outputPath on every step kind ASL allows them on", () =>
     assert.match(problems([fail("Bad", { error: "E", causePath: "cause" })]).join("\n"), /Bad: `causePath` is "cause"/);
   });
 
+  it("compiles a parallel's parameters, each branch's input", () => {
+    const steps: Step[] = [parallel("Both", { parameters: { "id.$": "$.detail.id" }, branches: [[pass("A", { end: true })]], end: true })];
+    validateSteps(steps);
+    const definition = compileDefinition(steps, resources);
+    assert.deepEqual((definition.States.Both as { Parameters?: unknown }).Parameters, { "id.$": "$.detail.id" });
+    assert.deepEqual(aslErrors(definition), []);
+    assert.match(
+      problems([parallel("Bad", { parameters: { "id.$": "detail" }, branches: [[pass("B", { end: true })]], end: true })]).join("\n"),
+      /Bad: `parameters\["id\.\$"\]` is "detail"/,
+    );
+  });
+
   it("refuses a path that is not one, naming the field, and either path on a fail step", () => {
     assert.match(
       problems([wait("Pause", { seconds: 1 }, { inputPath: "detail", next: "End" }), fail("End", { error: "E", cause: "c" })]).join("\n"),

@@ -3,7 +3,7 @@
  * run): without them the state's shape is carried as before; past a step that selects its input or output, the check
  * steps aside (any shape is accepted there). Lines under `@ts-expect-error` must not compile.
  */
-import { defineSteps, fail, notify, pass, succeed, task, wait } from "../../index";
+import { defineSteps, fail, notify, parallel, pass, succeed, task, wait } from "../../index";
 
 interface Charge {
   chargeId: string;
@@ -32,3 +32,23 @@ export const selected = defineSteps([
 fail("Failed", { errorPath: "$.error.Error", causePath: "$.error.Cause" });
 // @ts-expect-error both `error` and `errorPath`
 fail("Both", { error: "E", errorPath: "$.e", cause: "c" });
+
+// A parallel's parameters build each branch's input: the branches' first handlers are checked against that shape.
+const needsId = async (input: { id: string }) => input.id;
+export const shapedBranches = defineSteps([
+  task("Charge", { handler: charge, timeoutSeconds: 10 }),
+  parallel("Both", {
+    parameters: { "id.$": "$.payment.chargeId" },
+    branches: [[task("One", { handler: needsId, timeoutSeconds: 10, end: true })]],
+    end: true,
+  }),
+]);
+defineSteps([
+  task("Charge", { handler: charge, timeoutSeconds: 10 }),
+  // @ts-expect-error payload: the branch gets { other }, not { id }
+  parallel("Both", {
+    parameters: { "other.$": "$.payment.chargeId" },
+    branches: [[task("One", { handler: needsId, timeoutSeconds: 10, end: true })]],
+    end: true,
+  }),
+]);
