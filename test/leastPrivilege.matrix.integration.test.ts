@@ -111,6 +111,7 @@ describe("least privilege of direct service calls (callAwsService) and child wor
   let definition: { States: Record<string, { Parameters?: Record<string, unknown> }> };
   let tableName: string;
   let childArn: string;
+  let moderation: { url: string; arn: string };
 
   before(async () => {
     const { resources, outputs } = await synthesizeProgram(join(__dirname, "fixtures", "serviceCallStack.ts"), { stack: "test" });
@@ -125,6 +126,13 @@ describe("least privilege of direct service calls (callAwsService) and child wor
     const childRun = `${child.replace(":stateMachine:", ":execution:")}:run-1`;
     const syncRule = arn("events", "rule/StepFunctionsGetEventsForStepFunctionsExecutionRule");
     tableName = (outputs as Record<string, string>).tableName;
+    const out = outputs as Record<string, string>;
+    moderation = { url: out.moderationQueueUrl, arn: out.moderationQueueArn };
+    // A key's default policy: the account's IAM policies decide (what AWS creates when a key is given no policy).
+    const accountKeyPolicy: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${TEST_ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }],
+    };
     const request: SimulatedRequest = { principal: role.state.arn, identityPolicy: policy };
     const cell = (action: string, resource: string, expected: Decision): Row => ({
       principal: "execution role (service calls)",
@@ -156,6 +164,20 @@ describe("least privilege of direct service calls (callAwsService) and child wor
       cell("states:StartExecution", inOtherAccount(child), "ImplicitlyDenied"),
       cell("events:PutRule", arn("events", "rule/another-rule"), "ImplicitlyDenied"),
       cell("events:DeleteRule", syncRule, "ImplicitlyDenied"),
+      // waitForCallback through an encrypted queue and a topic: send or publish there only, the queue key's data keys.
+      cell("sqs:SendMessage", out.moderationQueueArn, "Allowed"),
+      cell("sqs:SendMessage", arn("sqs", "moderation-neighbour"), "ImplicitlyDenied"),
+      cell("sqs:ReceiveMessage", out.moderationQueueArn, "ImplicitlyDenied"),
+      cell("sns:Publish", out.partnersTopicArn, "Allowed"),
+      cell("sns:Publish", arn("sns", "partners-neighbour"), "ImplicitlyDenied"),
+      cell("sns:Publish", inOtherAccount(out.partnersTopicArn), "ImplicitlyDenied"),
+      { ...cell("kms:GenerateDataKey", out.moderationKeyArn, "Allowed"), request: { ...request, resourcePolicy: accountKeyPolicy } },
+      { ...cell("kms:Decrypt", out.moderationKeyArn, "Allowed"), request: { ...request, resourcePolicy: accountKeyPolicy } },
+      { ...cell("kms:Encrypt", out.moderationKeyArn, "ImplicitlyDenied"), request: { ...request, resourcePolicy: accountKeyPolicy } },
+      {
+        ...cell("kms:Decrypt", arn("kms", "key/another-key"), "ImplicitlyDenied"),
+        request: { ...request, resourcePolicy: accountKeyPolicy },
+      },
     ];
   });
 
@@ -179,6 +201,8 @@ describe("least privilege of direct service calls (callAwsService) and child wor
   it("resolves the Outputs of a call's request and of a child's ARN into the definition", () => {
     assert.equal(definition.States.SaveVideo.Parameters?.TableName, tableName);
     assert.equal(definition.States.TranscodeAndWait.Parameters?.StateMachineArn, childArn);
+    assert.equal(definition.States.AwaitModeration.Parameters?.QueueUrl, moderation.url);
+    assert.ok(moderation.url);
     assert.ok(tableName && childArn);
   });
 });

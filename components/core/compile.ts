@@ -2,7 +2,7 @@
  * compileDefinition: step list -> Amazon States Language (JSONPath flavour, so the same definition that deploys
  * also runs in-process with aws-local-stepfunctions).
  */
-import type { Catch, Condition, Retry, StartWorkflowStep, Step, TaskStep } from "../steps/types";
+import type { Catch, Condition, Retry, StartWorkflowStep, StatePaths, Step, TaskStep } from "../steps/types";
 import { CALLBACK_INPUT_PAYLOAD, DEAD_LETTER_EVENT_ATTRIBUTE, STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps, WorkflowDefinitionError } from "./validate";
 import { isDistributedMap } from "./walk";
@@ -150,6 +150,8 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "parallel":
       return {
         Type: "Parallel",
+        ...inOut(step),
+        ...optional("Parameters", step.parameters),
         Branches: step.branches.map((branch) => ({ StartAt: branch[0].name, States: compileScope(branch, resources) })),
         ...optional("ResultSelector", step.resultSelector),
         ...optional("ResultPath", step.resultPath),
@@ -161,6 +163,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
       return {
         Type: "Map",
         ...optional("Comment", step.maxItems === undefined ? undefined : formatTimeBudgetNote({ maxItems: step.maxItems })),
+        ...inOut(step),
         ItemsPath: step.itemsPath,
         ...optional("ItemSelector", step.itemSelector),
         ItemProcessor: {
@@ -184,6 +187,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
     case "choice":
       return {
         Type: "Choice",
+        ...inOut(step),
         Choices: step.choices.map((c): AslChoiceRule => ({ ...conditionToAsl(c.condition), Next: c.next })),
         ...optional("Default", step.otherwise),
       };
@@ -191,12 +195,18 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
       return {
         Type: "Wait",
         ...optional("Comment", step.maxSeconds === undefined ? undefined : formatTimeBudgetNote({ maxSeconds: step.maxSeconds })),
-        ...(step.seconds !== undefined ? { Seconds: step.seconds } : { TimestampPath: step.timestampPath }),
+        ...(step.seconds !== undefined
+          ? { Seconds: step.seconds }
+          : step.secondsPath !== undefined
+            ? { SecondsPath: step.secondsPath }
+            : { TimestampPath: step.timestampPath }),
+        ...inOut(step),
         ...flow(),
       };
     case "pass":
       return {
         Type: "Pass",
+        ...inOut(step),
         ...optional("Parameters", step.parameters),
         ...optional("Result", step.result),
         ...optional("ResultPath", step.resultPath),
@@ -208,6 +218,7 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
         Resource: serviceCallResource(step, partitionOf(resources)),
         Parameters: ownValue(resources.serviceCallParameters, step.name) ?? step.parameters ?? {},
         TimeoutSeconds: step.timeoutSeconds,
+        ...optional("HeartbeatSeconds", step.callback?.heartbeatSeconds),
         ...optional("InputPath", step.inputPath),
         ...optional("ResultSelector", step.resultSelector),
         ...optional("ResultPath", step.resultPath),
@@ -234,9 +245,13 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
         ...flow(),
       };
     case "succeed":
-      return { Type: "Succeed" };
+      return { Type: "Succeed", ...inOut(step) };
     case "fail":
-      return { Type: "Fail", Error: step.error, Cause: step.cause };
+      return {
+        Type: "Fail",
+        ...(step.errorPath !== undefined ? { ErrorPath: step.errorPath } : { Error: step.error }),
+        ...(step.causePath !== undefined ? { CausePath: step.causePath } : { Cause: step.cause }),
+      };
     case "notify":
       return integration(
         step,
@@ -315,7 +330,7 @@ function partitionOf(resources: ResolvedResources): string {
 }
 
 function integration(
-  step: { timeoutSeconds?: number; resultPath?: string | null },
+  step: { timeoutSeconds?: number; resultPath?: string | null } & StatePaths,
   resource: string,
   parameters: Record<string, unknown>,
   flow: AslTransition,
@@ -327,6 +342,7 @@ function integration(
     // The contract: integration steps pass their input through unchanged unless told where to put the response.
     ResultPath: step.resultPath === undefined ? null : step.resultPath,
     TimeoutSeconds: step.timeoutSeconds ?? DEFAULT_INTEGRATION_TIMEOUT_SECONDS,
+    ...inOut(step),
     ...flow,
   };
 }
@@ -343,6 +359,11 @@ function paths(step: TaskStep): Pick<AslTaskState, "InputPath" | "ResultPath" | 
     ...optional("ResultPath", step.resultPath),
     ...optional("OutputPath", step.outputPath),
   };
+}
+
+/** A state's `InputPath` and `OutputPath`, when its step gives them. */
+function inOut(step: StatePaths): { InputPath?: string; OutputPath?: string } {
+  return { ...optional("InputPath", step.inputPath), ...optional("OutputPath", step.outputPath) };
 }
 
 /** `{ [key]: value }`, or nothing when `value` is undefined (ASL omits a field rather than setting it to null). */

@@ -13,7 +13,7 @@ import { describeValue, isDeferredValue } from "./validation/values";
 /** The data-shaping fields of `step`, checked; silent for steps without any. */
 export function checkDataShaping(step: Step, name: string, report: Report): void {
   const s = step as { parameters?: unknown; resultSelector?: unknown; result?: unknown };
-  const takesParameters = step.kind === "task" || step.kind === "pass" || step.kind === "callAwsService";
+  const takesParameters = ["task", "pass", "parallel", "callAwsService"].includes(step.kind);
   const takesSelector = ["task", "map", "parallel", "callAwsService", "startWorkflow"].includes(step.kind);
   // A service call's fixed request values may be Outputs (a table's name); a Lambda's envelope and a Pass are data.
   const deferredAllowed = step.kind === "callAwsService";

@@ -21,7 +21,7 @@ export function expressCallbackProblems(steps: readonly Step[], workflowType: un
     for (const step of list as Step[]) {
       if (typeof step !== "object" || step === null || seen.has(step)) continue;
       seen.add(step);
-      if (inside && step.kind === "task" && step.callback)
+      if (inside && (step.kind === "task" || step.kind === "callAwsService") && step.callback)
         problems.push({
           step: step.name,
           message: `is a waitForCallback step in ${inside}: AWS refuses .waitForTaskToken in EXPRESS executions. ${inside.endsWith("workflow") ? "Use a STANDARD workflow" : 'Set `itemExecutionType: "STANDARD"` on the Map'}, or move the wait out.`,

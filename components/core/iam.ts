@@ -167,6 +167,8 @@ export interface ServiceCallNeeds {
   actions: string[];
   resources: CallAwsServiceStep["iamResources"];
   parameters: CallAwsServiceStep["parameters"];
+  /** The KMS key the call's target is encrypted with, when the step names one. */
+  kmsKeyArn?: CallAwsServiceStep["kmsKeyArn"];
 }
 
 /** Reads which services a step list touches, so the execution role gets no permission it does not use. */
@@ -179,7 +181,15 @@ export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
     distributedMap: all.some(isDistributedMap),
     serviceCalls: all.flatMap((s) =>
       s.kind === "callAwsService"
-        ? [{ step: s.name, actions: serviceCallIamActions(s) ?? [], resources: s.iamResources, parameters: s.parameters }]
+        ? [
+            {
+              step: s.name,
+              actions: serviceCallIamActions(s) ?? [],
+              resources: s.iamResources,
+              parameters: s.parameters,
+              ...(s.kmsKeyArn !== undefined ? { kmsKeyArn: s.kmsKeyArn } : {}),
+            },
+          ]
         : [],
     ),
     childWorkflows: all.flatMap((s) =>
@@ -207,8 +217,11 @@ export interface ExecutionPolicyInputs {
    * for a Distributed Map.
    */
   distributedMapStateMachineArn?: string;
-  /** Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`. @default none */
-  serviceCalls?: { step: string; actions: string[]; resources: string[] }[];
+  /**
+   * Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`, and the data-key use of the KMS key
+   * its target is encrypted with, if any. @default none
+   */
+  serviceCalls?: { step: string; actions: string[]; resources: string[]; kmsKeyArn?: string }[];
   /** Each `startWorkflow` step's resolved child ARN and whether it waits (`sync`). @default none */
   childWorkflows?: { step: string; stateMachineArn: string; sync: boolean }[];
   /**
@@ -276,6 +289,14 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Action: call.actions,
       Resource: call.resources,
     });
+    // Sending to an encrypted queue or publishing to an encrypted topic makes a data key with the target's key.
+    if (call.kmsKeyArn)
+      statements.push({
+        Sid: `Encrypt${call.step.replace(/[^A-Za-z0-9]/g, "")}`,
+        Effect: "Allow",
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: call.kmsKeyArn,
+      });
   }
   for (const child of inputs.childWorkflows ?? []) {
     const sid = child.step.replace(/[^A-Za-z0-9]/g, "");

@@ -6,16 +6,20 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CallAwsServiceStep } from "../steps/types";
-import { OPTIMIZED_SERVICE_CALLS, optimizedServiceCallOf } from "../asl/integrations";
+import { OPTIMIZED_SERVICE_CALLS, optimizedServiceCallOf, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
+import { checkCallback } from "./validation/callback";
 import type { Report } from "./validation/errors";
 import { isServiceWideResource } from "./validation/iamNames";
 import { describeValue } from "./validation/values";
 
-/** The Task `Resource` of a call: `arn:<partition>:states:::aws-sdk:<service>:<action>`, or its optimized integration. */
-export function serviceCallResource(step: Pick<CallAwsServiceStep, "service" | "action">, partition = "aws"): string {
+/**
+ * The Task `Resource` of a call: `arn:<partition>:states:::aws-sdk:<service>:<action>`, or its optimized integration;
+ * with `.waitForTaskToken` for a callback through a queue or topic.
+ */
+export function serviceCallResource(step: Pick<CallAwsServiceStep, "service" | "action" | "callback">, partition = "aws"): string {
   const optimized = optimizedServiceCallOf(step.service, step.action);
   const arn = optimized ? OPTIMIZED_SERVICE_CALLS[optimized].resource : `arn:aws:states:::aws-sdk:${step.service}:${step.action}`;
-  return arn.replace(/^arn:aws:/, `arn:${partition}:`);
+  return `${arn.replace(/^arn:aws:/, `arn:${partition}:`)}${step.callback ? WAIT_FOR_TASK_TOKEN : ""}`;
 }
 
 /**
@@ -99,6 +103,23 @@ export function checkServiceCall(step: CallAwsServiceStep, name: string, report:
       `has \`acknowledgeWildcard: ${show(reason)}\`: give the reason the call needs a wildcard resource as a non-empty string, or remove it.`,
     );
   checkResources(name, step.iamResources, acknowledged, report);
+  if (step.callback !== undefined) {
+    checkCallback(name, step, report);
+    const optimized = typeof service === "string" && typeof action === "string" ? optimizedServiceCallOf(service, action) : undefined;
+    if (optimized?.startsWith("dynamodb:"))
+      report(
+        name,
+        `waits for a callback, and Step Functions' ${optimized} integration answers at once (request-response only): remove \`callback\`, or hand the token to a system that answers (a queue, a topic, an ECS task).`,
+      );
+    if (!mentionsTaskToken(step.parameters))
+      report(
+        name,
+        'waits for a callback, and its message does not carry the task token: nobody could answer. Put `"taskToken.$": "$$.Task.Token"` in `message` (or leave `message` out for the default).',
+      );
+  }
+  const key: unknown = step.kmsKeyArn;
+  if (key !== undefined && (key === null || key === "" || (typeof key === "string" && !key.startsWith("arn:"))))
+    report(name, `has \`kmsKeyArn: ${show(key)}\`: give the key's ARN (e.g. key.arn), or leave it out.`);
   const iamActions: unknown = step.iamActions;
   if (iamActions !== undefined) {
     if (!Array.isArray(iamActions) || iamActions.length === 0)
@@ -143,4 +164,13 @@ function checkResources(name: string, resources: unknown, acknowledged: boolean,
       name,
       `grants its call on every resource (${wide.map((r) => `"${r}"`).join(", ")}): name the exact ARNs (e.g. a table's ARN); if the call truly needs a wildcard (an action without resource-level permissions), say why with \`acknowledgeWildcard: "<reason>"\`.`,
     );
+}
+
+/** Whether a payload template reads `$$.Task.Token` in some `.$` field, at any depth. */
+function mentionsTaskToken(template: unknown): boolean {
+  if (Array.isArray(template)) return template.some(mentionsTaskToken);
+  if (typeof template !== "object" || template === null) return false;
+  return Object.entries(template).some(
+    ([key, value]) => (key.endsWith(".$") && typeof value === "string" && value.includes("$$.Task.Token")) || mentionsTaskToken(value),
+  );
 }

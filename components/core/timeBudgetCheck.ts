@@ -64,10 +64,10 @@ export function checkTimeBudget(steps: readonly Step[], input: TimeBudgetCheckIn
         step: step.name,
         message: `\`${declared[0]}\` is ${describeValue(declared[1])}: use a whole number of at least 1, or leave it out.`,
       });
-    if (step.kind === "wait" && step.maxSeconds !== undefined && step.timestampPath === undefined)
+    if (step.kind === "wait" && step.maxSeconds !== undefined && step.timestampPath === undefined && step.secondsPath === undefined)
       problems.push({
         step: step.name,
-        message: "`maxSeconds` bounds a `timestampPath` wait only: a `seconds` wait is bounded already; remove it.",
+        message: "`maxSeconds` bounds a `timestampPath` or `secondsPath` wait only: a `seconds` wait is bounded already; remove it.",
       });
   }
   const options = input.timeBudget;

@@ -34,8 +34,14 @@ export function createStateMachine(
   const acknowledged = ctx.args.timeBudget?.acknowledgeOverrun;
   // A service call's request and resources may hold Outputs (a table's name and ARN): resolved here, deep.
   const serviceCalls = pulumi.output(
-    plan.needs.serviceCalls.map((c) => ({ step: c.step, actions: c.actions, resources: c.resources, parameters: c.parameters ?? {} })),
-  ) as pulumi.Output<{ step: string; actions: string[]; resources: string[]; parameters: Record<string, unknown> }[]>;
+    plan.needs.serviceCalls.map((c) => ({
+      step: c.step,
+      actions: c.actions,
+      resources: c.resources,
+      parameters: c.parameters ?? {},
+      ...(c.kmsKeyArn !== undefined ? { kmsKeyArn: c.kmsKeyArn } : {}),
+    })),
+  ) as pulumi.Output<{ step: string; actions: string[]; resources: string[]; parameters: Record<string, unknown>; kmsKeyArn?: string }[]>;
   const children = pulumi.output(plan.needs.childWorkflows) as pulumi.Output<{ step: string; stateMachineArn: string; sync: boolean }[]>;
   const definition = pulumi
     .all([lambdas.arns, alerting.topicArn, deadLetterQueue.url, pulumi.output(ctx.triggerBus), eventBusNames, serviceCalls, children])
@@ -99,7 +105,7 @@ export function createStateMachine(
               distributedMapStateMachineArn: plan.needs.distributedMap
                 ? `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${stateMachineName}`
                 : undefined,
-              serviceCalls: calls.map(({ step, actions, resources }) => ({ step, actions, resources })),
+              serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn }) => ({ step, actions, resources, kmsKeyArn })),
               childWorkflows: childArns,
               syncRuleArn: stepFunctionsSyncRuleArn(s),
             }),

@@ -10,6 +10,8 @@ import type {
   CallAwsServiceOptions,
   CallAwsServiceStep,
   CallbackTaskOptions,
+  MessageCallbackOptions,
+  MessageCallbackTarget,
   StartWorkflowOptions,
   StartWorkflowStep,
   Catch,
@@ -34,6 +36,9 @@ import type {
   TaskStep,
   WaitStep,
 } from "./types";
+
+/** A step's `inputPath` and `outputPath`, recorded for `tsc` (which steps aside past a step that has either). */
+type Paths<InputPath, OutputPath> = { inputPath?: InputPath; outputPath?: OutputPath };
 
 /**
  * A Lambda task: `handler` becomes one Powertools-instrumented Lambda function with its own least-privilege role.
@@ -115,11 +120,59 @@ export function waitForCallback<
   name: Name,
   options: CallbackTaskOptions<I, R> & Routing<Next, End> & Handling<Catches, ResultPath> & { inputPath?: InputPath },
 ): TypedTask<Name, I, any, Next, End, Catches, InputPath, ResultPath, string | undefined, undefined, undefined>;
+/**
+ * A callback without a Lambda: the task token travels in a message to an SQS queue (`sqs:sendMessage.waitForTaskToken`)
+ * or an SNS topic (`sns:publish.waitForTaskToken`), and the state waits for whoever reads it to answer with
+ * `SendTaskSuccess`/`SendTaskFailure`. The execution role may send to that queue (or publish to that topic) only, and
+ * use `kmsKeyArn` when given.
+ *
+ * @example
+ * waitForCallback("AwaitReview", {
+ *   queue: reviewQueue, // an aws.sqs.Queue, or { url, arn }
+ *   message: { "orderId.$": "$.detail.orderId", "taskToken.$": "$$.Task.Token" },
+ *   timeoutSeconds: 86_400,
+ *   catch: [{ errors: ["States.Timeout"], next: "ReviewMissed" }],
+ * })
+ * @example
+ * waitForCallback("AwaitPartner", { topic: partnerTopic, timeoutSeconds: 3_600, heartbeatSeconds: 600 })
+ */
+export function waitForCallback<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const Catches extends Catch[] = [],
+  const ResultPath extends string | null | undefined = undefined,
+>(
+  name: Name,
+  options: MessageCallbackOptions & MessageCallbackTarget & Routing<Next, End> & Handling<Catches, ResultPath>,
+): CallAwsServiceStep &
+  Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>>;
 /** A callback task with explicit type arguments: its name and payload are not checked by `tsc`. */
 export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep;
-export function waitForCallback(name: string, options: CallbackTaskOptions<unknown>): TaskStep {
-  const { heartbeatSeconds, handlerTimeoutSeconds, approvalLink, ...task } = options;
+export function waitForCallback(
+  name: string,
+  options: CallbackTaskOptions<unknown> | MessageCallbackOptions,
+): TaskStep | CallAwsServiceStep {
+  const { queue, topic } = options as MessageCallbackOptions;
+  // Exactly one of handler, queue and topic makes a step of its kind; anything else stays a task for validateSteps to name.
+  if (options.handler === undefined && (queue === undefined) !== (topic === undefined))
+    return messageCallback(name, options as MessageCallbackOptions);
+  const { heartbeatSeconds, handlerTimeoutSeconds, approvalLink, ...task } = options as CallbackTaskOptions<unknown>;
   return { ...task, kind: "task", name, callback: { heartbeatSeconds, handlerTimeoutSeconds, approvalLink } };
+}
+
+/** The default message of a callback through a queue or topic: the state, its input, the token. */
+function defaultCallbackMessage(name: string): PayloadTemplate {
+  return { state: name, "input.$": "$", "taskToken.$": "$$.Task.Token" };
+}
+
+/** A queue or topic callback as the direct service call it is (`.waitForTaskToken` on SQS SendMessage or SNS Publish). */
+function messageCallback(name: string, options: MessageCallbackOptions): CallAwsServiceStep {
+  const { queue, topic, message = defaultCallbackMessage(name), heartbeatSeconds, ...rest } = options;
+  const call = queue
+    ? { service: "sqs", action: "sendMessage", parameters: { QueueUrl: queue.url, MessageBody: message }, iamResources: [queue.arn] }
+    : { service: "sns", action: "publish", parameters: { TopicArn: topic?.arn, Message: message }, iamResources: [topic?.arn] };
+  return { ...rest, ...call, kind: "callAwsService", name, callback: { heartbeatSeconds } } as CallAwsServiceStep;
 }
 
 /**
@@ -135,11 +188,30 @@ export function parallel<
   const End extends boolean = false,
   const Catches extends Catch[] = [],
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
+  const Parameters extends PayloadTemplate | undefined = undefined,
 >(
   name: Name,
-  options: { branches: Branches; resultSelector?: PayloadTemplate } & ErrorHandling & Routing<Next, End> & Handling<Catches, ResultPath>,
+  options: { branches: Branches; parameters?: Parameters; resultSelector?: PayloadTemplate } & ErrorHandling &
+    Routing<Next, End> &
+    Handling<Catches, ResultPath> &
+    Paths<InputPath, OutputPath>,
 ): ParallelStep &
-  Typed<StepInfo<{ kind: "parallel"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath; scopes: Branches }>> {
+  Typed<
+    StepInfo<{
+      kind: "parallel";
+      name: Name;
+      next: Next;
+      end: End;
+      catches: Catches;
+      resultPath: ResultPath;
+      scopes: Branches;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+      parameters: Parameters;
+    }>
+  > {
   return { ...options, kind: "parallel", name };
 }
 
@@ -156,10 +228,21 @@ export function choice<
   const Name extends string,
   const Choices extends { condition: Condition; next: string }[],
   const Otherwise extends string = never,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: { choices: Choices; otherwise?: Otherwise },
-): ChoiceStep & Typed<StepInfo<{ kind: "choice"; name: Name; choiceTargets: Choices[number]["next"] | Otherwise }>> {
+  options: { choices: Choices; otherwise?: Otherwise } & Paths<InputPath, OutputPath>,
+): ChoiceStep &
+  Typed<
+    StepInfo<{
+      kind: "choice";
+      name: Name;
+      choiceTargets: Choices[number]["next"] | Otherwise;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "choice", name };
 }
 
@@ -185,25 +268,46 @@ export function map<
   const End extends boolean = false,
   const Catches extends Catch[] = [],
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: MapOptions & { steps: Steps } & Routing<Next, End> & Handling<Catches, ResultPath>,
-): MapStep & Typed<StepInfo<{ kind: "map"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath; scopes: [Steps] }>> {
+  options: MapOptions & { steps: Steps } & Routing<Next, End> & Handling<Catches, ResultPath> & Paths<InputPath, OutputPath>,
+): MapStep &
+  Typed<
+    StepInfo<{
+      kind: "map";
+      name: Name;
+      next: Next;
+      end: End;
+      catches: Catches;
+      resultPath: ResultPath;
+      scopes: [Steps];
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "map", name };
 }
 
 /**
- * Pauses for a number of seconds, or until the ISO-8601 timestamp at `timestampPath`.
+ * Pauses for a number of seconds (fixed, or read at `secondsPath`), or until the ISO-8601 timestamp at `timestampPath`.
  *
  * @example
  * wait("CoolDown", { seconds: 60 })
  * wait("UntilDue", { timestampPath: "$.dueAt", maxSeconds: 86_400 }, { next: "Remind" }) // maxSeconds bounds the time budget
  */
-export function wait<const Name extends string, const Next extends string = never, const End extends boolean = false>(
+export function wait<
+  const Name extends string,
+  const Next extends string = never,
+  const End extends boolean = false,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
+>(
   name: Name,
-  duration: { seconds: number } | { timestampPath: string; maxSeconds?: number },
-  flow: Routing<Next, End> = {},
-): WaitStep & Typed<StepInfo<{ kind: "wait"; name: Name; next: Next; end: End }>> {
+  duration: { seconds: number } | { timestampPath: string; maxSeconds?: number } | { secondsPath: string; maxSeconds?: number },
+  flow: Routing<Next, End> & Paths<InputPath, OutputPath> = {},
+): WaitStep & Typed<StepInfo<{ kind: "wait"; name: Name; next: Next; end: End; inputPath: InputPath; outputPath: OutputPath }>> {
   return { ...flow, ...duration, kind: "wait", name };
 }
 
@@ -226,10 +330,27 @@ export function pass<
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
   const Parameters extends PayloadTemplate | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: { result?: unknown; parameters?: Parameters } & Routing<Next, End> & { resultPath?: ResultPath } = {},
-): PassStep & Typed<StepInfo<{ kind: "pass"; name: Name; next: Next; end: End; resultPath: ResultPath; parameters: Parameters }>> {
+  options: { result?: unknown; parameters?: Parameters } & Routing<Next, End> & { resultPath?: ResultPath } & Paths<
+      InputPath,
+      OutputPath
+    > = {},
+): PassStep &
+  Typed<
+    StepInfo<{
+      kind: "pass";
+      name: Name;
+      next: Next;
+      end: End;
+      resultPath: ResultPath;
+      parameters: Parameters;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "pass", name };
 }
 
@@ -239,8 +360,15 @@ export function pass<
  * @example
  * succeed("Done")
  */
-export function succeed<const Name extends string>(name: Name): SucceedStep & Typed<StepInfo<{ kind: "succeed"; name: Name }>> {
-  return { kind: "succeed", name };
+export function succeed<
+  const Name extends string,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
+>(
+  name: Name,
+  paths: Paths<InputPath, OutputPath> = {},
+): SucceedStep & Typed<StepInfo<{ kind: "succeed"; name: Name; inputPath: InputPath; outputPath: OutputPath }>> {
+  return { ...paths, kind: "succeed", name };
 }
 
 /**
@@ -248,10 +376,14 @@ export function succeed<const Name extends string>(name: Name): SucceedStep & Ty
  *
  * @example
  * fail("PaymentFailedEnd", { error: "PaymentFailed", cause: "Payment processing failed and was refunded" })
+ * @example
+ * // The caught error itself, as a catch placed it at "$.error":
+ * fail("Failed", { errorPath: "$.error.Error", causePath: "$.error.Cause" })
  */
 export function fail<const Name extends string>(
   name: Name,
-  options: { error: string; cause: string },
+  options: ({ error: string; errorPath?: never } | { errorPath: string; error?: never }) &
+    ({ cause: string; causePath?: never } | { causePath: string; cause?: never }),
 ): FailStep & Typed<StepInfo<{ kind: "fail"; name: Name }>> {
   return { ...options, kind: "fail", name };
 }
@@ -268,11 +400,16 @@ export function notify<
   const Next extends string = never,
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
   options: { subject?: string; message?: string; messagePath?: string } & IntegrationOptions &
-    Routing<Next, End> & { resultPath?: ResultPath } = {},
-): NotifyStep & Typed<StepInfo<{ kind: "notify"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
+    Routing<Next, End> & { resultPath?: ResultPath } & Paths<InputPath, OutputPath> = {},
+): NotifyStep &
+  Typed<
+    StepInfo<{ kind: "notify"; name: Name; next: Next; end: End; resultPath: ResultPath; inputPath: InputPath; outputPath: OutputPath }>
+  > {
   return { ...options, kind: "notify", name };
 }
 
@@ -287,10 +424,23 @@ export function sendToDeadLetterQueue<
   const Next extends string = never,
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: IntegrationOptions & Routing<Next, End> & { resultPath?: ResultPath } = {},
-): DeadLetterStep & Typed<StepInfo<{ kind: "sendToDeadLetterQueue"; name: Name; next: Next; end: End; resultPath: ResultPath }>> {
+  options: IntegrationOptions & Routing<Next, End> & { resultPath?: ResultPath } & Paths<InputPath, OutputPath> = {},
+): DeadLetterStep &
+  Typed<
+    StepInfo<{
+      kind: "sendToDeadLetterQueue";
+      name: Name;
+      next: Next;
+      end: End;
+      resultPath: ResultPath;
+      inputPath: InputPath;
+      outputPath: OutputPath;
+    }>
+  > {
   return { ...options, kind: "sendToDeadLetterQueue", name };
 }
 
@@ -314,14 +464,25 @@ export function publishEvent<
   const End extends boolean = false,
   const ResultPath extends string | null | undefined = undefined,
   const DetailPath extends string | undefined = undefined,
+  const InputPath extends string | undefined = undefined,
+  const OutputPath extends string | undefined = undefined,
   Payload = any,
 >(
   name: Name,
   options: (PublishEventOptions | ContractPublishOptions<Payload>) &
-    Routing<Next, End> & { resultPath?: ResultPath; detailPath?: DetailPath },
+    Routing<Next, End> & { resultPath?: ResultPath; detailPath?: DetailPath } & Paths<InputPath, OutputPath>,
 ): PublishEventStep &
   Typed<
-    StepInfo<{ kind: "publishEvent"; name: Name; next: Next; end: End; resultPath: ResultPath; input: Payload; inputPath: DetailPath }>
+    StepInfo<{
+      kind: "publishEvent";
+      name: Name;
+      next: Next;
+      end: End;
+      resultPath: ResultPath;
+      input: Payload;
+      inputPath: DetailInState<InputPath, DetailPath>;
+      outputPath: OutputPath;
+    }>
   > {
   if ("contract" in options && options.contract) {
     const { contract, ...rest } = options;
@@ -329,6 +490,13 @@ export function publishEvent<
   }
   return { ...(options as PublishEventOptions), kind: "publishEvent", name };
 }
+
+/** Where in the state the published detail is: `detailPath` taken within what `inputPath` selects. */
+type DetailInState<InputPath, DetailPath> = InputPath extends string
+  ? DetailPath extends `$${infer Rest}`
+    ? `${InputPath}${Rest}`
+    : InputPath
+  : DetailPath;
 
 /** Options of {@link publishEvent} naming an event contract instead of its source and detail-type. */
 export type ContractPublishOptions<Payload> = Omit<PublishEventOptions, "source" | "detailType"> & {

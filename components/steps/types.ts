@@ -413,18 +413,37 @@ export interface CallbackTaskOptions<I, R = any>
   timeoutSeconds: number;
 }
 
+/**
+ * What a state reads and what it passes on, as ASL's `InputPath` and `OutputPath`: on every step kind but `fail` (ASL
+ * allows neither on a Fail state). With either on a step other than a task, `tsc` no longer carries the state's shape
+ * past that step (the check steps aside there).
+ */
+export interface StatePaths {
+  /** JSONPath selecting the part of the state input the state works on. @default "$" */
+  inputPath?: string;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+}
+
 /** A Parallel step: every branch runs on the same input; the output is the array of branch outputs. */
-export interface ParallelStep extends Flow, ErrorHandling {
+export interface ParallelStep extends Flow, ErrorHandling, StatePaths {
   kind: "parallel";
   name: string;
   branches: Step[][];
+  /**
+   * Builds every branch's input from the state input (after `inputPath`): a payload template (see
+   * {@link PayloadTemplate}); `tsc` checks the branches' first steps against the shape it builds.
+   * @default none (each branch gets the state input)
+   * @example { "orderId.$": "$.detail.orderId", "lines.$": "$.detail.items" }
+   */
+  parameters?: PayloadTemplate;
   /** Reshapes the array of branch outputs (`$` is that array) before `resultPath`. @default none */
   resultSelector?: PayloadTemplate;
   resultPath?: string | null;
 }
 
 /** A Choice step: the first matching condition picks the next step. */
-export interface ChoiceStep {
+export interface ChoiceStep extends StatePaths {
   kind: "choice";
   name: string;
   choices: { condition: Condition; next: string }[];
@@ -452,7 +471,7 @@ export interface ChoiceStep {
  *   toleratedFailureCount: 1,
  * }
  */
-export interface MapOptions extends Flow, ErrorHandling {
+export interface MapOptions extends Flow, ErrorHandling, StatePaths {
   /** JSONPath of the array in the state input; one iteration per element. @example "$.detail.items" */
   itemsPath: string;
   /** The steps run for each item; their first step receives the item (or what `itemSelector` builds). */
@@ -528,14 +547,16 @@ export interface MapStep extends MapOptions {
   name: string;
 }
 
-/** A Wait step: a fixed number of seconds, or until the timestamp found at a path. */
-export interface WaitStep extends Flow {
+/** A Wait step: a fixed number of seconds, the number of seconds found at a path, or until the timestamp found at a path. */
+export interface WaitStep extends Flow, StatePaths {
   kind: "wait";
   name: string;
   seconds?: number;
+  /** JSONPath of a number of seconds in the state input (ASL `SecondsPath`). @default none */
+  secondsPath?: string;
   timestampPath?: string;
   /**
-   * With `timestampPath`: the longest the wait can be, for the time budget (ASL cannot bound a timestamp); it travels
+   * With `timestampPath` or `secondsPath`: the longest the wait can be, for the time budget (ASL cannot bound a timestamp); it travels
    * in the state's `Comment` as `[time budget: maxSeconds=N]`. A declaration, not a check.
    * @default none (the wait is unbounded in the time budget)
    */
@@ -543,7 +564,7 @@ export interface WaitStep extends Flow {
 }
 
 /** A Pass step: passes its input on, optionally injecting a fixed result. */
-export interface PassStep extends Flow {
+export interface PassStep extends Flow, StatePaths {
   kind: "pass";
   name: string;
   result?: unknown;
@@ -557,21 +578,31 @@ export interface PassStep extends Flow {
 }
 
 /** Ends the workflow (or branch) successfully. */
-export interface SucceedStep {
+export interface SucceedStep extends StatePaths {
   kind: "succeed";
   name: string;
 }
 
-/** Ends the workflow with an error name and cause (what `DescribeExecution` reports). */
+/**
+ * Ends the workflow with an error name and cause (what `DescribeExecution` reports): each fixed, or read from the state
+ * input at a path (`errorPath`, `causePath`; ASL `ErrorPath`/`CausePath`). One of `error`/`errorPath`, and one of
+ * `cause`/`causePath`.
+ */
 export interface FailStep {
   kind: "fail";
   name: string;
-  error: string;
-  cause: string;
+  /** The error name, e.g. "PaymentFailed". @default none (give `errorPath`) */
+  error?: string;
+  /** JSONPath of the error name in the state input, e.g. "$.error.Error". @default none (give `error`) */
+  errorPath?: string;
+  /** What happened. @default none (give `causePath`) */
+  cause?: string;
+  /** JSONPath of the cause in the state input, e.g. "$.error.Cause". @default none (give `cause`) */
+  causePath?: string;
 }
 
 /** Fields shared by the three AWS service integration steps. */
-export interface IntegrationOptions extends Flow {
+export interface IntegrationOptions extends Flow, StatePaths {
   /** Where the service's response is written. @default null (the input passes through unchanged) */
   resultPath?: string | null;
   /** The integration's `TimeoutSeconds`. @default 30 */
@@ -673,12 +704,75 @@ export interface CallAwsServiceOptions extends Flow, ErrorHandling {
   outputPath?: string;
   /** The call's `TimeoutSeconds`. Required, as on every task. */
   timeoutSeconds: number;
+  /**
+   * The customer managed KMS key the call's target is encrypted with (an encrypted queue or topic): the execution
+   * role also gets `kms:GenerateDataKey` and `kms:Decrypt` on exactly this key.
+   * @default none (the target is unencrypted or uses an AWS managed key)
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Waits for a task token's answer: the call is made `.waitForTaskToken` (an ECS task, a partner's API, a child
+   * execution that reports back), its request must carry `$$.Task.Token` (e.g. `"token.$": "$$.Task.Token"`), and the
+   * state's result is what `SendTaskSuccess` sends; `timeoutSeconds` bounds the wait. {@link waitForCallback} with a
+   * `queue` or `topic` sets it.
+   * @default none (the call's response is the result)
+   * @example callback: { heartbeatSeconds: 600 }
+   */
+  callback?: Pick<CallbackSettings, "heartbeatSeconds">;
 }
 
 /** A direct AWS API call (`arn:aws:states:::aws-sdk:<service>:<action>`, or the optimized integration where one exists). */
 export interface CallAwsServiceStep extends CallAwsServiceOptions {
   kind: "callAwsService";
   name: string;
+}
+
+/** An SQS queue a callback message goes to: an `aws.sqs.Queue`, or its URL and ARN. */
+export interface CallbackQueue {
+  url: pulumi.Input<string>;
+  arn: pulumi.Input<string>;
+}
+
+/** An SNS topic a callback message goes to: an `aws.sns.Topic`, or its ARN. */
+export interface CallbackTopic {
+  arn: pulumi.Input<string>;
+}
+
+/** Exactly one of a queue and a topic, for {@link waitForCallback} without a Lambda. */
+export type MessageCallbackTarget = { queue: CallbackQueue; topic?: never } | { topic: CallbackTopic; queue?: never };
+
+/**
+ * Options of {@link waitForCallback} without a Lambda: the task token travels in a message to an SQS queue
+ * (`sqs:sendMessage.waitForTaskToken`) or an SNS topic (`sns:publish.waitForTaskToken`), and the state waits for
+ * whoever reads it to answer. Give exactly one of `queue` and `topic`.
+ *
+ * @example
+ * { queue: reviews, timeoutSeconds: 86_400, message: { "orderId.$": "$.detail.orderId", "taskToken.$": "$$.Task.Token" } }
+ */
+export interface MessageCallbackOptions extends Flow, ErrorHandling, Pick<CallAwsServiceOptions, "kmsKeyArn"> {
+  /** The queue the message is sent to; the execution role may send to this queue only. @default none (give `topic`) */
+  queue?: CallbackQueue;
+  /** The topic the message is published to; the execution role may publish to this topic only. @default none (give `queue`) */
+  topic?: CallbackTopic;
+  /**
+   * The message: a payload template that must carry `$$.Task.Token` (in a `.$` field), or nobody could answer.
+   * @default { state: <the step's name>, "input.$": "$", "taskToken.$": "$$.Task.Token" }
+   */
+  message?: PayloadTemplate;
+  /** How long the state waits for an answer before it fails with `States.Timeout`. Required. */
+  timeoutSeconds: number;
+  /** Seconds between heartbeats after which the state fails with `States.HeartbeatTimeout`. @default none (only the timeout) */
+  heartbeatSeconds?: number;
+  /** JSONPath selecting the part of the state input the message is built from. @default "$" */
+  inputPath?: string;
+  /** Reshapes the answer (`$` is what `SendTaskSuccess` sent) before `resultPath`. @default none */
+  resultSelector?: PayloadTemplate;
+  /** Where the answer goes in the state. @default "$" (the answer replaces the input) */
+  resultPath?: string | null;
+  /** JSONPath selecting the part of the state output passed on. @default "$" */
+  outputPath?: string;
+  /** Not with a queue or topic: the message, not a Lambda, hands the token off. */
+  handler?: never;
 }
 
 /**

@@ -250,24 +250,32 @@ type StepEdges<T, Following> = T extends StepTypeInfo ? FlowEdges<T, FlowTargets
 /** How far back the state type is followed; beyond it the check steps aside. */
 type Depth = [0, 0, 0, 0, 0, 0, 0, 0];
 
-/** The state output by a step whose input is `In`. */
+/**
+ * The state output by a step whose input is `In`. Past a step other than a task that selects its input or output
+ * (`inputPath`, `outputPath`), the shape is not followed: `any`.
+ */
 type StateOut<T extends StepTypeInfo, In> = T["kind"] extends "task"
   ? T["outputPath"] extends undefined | "$"
     ? PlaceResult<In, T["resultPath"], Shaped<T["output"], T["resultSelector"]>>
     : any
-  : T["kind"] extends "wait" | "choice"
-    ? In
-    : T["kind"] extends "notify" | "sendToDeadLetterQueue" | "publishEvent"
-      ? T["resultPath"] extends undefined | null
+  : [T["inputPath"], T["outputPath"]] extends [undefined | "$", undefined | "$"]
+    ? OtherStateOut<T, In>
+    : any;
+
+/** {@link StateOut} of a step other than a task that keeps its whole input and output. */
+type OtherStateOut<T extends StepTypeInfo, In> = T["kind"] extends "wait" | "choice"
+  ? In
+  : T["kind"] extends "notify" | "sendToDeadLetterQueue" | "publishEvent"
+    ? T["resultPath"] extends undefined | null
+      ? In
+      : PlaceResult<In, T["resultPath"], any>
+    : T["kind"] extends "pass"
+      ? T["resultPath"] extends null
         ? In
-        : PlaceResult<In, T["resultPath"], any>
-      : T["kind"] extends "pass"
-        ? T["resultPath"] extends null
-          ? In
-          : T["parameters"] extends undefined
-            ? any
-            : PlaceResult<In, T["resultPath"], Shaped<In, T["parameters"]>>
-        : PlaceResult<In, T["resultPath"], any>;
+        : T["parameters"] extends undefined
+          ? any
+          : PlaceResult<In, T["resultPath"], Shaped<In, T["parameters"]>>
+      : PlaceResult<In, T["resultPath"], any>;
 
 /** The state travelling along an edge. */
 type AlongEdge<E, In> = E extends { from: infer T extends StepTypeInfo; catchResultPath: infer P }
@@ -329,9 +337,12 @@ type StepErrors<S extends readonly Step[], E, First, Source extends string, Tupl
       : never
     : never;
 
-/** What a nested scope's first step receives: a branch gets the Parallel's input; a Map item is not typed. */
+/**
+ * What a nested scope's first step receives: a branch gets the Parallel's input (selected by its `inputPath`, shaped
+ * by its `parameters`); a Map item is not typed.
+ */
 type NestedInput<S extends readonly Step[], T extends StepTypeInfo, First> = T["kind"] extends "parallel"
-  ? StateIn<S, T["name"], First, Depth>
+  ? Shaped<Select<StateIn<S, T["name"], First, Depth>, T["inputPath"]>, T["parameters"]>
   : any;
 
 type NestedErrors<T extends StepTypeInfo, First> = T["scopes"] extends readonly (infer Scope)[]

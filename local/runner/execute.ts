@@ -6,7 +6,14 @@
 import "./polyfills";
 import { randomUUID } from "node:crypto";
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import { messageServiceOf, walkStates, type AslDefinition, type MessageService } from "event-driven-workflow/asl";
+import {
+  messageServiceOf,
+  parseIntegrationArn,
+  WAIT_FOR_TASK_TOKEN,
+  walkStates,
+  type AslDefinition,
+  type MessageService,
+} from "event-driven-workflow/asl";
 import { type PublishedMessage, recordedMessage, recorderResponse } from "../simulators/messageRecorder";
 import { captureOutput } from "./captureOutput";
 import { type ClockMode, withVirtualTime } from "./clock";
@@ -79,6 +86,12 @@ export interface LocalExecutionOptions {
    * @default false: asl-validator checks the definition, its ARNs and its paths (once per definition per process)
    */
   prevalidated?: boolean;
+  /**
+   * Answers a callback that travels in a message (SQS SendMessage or SNS Publish `.waitForTaskToken`), after the
+   * message is recorded: resolve with what `SendTaskSuccess` would send, reject with an Error named as
+   * `SendTaskFailure`'s error. @default none: the state waits until its heartbeat or timeout ends it
+   */
+  answerCallback?: (state: string) => Promise<Json>;
 }
 
 /** Definitions asl-validator accepted in this process: one that is built again is not checked again. */
@@ -94,6 +107,8 @@ const acceptedDefinitions = new Set<string>();
 export class LocalWorkflow {
   private readonly machine: StateMachine;
   private readonly integrationStates: [string, MessageService][];
+  /** The message states that carry a task token (`.waitForTaskToken`): recorded, then answered by `answerCallback`. */
+  private readonly callbackStates: Set<string>;
   private readonly clock: ClockMode;
   /** The execution's TimeoutSeconds, if it has one. */
   private readonly timeoutSeconds?: number;
@@ -106,8 +121,11 @@ export class LocalWorkflow {
   ) {
     const asl: AslDefinition = typeof definition === "string" ? JSON.parse(definition) : definition;
     const states = [...walkStates(asl)];
-    const tasks = states.filter((s) => s.type === "Task").map((s) => ({ ...s, service: messageServiceOf(s.state.Resource) }));
+    const tasks = states
+      .filter((s) => s.type === "Task")
+      .map((s) => ({ ...s, service: messageServiceOf(s.state.Resource) ?? callbackMessageServiceOf(s.state.Resource) }));
     this.integrationStates = tasks.flatMap((s) => (s.service ? [[s.name, s.service] as [string, MessageService]] : []));
+    this.callbackStates = new Set(tasks.filter((s) => s.service && !messageServiceOf(s.state.Resource)).map((s) => s.name));
     const unbound = tasks.filter((s) => !s.service && !options.taskHandlers[s.name]).map((s) => `${s.name} (${s.state.Resource})`);
     if (unbound.length > 0) {
       // Unbound tasks would be sent to real AWS by aws-local-stepfunctions: refuse instead.
@@ -149,7 +167,9 @@ export class LocalWorkflow {
         state,
         async (request: Json) => {
           published.push(recordedMessage(state, service, request));
-          return recorderResponse(service, published.length);
+          if (!this.callbackStates.has(state)) return recorderResponse(service, published.length);
+          // Without an answerer the state waits, as on AWS, until its heartbeat or timeout ends it.
+          return this.options.answerCallback ? this.options.answerCallback(state) : new Promise(() => undefined);
         },
       ]),
     );
@@ -263,4 +283,9 @@ function visits(events: readonly ExecutionEvent[]): Pick<LocalExecutionResult, "
     }
   }
   return { path, pathRetries };
+}
+
+/** The message service of an SQS SendMessage or SNS Publish that carries a task token (`.waitForTaskToken`), else undefined. */
+function callbackMessageServiceOf(resource: unknown): MessageService | undefined {
+  return parseIntegrationArn(resource)?.pattern === WAIT_FOR_TASK_TOKEN ? messageServiceOf(resource, { anyPattern: true }) : undefined;
 }

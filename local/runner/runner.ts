@@ -25,11 +25,13 @@ import {
   LAMBDA_FUNCTION_TYPE,
   isCallbackTask,
   normalTransitions,
+  parseIntegrationArn,
   scopeOf,
   serviceIntegrationOf,
   stateIn,
   stateMap,
   STEP_HANDLER_ENTRY,
+  WAIT_FOR_TASK_TOKEN,
   walkStates,
   type AslObject,
   type Scope,
@@ -88,6 +90,11 @@ export interface LoadedWorkflow {
   /** The state machine's ARN (made up under mocks): how a parent's `startWorkflow` step names this workflow. */
   stateMachineArn?: string;
   tasks: LocalTask[];
+  /**
+   * The callback steps without a Lambda (`.waitForTaskToken` on a message or an API call): the message recorded or the
+   * call made, then answered like a Lambda's hand-off.
+   */
+  tokenCallbacks: { state: string; heartbeatSeconds?: number }[];
 }
 
 /** A step that cannot run as deployed, e.g. because its handler cannot be serialized. */
@@ -419,6 +426,11 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
           },
         ];
       });
+      const tokenCallbacks = [...walkStates(JSON.parse(definition))].flatMap(({ name: state, state: s }) =>
+        s.Type === "Task" && parseIntegrationArn(s.Resource)?.pattern === WAIT_FOR_TASK_TOKEN && !isCallbackTask(s.Resource)
+          ? [{ state, heartbeatSeconds: typeof s.HeartbeatSeconds === "number" ? s.HeartbeatSeconds : undefined }]
+          : [],
+      );
       return [
         {
           name: component.name,
@@ -434,6 +446,7 @@ function discoverWorkflows(resources: readonly RecordedResource[]): LoadedWorkfl
           definition,
           stateMachineArn: machine.state.arn,
           tasks,
+          tokenCallbacks,
         },
       ];
     });
@@ -507,9 +520,17 @@ function checkSecretValues(workflows: readonly LoadedWorkflow[], values: Record<
   );
 }
 
+/** A workflow's callback steps, a Lambda's hand-off or a message's, with their heartbeats. */
+function callbacksOf(workflow: LoadedWorkflow): { state: string; heartbeatSeconds?: number }[] {
+  return [
+    ...workflow.tasks.flatMap((t) => (t.callback ? [{ state: t.state, heartbeatSeconds: t.callback.heartbeatSeconds }] : [])),
+    ...workflow.tokenCallbacks,
+  ];
+}
+
 /** Refuses answers for states that are not callback tasks of the program, suggesting the closest one. */
 function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Record<string, CallbackAnswer> | undefined): void {
-  const callbackStates = workflows.flatMap((w) => w.tasks.filter((t) => t.callback).map((t) => t.state));
+  const callbackStates = workflows.flatMap((w) => callbacksOf(w).map((c) => c.state));
   for (const state of Object.keys(answers ?? {})) {
     if (callbackStates.includes(state)) continue;
     const closest = closestName(state, callbackStates);
@@ -583,9 +604,9 @@ export class LocalRunner {
   /** The callback tasks no answer was given for: they wait for their heartbeat or timeout. */
   get unansweredCallbacks(): { workflow: string; state: string; heartbeatSeconds?: number }[] {
     return this.workflows.flatMap((w) =>
-      w.tasks
-        .filter((t) => t.callback && !this.options.callbacks?.[t.state])
-        .map((t) => ({ workflow: w.name, state: t.state, heartbeatSeconds: t.callback?.heartbeatSeconds })),
+      callbacksOf(w)
+        .filter((c) => !this.options.callbacks?.[c.state])
+        .map((c) => ({ workflow: w.name, state: c.state, heartbeatSeconds: c.heartbeatSeconds })),
     );
   }
 
@@ -682,9 +703,25 @@ export class LocalRunner {
           },
         }),
       );
+      // An API call that waits for a token: the call runs (its stand-in), then the wait is answered like a hand-off.
+      for (const callback of workflow.tokenCallbacks) {
+        const call = taskHandlers[callback.state];
+        if (call)
+          taskHandlers[callback.state] = async (request) => {
+            await call(request);
+            return this.awaitAnswer(callback);
+          };
+      }
       this.machines.set(workflow.name, {
         // The component compiled it from a step list its validation accepted: asl-validator need not check it again.
-        local: new LocalWorkflow(asl, { taskHandlers, clock: this.clock, captureOutput: false, prevalidated: true }),
+        local: new LocalWorkflow(asl, {
+          taskHandlers,
+          clock: this.clock,
+          captureOutput: false,
+          prevalidated: true,
+          // A queue or topic callback: its message is recorded, then answered as a Lambda's hand-off is.
+          answerCallback: (state) => this.awaitAnswer(workflow.tokenCallbacks.find((c) => c.state === state) ?? { state }),
+        }),
         states: stateMap(asl),
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
@@ -716,7 +753,7 @@ export class LocalRunner {
         record.error = outcome.error;
         throw Object.assign(new Error(outcome.error.message), { name: outcome.error.name });
       }
-      if (task.callback && token) return this.awaitAnswer(task, token, record);
+      if (task.callback && token) return this.awaitAnswer(task, { token, record });
       return task.invokeIntegration ? { ExecutedVersion: "$LATEST", Payload: outcome.result, StatusCode: 200 } : outcome.result;
     };
   }
@@ -725,9 +762,16 @@ export class LocalRunner {
    * The answer a callback task gets after its hand-off: the configured success or failure, else a missed heartbeat
    * (`States.HeartbeatTimeout`) or no answer at all (the state's TimeoutSeconds then ends it with `States.Timeout`).
    */
-  private awaitAnswer(task: LocalTask, token: string, record: InvocationRecord): Promise<unknown> {
+  private awaitAnswer(
+    task: { state: string; heartbeatSeconds?: number; callback?: { heartbeatSeconds?: number } },
+    handOff?: { token: string; record: InvocationRecord },
+  ): Promise<unknown> {
     const answer = (executionScope.getStore()?.callbacks ?? this.options.callbacks)?.[task.state];
-    record.callback = { token, answer: answer === undefined ? "none" : "success" in answer ? "success" : "failure" };
+    if (handOff)
+      handOff.record.callback = {
+        token: handOff.token,
+        answer: answer === undefined ? "none" : "success" in answer ? "success" : "failure",
+      };
     if (answer && "success" in answer) return Promise.resolve(answer.success);
     if (answer)
       return Promise.reject(
@@ -739,7 +783,7 @@ export class LocalRunner {
       scope?.stop.abort(`${task.state} is a callback step with no answer: the execution was stopped after its hand-off.`);
       return new Promise(() => undefined);
     }
-    const heartbeat = task.callback?.heartbeatSeconds;
+    const heartbeat = task.callback?.heartbeatSeconds ?? task.heartbeatSeconds;
     if (heartbeat === undefined) return new Promise(() => undefined); // the state's TimeoutSeconds ends the wait
     const dueMs = Math.max(1, Math.round(heartbeat * 1000 * (this.options.timeoutScale ?? 1)));
     return new Promise((_, reject) => {

@@ -248,6 +248,24 @@ describe("toMermaid (ASL -> Mermaid flowchart)", () => {
       assert.equal(chart.nodes.get(id("Validation Failed"))?.label, "Validation Failed<br/>ValidationFailed");
     });
 
+    it("labels a callback through a queue or topic with its integration and the wait for the token", () => {
+      const callback = parse(
+        toMermaid({
+          StartAt: "AwaitReview",
+          States: {
+            AwaitReview: {
+              Type: "Task",
+              Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+              Parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/1/q", MessageBody: { "taskToken.$": "$$.Task.Token" } },
+              TimeoutSeconds: 60,
+              End: true,
+            },
+          },
+        }),
+      );
+      assert.equal(callback.nodes.get(idOf(callback, "AwaitReview"))?.label, "AwaitReview<br/>sqs:sendMessage.waitForTaskToken");
+    });
+
     it("renders Parallel as a subgraph of branch subgraphs, and Map as a subgraph of its ItemProcessor states", () => {
       const parallel = id("Fulfil And Notify");
       assert.equal(chart.subgraphs.get(parallel)?.title, "Fulfil And Notify (parallel)");

@@ -5,7 +5,17 @@ import { MAX_ASL_SECONDS, MAX_LAMBDA_TIMEOUT_SECONDS } from "./limits";
 import { describeValue, isObject, isWholeNumber } from "./values";
 
 /** The waiting rules of a {@link waitForCallback} step: a bounded wait, heartbeats shorter than it, a short hand-off. */
-export function checkCallback(name: string, step: TaskStep, report: Report): void {
+export function checkCallback(
+  name: string,
+  step: Pick<TaskStep, "timeoutSeconds" | "idempotency"> & { callback?: unknown; handler?: unknown; queue?: unknown; topic?: unknown },
+  report: Report,
+): void {
+  const targets = (["queue", "topic"] as const).filter((k) => step[k] !== undefined);
+  if (step.handler !== undefined && targets.length > 0)
+    report(
+      name,
+      `has a \`handler\` and a \`${targets.join("` and a `")}\`: give waitForCallback exactly one of them (a handler hands the token off in a Lambda; a queue or topic carries it in a message).`,
+    );
   const callback = step.callback as unknown;
   if (!isObject(callback)) {
     report(

@@ -28,6 +28,18 @@ export function checkStep(step: Step, name: string, report: Report): void {
       );
   };
   checkDataShaping(step, name, report);
+  // Tasks check their paths with the others; ASL allows neither path on a Fail state.
+  if (step.kind !== "task" && step.kind !== "callAwsService" && step.kind !== "startWorkflow") {
+    const { inputPath, outputPath } = step as { inputPath?: unknown; outputPath?: unknown };
+    if (step.kind !== "fail")
+      for (const [field, value] of [
+        ["inputPath", inputPath],
+        ["outputPath", outputPath],
+      ] as const)
+        checkPath(field, value);
+    else if (inputPath !== undefined || outputPath !== undefined)
+      report(name, "has `inputPath` or `outputPath`: ASL allows neither on a Fail state; remove them (shape the state before it).");
+  }
   switch (step.kind) {
     case "callAwsService":
     case "startWorkflow":
@@ -38,7 +50,17 @@ export function checkStep(step: Step, name: string, report: Report): void {
       checkCatches(name, step.catch, report);
       break;
     case "task": {
-      if (typeof step.handler !== "function") report(name, "has no handler: pass `handler: async (input, context) => ...`.");
+      if (typeof step.handler !== "function")
+        report(
+          name,
+          step.callback !== undefined &&
+            (step as { queue?: unknown }).queue !== undefined &&
+            (step as { topic?: unknown }).topic !== undefined
+            ? "has both a `queue` and a `topic`: give waitForCallback exactly one of `handler`, `queue` and `topic`."
+            : step.callback !== undefined
+              ? "has no handler: give waitForCallback a `handler` (a Lambda hands the token off), a `queue` or a `topic` (a message carries it)."
+              : "has no handler: pass `handler: async (input, context) => ...`.",
+        );
       if (step.timeoutSeconds === undefined)
         report(
           name,
@@ -151,7 +173,10 @@ export function checkStep(step: Step, name: string, report: Report): void {
     case "wait": {
       const hasSeconds = step.seconds !== undefined;
       const hasTimestamp = step.timestampPath !== undefined;
-      if (hasSeconds === hasTimestamp) report(name, "needs exactly one of `seconds` or `timestampPath`.");
+      const hasSecondsPath = step.secondsPath !== undefined;
+      if ([hasSeconds, hasTimestamp, hasSecondsPath].filter(Boolean).length !== 1)
+        report(name, "needs exactly one of `seconds`, `secondsPath` or `timestampPath`.");
+      if (hasSecondsPath) checkPath("secondsPath", step.secondsPath);
       if (hasSeconds && !isWholeNumber(step.seconds, 1, MAX_ASL_SECONDS))
         report(name, `has \`seconds: ${show(step.seconds)}\`: use a positive whole number, at most ${MAX_ASL_SECONDS}.`);
       if (hasTimestamp) checkPath("timestampPath", step.timestampPath);
@@ -162,10 +187,16 @@ export function checkStep(step: Step, name: string, report: Report): void {
       if (step.result !== undefined) checkTemplateValue(name, "result", step.result, report, 0, false);
       break;
     case "fail":
-      if (typeof step.error !== "string" || step.error.length === 0)
-        report(name, 'has no `error`: name the failure, e.g. "PaymentFailed".');
-      if (typeof step.cause !== "string" || step.cause.length === 0)
-        report(name, "has no `cause`: say what happened, for the execution history and alarms.");
+      if (step.errorPath !== undefined) {
+        if (step.error !== undefined) report(name, "has both `error` and `errorPath`: give one (a fixed name, or where to read it).");
+        checkPath("errorPath", step.errorPath);
+      } else if (typeof step.error !== "string" || step.error.length === 0)
+        report(name, 'has no `error`: name the failure, e.g. "PaymentFailed" (or read it with `errorPath: "$.error.Error"`).');
+      if (step.causePath !== undefined) {
+        if (step.cause !== undefined) report(name, "has both `cause` and `causePath`: give one (a fixed cause, or where to read it).");
+        checkPath("causePath", step.causePath);
+      } else if (typeof step.cause !== "string" || step.cause.length === 0)
+        report(name, "has no `cause`: say what happened, for the execution history and alarms (or read it with `causePath`).");
       break;
     case "notify":
     case "sendToDeadLetterQueue":
