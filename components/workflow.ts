@@ -21,6 +21,7 @@ import { createDeadLetterQueue } from "./resources/deadLetterQueue";
 import { createIdempotencyTable } from "./resources/idempotencyTable";
 import { createStateMachine } from "./resources/stateMachine";
 import { createStepLambdas, type StepLambda } from "./resources/stepLambdas";
+import { transform, type WorkflowTransforms } from "./resources/transform";
 import { createTrigger } from "./resources/trigger";
 
 /** The children of an EventDrivenWorkflow, as created (after the `transform` hooks). */
@@ -90,13 +91,15 @@ export class EventDrivenWorkflow<
   public readonly nodes: WorkflowNodes;
 
   private readonly workflowName: string;
+  private readonly transforms: WorkflowTransforms;
 
   constructor(name: string, args: CheckedWorkflowArgs<S, T>, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPE, name, {}, opts);
     this.workflowName = name;
+    this.transforms = args.transform ?? {};
     // Fail before creating anything: a bad step list or setting never reaches AWS.
     validateSteps(args.steps);
-    validateSettings(args, args.steps, { workflowName: name, stack: pulumi.getStack() });
+    validateSettings(args, args.steps, { workflowName: name });
     checkTimeBudget(args.steps, args);
     const ctx = workflowContext(name, args, planWorkflow(args.steps), this);
 
@@ -181,9 +184,12 @@ export class EventDrivenWorkflow<
    */
   grantTaskResponse(grantName: string, roleName: pulumi.Input<string>): aws.iam.RolePolicy {
     return new aws.iam.RolePolicy(
-      `${this.workflowName}-answers-${grantName}`,
-      { role: roleName, policy: JSON.stringify(taskResponsePolicy()) },
-      { parent: this },
+      ...transform(
+        this.transforms.rolePolicy,
+        `${this.workflowName}-answers-${grantName}`,
+        { role: roleName, policy: JSON.stringify(taskResponsePolicy()) },
+        { parent: this },
+      ),
     );
   }
 }

@@ -13,6 +13,7 @@ import type { ApprovalEndpoint } from "./approvalEndpoint";
 import { buildInstrumentedStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 /** A task's Lambda and what it runs with. */
@@ -34,7 +35,7 @@ export function createStepLambdas(
   idempotencyTable: aws.dynamodb.Table | undefined,
   approval?: ApprovalEndpoint,
 ): StepLambdas {
-  const { name, parent, tags, transforms, lambda: settings } = ctx;
+  const { name, names, parent, tags, transforms, lambda: settings } = ctx;
   const vpc = settings.vpc;
   const layer = settings.powertoolsLayerArn ?? ctx.region.apply(powertoolsLayerArn);
   const byStep: Record<string, StepLambda> = {};
@@ -42,43 +43,55 @@ export function createStepLambdas(
     const idempotent = ctx.plan.idempotentSteps.has(step.name);
     const linking = step.callback?.approvalLink !== undefined;
     const logGroup = new aws.cloudwatch.LogGroup(
-      ...transform(
-        transforms.logGroup,
-        `${name}-${step.name}`,
-        {
-          name: `/aws/lambda/${name}/${step.name}`,
-          retentionInDays: ctx.logging.retentionInDays,
-          tags,
-        },
-        { parent },
+      ...named(
+        names,
+        "logGroup",
+        transform(
+          transforms.logGroup,
+          `${name}-${step.name}`,
+          { name: names.of("logGroup", step.name, "/aws/lambda/"), retentionInDays: ctx.logging.retentionInDays, tags },
+          { parent },
+        ),
       ),
     );
     const role = new aws.iam.Role(
-      ...transform(transforms.role, `${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, { parent }),
+      ...named(
+        names,
+        "role",
+        transform(
+          transforms.role,
+          `${name}-${step.name}`,
+          { name: names.of("role", step.name), assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags },
+          { parent },
+        ),
+      ),
     );
     const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-${step.name}`,
-      {
-        role: role.name,
-        policy: pulumi
-          .all([
-            logGroup.arn,
-            idempotent ? idempotencyTable!.arn : undefined,
-            pulumi.output(step.permissions ?? []),
-            linking ? approval!.key.arn : undefined,
-          ])
-          .apply(([arn, tableArn, grants, approvalKeyArn]) =>
-            JSON.stringify(
-              lambdaRolePolicy(arn, {
-                idempotencyTableArn: tableArn,
-                vpcAccess: vpc !== undefined,
-                // Signing approval links: GenerateMac on the workflow's approval key only.
-                grants: approvalKeyArn ? [...grants, { actions: ["kms:GenerateMac"], resources: [approvalKeyArn] }] : grants,
-              }),
+      ...transform(
+        transforms.rolePolicy,
+        `${name}-${step.name}`,
+        {
+          role: role.name,
+          policy: pulumi
+            .all([
+              logGroup.arn,
+              idempotent ? idempotencyTable!.arn : undefined,
+              pulumi.output(step.permissions ?? []),
+              linking ? approval!.key.arn : undefined,
+            ])
+            .apply(([arn, tableArn, grants, approvalKeyArn]) =>
+              JSON.stringify(
+                lambdaRolePolicy(arn, {
+                  idempotencyTableArn: tableArn,
+                  vpcAccess: vpc !== undefined,
+                  // Signing approval links: GenerateMac on the workflow's approval key only.
+                  grants: approvalKeyArn ? [...grants, { actions: ["kms:GenerateMac"], resources: [approvalKeyArn] }] : grants,
+                }),
+              ),
             ),
-          ),
-      },
-      { parent },
+        },
+        { parent },
+      ),
     );
     const archive = buildInstrumentedStepArchive(
       {
@@ -102,33 +115,38 @@ export function createStepLambdas(
       },
     );
     const fn = new aws.lambda.Function(
-      ...transform(
-        transforms.function,
-        `${name}-${step.name}`,
-        {
-          code: archive.then((built) => built.archive),
-          handler: STEP_HANDLER_ENTRY,
-          role: role.arn,
-          runtime: settings.runtime,
-          architectures: [settings.architecture],
-          memorySize: step.memorySize ?? settings.memorySize,
-          timeout: lambdaTimeoutOf(step),
-          layers: [layer],
-          tracingConfig: { mode: "Active" },
-          loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
-          environment: {
-            variables: {
-              POWERTOOLS_SERVICE_NAME: step.name,
-              POWERTOOLS_METRICS_NAMESPACE: name,
-              POWERTOOLS_LOG_LEVEL: settings.logLevel,
-              ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
-              ...(linking ? { [APPROVAL_URL_ENV]: approval!.url, [APPROVAL_KEY_ENV]: approval!.key.arn } : {}),
+      ...named(
+        names,
+        "function",
+        transform(
+          transforms.function,
+          `${name}-${step.name}`,
+          {
+            name: names.of("function", step.name),
+            code: archive.then((built) => built.archive),
+            handler: STEP_HANDLER_ENTRY,
+            role: role.arn,
+            runtime: settings.runtime,
+            architectures: [settings.architecture],
+            memorySize: step.memorySize ?? settings.memorySize,
+            timeout: lambdaTimeoutOf(step),
+            layers: [layer],
+            tracingConfig: { mode: "Active" },
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
+            environment: {
+              variables: {
+                POWERTOOLS_SERVICE_NAME: step.name,
+                POWERTOOLS_METRICS_NAMESPACE: name,
+                POWERTOOLS_LOG_LEVEL: settings.logLevel,
+                ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
+                ...(linking ? { [APPROVAL_URL_ENV]: approval!.url, [APPROVAL_KEY_ENV]: approval!.key.arn } : {}),
+              },
             },
+            ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
+            tags: { ...tags, [COMPONENT_FUNCTION_TAG]: step.name },
           },
-          ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
-          tags: { ...tags, [COMPONENT_FUNCTION_TAG]: step.name },
-        },
-        { parent, dependsOn: [rolePolicy] },
+          { parent, dependsOn: [rolePolicy] },
+        ),
       ),
     );
     byStep[step.name] = { function: fn, role, logGroup };

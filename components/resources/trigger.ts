@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deadLetterQueuePolicy, ruleRolePolicy, serviceTrustPolicy } from "../core/iam";
 import type { WorkflowContext } from "./context";
 import type { DeadLetterQueue } from "./deadLetterQueue";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 export interface Trigger {
@@ -16,52 +17,65 @@ export interface Trigger {
 }
 
 export function createTrigger(ctx: WorkflowContext, stateMachine: aws.sfn.StateMachine, deadLetterQueue: DeadLetterQueue): Trigger {
-  const { name, parent, tags, transforms } = ctx;
+  const { name, names, parent, tags, transforms } = ctx;
   const rule = new aws.cloudwatch.EventRule(
-    ...transform(
-      transforms.rule,
-      `${name}-trigger`,
-      {
-        eventBusName: ctx.triggerBus,
-        eventPattern: pulumi.output(ctx.args.trigger.pattern).apply((pattern) => JSON.stringify(pattern)),
-        description: `Starts the ${name} workflow`,
-        tags,
-      },
-      { parent },
+    ...named(
+      names,
+      "rule",
+      transform(
+        transforms.rule,
+        `${name}-trigger`,
+        {
+          name: names.of("rule", "trigger"),
+          eventBusName: ctx.triggerBus,
+          eventPattern: pulumi.output(ctx.args.trigger.pattern).apply((pattern) => JSON.stringify(pattern)),
+          description: `Starts the ${name} workflow`,
+          tags,
+        },
+        { parent },
+      ),
     ),
   );
   const role = new aws.iam.Role(
-    ...transform(
-      transforms.role,
-      `${name}-trigger`,
-      {
-        assumeRolePolicy: pulumi
-          .all([ctx.accountId, rule.arn])
-          .apply(([account, ruleArn]) =>
-            JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn })),
-          ),
-        tags,
-      },
-      { parent },
+    ...named(
+      names,
+      "role",
+      transform(
+        transforms.role,
+        `${name}-trigger`,
+        {
+          name: names.of("role", "trigger"),
+          assumeRolePolicy: pulumi
+            .all([ctx.accountId, rule.arn])
+            .apply(([account, ruleArn]) =>
+              JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn })),
+            ),
+          tags,
+        },
+        { parent },
+      ),
     ),
   );
   const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-trigger`,
-    {
-      role: role.name,
-      policy: stateMachine.arn.apply((arn) => JSON.stringify(ruleRolePolicy(arn))),
-    },
-    { parent },
+    ...transform(
+      transforms.rolePolicy,
+      `${name}-trigger`,
+      { role: role.name, policy: stateMachine.arn.apply((arn) => JSON.stringify(ruleRolePolicy(arn))) },
+      { parent },
+    ),
   );
   new aws.sqs.QueuePolicy(
-    `${name}-dlq`,
-    {
-      queueUrl: deadLetterQueue.queue.url,
-      policy: pulumi
-        .all([deadLetterQueue.arn, rule.arn])
-        .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
-    },
-    { parent },
+    ...transform(
+      transforms.queuePolicy,
+      `${name}-dlq`,
+      {
+        queueUrl: deadLetterQueue.queue.url,
+        policy: pulumi
+          .all([deadLetterQueue.arn, rule.arn])
+          .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
+      },
+      { parent },
+    ),
   );
   const target = new aws.cloudwatch.EventTarget(
     ...transform(
