@@ -89,8 +89,9 @@ function sanitize(kind: NameKind, text: string): string {
 }
 
 /**
- * The physical name of one child. The default strategies shorten a name over the kind's limit: the workflow part is
- * cut and followed by a hash of the whole name, so the child's own part stays readable and two long names stay apart.
+ * The physical name of one child. The default strategies shorten a name over the kind's limit: project, stack and
+ * workflow are cut (the longest first) and followed by a hash of the whole name, so the prefix and the child's own part
+ * stay whole and two long names stay apart.
  *
  * @example
  * physicalName({ project: "shop", stack: "dev", workflow: "orders", parents: [] }, {}, "function", "ChargeCard")
@@ -108,20 +109,26 @@ export function physicalName(scope: WorkflowNameScope, options: NamingOptions, k
       head + strategy({ kind, prefix, project: scope.project, stack: scope.stack, workflow: scope.workflow, pathHash, child, maxLength })
     );
   }
-  const base = sanitize(
-    kind,
-    [prefix + (strategy === "stack" ? "" : `${scope.project}-`) + scope.stack, scope.workflow, pathHash].filter(Boolean).join("-"),
-  );
   const separator = kind === "logGroup" ? "/" : "-";
   const own = sanitize(kind, child);
-  const full = own ? `${base}${separator}${own}` : base;
+  const parts = [...(strategy === "stack" ? [] : [scope.project]), scope.stack, scope.workflow].map((p) => sanitize(kind, p));
+  const compose = (kept: string[], hash = "") => {
+    const base = sanitize(kind, prefix) + [...kept.map((p) => p.replace(/[-_.]+$/, "")), pathHash, hash].filter(Boolean).join("-");
+    return own ? `${base}${separator}${own}` : base;
+  };
+  const full = compose(parts);
   if (full.length <= maxLength) return head + full;
-  const hash = `-${shortHash(head + full)}`;
-  const room = maxLength - hash.length - (own ? separator.length + own.length : 0);
-  // Keep the child's part whole when a readable piece of the workflow part still fits; else cut the whole name.
-  const cut = (text: string, length: number) => text.slice(0, length).replace(/[-_.]+$/, "");
-  if (room >= 8) return `${head}${cut(base, room)}${hash}${own ? separator + own : ""}`;
-  return `${head}${cut(full, maxLength - hash.length)}${hash}`;
+  // Too long: shorten the longest of project, stack and workflow, a character at a time, until the name fits with a
+  // hash of the whole name; each stays recognizable, the prefix (a permissions boundary may require it) and the
+  // child's part stay whole, and names that differ only in what was cut stay apart.
+  const hash = shortHash(head + full);
+  const kept = [...parts];
+  while (compose(kept, hash).length > maxLength && kept.some((p) => p.length > 1)) {
+    const longest = kept.reduce((best, p, i) => (p.length > kept[best].length ? i : best), 0);
+    kept[longest] = kept[longest].slice(0, -1);
+  }
+  const shortened = compose(kept, hash);
+  return head + (shortened.length <= maxLength ? shortened : `${full.slice(0, maxLength - hash.length - 1)}-${hash}`);
 }
 
 /** Why AWS would refuse `name` as a `kind` name, or undefined when it would not. */

@@ -55,9 +55,11 @@ describe("physical names (core/naming)", () => {
     };
     const fn = physicalName(long, {}, "function", "SendConfirmationEmail");
     assert.ok(fn.length <= 64, fn);
-    assert.match(fn, /^customer-order-fulfilment-platform-[0-9a-f]{6}-SendConfirmationEmail$/);
+    // Project, stack and workflow each keep a recognizable head; the hash keeps what was cut apart.
+    assert.match(fn, /^customer-[\w-]+-production[\w-]*-order-[\w-]+-[0-9a-f]{6}-SendConfirmationEmail$/);
     const machine = physicalName(long, {}, "stateMachine", "");
-    assert.ok(machine.length <= 80 && machine.startsWith("customer-order-fulfilment-platform-production-eu-west-1-order"), machine);
+    assert.ok(machine.length <= 80 && machine.startsWith("customer-order-fulfilment-production-eu-west-1-order-processing-"), machine);
+    assert.match(physicalName(long, { prefix: "platform-" }, "function", "SendConfirmationEmail"), /^platform-customer/);
     // Two workflows that differ only past the cut still get two names.
     assert.notEqual(
       physicalName({ ...long, workflow: `${long.workflow}-a` }, {}, "function", "X"),

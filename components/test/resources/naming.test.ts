@@ -156,7 +156,7 @@ describe("EventDrivenWorkflow's physical names and hooks, under mocks", function
       assert.match(name, /^(\/aws\/(lambda|vendedlogs\/states)\/)?platform-/);
     }
     const fn = ofType(resources, "aws:lambda/function:Function").find((f) => f.name === `${long}-Assess`)!;
-    assert.match(fn.inputs.name, /^platform-a-rather-long-project-name-production-eu-[0-9a-f]{6}-Assess$/);
+    assert.match(fn.inputs.name, /^platform-a-rather[\w-]*-production[\w-]*-a-very[\w-]*-[0-9a-f]{6}-Assess$/);
   });
 
   describe("a hook that renames the state machine", () => {
