@@ -11,7 +11,6 @@ const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** The names of one workflow's children. */
 export interface WorkflowNames {
-  scope: WorkflowNameScope;
   /** How the workflow appears in a collision report: its name and its parent components. */
   owner: string;
   /** A child's default name (before its hook). */
@@ -21,9 +20,8 @@ export interface WorkflowNames {
 /** The naming of the workflow `component`, named `name`, from its parents and the `naming` option. */
 export function workflowNames(name: string, component: pulumi.Resource, options: NamingOptions = {}): WorkflowNames {
   const parents = parentChain(component);
-  const scope = { project: pulumi.getProject(), stack: pulumi.getStack(), workflow: name, parents };
+  const scope: WorkflowNameScope = { project: pulumi.getProject(), stack: pulumi.getStack(), workflow: name, parents };
   return {
-    scope,
     owner: parents.length === 0 ? `"${name}"` : `"${name}" (under ${parents.join(" / ")})`,
     of: (kind, child, head) => physicalName(scope, options, kind, child, head),
   };

@@ -139,6 +139,20 @@ describe("EventDrivenWorkflow's physical names and hooks, under mocks", function
       () => new EventDrivenWorkflow("refunds", everyChild({ naming: { strategy: (p) => `${p.workflow} ${p.child}` } })),
       /its SNS topic name "refunds alerts" holds characters AWS refuses/,
     );
+    assert.throws(
+      () =>
+        new EventDrivenWorkflow(
+          "returns",
+          everyChild({
+            transform: {
+              stateMachine: (machine) => {
+                machine.name = undefined;
+              },
+            },
+          }),
+        ),
+      /step "returns": its `transform.stateMachine` hook left the state machine without a name/,
+    );
   });
 
   it("puts the naming prefix on every name, shortening to each limit", async () => {
