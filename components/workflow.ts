@@ -122,7 +122,12 @@ export class EventDrivenWorkflow<
       customEventBusName: customBus,
     };
     const alarms = createAlarms(ctx, { ...watched, alertTopicArn: alerting.topic.arn });
-    const dashboard = createDashboard(ctx, watched);
+    // The metrics namespace as the `function` hook left it (the handlers publish under it), the first step's if they differ.
+    const [first] = Object.values(lambdas.byStep);
+    const metricsNamespace = first
+      ? first.function.environment.apply((env) => env?.variables?.POWERTOOLS_METRICS_NAMESPACE ?? name)
+      : pulumi.output(name);
+    const dashboard = createDashboard(ctx, watched, metricsNamespace);
 
     this.nodes = {
       alertKey: alerting.key,

@@ -10,6 +10,7 @@ import { transform } from "./transform";
 export function createDashboard(
   ctx: WorkflowContext,
   subjects: Omit<AlarmSubjects, "alertTopicArn">,
+  metricsNamespace: pulumi.Output<string>,
 ): aws.cloudwatch.Dashboard | undefined {
   if (ctx.args.dashboard?.enabled === false) return undefined;
   const { name } = ctx;
@@ -31,12 +32,13 @@ export function createDashboard(
               subjects.deadLetterQueueName,
               subjects.ruleName,
               subjects.customEventBusName,
+              metricsNamespace,
             ])
-            .apply(([region, stateMachineArn, functionNames, deadLetterQueueName, ruleName, customEventBusName]) =>
+            .apply(([region, stateMachineArn, functionNames, deadLetterQueueName, ruleName, customEventBusName, namespace]) =>
               JSON.stringify(
                 dashboardBody({
                   region,
-                  workflowName: name,
+                  workflowName: namespace,
                   stateMachineArn,
                   functionNames: functionNames as Record<string, string>,
                   deadLetterQueueName,

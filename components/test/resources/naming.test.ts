@@ -190,6 +190,10 @@ describe("EventDrivenWorkflow's physical names and hooks, under mocks", function
               stateMachine: (args) => {
                 args.name = `team-${args.name}`;
               },
+              function: (args) => {
+                const env = args.environment as { variables: Record<string, string> };
+                env.variables.POWERTOOLS_METRICS_NAMESPACE = "team-claims";
+              },
             },
           }),
         );
@@ -227,11 +231,16 @@ describe("EventDrivenWorkflow's physical names and hooks, under mocks", function
       assert.equal(await decide(policy, "states:StartExecution", defaultArn), "ImplicitlyDenied");
     });
 
-    it("watches the renamed machine in its alarms and dashboard", () => {
+    it("watches the renamed machine in its alarms and dashboard, and graphs the metrics namespace a hook set", () => {
       const alarms = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.dimensions?.StateMachineArn);
       assert.ok(alarms.length > 0 && alarms.every((a) => a.inputs.dimensions.StateMachineArn === renamedArn));
       const body = ofType(resources, "aws:cloudwatch/dashboard:Dashboard")[0].inputs.dashboardBody as string;
       assert.ok(body.includes(renamedArn) && !body.includes(`${defaultArn}"`));
+      // The metrics namespace the function hook set is the one the dashboard graphs.
+      const namespaces = (JSON.parse(body).widgets as { properties: { metrics?: unknown[][] } }[]).flatMap((w) =>
+        (w.properties.metrics ?? []).flatMap((row) => (typeof row[0] === "string" && !row[0].startsWith("AWS/") ? [row[0]] : [])),
+      );
+      assert.ok(namespaces.length > 0 && namespaces.every((n) => n === "team-claims"), namespaces.join(", "));
     });
   });
 
