@@ -5,6 +5,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AlarmOptions } from "./core/alarms";
 import type { BusinessMetric } from "./core/dashboard";
+import type { NamingOptions } from "./core/naming";
 import type { Architecture, LogLevel, WorkflowType } from "./core/settings";
 import type { TimeBudgetOptions } from "./core/timeBudgetCheck";
 import type { WorkflowTransforms } from "./resources/transform";
@@ -223,6 +224,19 @@ export interface EventDrivenWorkflowArgs {
    * timeBudget: { acknowledgeOverrun: "a person answers within a day; the execution timeout is the escalation" }
    */
   timeBudget?: TimeBudgetOptions;
+  /**
+   * How the physical names of the children are built. By default every name holds the project, the stack and the
+   * workflow's name (plus a hash of its parent components when it is nested in another component), so the stacks of
+   * one program and same-named workflows under different parents never share a name; a name over AWS's limit is cut
+   * and ends with a hash. Names are checked after the `transform` hooks, and two children of one program with the same
+   * name are refused at construction.
+   * @default { strategy: "project-stack" } (e.g. "shop-dev-orders-ChargeCard")
+   * @example
+   * naming: { prefix: "payments-" } // "payments-shop-dev-orders-ChargeCard"
+   * @example
+   * naming: { strategy: (p) => `${p.prefix}${p.stack}-${p.workflow}${p.child ? `-${p.child}` : ""}` }
+   */
+  naming?: NamingOptions;
   /** Tags for every taggable resource. @default none (a `workflow` tag is always added) */
   tags?: Record<string, string>;
   /**

@@ -24,6 +24,7 @@ import { createIdempotencyTable } from "./resources/idempotencyTable";
 import { keepThroughRenames } from "./resources/lineage";
 import { createStateMachine } from "./resources/stateMachine";
 import { createStepLambdas, type StepLambda } from "./resources/stepLambdas";
+import { transform, type WorkflowTransforms } from "./resources/transform";
 import { createTrigger } from "./resources/trigger";
 
 /** The children of an EventDrivenWorkflow, as created (after the `transform` hooks). */
@@ -108,14 +109,16 @@ export class EventDrivenWorkflow<
   public readonly nodes: WorkflowNodes;
 
   private readonly workflowName: string;
+  private readonly transforms: WorkflowTransforms;
 
   constructor(name: string, args: CheckedWorkflowArgs<S, T>, opts?: pulumi.ComponentResourceOptions) {
     super(COMPONENT_TYPE, name, {}, keepThroughRenames(name, args, opts));
     this.workflowName = name;
+    this.transforms = args.transform ?? {};
     // Fail before creating anything: a bad step list or setting never reaches AWS.
     validateSteps(args.steps);
     validateUpgrades(name, args, args.steps);
-    validateSettings(args, args.steps, { workflowName: name, stack: pulumi.getStack() });
+    validateSettings(args, args.steps, { workflowName: name });
     checkTimeBudget(args.steps, args);
     const ctx = workflowContext(name, args, planWorkflow(args.steps), this);
 
@@ -138,7 +141,12 @@ export class EventDrivenWorkflow<
       customEventBusName: customBus,
     };
     const alarms = createAlarms(ctx, { ...watched, alertTopicArn: alerting.topic.arn });
-    const dashboard = createDashboard(ctx, watched);
+    // The metrics namespace as the `function` hook left it (the handlers publish under it), the first step's if they differ.
+    const [first] = Object.values(lambdas.byStep);
+    const metricsNamespace = first
+      ? first.function.environment.apply((env) => env?.variables?.POWERTOOLS_METRICS_NAMESPACE ?? name)
+      : pulumi.output(name);
+    const dashboard = createDashboard(ctx, watched, metricsNamespace);
 
     this.nodes = {
       alertKey: alerting.key,
@@ -209,9 +217,12 @@ export class EventDrivenWorkflow<
    */
   grantTaskResponse(grantName: string, roleName: pulumi.Input<string>): aws.iam.RolePolicy {
     return new aws.iam.RolePolicy(
-      `${this.workflowName}-answers-${grantName}`,
-      { role: roleName, policy: JSON.stringify(taskResponsePolicy()) },
-      { parent: this },
+      ...transform(
+        this.transforms.rolePolicy,
+        `${this.workflowName}-answers-${grantName}`,
+        { role: roleName, policy: JSON.stringify(taskResponsePolicy()) },
+        { parent: this },
+      ),
     );
   }
 }

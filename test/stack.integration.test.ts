@@ -55,7 +55,7 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
   });
 
   it("exports the stack outputs", () => {
-    assert.match(outputs.stateMachineArn, /^arn:aws:states:us-east-1:123456789012:stateMachine:order-processing-test$/);
+    assert.match(outputs.stateMachineArn, /^arn:aws:states:us-east-1:123456789012:stateMachine:order-processing-test-order-processing$/);
     assert.match(outputs.deadLetterQueueUrl, /^https:\/\/sqs\./);
     assert.deepEqual(Object.keys(outputs.functionArns).sort(), Object.keys(ORDER_TASK_TIMEOUTS).sort());
     for (const key of ["ruleArn", "ruleName", "alertTopicArn", "logGroupName", "stateMachineName", "deadLetterQueueArn", "dashboardName"])
@@ -126,7 +126,11 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
       "ImplicitlyDenied",
     );
     assert.equal(
-      await decide(policy, "states:StopExecution", `arn:aws:states:us-east-1:${TEST_ACCOUNT}:execution:order-processing-test:x`),
+      await decide(
+        policy,
+        "states:StopExecution",
+        `arn:aws:states:us-east-1:${TEST_ACCOUNT}:execution:order-processing-test-order-processing:x`,
+      ),
       "ImplicitlyDenied",
     );
   });
@@ -179,7 +183,7 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
     assert.equal(machine.inputs.loggingConfiguration.includeExecutionData, false);
     assert.match(
       machine.inputs.loggingConfiguration.logDestination,
-      /^arn:aws:logs:.*:log-group:\/aws\/vendedlogs\/states\/order-processing-test:\*$/,
+      /^arn:aws:logs:.*:log-group:\/aws\/vendedlogs\/states\/order-processing-test-order-processing:\*$/,
     );
     assert.equal(machine.inputs.type, "STANDARD");
     for (const group of ofType(resources, "aws:cloudwatch/logGroup:LogGroup")) assert.ok(group.inputs.retentionInDays > 0, group.name);

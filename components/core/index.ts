@@ -14,6 +14,7 @@ export * from "./dashboard";
 export * from "./eventPatternRules";
 export * from "./iam";
 export * from "./intrinsics";
+export * from "./naming";
 export * from "./serviceCalls";
 export * from "./plan";
 export * from "./settings";

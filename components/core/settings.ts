@@ -32,16 +32,10 @@ export interface WorkflowSettingsInput {
   steps?: unknown;
 }
 
-/** Where the names of the generated resources come from: the component's name and the Pulumi stack. */
+/** The component's name, which the generated names, the metrics namespace and the logical names hold. */
 export interface WorkflowNaming {
   workflowName: string;
-  stack: string;
 }
-
-/** Lambda function and IAM role names: at most 64 characters, of which Pulumi's auto-naming suffix takes 8. */
-export const MAX_AUTONAMED_LENGTH = 56;
-/** Step Functions state machine names: at most 80 characters. */
-export const MAX_STATE_MACHINE_NAME_LENGTH = 80;
 
 export const DEFAULTS = {
   workflowType: "STANDARD" as WorkflowType,
@@ -160,7 +154,7 @@ export function validateSettings(settings: WorkflowSettingsInput, steps: readonl
       message:
         'is a name the component cannot deploy: it keys each step\'s Lambda ARN and event bus by step name in Pulumi Outputs, and Pulumi drops a `__proto__` key when it copies them (ASL itself allows the name). Rename the step, e.g. "Proto".',
     });
-  if (naming) checkNaming(naming, tasks, problems);
+  if (naming) checkNaming(naming, problems);
   /** A nested group of settings: an object, or absent (null counts as absent, as `??` treats it). */
   const group = (setting: string, example: string): Record<string, unknown> => {
     const value = (settings as unknown as Record<string, unknown>)[setting];
@@ -346,38 +340,14 @@ function wellFormedSteps(steps: unknown, visited = new WeakSet<object>()): Step[
 
 /**
  * The component's name becomes part of every generated name (log groups, the state machine, Lambda functions,
- * IAM roles, the metrics namespace): it must fit the strictest of their rules.
+ * IAM roles) and the metrics namespace: it must fit the strictest of their rules. Lengths are not refused here: a
+ * name over its AWS limit is shortened with a hash, and the final names are checked (core/naming.ts).
  */
-function checkNaming({ workflowName, stack }: WorkflowNaming, tasks: readonly TaskStep[], problems: DefinitionProblem[]): void {
-  const report = (step: string, message: string) => problems.push({ step, message });
+function checkNaming({ workflowName }: WorkflowNaming, problems: DefinitionProblem[]): void {
   if (!/^[A-Za-z0-9_-]+$/.test(workflowName)) {
-    report(
-      "(workflow name)",
-      `${JSON.stringify(workflowName)} is used in log group, function, role and state machine names: use letters, digits, '-' and '_' only.`,
-    );
-  }
-  const stateMachineName = `${workflowName}-${stack}`;
-  if (stateMachineName.length > MAX_STATE_MACHINE_NAME_LENGTH) {
-    report(
-      "(workflow name)",
-      `the state machine would be named "${stateMachineName}" (${stateMachineName.length} characters); AWS accepts ${MAX_STATE_MACHINE_NAME_LENGTH}: shorten the workflow or stack name.`,
-    );
-  }
-  for (const role of ["execution", "trigger"]) {
-    const generated = `${workflowName}-${role}`;
-    if (generated.length > MAX_AUTONAMED_LENGTH)
-      report(
-        "(workflow name)",
-        `the ${role} role would be named "${generated}-xxxxxxx", over IAM's 64 characters: shorten the workflow name to at most ${MAX_AUTONAMED_LENGTH - role.length - 1} characters.`,
-      );
-  }
-  for (const step of tasks) {
-    const generated = `${workflowName}-${step.name}`;
-    if (generated.length > MAX_AUTONAMED_LENGTH) {
-      report(
-        step.name,
-        `names a Lambda function and IAM role "${generated}-xxxxxxx" (${generated.length + 8} characters); AWS accepts 64: shorten the step or workflow name by ${generated.length - MAX_AUTONAMED_LENGTH}.`,
-      );
-    }
+    problems.push({
+      step: "(workflow name)",
+      message: `${JSON.stringify(workflowName)} is used in log group, function, role and state machine names: use letters, digits, '-' and '_' only.`,
+    });
   }
 }

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { deriveAlarmSpecs } from "../core/alarms";
 import type { WorkflowContext } from "./context";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 /** What the alarms watch. */
@@ -31,25 +32,30 @@ export function createAlarms(ctx: WorkflowContext, subjects: AlarmSubjects): aws
   return specs.map(
     (spec) =>
       new aws.cloudwatch.MetricAlarm(
-        ...transform(
-          ctx.transforms.alarm,
-          `${ctx.name}-${spec.key}`,
-          {
-            alarmDescription: spec.description,
-            namespace: spec.namespace,
-            metricName: spec.metricName,
-            dimensions: spec.dimensions,
-            statistic: spec.statistic,
-            period: spec.periodSeconds,
-            evaluationPeriods: spec.evaluationPeriods,
-            threshold: spec.threshold,
-            comparisonOperator: spec.comparisonOperator,
-            treatMissingData: spec.treatMissingData,
-            alarmActions: [subjects.alertTopicArn],
-            okActions: [subjects.alertTopicArn],
-            tags: ctx.tags,
-          },
-          { parent: ctx.parent },
+        ...named(
+          ctx.names,
+          "alarm",
+          transform(
+            ctx.transforms.alarm,
+            `${ctx.name}-${spec.key}`,
+            {
+              name: ctx.names.of("alarm", spec.key),
+              alarmDescription: spec.description,
+              namespace: spec.namespace,
+              metricName: spec.metricName,
+              dimensions: spec.dimensions,
+              statistic: spec.statistic,
+              period: spec.periodSeconds,
+              evaluationPeriods: spec.evaluationPeriods,
+              threshold: spec.threshold,
+              comparisonOperator: spec.comparisonOperator,
+              treatMissingData: spec.treatMissingData,
+              alarmActions: [subjects.alertTopicArn],
+              okActions: [subjects.alertTopicArn],
+              tags: ctx.tags,
+            },
+            { parent: ctx.parent },
+          ),
         ),
       ),
   );

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alertKeyPolicy, alertTopicPolicy } from "../core/iam";
 import { known, statefulChildOptions, type WorkflowContext } from "./context";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 export interface Alerting {
@@ -29,19 +30,30 @@ export function createAlerting(ctx: WorkflowContext): Alerting {
       statefulChildOptions(ctx),
     ),
   );
-  const topic = new aws.sns.Topic(...transform(transforms.topic, `${name}-alerts`, { kmsMasterKeyId: key.arn, tags }, { parent }));
+  const topic = new aws.sns.Topic(
+    ...named(
+      ctx.names,
+      "topic",
+      transform(transforms.topic, `${name}-alerts`, { name: ctx.names.of("topic", "alerts"), kmsMasterKeyId: key.arn, tags }, { parent }),
+    ),
+  );
   const topicArn = known(topic.arn, "alert topic ARN");
   new aws.sns.TopicPolicy(
-    `${name}-alerts`,
-    {
-      arn: topic.arn,
-      policy: pulumi.all([topicArn, ctx.accountId]).apply(([arn, account]) => JSON.stringify(alertTopicPolicy(arn, account))),
-    },
-    { parent },
+    ...transform(
+      transforms.topicPolicy,
+      `${name}-alerts`,
+      {
+        arn: topic.arn,
+        policy: pulumi.all([topicArn, ctx.accountId]).apply(([arn, account]) => JSON.stringify(alertTopicPolicy(arn, account))),
+      },
+      { parent },
+    ),
   );
   const subscriptions = (ctx.args.alerting?.emailEndpoints ?? []).map(
     (endpoint, i) =>
-      new aws.sns.TopicSubscription(`${name}-alert-email-${i}`, { topic: topic.arn, protocol: "email", endpoint }, { parent }),
+      new aws.sns.TopicSubscription(
+        ...transform(transforms.subscription, `${name}-alert-email-${i}`, { topic: topic.arn, protocol: "email", endpoint }, { parent }),
+      ),
   );
   return { key, topic, topicArn, subscriptions };
 }

@@ -25,6 +25,7 @@ import { APPROVAL_KEY_ENV } from "../runtime/approvalToken";
 import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 /** The endpoint's Lambda timeout: one KMS call and one Step Functions call. */
@@ -112,41 +113,60 @@ export function approvalSignerStatement(keyArn: string): PolicyStatement {
  * // and approval.signerStatement(keyArn) in its role policy
  */
 export function createApprovalEndpoint(ctx: WorkflowContext): ApprovalEndpoint {
-  const { parent, tags, transforms, lambda: settings } = ctx;
+  const { names, parent, tags, transforms, lambda: settings } = ctx;
   const name = `${ctx.name}-${APPROVAL_ENDPOINT_NAME}`;
 
   // HMAC keys do not rotate automatically (KMS rotates symmetric encryption keys only).
   const key = new aws.kms.Key(
-    name,
-    {
-      description: `Signs and verifies the approval links of the ${ctx.name} workflow`,
-      keyUsage: "GENERATE_VERIFY_MAC",
-      customerMasterKeySpec: "HMAC_256",
-      policy: ctx.scope.apply((scope) => JSON.stringify(approvalKeyPolicy(scope))),
-      tags,
-    },
-    { parent },
-  );
-  const logGroup = new aws.cloudwatch.LogGroup(
     ...transform(
-      transforms.logGroup,
+      transforms.approvalKey,
       name,
-      { name: `/aws/lambda/${ctx.name}/${APPROVAL_ENDPOINT_NAME}`, retentionInDays: ctx.logging.retentionInDays, tags },
+      {
+        description: `Signs and verifies the approval links of the ${ctx.name} workflow`,
+        keyUsage: "GENERATE_VERIFY_MAC",
+        customerMasterKeySpec: "HMAC_256",
+        policy: ctx.scope.apply((scope) => JSON.stringify(approvalKeyPolicy(scope))),
+        tags,
+      },
       { parent },
     ),
   );
+  const logGroup = new aws.cloudwatch.LogGroup(
+    ...named(
+      names,
+      "logGroup",
+      transform(
+        transforms.logGroup,
+        name,
+        { name: names.of("logGroup", APPROVAL_ENDPOINT_NAME, "/aws/lambda/"), retentionInDays: ctx.logging.retentionInDays, tags },
+        { parent },
+      ),
+    ),
+  );
   const role = new aws.iam.Role(
-    ...transform(transforms.role, name, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, { parent }),
+    ...named(
+      names,
+      "role",
+      transform(
+        transforms.role,
+        name,
+        { name: names.of("role", APPROVAL_ENDPOINT_NAME), assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags },
+        { parent },
+      ),
+    ),
   );
   const rolePolicy = new aws.iam.RolePolicy(
-    name,
-    {
-      role: role.name,
-      policy: pulumi
-        .all([logGroup.arn, key.arn])
-        .apply(([logGroupArn, keyArn]) => JSON.stringify(approvalEndpointRolePolicy(logGroupArn, keyArn))),
-    },
-    { parent },
+    ...transform(
+      transforms.rolePolicy,
+      name,
+      {
+        role: role.name,
+        policy: pulumi
+          .all([logGroup.arn, key.arn])
+          .apply(([logGroupArn, keyArn]) => JSON.stringify(approvalEndpointRolePolicy(logGroupArn, keyArn))),
+      },
+      { parent },
+    ),
   );
   const archive = buildStepArchive(approvalEndpointHandler(), {
     stepName: APPROVAL_ENDPOINT_NAME,
@@ -156,29 +176,36 @@ export function createApprovalEndpoint(ctx: WorkflowContext): ApprovalEndpoint {
   });
   // Outside any VPC whatever `lambda.vpc` says: it must reach KMS and Step Functions, and holds no private data.
   const fn = new aws.lambda.Function(
-    ...transform(
-      transforms.function,
-      name,
-      {
-        code: archive.then((built) => built.archive),
-        handler: STEP_HANDLER_ENTRY,
-        role: role.arn,
-        runtime: settings.runtime,
-        architectures: [settings.architecture],
-        memorySize: 128,
-        timeout: APPROVAL_ENDPOINT_TIMEOUT_SECONDS,
-        reservedConcurrentExecutions: approvalEndpointConcurrency(ctx.plan.tasks),
-        tracingConfig: { mode: "Active" },
-        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        environment: { variables: { [APPROVAL_KEY_ENV]: key.arn } },
-        tags: { ...tags, [COMPONENT_FUNCTION_TAG]: APPROVAL_ENDPOINT_NAME },
-      },
-      { parent, dependsOn: [rolePolicy] },
+    ...named(
+      names,
+      "function",
+      transform(
+        transforms.function,
+        name,
+        {
+          name: names.of("function", APPROVAL_ENDPOINT_NAME),
+          code: archive.then((built) => built.archive),
+          handler: STEP_HANDLER_ENTRY,
+          role: role.arn,
+          runtime: settings.runtime,
+          architectures: [settings.architecture],
+          memorySize: 128,
+          timeout: APPROVAL_ENDPOINT_TIMEOUT_SECONDS,
+          reservedConcurrentExecutions: approvalEndpointConcurrency(ctx.plan.tasks),
+          tracingConfig: { mode: "Active" },
+          loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+          environment: { variables: { [APPROVAL_KEY_ENV]: key.arn } },
+          tags: { ...tags, [COMPONENT_FUNCTION_TAG]: APPROVAL_ENDPOINT_NAME },
+        },
+        { parent, dependsOn: [rolePolicy] },
+      ),
     ),
   );
   // Public on purpose: the link's signed token is the credential (see the module's comment). With "NONE", the provider
   // adds the resource-policy statements a public URL needs (lambda:InvokeFunctionUrl, and lambda:InvokeFunction via the URL).
-  const functionUrl = new aws.lambda.FunctionUrl(name, { functionName: fn.name, authorizationType: "NONE" }, { parent });
+  const functionUrl = new aws.lambda.FunctionUrl(
+    ...transform(transforms.functionUrl, name, { functionName: fn.name, authorizationType: "NONE" }, { parent }),
+  );
   return {
     key,
     function: fn,

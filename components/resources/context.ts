@@ -8,6 +8,7 @@ import type { EventDrivenWorkflowArgs } from "../args";
 import type { AccountScope } from "../core/iam";
 import type { WorkflowPlan } from "../core/plan";
 import { DEFAULTS } from "../core/settings";
+import { type WorkflowNames, workflowNames } from "./naming";
 import type { WorkflowTransforms } from "./transform";
 
 /** The shared inputs of the resource steps. */
@@ -28,8 +29,8 @@ export interface WorkflowContext {
     Required<Pick<NonNullable<EventDrivenWorkflowArgs["lambda"]>, "runtime" | "memorySize" | "architecture" | "logLevel">>;
   /** The bus the trigger listens on. */
   triggerBus: pulumi.Input<string>;
-  /** `<name>-<stack>`: the state machine's name, known before it exists (its trust policy names it). */
-  stateMachineName: string;
+  /** The children's physical names (see resources/naming.ts). */
+  names: WorkflowNames;
   region: pulumi.Output<string>;
   accountId: pulumi.Output<string>;
   scope: pulumi.Output<AccountScope>;
@@ -63,7 +64,7 @@ export function workflowContext(name: string, args: EventDrivenWorkflowArgs, pla
       ...args.lambda,
     },
     triggerBus: args.trigger.eventBusName ?? "default",
-    stateMachineName: `${name}-${pulumi.getStack()}`,
+    names: workflowNames(name, parent, args.naming),
     region,
     accountId,
     scope: pulumi.all([partition, region, accountId]).apply(([p, r, a]) => ({ partition: p, region: r, accountId: a })),

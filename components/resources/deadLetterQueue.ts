@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { known, statefulChildOptions, type WorkflowContext } from "./context";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 export interface DeadLetterQueue {
@@ -12,15 +13,20 @@ export interface DeadLetterQueue {
 
 export function createDeadLetterQueue(ctx: WorkflowContext): DeadLetterQueue {
   const queue = new aws.sqs.Queue(
-    ...transform(
-      ctx.transforms.queue,
-      `${ctx.name}-dlq`,
-      {
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: 1_209_600, // the maximum, 14 days: time to analyse and replay
-        tags: ctx.tags,
-      },
-      statefulChildOptions(ctx),
+    ...named(
+      ctx.names,
+      "queue",
+      transform(
+        ctx.transforms.queue,
+        `${ctx.name}-dlq`,
+        {
+          name: ctx.names.of("queue", "dlq"),
+          sqsManagedSseEnabled: true,
+          messageRetentionSeconds: 1_209_600, // the maximum, 14 days: time to analyse and replay
+          tags: ctx.tags,
+        },
+        statefulChildOptions(ctx),
+      ),
     ),
   );
   return { queue, arn: known(queue.arn, "dead-letter queue ARN"), url: known(queue.url, "dead-letter queue URL") };

@@ -9,10 +9,12 @@ import { eventBusArn, executionRolePolicy, serviceTrustPolicy } from "../core/ia
 import { stepFunctionsSyncRuleArn } from "../core/childWorkflows";
 import { DEFAULTS } from "../core/settings";
 import { formatTimeBudgetNote } from "../core/timeBudgetNote";
+import { WorkflowDefinitionError } from "../core/validation/errors";
 import type { Alerting } from "./alerting";
 import type { WorkflowContext } from "./context";
 import type { DeadLetterQueue } from "./deadLetterQueue";
 import type { StepLambdas } from "./stepLambdas";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 export interface StateMachine {
@@ -21,13 +23,20 @@ export interface StateMachine {
   logGroup: aws.cloudwatch.LogGroup;
 }
 
+/** An Output whose value is given later: for an argument that must exist before the resource it comes from. */
+function deferred<T>(): { output: pulumi.Output<T>; resolve(value: pulumi.Input<T>): void } {
+  let resolve!: (value: pulumi.Input<T>) => void;
+  const output = pulumi.output(new Promise<pulumi.Input<T>>((r) => (resolve = r))) as pulumi.Output<T>;
+  return { output, resolve };
+}
+
 export function createStateMachine(
   ctx: WorkflowContext,
   lambdas: StepLambdas,
   alerting: Alerting,
   deadLetterQueue: DeadLetterQueue,
 ): StateMachine {
-  const { name, parent, tags, transforms, plan, stateMachineName } = ctx;
+  const { name, names, parent, tags, transforms, plan } = ctx;
   const eventBusNames = pulumi.output(
     Object.fromEntries(Object.entries(plan.needs.publishEventBuses).map(([step, bus]) => [step, bus ?? ctx.triggerBus])),
   ) as pulumi.Output<Record<string, string>>;
@@ -71,70 +80,31 @@ export function createStateMachine(
       ),
     );
 
-  const executionRole = new aws.iam.Role(
-    ...transform(
-      transforms.role,
-      `${name}-execution`,
-      {
-        assumeRolePolicy: ctx.scope.apply((s) =>
-          JSON.stringify(
-            serviceTrustPolicy("states.amazonaws.com", {
-              accountId: s.accountId,
-              sourceArn: `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${stateMachineName}`,
-            }),
-          ),
-        ),
-        tags,
-      },
-      { parent },
-    ),
-  );
-  const executionPolicy = new aws.iam.RolePolicy(
-    `${name}-execution`,
-    {
-      role: executionRole.name,
-      policy: pulumi
-        .all([ctx.scope, lambdas.arns, alerting.topicArn, alerting.key.arn, deadLetterQueue.arn, eventBusNames, serviceCalls, children])
-        .apply(([s, arns, topicArn, keyArn, queueArn, buses, calls, childArns]) =>
-          JSON.stringify(
-            executionRolePolicy({
-              functionArns: Object.values(arns),
-              alertTopic: plan.needs.notify ? { arn: topicArn, keyArn } : undefined,
-              deadLetterQueueArn: plan.needs.deadLetterQueue ? queueArn : undefined,
-              eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
-              distributedMapStateMachineArn: plan.needs.distributedMap
-                ? `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${stateMachineName}`
-                : undefined,
-              serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn }) => ({ step, actions, resources, kmsKeyArn })),
-              childWorkflows: childArns,
-              syncRuleArn: stepFunctionsSyncRuleArn(s),
-            }),
-          ),
-        ),
-    },
-    { parent },
-  );
-
   const logGroup = new aws.cloudwatch.LogGroup(
-    ...transform(
-      transforms.logGroup,
-      `${name}-states`,
-      {
-        name: `/aws/vendedlogs/states/${stateMachineName}`,
-        retentionInDays: ctx.logging.retentionInDays,
-        tags,
-      },
-      { parent },
+    ...named(
+      names,
+      "logGroup",
+      transform(
+        transforms.logGroup,
+        `${name}-states`,
+        { name: names.of("logGroup", "", "/aws/vendedlogs/states/"), retentionInDays: ctx.logging.retentionInDays, tags },
+        { parent },
+      ),
     ),
   );
-  const stateMachine = new aws.sfn.StateMachine(
-    ...transform(
+  // The role's trust policy and grants name the state machine, which cannot exist before its role: its arguments go
+  // through the hook first, with the role's ARN still to come, so the IAM documents name the machine the hook named.
+  const roleArn = deferred<string>();
+  const [machineName, machineArgs, machineOpts] = named(
+    names,
+    "stateMachine",
+    transform(
       transforms.stateMachine,
       name,
       {
-        name: stateMachineName,
+        name: names.of("stateMachine", ""),
         type: ctx.args.workflowType ?? DEFAULTS.workflowType,
-        roleArn: executionRole.arn,
+        roleArn: roleArn.output,
         definition,
         tracingConfiguration: { enabled: true },
         loggingConfiguration: {
@@ -143,9 +113,78 @@ export function createStateMachine(
           includeExecutionData: ctx.logging.includeExecutionData,
         },
         tags,
-      },
-      { parent, dependsOn: [executionPolicy], deleteBeforeReplace: true },
+      } as aws.sfn.StateMachineArgs,
+      { parent, deleteBeforeReplace: true },
     ),
   );
+  if (machineArgs.name === undefined)
+    throw new WorkflowDefinitionError([
+      {
+        step: machineName,
+        message:
+          "its `transform.stateMachine` hook left the state machine without a name: the execution role's trust policy names the state machine, so set `args.name` (or leave the component's).",
+      },
+    ]);
+  const stateMachineArn = pulumi
+    .all([ctx.scope, machineArgs.name])
+    .apply(([s, machine]) => `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${machine}`);
+
+  const executionRole = new aws.iam.Role(
+    ...named(
+      names,
+      "role",
+      transform(
+        transforms.role,
+        `${name}-execution`,
+        {
+          name: names.of("role", "execution"),
+          assumeRolePolicy: pulumi
+            .all([ctx.scope, stateMachineArn])
+            .apply(([s, sourceArn]) => JSON.stringify(serviceTrustPolicy("states.amazonaws.com", { accountId: s.accountId, sourceArn }))),
+          tags,
+        },
+        { parent },
+      ),
+    ),
+  );
+  const executionPolicy = new aws.iam.RolePolicy(
+    ...transform(
+      transforms.rolePolicy,
+      `${name}-execution`,
+      {
+        role: executionRole.name,
+        policy: pulumi
+          .all([
+            ctx.scope,
+            lambdas.arns,
+            alerting.topicArn,
+            alerting.key.arn,
+            deadLetterQueue.arn,
+            eventBusNames,
+            serviceCalls,
+            pulumi.all([children, stateMachineArn]),
+          ])
+          .apply(([s, arns, topicArn, keyArn, queueArn, buses, calls, [childArns, selfArn]]) =>
+            JSON.stringify(
+              executionRolePolicy({
+                functionArns: Object.values(arns),
+                alertTopic: plan.needs.notify ? { arn: topicArn, keyArn } : undefined,
+                deadLetterQueueArn: plan.needs.deadLetterQueue ? queueArn : undefined,
+                eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
+                distributedMapStateMachineArn: plan.needs.distributedMap ? selfArn : undefined,
+                serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn }) => ({ step, actions, resources, kmsKeyArn })),
+                childWorkflows: childArns,
+                syncRuleArn: stepFunctionsSyncRuleArn(s),
+              }),
+            ),
+          ),
+      },
+      { parent },
+    ),
+  );
+  roleArn.resolve(executionRole.arn);
+  const hooked = machineOpts.dependsOn;
+  machineOpts.dependsOn = [executionPolicy, ...(hooked === undefined ? [] : Array.isArray(hooked) ? hooked : [hooked as pulumi.Resource])];
+  const stateMachine = new aws.sfn.StateMachine(machineName, machineArgs, machineOpts);
   return { stateMachine, executionRole, logGroup };
 }

@@ -14,6 +14,7 @@ import type { ApprovalEndpoint } from "./approvalEndpoint";
 import { buildInstrumentedStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 /** A task's Lambda and what it runs with. */
@@ -42,7 +43,7 @@ export function createStepLambdas(
   idempotencyTable: aws.dynamodb.Table | undefined,
   approval?: ApprovalEndpoint,
 ): StepLambdas {
-  const { name, parent, tags, transforms, lambda: settings } = ctx;
+  const { name, names, parent, tags, transforms, lambda: settings } = ctx;
   const vpc = settings.vpc;
   const layer = settings.powertoolsLayerArn ?? ctx.region.apply(powertoolsLayerArn);
   const byStep: Record<string, StepLambda> = {};
@@ -50,51 +51,63 @@ export function createStepLambdas(
     const idempotent = ctx.plan.idempotentSteps.has(step.name);
     const linking = step.callback?.approvalLink !== undefined;
     const logGroup = new aws.cloudwatch.LogGroup(
-      ...transform(
-        transforms.logGroup,
-        `${name}-${step.name}`,
-        {
-          name: `/aws/lambda/${name}/${step.name}`,
-          retentionInDays: ctx.logging.retentionInDays,
-          tags,
-        },
-        { parent },
+      ...named(
+        names,
+        "logGroup",
+        transform(
+          transforms.logGroup,
+          `${name}-${step.name}`,
+          { name: names.of("logGroup", step.name, "/aws/lambda/"), retentionInDays: ctx.logging.retentionInDays, tags },
+          { parent },
+        ),
       ),
     );
     const role = new aws.iam.Role(
-      ...transform(transforms.role, `${name}-${step.name}`, { assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags }, { parent }),
+      ...named(
+        names,
+        "role",
+        transform(
+          transforms.role,
+          `${name}-${step.name}`,
+          { name: names.of("role", step.name), assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags },
+          { parent },
+        ),
+      ),
     );
     // The task's secrets with their Outputs (a secret's or key's ARN) resolved: the grants and the runtime's sources.
     const secrets = step.secrets ? (pulumi.output(step.secrets) as pulumi.Output<Record<string, ResolvedTaskSecret>>) : undefined;
     const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-${step.name}`,
-      {
-        role: role.name,
-        policy: pulumi
-          .all([
-            logGroup.arn,
-            idempotent ? idempotencyTable!.arn : undefined,
-            pulumi.output(step.permissions ?? []),
-            linking ? approval!.key.arn : undefined,
-            secrets,
-            ctx.scope,
-          ])
-          .apply(([arn, tableArn, grants, approvalKeyArn, declared, scope]) =>
-            JSON.stringify(
-              lambdaRolePolicy(arn, {
-                idempotencyTableArn: tableArn,
-                vpcAccess: vpc !== undefined,
-                grants: [
-                  ...grants,
-                  // Signing approval links: GenerateMac on the workflow's approval key only.
-                  ...(approvalKeyArn ? [{ actions: ["kms:GenerateMac"], resources: [approvalKeyArn] }] : []),
-                  ...(declared ? secretGrants(declared, scope) : []),
-                ],
-              }),
+      ...transform(
+        transforms.rolePolicy,
+        `${name}-${step.name}`,
+        {
+          role: role.name,
+          policy: pulumi
+            .all([
+              logGroup.arn,
+              idempotent ? idempotencyTable!.arn : undefined,
+              pulumi.output(step.permissions ?? []),
+              linking ? approval!.key.arn : undefined,
+              secrets,
+              ctx.scope,
+            ])
+            .apply(([arn, tableArn, grants, approvalKeyArn, declared, scope]) =>
+              JSON.stringify(
+                lambdaRolePolicy(arn, {
+                  idempotencyTableArn: tableArn,
+                  vpcAccess: vpc !== undefined,
+                  grants: [
+                    ...grants,
+                    // Signing approval links: GenerateMac on the workflow's approval key only.
+                    ...(approvalKeyArn ? [{ actions: ["kms:GenerateMac"], resources: [approvalKeyArn] }] : []),
+                    ...(declared ? secretGrants(declared, scope) : []),
+                  ],
+                }),
+              ),
             ),
-          ),
-      },
-      { parent },
+        },
+        { parent },
+      ),
     );
     const archive = buildInstrumentedStepArchive(
       {
@@ -119,38 +132,43 @@ export function createStepLambdas(
       },
     );
     const fn = new aws.lambda.Function(
-      ...transform(
-        transforms.function,
-        `${name}-${step.name}`,
-        {
-          code: archive.then((built) => built.archive),
-          handler: STEP_HANDLER_ENTRY,
-          role: role.arn,
-          runtime: settings.runtime,
-          architectures: [settings.architecture],
-          memorySize: step.memorySize ?? settings.memorySize,
-          timeout: lambdaTimeoutOf(step),
-          layers: [layer],
-          tracingConfig: { mode: "Active" },
-          loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
-          ...(step.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: step.reservedConcurrency } : {}),
-          // Provisioned concurrency is set on a published version (through the alias below), never on $LATEST.
-          ...(step.provisionedConcurrency !== undefined ? { publish: true } : {}),
-          environment: {
-            variables: {
-              ...step.environment,
-              POWERTOOLS_SERVICE_NAME: step.name,
-              POWERTOOLS_METRICS_NAMESPACE: name,
-              POWERTOOLS_LOG_LEVEL: settings.logLevel,
-              ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
-              ...(linking ? { [APPROVAL_URL_ENV]: approval!.url, [APPROVAL_KEY_ENV]: approval!.key.arn } : {}),
-              ...(secrets ? { [SECRETS_ENV]: secrets.apply((declared) => JSON.stringify(secretSources(declared))) } : {}),
+      ...named(
+        names,
+        "function",
+        transform(
+          transforms.function,
+          `${name}-${step.name}`,
+          {
+            name: names.of("function", step.name),
+            code: archive.then((built) => built.archive),
+            handler: STEP_HANDLER_ENTRY,
+            role: role.arn,
+            runtime: settings.runtime,
+            architectures: [settings.architecture],
+            memorySize: step.memorySize ?? settings.memorySize,
+            timeout: lambdaTimeoutOf(step),
+            layers: [layer],
+            tracingConfig: { mode: "Active" },
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: settings.logLevel },
+            ...(step.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: step.reservedConcurrency } : {}),
+            // Provisioned concurrency is set on a published version (through the alias below), never on $LATEST.
+            ...(step.provisionedConcurrency !== undefined ? { publish: true } : {}),
+            environment: {
+              variables: {
+                ...step.environment,
+                POWERTOOLS_SERVICE_NAME: step.name,
+                POWERTOOLS_METRICS_NAMESPACE: name,
+                POWERTOOLS_LOG_LEVEL: settings.logLevel,
+                ...(idempotent ? { [IDEMPOTENCY_TABLE_ENV]: idempotencyTable!.name } : {}),
+                ...(linking ? { [APPROVAL_URL_ENV]: approval!.url, [APPROVAL_KEY_ENV]: approval!.key.arn } : {}),
+                ...(secrets ? { [SECRETS_ENV]: secrets.apply((declared) => JSON.stringify(secretSources(declared))) } : {}),
+              },
             },
+            ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
+            tags: { ...tags, [COMPONENT_FUNCTION_TAG]: step.name },
           },
-          ...(vpc ? { vpcConfig: { subnetIds: vpc.subnetIds, securityGroupIds: vpc.securityGroupIds } } : {}),
-          tags: { ...tags, [COMPONENT_FUNCTION_TAG]: step.name },
-        },
-        { parent, dependsOn: [rolePolicy] },
+          { parent, dependsOn: [rolePolicy] },
+        ),
       ),
     );
     byStep[step.name] = {
@@ -179,14 +197,20 @@ function provisioned(
   count: number,
 ): { alias: aws.lambda.Alias; provisionedConcurrency: aws.lambda.ProvisionedConcurrencyConfig } {
   const alias = new aws.lambda.Alias(
-    `${ctx.name}-${stepName}-${PROVISIONED_ALIAS}`,
-    { functionName: fn.name, functionVersion: fn.version, name: PROVISIONED_ALIAS },
-    { parent: ctx.parent },
+    ...transform(
+      ctx.transforms.functionAlias,
+      `${ctx.name}-${stepName}-${PROVISIONED_ALIAS}`,
+      { functionName: fn.name, functionVersion: fn.version, name: PROVISIONED_ALIAS },
+      { parent: ctx.parent },
+    ),
   );
   const provisionedConcurrency = new aws.lambda.ProvisionedConcurrencyConfig(
-    `${ctx.name}-${stepName}-${PROVISIONED_ALIAS}`,
-    { functionName: fn.name, qualifier: alias.name, provisionedConcurrentExecutions: count },
-    { parent: ctx.parent },
+    ...transform(
+      ctx.transforms.provisionedConcurrency,
+      `${ctx.name}-${stepName}-${PROVISIONED_ALIAS}`,
+      { functionName: fn.name, qualifier: alias.name, provisionedConcurrentExecutions: count },
+      { parent: ctx.parent },
+    ),
   );
   return { alias, provisionedConcurrency };
 }

@@ -27,11 +27,11 @@ export interface WorkflowTransforms {
   queue?: Transform<aws.sqs.QueueArgs>;
   /** The idempotency table (created only when a task is idempotent). */
   table?: Transform<aws.dynamodb.TableArgs>;
-  /** Every IAM role: each step Lambda's, the state machine's execution role and the rule's (or schedule's) role. */
+  /** Every IAM role: each step Lambda's, the approval endpoint's, the state machine's execution role and the rule's (or schedule's) role. */
   role?: Transform<aws.iam.RoleArgs>;
-  /** Every step Lambda. */
+  /** Every Lambda: each step's and the approval endpoint's. */
   function?: Transform<aws.lambda.FunctionArgs>;
-  /** Every log group: each step Lambda's and the state machine's. */
+  /** Every log group: each Lambda's and the state machine's. */
   logGroup?: Transform<aws.cloudwatch.LogGroupArgs>;
   /** The state machine. */
   stateMachine?: Transform<aws.sfn.StateMachineArgs>;
@@ -45,6 +45,22 @@ export interface WorkflowTransforms {
   alarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
   /** The CloudWatch dashboard. */
   dashboard?: Transform<aws.cloudwatch.DashboardArgs>;
+  /** Every inline role policy: each Lambda role's, the execution role's, the rule role's (and `grantTaskResponse`'s). */
+  rolePolicy?: Transform<aws.iam.RolePolicyArgs>;
+  /** The alert topic's policy (TLS only, CloudWatch may publish). */
+  topicPolicy?: Transform<aws.sns.TopicPolicyArgs>;
+  /** Every email subscription to the alert topic. */
+  subscription?: Transform<aws.sns.TopicSubscriptionArgs>;
+  /** The dead-letter queue's policy (the rule may send, TLS only). */
+  queuePolicy?: Transform<aws.sqs.QueuePolicyArgs>;
+  /** The KMS key that signs approval links (created only when a callback step asks for `approvalLink`). */
+  approvalKey?: Transform<aws.kms.KeyArgs>;
+  /** The `live` alias of each task with `provisionedConcurrency` (the state machine invokes it). */
+  functionAlias?: Transform<aws.lambda.AliasArgs>;
+  /** The provisioned concurrency on each such alias. */
+  provisionedConcurrency?: Transform<aws.lambda.ProvisionedConcurrencyConfigArgs>;
+  /** The approval endpoint's Function URL (created with the approval key). */
+  functionUrl?: Transform<aws.lambda.FunctionUrlArgs>;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { WorkflowSchedule } from "../args";
 import { deadLetterQueuePolicy, ruleRolePolicy, scheduleGroupArn, schedulerRolePolicy, serviceTrustPolicy } from "../core/iam";
 import type { WorkflowContext } from "./context";
 import type { DeadLetterQueue } from "./deadLetterQueue";
+import { named } from "./naming";
 import { transform } from "./transform";
 
 /** What starts the workflow: a rule and its target, or a schedule; the role is the one they start executions with. */
@@ -31,52 +32,65 @@ export function createTrigger(ctx: WorkflowContext, stateMachine: aws.sfn.StateM
 }
 
 function createRule(ctx: WorkflowContext, stateMachine: aws.sfn.StateMachine, deadLetterQueue: DeadLetterQueue): Trigger {
-  const { name, parent, tags, transforms } = ctx;
+  const { name, names, parent, tags, transforms } = ctx;
   const rule = new aws.cloudwatch.EventRule(
-    ...transform(
-      transforms.rule,
-      `${name}-trigger`,
-      {
-        eventBusName: ctx.triggerBus,
-        eventPattern: pulumi.output(ctx.args.trigger.pattern).apply((pattern) => JSON.stringify(pattern)),
-        description: `Starts the ${name} workflow`,
-        tags,
-      },
-      { parent },
+    ...named(
+      names,
+      "rule",
+      transform(
+        transforms.rule,
+        `${name}-trigger`,
+        {
+          name: names.of("rule", "trigger"),
+          eventBusName: ctx.triggerBus,
+          eventPattern: pulumi.output(ctx.args.trigger.pattern).apply((pattern) => JSON.stringify(pattern)),
+          description: `Starts the ${name} workflow`,
+          tags,
+        },
+        { parent },
+      ),
     ),
   );
   const role = new aws.iam.Role(
-    ...transform(
-      transforms.role,
-      `${name}-trigger`,
-      {
-        assumeRolePolicy: pulumi
-          .all([ctx.accountId, rule.arn])
-          .apply(([account, ruleArn]) =>
-            JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn })),
-          ),
-        tags,
-      },
-      { parent },
+    ...named(
+      names,
+      "role",
+      transform(
+        transforms.role,
+        `${name}-trigger`,
+        {
+          name: names.of("role", "trigger"),
+          assumeRolePolicy: pulumi
+            .all([ctx.accountId, rule.arn])
+            .apply(([account, ruleArn]) =>
+              JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn })),
+            ),
+          tags,
+        },
+        { parent },
+      ),
     ),
   );
   const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-trigger`,
-    {
-      role: role.name,
-      policy: stateMachine.arn.apply((arn) => JSON.stringify(ruleRolePolicy(arn))),
-    },
-    { parent },
+    ...transform(
+      transforms.rolePolicy,
+      `${name}-trigger`,
+      { role: role.name, policy: stateMachine.arn.apply((arn) => JSON.stringify(ruleRolePolicy(arn))) },
+      { parent },
+    ),
   );
   new aws.sqs.QueuePolicy(
-    `${name}-dlq`,
-    {
-      queueUrl: deadLetterQueue.queue.url,
-      policy: pulumi
-        .all([deadLetterQueue.arn, rule.arn])
-        .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
-    },
-    { parent },
+    ...transform(
+      transforms.queuePolicy,
+      `${name}-dlq`,
+      {
+        queueUrl: deadLetterQueue.queue.url,
+        policy: pulumi
+          .all([deadLetterQueue.arn, rule.arn])
+          .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
+      },
+      { parent },
+    ),
   );
   const target = new aws.cloudwatch.EventTarget(
     ...transform(
@@ -103,60 +117,78 @@ function createSchedule(
   stateMachine: aws.sfn.StateMachine,
   deadLetterQueue: DeadLetterQueue,
 ): Trigger {
-  const { name, parent, tags, transforms } = ctx;
+  const { name, names, parent, tags, transforms } = ctx;
   const role = new aws.iam.Role(
+    ...named(
+      names,
+      "role",
+      transform(
+        transforms.role,
+        `${name}-schedule`,
+        {
+          name: names.of("role", "schedule"),
+          assumeRolePolicy: ctx.scope.apply((scope) =>
+            JSON.stringify(
+              serviceTrustPolicy("scheduler.amazonaws.com", { accountId: scope.accountId, sourceArn: scheduleGroupArn(scope) }),
+            ),
+          ),
+          tags,
+        },
+        { parent },
+      ),
+    ),
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
     ...transform(
-      transforms.role,
+      transforms.rolePolicy,
       `${name}-schedule`,
       {
-        assumeRolePolicy: ctx.scope.apply((scope) =>
-          JSON.stringify(serviceTrustPolicy("scheduler.amazonaws.com", { accountId: scope.accountId, sourceArn: scheduleGroupArn(scope) })),
-        ),
-        tags,
+        role: role.name,
+        policy: pulumi
+          .all([stateMachine.arn, deadLetterQueue.arn])
+          .apply(([machineArn, queueArn]) => JSON.stringify(schedulerRolePolicy(machineArn, queueArn))),
       },
       { parent },
     ),
   );
-  const rolePolicy = new aws.iam.RolePolicy(
-    `${name}-schedule`,
-    {
-      role: role.name,
-      policy: pulumi
-        .all([stateMachine.arn, deadLetterQueue.arn])
-        .apply(([machineArn, queueArn]) => JSON.stringify(schedulerRolePolicy(machineArn, queueArn))),
-    },
-    { parent },
-  );
   const schedule = new aws.scheduler.Schedule(
-    ...transform(
-      transforms.schedule,
-      `${name}-schedule`,
-      {
-        description: `Starts the ${name} workflow`,
-        scheduleExpression: settings.expression,
-        scheduleExpressionTimezone: settings.timezone,
-        // On time: a flexible window would start the execution up to that many minutes late.
-        flexibleTimeWindow: { mode: "OFF" },
-        target: {
-          arn: stateMachine.arn,
-          roleArn: role.arn,
-          input: JSON.stringify(settings.input ?? {}),
-          retryPolicy: START_RETRY_POLICY,
-          deadLetterConfig: { arn: deadLetterQueue.queue.arn },
+    ...named(
+      names,
+      "schedule",
+      transform(
+        transforms.schedule,
+        `${name}-schedule`,
+        {
+          name: names.of("schedule", "schedule"),
+          description: `Starts the ${name} workflow`,
+          scheduleExpression: settings.expression,
+          scheduleExpressionTimezone: settings.timezone,
+          // On time: a flexible window would start the execution up to that many minutes late.
+          flexibleTimeWindow: { mode: "OFF" },
+          target: {
+            arn: stateMachine.arn,
+            roleArn: role.arn,
+            input: JSON.stringify(settings.input ?? {}),
+            retryPolicy: START_RETRY_POLICY,
+            deadLetterConfig: { arn: deadLetterQueue.queue.arn },
+          },
         },
-      },
-      { parent, dependsOn: [rolePolicy] },
+        { parent, dependsOn: [rolePolicy] },
+      ),
     ),
   );
   new aws.sqs.QueuePolicy(
-    `${name}-dlq`,
-    {
-      queueUrl: deadLetterQueue.queue.url,
-      policy: pulumi
-        .all([deadLetterQueue.arn, schedule.arn])
-        .apply(([queueArn, scheduleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, scheduleArn))),
-    },
-    { parent },
+    ...transform(
+      transforms.queuePolicy,
+      `${name}-dlq`,
+      {
+        queueUrl: deadLetterQueue.queue.url,
+        policy: pulumi
+          .all([deadLetterQueue.arn, schedule.arn])
+          .apply(([queueArn, scheduleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, scheduleArn))),
+      },
+      { parent },
+    ),
   );
   return { schedule, role, arn: schedule.arn, name: schedule.name };
 }

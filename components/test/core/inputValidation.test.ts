@@ -395,9 +395,7 @@ describe("malformed input from plain JavaScript: always a WorkflowDefinitionErro
 
   for (const [label, settings, stepList] of junkSettings) {
     it(`validateSettings(${label}) names the setting and the fix`, () => {
-      const problems = problemsOf(() =>
-        validateSettings(settings as never, (stepList ?? steps) as Step[], { workflowName: "orders", stack: "dev" }),
-      );
+      const problems = problemsOf(() => validateSettings(settings as never, (stepList ?? steps) as Step[], { workflowName: "orders" }));
       assert.ok(problems.length > 0);
       for (const p of problems) {
         assert.equal(typeof p.step, "string");

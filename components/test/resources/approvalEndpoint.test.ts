@@ -93,7 +93,7 @@ describe("the approval endpoint's resources, under mocks", function () {
     assert.equal(fn.inputs.handler, "__index.handler");
     assert.equal(fn.inputs.environment.variables[APPROVAL_KEY_ENV], keyArn);
     assert.deepEqual(fn.inputs.tracingConfig, { mode: "Active" });
-    assert.equal(fn.inputs.loggingConfig.logGroup, `/aws/lambda/claims/${APPROVAL_ENDPOINT_NAME}`);
+    assert.equal(fn.inputs.loggingConfig.logGroup, `/aws/lambda/approval-fixture-test-claims/${APPROVAL_ENDPOINT_NAME}`);
     assert.equal(fn.inputs.layers, undefined);
     assert.equal(fn.inputs.vpcConfig, undefined);
     const [logGroup] = ofType(resources, "aws:cloudwatch/logGroup:LogGroup");
