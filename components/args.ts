@@ -249,9 +249,9 @@ export interface EventDrivenWorkflowArgs {
   transform?: WorkflowTransforms;
   /**
    * The workflow's name before a rename: the component and each of its children keep their Pulumi URNs (each gets a
-   * Pulumi alias), so the rename updates them instead of replacing them. Keep it until every stack has been deployed
-   * once with the new name. Physical names that contain the workflow's name (the state machine's, the log groups',
-   * the dashboard's) still change, and AWS replaces what they name: see "Upgrades" in the README.
+   * Pulumi alias) and their physical names keep the former name, so the rename updates them instead of replacing them.
+   * Keep it as long as they should stay: removing it renames them in AWS, which replaces them (see "Upgrades" in the
+   * README).
    * @default none (a renamed workflow's resources are all replaced)
    * @example
    * new EventDrivenWorkflow("claims-intake", { renamedFrom: "claims", ... })

@@ -50,3 +50,16 @@ export function formerChildName(lineage: Lineage, childName: string, isAlarm: bo
   if (lineage.renamedFrom === undefined || !childName.startsWith(lineage.name)) return undefined;
   return `${lineage.renamedFrom}${childName.slice(lineage.name.length)}`;
 }
+
+/**
+ * The key a child's physical name is built from: a renamed task's alarms keep the former task's key, as its function,
+ * role and log group keep the former task's name, so AWS keeps them (the URN is kept by {@link formerChildName}).
+ *
+ * @example
+ * physicalAlarmKey(new Map([["Evaluate", "Assess"]]), "Evaluate-errors"); // "Assess-errors"
+ */
+export function physicalAlarmKey(renamedSteps: ReadonlyMap<string, string>, key: string): string {
+  for (const [step, formerStep] of renamedSteps)
+    for (const kind of FUNCTION_ALARM_KINDS) if (key === functionAlarmKey(step, kind)) return functionAlarmKey(formerStep, kind);
+  return key;
+}

@@ -1,4 +1,5 @@
 /** The alarms: to the alert topic, with OK actions so the page clears itself (specifications from core/alarms.ts). */
+import { physicalAlarmKey } from "../core/lineage";
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { deriveAlarmSpecs } from "../core/alarms";
@@ -29,6 +30,7 @@ export function createAlarms(ctx: WorkflowContext, subjects: AlarmSubjects): aws
     },
     ctx.args.alarms,
   );
+  const renamedSteps = new Map(ctx.plan.tasks.flatMap((t) => (t.renamedFrom !== undefined ? [[t.name, t.renamedFrom] as const] : [])));
   return specs.map(
     (spec) =>
       new aws.cloudwatch.MetricAlarm(
@@ -39,7 +41,7 @@ export function createAlarms(ctx: WorkflowContext, subjects: AlarmSubjects): aws
             ctx.transforms.alarm,
             `${ctx.name}-${spec.key}`,
             {
-              name: ctx.names.of("alarm", spec.key),
+              name: ctx.names.of("alarm", physicalAlarmKey(renamedSteps, spec.key)),
               alarmDescription: spec.description,
               namespace: spec.namespace,
               metricName: spec.metricName,

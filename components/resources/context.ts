@@ -64,7 +64,8 @@ export function workflowContext(name: string, args: EventDrivenWorkflowArgs, pla
       ...args.lambda,
     },
     triggerBus: args.trigger.eventBusName ?? "default",
-    names: workflowNames(name, parent, args.naming),
+    // A renamed workflow keeps its physical names, and with them its queue, table, key and subscriptions.
+    names: workflowNames(args.renamedFrom ?? name, parent, args.naming),
     region,
     accountId,
     scope: pulumi.all([partition, region, accountId]).apply(([p, r, a]) => ({ partition: p, region: r, accountId: a })),

@@ -50,6 +50,8 @@ export function createStepLambdas(
   for (const step of ctx.plan.tasks) {
     const idempotent = ctx.plan.idempotentSteps.has(step.name);
     const linking = step.callback?.approvalLink !== undefined;
+    // A renamed task keeps its physical names (and so its function, role and log history): see `renamedFrom`.
+    const physicalStepName = step.renamedFrom ?? step.name;
     const logGroup = new aws.cloudwatch.LogGroup(
       ...named(
         names,
@@ -57,7 +59,7 @@ export function createStepLambdas(
         transform(
           transforms.logGroup,
           `${name}-${step.name}`,
-          { name: names.of("logGroup", step.name, "/aws/lambda/"), retentionInDays: ctx.logging.retentionInDays, tags },
+          { name: names.of("logGroup", physicalStepName, "/aws/lambda/"), retentionInDays: ctx.logging.retentionInDays, tags },
           { parent },
         ),
       ),
@@ -69,7 +71,7 @@ export function createStepLambdas(
         transform(
           transforms.role,
           `${name}-${step.name}`,
-          { name: names.of("role", step.name), assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags },
+          { name: names.of("role", physicalStepName), assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags },
           { parent },
         ),
       ),
@@ -139,7 +141,7 @@ export function createStepLambdas(
           transforms.function,
           `${name}-${step.name}`,
           {
-            name: names.of("function", step.name),
+            name: names.of("function", physicalStepName),
             code: archive.then((built) => built.archive),
             handler: STEP_HANDLER_ENTRY,
             role: role.arn,

@@ -317,9 +317,9 @@ export interface TaskOptions<I, O, R = any, S extends string = string> extends F
   copyPackages?: string[];
   /**
    * The step's name before a rename: its Lambda, role, role policy, log group and alarms keep their Pulumi URNs (the
-   * component gives each a Pulumi alias), so the rename updates them instead of replacing them. Keep it until every
-   * stack has been deployed once with the new name. Physical names that contain the step's name (its log group's)
-   * still change, and AWS replaces what they name: see "Upgrades" in the README.
+   * component gives each a Pulumi alias) and their physical names keep the former name, so the rename updates them
+   * instead of replacing them. Keep it as long as they should stay: removing it renames them in AWS, which replaces
+   * them (see "Upgrades" in the README).
    * @default none (a renamed step's resources are replaced)
    * @example
    * task("AssessClaim", { renamedFrom: "Assess", handler: assess, timeoutSeconds: 10 })

@@ -282,7 +282,9 @@ describe("EventDrivenWorkflow's physical names and hooks, under mocks", function
         trigger: { schedule: { expression: "rate(1 day)" } },
         timeoutSeconds: 120,
         transform: hooks,
-        steps: [task("Report", { handler: async () => ({}), timeoutSeconds: 10, reservedConcurrency: 2, provisionedConcurrency: 1, end: true })],
+        steps: [
+          task("Report", { handler: async () => ({}), timeoutSeconds: 10, reservedConcurrency: 2, provisionedConcurrency: 1, end: true }),
+        ],
       });
       return [workflow, nightly];
     });

@@ -237,18 +237,19 @@ describe("Upgrades: what each change replaces, under mocks", function () {
       assert.deepEqual(plans.get(change)!.lostUrns, [], change);
   });
 
-  it("with `renamedFrom`, only resources whose physical name holds the renamed name are replaced", () => {
-    const names = (change: string) =>
-      plans
-        .get(change)!
-        .replaced.map((r) => `${r.type.split(":").pop()}::${r.name}`)
-        .sort();
-    assert.deepEqual(names("Rename a task, with `renamedFrom`"), ["LogGroup::claims-Evaluate"]);
-    for (const change of ["Rename the workflow, with `renamedFrom`", "Rename the workflow and a task, with `renamedFrom`"])
-      for (const r of plans.get(change)!.replaced) {
-        const physical = [r.inputs.name, r.inputs.dashboardName].filter((n) => typeof n === "string").join("");
-        assert.match(physical, /claims-intake/, `${change}: ${r.type} ${r.name} is replaced although its physical name does not change`);
-      }
+  it("with `renamedFrom`, nothing is replaced: every physical name keeps the former name", () => {
+    for (const change of CHANGES.map((c) => c.change).filter((c) => c.endsWith("with `renamedFrom`"))) {
+      const { replaced } = plans.get(change)!;
+      assert.deepEqual(
+        replaced.map((r) => `${r.type} ${r.name}`),
+        [],
+        change,
+      );
+    }
+    // The physical names still hold the former names ("claims", "Assess"), not the new ones.
+    const renamed = plans.get("Rename the workflow and a task, with `renamedFrom`")!.updated;
+    const physical = renamed.flatMap((r) => [r.inputs.name, r.inputs.functionName].filter((n): n is string => typeof n === "string"));
+    assert.ok(physical.length > 0 && physical.every((n) => !n.includes("claims-intake") && !n.includes("Evaluate")), physical.join(", "));
   });
 
   it("updates in place, replacing nothing, for a new handler or new timeouts", () => {
