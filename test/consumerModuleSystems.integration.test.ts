@@ -158,4 +158,15 @@ describe("module systems from the packed packages on TypeScript 6: tsc, npx edw-
       });
     });
   }
+
+  it("the CommonJS program without `bundle`: edw-local package refuses its destructured require, naming the function and the fix", () => {
+    const program = readFileSync(join(project.folder, "js", "index.js"), "utf8");
+    const unbundled = program.replace(/ *bundle: \["date-fns"\],\n/, "");
+    assert.notEqual(unbundled, program);
+    writeFileSync(join(project.folder, "js", "unbundled.js"), unbundled);
+    const result = runInConsumer(project, "npx", ["--no-install", "edw-local", "package", "unbundled.js", "--out", "unbundled"], "js");
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(result.stdout + result.stderr, /captures 'addSeconds' of the package "date-fns" \(date-fns\/addSeconds\.cjs\)/);
+    assert.match(result.stdout + result.stderr, /`bundle: \["date-fns"\]`/);
+  });
 });
