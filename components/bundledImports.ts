@@ -7,14 +7,15 @@
  *
  * This maps every export of each bundled package (its CommonJS and its ES module entry) to the expression that gives
  * it in Lambda (`require("date-fns").addSeconds`), and hands the serializer that mapping through its `serialize` hook
- * (a stand-in module cache entry per value met). A function of a package that still gets copied by value (one the
- * package does not export from its entry) fails the build, naming the function, its file and the fix.
+ * (a stand-in module cache entry per value met). A function of a package that still gets copied by value (one a
+ * bundled package does not export from its entry, or any function of a package the task does not bundle) fails the
+ * build, naming the function, its file and the fix.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { Session } from "node:inspector";
 import Module, { createRequire } from "node:module";
 import { dirname, join, sep } from "node:path";
-import { LAYER_PROVIDED_PACKAGES } from "./core/archive";
+import { LAYER_PROVIDED_PACKAGES, packageNameOf } from "./core/archive";
 import { findPackageFolder } from "./packageClosure";
 
 /** A value of a bundled package and the expression that gives it inside Lambda. */
@@ -107,16 +108,24 @@ function conditionalTarget(target: unknown, conditions: string[]): string | unde
 /** What {@link serializeWithBundledImports} needs of Pulumi's serializer. */
 type Serializer = (serialize: (value: unknown) => boolean) => Promise<string>;
 
-/** A function of a bundled package the serializer copied by value, with where it is defined. */
+/** A function of an installed package the serializer copied by value, with where it is defined. */
 export interface CopiedPackageFunction {
   name: string;
+  /** Its file, from the package's folder on (`semver/classes/range.js`). */
   file: string;
   packageName: string;
+  /** Whether the package is one of the task's `bundle`. */
+  bundled: boolean;
 }
+
+/** The library's own code, whose Lambda-time helpers (`event-driven-workflow/runtime`) are serialized by design. */
+const LIBRARY_PACKAGE = "event-driven-workflow";
+const NODE_MODULES = `${sep}node_modules${sep}`;
 
 /**
  * Runs `serializer` with `expressions` in force: each mapped value it meets is written as its `require` expression.
- * Returns the serialized text and the functions of `packages` it copied by value nonetheless.
+ * Returns the serialized text and the functions of installed packages it copied by value nonetheless (those of
+ * `packages`, and those of packages not bundled, such as a destructured `require` of one).
  */
 export async function serializeWithBundledImports(
   serializer: Serializer,
@@ -147,7 +156,7 @@ export async function serializeWithBundledImports(
       cache[path] = standIn as unknown as NodeModule;
       paths.push(path);
       standIns.set(specifier, expression);
-    } else if (typeof value === "function" && packages.length > 0) {
+    } else if (typeof value === "function") {
       copiedFunctions.add(value as (...args: unknown[]) => unknown);
     }
     return true;
@@ -164,7 +173,10 @@ export async function serializeWithBundledImports(
 }
 let standInCount = 0;
 
-/** The functions among `functions` defined in the folder of one of `packages`. */
+/**
+ * The functions among `functions` defined in an installed package: in the folder of one of `packages` (its own
+ * dependencies included), else in any `node_modules` folder but the library's.
+ */
 async function packageFunctions(
   functions: ((...args: unknown[]) => unknown)[],
   packages: readonly string[],
@@ -179,8 +191,15 @@ async function packageFunctions(
   for (const fn of functions) {
     const url = await locator.fileOf(fn);
     const file = url.startsWith("file:") ? decodeURIComponent(new URL(url).pathname) : url;
+    const name = fn.name || "(anonymous)";
     const owner = folders.find((p) => file.startsWith(p.folder + sep));
-    if (owner) copied.push({ name: fn.name || "(anonymous)", file: file.slice(dirname(owner.folder).length + 1), packageName: owner.name });
+    if (owner) {
+      copied.push({ name, file: file.slice(dirname(owner.folder).length + 1), packageName: owner.name, bundled: true });
+      continue;
+    }
+    const inPackage = file.lastIndexOf(NODE_MODULES) >= 0 ? file.slice(file.lastIndexOf(NODE_MODULES) + NODE_MODULES.length) : undefined;
+    const packageName = inPackage && packageNameOf(inPackage.split(sep).join("/"));
+    if (packageName && packageName !== LIBRARY_PACKAGE) copied.push({ name, file: inPackage, packageName, bundled: false });
   }
   return copied;
 }

@@ -20,7 +20,7 @@ import {
   LAYER_PROVIDED_PACKAGES,
 } from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
-import { bundledExpressions, serializeWithBundledImports } from "./bundledImports";
+import { bundledExpressions, serializeWithBundledImports, type CopiedPackageFunction } from "./bundledImports";
 import { moduleUsage } from "./core/bundleUsage";
 import { bundleModules, copiedPackages, installedFolder, type BuiltModule } from "./stepBundle";
 import { instrumentStep, type StepRuntimeOptions } from "./runtime/instrument";
@@ -176,6 +176,7 @@ async function serializeHandler(
     ]);
   }
   const [copied] = serialized.copied;
+  if (copied && !copied.bundled) throw new WorkflowDefinitionError([{ step: stepName, message: unbundledCopyMessage(copied) }]);
   if (copied) {
     throw new WorkflowDefinitionError([
       {
@@ -189,6 +190,22 @@ async function serializeHandler(
     ]);
   }
   return serialized.text;
+}
+
+/**
+ * Why a handler that captures a function of a package its task does not bundle (a destructured `require`, an ES module
+ * import) cannot deploy, and the fix: bundle the package, or, for what Lambda provides, load it in the handler.
+ */
+function unbundledCopyMessage({ name, file, packageName }: CopiedPackageFunction): string {
+  const provided = LAYER_PROVIDED_PACKAGES.includes(packageName) || packageName.startsWith(LAMBDA_RUNTIME_SCOPE);
+  return (
+    `its handler captures '${name}' of the package "${packageName}" (${file}), which would be copied into the Lambda without its module ` +
+    "and can fail there while the source run passes. " +
+    (provided
+      ? `"${packageName}" comes with Lambda (its runtime or the Powertools layer): load it inside the handler or its \`init\` hook ` +
+        `(\`const { ${name} } = await import("${packageName}")\`), so that the archive requires it.`
+      : `Add it to the task's bundle (\`bundle: ["${packageName}"]\`): the handler then requires a tree-shaken bundle of it.`)
+  );
 }
 
 /** The archive of serialized `serialized`, with `extra` assets and the bundled packages, once checked. */

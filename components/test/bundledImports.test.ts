@@ -121,6 +121,23 @@ describe("bundled imports: what reaches the archive is a require of a tree-shake
     assert.match(error.message, /inside the handler or its `init` hook/);
   });
 
+  it("refuses a handler that captures a function of a package it does not bundle (a destructured require), naming the function and `bundle`", async () => {
+    const { addSeconds } = require("date-fns");
+    const error = await rejection(build(async (at: string) => addSeconds(new Date(at), 30).toISOString(), { bundle: [] }));
+    assert.match(error.message, /captures 'addSeconds' of the package "date-fns" \(date-fns\/addSeconds\.c?js\)/);
+    assert.match(error.message, /Add it to the task's bundle \(`bundle: \["date-fns"\]`\)/);
+  });
+
+  it("for a package Lambda provides (the runtime's AWS SDK), the fix is to load it inside the handler, not to bundle it", async () => {
+    const { marshall } = require("@aws-sdk/util-dynamodb");
+    const error = await rejection(build(async (item: Record<string, unknown>) => marshall(item), { bundle: [] }));
+    assert.match(error.message, /captures 'marshall' of the package "@aws-sdk\/util-dynamodb"/);
+    assert.match(
+      error.message,
+      /load it inside the handler or its `init` hook \(`const \{ marshall \} = await import\("@aws-sdk\/util-dynamodb"\)`\)/,
+    );
+  });
+
   describe("packages esbuild cannot bundle", () => {
     let program: string;
     before(() => {

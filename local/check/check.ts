@@ -8,7 +8,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve as resolvePath } from "node:path";
 import { RunnerInputError } from "../input/eventInput";
-import { forgetPendingPulumiWork, resourceKey, synthesizeProgram, type Synthesis, type SynthesisOptions } from "../program/synthesize";
+import { forgetPendingPulumiWork, resourceKey, type Synthesis, type SynthesisOptions } from "../program/synthesize";
+import { loadSynthesis } from "../runner/runner";
 
 /** The pack's package name, as a user installs it. */
 export const POLICY_PACK_PACKAGE = "event-driven-workflow-policies";
@@ -154,7 +155,7 @@ export function packRecordsOf(synthesis: Synthesis): PackRecord[] {
 export async function checkProgram(program: string, options: CheckProgramOptions = {}): Promise<CheckReport> {
   const pack = loadPolicyPack(options.projectFolder ?? dirname(resolvePath(program)));
   const policyConfig = typeof options.policyConfig === "string" ? readPolicyConfig(options.policyConfig) : options.policyConfig;
-  const synthesis = await synthesizeProgram(program, {
+  const synthesis = await loadSynthesis(program, {
     stack: options.stack,
     config: options.config,
     stackReferences: options.stackReferences,

@@ -6,7 +6,8 @@ import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { RunnerInputError } from "../input/eventInput";
 import { writeFunctionArchives } from "../packaging/archives";
-import { forgetPendingPulumiWork, synthesizeProgram } from "../program/synthesize";
+import { forgetPendingPulumiWork } from "../program/synthesize";
+import { loadSynthesis } from "../runner/runner";
 import { defaultProgram, usageError, PROGRAM_OPTIONS, programSettingsOf } from "./options";
 
 const USAGE = `Usage: edw-local package [program] --out <dir> [--json] [--stack <name>] [--config key=value ...]
@@ -34,7 +35,7 @@ export async function packageCommand(argv: string[]): Promise<number> {
     }
     if (!values.out) throw new RunnerInputError("--out <dir> is required: the folder to write the archives into.");
     const program = positionals[0] ?? defaultProgram();
-    const synthesis = await synthesizeProgram(program, programSettingsOf(values));
+    const synthesis = await loadSynthesis(program, programSettingsOf(values));
     const functions = await writeFunctionArchives(synthesis, values.out);
     forgetPendingPulumiWork();
     if (values.json) {

@@ -6,7 +6,8 @@
  * tree-shaken bundle of date-fns that the handler requires, never a copy of date-fns's code.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
@@ -55,6 +56,21 @@ describe("module systems: CommonJS and ES module programs, TypeScript and JavaSc
       }
     });
   }
+
+  it("edw-local package refuses a destructured require of a package the task does not bundle, printing why (exit 1)", () => {
+    const program = join(FIXTURES, "js", "unbundled.js");
+    const source = readFileSync(join(FIXTURES, PROGRAMS["CommonJS JavaScript"]), "utf8");
+    writeFileSync(program, source.replace(/ *bundle: \["date-fns"\],\n/, ""));
+    try {
+      const run = spawnSync(process.execPath, [join(__dirname, "..", "bin", "edw-local.js"), "package", program, "--out", tmpdir()], {
+        encoding: "utf8",
+      });
+      assert.equal(run.status, 1, run.stdout + run.stderr);
+      assert.match(run.stderr, /captures 'addSeconds' of the package "date-fns" \(date-fns\/addSeconds\.cjs\).*`bundle: \["date-fns"\]`/);
+    } finally {
+      rmSync(program, { force: true });
+    }
+  });
 
   it("edw-local package: each function's files, its zip and a manifest with the bundled package and what the layer provides", async () => {
     const out = mkdtempSync(join(tmpdir(), "edw-package-"));

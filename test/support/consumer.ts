@@ -1,7 +1,8 @@
 /**
  * A consumer program as a user gets one: the three packages (library, local tool, policy pack) packed with `npm pack`, the tarballs installed with a real
  * `npm install` into a scratch Pulumi program (test/fixtures/consumer: a claims workflow with its own dependencies,
- * events and tests) outside the repository. Nothing is symlinked into the repository; the registry packages come
+ * events and tests; or test/fixtures/modules-consumer: one program per module system on TypeScript 6) outside the
+ * repository. Nothing is symlinked into the repository; the registry packages come
  * from npm's cache when it has them (`--prefer-offline`), which `npm ci` filled.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -10,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const REPO_ROOT = join(__dirname, "..", "..");
-const FIXTURE = join(REPO_ROOT, "test", "fixtures", "consumer");
+const FIXTURES = join(REPO_ROOT, "test", "fixtures");
 
 /** A packed package: its tarball and the files npm put in it. */
 export interface PackedPackage {
@@ -72,12 +73,15 @@ function lockedVersion(name: string): string {
   return version;
 }
 
-/** Packs the packages, lays out the fixture in a temporary folder and runs `npm install` there. */
-export function installConsumer(): ConsumerProject {
+/**
+ * Packs the packages, lays out a fixture (a folder of test/fixtures with a `package.json.template`) in a temporary
+ * folder and runs `npm install` there. `__NAME__` placeholders in the template become the lockfile's versions.
+ */
+export function installConsumer({ fixture = "consumer", name = "claims" }: { fixture?: string; name?: string } = {}): ConsumerProject {
   const folder = mkdtempSync(join(tmpdir(), "edw-consumer-"));
   const packages = packWorkspaces(folder);
-  const project = join(folder, "claims");
-  cpSync(FIXTURE, project, { recursive: true });
+  const project = join(folder, name);
+  cpSync(join(FIXTURES, fixture), project, { recursive: true });
   const template = readFileSync(join(project, "package.json.template"), "utf8");
   rmSync(join(project, "package.json.template"));
   const manifest = template
@@ -100,15 +104,19 @@ export function installConsumer(): ConsumerProject {
   };
 }
 
-/** Runs a command of the consumer's own (node_modules/.bin first), returning its exit status and output. */
+/**
+ * Runs a command of the consumer's own (node_modules/.bin first) in its folder or a sub-folder `cwd`, returning its
+ * exit status and output.
+ */
 export function runInConsumer(
   project: ConsumerProject,
   command: string,
   args: string[],
+  cwd = ".",
 ): { status: number | null; stdout: string; stderr: string; seconds: number } {
   const started = Date.now();
   const run = spawnSync(command, args, {
-    cwd: project.folder,
+    cwd: join(project.folder, cwd),
     encoding: "utf8",
     env: { ...npmEnvironment(), PATH: `${join(project.folder, "node_modules", ".bin")}:${process.env.PATH}` },
     timeout: 300_000,
