@@ -893,7 +893,7 @@ function sharedEnvironment(tasks: readonly LocalTask[]): Record<string, string> 
 }
 
 /** Sets variables of process.env; returns what restores them. */
-function setProcessEnvironment(variables: Record<string, string>): () => void {
+export function setProcessEnvironment(variables: Record<string, string>): () => void {
   const saved = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
   Object.assign(process.env, variables);
   return () => {
