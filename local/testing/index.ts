@@ -27,7 +27,7 @@ export type { Synthesis } from "../program/synthesize";
 export { LocalRunner } from "../runner/runner";
 export { checkProgram } from "../check/check";
 export type { CheckProgramOptions, CheckReport, PolicyFinding } from "../check/check";
-export type { EventReport, ExecutionReport, RunnerOptions, CallbackAnswer } from "../runner/runner";
+export type { EventReport, ExecutionReport, RunnerOptions, CallbackAnswer, CallbackTiming } from "../runner/runner";
 export type { ServiceStandIn } from "../runner/serviceCalls";
 
 /** Options of {@link runEvents}. */
