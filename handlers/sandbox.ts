@@ -19,7 +19,8 @@
  * Charges are keyed by the caller's idempotency key, as a real provider's (Stripe's `Idempotency-Key`): a key once
  * processed answers every later request with its first outcome (a charge, or a decline) for as long as the gateway
  * keeps it ({@link SandboxOptions.keyRetentionSeconds}, 24 h; then it is forgotten), a request arriving while
- * the first is still in flight waits for the first's answer, and the same key with another amount or currency is
+ * the first is still in flight waits for the first's answer (from another process, which cannot await it, it gets
+ * `PaymentPending`: ask again later), and the same key with another amount or currency is
  * refused with `PaymentIdempotencyConflict` (Stripe's 400 `idempotency_error`). `payments.lookup(key)` tells what
  * became of a key. Faults can also be injected per call through {@link SandboxOptions.faults}, a plan that decides
  * for each call (operation, order, attempt) whether it is slow, loses its answer, is throttled, and so on.
