@@ -3,7 +3,8 @@
  *
  * Each event is matched against the rule's pattern, then executed through the compiled ASL definition by
  * aws-local-stepfunctions. Lambda tasks run the real handlers (wrapped as in Lambda) against the SANDBOX payment,
- * fulfilment and email services; SNS, SQS and EventBridge states run against IN-PROCESS RECORDERS. Retry
+ * fulfilment and email services, whose payment ledger and order records are the order stack's sandbox tables in the
+ * LOCAL DYNAMODB STAND-IN (fresh per sample); SNS, SQS and EventBridge states run against IN-PROCESS RECORDERS. Retry
  * intervals are skipped; the hung-charge sample runs with ChargeCard's and ReconcilePayment's timeouts shortened to
  * 2 s so the reconcile-and-escalate path shows without minutes of waiting.
  *
@@ -30,8 +31,11 @@ import {
   localResources,
   LocalWorkflow,
   matchEventPattern,
+  startLocalDynamoDb,
 } from "event-driven-workflow-local";
-import { createSandboxServices } from "../handlers/sandbox";
+import { createSandboxServices, type SandboxServices } from "../handlers/sandbox";
+import { dynamoDbSandboxTables, SANDBOX_TABLE_ENV } from "../handlers/sandboxTables";
+import { SANDBOX_TABLE_NAMES } from "../workflows/sandboxTables";
 import { ORDER_PLACED_PATTERN, orderSteps, type OrderWorkflowOptions } from "../workflows/order";
 
 const WORKFLOW = "order-processing";
@@ -50,7 +54,24 @@ function idempotencyDirectory(): string {
   return stateDir ? join(resolve(stateDir), "idempotency") : DEFAULT_LOCAL_STATE_DIR;
 }
 
+/**
+ * Runs `work` with fresh SANDBOX services whose tables (the order stack's, by the same names) are in a fresh local
+ * DynamoDB stand-in, closed afterwards: each sample tells its own story, and a replay starts as after a restart.
+ */
+async function withFreshSandbox<T>(work: (services: SandboxServices) => Promise<T>): Promise<T> {
+  const dynamodb = await startLocalDynamoDb();
+  try {
+    const client = { endpoint: dynamodb.endpoint, region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+    return await work(createSandboxServices({ tables: dynamoDbSandboxTables(client) }));
+  } finally {
+    await dynamodb.close();
+  }
+}
+
 async function main(): Promise<void> {
+  // The table names the order stack gives its steps (the stand-in serves any name).
+  process.env[SANDBOX_TABLE_ENV.paymentLedger] = SANDBOX_TABLE_NAMES.paymentLedger;
+  process.env[SANDBOX_TABLE_ENV.orderRecords] = SANDBOX_TABLE_NAMES.orderRecords;
   const samples = readdirSync(EVENTS_DIR)
     .filter((f) => f.endsWith(".json"))
     .map((f) => f.replace(/\.json$/, ""))
@@ -69,18 +90,20 @@ async function main(): Promise<void> {
       continue;
     }
     // Fresh sandbox per event, so each sample tells its own story.
-    const services = createSandboxServices();
-    const steps = orderSteps(services, SAMPLE_OPTIONS[sample]);
-    const definition = compileDefinition(steps, localResources(WORKFLOW, steps), { timeoutSeconds: 300 });
-    const result = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps(WORKFLOW, steps) }).run(event);
-    console.log(`  rule:      matched ${JSON.stringify(ORDER_PLACED_PATTERN)}`);
-    console.log(`  path:      ${formatPath(result)}`);
-    console.log(`  outcome:   ${formatOutcome(result)}`);
-    for (const message of result.published) console.log(`  published: ${formatPublished(message)}`);
-    const activity = services.activity();
-    console.log(
-      `  sandbox:   ${activity.chargeCalls} charge call(s), ${activity.charges.length} charge(s), ${activity.refundRequests.map((r) => `refund ${r.outcome}`).join(", ") || "no refund"}`,
-    );
+    const result = await withFreshSandbox(async (services) => {
+      const steps = orderSteps(services, SAMPLE_OPTIONS[sample]);
+      const definition = compileDefinition(steps, localResources(WORKFLOW, steps), { timeoutSeconds: 300 });
+      const run = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps(WORKFLOW, steps) }).run(event);
+      console.log(`  rule:      matched ${JSON.stringify(ORDER_PLACED_PATTERN)}`);
+      console.log(`  path:      ${formatPath(run)}`);
+      console.log(`  outcome:   ${formatOutcome(run)}`);
+      for (const message of run.published) console.log(`  published: ${formatPublished(message)}`);
+      const activity = services.activity();
+      console.log(
+        `  sandbox:   ${activity.chargeCalls} charge call(s), ${activity.charges.length} charge(s), ${activity.refundRequests.map((r) => `refund ${r.outcome}`).join(", ") || "no refund"}`,
+      );
+      return run;
+    });
     console.log("");
     summary.push(`${sample}: ${result.status}${result.error ? ` ${result.error}` : ""}`);
   }
@@ -98,13 +121,12 @@ async function replayAgainstDiskStore(): Promise<void> {
     `■ replay  (order ${event.detail.orderId} twice more; idempotency records on disk in ${outside ? store.directory : shown}, kept between runs)`,
   );
   for (const run of [1, 2]) {
-    const services = createSandboxServices();
-    const steps = orderSteps(services);
-    const definition = compileDefinition(steps, localResources(WORKFLOW, steps), { timeoutSeconds: 300 });
-    const result = await new LocalWorkflow(definition, { taskHandlers: bindTaskSteps(WORKFLOW, steps, { idempotencyStore: store }) }).run(
-      event,
-    );
-    const calls = services.activity().chargeCalls;
+    const { result, calls } = await withFreshSandbox(async (services) => {
+      const steps = orderSteps(services);
+      const definition = compileDefinition(steps, localResources(WORKFLOW, steps), { timeoutSeconds: 300 });
+      const taskHandlers = bindTaskSteps(WORKFLOW, steps, { idempotencyStore: store });
+      return { result: await new LocalWorkflow(definition, { taskHandlers }).run(event), calls: services.activity().chargeCalls };
+    });
     const charge = result.output?.chargeId ?? "no charge";
     console.log(
       `  run ${run}:     ${result.status}; ChargeCard ${

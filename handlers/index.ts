@@ -6,6 +6,7 @@ export * from "./errors";
 export * from "./order";
 export * from "./services";
 export * from "./sandbox";
+export * from "./sandboxTables";
 export * from "./metricsCatalogue";
 export { correlateOrder, emitOrderMetric, traceGateway } from "./observability";
 export { ORDER_LIMITS, parseOrderPlaced } from "./orderSchema";

@@ -19,16 +19,22 @@
  * Charges are keyed by the caller's idempotency key, as a real provider's (Stripe's `Idempotency-Key`): a key once
  * processed answers every later request with its first outcome (a charge, or a decline) for as long as the gateway
  * keeps it ({@link SandboxOptions.keyRetentionSeconds}, 24 h; then it is forgotten), a request arriving while
- * the first is still in flight waits for the first's answer, and the same key with another amount or currency is
+ * the first is still in flight waits for the first's answer (from another process, which cannot await it, it gets
+ * `PaymentPending`: ask again later), and the same key with another amount or currency is
  * refused with `PaymentIdempotencyConflict` (Stripe's 400 `idempotency_error`). `payments.lookup(key)` tells what
  * became of a key. Faults can also be injected per call through {@link SandboxOptions.faults}, a plan that decides
  * for each call (operation, order, attempt) whether it is slow, loses its answer, is throttled, and so on.
  *
- * State is in memory, in the object {@link createSandboxServices} returns, and only there: one instance shared
- * by every step (tests, the local runner) sees the whole story; separate processes (one per deployed Lambda)
- * each see only their own calls, so a deployed refund step finds no charge and answers `NOTHING_TO_REFUND`.
- * State is kept in plain objects and arrays (no Map/Set, no class instances) so that Pulumi's closure
- * serialization can capture the services object.
+ * State that more than one step must see is in the sandbox TABLES ({@link SandboxOptions.tables}): the payment
+ * gateway's ledger (idempotency keys, charges, refunds, whether the order's card refuses refunds) and the order
+ * records (the program's charge ledger, completed orders). Deployed, those are the order stack's DynamoDB tables
+ * (`sandbox-payment-ledger`, `sandbox-order-records`), so ReconcilePayment and RefundAndFail see ChargeCard's charge
+ * though each runs in a Lambda of its own; locally they are the same tables in the local DynamoDB stand-in. What only
+ * a test reads ({@link SandboxServices.activity}: the log of what this process's sandbox did, the fault plan's call
+ * counts) and the answers of charges still in flight stay in the process's memory: one instance shared by every step
+ * (tests, the soak, in-process runs) logs the whole story, a deployed Lambda only its own calls. That memory is kept in
+ * plain objects and arrays (no Map/Set, no class instances) so that Pulumi's closure serialization can capture the
+ * services object.
  */
 import {
   CardDeclinedError,
@@ -53,6 +59,7 @@ import type {
   OrderServices,
   PaymentGateway,
 } from "./services";
+import { inMemorySandboxTables, type SandboxTable, type SandboxTables } from "./sandboxTables";
 
 /** The sandbox's test card tokens (see the table in this module's documentation). */
 export const SANDBOX_CARD_TOKENS = {
@@ -93,6 +100,12 @@ export interface SandboxOptions {
    * @default 86_400 (24 hours; {@link SANDBOX_KEY_RETENTION_SECONDS})
    */
   keyRetentionSeconds?: number;
+  /**
+   * Where the state more than one step sees is kept (see this module's documentation): the order stack's DynamoDB
+   * tables ({@link dynamoDbSandboxTables}), or in this process's memory.
+   * @default inMemorySandboxTables() (fresh, empty tables)
+   */
+  tables?: SandboxTables;
 }
 
 /** How long the sandbox gateway keeps an idempotency key by default: 24 hours, as Stripe does. */
@@ -186,51 +199,83 @@ export interface SandboxServices extends OrderServices {
 }
 
 interface SandboxState extends SandboxActivity {
-  /** The card token last charged per order: the refund decides by it (`tok_refund_unavailable`). */
-  cardTokens: Record<string, string>;
-  /** What each idempotency key was used for, and how it ended. */
-  chargeKeys: Record<string, ChargeKeyRecord>;
   /** Calls per `<operation>:<order id>`, for the fault plan's `attempt`. */
   callsByOperation: Record<string, number>;
-  /** The order program's charge ledger, by order id (the sandbox's stand-in for a durable table; never expires). */
-  chargeLedger: Record<string, ChargeLedgerEntry>;
 }
 
-/** What an idempotency key was used for (amount, currency), when (epoch ms, by `now`) and how its charge ended. */
-type ChargeKeyRecord = { amount: number; currency: string; usedAt: number } & (
+/**
+ * What an idempotency key was used for (amount, currency), when (`usedAt`, epoch ms by `now`), how its charge ended
+ * and, once settled, when the gateway forgets it (`forgetAt`): a `key#<key>` item of the payment ledger table. A
+ * refund decides by the card the key was used with (`refundFails`: `tok_refund_unavailable`).
+ */
+type ChargeKeyRecord = { amount: number; currency: string; usedAt: number; refundFails: boolean } & (
   | { status: "PENDING" }
-  | { status: "CHARGED"; charge: ChargeResult }
-  | { status: "DECLINED"; error: keyof typeof DECLINES; message: string }
+  | { status: "CHARGED"; forgetAt: number; charge: string }
+  | { status: "DECLINED"; forgetAt: number; error: keyof typeof DECLINES; message: string }
 );
 
-/** Charges still being processed, by key (kept apart from the state: promises cannot be copied out). */
+/** Charges this process is still making, by key (their answers are promises: they cannot live in a table). */
 interface InFlightCharges {
-  charges: Record<string, Promise<ChargeResult>>;
-  /** The in-flight charges that will land (a `tok_hang` charge without `hangMs` never does). */
+  charges: Record<string, { amount: number; currency: string; answer: Promise<ChargeResult> }>;
+  /**
+   * Charge calls of this process under way, by key, from the request to its answer: a refund or lookup meanwhile
+   * sees the charge in flight, as the gateway would, before its ledger says so.
+   */
+  underWay: Record<string, number>;
+  /** The charge calls that will end (a `tok_hang` charge without `hangMs` never does). */
   settling: Promise<unknown>[];
 }
 
 /** The decline errors a charge can end with, by name: a repeated key replays its decline. */
 const DECLINES = { InsufficientFundsError, CardDeclinedError } as const;
 
-/** The SANDBOX payment gateway (test mode): charges and refunds recorded in `state`, keyed, no money moves. */
+/** The payment ledger's items: what each idempotency key did, each order's first charge and its refund. */
+const LEDGER = {
+  key: (idempotencyKey: string) => `key#${idempotencyKey}`,
+  charge: (orderId: string) => `charge#${orderId}`,
+  refund: (orderId: string) => `refund#${orderId}`,
+};
+
+/**
+ * The SANDBOX payment gateway (test mode): charges and refunds decided by its ledger table (keyed, as a real
+ * provider's), logged in `state` for tests; no money moves.
+ */
 function createSandboxPaymentGateway(
   state: SandboxState,
   inFlight: InFlightCharges,
   options: SandboxOptions,
   now: () => Date,
+  ledger: SandboxTable,
 ): PaymentGateway {
   const retentionMs = (options.keyRetentionSeconds ?? SANDBOX_KEY_RETENTION_SECONDS) * 1000;
-  /** The key's record, unless the gateway has forgotten it (a settled key older than the retention; never one in flight). */
-  const keyRecord = (idempotencyKey: string): ChargeKeyRecord | undefined => {
-    const known = state.chargeKeys[idempotencyKey];
-    if (known && known.status !== "PENDING" && now().getTime() - known.usedAt >= retentionMs) {
-      delete state.chargeKeys[idempotencyKey];
-      return undefined;
-    }
+  /** The key's record, unless the gateway has forgotten it (a settled key past its retention; never one in flight). */
+  const keyRecord = async (idempotencyKey: string): Promise<ChargeKeyRecord | undefined> => {
+    const known = (await ledger.get(LEDGER.key(idempotencyKey))) as ChargeKeyRecord | undefined;
+    if (known && known.status !== "PENDING" && now().getTime() >= known.forgetAt) return undefined;
     return known;
   };
-  const record = (order: ValidatedOrder, idempotencyKey: string, usedAt: number): ChargeResult => {
+  const conflict = (idempotencyKey: string, known: { amount: number; currency: string }, order: ValidatedOrder) => {
+    if (known.amount === order.totalAmount && known.currency === order.currency) return;
+    throw new PaymentIdempotencyConflict(
+      `Sandbox: idempotency key ${idempotencyKey} was used for ${known.amount} ${known.currency}, not ${order.totalAmount} ${order.currency}`,
+    );
+  };
+  /** The first outcome of a key already used (this process's charge in flight, or the ledger's record), else undefined. */
+  const knownOutcome = async (order: ValidatedOrder, idempotencyKey: string): Promise<ChargeResult | undefined> => {
+    const flying = inFlight.charges[idempotencyKey];
+    if (flying) {
+      conflict(idempotencyKey, flying, order);
+      return flying.answer;
+    }
+    const known = await keyRecord(idempotencyKey);
+    if (!known) return undefined;
+    conflict(idempotencyKey, known, order);
+    // In flight in another process (another Lambda): its answer cannot be awaited here; asking again later settles it.
+    if (known.status === "PENDING") throw new PaymentPending(`Sandbox: the charge under key ${idempotencyKey} is still in flight`);
+    if (known.status === "DECLINED") throw new DECLINES[known.error](known.message);
+    return JSON.parse(known.charge) as ChargeResult;
+  };
+  const record = async (order: ValidatedOrder, idempotencyKey: string, usedAt: number): Promise<ChargeResult> => {
     const charge: SandboxCharge = {
       chargeId: `ch_sandbox_${order.orderId}`,
       amount: order.totalAmount,
@@ -240,124 +285,168 @@ function createSandboxPaymentGateway(
       idempotencyKey,
       chargedAt: now().toISOString(),
     };
-    state.charges.push(charge);
     const result = toChargeResult(charge);
-    state.chargeKeys[idempotencyKey] = { amount: charge.amount, currency: charge.currency, usedAt, status: "CHARGED", charge: result };
+    const settled: ChargeKeyRecord = {
+      amount: charge.amount,
+      currency: charge.currency,
+      usedAt,
+      refundFails: refundFails(order),
+      status: "CHARGED",
+      forgetAt: usedAt + retentionMs,
+      charge: JSON.stringify(result),
+    };
+    await ledger.put(LEDGER.key(idempotencyKey), settled);
+    // The order's first charge is what a refund gives back.
+    await ledger.put(LEDGER.charge(order.orderId), { ...result, chargedAt: charge.chargedAt }, { absent: true });
+    state.charges.push(charge);
     return result;
   };
-  const decline = (order: ValidatedOrder, idempotencyKey: string, error: keyof typeof DECLINES, message: string): never => {
+  const decline = async (order: ValidatedOrder, idempotencyKey: string, error: keyof typeof DECLINES, message: string): Promise<never> => {
     const usedAt = now().getTime();
-    state.chargeKeys[idempotencyKey] = { amount: order.totalAmount, currency: order.currency, usedAt, status: "DECLINED", error, message };
+    const declined: ChargeKeyRecord = {
+      amount: order.totalAmount,
+      currency: order.currency,
+      usedAt,
+      refundFails: refundFails(order),
+      status: "DECLINED",
+      forgetAt: usedAt + retentionMs,
+      error,
+      message,
+    };
+    await ledger.put(LEDGER.key(idempotencyKey), declined);
     throw new DECLINES[error](message);
   };
   const faultOf = (operation: SandboxOperation, orderId: string) => injectedFault(state, options.faults, operation, orderId);
 
+  /** A charge: idempotent on its key as a real provider's, decided by the ledger table. */
+  const makeCharge = async (order: ValidatedOrder, idempotencyKey: string): Promise<ChargeResult> => {
+    state.chargeCalls += 1;
+    const attempt = (state.chargeCallsByOrder[order.orderId] ?? 0) + 1;
+    state.chargeCallsByOrder[order.orderId] = attempt;
+    // Idempotency first, as a real provider does: a key once processed answers with its first outcome, in flight included.
+    const known = await knownOutcome(order, idempotencyKey);
+    if (known) return known;
+
+    // Refused before processing: nothing is recorded under the key, so a retry may charge.
+    const fault = faultOf("charge", order.orderId);
+    switch (order.cardToken) {
+      case SANDBOX_CARD_TOKENS.processorDown:
+        throw new PaymentProcessorDown(`Sandbox: payment processor down while charging order ${order.orderId}`);
+      case SANDBOX_CARD_TOKENS.throttleOnce:
+        if (attempt === 1) throw new ThrottlingException(`Sandbox: rate exceeded charging order ${order.orderId}`);
+        break;
+      case SANDBOX_CARD_TOKENS.unavailableOnce:
+        if (attempt === 1) throw new ServiceUnavailableException(`Sandbox: processor briefly unavailable for order ${order.orderId}`);
+        break;
+    }
+
+    // Processed: the outcome is recorded under the key from here on.
+    if (order.cardToken === SANDBOX_CARD_TOKENS.insufficientFunds || order.cardToken === SANDBOX_CARD_TOKENS.refundUnavailable) {
+      await decline(
+        order,
+        idempotencyKey,
+        "InsufficientFundsError",
+        `Sandbox: card declined for order ${order.orderId}: insufficient funds`,
+      );
+    }
+    if (!order.cardToken.startsWith("tok_")) {
+      await decline(
+        order,
+        idempotencyKey,
+        "CardDeclinedError",
+        `Sandbox: unknown card token for order ${order.orderId}; use a tok_ test token`,
+      );
+    }
+    if (fault === "declined")
+      await decline(order, idempotencyKey, "CardDeclinedError", `Sandbox: card declined for order ${order.orderId}`);
+
+    // The key is taken for this charge unless another request holds it or the gateway still remembers it.
+    const usedAt = now().getTime();
+    const pending: ChargeKeyRecord = {
+      status: "PENDING",
+      amount: order.totalAmount,
+      currency: order.currency,
+      usedAt,
+      refundFails: refundFails(order),
+    };
+    const reserved = await ledger.put(LEDGER.key(idempotencyKey), pending, {
+      anyOf: [{ absent: true }, { field: "forgetAt", atMost: usedAt }],
+    });
+    if (!reserved || inFlight.charges[idempotencyKey]) {
+      const first = await knownOutcome(order, idempotencyKey);
+      if (first) return first;
+      throw new PaymentPending(`Sandbox: the charge under key ${idempotencyKey} is still in flight`);
+    }
+    const delayMs =
+      order.cardToken === SANDBOX_CARD_TOKENS.hang
+        ? options.hangMs
+        : fault === "slowAnswer"
+          ? slowAnswerMs(options, {
+              operation: "charge",
+              orderId: order.orderId,
+              attempt: state.callsByOperation[`charge:${order.orderId}`],
+            })
+          : 0;
+    // A processor that never answers (tok_hang without hangMs): the key stays PENDING, only a timeout ends the wait.
+    const charged =
+      delayMs === undefined
+        ? new Promise<ChargeResult>(() => undefined)
+        : // An immediate answer still lands in a later turn (so an in-flight duplicate sees PENDING), without setTimeout's 1 ms clamp.
+          new Promise<void>((resolve) => (delayMs === 0 ? setImmediate(resolve) : setTimeout(resolve, delayMs))).then(() =>
+            record(order, idempotencyKey, usedAt),
+          );
+    const flying = { amount: order.totalAmount, currency: order.currency, answer: charged };
+    inFlight.charges[idempotencyKey] = flying;
+    if (delayMs !== undefined) {
+      // Settled: from now on the ledger answers for the key (and forgets it after the retention).
+      const settled = charged.finally(() => {
+        if (inFlight.charges[idempotencyKey] === flying) delete inFlight.charges[idempotencyKey];
+      });
+      inFlight.settling.push(settled);
+    }
+    if (fault === "lostAnswer") {
+      await charged;
+      throw new PaymentOutcomeUnknown(`Sandbox: the answer to the charge of order ${order.orderId} was lost (the charge was made)`);
+    }
+    return charged;
+  };
+
   return {
     keyRetentionSeconds: retentionMs / 1000,
-    async charge(order, idempotencyKey) {
-      state.chargeCalls += 1;
-      const attempt = (state.chargeCallsByOrder[order.orderId] ?? 0) + 1;
-      state.chargeCallsByOrder[order.orderId] = attempt;
-      state.cardTokens[order.orderId] = order.cardToken;
-
-      // Idempotency first, as a real provider does: a key once processed answers with its first outcome, in flight included.
-      const known = keyRecord(idempotencyKey);
-      if (known) {
-        if (known.amount !== order.totalAmount || known.currency !== order.currency) {
-          throw new PaymentIdempotencyConflict(
-            `Sandbox: idempotency key ${idempotencyKey} was used for ${known.amount} ${known.currency}, not ${order.totalAmount} ${order.currency}`,
-          );
-        }
-        if (known.status === "PENDING") return inFlight.charges[idempotencyKey];
-        if (known.status === "DECLINED") throw new DECLINES[known.error](known.message);
-        return { ...known.charge };
-      }
-
-      // Refused before processing: nothing is recorded under the key, so a retry may charge.
-      const fault = faultOf("charge", order.orderId);
-      switch (order.cardToken) {
-        case SANDBOX_CARD_TOKENS.processorDown:
-          throw new PaymentProcessorDown(`Sandbox: payment processor down while charging order ${order.orderId}`);
-        case SANDBOX_CARD_TOKENS.throttleOnce:
-          if (attempt === 1) throw new ThrottlingException(`Sandbox: rate exceeded charging order ${order.orderId}`);
-          break;
-        case SANDBOX_CARD_TOKENS.unavailableOnce:
-          if (attempt === 1) throw new ServiceUnavailableException(`Sandbox: processor briefly unavailable for order ${order.orderId}`);
-          break;
-      }
-
-      // Processed: the outcome is recorded under the key from here on.
-      if (order.cardToken === SANDBOX_CARD_TOKENS.insufficientFunds || order.cardToken === SANDBOX_CARD_TOKENS.refundUnavailable) {
-        decline(order, idempotencyKey, "InsufficientFundsError", `Sandbox: card declined for order ${order.orderId}: insufficient funds`);
-      }
-      if (!order.cardToken.startsWith("tok_")) {
-        decline(
-          order,
-          idempotencyKey,
-          "CardDeclinedError",
-          `Sandbox: unknown card token for order ${order.orderId}; use a tok_ test token`,
-        );
-      }
-      if (fault === "declined") decline(order, idempotencyKey, "CardDeclinedError", `Sandbox: card declined for order ${order.orderId}`);
-
-      const usedAt = now().getTime();
-      state.chargeKeys[idempotencyKey] = { status: "PENDING", amount: order.totalAmount, currency: order.currency, usedAt };
-      const delayMs =
-        order.cardToken === SANDBOX_CARD_TOKENS.hang
-          ? options.hangMs
-          : fault === "slowAnswer"
-            ? slowAnswerMs(options, {
-                operation: "charge",
-                orderId: order.orderId,
-                attempt: state.callsByOperation[`charge:${order.orderId}`],
-              })
-            : 0;
-      // A processor that never answers (tok_hang without hangMs): the key stays PENDING, only a timeout ends the wait.
-      const charged =
-        delayMs === undefined
-          ? new Promise<ChargeResult>(() => undefined)
-          : // An immediate answer still lands in a later turn (so an in-flight duplicate sees PENDING), without setTimeout's 1 ms clamp.
-            new Promise<void>((resolve) => (delayMs === 0 ? setImmediate(resolve) : setTimeout(resolve, delayMs))).then(() =>
-              record(order, idempotencyKey, usedAt),
-            );
-      inFlight.charges[idempotencyKey] = charged;
-      if (delayMs !== undefined) inFlight.settling.push(charged);
-      if (fault === "lostAnswer") {
-        await charged;
-        throw new PaymentOutcomeUnknown(`Sandbox: the answer to the charge of order ${order.orderId} was lost (the charge was made)`);
-      }
-      return charged;
+    charge(order, idempotencyKey) {
+      inFlight.underWay[idempotencyKey] = (inFlight.underWay[idempotencyKey] ?? 0) + 1;
+      const call = makeCharge(order, idempotencyKey).finally(() => {
+        inFlight.underWay[idempotencyKey] -= 1;
+      });
+      if (order.cardToken !== SANDBOX_CARD_TOKENS.hang || options.hangMs !== undefined) inFlight.settling.push(call.catch(() => undefined));
+      return call;
     },
 
     async lookup(idempotencyKey) {
       faultOf("lookup", idempotencyKey);
-      const known = keyRecord(idempotencyKey);
+      if ((inFlight.underWay[idempotencyKey] ?? 0) > 0) return { status: "PENDING" };
+      const known = await keyRecord(idempotencyKey);
       if (!known) return { status: "NOT_FOUND" };
       if (known.status === "PENDING") return { status: "PENDING" };
       if (known.status === "DECLINED") return { status: "DECLINED", error: known.error, message: known.message };
-      return { status: "CHARGED", charge: { ...known.charge } };
+      return { status: "CHARGED", charge: JSON.parse(known.charge) as ChargeResult };
     },
 
     async refund(orderId) {
       // The order id is the charge's key: a charge still in flight cannot be refunded yet, nor declared absent.
-      if (state.chargeKeys[orderId]?.status === "PENDING") {
+      const key = (await ledger.get(LEDGER.key(orderId))) as ChargeKeyRecord | undefined;
+      if ((inFlight.underWay[orderId] ?? 0) > 0 || key?.status === "PENDING") {
         throw new PaymentPending(`Sandbox: the charge of order ${orderId} is still in flight`);
       }
-      const charge = state.charges.find((c) => c.orderId === orderId);
+      const charge = (await ledger.get(LEDGER.charge(orderId))) as (ChargeResult & { chargedAt: string }) | undefined;
       // An injected refund fault needs something to refund; tok_refund_unavailable fails even a refund of nothing.
-      if (state.cardTokens[orderId] === SANDBOX_CARD_TOKENS.refundUnavailable || (charge && faultOf("refund", orderId) === "failed")) {
+      if (key?.refundFails === true || (charge && faultOf("refund", orderId) === "failed")) {
         state.refundRequests.push({ orderId, outcome: "FAILED" });
         throw new RefundFailedError(`Sandbox: the refund of order ${orderId} cannot be processed`);
       }
       if (!charge) {
         state.refundRequests.push({ orderId, outcome: "NOTHING_TO_REFUND" });
         return { status: "NOTHING_TO_REFUND" };
-      }
-      const previous = state.refunds.find((r) => r.orderId === orderId);
-      if (previous) {
-        // At most once: a retried or repeated refund reports the first one and moves no more money.
-        state.refundRequests.push({ orderId, outcome: "ALREADY_REFUNDED" });
-        return { status: "REFUNDED", refundId: previous.refundId };
       }
       const refund: SandboxRefund = {
         refundId: `re_sandbox_${orderId}`,
@@ -366,6 +455,12 @@ function createSandboxPaymentGateway(
         amount: charge.amount,
         currency: charge.currency,
       };
+      // At most once: a retried or repeated refund reports the first one and moves no more money.
+      if (!(await ledger.put(LEDGER.refund(orderId), { ...refund }, { absent: true }))) {
+        const previous = await ledger.get(LEDGER.refund(orderId));
+        state.refundRequests.push({ orderId, outcome: "ALREADY_REFUNDED" });
+        return { status: "REFUNDED", refundId: String(previous?.refundId ?? refund.refundId) };
+      }
       state.refunds.push(refund);
       state.refundRequests.push({ orderId, outcome: "REFUNDED" });
       return { status: "REFUNDED", refundId: refund.refundId } satisfies RefundResult;
@@ -393,23 +488,34 @@ function injectedFault(
   return fault;
 }
 
-/** The SANDBOX charge ledger (test mode): the order program's charge records, kept in `state` and never expired. */
-function createSandboxChargeLedger(state: SandboxState): ChargeLedger {
+/**
+ * The SANDBOX charge ledger (test mode): the order program's charge records, a `ledger#<order id>` item each in the
+ * order records table, never expired.
+ */
+function createSandboxChargeLedger(records: SandboxTable): ChargeLedger {
+  const id = (orderId: string) => `ledger#${orderId}`;
   return {
     async get(orderId) {
-      const entry = state.chargeLedger[orderId];
-      return entry && structuredClone(entry);
+      const item = await records.get(id(orderId));
+      return item && (JSON.parse(String(item.entry)) as ChargeLedgerEntry);
     },
     async recordAttempt(orderId, attemptedAt) {
-      state.chargeLedger[orderId] ??= { status: "ATTEMPTED", attemptedAt: attemptedAt.toISOString() };
+      const entry: ChargeLedgerEntry = { status: "ATTEMPTED", attemptedAt: attemptedAt.toISOString() };
+      await records.put(id(orderId), { status: entry.status, entry: JSON.stringify(entry) }, { absent: true });
     },
     async recordCharge(orderId, charge) {
-      state.chargeLedger[orderId] = { status: "CHARGED", charge: { ...charge } };
+      const entry: ChargeLedgerEntry = { status: "CHARGED", charge: { ...charge } };
+      await records.put(id(orderId), { status: entry.status, entry: JSON.stringify(entry) });
     },
     async clear(orderId) {
-      if (state.chargeLedger[orderId]?.status === "ATTEMPTED") delete state.chargeLedger[orderId];
+      await records.remove(id(orderId), { field: "status", equals: "ATTEMPTED" });
     },
   };
+}
+
+/** Whether the sandbox fails refunds of this order's card (`tok_refund_unavailable`). */
+function refundFails(order: ValidatedOrder): boolean {
+  return order.cardToken === SANDBOX_CARD_TOKENS.refundUnavailable;
 }
 
 /** How long a `slowAnswer` call takes (see {@link SandboxOptions.slowAnswerMs}). */
@@ -469,20 +575,22 @@ function createSandboxEmailService(state: SandboxState, faults: SandboxFaultPlan
   };
 }
 
-/** The SANDBOX order store (test mode): completed orders kept in `state`. */
-function createSandboxOrderRepository(state: SandboxState, faults: SandboxFaultPlan | undefined): OrderRepository {
+/** The SANDBOX order store (test mode): completed orders as `order#<order id>` items of the order records table, logged in `state`. */
+function createSandboxOrderRepository(state: SandboxState, faults: SandboxFaultPlan | undefined, records: SandboxTable): OrderRepository {
+  const id = (orderId: string) => `order#${orderId}`;
   return {
     async markComplete(summary) {
       if (injectedFault(state, faults, "markComplete", summary.orderId) === "failed") {
         throw new ServiceUnavailableException(`Sandbox: the order store refused order ${summary.orderId}`);
       }
+      await records.put(id(summary.orderId), { summary: JSON.stringify(summary) });
       const index = state.completedOrders.findIndex((o) => o.orderId === summary.orderId);
       if (index >= 0) state.completedOrders[index] = { ...summary };
       else state.completedOrders.push({ ...summary });
     },
     async get(orderId) {
-      const found = state.completedOrders.find((o) => o.orderId === orderId);
-      return found && { ...found };
+      const item = await records.get(id(orderId));
+      return item && (JSON.parse(String(item.summary)) as OrderProcessed);
     },
   };
 }
@@ -518,23 +626,20 @@ export function createSandboxServices(options: SandboxOptions = {}): SandboxServ
     emails: [],
     completedOrders: [],
     injectedFaults: [],
-    cardTokens: {},
-    chargeKeys: {},
     callsByOperation: {},
-    chargeLedger: {},
   };
-  const inFlight: InFlightCharges = { charges: {}, settling: [] };
+  const inFlight: InFlightCharges = { charges: {}, underWay: {}, settling: [] };
   const now = options.now ?? (() => new Date());
+  const tables = options.tables ?? inMemorySandboxTables();
   return {
-    payments: createSandboxPaymentGateway(state, inFlight, options, now),
-    charges: createSandboxChargeLedger(state),
+    payments: createSandboxPaymentGateway(state, inFlight, options, now, tables.paymentLedger),
+    charges: createSandboxChargeLedger(tables.orderRecords),
     fulfillment: createSandboxFulfillmentService(state, options),
     email: createSandboxEmailService(state, options.faults),
-    orders: createSandboxOrderRepository(state, options.faults),
+    orders: createSandboxOrderRepository(state, options.faults, tables.orderRecords),
     now: () => now(),
     activity: () => {
-      // cardTokens stays private: tests have no business reading card tokens back.
-      const { cardTokens: _cardTokens, chargeKeys: _chargeKeys, callsByOperation: _calls, chargeLedger: _ledger, ...activity } = state;
+      const { callsByOperation: _calls, ...activity } = state;
       return structuredClone(activity);
     },
     idle: async () => {

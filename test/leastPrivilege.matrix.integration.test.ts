@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { ofType, synthesizeProgram, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../local/program/synthesize";
 import { actionsOnResourceType, simulate, type Decision, type SimulatedRequest } from "./support/iamSimulation";
 import { synthesizeOrderStack } from "./support/orderStack";
+import { SANDBOX_TABLE_ACTIONS, SANDBOX_TABLE_NAMES, SANDBOX_TABLE_USERS } from "../workflows/sandboxTables";
 
 const OTHER_ACCOUNT = "210987654321";
 /** An account administrator (Allow *:*) asking without TLS. */
@@ -419,7 +420,13 @@ async function matrixRows(resources: RecordedResource[], outputs: Record<string,
   const queue = { arn: outputs.deadLetterQueueArn as string, policy: json(only("aws:sqs/queuePolicy:QueuePolicy").inputs.policy) };
   const keyResource = only("aws:kms/key:Key");
   const key = { arn: keyResource.state.arn as string, policy: json(keyResource.inputs.policy) };
-  const table = only("aws:dynamodb/table:Table").state.arn as string;
+  const tables = ofType(resources, "aws:dynamodb/table:Table");
+  const table = tables.find((t) => t.name === "order-processing-idempotency")!.state.arn as string;
+  // The sandbox services' tables: each granted to the steps that use it (workflows/sandboxTables.ts), none to the others.
+  const sandboxTables = Object.entries(SANDBOX_TABLE_NAMES).map(([kind, name]) => ({
+    arn: tables.find((t) => t.name === name)!.state.arn as string,
+    users: SANDBOX_TABLE_USERS[kind as keyof typeof SANDBOX_TABLE_USERS] as readonly string[],
+  }));
   const machine = outputs.stateMachineArn as string;
   const ruleArn = outputs.ruleArn as string;
   const bus = arn("events", "event-bus/default");
@@ -449,6 +456,11 @@ async function matrixRows(resources: RecordedResource[], outputs: Record<string,
     const stream = `${group.state.arn}:log-stream:2026/01/01/abc`;
     const idempotent = idempotentTables.has(fn.name);
     const tableItems = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
+    const step = fn.name.replace("order-processing-", "");
+    const sandboxCells = (uses: boolean) =>
+      sandboxTables
+        .filter((t) => t.users.includes(step) === uses)
+        .flatMap((t) => SANDBOX_TABLE_ACTIONS.map((a): [string, string] => [a, t.arn]));
     return {
       name: `Lambda ${fn.name.replace("order-processing-", "")}`,
       request: { principal: roleArn(fn.name), identityPolicy: policyOf(fn.name) },
@@ -457,12 +469,20 @@ async function matrixRows(resources: RecordedResource[], outputs: Record<string,
         ["logs:PutLogEvents", stream],
         ["xray:PutTraceSegments", "*"],
         ...(idempotent ? tableItems.map((a): [string, string] => [a, table]) : []),
+        ...sandboxCells(true),
       ],
       nearMisses: [
         ["logs:PutLogEvents", `${siblingGroup.state.arn}:log-stream:x`],
         ["logs:PutLogEvents", inOtherAccount(stream), { resourceAccount: OTHER_ACCOUNT }],
         ["logs:PutLogEvents", other.logStream],
         ...(idempotent ? [] : tableItems.map((a): [string, string] => [a, table])),
+        // A sandbox table it does not use (the neighbour of one it does), and what no step may do on either.
+        ...sandboxCells(false),
+        ...sandboxTables.flatMap((t): [string, string][] => [
+          ["dynamodb:Scan", t.arn],
+          ["dynamodb:UpdateItem", t.arn],
+          ["dynamodb:DeleteTable", t.arn],
+        ]),
         ["dynamodb:Scan", table],
         ["dynamodb:GetItem", other.table],
         ["lambda:InvokeFunction", sibling.state.arn],

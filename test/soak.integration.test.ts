@@ -13,7 +13,7 @@ import { runSoak, type SoakReport } from "../bench/soak/drive";
  * (issue 18's first failure) and fits the execution timeout the time budget now sets.
  */
 describe("the soak: 1,000 orders on the virtual clock with injected faults, late answers and replays (seed 11, SIMULATED services)", function () {
-  this.timeout(240_000);
+  this.timeout(480_000);
   let report: SoakReport;
 
   before(async () => {

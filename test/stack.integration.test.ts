@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { WILDCARD_RESOURCE_ACTIONS, lambdaTimeoutFor, type PolicyDocument } from "../components/index";
 import { LAMBDA_RUNTIME_PACKAGE } from "../components/stepArchive";
 import { ORDER_TASK_TIMEOUTS } from "../workflows/order";
+import { SANDBOX_TABLE_ENV } from "../handlers/sandboxTables";
+import { SANDBOX_TABLE_NAMES, SANDBOX_TABLE_USERS } from "../workflows/sandboxTables";
 import { NO_VPC } from "../workflows/orderStack";
 import { DEFAULT_TIMEOUT_SECONDS } from "../workflows/config";
 import { decide } from "./support/iamSimulation";
@@ -21,10 +23,11 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
   let outputs: Record<string, any>;
   before(async () => ({ resources, outputs } = await synthesizeOrderStack()));
 
+  const idempotencyTable = () => ofType(resources, "aws:dynamodb/table:Table").find((t) => t.name === "order-processing-idempotency")!;
   const rolePolicyOf = (roleName: string): PolicyDocument =>
     json(ofType(resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === roleName)!.inputs.policy);
 
-  it("registers the full inventory, every child parented by the component", () => {
+  it("registers the full inventory, every child parented by the component but the stack's own sandbox tables", () => {
     const counts: Record<string, number> = {};
     for (const r of resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
     assert.deepEqual(counts, {
@@ -44,12 +47,13 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
       "aws:cloudwatch/eventTarget:EventTarget": 1,
       "aws:cloudwatch/metricAlarm:MetricAlarm": 20,
       "aws:cloudwatch/dashboard:Dashboard": 1,
-      // ChargeCard and RefundAndFail are idempotent: one idempotency table for the workflow.
-      "aws:dynamodb/table:Table": 1,
+      // The idempotent steps share one idempotency table; the stack adds the sandbox's two (workflows/sandboxTables.ts).
+      "aws:dynamodb/table:Table": 3,
     });
     const component = "eventdrivenworkflow:index:EventDrivenWorkflow::order-processing";
+    const sandboxTables = Object.values(SANDBOX_TABLE_NAMES);
     const orphans = resources
-      .filter((r) => r.type.startsWith("aws:") && r.parent !== component)
+      .filter((r) => r.type.startsWith("aws:") && r.parent !== component && !sandboxTables.includes(r.name))
       .map((r) => `${r.type} ${r.name} (parent ${r.parent})`);
     assert.deepEqual(orphans, []);
   });
@@ -296,7 +300,7 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
   });
 
   it("creates one idempotency table: on demand, TTL on Powertools' expiry attribute, encrypted, point-in-time recovery", () => {
-    const table = only(resources, "aws:dynamodb/table:Table");
+    const table = idempotencyTable();
     assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
     assert.equal(table.inputs.hashKey, "id");
     assert.deepEqual(table.inputs.attributes, [{ name: "id", type: "S" }]);
@@ -306,7 +310,7 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
   });
 
   it("lets only the idempotent steps touch the table, with its exact ARN and only the item actions Powertools uses", async () => {
-    const table = only(resources, "aws:dynamodb/table:Table");
+    const table = idempotencyTable();
     const idempotent = ["ChargeCard", "FulfillOrder", "SendConfirmationEmail", "MarkOrderComplete", "RefundAndFail"];
     for (const fn of ofType(resources, "aws:lambda/function:Function")) {
       const step = fn.name.replace("order-processing-", "");
@@ -322,6 +326,21 @@ describe("the order stack under Pulumi mocks (index.ts)", () => {
         "ImplicitlyDenied",
         step,
       );
+    }
+  });
+
+  it('creates the sandbox tables (encrypted, point-in-time recovery, "sandbox" in the name) and names each only to the steps that use it', () => {
+    for (const [kind, name] of Object.entries(SANDBOX_TABLE_NAMES) as [keyof typeof SANDBOX_TABLE_NAMES, string][]) {
+      const table = ofType(resources, "aws:dynamodb/table:Table").find((t) => t.name === name)!;
+      assert.match(table.state.name, /sandbox/);
+      assert.equal(table.inputs.billingMode, "PAY_PER_REQUEST");
+      assert.equal(table.inputs.serverSideEncryption.enabled, true);
+      assert.equal(table.inputs.pointInTimeRecovery.enabled, true);
+      for (const fn of ofType(resources, "aws:lambda/function:Function")) {
+        const step = fn.name.replace("order-processing-", "");
+        const uses = (SANDBOX_TABLE_USERS[kind] as readonly string[]).includes(step);
+        assert.equal(fn.inputs.environment.variables[SANDBOX_TABLE_ENV[kind]], uses ? table.state.name : undefined, `${step} ${kind}`);
+      }
     }
   });
 });

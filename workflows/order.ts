@@ -36,7 +36,7 @@ import {
   sendToDeadLetterQueue,
   task,
 } from "event-driven-workflow";
-import type { Retry } from "event-driven-workflow";
+import type { Retry, StepPermission } from "event-driven-workflow";
 import {
   type CompletionInput,
   type OrderDetail,
@@ -101,6 +101,11 @@ const IDEMPOTENCY_RETRY: Retry[] = [
 export interface OrderWorkflowOptions {
   /** Task timeouts overriding {@link ORDER_TASK_TIMEOUTS} (tests shorten ChargeCard to show States.Timeout). */
   timeouts?: Partial<Record<OrderTaskName, number>>;
+  /**
+   * IAM grants of the steps' Lambdas beyond the component's own, by step: what the services a step calls need (the
+   * order stack grants the sandbox tables to the steps that use them). @default none
+   */
+  permissions?: Partial<Record<OrderTaskName, StepPermission[]>>;
 }
 
 /**
@@ -112,6 +117,7 @@ export interface OrderWorkflowOptions {
  */
 export function orderSteps(services: OrderServices, options: OrderWorkflowOptions = {}) {
   const timeout = (name: OrderTaskName) => options.timeouts?.[name] ?? ORDER_TASK_TIMEOUTS[name];
+  const permissions = (name: OrderTaskName) => (options.permissions?.[name] ? { permissions: options.permissions[name] } : {});
   const toError = "$.error";
   const branchRetry = (intervalSeconds: number, maxAttempts: number): Retry[] => [
     { errors: TRANSIENT, intervalSeconds, maxAttempts, backoffRate: 2 },
@@ -126,6 +132,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       // Validation calls no service: the handler captures none (each captured service is serialized into the Lambda).
       handler: (event: OrderPlacedEvent, context) => validateOrder(event, context),
       timeoutSeconds: timeout("ValidateOrder"),
+      ...permissions("ValidateOrder"),
       resultPath: "$.order",
       catch: [
         { errors: ["ValidationError"], next: "OrderValidationFailed", resultPath: toError },
@@ -141,6 +148,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           now: () => services.now(),
         }),
       timeoutSeconds: timeout("ChargeCard"),
+      ...permissions("ChargeCard"),
       inputPath: "$.order",
       resultPath: "$.payment",
       // The input is the validated order: its id is the key. Step Functions retries below repeat the same input.
@@ -168,6 +176,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           now: () => services.now(),
         }),
       timeoutSeconds: timeout("ReconcilePayment"),
+      ...permissions("ReconcilePayment"),
       inputPath: "$.order",
       resultPath: "$.payment",
       // A lookup only reads: no idempotency record needed. A charge still in flight is polled for a second, then
@@ -191,6 +200,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           task("FulfillOrder", {
             handler: (state: PaidOrder, context) => fulfillOrder(state, context, { fulfillment: services.fulfillment }),
             timeoutSeconds: timeout("FulfillOrder"),
+            ...permissions("FulfillOrder"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(3, 2), ...IDEMPOTENCY_RETRY],
             catch: [
@@ -213,6 +223,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           task("SendConfirmationEmail", {
             handler: (state: PaidOrder, context) => sendConfirmationEmail(state, context, { email: services.email }),
             timeoutSeconds: timeout("SendConfirmationEmail"),
+            ...permissions("SendConfirmationEmail"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(2, 3), ...IDEMPOTENCY_RETRY],
             catch: [{ errors: ["States.ALL"], next: "LogEmailFailure", resultPath: "$.emailError" }],
@@ -228,6 +239,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       handler: (state: CompletionInput, context) =>
         markOrderComplete(state, context, { orders: services.orders, now: () => services.now() }),
       timeoutSeconds: timeout("MarkOrderComplete"),
+      ...permissions("MarkOrderComplete"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
       // A paid order that cannot be recorded is compensated as far as what happened allows (WasOrderShipped).
@@ -269,6 +281,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       handler: (state: RefundInput, context) =>
         refundPayment(state, context, { payments: { refund: (orderId) => services.payments.refund(orderId) } }),
       timeoutSeconds: timeout("RefundAndFail"),
+      ...permissions("RefundAndFail"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
       catch: [{ errors: ["States.ALL"], next: "RefundFailedManualIntervention", resultPath: "$.refundError" }],

@@ -7,9 +7,11 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { EventDrivenWorkflow } from "event-driven-workflow";
 import { createSandboxServices } from "../handlers/sandbox";
+import { dynamoDbSandboxTables } from "../handlers/sandboxTables";
 import type { OrderStackSettings } from "./config";
 import { ORDER_TRIGGER, orderSteps } from "./order";
 import { orderBusinessMetrics } from "./orderDashboard";
+import { createSandboxTables } from "./sandboxTables";
 
 /** The `vpcId` output of a stack whose Lambdas are not in a VPC. */
 export const NO_VPC = "none (lambdasInVpc is false)";
@@ -37,10 +39,16 @@ export function createOrderStack(settings: OrderStackSettings) {
     : undefined;
 
   // The payment, fulfillment and email providers are SANDBOXES (deterministic test-mode fakes); swap in real
-  // implementations of handlers/services.ts to take real orders.
+  // implementations of handlers/services.ts to take real orders. What more than one step must see (the sandbox
+  // gateway's ledger, the order records) is in DynamoDB tables of the stack, each granted to the steps that use it.
+  const sandbox = createSandboxTables("order-processing", { app: "order-processing", stack });
+  const services = createSandboxServices({
+    keyRetentionSeconds: settings.paymentKeyRetentionHours * 3600,
+    tables: dynamoDbSandboxTables(),
+  });
   const workflow = new EventDrivenWorkflow("order-processing", {
     trigger: ORDER_TRIGGER,
-    steps: orderSteps(createSandboxServices({ keyRetentionSeconds: settings.paymentKeyRetentionHours * 3600 })),
+    steps: orderSteps(services, { permissions: sandbox.permissions }),
     timeoutSeconds: settings.timeoutSeconds,
     workflowType: settings.workflowType,
     alerting: { emailEndpoints: settings.alertEmails },
@@ -52,6 +60,7 @@ export function createOrderStack(settings: OrderStackSettings) {
     },
     dashboard: { businessMetrics: orderBusinessMetrics() },
     tags: { app: "order-processing", stack },
+    transform: { function: sandbox.functionTransform },
   });
 
   return {

@@ -1,7 +1,9 @@
 /**
  * Drives the soak: the order workflow's real definition, executed in-process with aws-local-stepfunctions
  * (LocalWorkflow), the real handlers through the Lambda wrapper (bindTaskSteps, idempotency in an in-memory
- * stand-in for the DynamoDB table), against the SIMULATED sandbox services with the plan's faults injected.
+ * stand-in for the DynamoDB table), against the SIMULATED sandbox services with the plan's faults injected. The
+ * sandbox keeps its payment ledger and order records in the local DynamoDB stand-in, in the tables the order stack
+ * creates, through the same code as deployed (the AWS SDK over HTTP).
  * SNS/SQS/EventBridge calls go to the in-process recorders. Everything runs on the VIRTUAL CLOCK
  * (local/runner/clock.ts): the workflow's own task timeouts, Retry intervals and execution timeout are honoured, and
  * the sandbox's slow answers (seconds to minutes) and the replays a day later land at their simulated moments,
@@ -9,14 +11,17 @@
  */
 import { performance } from "node:perf_hooks";
 import { compileDefinition } from "../../components/core/compile";
-import { createSandboxServices } from "../../handlers";
+import { createSandboxServices, dynamoDbSandboxTables, SANDBOX_TABLE_ENV } from "../../handlers";
 import { withVirtualTime } from "../../local/runner/clock";
 import { bindTaskSteps, localResources } from "../../local/runner/bindSteps";
 import { discardOutput } from "../../local/runner/captureOutput";
 import { LocalWorkflow } from "../../local/runner/execute";
+import { setProcessEnvironment } from "../../local/runner/runner";
+import { startLocalDynamoDb } from "../../local/simulators/dynamoDb";
 import { InMemoryIdempotencyStore } from "../../local/simulators/idempotency";
 import { parseOrderStackSettings } from "../../workflows/config";
 import { orderSteps } from "../../workflows/order";
+import { SANDBOX_TABLE_NAMES } from "../../workflows/sandboxTables";
 import { type ExecutionOutcome, judgeSoak, type SoakVerdict } from "./invariants";
 import { faultPlanOf, planSoak, SOAK_RATES, slowAnswersOf, type PlannedOrder, type SoakRates } from "./plan";
 
@@ -64,7 +69,24 @@ export interface SoakReport extends SoakVerdict {
  */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const plan = planSoak(options.orders, options.seed, { ...SOAK_RATES, ...options.rates });
-  const services = createSandboxServices({ faults: faultPlanOf(plan), slowAnswerMs: slowAnswersOf(plan) });
+  const dynamodb = await startLocalDynamoDb(
+    Object.fromEntries(Object.values(SANDBOX_TABLE_NAMES).map((table) => [table, { hashKey: "id" }])),
+  );
+  const restoreEnvironment = setProcessEnvironment({
+    [SANDBOX_TABLE_ENV.paymentLedger]: SANDBOX_TABLE_NAMES.paymentLedger,
+    [SANDBOX_TABLE_ENV.orderRecords]: SANDBOX_TABLE_NAMES.orderRecords,
+  });
+  // Tens of thousands of requests: sent to the stand-in in-process, without a socket each (see its requestHandler).
+  const client = {
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    requestHandler: dynamodb.requestHandler,
+  };
+  const services = createSandboxServices({
+    faults: faultPlanOf(plan),
+    slowAnswerMs: slowAnswersOf(plan),
+    tables: dynamoDbSandboxTables(client),
+  });
   const steps = orderSteps(services);
   const definition = compileDefinition(steps, localResources("order-processing", steps), {
     timeoutSeconds: SOAK_EXECUTION_TIMEOUT_SECONDS,
@@ -116,6 +138,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     });
   } finally {
     restoreOutput();
+    restoreEnvironment();
+    await dynamodb.close();
   }
   const durationMs = performance.now() - started;
 

@@ -181,8 +181,23 @@ export interface RunnerOptions {
   unansweredCallbacks?: "wait" | "stop";
 }
 
-/** A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`. */
-export type CallbackAnswer = { success: unknown } | { failure: string; cause?: string };
+/**
+ * A local answer to a callback task: the output of `SendTaskSuccess`, or the error of `SendTaskFailure`; sent at once
+ * after the hand-off, or `afterSeconds` later, with `SendTaskHeartbeat` at each of the `heartbeats` moments (seconds
+ * after the hand-off) meanwhile. A task with `heartbeatSeconds` fails with `States.HeartbeatTimeout` when a gap between
+ * the hand-off, its heartbeats and the answer is longer than that, at the moment the heartbeat was due. Timed answers
+ * are meant for the virtual clock (`clock: "virtual"`), where they cost no real time; `timeoutScale` scales them too.
+ * @example { success: { settled: true }, afterSeconds: 3_000, heartbeats: [500, 1_000, 1_500, 2_000, 2_500] }
+ */
+export type CallbackAnswer = ({ success: unknown } | { failure: string; cause?: string }) & CallbackTiming;
+
+/** When a {@link CallbackAnswer} is sent, and the heartbeats before it. */
+export interface CallbackTiming {
+  /** Seconds after the hand-off the answer is sent. @default 0 (at once) */
+  afterSeconds?: number;
+  /** Seconds after the hand-off each `SendTaskHeartbeat` is sent, ascending, none after the answer. @default [] */
+  heartbeats?: number[];
+}
 
 /** One workflow's execution of one event. */
 export interface ExecutionReport {
@@ -531,13 +546,24 @@ function callbacksOf(workflow: LoadedWorkflow): { state: string; heartbeatSecond
 /** Refuses answers for states that are not callback tasks of the program, suggesting the closest one. */
 function checkCallbackAnswers(workflows: readonly LoadedWorkflow[], answers: Record<string, CallbackAnswer> | undefined): void {
   const callbackStates = workflows.flatMap((w) => callbacksOf(w).map((c) => c.state));
-  for (const state of Object.keys(answers ?? {})) {
+  for (const [state, answer] of Object.entries(answers ?? {})) {
+    checkCallbackTiming(state, answer);
     if (callbackStates.includes(state)) continue;
     const closest = closestName(state, callbackStates);
     throw new RunnerInputError(
       `--callback ${state}: no callback step (waitForCallback) is named "${state}"${closest ? `; did you mean "${closest}"?` : "."} The program's callback steps: ${callbackStates.join(", ") || "none"}.`,
     );
   }
+}
+
+/** Refuses an answer's timing that cannot happen: negative or unordered moments, a heartbeat after the answer. */
+function checkCallbackTiming(state: string, { afterSeconds = 0, heartbeats = [] }: CallbackTiming): void {
+  const moments = [...heartbeats, afterSeconds];
+  const bad = moments.find((m, i) => !Number.isFinite(m) || m < 0 || (i > 0 && m < moments[i - 1]));
+  if (bad !== undefined)
+    throw new RunnerInputError(
+      `Callback answer of ${state}: heartbeats [${heartbeats.join(", ")}] and afterSeconds ${afterSeconds} must be seconds after the hand-off (0 or more), ascending, no heartbeat after the answer; ${bad} is not.`,
+    );
 }
 
 /** The execution a task handler runs in: its invocations, the callback answers of its event, and how to stop it. */
@@ -772,28 +798,63 @@ export class LocalRunner {
         token: handOff.token,
         answer: answer === undefined ? "none" : "success" in answer ? "success" : "failure",
       };
-    if (answer && "success" in answer) return Promise.resolve(answer.success);
-    if (answer)
-      return Promise.reject(
-        Object.assign(new Error(answer.cause ?? `${task.state} was answered with SendTaskFailure`), { name: answer.failure }),
-      );
-    if (this.options.unansweredCallbacks === "stop") {
+    const send = (): unknown => {
+      if (answer && "success" in answer) return answer.success;
+      throw Object.assign(new Error(answer?.cause ?? `${task.state} was answered with SendTaskFailure`), { name: answer?.failure });
+    };
+    if (answer && !answer.afterSeconds) return Promise.resolve().then(send);
+    if (!answer && this.options.unansweredCallbacks === "stop") {
       const scope = executionScope.getStore();
       if (scope) scope.stoppedAt ??= task.state;
       scope?.stop.abort(`${task.state} is a callback step with no answer: the execution was stopped after its hand-off.`);
       return new Promise(() => undefined);
     }
     const heartbeat = task.callback?.heartbeatSeconds ?? task.heartbeatSeconds;
-    if (heartbeat === undefined) return new Promise(() => undefined); // the state's TimeoutSeconds ends the wait
-    const dueMs = Math.max(1, Math.round(heartbeat * 1000 * (this.options.timeoutScale ?? 1)));
-    return new Promise((_, reject) => {
-      const within =
-        dueMs === heartbeat * 1000 ? `${heartbeat} s` : `${dueMs / 1000} s (HeartbeatSeconds ${heartbeat} × the timeout scale)`;
-      const timer = setTimeout(
-        () => reject(Object.assign(new Error(`No heartbeat for ${task.state} within ${within}`), { name: "States.HeartbeatTimeout" })),
-        dueMs,
+    // Without an answer or a heartbeat to miss, the state's TimeoutSeconds ends the wait.
+    if (!answer && heartbeat === undefined) return new Promise(() => undefined);
+    const scale = this.options.timeoutScale ?? 1;
+    const ms = (seconds: number) => Math.max(1, Math.round(seconds * 1000 * scale));
+    return new Promise((resolve, reject) => {
+      const timers: ReturnType<typeof setTimeout>[] = [];
+      let due: ReturnType<typeof setTimeout> | undefined;
+      const settle = (outcome: () => void) => {
+        for (const timer of [...timers, due]) clearTimeout(timer);
+        outcome();
+      };
+      // Each heartbeat (and the hand-off) starts the wait for the next one afresh, as SendTaskHeartbeat does.
+      const expectHeartbeat = () => {
+        if (heartbeat === undefined) return;
+        clearTimeout(due);
+        const within =
+          ms(heartbeat) === heartbeat * 1000
+            ? `${heartbeat} s`
+            : `${ms(heartbeat) / 1000} s (HeartbeatSeconds ${heartbeat} × the timeout scale)`;
+        due = setTimeout(
+          () =>
+            settle(() =>
+              reject(Object.assign(new Error(`No heartbeat for ${task.state} within ${within}`), { name: "States.HeartbeatTimeout" })),
+            ),
+          ms(heartbeat),
+        );
+        // A missed heartbeat alone keeps nothing running (as before): the state's own timeout does.
+        due.unref();
+      };
+      expectHeartbeat();
+      if (!answer) return;
+      for (const moment of answer.heartbeats ?? []) timers.push(setTimeout(expectHeartbeat, ms(moment)));
+      timers.push(
+        setTimeout(
+          () =>
+            settle(() => {
+              try {
+                resolve(send());
+              } catch (error) {
+                reject(error);
+              }
+            }),
+          ms(answer.afterSeconds ?? 0),
+        ),
       );
-      timer.unref();
     });
   }
 
@@ -1052,7 +1113,7 @@ function sharedEnvironment(tasks: readonly LocalTask[]): Record<string, string> 
 }
 
 /** Sets variables of process.env; returns what restores them. */
-function setProcessEnvironment(variables: Record<string, string>): () => void {
+export function setProcessEnvironment(variables: Record<string, string>): () => void {
   const saved = Object.fromEntries(Object.keys(variables).map((key) => [key, process.env[key]]));
   Object.assign(process.env, variables);
   return () => {

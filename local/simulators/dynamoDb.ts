@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { crc32 } from "node:zlib";
 
 /** A DynamoDB attribute value in its wire form, e.g. `{ S: "a" }`, `{ N: "1.5" }`. */
@@ -38,7 +39,21 @@ export interface LocalDynamoDb {
   items(table: string): Item[];
   /** The requests served so far per table, and the request units DynamoDB on-demand would bill for them. */
   usage(): Record<string, TableUsage>;
+  /**
+   * The same endpoint without the socket: an AWS SDK client created with `{ requestHandler }` in this process sends
+   * its requests straight to it (the wire protocol and the items are the endpoint's; only HTTP is skipped), for runs
+   * that make many requests on the virtual clock (which cannot advance while a socket is busy).
+   * @example new DynamoDBClient({ region: "us-east-1", credentials, requestHandler: dynamodb.requestHandler })
+   */
+  requestHandler: InProcessRequestHandler;
   close(): Promise<void>;
+}
+
+/** An AWS SDK request handler (the `requestHandler` client option) that serves requests in this process. */
+export interface InProcessRequestHandler {
+  handle(request: { headers: Record<string, string>; body?: unknown }): Promise<{
+    response: { statusCode: number; headers: Record<string, string>; body: Readable };
+  }>;
 }
 
 /**
@@ -143,10 +158,13 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     let body = "";
     for await (const chunk of request) body += chunk;
-    const operation =
-      String(request.headers["x-amz-target"] ?? "")
-        .split(".")
-        .pop() ?? "";
+    const { status, headers, text } = serve(String(request.headers["x-amz-target"] ?? ""), body);
+    response.writeHead(status, headers);
+    response.end(text);
+  }
+  /** One request: its `X-Amz-Target` header and JSON body in, the status, headers and JSON body out. */
+  function serve(target: string, body: string) {
+    const operation = target.split(".").pop() ?? "";
     let status = 200;
     let payload: Record<string, unknown>;
     try {
@@ -163,13 +181,21 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
       payload = { __type: `com.amazonaws.dynamodb.v20120810#${e.type}`, message: e.message, ...e.extra };
     }
     const text = JSON.stringify(payload);
-    response.writeHead(status, {
+    const headers = {
       "content-type": "application/x-amz-json-1.0",
       "x-amz-crc32": String(crc32(text)),
       "x-amzn-requestid": `local-${Date.now()}`,
-    });
-    response.end(text);
+    };
+    return { status, headers, text };
   }
+  const requestHandler: InProcessRequestHandler = {
+    async handle(request) {
+      const target = Object.entries(request.headers).find(([name]) => name.toLowerCase() === "x-amz-target")?.[1] ?? "";
+      const body = typeof request.body === "string" ? request.body : Buffer.from((request.body as Uint8Array | undefined) ?? []).toString();
+      const { status, headers, text } = serve(target, body);
+      return { response: { statusCode: status, headers, body: Readable.from([Buffer.from(text)]) } };
+    },
+  };
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
@@ -180,6 +206,7 @@ export async function startLocalDynamoDb(tables: Record<string, TableKeySchema> 
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     items: (table) => [...(data.get(table)?.values() ?? [])].map((item) => structuredClone(item)),
     usage: () => Object.fromEntries([...usage].map(([table, entry]) => [table, { ...entry }])),
+    requestHandler,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

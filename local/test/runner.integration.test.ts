@@ -295,7 +295,7 @@ describe("local runner: the order program, from its shared synthesis", () => {
     assert.deepEqual(runner.problems, []);
   });
 
-  it("--source runs the handlers in-process: one sandbox for every step, so the refund sees the charge", async () => {
+  it("--source runs the handlers in-process, on the sandbox tables in the local DynamoDB: the refund sees the charge", async () => {
     const statuses: Record<string, string> = {};
     const reports: Record<string, EventReport> = {};
     for (const file of readdirSync(join(root, "events"))
@@ -306,7 +306,7 @@ describe("local runner: the order program, from its shared synthesis", () => {
       statuses[label] = outcomeOf(report);
       reports[label] = report;
     }
-    assert.deepEqual(statuses, sampleOutcomes("in one process"));
+    assert.deepEqual(statuses, sampleOutcomes());
     const timedOut = reports["charge-hangs"].executions[0].history.filter((e) => e.type === "LambdaFunctionTimedOut");
     assert.deepEqual(
       timedOut.map((e) => [e.state, e.error, e.cause]),

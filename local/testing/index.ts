@@ -28,7 +28,7 @@ export type { Synthesis } from "../program/synthesize";
 export { LocalRunner } from "../runner/runner";
 export { checkProgram } from "../check/check";
 export type { CheckProgramOptions, CheckReport, PolicyFinding } from "../check/check";
-export type { ChainLink, EventReport, ExecutionReport, RunnerOptions, CallbackAnswer } from "../runner/runner";
+export type { CallbackAnswer, CallbackTiming, ChainLink, EventReport, ExecutionReport, RunnerOptions } from "../runner/runner";
 export type { ServiceStandIn } from "../runner/serviceCalls";
 export { messagesTo, publishedEvents } from "../simulators/messageRecorder";
 export type { EventBridgePublished, PublishedMessage, PutEventsEntry, SnsPublished, SqsPublished } from "../simulators/messageRecorder";

@@ -5,20 +5,20 @@ export const outcomeOf = (report: { status: string; executions: { error?: string
   `${report.status}${report.executions[0]?.error ? ` ${report.executions[0].error}` : ""}`;
 
 /**
- * The outcome of every sample, with the hung charge's Lambda timed out. Run `deployed` (each Lambda its own process,
- * as on AWS), the refund Lambda never saw the charge, so there is nothing to refund, and the reconcile Lambda never
- * saw the hung charge, so it finds none and queues the order; run in one process, both share the sandbox that took
- * the charge: the refund fails as the sample intends, and the hung charge stays pending until it is escalated.
+ * The outcome of every sample, with the hung charge's Lambda timed out. Run as deployed (each Lambda its own process,
+ * as on AWS) or in one process, the steps share the sandbox's state through its tables (the payment ledger, the
+ * order records): the refund finds the declined charge's card and fails as the sample intends, and the reconcile
+ * step finds the hung charge pending until it is escalated.
  */
-export function sampleOutcomes(run: "deployed" | "in one process"): Record<string, string> {
+export function sampleOutcomes(): Record<string, string> {
   return {
-    "charge-hangs": run === "deployed" ? "FAILED TemporaryFailure" : "FAILED CriticalFailure",
+    "charge-hangs": "FAILED CriticalFailure",
     "email-fails": "SUCCEEDED",
     "fulfillment-fails": "SUCCEEDED",
     happy: "SUCCEEDED",
     "insufficient-funds": "FAILED PaymentFailed",
     "processor-down": "FAILED TemporaryFailure",
-    "refund-fails": run === "deployed" ? "FAILED PaymentFailed" : "FAILED CriticalFailure",
+    "refund-fails": "FAILED CriticalFailure",
     "throttled-then-ok": "SUCCEEDED",
     "validation-error": "FAILED ValidationFailed",
   };
