@@ -371,6 +371,7 @@ describe("least privilege of a schedule trigger (EventBridge Scheduler) and of p
 
   it("creates the schedule as the rule's target is: on time, with retries, the DLQ, the schedule's role and input", () => {
     assert.deepEqual(scheduleArgs, {
+      name: "order-processing-test-nightly-report-schedule",
       description: "Starts the nightly-report workflow",
       scheduleExpression: "cron(0 2 ? * MON-FRI *)",
       scheduleExpressionTimezone: "Europe/Paris",
