@@ -79,19 +79,7 @@ function createRule(ctx: WorkflowContext, stateMachine: aws.sfn.StateMachine, de
       { parent },
     ),
   );
-  new aws.sqs.QueuePolicy(
-    ...transform(
-      transforms.queuePolicy,
-      `${name}-dlq`,
-      {
-        queueUrl: deadLetterQueue.queue.url,
-        policy: pulumi
-          .all([deadLetterQueue.arn, rule.arn])
-          .apply(([queueArn, ruleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, ruleArn))),
-      },
-      { parent },
-    ),
-  );
+  allowDeadLetters(ctx, deadLetterQueue, rule.arn);
   const target = new aws.cloudwatch.EventTarget(
     ...transform(
       transforms.target,
@@ -177,18 +165,23 @@ function createSchedule(
       ),
     ),
   );
+  allowDeadLetters(ctx, deadLetterQueue, schedule.arn);
+  return { schedule, role, arn: schedule.arn, name: schedule.name };
+}
+
+/** The DLQ's policy: only `senderArn` (the rule or the schedule) may send to it, over TLS. */
+function allowDeadLetters(ctx: WorkflowContext, deadLetterQueue: DeadLetterQueue, senderArn: pulumi.Output<string>): void {
   new aws.sqs.QueuePolicy(
     ...transform(
-      transforms.queuePolicy,
-      `${name}-dlq`,
+      ctx.transforms.queuePolicy,
+      `${ctx.name}-dlq`,
       {
         queueUrl: deadLetterQueue.queue.url,
         policy: pulumi
-          .all([deadLetterQueue.arn, schedule.arn])
-          .apply(([queueArn, scheduleArn]) => JSON.stringify(deadLetterQueuePolicy(queueArn, scheduleArn))),
+          .all([deadLetterQueue.arn, senderArn])
+          .apply(([queueArn, sender]) => JSON.stringify(deadLetterQueuePolicy(queueArn, sender))),
       },
-      { parent },
+      { parent: ctx.parent },
     ),
   );
-  return { schedule, role, arn: schedule.arn, name: schedule.name };
 }

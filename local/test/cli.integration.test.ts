@@ -7,42 +7,14 @@
  * handler cannot be serialized stops the run naming the step, exit 1.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { edwLocal as cli, type CliRun } from "../../test/support/edwLocal";
 import { outcomeOf, sampleOutcomes } from "../../test/support/sampleOutcomes";
 
 const root = join(__dirname, "..", "..");
 const FIXTURES = "test/fixtures/runner";
-
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], stdin?: string): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    // The built command, as `npx edw-local` runs it.
-    const child = spawn(process.execPath, [join(root, "local", "bin", "edw-local.js"), ...args], {
-      cwd: root,
-      env: { ...process.env, NODE_OPTIONS: "" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin ?? "");
-  });
-}
 
 /** Runs `jobs` at most `width` at a time, in order; the results in the jobs' order. */
 async function limited<T>(width: number, jobs: (() => Promise<T>)[]): Promise<T[]> {

@@ -6,12 +6,11 @@
  * StackReference stub, a TypeError in an apply) and does not leak into the next synthesis of the process.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { edwLocal } from "../../test/support/edwLocal";
 import { loadSynthesis } from "../runner/runner";
 import { publishedEvents, runEvents } from "../testing";
 
-const root = join(__dirname, "..", "..");
 const STACKS = join(__dirname, "fixtures", "stacks");
 const APP = join(STACKS, "app", "index.ts");
 const ANALYTICS = join(STACKS, "analytics", "index.ts");
@@ -21,27 +20,6 @@ const orderPlaced = {
   "detail-type": "Order Placed",
   detail: { orderId: "ord-7", items: [{ sku: "tea", quantity: 3, unitPrice: 4 }] },
 };
-
-function edwLocal(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // The built command, as `npx edw-local` runs it.
-    const child = spawn(process.execPath, [join(root, "local", "bin", "edw-local.js"), ...args], {
-      cwd: root,
-      env: { ...process.env, NODE_OPTIONS: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe("local runs across stacks", function () {
   this.timeout(180_000);
