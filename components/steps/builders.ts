@@ -40,6 +40,16 @@ import type {
 /** A step's `inputPath` and `outputPath`, recorded for `tsc` (which steps aside past a step that has either). */
 type Paths<InputPath, OutputPath> = { inputPath?: InputPath; outputPath?: OutputPath };
 
+/** A step Step Functions runs as an AWS API call, with what `tsc` checks of it (a queue or topic callback is one too). */
+type TypedServiceCall<
+  Name extends string,
+  Next extends string,
+  End extends boolean,
+  Catches extends Catch[],
+  ResultPath extends string | null | undefined,
+> = CallAwsServiceStep &
+  Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>>;
+
 /**
  * A Lambda task: `handler` becomes one Powertools-instrumented Lambda function with its own least-privilege role.
  *
@@ -145,8 +155,7 @@ export function waitForCallback<
 >(
   name: Name,
   options: MessageCallbackOptions & MessageCallbackTarget & Routing<Next, End> & Handling<Catches, ResultPath>,
-): CallAwsServiceStep &
-  Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>>;
+): TypedServiceCall<Name, Next, End, Catches, ResultPath>;
 /** A callback task with explicit type arguments: its name and payload are not checked by `tsc`. */
 export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep;
 export function waitForCallback(
@@ -532,8 +541,7 @@ export function callAwsService<
 >(
   name: Name,
   options: CallAwsServiceOptions & Routing<Next, End> & Handling<Catches, ResultPath>,
-): CallAwsServiceStep &
-  Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>> {
+): TypedServiceCall<Name, Next, End, Catches, ResultPath> {
   return { ...options, kind: "callAwsService", name };
 }
 
