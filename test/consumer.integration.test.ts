@@ -1,6 +1,9 @@
 /**
  * The packages as a user meets them: `npm pack`, a real `npm install` of the tarballs into a scratch Pulumi program
- * with unrelated dependencies of its own, its own workflow, events and tests (test/fixtures/consumer).
+ * with unrelated dependencies of its own, its own workflow, events and tests (test/fixtures/consumer). Beside it, a
+ * platform team's programs: Acme's wrapper (platform/: a name prefix and a permissions boundary through hooks), the
+ * shop program built on it, publishing its completion contract, and the analytics program subscribing through a
+ * StackReference: unique names per stack, IAM after a hook's rename, URNs kept by `renamedFrom`, the cross-program chain.
  */
 import assert from "node:assert/strict";
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
@@ -9,6 +12,9 @@ import { installConsumer, REPO_ROOT, runInConsumer, type ConsumerProject } from 
 import { analyzeRequest, call, diagnosticsOf, emptyPb, startPolicyPack } from "./support/policyPackServer";
 import { stateMachine } from "./fixtures/policy/stack";
 import { LAMBDA_RUNTIME_PACKAGE } from "../components/stepArchive";
+import type { PolicyDocument } from "../components/index";
+import { decide, simulate } from "./support/iamSimulation";
+import { TEST_ACCOUNT } from "../local/program/synthesize";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe("a consumer program: npm pack -> npm install of the tarballs -> its own workflow, events and tests", function () {
@@ -43,7 +49,7 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
     }
   });
 
-  it("type-checks with strict and skipLibCheck: false (its program, its tests, the whole public API)", () => {
+  it("type-checks with strict and skipLibCheck: false (its programs, its tests, the whole public API; Acme's wrapper still refuses a wrong payload: platform/mistakes.ts)", () => {
     const run = runInConsumer(project, "tsc", ["--noEmit", "-p", "."]);
     assert.equal(run.status, 0, run.stdout + run.stderr);
   });
@@ -191,5 +197,123 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
     } finally {
       server.close();
     }
+  });
+
+  // ------------------------------------ a platform team: Acme's wrapper, the shop program, the analytics program
+  interface Synthesized {
+    type: string;
+    name: string;
+    physical: string | null;
+    permissionsBoundary: string | null;
+    policy: string | null;
+    assumeRolePolicy: string | null;
+    arn: string | null;
+  }
+  let stacks: { dev: Synthesized[]; prod: Synthesized[]; renamed: Synthesized[] };
+  const shopStacks = () => {
+    if (!stacks) {
+      const run = runInConsumer(project, "ts-node", ["--transpile-only", "scripts/shopStacks.ts"]);
+      assert.equal(run.status, 0, run.stderr);
+      stacks = JSON.parse(run.stdout);
+      process.stdout.write(`      shop synthesized as dev, prod and dev renamed: ${run.seconds.toFixed(1)} s\n`);
+    }
+    return stacks;
+  };
+  const ROLE = "aws:iam/role:Role";
+  const MACHINE = "aws:sfn/stateMachine:StateMachine";
+
+  it("gives the shop's dev and prod stacks no physical name in common, each with Acme's prefix, and Acme's boundary on every role", () => {
+    const { dev, prod } = shopStacks();
+    const named = (resources: Synthesized[]) => resources.flatMap((r) => (r.physical ? [r.physical] : []));
+    const kinds = new Set(dev.filter((r) => r.physical).map((r) => r.type.split(":").pop()));
+    for (const kind of ["Function", "Role", "StateMachine", "Queue", "Topic", "EventRule", "LogGroup", "MetricAlarm", "Dashboard"])
+      assert.ok(kinds.has(kind), `no ${kind} named: ${[...kinds].join(", ")}`);
+    assert.deepEqual(
+      named(dev).filter((name) => named(prod).includes(name)),
+      [],
+    );
+    for (const name of [...named(dev), ...named(prod)]) assert.match(name, /(^|\/)acme-shop-(dev|prod)-/);
+    const roles = [...dev, ...prod].filter((r) => r.type === ROLE);
+    assert.equal(roles.length, 6, "the step's, the execution and the rule role, per stack");
+    assert.deepEqual([...new Set(roles.map((r) => r.permissionsBoundary))], ["arn:aws:iam::123456789012:policy/acme-boundary"]);
+  });
+
+  it("keeps IAM on the state machine a hook renamed, by offline IAM simulation: the new ARN only", async () => {
+    const { dev, renamed } = shopStacks();
+    const defaultArn = dev.find((r) => r.type === MACHINE)!.arn!;
+    const renamedArn = renamed.find((r) => r.type === MACHINE)!.arn!;
+    assert.equal(renamedArn, `arn:aws:states:us-east-1:${TEST_ACCOUNT}:stateMachine:acme-shop-checkout`);
+    assert.notEqual(defaultArn, renamedArn);
+    const document = (text: string | null) => JSON.parse(text!) as PolicyDocument;
+    const rulePolicy = document(renamed.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "orders-trigger")!.policy);
+    assert.equal(await decide(rulePolicy, "states:StartExecution", renamedArn), "Allowed");
+    assert.equal(await decide(rulePolicy, "states:StartExecution", defaultArn), "ImplicitlyDenied");
+    const executionRole = renamed.find((r) => r.type === ROLE && r.name === "orders-execution")!;
+    const assume = (sourceArn: string) =>
+      simulate("sts:AssumeRole", executionRole.arn!, {
+        principal: "states.amazonaws.com",
+        resourcePolicy: document(executionRole.assumeRolePolicy),
+        context: { "aws:SourceArn": sourceArn, "aws:SourceAccount": TEST_ACCOUNT },
+      });
+    assert.equal(await assume(renamedArn), "Allowed");
+    assert.notEqual(await assume(defaultArn), "Allowed");
+  });
+
+  it("keeps every URN when the shop's workflow is renamed with renamedFrom through the wrapper: each former URN is a child's alias", () => {
+    const synthesize = (version: string) => {
+      const run = runInConsumer(project, "ts-node", ["--transpile-only", "scripts/renamed.ts", version]);
+      assert.equal(run.status, 0, run.stderr);
+      return JSON.parse(run.stdout) as { urn: string; aliasUrns: string[] }[];
+    };
+    const before = synthesize("before");
+    const after = synthesize("after");
+    const renamed = before.filter((b) => !after.some((a) => a.urn === b.urn));
+    assert.ok(renamed.length >= 20, `only ${renamed.length} URNs changed: the rename is not exercised`);
+    const kept = new Set(after.flatMap((a) => [a.urn, ...a.aliasUrns]));
+    assert.deepEqual(
+      before.filter((b) => !kept.has(b.urn)).map((b) => b.urn),
+      [],
+      "former URNs no alias keeps",
+    );
+    assert.equal(after.length, before.length);
+  });
+
+  const CHAIN = "acme.shop / Order Completed → analytics:revenue (SUCCEEDED)";
+
+  it("runs the chain Order Placed → shop → Order Completed → analytics in one npx edw-local call, the StackReference stubbed", () => {
+    const run = runInConsumer(project, "npx", [
+      "--no-install",
+      "edw-local",
+      "shop/index.ts",
+      "events/order-placed.json",
+      "--also",
+      "analytics/index.ts",
+      "--stack-reference",
+      "acme/shop/dev=stacks/shop-outputs.json",
+    ]);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.ok(run.stdout.includes(`chain      order-placed → shop:orders (SUCCEEDED) → ${CHAIN}`), run.stdout);
+    assert.match(
+      run.stdout,
+      /published {2}EventBridge put on bus "acme-shop-events": acme\.shop \/ Order Completed: \{"orderId":"ord-42","total":21\}/,
+    );
+    process.stdout.write(`      npx edw-local across the two programs: ${run.seconds.toFixed(1)} s\n`);
+  });
+
+  it("runs the same chain with the test kit (runEvents with also and stackReferences): analytics gets the contract's payload", () => {
+    const run = runInConsumer(project, "ts-node", ["--transpile-only", "scripts/chain.ts"]);
+    assert.equal(run.status, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      status: string;
+      chain: { trail: string; executions: { workflow: string; status: string; output: unknown }[] }[];
+    };
+    assert.equal(report.status, "SUCCEEDED");
+    assert.deepEqual(
+      report.chain.map((link) => link.trail),
+      [`event 1 → shop:orders (SUCCEEDED) → ${CHAIN}`],
+    );
+    assert.deepEqual(report.chain[0].executions, [
+      { workflow: "revenue", status: "SUCCEEDED", output: { orderId: "ord-42", revenue: 21 } },
+    ]);
   });
 });
