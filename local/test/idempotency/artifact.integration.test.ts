@@ -108,6 +108,7 @@ describe("an idempotent step's artifact against DynamoDB (stand-in), as deployed
   it("a step that is not idempotent carries none of the idempotency code", async () => {
     assert.match(chargeCard, /@aws-lambda-powertools\/idempotency/);
     const plain = await serializedStep("FulfillOrder", false);
-    assert.doesNotMatch(plain, /@aws-lambda-powertools\/idempotency|IdempotencyConfig|DynamoDB/);
+    // The idempotency code's own marks (a table the program's handlers reach by themselves may bring "DynamoDB" along).
+    assert.doesNotMatch(plain, /@aws-lambda-powertools\/idempotency|IdempotencyConfig|DynamoDBPersistenceLayer|EDW_IDEMPOTENCY_TABLE/);
   });
 });
