@@ -26,14 +26,6 @@ import type { Synthesis } from "./synthesize";
 /** Bumped whenever the entries' shape changes: older entries are then misses. */
 const FORMAT = 1;
 
-/** How a synthesis used the cache, for the user. */
-export interface CacheUse {
-  /** Whether the cached entry was used. */
-  hit: boolean;
-  /** Why the entry was not used or not written, when that is worth saying. */
-  note?: string;
-}
-
 /** What was read while a program was synthesized: file -> content hash (null: absent), package folder -> version, variable -> value. */
 interface Manifest {
   files: Record<string, string | null>;

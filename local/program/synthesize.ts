@@ -10,7 +10,6 @@ import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
 import { forgetProgramModules, loadProgram } from "./loader";
-import type { CacheUse } from "./synthesisCache";
 
 import {
   forgetPendingPulumiWork,
@@ -74,6 +73,14 @@ export interface SerializationFailure {
   resource: string;
   /** Pulumi's own message: the chain of captured values down to the one that cannot be serialized. */
   message: string;
+}
+
+/** How a synthesis used the cache, for the user. */
+export interface CacheUse {
+  /** Whether the cached entry was used. */
+  hit: boolean;
+  /** Why the entry was not used or not written, when that is worth saying. */
+  note?: string;
 }
 
 /** A program that threw, or left a failed registration, while it was synthesized. */
