@@ -40,15 +40,16 @@ import type {
 /** A step's `inputPath` and `outputPath`, recorded for `tsc` (which steps aside past a step that has either). */
 type Paths<InputPath, OutputPath> = { inputPath?: InputPath; outputPath?: OutputPath };
 
-/** A step Step Functions runs as an AWS API call, with what `tsc` checks of it (a queue or topic callback is one too). */
-type TypedServiceCall<
+/** A step Step Functions runs as an AWS API call (a service call, a queue or topic callback, a child workflow), with what `tsc` checks of it. */
+type TypedIntegration<
+  Kind extends "callAwsService" | "startWorkflow",
   Name extends string,
   Next extends string,
   End extends boolean,
   Catches extends Catch[],
   ResultPath extends string | null | undefined,
-> = CallAwsServiceStep &
-  Typed<StepInfo<{ kind: "callAwsService"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>>;
+> = (Kind extends "startWorkflow" ? StartWorkflowStep : CallAwsServiceStep) &
+  Typed<StepInfo<{ kind: Kind; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>>;
 
 /**
  * A Lambda task: `handler` becomes one Powertools-instrumented Lambda function with its own least-privilege role.
@@ -155,7 +156,7 @@ export function waitForCallback<
 >(
   name: Name,
   options: MessageCallbackOptions & MessageCallbackTarget & Routing<Next, End> & Handling<Catches, ResultPath>,
-): TypedServiceCall<Name, Next, End, Catches, ResultPath>;
+): TypedIntegration<"callAwsService", Name, Next, End, Catches, ResultPath>;
 /** A callback task with explicit type arguments: its name and payload are not checked by `tsc`. */
 export function waitForCallback<I = any, R = any>(name: string, options: CallbackTaskOptions<I, R>): TaskStep;
 export function waitForCallback(
@@ -541,7 +542,7 @@ export function callAwsService<
 >(
   name: Name,
   options: CallAwsServiceOptions & Routing<Next, End> & Handling<Catches, ResultPath>,
-): TypedServiceCall<Name, Next, End, Catches, ResultPath> {
+): TypedIntegration<"callAwsService", Name, Next, End, Catches, ResultPath> {
   return { ...options, kind: "callAwsService", name };
 }
 
@@ -570,8 +571,7 @@ export function startWorkflow<
 >(
   name: Name,
   options: StartWorkflowOptions & Routing<Next, End> & Handling<Catches, ResultPath>,
-): StartWorkflowStep &
-  Typed<StepInfo<{ kind: "startWorkflow"; name: Name; next: Next; end: End; catches: Catches; resultPath: ResultPath }>> {
+): TypedIntegration<"startWorkflow", Name, Next, End, Catches, ResultPath> {
   return { ...options, kind: "startWorkflow", name };
 }
 
