@@ -26,6 +26,7 @@ import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
 import { named } from "./naming";
+import { createRole } from "./role";
 import { transform } from "./transform";
 
 /** The endpoint's Lambda timeout: one KMS call and one Step Functions call. */
@@ -143,18 +144,7 @@ export function createApprovalEndpoint(ctx: WorkflowContext): ApprovalEndpoint {
       ),
     ),
   );
-  const role = new aws.iam.Role(
-    ...named(
-      names,
-      "role",
-      transform(
-        transforms.role,
-        name,
-        { name: names.of("role", APPROVAL_ENDPOINT_NAME), assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags },
-        { parent },
-      ),
-    ),
-  );
+  const role = createRole(ctx, name, APPROVAL_ENDPOINT_NAME, JSON.stringify(lambdaTrustPolicy()));
   const rolePolicy = new aws.iam.RolePolicy(
     ...transform(
       transforms.rolePolicy,

@@ -15,6 +15,7 @@ import type { WorkflowContext } from "./context";
 import type { DeadLetterQueue } from "./deadLetterQueue";
 import type { StepLambdas } from "./stepLambdas";
 import { named } from "./naming";
+import { createRole } from "./role";
 import { transform } from "./transform";
 
 export interface StateMachine {
@@ -129,23 +130,13 @@ export function createStateMachine(
     .all([ctx.scope, machineArgs.name])
     .apply(([s, machine]) => `arn:${s.partition}:states:${s.region}:${s.accountId}:stateMachine:${machine}`);
 
-  const executionRole = new aws.iam.Role(
-    ...named(
-      names,
-      "role",
-      transform(
-        transforms.role,
-        `${name}-execution`,
-        {
-          name: names.of("role", "execution"),
-          assumeRolePolicy: pulumi
-            .all([ctx.scope, stateMachineArn])
-            .apply(([s, sourceArn]) => JSON.stringify(serviceTrustPolicy("states.amazonaws.com", { accountId: s.accountId, sourceArn }))),
-          tags,
-        },
-        { parent },
-      ),
-    ),
+  const executionRole = createRole(
+    ctx,
+    `${name}-execution`,
+    "execution",
+    pulumi
+      .all([ctx.scope, stateMachineArn])
+      .apply(([s, sourceArn]) => JSON.stringify(serviceTrustPolicy("states.amazonaws.com", { accountId: s.accountId, sourceArn }))),
   );
   const executionPolicy = new aws.iam.RolePolicy(
     ...transform(

@@ -15,6 +15,7 @@ import { buildInstrumentedStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
 import { named } from "./naming";
+import { createRole } from "./role";
 import { transform } from "./transform";
 
 /** A task's Lambda and what it runs with. */
@@ -64,18 +65,7 @@ export function createStepLambdas(
         ),
       ),
     );
-    const role = new aws.iam.Role(
-      ...named(
-        names,
-        "role",
-        transform(
-          transforms.role,
-          `${name}-${step.name}`,
-          { name: names.of("role", physicalStepName), assumeRolePolicy: JSON.stringify(lambdaTrustPolicy()), tags },
-          { parent },
-        ),
-      ),
-    );
+    const role = createRole(ctx, `${name}-${step.name}`, physicalStepName, JSON.stringify(lambdaTrustPolicy()));
     // The task's secrets with their Outputs (a secret's or key's ARN) resolved: the grants and the runtime's sources.
     const secrets = step.secrets ? (pulumi.output(step.secrets) as pulumi.Output<Record<string, ResolvedTaskSecret>>) : undefined;
     const rolePolicy = new aws.iam.RolePolicy(

@@ -10,6 +10,7 @@ import { deadLetterQueuePolicy, ruleRolePolicy, scheduleGroupArn, schedulerRoleP
 import type { WorkflowContext } from "./context";
 import type { DeadLetterQueue } from "./deadLetterQueue";
 import { named } from "./naming";
+import { createRole } from "./role";
 import { transform } from "./transform";
 
 /** What starts the workflow: a rule and its target, or a schedule; the role is the one they start executions with. */
@@ -51,25 +52,15 @@ function createRule(ctx: WorkflowContext, stateMachine: aws.sfn.StateMachine, de
       ),
     ),
   );
-  const role = new aws.iam.Role(
-    ...named(
-      names,
-      "role",
-      transform(
-        transforms.role,
-        `${name}-trigger`,
-        {
-          name: names.of("role", "trigger"),
-          assumeRolePolicy: pulumi
-            .all([ctx.accountId, rule.arn])
-            .apply(([account, ruleArn]) =>
-              JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn })),
-            ),
-          tags,
-        },
-        { parent },
+  const role = createRole(
+    ctx,
+    `${name}-trigger`,
+    "trigger",
+    pulumi
+      .all([ctx.accountId, rule.arn])
+      .apply(([account, ruleArn]) =>
+        JSON.stringify(serviceTrustPolicy("events.amazonaws.com", { accountId: account, sourceArn: ruleArn })),
       ),
-    ),
   );
   const rolePolicy = new aws.iam.RolePolicy(
     ...transform(
@@ -105,25 +96,13 @@ function createSchedule(
   stateMachine: aws.sfn.StateMachine,
   deadLetterQueue: DeadLetterQueue,
 ): Trigger {
-  const { name, names, parent, tags, transforms } = ctx;
-  const role = new aws.iam.Role(
-    ...named(
-      names,
-      "role",
-      transform(
-        transforms.role,
-        `${name}-schedule`,
-        {
-          name: names.of("role", "schedule"),
-          assumeRolePolicy: ctx.scope.apply((scope) =>
-            JSON.stringify(
-              serviceTrustPolicy("scheduler.amazonaws.com", { accountId: scope.accountId, sourceArn: scheduleGroupArn(scope) }),
-            ),
-          ),
-          tags,
-        },
-        { parent },
-      ),
+  const { name, names, parent, transforms } = ctx;
+  const role = createRole(
+    ctx,
+    `${name}-schedule`,
+    "schedule",
+    ctx.scope.apply((scope) =>
+      JSON.stringify(serviceTrustPolicy("scheduler.amazonaws.com", { accountId: scope.accountId, sourceArn: scheduleGroupArn(scope) })),
     ),
   );
   const rolePolicy = new aws.iam.RolePolicy(
