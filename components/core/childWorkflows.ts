@@ -5,7 +5,7 @@
  */
 import type { StartWorkflowStep } from "../steps/types";
 import { SERVICE_INTEGRATIONS, SYNC_2 } from "../asl/integrations";
-import { checkTemplate } from "./dataShaping";
+import { checkPayloadTemplate } from "./validation/templates";
 import type { Report } from "./validation/errors";
 import { describeValue, isDeferredValue } from "./validation/values";
 
@@ -55,5 +55,5 @@ export function checkStartWorkflow(step: StartWorkflowStep, name: string, report
   if (timeout === undefined) report(name, "has no `timeoutSeconds`: bound the wait for the child, e.g. `timeoutSeconds: 3600`.");
   else if (!(Number.isInteger(timeout) && (timeout as number) >= 1 && (timeout as number) <= 99_999_999))
     report(name, `has \`timeoutSeconds: ${show(timeout)}\`: use a whole number from 1 to 99999999.`);
-  if (step.input !== undefined) checkTemplate(name, "input", step.input, report, false);
+  if (step.input !== undefined) checkPayloadTemplate(name, "input", step.input, report);
 }

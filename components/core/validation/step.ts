@@ -148,7 +148,8 @@ export function checkStep(step: Step, name: string, report: Report): void {
         report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
       checkMapTolerance(step, name, report);
       checkMapLabel(step.label, name, report, FORBIDDEN_NAME_CHARACTERS);
-      if (step.itemSelector !== undefined) checkPayloadTemplate(name, "itemSelector", step.itemSelector, report);
+      if (step.itemSelector !== undefined)
+        checkPayloadTemplate(name, "itemSelector", step.itemSelector, report, { purpose: "that builds each iteration's input" });
       checkPath("resultPath", step.resultPath);
       checkRetries(name, step.retry, report);
       checkCatches(name, step.catch, report);
@@ -184,7 +185,7 @@ export function checkStep(step: Step, name: string, report: Report): void {
     }
     case "pass":
       checkPath("resultPath", step.resultPath);
-      if (step.result !== undefined) checkTemplateValue(name, "result", step.result, report, 0, false);
+      if (step.result !== undefined) checkTemplateValue(name, "result", step.result, report, { isTemplate: false, outputsAllowed: false });
       break;
     case "fail":
       if (step.errorPath !== undefined) {

@@ -84,7 +84,7 @@ describe("parameters and resultSelector: validation", () => {
   it("refuses a wrong intrinsic in a task's parameters, naming the field", () => {
     const found = problems([task("Shape", { handler: echo, timeoutSeconds: 10, parameters: { "id.$": "States.UUID($.x)" }, end: true })]);
     assert.equal(found.length, 1);
-    assert.match(found[0], /^Shape: `parameters\["id\.\$"\]` States\.UUID takes 0 arguments, got 1/);
+    assert.match(found[0], /^Shape: `parameters\["id\.\$"\]` is "States\.UUID\(\$\.x\)": States\.UUID takes 0 arguments, got 1/);
   });
 
   it("refuses a `.$` value that is neither a path nor a call, nested at any depth", () => {
