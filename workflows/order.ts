@@ -37,6 +37,7 @@ import {
   task,
 } from "event-driven-workflow";
 import type { Retry, StepPermission } from "event-driven-workflow";
+import type * as pulumi from "@pulumi/pulumi";
 import {
   type CompletionInput,
   type OrderDetail,
@@ -106,6 +107,11 @@ export interface OrderWorkflowOptions {
    * order stack grants the sandbox tables to the steps that use them). @default none
    */
   permissions?: Partial<Record<OrderTaskName, StepPermission[]>>;
+  /**
+   * Environment variables of the steps' Lambdas, by step (the order stack names each sandbox table to the steps that
+   * use it). @default none
+   */
+  environment?: Partial<Record<OrderTaskName, Record<string, pulumi.Input<string>>>>;
 }
 
 /**
@@ -117,7 +123,11 @@ export interface OrderWorkflowOptions {
  */
 export function orderSteps(services: OrderServices, options: OrderWorkflowOptions = {}) {
   const timeout = (name: OrderTaskName) => options.timeouts?.[name] ?? ORDER_TASK_TIMEOUTS[name];
-  const permissions = (name: OrderTaskName) => (options.permissions?.[name] ? { permissions: options.permissions[name] } : {});
+  // What a step's services need beyond the component's own grants and variables (the sandbox tables, in the order stack).
+  const serviceAccess = (name: OrderTaskName) => ({
+    ...(options.permissions?.[name] ? { permissions: options.permissions[name] } : {}),
+    ...(options.environment?.[name] ? { environment: options.environment[name] } : {}),
+  });
   const toError = "$.error";
   const branchRetry = (intervalSeconds: number, maxAttempts: number): Retry[] => [
     { errors: TRANSIENT, intervalSeconds, maxAttempts, backoffRate: 2 },
@@ -132,7 +142,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       // Validation calls no service: the handler captures none (each captured service is serialized into the Lambda).
       handler: (event: OrderPlacedEvent, context) => validateOrder(event, context),
       timeoutSeconds: timeout("ValidateOrder"),
-      ...permissions("ValidateOrder"),
+      ...serviceAccess("ValidateOrder"),
       resultPath: "$.order",
       catch: [
         { errors: ["ValidationError"], next: "OrderValidationFailed", resultPath: toError },
@@ -148,7 +158,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           now: () => services.now(),
         }),
       timeoutSeconds: timeout("ChargeCard"),
-      ...permissions("ChargeCard"),
+      ...serviceAccess("ChargeCard"),
       inputPath: "$.order",
       resultPath: "$.payment",
       // The input is the validated order: its id is the key. Step Functions retries below repeat the same input.
@@ -176,7 +186,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           now: () => services.now(),
         }),
       timeoutSeconds: timeout("ReconcilePayment"),
-      ...permissions("ReconcilePayment"),
+      ...serviceAccess("ReconcilePayment"),
       inputPath: "$.order",
       resultPath: "$.payment",
       // A lookup only reads: no idempotency record needed. A charge still in flight is polled for a second, then
@@ -200,7 +210,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           task("FulfillOrder", {
             handler: (state: PaidOrder, context) => fulfillOrder(state, context, { fulfillment: services.fulfillment }),
             timeoutSeconds: timeout("FulfillOrder"),
-            ...permissions("FulfillOrder"),
+            ...serviceAccess("FulfillOrder"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(3, 2), ...IDEMPOTENCY_RETRY],
             catch: [
@@ -223,7 +233,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
           task("SendConfirmationEmail", {
             handler: (state: PaidOrder, context) => sendConfirmationEmail(state, context, { email: services.email }),
             timeoutSeconds: timeout("SendConfirmationEmail"),
-            ...permissions("SendConfirmationEmail"),
+            ...serviceAccess("SendConfirmationEmail"),
             idempotency: orderIdempotency,
             retry: [...branchRetry(2, 3), ...IDEMPOTENCY_RETRY],
             catch: [{ errors: ["States.ALL"], next: "LogEmailFailure", resultPath: "$.emailError" }],
@@ -239,7 +249,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       handler: (state: CompletionInput, context) =>
         markOrderComplete(state, context, { orders: services.orders, now: () => services.now() }),
       timeoutSeconds: timeout("MarkOrderComplete"),
-      ...permissions("MarkOrderComplete"),
+      ...serviceAccess("MarkOrderComplete"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 1, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
       // A paid order that cannot be recorded is compensated as far as what happened allows (WasOrderShipped).
@@ -281,7 +291,7 @@ export function orderSteps(services: OrderServices, options: OrderWorkflowOption
       handler: (state: RefundInput, context) =>
         refundPayment(state, context, { payments: { refund: (orderId) => services.payments.refund(orderId) } }),
       timeoutSeconds: timeout("RefundAndFail"),
-      ...permissions("RefundAndFail"),
+      ...serviceAccess("RefundAndFail"),
       idempotency: orderIdempotency,
       retry: [{ errors: TRANSIENT, intervalSeconds: 2, maxAttempts: 3, backoffRate: 2 }, ...IDEMPOTENCY_RETRY],
       catch: [{ errors: ["States.ALL"], next: "RefundFailedManualIntervention", resultPath: "$.refundError" }],

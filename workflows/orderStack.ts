@@ -41,14 +41,14 @@ export function createOrderStack(settings: OrderStackSettings) {
   // The payment, fulfillment and email providers are SANDBOXES (deterministic test-mode fakes); swap in real
   // implementations of handlers/services.ts to take real orders. What more than one step must see (the sandbox
   // gateway's ledger, the order records) is in DynamoDB tables of the stack, each granted to the steps that use it.
-  const sandbox = createSandboxTables("order-processing", { app: "order-processing", stack });
+  const sandbox = createSandboxTables({ app: "order-processing", stack });
   const services = createSandboxServices({
     keyRetentionSeconds: settings.paymentKeyRetentionHours * 3600,
     tables: dynamoDbSandboxTables(),
   });
   const workflow = new EventDrivenWorkflow("order-processing", {
     trigger: ORDER_TRIGGER,
-    steps: orderSteps(services, { permissions: sandbox.permissions }),
+    steps: orderSteps(services, { permissions: sandbox.permissions, environment: sandbox.environment }),
     timeoutSeconds: settings.timeoutSeconds,
     workflowType: settings.workflowType,
     alerting: { emailEndpoints: settings.alertEmails },
@@ -60,7 +60,6 @@ export function createOrderStack(settings: OrderStackSettings) {
     },
     dashboard: { businessMetrics: orderBusinessMetrics() },
     tags: { app: "order-processing", stack },
-    transform: { function: sandbox.functionTransform },
   });
 
   return {

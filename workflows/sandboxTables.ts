@@ -2,11 +2,12 @@
  * The DynamoDB tables the order stack's SANDBOX services keep their shared state in (handlers/sandboxTables.ts):
  * `sandbox-payment-ledger` (the sandbox gateway's keys, charges, refunds) and `sandbox-order-records` (the program's
  * charge ledger, completed orders). Each table is granted, through the component's per-step `permissions`, to the
- * steps that use it and to no other, and named to those steps by environment variable (through the component's
- * `transform.function` hook), as the component names its idempotency table to the idempotent steps.
+ * steps that use it and to no other, and named to those steps by environment variable (the task's `environment`), as
+ * the component names its idempotency table to the idempotent steps.
  */
 import * as aws from "@pulumi/aws";
-import type { StepPermission, WorkflowTransforms } from "event-driven-workflow";
+import type * as pulumi from "@pulumi/pulumi";
+import type { StepPermission } from "event-driven-workflow";
 import { SANDBOX_TABLE_ENV, type SandboxTables } from "../handlers/sandboxTables";
 import type { OrderTaskName } from "./order";
 
@@ -30,18 +31,18 @@ export interface SandboxTableResources {
   tables: Record<keyof SandboxTables, aws.dynamodb.Table>;
   /** Each step's grants on the tables it uses (for `orderSteps`' `permissions`). */
   permissions: Partial<Record<OrderTaskName, StepPermission[]>>;
-  /** Sets each table's environment variable on the Lambdas of the steps that use it (the workflow's `transform.function`). */
-  functionTransform: NonNullable<WorkflowTransforms["function"]>;
+  /** Each step's variables naming the tables it uses (for `orderSteps`' `environment`). */
+  environment: Partial<Record<OrderTaskName, Record<string, pulumi.Input<string>>>>;
 }
 
 /**
- * Creates the sandbox tables of the order stack (`workflowName` names the workflow whose step Lambdas use them).
+ * Creates the sandbox tables of the order stack.
  *
  * @example
- * const sandbox = createSandboxTables("order-processing", { app: "order-processing" });
- * orderSteps(createSandboxServices({ tables: dynamoDbSandboxTables() }), { permissions: sandbox.permissions });
+ * const sandbox = createSandboxTables({ app: "order-processing" });
+ * orderSteps(createSandboxServices({ tables: dynamoDbSandboxTables() }), { permissions: sandbox.permissions, environment: sandbox.environment });
  */
-export function createSandboxTables(workflowName: string, tags: Record<string, string>): SandboxTableResources {
+export function createSandboxTables(tags: Record<string, string>): SandboxTableResources {
   const kinds = Object.keys(SANDBOX_TABLE_NAMES) as (keyof SandboxTables)[];
   const tables = Object.fromEntries(
     kinds.map((kind) => [
@@ -63,12 +64,8 @@ export function createSandboxTables(workflowName: string, tags: Record<string, s
     permissions: Object.fromEntries(
       steps.map((step) => [step, usedBy(step).map((kind) => ({ actions: SANDBOX_TABLE_ACTIONS, resources: [tables[kind].arn] }))]),
     ),
-    functionTransform: (args, _opts, name) => {
-      const step = name.slice(`${workflowName}-`.length);
-      const variables = Object.fromEntries(usedBy(step).map((kind) => [SANDBOX_TABLE_ENV[kind], tables[kind].name]));
-      if (Object.keys(variables).length === 0) return;
-      const environment = args.environment as { variables?: Record<string, unknown> } | undefined;
-      args.environment = { variables: { ...environment?.variables, ...variables } as Record<string, never> };
-    },
+    environment: Object.fromEntries(
+      steps.map((step) => [step, Object.fromEntries(usedBy(step).map((kind) => [SANDBOX_TABLE_ENV[kind], tables[kind].name]))]),
+    ),
   };
 }
