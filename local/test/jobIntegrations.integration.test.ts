@@ -2,11 +2,12 @@
  * Jobs that a step waits for (`integrationPattern: "runJob"`, `.sync`) run locally through the test kit: without a
  * stand-in the run is refused before anything runs, naming the integration with its pattern and how to give one; with
  * stand-ins keyed `service:action`, each gets the step's request and its answer (the finished job's description) is the
- * step's result.
+ * step's result. Synthesized under Pulumi mocks, the execution role's policy carries each pattern's grants.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { RunnerInputError } from "../input/eventInput";
+import { LocalRunner } from "../runner/runner";
 import { runEvents } from "../testing";
 
 const PROGRAM = join(__dirname, "fixtures", "jobIntegrations.ts");
@@ -65,5 +66,27 @@ describe("callAwsService .sync jobs, run locally (test kit)", function () {
     const run = report.executions[0];
     assert.equal(run.status, "FAILED");
     assert.equal(run.error, "States.TaskFailed");
+  });
+
+  it("gives the deployed execution role each job's grants: the call, watching it, its managed rule, the passed role", async () => {
+    const runner = await LocalRunner.load(PROGRAM, { services: { "ecs:runTask": () => ({}), "glue:startJobRun": () => ({}) } });
+    const { synthesis } = runner;
+    await runner.close();
+    const policies = await Promise.all(
+      synthesis.resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy").map(async (r) => String(await r.inputs.policy)),
+    );
+    const execution = policies
+      .map((p) => JSON.parse(p) as { Statement: { Sid?: string; Action: unknown; Resource: unknown }[] })
+      .find((p) => p.Statement.some((s) => s.Sid === "CallRunReport"));
+    assert.ok(execution, policies.join("\n"));
+    const bySid = Object.fromEntries(execution.Statement.map((s) => [s.Sid, [s.Action, s.Resource]]));
+    assert.deepEqual(bySid.CallRunReport, [["ecs:RunTask"], ["arn:aws:ecs:us-east-1:123456789012:task-definition/report:3"]]);
+    assert.deepEqual(bySid.PassRoleRunReport, [["iam:PassRole"], ["arn:aws:iam::123456789012:role/report-task"]]);
+    assert.deepEqual(bySid.WatchRunReport?.[0], ["ecs:StopTask", "ecs:DescribeTasks"]);
+    assert.match(String(bySid.HearFinishRunReport?.[1]), /:rule\/StepFunctionsGetEventsForECSTaskRule$/);
+    assert.deepEqual(bySid.WatchLoadWarehouse, [
+      ["glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
+      ["arn:aws:glue:us-east-1:123456789012:job/nightly-etl"],
+    ]);
   });
 });
