@@ -4,17 +4,17 @@
  * step names it, read by compilation (the Task `Resource`), IAM derivation (the execution role's grants), validation
  * (which pattern a call may use) and the local runner (which calls need a stand-in).
  *
- * Where the rows come from (checked against both, the stricter kept): AWS's Step Functions developer guide, the pages
- * "IAM policies for <service>" of each service integration (ecs-iam, glue-iam, athena-iam, batch-iam, codebuild-iam,
- * sagemaker-iam, bedrock-iam, lambda-iam), which list the policy Step Functions' console generates per pattern; and
- * AWS CDK's aws-stepfunctions-tasks (lib/ecs/run-task.ts, lib/glue/start-job-run.ts,
- * lib/athena/start-query-execution.ts, lib/batch/submit-job.ts, lib/codebuild/start-build.ts,
- * lib/sagemaker/create-training-job.ts, lib/bedrock/invoke-model.ts, lib/lambda/invoke.ts), which grants the same.
- * Every action name is checked against AWS's Service Authorization data by the unit test of this table.
- * Deliberate differences: the describe/stop actions CDK grants on `*` for ECS are granted on the account's tasks
- * (`task/*`, the resource type IAM defines for them); Batch's `DescribeJobs` has no resource type in IAM, so it is
- * the one grant on `*` (as AWS's page says); data the job itself reads (an Athena query's S3 output and Glue
- * catalog) is not derived: name it in `iamResources`/`iamActions`.
+ * Where the rows come from: AWS's Step Functions developer guide, the page "IAM policies for <service>" of each
+ * service integration (ecs-iam, glue-iam, athena-iam, batch-iam, codebuild-iam, mediaconvert-iam, sagemaker-iam),
+ * which gives the policy Step Functions generates per pattern; and AWS CDK's aws-stepfunctions-tasks, which grants
+ * the same (lib/ecs/run-task.ts, lib/glue/start-job-run.ts, lib/athena/start-query-execution.ts,
+ * lib/batch/submit-job.ts, lib/codebuild/start-build.ts, lib/mediaconvert/create-job.ts,
+ * lib/sagemaker/create-training-job.ts, lib/bedrock/invoke-model.ts). Every action name is checked against AWS's
+ * Service Authorization data by this table's unit test. Deliberate differences: the describe/stop actions CDK grants
+ * on `*` for ECS and MediaConvert are granted on the account's tasks and jobs (`task/*`, `jobs/*`, the resource types
+ * IAM defines for them); Batch's `DescribeJobs` has no resource type in IAM, so it is the one grant on `*` (as AWS's
+ * page has it); what the job itself reads with the caller's rights (an Athena query's S3 output and Glue catalog) is
+ * not derived: name it in `iamResources`/`iamActions`.
  */
 
 import type { IntegrationPattern } from "../steps/types";
@@ -131,7 +131,8 @@ export const JOB_INTEGRATIONS: Readonly<Record<string, JobIntegration>> = {
       {
         purpose: "HearFinish",
         actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        on: rule("StepFunctionsGetEventsForCodeBuildStartBuildRule"),
+        // Sic: "GetEvent", not "GetEvents", for CodeBuild (AWS's codebuild-iam page and CDK's start-build.ts agree).
+        on: rule("StepFunctionsGetEventForCodeBuildStartBuildRule"),
       },
     ],
     waitForTaskToken: false,
@@ -151,6 +152,25 @@ export const JOB_INTEGRATIONS: Readonly<Record<string, JobIntegration>> = {
     ],
     waitForTaskToken: false,
     iamAction: "sagemaker:CreateTrainingJob",
+  },
+  "mediaconvert:createJob": {
+    resource: "mediaconvert:createJob",
+    requestResponse: false,
+    runJob: ".sync",
+    runJobGrants: [
+      {
+        purpose: "Watch",
+        actions: ["mediaconvert:GetJob", "mediaconvert:CancelJob"],
+        on: "arn:{partition}:mediaconvert:{region}:{account}:jobs/*",
+      },
+      {
+        purpose: "HearFinish",
+        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+        on: rule("StepFunctionsGetEventsForMediaConvertJobRule"),
+      },
+    ],
+    waitForTaskToken: false,
+    iamAction: "mediaconvert:CreateJob",
   },
   // The SDK names the service "bedrockruntime"; Step Functions' optimized integration names it "bedrock".
   "bedrock:invokeModel": {

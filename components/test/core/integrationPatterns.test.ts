@@ -32,6 +32,7 @@ const WORKGROUP = "arn:aws:athena:us-east-1:123456789012:workgroup/analytics";
 const JOB_QUEUE = "arn:aws:batch:us-east-1:123456789012:job-queue/renders";
 const JOB_DEFINITION = "arn:aws:batch:us-east-1:123456789012:job-definition/render:*";
 const PROJECT = "arn:aws:codebuild:us-east-1:123456789012:project/site";
+const QUEUE = "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default";
 const MODEL = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";
 const FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:partner-handoff";
 const resources = {
@@ -96,6 +97,7 @@ describe("callAwsService job integrations: the Resource", () => {
       { service: "sagemaker", action: "createTrainingJob", integrationPattern: "runJob" },
       "arn:aws:states:::sagemaker:createTrainingJob.sync",
     ],
+    [{ service: "mediaconvert", action: "createJob", integrationPattern: "runJob" }, "arn:aws:states:::mediaconvert:createJob.sync"],
     [{ service: "bedrock", action: "invokeModel" }, "arn:aws:states:::bedrock:invokeModel"],
     [{ service: "lambda", action: "invoke", callback: {} }, "arn:aws:states:::aws-sdk:lambda:invoke.waitForTaskToken"],
     [{ service: "lambda", action: "invoke" }, "arn:aws:states:::aws-sdk:lambda:invoke"],
@@ -252,6 +254,7 @@ describe("callAwsService job integrations: the execution role (IAM simulated off
     call("Query", { service: "athena", action: "startQueryExecution", integrationPattern: "runJob", iamResources: [WORKGROUP] }),
     call("Render", { service: "batch", action: "submitJob", integrationPattern: "runJob", iamResources: [JOB_QUEUE, JOB_DEFINITION] }),
     call("Build", { service: "codebuild", action: "startBuild", integrationPattern: "runJob", iamResources: [PROJECT] }),
+    call("Transcode", { service: "mediaconvert", action: "createJob", integrationPattern: "runJob", iamResources: [QUEUE] }),
     call("Summarize", { service: "bedrock", action: "invokeModel", iamResources: [MODEL] }),
     call("HandOff", {
       service: "lambda",
@@ -323,7 +326,13 @@ describe("callAwsService job integrations: the execution role (IAM simulated off
       ["codebuild:BatchGetBuilds", PROJECT, "Allowed"],
       ["codebuild:StopBuild", PROJECT, "Allowed"],
       ["codebuild:StartBuild", PROJECT.replace("site", "infra"), "ImplicitlyDenied"],
-      ["events:PutTargets", rule("StepFunctionsGetEventsForCodeBuildStartBuildRule"), "Allowed"],
+      ["events:PutTargets", rule("StepFunctionsGetEventForCodeBuildStartBuildRule"), "Allowed"],
+      // MediaConvert .sync: create on the named queue; watch the account's jobs.
+      ["mediaconvert:CreateJob", QUEUE, "Allowed"],
+      ["mediaconvert:CreateJob", QUEUE.replace("Default", "Priority"), "ImplicitlyDenied"],
+      ["mediaconvert:GetJob", "arn:aws:mediaconvert:us-east-1:123456789012:jobs/1700000000000-abc", "Allowed"],
+      ["mediaconvert:CancelJob", "arn:aws:mediaconvert:us-east-1:123456789012:jobs/1700000000000-abc", "Allowed"],
+      ["events:PutRule", rule("StepFunctionsGetEventsForMediaConvertJobRule"), "Allowed"],
       // Bedrock and a Lambda waiting for its token: the named model and function.
       ["bedrock:InvokeModel", MODEL, "Allowed"],
       ["bedrock:InvokeModel", MODEL.replace("haiku", "opus"), "ImplicitlyDenied"],
