@@ -15,6 +15,8 @@ import {
   serviceCallIamActions,
   serviceCallPatternGrants,
   serviceCallResource,
+  startWorkflow,
+  validateSettings,
   validateSteps,
   WorkflowDefinitionError,
   type CallAwsServiceOptions,
@@ -214,6 +216,39 @@ describe("callAwsService job integrations: validation", () => {
     assert.match(of("RUN_JOB"), /write `integrationPattern: "runJob"`/);
     assert.match(of(".sync"), /write `integrationPattern: "runJob"`/);
     assert.match(of("fast"), /use "requestResponse" \(the default\) or "runJob"/);
+  });
+
+  it("refuses a .sync wait in an EXPRESS workflow (a job, and a child workflow in sync mode), not in a STANDARD one", () => {
+    const steps = (): Step[] => [
+      call("Etl", {
+        service: "glue",
+        action: "startJobRun",
+        integrationPattern: "runJob",
+        iamResources: [GLUE_JOB],
+        end: undefined,
+        next: "Child",
+      } as never),
+      startWorkflow("Child", {
+        stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+        mode: "sync",
+        timeoutSeconds: 600,
+        end: true,
+      }),
+    ];
+    const refused = (workflowType: "STANDARD" | "EXPRESS") => {
+      try {
+        validateSettings({ timeoutSeconds: 300, workflowType }, steps());
+        return [];
+      } catch (error) {
+        assert.ok(error instanceof WorkflowDefinitionError, String(error));
+        return error.problems.map((p) => `${p.step}: ${p.message}`);
+      }
+    };
+    assert.deepEqual(refused("STANDARD"), []);
+    assert.deepEqual(refused("EXPRESS"), [
+      'Etl: waits for a job (integrationPattern: "runJob") in the EXPRESS workflow: AWS refuses .sync integrations in EXPRESS executions. Use a STANDARD workflow, or start it without waiting.',
+      'Child: waits for a child workflow (mode: "sync") in the EXPRESS workflow: AWS refuses .sync integrations in EXPRESS executions. Use a STANDARD workflow, or start it without waiting.',
+    ]);
   });
 
   it("refuses passRoles that are not role ARNs", () => {
