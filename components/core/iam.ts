@@ -63,6 +63,11 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly { actions: readonly string[]; r
     reason:
       'Answering a callback task has no resource-level permission or condition key in IAM: AWS requires Resource "*"; the task token itself names the one task it answers.',
   },
+  {
+    actions: ["batch:DescribeJobs"],
+    reason:
+      'Watching a Batch job a step waits for (submitJob.sync): IAM defines no resource type for DescribeJobs, so AWS grants it on Resource "*" (granted only to workflows with such a step).',
+  },
 ];
 
 const XRAY_ACTIONS = [...WILDCARD_RESOURCE_ACTIONS[0].actions];

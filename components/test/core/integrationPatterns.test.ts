@@ -18,6 +18,7 @@ import {
   startWorkflow,
   validateSettings,
   validateSteps,
+  WILDCARD_RESOURCE_ACTIONS,
   WorkflowDefinitionError,
   type CallAwsServiceOptions,
   type Step,
@@ -318,6 +319,16 @@ describe("callAwsService job integrations: the execution role (IAM simulated off
   it("has unique statement ids", () => {
     const sids = policy.Statement.map((s) => s.Sid);
     assert.equal(new Set(sids).size, sids.length, JSON.stringify(sids));
+  });
+
+  it('grants on Resource "*" only actions of the one allowlist (the policy pack\'s iam-no-wildcards default)', () => {
+    const allowlisted = new Set(WILDCARD_RESOURCE_ACTIONS.flatMap((g) => g.actions));
+    const wide = policy.Statement.filter((s) => [s.Resource].flat().includes("*")).flatMap((s) => [s.Action].flat());
+    assert.ok(wide.includes("batch:DescribeJobs"), JSON.stringify(wide));
+    assert.deepEqual(
+      wide.filter((a) => !allowlisted.has(a)),
+      [],
+    );
   });
 
   it("grants no pattern extras to a request-response call without roles", () => {
