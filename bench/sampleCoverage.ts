@@ -10,14 +10,16 @@
  * What "expressible" means: each state maps onto a builder (task, waitForCallback, callAwsService, startWorkflow,
  * pass, wait, choice, parallel, map, succeed, fail) with the fields it uses. A Lambda task counts (the sample writes
  * that Lambda too); a direct service call counts when `callAwsService` compiles it (an optimized integration it knows,
- * or `aws-sdk:*`, with `callback` for `.waitForTaskToken`), and an optimized integration it does not know, request-response
- * or `.waitForTaskToken`, counts through its `aws-sdk` equivalent (named apart in the report); `.sync` ones do not. A missing `TimeoutSeconds` is no blocker (the builders require one; the
+ * or `aws-sdk:*`, with `callback` for `.waitForTaskToken`, and the `.sync` jobs of its job-integrations table with
+ * `integrationPattern: "runJob"`), and an optimized integration it does not know, request-response or
+ * `.waitForTaskToken`, counts through its `aws-sdk` equivalent (named apart in the report); other `.sync` ones do not. A missing `TimeoutSeconds` is no blocker (the builders require one; the
  * user adds it), nor is a catch-all retry (allowed with an acknowledgement).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import yaml from "js-yaml";
 import { OPTIMIZED_SERVICE_CALLS, parseIntegrationArn, WAIT_FOR_TASK_TOKEN } from "../components/asl/integrations";
+import { JOB_INTEGRATIONS } from "../components/core/integrationPatterns";
 
 type Json = any;
 
@@ -67,6 +69,16 @@ const SUPPORTED_PATTERNS = new Set([
   "sqs:sendMessage.waitForTaskToken", // waitForCallback with a queue
   "sns:publish.waitForTaskToken", // waitForCallback with a topic
   "states:startExecution.sync:2", // startWorkflow, mode "sync"
+  // callAwsService with integrationPattern "runJob" (.sync) or a callback through the job's own integration.
+  ...Object.values(JOB_INTEGRATIONS).flatMap((row) => [
+    ...(row.runJob ? [`${row.resource}${row.runJob}`] : []),
+    ...(row.waitForTaskToken ? [`${row.resource}${WAIT_FOR_TASK_TOKEN}`] : []),
+  ]),
+]);
+/** Request-response optimized integrations callAwsService compiles to (not through their aws-sdk equivalent). */
+const OPTIMIZED_CALLS = new Set([
+  ...Object.values(OPTIMIZED_SERVICE_CALLS).map((o) => o.resource.replace("arn:aws:states:::", "")),
+  ...Object.values(JOB_INTEGRATIONS).flatMap((row) => (row.requestResponse ? [row.resource] : [])),
 ]);
 /** Optimized integrations with no AWS SDK counterpart: only their own integration can make these calls. */
 const NO_SDK_EQUIVALENT = new Set(["apigateway:invoke", "http:invoke", "eks:call", "eks:runJob"]);
@@ -169,8 +181,7 @@ function classifyResource(state: Json, blockers: Set<string>, viaSdk: Set<string
     if (state.HeartbeatSeconds !== undefined) blockers.add("HeartbeatSeconds on a Lambda task without a callback");
     return;
   }
-  if (call === "states:startExecution" || Object.values(OPTIMIZED_SERVICE_CALLS).some((o) => o.resource === `arn:aws:states:::${call}`))
-    return;
+  if (call === "states:startExecution" || OPTIMIZED_CALLS.has(call)) return;
   if (NO_SDK_EQUIVALENT.has(call)) blockers.add(call);
   else viaSdk.add(call);
 }

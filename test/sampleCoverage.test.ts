@@ -55,7 +55,7 @@ describe("sample coverage (bench/sampleCoverage.ts)", () => {
         StartAt: "Later",
         States: {
           Later: { Type: "Wait", Timestamp: "2030-01-01T00:00:00Z", Next: "Query" },
-          Query: { Type: "Task", Resource: "arn:aws:states:::athena:startQueryExecution.sync", End: true },
+          Query: { Type: "Task", Resource: "arn:aws:states:::elasticmapreduce:addStep.sync", End: true },
         },
       }),
     );
@@ -70,7 +70,7 @@ describe("sample coverage (bench/sampleCoverage.ts)", () => {
       coverage.blockers.map((b) => [b.blocker, b.blocks, b.alone]),
       [
         ["Wait.Timestamp", 1, 0],
-        ["athena:startQueryExecution.sync", 1, 0],
+        ["elasticmapreduce:addStep.sync", 1, 0],
       ],
     );
   });
@@ -84,8 +84,16 @@ describe("sample coverage (bench/sampleCoverage.ts)", () => {
       viaSdk: ["glue:startJobRun"],
     });
     assert.deepEqual(task({ Resource: "arn:aws:states:::http:invoke" }).blockers, ["http:invoke"]);
-    assert.deepEqual(task({ Resource: "arn:aws:states:::ecs:runTask.waitForTaskToken" }).viaSdk, ["ecs:runTask.waitForTaskToken"]);
-    assert.deepEqual(task({ Resource: "arn:aws:states:::ecs:runTask.sync" }).blockers, ["ecs:runTask.sync"]);
+    assert.deepEqual(task({ Resource: "arn:aws:states:::glue:startJobRun.waitForTaskToken" }).viaSdk, [
+      "glue:startJobRun.waitForTaskToken",
+    ]);
+    // The jobs callAwsService runs (integrationPattern "runJob") and ECS's own token integration count directly.
+    assert.deepEqual(task({ Resource: "arn:aws:states:::ecs:runTask.sync" }), { expressible: true, blockers: [], viaSdk: [] });
+    assert.deepEqual(task({ Resource: "arn:aws:states:::ecs:runTask.waitForTaskToken" }), { expressible: true, blockers: [], viaSdk: [] });
+    assert.deepEqual(task({ Resource: "arn:aws:states:::bedrock:invokeModel" }), { expressible: true, blockers: [], viaSdk: [] });
+    assert.deepEqual(task({ Resource: "arn:aws:states:::elasticmapreduce:createCluster.sync" }).blockers, [
+      "elasticmapreduce:createCluster.sync",
+    ]);
     assert.deepEqual(task({ Resource: "arn:aws:states:::aws-sdk:s3:getObject", Assign: { x: 1 } }).blockers, ["variables (Assign)"]);
     assert.deepEqual(task({ Resource: "arn:aws:states:us-east-1:123456789012:activity:review" }).blockers, ["activity"]);
     // A template's Fn::Sub with a region and account in the integration ARN: the same aws-sdk call.

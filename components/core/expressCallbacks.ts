@@ -1,6 +1,7 @@
 /**
- * AWS refuses `.waitForTaskToken` in EXPRESS executions: an EXPRESS workflow, or the child executions of a
- * Distributed Map with `itemExecutionType: "EXPRESS"`, cannot hold a waitForCallback step. Checked here so that
+ * AWS refuses `.waitForTaskToken` and `.sync` in EXPRESS executions: an EXPRESS workflow, or the child executions of
+ * a Distributed Map with `itemExecutionType: "EXPRESS"`, cannot hold a waitForCallback step, a job a step waits for,
+ * or a child workflow started with `mode: "sync"`. Checked here so that
  * `pulumi up` does not fail at CreateStateMachine.
  */
 import type { Step } from "../steps/types";
@@ -25,6 +26,16 @@ export function expressCallbackProblems(steps: readonly Step[], workflowType: un
         problems.push({
           step: step.name,
           message: `is a waitForCallback step in ${inside}: AWS refuses .waitForTaskToken in EXPRESS executions. ${inside.endsWith("workflow") ? "Use a STANDARD workflow" : 'Set `itemExecutionType: "STANDARD"` on the Map'}, or move the wait out.`,
+        });
+      // Nor does it run a job and wait (`.sync`, `.sync:2`) there.
+      if (
+        inside &&
+        ((step.kind === "callAwsService" && step.integrationPattern === "runJob") ||
+          (step.kind === "startWorkflow" && step.mode === "sync"))
+      )
+        problems.push({
+          step: step.name,
+          message: `waits for ${step.kind === "startWorkflow" ? 'a child workflow (mode: "sync")' : 'a job (integrationPattern: "runJob")'} in ${inside}: AWS refuses .sync integrations in EXPRESS executions. ${inside.endsWith("workflow") ? "Use a STANDARD workflow" : 'Set `itemExecutionType: "STANDARD"` on the Map'}, or start it without waiting.`,
         });
       const expressItems = isDistributedMap(step) && step.itemExecutionType === "EXPRESS";
       const scopes: unknown = childScopes(step);

@@ -3,6 +3,7 @@
  * they are known; tests evaluate the same documents offline.
  */
 import type { CallAwsServiceStep, PublishEventStep, StartWorkflowStep, Step } from "../steps/types";
+import type { ResolvedPatternGrant } from "./integrationPatterns";
 import { serviceCallIamActions } from "./serviceCalls";
 import { childExecutionsArn } from "./childWorkflows";
 import { allSteps, isDistributedMap } from "./walk";
@@ -61,6 +62,11 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly { actions: readonly string[]; r
     actions: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
     reason:
       'Answering a callback task has no resource-level permission or condition key in IAM: AWS requires Resource "*"; the task token itself names the one task it answers.',
+  },
+  {
+    actions: ["batch:DescribeJobs"],
+    reason:
+      'Watching a Batch job a step waits for (submitJob.sync): IAM defines no resource type for DescribeJobs, so AWS grants it on Resource "*" (granted only to workflows with such a step).',
   },
 ];
 
@@ -169,6 +175,8 @@ export interface ServiceCallNeeds {
   parameters: CallAwsServiceStep["parameters"];
   /** The KMS key the call's target is encrypted with, when the step names one. */
   kmsKeyArn?: CallAwsServiceStep["kmsKeyArn"];
+  /** What its pattern's grants are read from (see `serviceCallPatternGrants`): the call, its pattern, the roles it passes. */
+  pattern?: Pick<CallAwsServiceStep, "service" | "action" | "integrationPattern" | "passRoles">;
 }
 
 /** Reads which services a step list touches, so the execution role gets no permission it does not use. */
@@ -188,6 +196,9 @@ export function integrationNeeds(steps: readonly Step[]): IntegrationNeeds {
               resources: s.iamResources,
               parameters: s.parameters,
               ...(s.kmsKeyArn !== undefined ? { kmsKeyArn: s.kmsKeyArn } : {}),
+              ...(s.integrationPattern !== undefined || s.passRoles !== undefined
+                ? { pattern: { service: s.service, action: s.action, integrationPattern: s.integrationPattern, passRoles: s.passRoles } }
+                : {}),
             },
           ]
         : [],
@@ -221,7 +232,7 @@ export interface ExecutionPolicyInputs {
    * Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`, and the data-key use of the KMS key
    * its target is encrypted with, if any. @default none
    */
-  serviceCalls?: { step: string; actions: string[]; resources: string[]; kmsKeyArn?: string }[];
+  serviceCalls?: { step: string; actions: string[]; resources: string[]; kmsKeyArn?: string; grants?: ResolvedPatternGrant[] }[];
   /** Each `startWorkflow` step's resolved child ARN and whether it waits (`sync`). @default none */
   childWorkflows?: { step: string; stateMachineArn: string; sync: boolean }[];
   /**
@@ -296,6 +307,14 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
         Effect: "Allow",
         Action: ["kms:GenerateDataKey", "kms:Decrypt"],
         Resource: call.kmsKeyArn,
+      });
+    // What the call's integration pattern needs besides the call: watching a job, hearing it end, passing roles.
+    for (const grant of call.grants ?? [])
+      statements.push({
+        Sid: `${grant.purpose}${call.step.replace(/[^A-Za-z0-9]/g, "")}`,
+        Effect: "Allow",
+        Action: grant.actions,
+        Resource: grant.resources,
       });
   }
   for (const child of inputs.childWorkflows ?? []) {

@@ -13,6 +13,7 @@ export * from "./compile";
 export * from "./dashboard";
 export * from "./eventPatternRules";
 export * from "./iam";
+export * from "./integrationPatterns";
 export * from "./intrinsics";
 export * from "./naming";
 export * from "./serviceCalls";

@@ -7,19 +7,35 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { CallAwsServiceStep } from "../steps/types";
 import { OPTIMIZED_SERVICE_CALLS, optimizedServiceCallOf, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
+import { jobIntegrationOf } from "./integrationPatterns";
 import { checkCallback } from "./validation/callback";
+import { checkIntegrationPattern } from "./validation/integrationPattern";
 import type { Report } from "./validation/errors";
 import { isServiceWideResource } from "./validation/iamNames";
 import { describeValue } from "./validation/values";
 
 /**
  * The Task `Resource` of a call: `arn:<partition>:states:::aws-sdk:<service>:<action>`, or its optimized integration;
- * with `.waitForTaskToken` for a callback through a queue or topic.
+ * with `.waitForTaskToken` for a callback (through the optimized integration where it takes one), `.sync` for a job.
+ *
+ * @example
+ * serviceCallResource({ service: "ecs", action: "runTask", integrationPattern: "runJob" }) // "arn:aws:states:::ecs:runTask.sync"
+ * serviceCallResource({ service: "glue", action: "startJobRun" }) // "arn:aws:states:::aws-sdk:glue:startJobRun"
  */
-export function serviceCallResource(step: Pick<CallAwsServiceStep, "service" | "action" | "callback">, partition = "aws"): string {
+export function serviceCallResource(
+  step: Pick<CallAwsServiceStep, "service" | "action" | "callback" | "integrationPattern">,
+  partition = "aws",
+): string {
   const optimized = optimizedServiceCallOf(step.service, step.action);
-  const arn = optimized ? OPTIMIZED_SERVICE_CALLS[optimized].resource : `arn:aws:states:::aws-sdk:${step.service}:${step.action}`;
-  return `${arn.replace(/^arn:aws:/, `arn:${partition}:`)}${step.callback ? WAIT_FOR_TASK_TOKEN : ""}`;
+  const job = jobIntegrationOf(step.service, step.action);
+  const runJob = step.integrationPattern === "runJob" ? job?.runJob : undefined;
+  const viaJob = runJob !== undefined || (step.callback ? job?.waitForTaskToken : job?.requestResponse);
+  const arn = optimized
+    ? OPTIMIZED_SERVICE_CALLS[optimized].resource
+    : job && viaJob
+      ? `arn:aws:states:::${job.resource}`
+      : `arn:aws:states:::aws-sdk:${step.service}:${step.action}`;
+  return `${arn.replace(/^arn:aws:/, `arn:${partition}:`)}${step.callback ? WAIT_FOR_TASK_TOKEN : (runJob ?? "")}`;
 }
 
 /**
@@ -36,6 +52,8 @@ export function serviceCallIamActions(step: Pick<CallAwsServiceStep, "service" |
   if (step.iamActions !== undefined) return step.iamActions;
   const optimized = optimizedServiceCallOf(step.service, step.action);
   if (optimized) return [OPTIMIZED_SERVICE_CALLS[optimized].iamAction];
+  const job = jobIntegrationOf(step.service, step.action);
+  if (job) return [job.iamAction];
   const known = iamActionName(step.service, step.action);
   return known ? [known] : undefined;
 }
@@ -103,6 +121,7 @@ export function checkServiceCall(step: CallAwsServiceStep, name: string, report:
       `has \`acknowledgeWildcard: ${show(reason)}\`: give the reason the call needs a wildcard resource as a non-empty string, or remove it.`,
     );
   checkResources(name, step.iamResources, acknowledged, report);
+  checkIntegrationPattern(step, name, report);
   if (step.callback !== undefined) {
     checkCallback(name, step, report);
     const optimized = typeof service === "string" && typeof action === "string" ? optimizedServiceCallOf(service, action) : undefined;

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { compileValidatedSteps } from "../core/compile";
 import { eventBusArn, executionRolePolicy, serviceTrustPolicy } from "../core/iam";
 import { stepFunctionsSyncRuleArn } from "../core/childWorkflows";
+import { serviceCallPatternGrants } from "../core/integrationPatterns";
 import { DEFAULTS } from "../core/settings";
 import { formatTimeBudgetNote } from "../core/timeBudgetNote";
 import { WorkflowDefinitionError } from "../core/validation/errors";
@@ -50,8 +51,18 @@ export function createStateMachine(
       resources: c.resources,
       parameters: c.parameters ?? {},
       ...(c.kmsKeyArn !== undefined ? { kmsKeyArn: c.kmsKeyArn } : {}),
+      ...(c.pattern !== undefined ? { pattern: c.pattern } : {}),
     })),
-  ) as pulumi.Output<{ step: string; actions: string[]; resources: string[]; parameters: Record<string, unknown>; kmsKeyArn?: string }[]>;
+  ) as pulumi.Output<
+    {
+      step: string;
+      actions: string[];
+      resources: string[];
+      parameters: Record<string, unknown>;
+      kmsKeyArn?: string;
+      pattern?: Parameters<typeof serviceCallPatternGrants>[0];
+    }[]
+  >;
   const children = pulumi.output(plan.needs.childWorkflows) as pulumi.Output<{ step: string; stateMachineArn: string; sync: boolean }[]>;
   const definition = pulumi
     .all([lambdas.arns, alerting.topicArn, deadLetterQueue.url, pulumi.output(ctx.triggerBus), eventBusNames, serviceCalls, children])
@@ -163,7 +174,13 @@ export function createStateMachine(
                 deadLetterQueueArn: plan.needs.deadLetterQueue ? queueArn : undefined,
                 eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
                 distributedMapStateMachineArn: plan.needs.distributedMap ? selfArn : undefined,
-                serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn }) => ({ step, actions, resources, kmsKeyArn })),
+                serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn, pattern }) => ({
+                  step,
+                  actions,
+                  resources,
+                  kmsKeyArn,
+                  ...(pattern ? { grants: serviceCallPatternGrants(pattern, resources, s) } : {}),
+                })),
                 childWorkflows: childArns,
                 syncRuleArn: stepFunctionsSyncRuleArn(s),
               }),

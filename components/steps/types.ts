@@ -719,7 +719,32 @@ export interface CallAwsServiceOptions extends Flow, ErrorHandling {
    * @example callback: { heartbeatSeconds: 600 }
    */
   callback?: Pick<CallbackSettings, "heartbeatSeconds">;
+  /**
+   * How the step waits, as CDK's `integrationPattern` says it: `"runJob"` starts a job and waits for it to end, through
+   * Step Functions' optimized integration with `.sync` (ECS `runTask`, Glue `startJobRun`, Athena
+   * `startQueryExecution`, Batch `submitJob`, CodeBuild `startBuild`, SageMaker `createTrainingJob`); the result is the
+   * finished job's description, and `timeoutSeconds` bounds the wait. The execution role also gets what watching the
+   * job needs (its describe and stop actions, and the EventBridge rule Step Functions manages for it). To wait for a
+   * task token instead (CDK's `WAIT_FOR_TASK_TOKEN`), give `callback`.
+   * @default "requestResponse" (the API's response is the result)
+   * @example integrationPattern: "runJob"
+   */
+  integrationPattern?: IntegrationPattern;
+  /**
+   * The IAM roles the call hands to the service (an ECS task definition's task and execution roles, a SageMaker
+   * training job's role): the execution role gets `iam:PassRole` on exactly these.
+   * @default none
+   * @example passRoles: [taskRole.arn, executionRole.arn]
+   */
+  passRoles?: pulumi.Input<string>[];
 }
+
+/**
+ * How a `callAwsService` step waits, in CDK's words (`IntegrationPattern`): `"requestResponse"` takes the API's
+ * response and goes on; `"runJob"` starts a job and waits for it to end (`.sync`). The third, waiting for a task
+ * token (CDK's `WAIT_FOR_TASK_TOKEN`), is the step's `callback`.
+ */
+export type IntegrationPattern = "requestResponse" | "runJob";
 
 /** A direct AWS API call (`arn:aws:states:::aws-sdk:<service>:<action>`, or the optimized integration where one exists). */
 export interface CallAwsServiceStep extends CallAwsServiceOptions {

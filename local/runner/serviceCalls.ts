@@ -56,14 +56,16 @@ export interface ServiceCallState {
   service: string;
   action: string;
   sdk: boolean;
+  /** The integration pattern it waits with (`.sync`, `.waitForTaskToken`), if any: named when it has no stand-in. */
+  pattern?: string;
   /** For `states:startExecution`: the child's ARN as the definition names it, and whether the state waits (`.sync:2`). */
   child?: { stateMachineArn: unknown; sync: boolean };
 }
 
-/** The service calls of a definition (aws-sdk, optimized DynamoDB, nested workflows), by state name. */
+/** The service calls of a definition (aws-sdk, optimized integrations, nested workflows), by state name. */
 export function serviceCallStates(definition: AslDefinition): ServiceCallState[] {
   return [...walkStates(definition)].flatMap(({ name, type, state }): ServiceCallState[] => {
-    if (type !== "Task" || messageServiceOf(state.Resource)) return [];
+    if (type !== "Task" || messageServiceOf(state.Resource, { anyPattern: true })) return [];
     const arn = parseIntegrationArn(state.Resource);
     if (!arn) return [];
     if (serviceIntegrationOf(state.Resource, { anyPattern: true }) === "statesStartExecution") {
@@ -72,8 +74,11 @@ export function serviceCallStates(definition: AslDefinition): ServiceCallState[]
         { state: name, service: arn.service, action: arn.action, sdk: false, child: { stateMachineArn, sync: arn.pattern === SYNC_2 } },
       ];
     }
-    if (!(arn.sdk || dynamoDbItemActionOf(state.Resource))) return [];
-    return [{ state: name, service: arn.service, action: arn.action, sdk: arn.sdk === true }];
+    // A step's own Lambda runs locally; any other optimized integration (a `.sync` job, Athena, Bedrock) needs a stand-in.
+    if (serviceIntegrationOf(state.Resource, { anyPattern: true }) === "lambdaInvoke") return [];
+    return [
+      { state: name, service: arn.service, action: arn.action, sdk: arn.sdk === true, ...(arn.pattern ? { pattern: arn.pattern } : {}) },
+    ];
   });
 }
 
@@ -95,13 +100,13 @@ export function bindServiceCalls(definition: AslDefinition, bindings: ServiceCal
     if (child && call.child) handlers[call.state] = startChild(child, call.child.sync);
     else if (standIn) handlers[call.state] = async (request) => standIn(request, call);
     else if (itemAction && bindings.dynamoDbEndpoint) handlers[call.state] = dynamoDbCall(bindings.dynamoDbEndpoint, call.action, call.sdk);
-    else missing.push(`${call.state} (${key})`);
+    else missing.push(`${call.state} (${key}${call.pattern ?? ""})`);
   }
   if (missing.length > 0)
     throw new RunnerInputError(
       `No local stand-in for the service call(s) ${missing.join(", ")}: a local run never calls AWS. Give each a stand-in: ` +
         `edw-local --service <service:action>=<response.json> (the call answers with that file's JSON), or in the test kit ` +
-        `services: { "<service:action>": (request) => response }. DynamoDB getItem/putItem/updateItem/deleteItem run against the local DynamoDB, SQS sendMessage, SNS publish and EventBridge putEvents are recorded, and a child workflow of the same program runs for real, without one.`,
+        `services: { "<service:action>": (request) => response }; for a job (.sync), the response is the finished job's description, the step's result. DynamoDB getItem/putItem/updateItem/deleteItem run against the local DynamoDB, SQS sendMessage, SNS publish and EventBridge putEvents are recorded, and a child workflow of the same program runs for real, without one.`,
     );
   return handlers;
 }

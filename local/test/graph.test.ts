@@ -573,6 +573,18 @@ describe("toMermaid (ASL -> Mermaid flowchart)", () => {
       assert.match(chart, /Save<br\/>dynamodb:putItem/);
       assert.match(chart, /Child<br\/>states:startExecution\.sync:2/);
     });
+
+    it("labels a job a step waits for with its integration and pattern (callAwsService integrationPattern runJob)", () => {
+      const chart = toMermaid({
+        StartAt: "RunReport",
+        States: {
+          RunReport: { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", Parameters: { Cluster: "c" }, Next: "Etl" },
+          Etl: { Type: "Task", Resource: "arn:aws:states:::glue:startJobRun.sync", Parameters: { JobName: "j" }, End: true },
+        },
+      });
+      assert.match(chart, /RunReport<br\/>ecs:runTask\.sync/);
+      assert.match(chart, /Etl<br\/>glue:startJobRun\.sync/);
+    });
   });
 
   describe("invalid definitions", () => {

@@ -121,6 +121,13 @@ describe("policy pack helpers: asl.ts", () => {
       service: "sqs",
       action: "sendMessage",
     });
+    // The jobs callAwsService waits for (integrationPattern "runJob") are integrations too.
+    assert.deepEqual(classifyTaskResource("arn:aws:states:::ecs:runTask.sync"), { kind: "integration", service: "ecs", action: "runTask" });
+    assert.deepEqual(classifyTaskResource("arn:aws:states:::emr-serverless:startJobRun.sync"), {
+      kind: "integration",
+      service: "emr-serverless",
+      action: "startJobRun",
+    });
     assert.equal(classifyTaskResource("arn:aws:lambda:us-east-1:123456789012:function:f").kind, "lambda-function");
     assert.equal(classifyTaskResource("arn:aws:states:us-east-1:123456789012:activity:approve").kind, "activity");
     assert.equal(classifyTaskResource("arn:aws:sns:us-east-1:123456789012:topic").kind, "not-an-integration");

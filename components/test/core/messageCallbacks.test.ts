@@ -106,7 +106,8 @@ describe("waitForCallback through a queue or a topic", () => {
     });
     validateSteps([run]);
     const state = compileDefinition([run], resources).States.RunReport;
-    assert.equal(state.Resource, "arn:aws:states:::aws-sdk:ecs:runTask.waitForTaskToken");
+    // ECS has its own token integration (the job-integrations table); other calls wait through aws-sdk.
+    assert.equal(state.Resource, "arn:aws:states:::ecs:runTask.waitForTaskToken");
     assert.equal(state.HeartbeatSeconds, 60);
     assert.match(
       problems([
