@@ -23,7 +23,7 @@ function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<string, 
  * `{ enforcementLevel, ...defaults }`.
  *
  * @example
- * defaultPolicyConfig()["sfn-task-timeout"] // { enforcementLevel: "mandatory", maxTimeoutSeconds: 3600, maxCallbackTimeoutSeconds: 604800 }
+ * defaultPolicyConfig()["sfn-task-timeout"] // { enforcementLevel: "mandatory", maxTimeoutSeconds: 3600, maxCallbackTimeoutSeconds: 604800, maxJobTimeoutSeconds: 172800 }
  */
 export function defaultPolicyConfig(policies: Policies = packPolicies): Record<string, PolicyConfigEntry> {
   return Object.fromEntries(

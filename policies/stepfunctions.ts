@@ -5,7 +5,7 @@
  * Task with the Lambda function of the same stack it invokes.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isCallbackTask } from "event-driven-workflow/asl";
+import { isCallbackTask, parseIntegrationArn, WAIT_FOR_TASK_TOKEN } from "event-driven-workflow/asl";
 import {
   CATCH_ALL_ERRORS,
   describePath,
@@ -54,9 +54,23 @@ export interface TaskTimeoutConfig {
   maxTimeoutSeconds: number;
   /** The longest TimeoutSeconds a callback Task (`.waitForTaskToken`: it waits for a person or a slow system) may set. */
   maxCallbackTimeoutSeconds: number;
+  /** The longest TimeoutSeconds a job Task (`.sync`, `.sync:2`: it waits for a job or a child execution to finish) may set. */
+  maxJobTimeoutSeconds: number;
 }
 /** {@link sfnTaskTimeout}'s defaults, also its config schema's. */
-export const TASK_TIMEOUT_DEFAULTS: TaskTimeoutConfig = { maxTimeoutSeconds: 3600, maxCallbackTimeoutSeconds: 604_800 };
+export const TASK_TIMEOUT_DEFAULTS: TaskTimeoutConfig = {
+  maxTimeoutSeconds: 3600,
+  maxCallbackTimeoutSeconds: 604_800,
+  maxJobTimeoutSeconds: 172_800,
+};
+
+/** Which maximum bounds a Task's timeout, by how it waits: for an answer (a task token), for a job to finish (`.sync`), or for a call. */
+function timeoutLimitOf(resource: unknown): keyof TaskTimeoutConfig {
+  const pattern = parseIntegrationArn(resource)?.pattern;
+  if (pattern === WAIT_FOR_TASK_TOKEN) return "maxCallbackTimeoutSeconds";
+  if (pattern?.startsWith(".sync")) return "maxJobTimeoutSeconds";
+  return "maxTimeoutSeconds";
+}
 
 /** `sfn-task-timeout`: every Task, at any depth, has a timeout within a maximum. */
 export const sfnTaskTimeout: ResourceValidationPolicy = {
@@ -75,13 +89,18 @@ export const sfnTaskTimeout: ResourceValidationPolicy = {
         "The longest TimeoutSeconds a callback Task (.waitForTaskToken) may set: it waits for a person or a slow system.",
         TASK_TIMEOUT_DEFAULTS.maxCallbackTimeoutSeconds,
       ),
+      maxJobTimeoutSeconds: integerSchema(
+        "The longest TimeoutSeconds a job Task (.sync, .sync:2) may set: it waits for a job (Glue, Batch, ECS, ...) or a child execution to finish.",
+        TASK_TIMEOUT_DEFAULTS.maxJobTimeoutSeconds,
+      ),
     },
   },
   validateResource: onTypes(STATE_MACHINE_TYPES, (args, report) => {
     const limits = withDefaults(args, TASK_TIMEOUT_DEFAULTS);
     const sm = label("State machine", args.name);
     for (const task of taskStates(definitionOf(args))) {
-      const maxTimeoutSeconds = isCallbackTask(task.state.Resource) ? limits.maxCallbackTimeoutSeconds : limits.maxTimeoutSeconds;
+      const limitKey = timeoutLimitOf(task.state.Resource);
+      const maxTimeoutSeconds = limits[limitKey];
       const timeout = taskTimeout(task.state);
       if (timeout.kind === "dynamic") {
         if (timeout.bound === undefined) {
@@ -105,7 +124,7 @@ export const sfnTaskTimeout: ResourceValidationPolicy = {
         );
       } else if (timeout.seconds > maxTimeoutSeconds) {
         report(
-          `${sm}: Task ${task.path} has TimeoutSeconds ${timeout.seconds}, above the maximum of ${maxTimeoutSeconds}. Fix: lower "TimeoutSeconds" to at most ${maxTimeoutSeconds} (or raise this policy's maxTimeoutSeconds if the task really needs longer).`,
+          `${sm}: Task ${task.path} has TimeoutSeconds ${timeout.seconds}, above the maximum of ${maxTimeoutSeconds}. Fix: lower "TimeoutSeconds" to at most ${maxTimeoutSeconds} (or raise this policy's ${limitKey} if the task really needs longer).`,
         );
       }
     }

@@ -7,14 +7,14 @@ import { sfnCallbackHeartbeat, sfnTaskTimeout } from "../stepfunctions";
 import { runResourcePolicy } from "../../test/support/policyHarness";
 import { stateMachine } from "../../test/fixtures/policy/stack";
 
-const callback = (extra: Record<string, unknown>) =>
+const callback = (extra: Record<string, unknown>, Resource = "arn:aws:states:::lambda:invoke.waitForTaskToken") =>
   stateMachine("refunds", {
     StartAt: "Approve",
     TimeoutSeconds: 172_800,
     States: {
       Approve: {
         Type: "Task",
-        Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Resource,
         Parameters: { FunctionName: "arn:aws:lambda:us-east-1:123456789012:function:approve", "Payload.$": "$" },
         End: true,
         ...extra,
@@ -33,6 +33,18 @@ describe("policies on callback Tasks", () => {
     assert.deepEqual((await runResourcePolicy(sfnTaskTimeout, callback({ TimeoutSeconds: 86_400 }))).violations, []);
     const tooLong = await runResourcePolicy(sfnTaskTimeout, callback({ TimeoutSeconds: 1_209_600 }));
     assert.match(tooLong.violations[0], /above the maximum of 604800/);
+  });
+
+  it("sfn-task-timeout: a token sent through a queue waits like a callback; a job (.sync) has its own ceiling of two days", async () => {
+    const queueWait = "arn:aws:states:::sqs:sendMessage.waitForTaskToken";
+    assert.deepEqual((await runResourcePolicy(sfnTaskTimeout, callback({ TimeoutSeconds: 86_400 }, queueWait))).violations, []);
+    const glueJob = "arn:aws:states:::glue:startJobRun.sync";
+    assert.deepEqual((await runResourcePolicy(sfnTaskTimeout, callback({ TimeoutSeconds: 86_400 }, glueJob))).violations, []);
+    const tooLong = await runResourcePolicy(sfnTaskTimeout, callback({ TimeoutSeconds: 259_200 }, glueJob));
+    assert.match(tooLong.violations[0], /above the maximum of 172800\. Fix: .*raise this policy's maxJobTimeoutSeconds/);
+    const plainCall = "arn:aws:states:::glue:startJobRun";
+    const tooLongCall = await runResourcePolicy(sfnTaskTimeout, callback({ TimeoutSeconds: 7200 }, plainCall));
+    assert.match(tooLongCall.violations[0], /above the maximum of 3600\. Fix: .*raise this policy's maxTimeoutSeconds/);
   });
 
   it("sfn-callback-heartbeat: advisory beyond an hour without HeartbeatSeconds; silent with a heartbeat or a short wait", async () => {

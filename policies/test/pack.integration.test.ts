@@ -343,6 +343,7 @@ describe("policy pack: served the way `pulumi preview --policy-pack ./policies` 
     // The served schema is a protobuf Struct, whose keys come back sorted.
     assert.deepEqual(Object.keys(taskTimeout.getConfigschema().getProperties().toJavaScript()).sort(), [
       "maxCallbackTimeoutSeconds",
+      "maxJobTimeoutSeconds",
       "maxTimeoutSeconds",
     ]);
   });
