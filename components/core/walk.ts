@@ -1,4 +1,5 @@
 /** Traversal of nested step lists (Parallel branches, Map processors), shared by the pure core. */
+import { hasMapIo } from "./mapIo";
 import type { MapStep, Step, TaskStep } from "../steps/types";
 
 /** The nested step lists a step owns, each its own ASL scope. */
@@ -23,7 +24,9 @@ export function taskSteps(steps: readonly Step[]): TaskStep[] {
  * since AWS accepts `ToleratedFailurePercentage`/`ToleratedFailureCount` on a Distributed Map only.
  */
 export function isDistributedMap(step: Step): step is MapStep {
-  return step.kind === "map" && (step.toleratedFailurePercentage !== undefined || step.toleratedFailureCount !== undefined);
+  return (
+    step.kind === "map" && (step.toleratedFailurePercentage !== undefined || step.toleratedFailureCount !== undefined || hasMapIo(step))
+  );
 }
 
 /** Whether a step ends its scope without `next`/`end` (Succeed, Fail) or chooses its own way (Choice). */

@@ -7,6 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { compileValidatedSteps } from "../core/compile";
 import { eventBusArn, executionRolePolicy, serviceTrustPolicy } from "../core/iam";
 import { stepFunctionsSyncRuleArn } from "../core/childWorkflows";
+import { mapIoStatements } from "../core/mapIo";
+import { allSteps } from "../core/walk";
 import { DEFAULTS } from "../core/settings";
 import { formatTimeBudgetNote } from "../core/timeBudgetNote";
 import { WorkflowDefinitionError } from "../core/validation/errors";
@@ -172,6 +174,7 @@ export function createStateMachine(
                 deadLetterQueueArn: plan.needs.deadLetterQueue ? queueArn : undefined,
                 eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
                 distributedMapStateMachineArn: plan.needs.distributedMap ? selfArn : undefined,
+                distributedMapS3: mapIoStatements(allSteps(plan.steps), s.partition),
                 serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn }) => ({ step, actions, resources, kmsKeyArn })),
                 childWorkflows: childArns,
                 syncRuleArn: stepFunctionsSyncRuleArn(s),
