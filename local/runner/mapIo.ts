@@ -7,7 +7,8 @@
  * Map's ResultSelector, ResultPath and OutputPath). The extra states appear in the run's path: the run says so.
  */
 import type { AslDefinition } from "event-driven-workflow/asl";
-import { batchItems, readItems, standInFolder, type S3StandIns, writeResults } from "../simulators/s3StandIn";
+import { RunnerInputError } from "../input/eventInput";
+import { batchItems, missingStandInMessage, readItems, type S3StandIns, writeResults } from "../simulators/s3StandIn";
 
 type Json = any;
 type States = Record<string, Json>;
@@ -85,7 +86,8 @@ function rewriteMap(
       `Map "${name}" has both an ItemSelector and an ItemBatcher: the local runner does not simulate that combination yet; run it on AWS, or build each batch's input in the first step.`,
     );
   const buckets = [reader?.Parameters?.Bucket, writer?.Parameters?.Bucket].filter((b): b is string => typeof b === "string");
-  for (const bucket of buckets) standInFolder(standIns, name, bucket);
+  // A bucket named in the definition is checked before the run: a usage error, as a missing --secret is.
+  for (const bucket of buckets) if (!Object.hasOwn(standIns, bucket)) throw new RunnerInputError(missingStandInMessage(name, bucket));
   const readState = `${name} (S3 stand-in read)`;
   const writeState = `${name} (S3 stand-in write)`;
   const resultState = `${name} (S3 stand-in result)`;

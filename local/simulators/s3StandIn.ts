@@ -18,13 +18,16 @@ function standInError(message: string): Error {
   return Object.assign(new Error(message), { name: "States.Runtime" });
 }
 
-/** The folder standing in for a bucket, or an error naming the Map, the bucket and how to give one. */
+/** Why a Map's bucket cannot run locally, naming the Map, the bucket and how to give a stand-in. */
+export function missingStandInMessage(mapName: string, bucket: unknown): string {
+  const name = typeof bucket === "string" ? bucket : "<bucket>";
+  return `Map "${mapName}" uses S3 bucket ${JSON.stringify(bucket)}, which has no local stand-in: give one with \`--s3 ${name}=<folder>\` (edw-local) or \`s3: { "${name}": "<folder>" }\` (test kit, LocalRunner).`;
+}
+
+/** The folder standing in for a bucket (one read from the input at run time), or the Map's failure naming it. */
 export function standInFolder(standIns: S3StandIns, mapName: string, bucket: unknown): string {
-  const folder = typeof bucket === "string" ? standIns[bucket] : undefined;
-  if (folder === undefined)
-    throw standInError(
-      `Map "${mapName}" uses S3 bucket ${JSON.stringify(bucket)}, which has no local stand-in: give one with \`--s3 ${typeof bucket === "string" ? bucket : "<bucket>"}=<folder>\` (test kit: \`s3: { "${typeof bucket === "string" ? bucket : "<bucket>"}": "<folder>" }\`).`,
-    );
+  const folder = typeof bucket === "string" && Object.hasOwn(standIns, bucket) ? standIns[bucket] : undefined;
+  if (folder === undefined) throw standInError(missingStandInMessage(mapName, bucket));
   return folder;
 }
 

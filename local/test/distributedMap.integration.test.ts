@@ -1,0 +1,81 @@
+/**
+ * A Distributed Map with an S3 reader, batcher and writer, run through the test kit and edw-local's options against
+ * the S3 stand-in (a folder per bucket): the rows are read from the stand-in, batched, and the results written back
+ * there; the path shows the stand-in states; a run without a stand-in is refused naming the Map, the bucket and the
+ * option; the policy pack passes the program.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { checkProgram } from "../check/check";
+import { parseCommandLine } from "../cli/run";
+import { RunnerInputError } from "../input/eventInput";
+import { runEvents } from "../testing";
+
+const PROGRAM = join(__dirname, "fixtures", "distributedMap.ts");
+const EVENT = { source: "imports", "detail-type": "File Uploaded", detail: { key: "2026/stock.csv" } };
+
+describe("a Distributed Map reading and writing S3, run locally against the S3 stand-in", function () {
+  this.timeout(180_000);
+  let root: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), "edw-dmap-"));
+    mkdirSync(join(root, "imports", "2026"), { recursive: true });
+    mkdirSync(join(root, "results"));
+    writeFileSync(join(root, "imports", "2026", "stock.csv"), "sku,quantity\nA,1\nB,2\nC,4\n");
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it("reads the rows from the stand-in, batches them, writes the results there, and says so in the path (test kit)", async () => {
+    const [report] = await runEvents(PROGRAM, EVENT, {
+      s3: { "edw-imports": join(root, "imports"), "edw-results": join(root, "results") },
+    });
+    const [execution] = report.executions;
+    assert.equal(execution.status, "SUCCEEDED", `${execution.error}: ${execution.cause}`);
+    assert.deepEqual(execution.path, [
+      "ImportRows (S3 stand-in read)",
+      "ImportRows",
+      "ImportBatch",
+      "ImportBatch",
+      "ImportRows (S3 stand-in write)",
+      "ImportRows (S3 stand-in result)",
+    ]);
+    const { Bucket, Key } = (execution.output as { results: { ResultWriterDetails: { Bucket: string; Key: string } } }).results
+      .ResultWriterDetails;
+    assert.equal(Bucket, "edw-results");
+    const manifest = JSON.parse(readFileSync(join(root, "results", ...Key.split("/")), "utf8"));
+    const results = JSON.parse(readFileSync(join(root, "results", ...manifest.ResultFiles.SUCCEEDED[0].Key.split("/")), "utf8"));
+    assert.deepEqual(
+      results.map((r: { Output: string }) => JSON.parse(r.Output).imported),
+      [1 + 2, 4],
+    );
+  });
+
+  it("refuses a run without a stand-in for the Map's bucket, naming the Map, the bucket and the option", async () => {
+    await assert.rejects(
+      runEvents(PROGRAM, EVENT, { s3: { "edw-imports": join(root, "imports") } }),
+      (error: Error) =>
+        error instanceof RunnerInputError &&
+        /Map "ImportRows" uses S3 bucket "edw-results", which has no local stand-in: give one with `--s3 edw-results=<folder>`/.test(
+          error.message,
+        ),
+    );
+  });
+
+  it("edw-local --s3 <bucket>=<folder> gives the runner the stand-in; a malformed entry or a missing folder is a usage error", () => {
+    assert.deepEqual(parseCommandLine(["index.ts", "--s3", `edw-imports=${root}`])?.runner.s3, { "edw-imports": root });
+    assert.throws(
+      () => parseCommandLine(["index.ts", "--s3", "edw-imports"]),
+      (e: Error) => e instanceof RunnerInputError && /--s3 takes <bucket>=<folder>/.test(e.message),
+    );
+    assert.throws(
+      () => parseCommandLine(["index.ts", "--s3", `edw-imports=${join(root, "nowhere")}`]),
+      (e: Error) => e instanceof RunnerInputError && /is not a folder/.test(e.message),
+    );
+  });
+
+  it("passes the policy pack", async () => {
+    assert.deepEqual((await checkProgram(PROGRAM)).findings, []);
+  });
+});
