@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { checkProgram } from "../check/check";
 import { parseCommandLine } from "../cli/run";
 import { RunnerInputError } from "../input/eventInput";
+import { ofType, synthesizeProgram } from "../program/synthesize";
 import { runEvents } from "../testing";
 
 const PROGRAM = join(__dirname, "fixtures", "distributedMap.ts");
@@ -73,6 +74,23 @@ describe("a Distributed Map reading and writing S3, run locally against the S3 s
       () => parseCommandLine(["index.ts", "--s3", `edw-imports=${join(root, "nowhere")}`]),
       (e: Error) => e instanceof RunnerInputError && /is not a folder/.test(e.message),
     );
+  });
+
+  it("grants the execution role read access to the file's bucket and write access under the results prefix, nothing wider", async () => {
+    const { resources } = await synthesizeProgram(PROGRAM, { stack: "test" });
+    const policy = ofType(resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "row-importer-execution");
+    const statements = JSON.parse(String(policy?.inputs.policy)).Statement.filter((s: { Action: unknown }) =>
+      JSON.stringify(s.Action).includes("s3:"),
+    );
+    assert.deepEqual(statements, [
+      { Sid: "ReadItemsImportRows", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::edw-imports/*" },
+      {
+        Sid: "WriteResultsImportRows",
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+        Resource: "arn:aws:s3:::edw-results/imports/*",
+      },
+    ]);
   });
 
   it("passes the policy pack", async () => {

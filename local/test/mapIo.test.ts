@@ -12,6 +12,7 @@ import { compileDefinition, map, task, type Step } from "event-driven-workflow";
 import { bindTaskSteps, localResources } from "../runner/bindSteps";
 import { LocalWorkflow } from "../runner/execute";
 import { batchItems, parseCsv } from "../simulators/s3StandIn";
+import { toMermaid } from "../graph/graph";
 
 type Json = any;
 let root: string;
@@ -116,6 +117,31 @@ describe("a Distributed Map's S3 reader, batcher and writer, run locally against
     const missing = await machine(list, { imports: join(root, "imports") }).run({});
     assert.equal(missing.status, "FAILED");
     assert.match(String(missing.cause), /reads s3:\/\/imports\/a\.json, which is not in its stand-in folder/);
+  });
+});
+
+describe("the graph of a Distributed Map reading and writing S3", () => {
+  it("labels the Map with where it reads, how it batches and where it writes", () => {
+    const list: Step[] = [
+      map("ImportRows", {
+        itemReader: { format: "csv", bucket: "imports", keyPath: "$.key", csvHeaders: "firstRow" },
+        itemBatcher: { maxItemsPerBatch: 2, maxInputBytesPerBatch: 1024 },
+        resultWriter: { bucket: "results", prefix: "runs" },
+        steps,
+        next: "Files",
+      }),
+      map("Files", {
+        itemReader: { format: "listObjects", bucket: "imports", prefix: "in/" },
+        steps: [task("RecordFile", { handler: record, timeoutSeconds: 10, end: true })],
+        end: true,
+      }),
+    ];
+    const chart = toMermaid(compileDefinition(list, localResources("imports", list)));
+    assert.match(
+      chart,
+      /ImportRows \(distributed map; over s3:\/\/imports\/\{\$\.key\} \(CSV\); batches of 2 items or 1024 bytes; results to s3:\/\/results\/runs\)/,
+    );
+    assert.match(chart, /Files \(distributed map; over s3:\/\/imports\/in\/\* \(listing\)\)/);
   });
 });
 
