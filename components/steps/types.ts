@@ -534,8 +534,8 @@ export interface MapOptions extends Flow, ErrorHandling, StatePaths {
   toleratedFailureCount?: number;
   /**
    * How a distributed Map runs its child executions (ASL `ProcessorConfig.ExecutionType`): `"STANDARD"` (exactly
-   * once, up to a year, callbacks allowed) or `"EXPRESS"` (at least once, at most 5 minutes, cheaper). Only for a Map
-   * with a tolerance.
+   * once, up to a year, callbacks allowed) or `"EXPRESS"` (at least once, at most 5 minutes, cheaper). Only for a
+   * distributed Map (one with a tolerance, an `itemReader`, an `itemBatcher` or a `resultWriter`).
    * @default "STANDARD"
    * @example "EXPRESS"
    */
