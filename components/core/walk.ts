@@ -1,5 +1,4 @@
 /** Traversal of nested step lists (Parallel branches, Map processors), shared by the pure core. */
-import { hasMapIo } from "./mapIo";
 import type { MapStep, Step, TaskStep } from "../steps/types";
 
 /** The nested step lists a step owns, each its own ASL scope. */
@@ -27,6 +26,11 @@ export function isDistributedMap(step: Step): step is MapStep {
   return (
     step.kind === "map" && (step.toleratedFailurePercentage !== undefined || step.toleratedFailureCount !== undefined || hasMapIo(step))
   );
+}
+
+/** Whether a Map reads, batches or writes through S3 (each of which AWS takes on a Distributed Map only). */
+export function hasMapIo(step: MapStep): boolean {
+  return step.itemReader !== undefined || step.itemBatcher !== undefined || step.resultWriter !== undefined;
 }
 
 /** Whether a step ends its scope without `next`/`end` (Succeed, Fail) or chooses its own way (Choice). */

@@ -2,14 +2,14 @@
  * The S3 input and output of a Distributed Map: where its items come from (`itemReader`), how they are grouped per
  * child execution (`itemBatcher`) and where its results go (`resultWriter`). Plain data, compiled to ASL's
  * `ItemReader`, `ItemBatcher` and `ResultWriter` (core/mapIo.ts), granted by core/mapIo.ts too.
- */
+ */ import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * The bucket of an S3 reader or writer: a bucket name, or (`bucketPath`) a JSONPath into the Map's input
- * (compiled to `"Bucket.$"`). Give exactly one.
+ * The bucket of an S3 reader: a bucket name (a string, or a Pulumi Output such as `bucket.bucket`, resolved before
+ * compilation), or (`bucketPath`) a JSONPath into the Map's input (compiled to `"Bucket.$"`). Give exactly one.
  */
 export type S3BucketRef =
-  | { bucket: string; bucketPath?: undefined; acknowledgeWildcard?: undefined }
+  | { bucket: pulumi.Input<string>; bucketPath?: undefined; acknowledgeWildcard?: undefined }
   | {
       bucketPath: string;
       bucket?: undefined;
@@ -99,8 +99,8 @@ export interface MapItemBatcher {
  * @example { bucket: "claims-archive", prefix: "scan-results" }
  */
 export interface MapResultWriter {
-  /** The bucket the results go to (a name). */
-  bucket: string;
+  /** The bucket the results go to: a name, or a Pulumi Output such as `bucket.bucket`. @example results.bucket */
+  bucket: pulumi.Input<string>;
   /** The key prefix under which they go. @default "" (the bucket's root: the grant then covers the bucket's objects) */
   prefix?: string;
 }

@@ -20,7 +20,13 @@ const EVENT = { source: "imports", "detail-type": "File Uploaded", detail: { key
 describe("a Distributed Map reading and writing S3, run locally against the S3 stand-in", function () {
   this.timeout(180_000);
   let root: string;
-  before(() => {
+  /** The results bucket's name, as the program's bucket resource gets it (under Pulumi mocks). */
+  let resultsBucket: string;
+  let resources: Awaited<ReturnType<typeof synthesizeProgram>>["resources"];
+  before(async () => {
+    const synthesis = await synthesizeProgram(PROGRAM, { stack: "test" });
+    resources = synthesis.resources;
+    resultsBucket = (synthesis.outputs as { resultsBucket: string }).resultsBucket;
     root = mkdtempSync(join(tmpdir(), "edw-dmap-"));
     mkdirSync(join(root, "imports", "2026"), { recursive: true });
     mkdirSync(join(root, "results"));
@@ -30,7 +36,7 @@ describe("a Distributed Map reading and writing S3, run locally against the S3 s
 
   it("reads the rows from the stand-in, batches them, writes the results there, and says so in the path (test kit)", async () => {
     const [report] = await runEvents(PROGRAM, EVENT, {
-      s3: { "edw-imports": join(root, "imports"), "edw-results": join(root, "results") },
+      s3: { "edw-imports": join(root, "imports"), [resultsBucket]: join(root, "results") },
     });
     const [execution] = report.executions;
     assert.equal(execution.status, "SUCCEEDED", `${execution.error}: ${execution.cause}`);
@@ -44,7 +50,7 @@ describe("a Distributed Map reading and writing S3, run locally against the S3 s
     ]);
     const { Bucket, Key } = (execution.output as { results: { ResultWriterDetails: { Bucket: string; Key: string } } }).results
       .ResultWriterDetails;
-    assert.equal(Bucket, "edw-results");
+    assert.equal(Bucket, resultsBucket);
     const manifest = JSON.parse(readFileSync(join(root, "results", ...Key.split("/")), "utf8"));
     const results = JSON.parse(readFileSync(join(root, "results", ...manifest.ResultFiles.SUCCEEDED[0].Key.split("/")), "utf8"));
     assert.deepEqual(
@@ -55,10 +61,10 @@ describe("a Distributed Map reading and writing S3, run locally against the S3 s
 
   it("refuses a run without a stand-in for the Map's bucket, naming the Map, the bucket and the option", async () => {
     await assert.rejects(
-      runEvents(PROGRAM, EVENT, { s3: { "edw-imports": join(root, "imports") } }),
+      runEvents(PROGRAM, EVENT, { s3: { [resultsBucket]: join(root, "results") } }),
       (error: Error) =>
         error instanceof RunnerInputError &&
-        /Map "ImportRows" uses S3 bucket "edw-results", which has no local stand-in: give one with `--s3 edw-results=<folder>`/.test(
+        /Map "ImportRows" uses S3 bucket "edw-imports", which has no local stand-in: give one with `--s3 edw-imports=<folder>`/.test(
           error.message,
         ),
     );
@@ -76,8 +82,7 @@ describe("a Distributed Map reading and writing S3, run locally against the S3 s
     );
   });
 
-  it("grants the execution role read access to the file's bucket and write access under the results prefix, nothing wider", async () => {
-    const { resources } = await synthesizeProgram(PROGRAM, { stack: "test" });
+  it("grants the execution role read access to the file's bucket and write access under the results prefix (the bucket resource's name), nothing wider", async () => {
     const policy = ofType(resources, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "row-importer-execution");
     const statements = JSON.parse(String(policy?.inputs.policy)).Statement.filter((s: { Action: unknown }) =>
       JSON.stringify(s.Action).includes("s3:"),
@@ -88,7 +93,7 @@ describe("a Distributed Map reading and writing S3, run locally against the S3 s
         Sid: "WriteResultsImportRows",
         Effect: "Allow",
         Action: ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
-        Resource: "arn:aws:s3:::edw-results/imports/*",
+        Resource: `arn:aws:s3:::${resultsBucket}/imports/*`,
       },
     ]);
   });

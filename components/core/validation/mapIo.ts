@@ -8,7 +8,7 @@ import type { MapStep } from "../../steps/types";
 import type { Report } from "./errors";
 import { isPath, PATH_HINT } from "./paths";
 import { checkPayloadTemplate } from "./templates";
-import { describeValue, isObject, isWholeNumber } from "./values";
+import { describeValue, isDeferredValue, isObject, isWholeNumber } from "./values";
 
 /** ReaderConfig.MaxItems' upper bound in AWS. */
 export const MAX_READER_ITEMS = 100_000_000;
@@ -41,6 +41,8 @@ export function checkMapIo(step: MapStep, name: string, report: Report): void {
 }
 
 function checkBucket(field: string, bucket: unknown, name: string, report: Report): void {
+  // A Pulumi Output (a bucket resource's name) is S3's own: checked by S3 when the bucket is created.
+  if (isDeferredValue(bucket)) return;
   if (typeof bucket !== "string" || !BUCKET_NAME.test(bucket) || bucket.includes(".."))
     report(
       name,

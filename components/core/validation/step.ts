@@ -3,7 +3,7 @@ import type { MapStep, Step, TaskStep } from "../../steps/types";
 import { checkStartWorkflow } from "../childWorkflows";
 import { checkDataShaping } from "../dataShaping";
 import { checkMapLabel } from "../mapLabel";
-import { hasMapIo } from "../mapIo";
+import { hasMapIo } from "../walk";
 import { checkMapIo } from "./mapIo";
 import { checkServiceCall } from "../serviceCalls";
 import { checkCallback } from "./callback";

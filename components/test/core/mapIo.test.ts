@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { compileDefinition, map, task, validateSteps, WorkflowDefinitionError, type Step } from "../../index";
-import { mapIoStatements } from "../../core/mapIo";
+import * as pulumi from "@pulumi/pulumi";
+import { mapBuckets, mapIoStatements, withMapBuckets } from "../../core/mapIo";
+import { allSteps } from "../../core/walk";
 import { aslErrors } from "../../../test/support/asl";
 
 const handler = async (input: unknown) => input;
@@ -149,6 +151,24 @@ describe("a Map's itemReader, itemBatcher and resultWriter", () => {
       { format: "json", bucketPath: "$.bucket", key: "a.json", acknowledgeWildcard: "each tenant has its bucket" },
     ])
       assert.deepEqual(problems([mapWith({ itemReader })]), [], JSON.stringify(itemReader));
+  });
+});
+
+describe("a Map's buckets given as Pulumi Outputs", () => {
+  it("are accepted unchecked, collected by Map, and put back resolved into a copy of the steps (nested Maps too)", () => {
+    const inner = map("Inner", { itemsPath: "$.rows", resultWriter: { bucket: pulumi.output("out-1"), prefix: "r" }, steps, end: true });
+    const list = [
+      map("Import", { itemReader: { format: "json", bucket: pulumi.output("in-1"), key: "a.json" }, steps: [inner], end: true }),
+    ] as Step[];
+    assert.deepEqual(problems(list), []);
+    assert.deepEqual(Object.keys(mapBuckets(list)), ["Import", "Inner"]);
+    const resolved = withMapBuckets(list, { Import: { reader: "in-1" }, Inner: { writer: "out-1" } });
+    assert.deepEqual(
+      mapIoStatements(allSteps(resolved), "aws").map((s) => s.Resource),
+      ["arn:aws:s3:::in-1/a.json", "arn:aws:s3:::out-1/r/*"],
+    );
+    // The steps given keep their Outputs.
+    assert.ok(pulumi.Output.isInstance((list[0] as { itemReader: { bucket: unknown } }).itemReader.bucket));
   });
 });
 
