@@ -114,6 +114,18 @@ describe("a Distributed Map's S3 reader, batcher and writer, run locally against
       () => machine(list, {}),
       /Map "Orders" uses S3 bucket "imports", which has no local stand-in: give one with `--s3 imports=<folder>`/,
     );
+    // A bucket read from the input is known only at run time: the Map fails then, naming it.
+    const fromInput: Step[] = [
+      map("Orders", {
+        itemReader: { format: "json", bucketPath: "$.bucket", key: "a.json", acknowledgeWildcard: "one bucket per tenant" },
+        steps,
+        end: true,
+      }),
+    ];
+    const unknown = await machine(fromInput, { imports: join(root, "imports") }).run({ bucket: "tenant-7" });
+    assert.equal(unknown.status, "FAILED");
+    assert.equal(unknown.error, "States.Runtime");
+    assert.match(String(unknown.cause), /Map "Orders" uses S3 bucket "tenant-7", which has no local stand-in/);
     const missing = await machine(list, { imports: join(root, "imports") }).run({});
     assert.equal(missing.status, "FAILED");
     assert.match(String(missing.cause), /reads s3:\/\/imports\/a\.json, which is not in its stand-in folder/);
