@@ -44,6 +44,7 @@ export {
   startWorkflow,
 } from "./steps/builders";
 export type * from "./steps/types";
+export type * from "./steps/mapIo";
 export { defineSteps, eventTrigger } from "./steps/define";
 export { eventContract, triggerFromContract } from "./steps/contract";
 export type { ContractPayload, ContractTrigger, ContractTriggerOptions, EventContract } from "./steps/contract";

@@ -88,6 +88,12 @@ export type AslMapState = StateBase &
     ToleratedFailurePercentage?: number;
     /** Distributed Map only: the number of items that may fail. */
     ToleratedFailureCount?: number;
+    /** Distributed Map only: where the items are read from in S3, in place of `ItemsPath`. */
+    ItemReader?: AslObject;
+    /** Distributed Map only: how items are grouped per child execution. */
+    ItemBatcher?: AslObject;
+    /** Distributed Map only: where the results are written in S3. */
+    ResultWriter?: AslObject;
     ResultPath?: string | null;
   };
 

@@ -6,6 +6,7 @@ import type { Catch, Condition, Retry, StartWorkflowStep, StatePaths, Step, Task
 import { CALLBACK_INPUT_PAYLOAD, DEAD_LETTER_EVENT_ATTRIBUTE, STEP_INPUT_PARAMETERS } from "../runtime/contract";
 import { validateSteps, WorkflowDefinitionError } from "./validate";
 import { isDistributedMap } from "./walk";
+import { mapIoAsl } from "./mapIo";
 import { formatTimeBudgetNote } from "./timeBudgetNote";
 import type { AslCatcher, AslChoiceRule, AslDefinition, AslRetrier, AslScope, AslState, AslTaskState, AslTransition } from "../asl/types";
 import { SERVICE_INTEGRATIONS, WAIT_FOR_TASK_TOKEN } from "../asl/integrations";
@@ -164,7 +165,8 @@ function compileState(step: Step, following: Step | undefined, resources: Resolv
         Type: "Map",
         ...optional("Comment", step.maxItems === undefined ? undefined : formatTimeBudgetNote({ maxItems: step.maxItems })),
         ...inOut(step),
-        ItemsPath: step.itemsPath,
+        ...optional("ItemsPath", step.itemsPath),
+        ...mapIoAsl(step),
         ...optional("ItemSelector", step.itemSelector),
         ItemProcessor: {
           // AWS accepts the tolerated-failure fields on a Distributed Map only (see MapOptions).

@@ -228,6 +228,8 @@ export interface ExecutionPolicyInputs {
    * for a Distributed Map.
    */
   distributedMapStateMachineArn?: string;
+  /** The S3 grants of the Maps' item readers and result writers (see `mapIoStatements`). @default none */
+  distributedMapS3?: PolicyStatement[];
   /**
    * Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`, and the data-key use of the KMS key
    * its target is encrypted with, if any. @default none
@@ -292,6 +294,7 @@ export function executionRolePolicy(inputs: ExecutionPolicyInputs): PolicyDocume
       Resource: distributedMapExecutionsArn(inputs.distributedMapStateMachineArn),
     });
   }
+  statements.push(...(inputs.distributedMapS3 ?? []));
   for (const call of inputs.serviceCalls ?? []) {
     // One statement per step, named after it: a reviewer sees which step needs which grant.
     statements.push({

@@ -23,7 +23,14 @@ export function taskSteps(steps: readonly Step[]): TaskStep[] {
  * since AWS accepts `ToleratedFailurePercentage`/`ToleratedFailureCount` on a Distributed Map only.
  */
 export function isDistributedMap(step: Step): step is MapStep {
-  return step.kind === "map" && (step.toleratedFailurePercentage !== undefined || step.toleratedFailureCount !== undefined);
+  return (
+    step.kind === "map" && (step.toleratedFailurePercentage !== undefined || step.toleratedFailureCount !== undefined || hasMapIo(step))
+  );
+}
+
+/** Whether a Map reads, batches or writes through S3 (each of which AWS takes on a Distributed Map only). */
+export function hasMapIo(step: MapStep): boolean {
+  return step.itemReader !== undefined || step.itemBatcher !== undefined || step.resultWriter !== undefined;
 }
 
 /** Whether a step ends its scope without `next`/`end` (Succeed, Fail) or chooses its own way (Choice). */

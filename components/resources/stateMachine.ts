@@ -8,6 +8,8 @@ import { compileValidatedSteps } from "../core/compile";
 import { eventBusArn, executionRolePolicy, serviceTrustPolicy } from "../core/iam";
 import { stepFunctionsSyncRuleArn } from "../core/childWorkflows";
 import { serviceCallPatternGrants } from "../core/integrationPatterns";
+import { mapBuckets, mapIoStatements, withMapBuckets } from "../core/mapIo";
+import { allSteps } from "../core/walk";
 import { DEFAULTS } from "../core/settings";
 import { formatTimeBudgetNote } from "../core/timeBudgetNote";
 import { WorkflowDefinitionError } from "../core/validation/errors";
@@ -64,12 +66,23 @@ export function createStateMachine(
     }[]
   >;
   const children = pulumi.output(plan.needs.childWorkflows) as pulumi.Output<{ step: string; stateMachineArn: string; sync: boolean }[]>;
+  // The buckets of Distributed Maps may be Outputs (a bucket resource's name): resolved here, then put in the steps.
+  const buckets = pulumi.output(mapBuckets(plan.steps)) as pulumi.Output<Record<string, { reader?: string; writer?: string }>>;
   const definition = pulumi
-    .all([lambdas.arns, alerting.topicArn, deadLetterQueue.url, pulumi.output(ctx.triggerBus), eventBusNames, serviceCalls, children])
-    .apply(([functionArns, alertTopicArn, deadLetterQueueUrl, defaultEventBusName, buses, calls, childArns]) =>
+    .all([
+      lambdas.arns,
+      alerting.topicArn,
+      deadLetterQueue.url,
+      pulumi.output(ctx.triggerBus),
+      eventBusNames,
+      serviceCalls,
+      children,
+      buckets,
+    ])
+    .apply(([functionArns, alertTopicArn, deadLetterQueueUrl, defaultEventBusName, buses, calls, childArns, mapBucketNames]) =>
       JSON.stringify(
         compileValidatedSteps(
-          plan.steps,
+          withMapBuckets(plan.steps, mapBucketNames),
           {
             functionArns,
             alertTopicArn,
@@ -164,9 +177,9 @@ export function createStateMachine(
             deadLetterQueue.arn,
             eventBusNames,
             serviceCalls,
-            pulumi.all([children, stateMachineArn]),
+            pulumi.all([children, stateMachineArn, buckets]),
           ])
-          .apply(([s, arns, topicArn, keyArn, queueArn, buses, calls, [childArns, selfArn]]) =>
+          .apply(([s, arns, topicArn, keyArn, queueArn, buses, calls, [childArns, selfArn, mapBucketNames]]) =>
             JSON.stringify(
               executionRolePolicy({
                 functionArns: Object.values(arns),
@@ -174,6 +187,7 @@ export function createStateMachine(
                 deadLetterQueueArn: plan.needs.deadLetterQueue ? queueArn : undefined,
                 eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
                 distributedMapStateMachineArn: plan.needs.distributedMap ? selfArn : undefined,
+                distributedMapS3: mapIoStatements(allSteps(withMapBuckets(plan.steps, mapBucketNames)), s.partition),
                 serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn, pattern }) => ({
                   step,
                   actions,

@@ -6,6 +6,7 @@
  */
 import type { EventContract } from "./contract";
 import type { StepInfo, Typed, TypedTask } from "./typing";
+import type { MapItemSource } from "./mapIo";
 import type {
   CallAwsServiceOptions,
   CallAwsServiceStep,
@@ -258,7 +259,8 @@ export function choice<
 
 /**
  * Runs `steps` once per element of the array at `itemsPath`. Inline by default; a Map given
- * `toleratedFailurePercentage` or `toleratedFailureCount` becomes a Distributed Map (see {@link MapOptions}).
+ * `toleratedFailurePercentage` or `toleratedFailureCount` becomes a Distributed Map (see {@link MapOptions}), as does
+ * one given an `itemReader` (items from S3 in place of `itemsPath`), an `itemBatcher` or a `resultWriter`.
  *
  * @example
  * map("ProcessLines", { itemsPath: "$.detail.items", steps: [task("ReserveStock", { handler: reserve, timeoutSeconds: 10, end: true })], maxConcurrency: 5 })
@@ -269,6 +271,14 @@ export function choice<
  *   itemSelector: { "claimId.$": "$.detail.claimId", "document.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index" },
  *   steps: [task("ScanDocument", { handler: scan, timeoutSeconds: 60, end: true })],
  *   toleratedFailurePercentage: 25,
+ * })
+ * @example
+ * // One child execution per 100 rows of a CSV file in S3; the results go back to S3.
+ * map("ImportRows", {
+ *   itemReader: { format: "csv", bucket: "imports", keyPath: "$.detail.key", csvHeaders: "firstRow" },
+ *   itemBatcher: { maxItemsPerBatch: 100 },
+ *   resultWriter: { bucket: "imports", prefix: "results" },
+ *   steps: [task("ImportBatch", { handler: importBatch, timeoutSeconds: 60, end: true })],
  * })
  */
 export function map<
@@ -282,7 +292,10 @@ export function map<
   const OutputPath extends string | undefined = undefined,
 >(
   name: Name,
-  options: MapOptions & { steps: Steps } & Routing<Next, End> & Handling<Catches, ResultPath> & Paths<InputPath, OutputPath>,
+  options: MapOptions &
+    MapItemSource & { steps: Steps } & Routing<Next, End> &
+    Handling<Catches, ResultPath> &
+    Paths<InputPath, OutputPath>,
 ): MapStep &
   Typed<
     StepInfo<{

@@ -3,6 +3,7 @@
  * Nothing here holds a Pulumi resource; the only Pulumi type that appears is `pulumi.Input<string>` for
  * a bus name, which the shell resolves before compilation.
  */
+import type { MapItemBatcher, MapItemReader, MapResultWriter } from "./mapIo";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
@@ -455,7 +456,8 @@ export interface ChoiceStep extends StatePaths {
  *
  * A Map runs INLINE (its iterations are part of the execution, and the first failed item fails the Map) unless it
  * tolerates failures: AWS accepts `ToleratedFailurePercentage`/`ToleratedFailureCount` only on a Distributed Map, so
- * a Map with `toleratedFailurePercentage` or `toleratedFailureCount` compiles to
+ * a Map with `toleratedFailurePercentage` or `toleratedFailureCount` (or an `itemReader`, `itemBatcher` or `resultWriter`,
+ * which AWS also takes on a Distributed Map only) compiles to
  * `ItemProcessor.ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: itemExecutionType }`: each item runs as a
  * child workflow execution of this state machine, and the execution role is granted `states:StartExecution` on the
  * state machine itself and `states:DescribeExecution`/`states:StopExecution` on its executions (what AWS documents
@@ -472,8 +474,32 @@ export interface ChoiceStep extends StatePaths {
  * }
  */
 export interface MapOptions extends Flow, ErrorHandling, StatePaths {
-  /** JSONPath of the array in the state input; one iteration per element. @example "$.detail.items" */
-  itemsPath: string;
+  /**
+   * JSONPath of the array in the state input; one iteration per element. Required unless `itemReader` is given.
+   * @example "$.detail.items"
+   */
+  itemsPath?: string;
+  /**
+   * Reads the items from S3 instead of the state input (ASL `ItemReader`). Makes the Map distributed (see
+   * {@link MapOptions}); the execution role gets read access to exactly what it names. Not with `itemsPath`.
+   * @default none (the items are the array at `itemsPath`)
+   * @example { format: "json", bucket: "claims-archive", key: "2026/claims.json" }
+   */
+  itemReader?: MapItemReader;
+  /**
+   * Hands each child execution a batch `{ Items: [...], BatchInput? }` instead of one item (ASL `ItemBatcher`). Makes
+   * the Map distributed.
+   * @default none (one item per child execution)
+   * @example { maxItemsPerBatch: 100 }
+   */
+  itemBatcher?: MapItemBatcher;
+  /**
+   * Writes the results to S3 (ASL `ResultWriter`); the Map's output is then the manifest's location. Makes the Map
+   * distributed; the execution role may write under `bucket/prefix` only.
+   * @default none (the results array is the Map's output)
+   * @example { bucket: "claims-archive", prefix: "scan-results" }
+   */
+  resultWriter?: MapResultWriter;
   /** The steps run for each item; their first step receives the item (or what `itemSelector` builds). */
   steps: Step[];
   /**
@@ -508,8 +534,8 @@ export interface MapOptions extends Flow, ErrorHandling, StatePaths {
   toleratedFailureCount?: number;
   /**
    * How a distributed Map runs its child executions (ASL `ProcessorConfig.ExecutionType`): `"STANDARD"` (exactly
-   * once, up to a year, callbacks allowed) or `"EXPRESS"` (at least once, at most 5 minutes, cheaper). Only for a Map
-   * with a tolerance.
+   * once, up to a year, callbacks allowed) or `"EXPRESS"` (at least once, at most 5 minutes, cheaper). Only for a
+   * distributed Map (one with a tolerance, an `itemReader`, an `itemBatcher` or a `resultWriter`).
    * @default "STANDARD"
    * @example "EXPRESS"
    */

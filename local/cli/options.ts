@@ -2,8 +2,8 @@
  * What the edw-local commands share below them: the default program, `--config` and `--callback` entries, event
  * sources, usage errors and exit codes. Commands import from here; nothing here imports a command.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve as resolvePath } from "node:path";
 import { parseArgs } from "node:util";
 import { RunnerInputError, parseEvents, readEventFile, type LabeledEvent } from "../input/eventInput";
 import { CLOCK_MODES, type ClockMode } from "../runner/clock";
@@ -81,6 +81,7 @@ const RUN_OPTIONS = {
   callback: { type: "string", multiple: true },
   service: { type: "string", multiple: true },
   secret: { type: "string", multiple: true },
+  s3: { type: "string", multiple: true },
   "dead-letter-file": { type: "string" },
   also: { type: "string", multiple: true },
   "no-cache": { type: "boolean" },
@@ -117,6 +118,7 @@ export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["va
     callbacks: parseCallbackAnswers(values.callback ?? []),
     services: parseServiceStandIns(values.service ?? []),
     secrets: parseSecretValues(values.secret ?? []),
+    s3: parseS3StandIns(values.s3 ?? []),
     deadLetterFile: values["dead-letter-file"],
     cache: !values["no-cache"],
   };
@@ -129,6 +131,25 @@ export function parseSecretValues(entries: readonly string[]): Record<string, st
       const at = entry.indexOf("=");
       if (at <= 0) throw new RunnerInputError(`--secret takes NAME=value (e.g. --secret API_KEY=test-key), got "${entry}".`);
       return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+}
+
+/**
+ * `--s3 <bucket>=<folder>` entries as the local S3 stand-in (a simulation: a folder per bucket, for Distributed Map
+ * readers and writers); throws RunnerInputError for an entry without `=` or a folder that does not exist.
+ */
+export function parseS3StandIns(entries: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    entries.map((entry) => {
+      const at = entry.indexOf("=");
+      if (at <= 0) throw new RunnerInputError(`--s3 takes <bucket>=<folder> (e.g. --s3 claims-archive=./fixtures/claims), got "${entry}".`);
+      const folder = resolvePath(entry.slice(at + 1));
+      if (!existsSync(folder) || !statSync(folder).isDirectory())
+        throw new RunnerInputError(
+          `--s3 ${entry}: ${folder} is not a folder; create it, or name the folder standing in for bucket "${entry.slice(0, at)}".`,
+        );
+      return [entry.slice(0, at), folder];
     }),
   );
 }

@@ -62,6 +62,9 @@ Options:
                         the outputs a StackReference of the programs reads (a JSON object), repeatable
   --secret <NAME=value> the value of a task's secret (secrets: { NAME: ... }), repeatable; a run whose tasks need
                         a secret not given is refused, naming the step and the secret
+  --s3 <bucket>=<folder> the local S3 stand-in (simulated): a Distributed Map's itemReader reads and its
+                        resultWriter writes bucket <bucket> in <folder>, repeatable; a Map naming a bucket without
+                        one is refused
   --dead-letter-file <f> append what executions send to their dead-letter queue to f (JSON lines, one SQS message
                         each), for \`edw-local replay --local <f>\`
   --no-cache            synthesize the program again instead of reusing the cached synthesis of the same content

@@ -5,6 +5,7 @@
  * states; solid edges for Next/Choices/Default, dashed red edges for Catch; success and failure paths styled
  * apart with classDef; optionally the path one execution took, highlighted.
  */
+import { mapIoLabels } from "./mapIoLabel";
 import { formatDuration, timeBudgetOfDefinition, type StateTimeBudget } from "event-driven-workflow/core";
 import {
   catchTransitions,
@@ -542,7 +543,7 @@ function subgraphTitle({ name, state }: StateRef): string {
   if (state.Type === "Map") {
     const processor = isAslObject(state.ItemProcessor) ? state.ItemProcessor.ProcessorConfig : undefined;
     const kind = isAslObject(processor) && processor.Mode === "DISTRIBUTED" ? "distributed map" : "map";
-    const parts = [typeof state.ItemsPath === "string" ? `${kind} over ${state.ItemsPath}` : kind];
+    const parts = [typeof state.ItemsPath === "string" ? `${kind} over ${state.ItemsPath}` : kind, ...mapIoLabels(state)];
     // The fields each iteration gets (ItemSelector keys, without their ".$"), and the failures it tolerates.
     if (typeof state.Label === "string") parts.push(`label ${state.Label}`);
     if (isAslObject(state.ItemSelector)) parts.push(`item as {${templateKeys(state.ItemSelector)}}`);

@@ -17,6 +17,8 @@ import {
 import { type PublishedMessage, recordedMessage, recorderResponse } from "../simulators/messageRecorder";
 import { captureOutput } from "./captureOutput";
 import { type ClockMode, withVirtualTime } from "./clock";
+import { type MapIoRewrite, rewriteMapIo, STAND_IN_CONTEXT_KEY } from "./mapIo";
+import type { S3StandIns } from "../simulators/s3StandIn";
 
 type Json = any;
 
@@ -92,6 +94,12 @@ export interface LocalExecutionOptions {
    * `SendTaskFailure`'s error. @default none: the state waits until its heartbeat or timeout ends it
    */
   answerCallback?: (state: string) => Promise<Json>;
+  /**
+   * The local S3 STAND-IN (a simulation): a folder per bucket, where a Distributed Map's ItemReader reads and its
+   * ResultWriter writes (see runner/mapIo.ts). A Map naming a bucket without one is refused, naming the Map and the bucket.
+   * @default none
+   */
+  s3?: S3StandIns;
 }
 
 /** Definitions asl-validator accepted in this process: one that is built again is not checked again. */
@@ -114,19 +122,27 @@ export class LocalWorkflow {
   private readonly timeoutSeconds?: number;
   /** The zero Retry intervals and Wait durations (fast clock only): the same every run, built once. */
   private readonly timeOverrides: { retryIntervalOverrides?: Record<string, number>; waitTimeOverrides?: Record<string, number> };
+  /** The Maps whose S3 reader, batcher or writer run through the local stand-in. */
+  private readonly mapIo: MapIoRewrite["maps"];
 
   constructor(
     definition: AslDefinition | string,
     private readonly options: LocalExecutionOptions,
   ) {
-    const asl: AslDefinition = typeof definition === "string" ? JSON.parse(definition) : definition;
+    const given: AslDefinition = typeof definition === "string" ? JSON.parse(definition) : definition;
+    const rewrite = rewriteMapIo(given, options.s3 ?? {});
+    const asl = rewrite.definition;
+    this.mapIo = rewrite.maps;
+    const standInStates = new Set(this.mapIo.flatMap((m) => Object.keys(m.handlers({}, ""))));
     const states = [...walkStates(asl)];
     const tasks = states
       .filter((s) => s.type === "Task")
       .map((s) => ({ ...s, service: messageServiceOf(s.state.Resource) ?? callbackMessageServiceOf(s.state.Resource) }));
     this.integrationStates = tasks.flatMap((s) => (s.service ? [[s.name, s.service] as [string, MessageService]] : []));
     this.callbackStates = new Set(tasks.filter((s) => s.service && !messageServiceOf(s.state.Resource)).map((s) => s.name));
-    const unbound = tasks.filter((s) => !s.service && !options.taskHandlers[s.name]).map((s) => `${s.name} (${s.state.Resource})`);
+    const unbound = tasks
+      .filter((s) => !s.service && !options.taskHandlers[s.name] && !standInStates.has(s.name))
+      .map((s) => `${s.name} (${s.state.Resource})`);
     if (unbound.length > 0) {
       // Unbound tasks would be sent to real AWS by aws-local-stepfunctions: refuse instead.
       throw new Error(
@@ -190,6 +206,9 @@ export class LocalWorkflow {
         ]),
       );
     const name = randomUUID();
+    // The stand-in states of the Maps keep this run's items and results here, read back through `$$.EdwS3StandIn`.
+    const mapIoStore = {};
+    const mapIoHandlers = Object.assign({}, ...this.mapIo.map((m) => m.handlers(mapIoStore, name)));
     const executionId = `arn:aws:states:local-1:000000000000:execution:local:${name}`;
     // The Context Object, as in AWS: Lambda tasks' Parameters pass `$$.Execution.Id` to their step.
     const execution = this.machine.run(input, {
@@ -197,9 +216,10 @@ export class LocalWorkflow {
       context: {
         Execution: { Id: executionId, Name: name, Input: input, StartTime: new Date(started).toISOString() },
         Task: { Token: LOCAL_TASK_TOKEN },
+        ...(this.mapIo.length > 0 ? { [STAND_IN_CONTEXT_KEY]: mapIoStore } : {}),
       },
       overrides: {
-        taskResourceLocalHandlers: live({ ...this.options.taskHandlers, ...recorders }),
+        taskResourceLocalHandlers: live({ ...this.options.taskHandlers, ...recorders, ...mapIoHandlers }),
         ...this.timeOverrides,
       },
     });

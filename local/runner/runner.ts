@@ -173,6 +173,15 @@ export interface RunnerOptions {
    */
   secrets?: Record<string, string>;
   /**
+   * The local S3 STAND-IN (a simulation): a folder per bucket name (`--s3 <bucket>=<folder>`), where a Distributed
+   * Map's `itemReader` reads its items and its `resultWriter` writes its manifest and results. The run's path shows
+   * the stand-in states ("<Map> (S3 stand-in read)", ...). A Map naming a bucket without one is refused, naming the
+   * Map, the bucket and this option.
+   * @example { "claims-archive": "./fixtures/claims-archive" }
+   * @default none
+   */
+  s3?: Record<string, string>;
+  /**
    * What a callback task without an answer in `callbacks` does after its hand-off: `wait` as AWS would (for its
    * heartbeat or TimeoutSeconds), or `stop` the execution there: it ends FAILED with `Local.Stopped`, having run
    * (and costing) only what came before, and its report's `stoppedAt` names the state.
@@ -745,6 +754,7 @@ export class LocalRunner {
           clock: this.clock,
           captureOutput: false,
           prevalidated: true,
+          s3: this.options.s3,
           // A queue or topic callback: its message is recorded, then answered as a Lambda's hand-off is.
           answerCallback: (state) => this.awaitAnswer(workflow.tokenCallbacks.find((c) => c.state === state) ?? { state }),
         }),

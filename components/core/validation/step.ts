@@ -3,6 +3,8 @@ import type { MapStep, Step, TaskStep } from "../../steps/types";
 import { checkStartWorkflow } from "../childWorkflows";
 import { checkDataShaping } from "../dataShaping";
 import { checkMapLabel } from "../mapLabel";
+import { hasMapIo } from "../walk";
+import { checkMapIo } from "./mapIo";
 import { checkServiceCall } from "../serviceCalls";
 import { checkCallback } from "./callback";
 import { checkCondition } from "./conditions";
@@ -142,8 +144,7 @@ export function checkStep(step: Step, name: string, report: Report): void {
         report(name, "has no steps: give `steps` at least one step to run per item.");
       else if (!Array.isArray(inner))
         report(name, `has \`steps: ${show(inner)}\`: give a list of the steps to run per item, e.g. \`steps: [task(...)]\`.`);
-      if (!isPath(step.itemsPath))
-        report(name, `\`itemsPath\` is ${show(step.itemsPath)}: it must be a JSONPath to an array, e.g. "$.detail.items"; ${PATH_HINT}.`);
+      checkMapIo(step, name, report);
       if (step.maxConcurrency !== undefined && !(Number.isInteger(step.maxConcurrency) && step.maxConcurrency >= 0))
         report(name, `\`maxConcurrency\` is ${show(step.maxConcurrency)}: use a whole number, 0 meaning no limit.`);
       checkMapTolerance(step, name, report);
@@ -258,10 +259,10 @@ function checkMapTolerance(step: MapStep, name: string, report: Report): void {
   if (executionType !== undefined) {
     if (executionType !== "STANDARD" && executionType !== "EXPRESS")
       report(name, `has \`itemExecutionType: ${show(executionType)}\`: use "STANDARD" or "EXPRESS".`);
-    else if (percentage === undefined && count === undefined)
+    else if (percentage === undefined && count === undefined && !hasMapIo(step))
       report(
         name,
-        "sets `itemExecutionType` without a tolerance: child executions exist only in a Distributed Map, which this library uses for a Map with `toleratedFailurePercentage` or `toleratedFailureCount`. Set one, or remove `itemExecutionType`.",
+        "sets `itemExecutionType` without a tolerance: child executions exist only in a Distributed Map, which this library uses for a Map with `toleratedFailurePercentage` or `toleratedFailureCount` (or an `itemReader`, `itemBatcher` or `resultWriter`). Set one, or remove `itemExecutionType`.",
       );
   }
 }

@@ -470,6 +470,42 @@ function plausibleStep(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         ),
       ),
     }),
+    // A Distributed Map over S3 (itemReader in place of itemsPath, a batcher, a writer), valid or one field off.
+    fc.record({
+      kind: fc.constant("map"),
+      ...plausibleFlow,
+      ...plausibleHandling,
+      steps: list,
+      itemReader: mostly(
+        [
+          { format: "json", bucket: "in-bucket", key: "a.json" },
+          { format: "csv", bucket: "in-bucket", keyPath: "$.key", csvHeaders: "firstRow", maxItems: 10 },
+          { format: "csv", bucket: "in-bucket", key: "a.csv", csvHeaders: ["id", "n"] },
+          { format: "jsonl", bucket: "in-bucket", key: "a.jsonl", maxItemsPath: "$.n" },
+          { format: "listObjects", bucket: "in-bucket", prefix: "in/" },
+        ],
+        [
+          { format: "csv", bucket: "in-bucket", key: "a.csv" },
+          { format: "json", bucket: "In Bucket", key: "a.json" },
+          { format: "json", bucket: "in-bucket" },
+          { format: "json", bucket: "in-bucket", key: "a", maxItems: 0 },
+          { format: "listObjects", bucket: "in-bucket", key: "a" },
+          { format: "xml", bucket: "in-bucket", key: "a" },
+        ],
+      ),
+      itemBatcher: maybe(
+        mostly(
+          [{ maxItemsPerBatch: 10 }, { maxInputBytesPerBatch: 1024, batchInput: { "k.$": "$.k" } }],
+          [{}, { maxInputBytesPerBatch: 262_145 }],
+        ),
+      ),
+      resultWriter: maybe(
+        mostly(
+          [{ bucket: "out-bucket", prefix: "runs" }, { bucket: "out-bucket" }],
+          [{ bucket: "" }, { bucket: "out-bucket", prefix: "/x" }],
+        ),
+      ),
+    }),
     fc.record({ kind: fc.constant("wait"), ...plausibleFlow, seconds: plausibleSeconds }),
     fc.record({ kind: fc.constant("wait"), ...plausibleFlow, timestampPath: plausiblePath }),
     fc.record({
