@@ -4,7 +4,7 @@
  * Pulumi CLI, no AWS. The local runner, `edw-local graph` and the test kit share it.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, dirname, join, resolve as resolvePath } from "node:path";
+import { basename, dirname, join, resolve as resolvePath, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
@@ -178,6 +178,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const callbacks = new Map<string, (...args: any[]) => unknown>();
   const callbackFactories = new Map<string, () => (...args: any[]) => unknown>();
   const serializations = catchSerializationFailures(options.serialize ?? true);
+  const stacks = plainBookkeepingStacks();
   const archives = watchFunctionCode();
   let active = true;
   const record: pulumi.ResourceTransformation = (args) => {
@@ -217,6 +218,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   } finally {
     active = false;
     serializations.restore();
+    stacks.restore();
     // A later import of the program (a test of the user's, under its own mocks) runs it again, too.
     forgetProgramModules(program);
   }
@@ -355,6 +357,33 @@ function catchSerializationFailures(serialize: boolean) {
     },
   };
 }
+
+/**
+ * Pulumi records a stack trace on each of its internal promises (thousands per synthesis), read only to explain a
+ * promise left pending when the process exits. With source maps on (loader.ts turns them on, for the program's
+ * TypeScript lines), Node maps every frame of every such trace: most of a cached run's synthesis time. While a
+ * synthesis runs, those traces are formatted only when read, and without source maps; every other error's stack is
+ * formatted as before.
+ */
+function plainBookkeepingStacks(): { restore(): void } {
+  const format = Error.prepareStackTrace;
+  // Where Node does not expose its formatter, there is nothing to fall back to: leave stacks alone.
+  if (typeof format !== "function") return { restore() {} };
+  // Formatted when read (Pulumi only interpolates it into its leak report), as V8 formats a stack without source maps.
+  const plain: typeof format = (error, trace) =>
+    trace[0]?.getFileName()?.endsWith(PULUMI_BOOKKEEPING)
+      ? { toString: () => `${error}\n    at ${trace.join("\n    at ")}` }
+      : format(error, trace);
+  Error.prepareStackTrace = plain;
+  return {
+    restore() {
+      if (Error.prepareStackTrace === plain) Error.prepareStackTrace = format;
+    },
+  };
+}
+
+/** The module of @pulumi/pulumi that records a stack trace on each of its promises (`debuggablePromise`). */
+const PULUMI_BOOKKEEPING = ["", "@pulumi", "pulumi", "runtime", "debuggable.js"].join(sep);
 
 /**
  * Where in the program's own files `error` was thrown (its first stack frame there, TypeScript lines through source

@@ -4,6 +4,7 @@
  * nothing leaves the machine) that keeps what each would have published.
  */
 import "./polyfills";
+import "./engineDependencies";
 import { randomUUID } from "node:crypto";
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import {

@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { appendFileSync } from "node:fs";
 import { randomBytes, randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
-import { basename, extname, resolve as resolvePath } from "node:path";
+import { basename, dirname, extname, resolve as resolvePath } from "node:path";
 import { capturedVariableOf, closestName } from "event-driven-workflow/core";
 import { APPROVAL_LOCAL_SECRET_ENV, LOCAL_SECRETS_ENV, SECRETS_ENV } from "event-driven-workflow/runtime";
 import {
@@ -48,6 +48,7 @@ import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type 
 import { executionCost, type ExecutionCost } from "../cost/cost";
 import { materializeArchive, WarmFunction } from "../lambda/artifact";
 import { throughCache } from "../program/synthesisCache";
+import { deferRequires } from "../program/deferRequire";
 import { resourceKey, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../program/mocks";
 import type { Synthesis } from "../program/synthesize";
 import { sentDeadLetters } from "../deadLetters/messages";
@@ -297,8 +298,12 @@ export function loadSynthesis(
   options: Pick<RunnerOptions, SynthesisSettings | "cache" | "mode"> = {},
 ): Promise<Synthesis> {
   // Loaded when needed: a run served by the synthesis cache loads neither the program nor Pulumi.
-  const synthesize = async (serialize: boolean) =>
-    (await import("../program/synthesize")).synthesizeProgram(program, {
+  const synthesize = async (serialize: boolean) => {
+    // Without serialization, Pulumi's closure serializer and its package-tree walk are never used: load them on use.
+    if (!serialize)
+      for (const from of [dirname(resolvePath(program)), __dirname])
+        deferRequires("@pulumi/pulumi", { typescript: "object", "@npmcli/arborist": "object" }, [from]);
+    return (await import("../program/synthesize")).synthesizeProgram(program, {
       stack: options.stack,
       config: options.config,
       stackReferences: options.stackReferences,
@@ -314,6 +319,7 @@ export function loadSynthesis(
         return {};
       },
     });
+  };
   const { cache } = options;
   return oneSynthesisAtATime(() =>
     cache
