@@ -10,13 +10,16 @@ import fc from "fast-check";
 import { getLanguageService } from "amazon-states-language-service";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { compileValidatedSteps, type ResolvedResources } from "../../core/compile";
+import { childExecutionsArn, stepFunctionsSyncRuleArn } from "../../core/childWorkflows";
+import { executionRolePolicy, integrationNeeds } from "../../core/iam";
 import { INTRINSIC_FUNCTIONS } from "../../core/intrinsics";
 import { MAX_NESTING_DEPTH, validateSteps, WorkflowDefinitionError } from "../../core/validate";
-import { taskSteps } from "../../core/walk";
+import { allSteps, taskSteps } from "../../core/walk";
 import type { Step } from "../../steps/types";
 import { bindTaskSteps, localResources } from "../../../local/runner/bindSteps";
 import { LocalWorkflow } from "../../../local/runner/execute";
 import { formatPath } from "../../../local/runner/report";
+import { decide } from "../../../test/support/iamSimulation";
 
 // asl-validator ships CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -881,6 +884,79 @@ describe("validation equal to AWS's (asl-validator and amazon-states-language-se
       [...FEATURES, ...SETTINGS].map(([feature]) => feature).filter((feature) => !reached.has(feature)),
       [],
     );
+  });
+
+  it("derives an execution role allowing each direct call and child start of an accepted list, on exactly what it names (offline IAM simulation, a fixed sample)", async () => {
+    // What each generated integration needs, as AWS's Step Functions IAM pages give it: kept here, apart from the code under test.
+    const DOCUMENTED: Record<string, string> = {
+      "dynamodb:putItem": "dynamodb:PutItem",
+      "dynamodb:getItem": "dynamodb:GetItem",
+      "sqs:sendMessage": "sqs:SendMessage",
+      "sns:publish": "sns:Publish",
+      "events:putEvents": "events:PutEvents",
+      "aws-sdk:s3:getObject": "s3:GetObject",
+      "aws-sdk:s3:listBuckets": "s3:ListAllMyBuckets",
+      "aws-sdk:sfn:listExecutions": "states:ListExecutions",
+    };
+    const scope = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
+    // An ARN pattern's first match (`media/*` → `media/key`); "*" (an acknowledged wildcard) stays.
+    const concrete = (arn: string) => (arn === "*" ? arn : arn.replace(/\*$/, "key"));
+    /** Every state of a definition by name, nested ones (Parallel branches, Map processors) included. */
+    const statesOf = (json: string): Record<string, { Resource?: string }> => {
+      const found: Record<string, { Resource?: string }> = Object.create(null); // a state may be named __proto__
+      JSON.parse(json, (key, value) => {
+        if (key === "States" && typeof value === "object") for (const [name, state] of Object.entries(value)) found[name] = state as never;
+        return value;
+      });
+      return found;
+    };
+    let checked = 0;
+    for (const list of fc.sample(plausibleStepList, { numRuns: 400, seed: 23 })) {
+      const verdict = verdictOf(list);
+      if (!verdict.accepted) continue;
+      const steps = allSteps(list as Step[]);
+      const needs = integrationNeeds(steps);
+      const policy = executionRolePolicy({
+        functionArns: [],
+        eventBusArns: [],
+        serviceCalls: needs.serviceCalls.map(({ step, actions, resources }) => ({ step, actions, resources: resources as string[] })),
+        childWorkflows: needs.childWorkflows as { step: string; stateMachineArn: string; sync: boolean }[],
+        syncRuleArn: stepFunctionsSyncRuleArn(scope),
+      });
+      for (const step of steps) {
+        if (step.kind === "callAwsService") {
+          // The Task Resource the definition names, less its prefix and any `.waitForTaskToken`.
+          const integration: string = /^arn:aws:states:::([^.]+)/.exec(String(statesOf(verdict.json)[step.name]?.Resource))?.[1] ?? "";
+          const action: string | undefined = DOCUMENTED[integration];
+          assert.ok(action, `no documented action for ${step.service}:${step.action}`);
+          for (const resource of step.iamResources as string[]) {
+            assert.equal(await decide(policy, action, concrete(resource)), "Allowed", `${step.name}: ${action} on ${resource}`);
+            // A neighbour of an exact ARN (a pattern or a wildcard has none).
+            if (!resource.endsWith("*"))
+              assert.equal(
+                await decide(policy, action, `${resource}-neighbour`),
+                "ImplicitlyDenied",
+                `${step.name}: ${action} on a neighbour`,
+              );
+            checked += 1;
+          }
+        }
+        if (step.kind === "startWorkflow") {
+          const arn = step.stateMachineArn as string;
+          assert.equal(await decide(policy, "states:StartExecution", arn), "Allowed", step.name);
+          const execution = concrete(childExecutionsArn(arn));
+          // Another step of the list may wait for the same child: then its executions are watched for that one.
+          const waitedFor = steps.some((other) => other.kind === "startWorkflow" && other.mode === "sync" && other.stateMachineArn === arn);
+          const watched = waitedFor ? "Allowed" : "ImplicitlyDenied";
+          for (const action of ["states:DescribeExecution", "states:StopExecution"])
+            assert.equal(await decide(policy, action, execution), watched, `${step.name} (${step.mode}): ${action}`);
+          if (step.mode === "sync") assert.equal(await decide(policy, "events:PutRule", stepFunctionsSyncRuleArn(scope)), "Allowed");
+          assert.equal(await decide(policy, "states:StartExecution", `${arn}-neighbour`), "ImplicitlyDenied");
+          checked += 1;
+        }
+      }
+    }
+    assert.ok(checked >= 20, `only ${checked} grants checked`);
   });
 
   it("accepts null and empty-string items in a template array, as AWS's language service does (asl-validator 4.0's schema refuses them)", async () => {
