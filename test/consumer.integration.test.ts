@@ -4,9 +4,13 @@
  * platform team's programs: Acme's wrapper (platform/: a name prefix and a permissions boundary through hooks), the
  * shop program built on it, publishing its completion contract, and the analytics program subscribing through a
  * StackReference: unique names per stack, IAM after a hook's rename, URNs kept by `renamedFrom`, the cross-program chain.
+ * And a media program (media/) with no Lambda where a service call does (issue 22): `parameters` with States.Format, a
+ * DynamoDB PutItem and GetItem, a child workflow awaited with `startWorkflow` sync, an SQS task token, a task secret,
+ * and a second workflow on a schedule, run with `npx edw-local` (archives and `--source`) and with the test kit.
  */
 import assert from "node:assert/strict";
 import { lstatSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { createHmac } from "node:crypto";
 import { join } from "node:path";
 import { installConsumer, REPO_ROOT, runInConsumer, type ConsumerProject } from "./support/consumer";
 import { analyzeRequest, call, diagnosticsOf, emptyPb, startPolicyPack } from "./support/policyPackServer";
@@ -94,6 +98,78 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
     });
   });
 
+  // ------------------------------------------- the media program: services called directly, a child, a schedule
+  const SIGNING_KEY = "sk-media-from-the-cli";
+  const APPROVAL = 'AwaitApproval=success:{"approved":true,"editor":"ana"}';
+
+  for (const mode of ["artifact", "source"] as const)
+    it(`runs the media pipeline with npx edw-local (${mode}): shaped with States.Format, written to the local DynamoDB, rendered by the child workflow, approved over an SQS task token, signed with a secret kept out of the logs`, () => {
+      const run = runInConsumer(project, "edw-local", [
+        "media/index.ts",
+        "events/video-uploaded.json",
+        "--secret",
+        `SIGNING_KEY=${SIGNING_KEY}`,
+        "--callback",
+        APPROVAL,
+        ...(mode === "source" ? ["--source"] : []),
+        "--json",
+      ]);
+      assert.equal(run.status, 0, run.stdout + run.stderr);
+      const report = JSON.parse(run.stdout) as { mode: string; events: { executions: any[] }[] };
+      assert.equal(report.mode, mode);
+      const [execution] = report.events[0].executions;
+      assert.deepEqual(execution.path, ["Shape", "RecordPublication", "RenderVideo", "AwaitApproval", "SignRelease", "ReadBack"]);
+      // ReadBack is a GetItem on the local DynamoDB: the item RecordPublication's PutItem wrote, shaped title and all.
+      assert.deepEqual(execution.output, {
+        videoId: "v-7",
+        title: "Launch day (news)",
+        render: { rendition: "s3://renditions/v-7/1080p.mp4" },
+        approval: { approved: true, editor: "ana" },
+        signature: createHmac("sha256", SIGNING_KEY).update("v-7").digest("hex"),
+        stored: { title: "Launch day (news)" },
+      });
+      assert.deepEqual(
+        execution.children.map((child: any) => [child.workflow, child.status, child.path, child.output]),
+        [["render", "SUCCEEDED", ["Render"], { title: "Launch day (news)", rendition: "s3://renditions/v-7/1080p.mp4" }]],
+      );
+      assert.deepEqual(
+        execution.published.map((m: any) => [m.state, m.service, Object.keys(m.request.MessageBody).sort()]),
+        [["AwaitApproval", "sqs", ["input", "state", "taskToken"]]],
+      );
+      assert.equal(typeof execution.published[0].request.MessageBody.taskToken, "string");
+      const logs = execution.invocations.flatMap((i: { logs: string[] }) => i.logs).join("\n");
+      assert.match(logs, /signing v-7 with \[REDACTED\]/);
+      assert.ok(!(run.stdout + run.stderr).includes(SIGNING_KEY), "the secret reached the output");
+    });
+
+  it("refuses the media pipeline without its secret, naming the step, the secret and --secret (exit 2)", () => {
+    const run = runInConsumer(project, "edw-local", ["media/index.ts", "events/video-uploaded.json", "--source", "--callback", APPROVAL]);
+    assert.equal(run.status, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, /step "SignRelease" of publish needs the secret SIGNING_KEY: give --secret SIGNING_KEY=<value>/);
+  });
+
+  it("starts the scheduled digest with npx edw-local --workflow digest --input <file>, its 15-minute wait on the simulated clock", () => {
+    const run = runInConsumer(project, "edw-local", [
+      "media/index.ts",
+      "--workflow",
+      "digest",
+      "--input",
+      "events/digest-input.json",
+      "--clock",
+      "virtual",
+      "--json",
+    ]);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const [execution] = (JSON.parse(run.stdout) as { events: { executions: any[] }[] }).events[0].executions;
+    assert.deepEqual(
+      [execution.workflow, execution.status, execution.path],
+      ["digest", "SUCCEEDED", ["LetUploadsSettle", "CompileDigest"]],
+    );
+    assert.equal(execution.output.period, "weekly", "the --input file, not the schedule's input");
+    assert.ok(execution.durationMs >= 900_000, `${execution.durationMs} ms simulated`);
+    assert.ok(run.seconds < 120, `${run.seconds} s of real time`);
+  });
+
   it("plans its capacity with npx edw-local capacity: the first quota to bind, at which rate, and the cost", () => {
     // 400 claims/s: above STANDARD's StartExecution refill in us-east-1 (300/s), so the command exits 1.
     const run = runInConsumer(project, "edw-local", ["capacity", "--rate", "400", "--json"]);
@@ -121,7 +197,7 @@ describe("a consumer program: npm pack -> npm install of the tarballs -> its own
   it("passes its own unit tests, written with the test kit (npm test, one mocha process)", () => {
     const run = runInConsumer(project, "npm", ["test", "--silent"]);
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /5 passing/);
+    assert.match(run.stdout, /7 passing/);
     process.stdout.write(`      consumer's npm test: ${run.seconds.toFixed(1)} s; npm install: ${project.installSeconds.toFixed(1)} s\n`);
   });
 

@@ -10,13 +10,16 @@ import fc from "fast-check";
 import { getLanguageService } from "amazon-states-language-service";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { compileValidatedSteps, type ResolvedResources } from "../../core/compile";
+import { childExecutionsArn, stepFunctionsSyncRuleArn } from "../../core/childWorkflows";
+import { executionRolePolicy, integrationNeeds } from "../../core/iam";
 import { INTRINSIC_FUNCTIONS } from "../../core/intrinsics";
 import { MAX_NESTING_DEPTH, validateSteps, WorkflowDefinitionError } from "../../core/validate";
-import { taskSteps } from "../../core/walk";
+import { allSteps, taskSteps } from "../../core/walk";
 import type { Step } from "../../steps/types";
 import { bindTaskSteps, localResources } from "../../../local/runner/bindSteps";
 import { LocalWorkflow } from "../../../local/runner/execute";
 import { formatPath } from "../../../local/runner/report";
+import { decide } from "../../../test/support/iamSimulation";
 
 // asl-validator ships CommonJS without types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -149,7 +152,14 @@ const errorNames = fc.oneof(
   fc.anything(),
 );
 const retry = fc.record(
-  { errors: errorNames, intervalSeconds: optionalNum, maxAttempts: optionalNum, backoffRate: optionalNum, maxDelaySeconds: optionalNum },
+  {
+    errors: errorNames,
+    intervalSeconds: optionalNum,
+    maxAttempts: optionalNum,
+    backoffRate: optionalNum,
+    maxDelaySeconds: optionalNum,
+    acknowledgeCatchAll: fc.option(fc.oneof(fc.constantFrom("the partner API fails transiently", ""), fc.anything()), { nil: undefined }),
+  },
   { requiredKeys: ["errors"] },
 );
 const catcher = fc.record({ errors: errorNames, next: name, resultPath: optionalPath }, { requiredKeys: ["errors", "next"] });
@@ -158,6 +168,18 @@ const errorHandling = {
   catch: fc.option(fc.array(catcher, { maxLength: 2 }), { nil: undefined }),
 };
 const flow = { next: target, end: fc.option(fc.boolean(), { nil: undefined }) };
+/**
+ * asl-validator 4.0's schema refuses `null` and `""` as items of an array inside a payload template
+ * (`{ "list": [1, null, ""] }`), which AWS's own language service accepts (see the case below): generated template
+ * values keep them out of arrays.
+ */
+function withoutRefusedItems(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => item !== null && item !== "").map(withoutRefusedItems);
+  const plain = typeof value === "object" && value !== null && [Object.prototype, null].includes(Object.getPrototypeOf(value));
+  if (plain) return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, withoutRefusedItems(field)]));
+  return value;
+}
+const templateValue = fc.jsonValue().map(withoutRefusedItems);
 /** Payload templates (`parameters`, `resultSelector`, a child's `input`): paths and intrinsics, good and bad, or any JSON. */
 const template = fc.option(
   fc.oneof(
@@ -172,11 +194,24 @@ const template = fc.option(
       { x: { "y.$": "$$.Execution.Id" } },
       "$.a",
     ),
-    fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue()),
+    fc.dictionary(fc.string({ maxLength: 4 }), templateValue),
   ),
   { nil: undefined },
 );
 const handler = async (input: unknown) => input;
+/** `inputPath`/`outputPath`, which ASL allows on every state kind but Fail. */
+const statePaths = { inputPath: optionalPath, outputPath: optionalPath };
+/** A task's Lambda settings (issue 22): environment, secrets, concurrency; good values, bad ones, anything. */
+const taskSettings = {
+  environment: fc.option(fc.oneof(fc.constantFrom({ API_URL: "https://x" }, { AWS_REGION: "x" }, { a: 5 }), fc.anything()), {
+    nil: undefined,
+  }),
+  secrets: fc.option(fc.oneof(fc.constantFrom({ API_KEY: { parameter: "/p" } }, { K: { secret: "" } }, { "1x": {} }), fc.anything()), {
+    nil: undefined,
+  }),
+  reservedConcurrency: optionalNum,
+  provisionedConcurrency: optionalNum,
+};
 
 const OPERATORS = [
   "stringEquals",
@@ -224,6 +259,7 @@ function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         parameters: template,
         resultSelector: template,
         callback: fc.option(fc.record({ heartbeatSeconds: optionalNum }), { nil: undefined }),
+        ...taskSettings,
       }),
       fc.record({
         kind: fc.constant("callAwsService"),
@@ -248,8 +284,10 @@ function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         iamResources: fc.constantFrom(["arn:aws:dynamodb:us-east-1:123456789012:table/t"], ["arn:aws:s3:::b/*"], ["*"], [], undefined),
         iamActions: fc.constantFrom(undefined, ["states:ListExecutions"], ["states:ListExecution"], []),
         timeoutSeconds: num,
+        inputPath: optionalPath,
         resultPath: optionalPath,
         outputPath: optionalPath,
+        callback: fc.option(fc.record({ heartbeatSeconds: optionalNum }), { nil: undefined }),
       }),
       fc.record({
         kind: fc.constant("startWorkflow"),
@@ -265,19 +303,24 @@ function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         timeoutSeconds: num,
         resultSelector: template,
         resultPath: optionalPath,
+        ...statePaths,
       }),
       fc.record({
         kind: fc.constant("choice"),
         name,
         choices: fc.array(fc.record({ condition, next: name }), { maxLength: 2 }),
         otherwise: target,
+        ...statePaths,
       }),
       fc.record({
         kind: fc.constant("parallel"),
         ...common,
         ...errorHandling,
         branches: fc.array(list, { maxLength: 2 }),
+        parameters: template,
+        resultSelector: template,
         resultPath: optionalPath,
+        ...statePaths,
       }),
       fc.record({
         kind: fc.constant("map"),
@@ -288,13 +331,17 @@ function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         maxConcurrency: optionalNum,
         toleratedFailurePercentage: optionalNum,
         itemSelector: fc.option(
-          fc.oneof(fc.constant({ "item.$": "$$.Map.Item.Value" }), fc.dictionary(fc.string({ maxLength: 4 }), fc.jsonValue())),
+          fc.oneof(fc.constant({ "item.$": "$$.Map.Item.Value" }), fc.dictionary(fc.string({ maxLength: 4 }), templateValue)),
           { nil: undefined },
         ),
+        label: fc.option(fc.oneof(fc.constantFrom("scan-items", "", "a b", "x".repeat(41)), fc.anything()), { nil: undefined }),
+        resultSelector: template,
+        ...statePaths,
       }),
       fc.oneof(
-        fc.record({ kind: fc.constant("wait"), ...common, seconds: num }),
-        fc.record({ kind: fc.constant("wait"), ...common, timestampPath: path }),
+        fc.record({ kind: fc.constant("wait"), ...common, seconds: num, ...statePaths }),
+        fc.record({ kind: fc.constant("wait"), ...common, timestampPath: path, ...statePaths }),
+        fc.record({ kind: fc.constant("wait"), ...common, secondsPath: path, ...statePaths }),
       ),
       fc.record({
         kind: fc.constant("pass"),
@@ -302,23 +349,33 @@ function stepOf(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         result: fc.option(fc.oneof(fc.jsonValue(), fc.anything()), { nil: undefined }),
         parameters: template,
         resultPath: optionalPath,
+        ...statePaths,
       }),
-      fc.record({ kind: fc.constant("succeed"), name }),
-      fc.record({ kind: fc.constant("fail"), name, error: fc.constantFrom("Failed", "", 5), cause: fc.constantFrom("because", "") }),
+      fc.record({ kind: fc.constant("succeed"), name, ...statePaths }),
+      fc.record({
+        kind: fc.constant("fail"),
+        name,
+        error: fc.option(fc.constantFrom("Failed", "", 5), { nil: undefined }),
+        cause: fc.option(fc.constantFrom("because", ""), { nil: undefined }),
+        errorPath: optionalPath,
+        causePath: optionalPath,
+      }),
       fc.record({
         kind: fc.constant("notify"),
         ...common,
         timeoutSeconds: optionalNum,
         messagePath: optionalPath,
         resultPath: optionalPath,
+        ...statePaths,
       }),
-      fc.record({ kind: fc.constant("sendToDeadLetterQueue"), ...common, timeoutSeconds: optionalNum }),
+      fc.record({ kind: fc.constant("sendToDeadLetterQueue"), ...common, timeoutSeconds: optionalNum, ...statePaths }),
       fc.record({
         kind: fc.constant("publishEvent"),
         ...common,
         source: fc.constantFrom("order.processor", "aws.x", ""),
         detailType: fc.constantFrom("Order Processed", ""),
         detailPath: optionalPath,
+        ...statePaths,
       }),
       fc.anything(),
     )
@@ -357,12 +414,24 @@ const plausibleRetry = fc.record(
   },
   { requiredKeys: ["errors"] },
 );
+/** A catch-all Retry (issue 22): bounded and acknowledged it is accepted; unbounded, over 3 attempts or unexplained, refused. */
+const plausibleCatchAllRetry = fc.record(
+  {
+    errors: fc.constantFrom(["States.ALL"], ["States.TaskFailed"], ["States.TaskFailed", "Custom"]),
+    maxAttempts: mostly([0, 2, 3], [undefined, 4, 1.5]),
+    intervalSeconds: maybe(mostly([1, 5], [0])),
+    acknowledgeCatchAll: mostly(["the partner API fails transiently with any error"], ["", "  ", 5]),
+  },
+  { requiredKeys: ["errors", "acknowledgeCatchAll"] },
+);
 const plausibleCatch = fc.record(
   { errors: mostly([["States.ALL"], ["Custom"]], [[], [7]]), next: sibling, resultPath: maybe(mostly(["$.error", "$"], ["$$.x", "$ x"])) },
   { requiredKeys: ["errors", "next"] },
 );
 const plausibleHandling = {
-  retry: maybe(fc.array(plausibleRetry, { maxLength: 2 })),
+  retry: maybe(
+    fc.array(fc.oneof({ weight: 3, arbitrary: plausibleRetry }, { weight: 1, arbitrary: plausibleCatchAllRetry }), { maxLength: 2 }),
+  ),
   catch: maybe(fc.array(plausibleCatch, { maxLength: 1 })),
 };
 /** Comparison operators with values of the type AWS requires. */
@@ -430,30 +499,212 @@ const intrinsicCall: fc.Arbitrary<string> = fc.letrec<{ call: string }>((tie) =>
     .map(([name, args, separator]) => `${name}(${args.map(String).join(separator)})`),
 })).call;
 
+// ---- Issue 22's fields: payload templates, task settings, direct service calls, child workflows ----
+
+/** Payload templates (`parameters`, `resultSelector`, a child's `input`, a callback's message): fixed values, paths, intrinsics. */
+const plausibleTemplate = maybe(
+  fc
+    .oneof(
+      {
+        weight: 12,
+        arbitrary: mostly(
+          [
+            { "id.$": "$.a", fixed: 1 },
+            { "greeting.$": "States.Format('Hello {}, order {}', $.a, $.a.b[0])", nested: { "when.$": "$$.Execution.StartTime" } },
+            { "raw.$": "States.StringToJson($.a)", "all.$": "States.Array($.a, 'x', 3)", "n.$": "States.MathAdd($.n, 1)" },
+            { "uuid.$": "States.UUID()", list: [1, "two", { none: null }] },
+          ],
+          [{ "x.$": "States.Nope($.a)" }, { "x.$": "States.UUID(1)" }, { "x.$": "$.a b" }, { "x.$": 5 }, { "x.$": "a" }],
+        ),
+      },
+      // Generated calls are mostly refused (see intrinsicCall's own property): rarely here, to keep lists accepted. AWS's
+      // guide gives States.Array zero or more arguments; the language service wants one in a field's value (see below).
+      { weight: 1, arbitrary: intrinsicCall.filter((call) => call !== "States.Array()").map((call) => ({ "value.$": call })) },
+    )
+    .map(withoutRefusedItems), // `mostly`'s anything() can nest a null in an array too
+);
+/**
+ * `inputPath`/`outputPath` (every state kind but Fail), and `resultPath` where the kind has a result. Both are set
+ * less often than other fields: every kind has them, and each bad path refuses the whole list.
+ */
+const rarely = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
+const plausibleStatePaths = { inputPath: rarely(plausiblePath), outputPath: rarely(plausiblePath) };
+const plausibleResultPath = maybe(mostly([...VALID_PATHS, null], ["$$.Execution", ...INVALID_PATHS]));
+/** A task's Lambda settings: valid ones, and the names, sources and counts Lambda or the component refuse. */
+const plausibleTaskSettings = {
+  environment: maybe(
+    mostly(
+      [{ API_URL: "https://api.example.com", LEVEL_2: "" }],
+      [{ AWS_REGION: "eu-west-1" }, { EDW_X: "1" }, { a: "1" }, { API: 5 }, [], { X1: "x".repeat(4097) }],
+    ),
+  ),
+  secrets: maybe(
+    mostly(
+      [
+        { API_KEY: { parameter: "/claims/api-key" } },
+        { DB: { secret: "claims/db", keyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd" }, $TOKEN: { parameter: "token" } },
+      ],
+      [
+        { "1x": { parameter: "/p" } },
+        { K: {} },
+        { K: { parameter: "/p", secret: "s" } },
+        { K: { parameter: "a b" } },
+        { K: { secret: " " } },
+        { K: { parameter: "/p", keyArn: "alias/mine" } },
+      ],
+    ),
+  ),
+  /** Spread into the task by {@link withConcurrency}: provisioned within reserved, or refused as Lambda would. */
+  concurrency: maybe(
+    mostly(
+      [{ reservedConcurrency: 10 }, { provisionedConcurrency: 2 }, { reservedConcurrency: 10, provisionedConcurrency: 2 }],
+      [
+        { reservedConcurrency: 0 },
+        { reservedConcurrency: 1.5 },
+        { provisionedConcurrency: 0 },
+        { reservedConcurrency: 1, provisionedConcurrency: 2 },
+      ],
+    ),
+  ),
+};
+const withConcurrency = ({ concurrency, ...step }: Record<string, unknown>) => ({ ...step, ...(concurrency as object) });
+/** Direct service calls: optimized and SDK integrations with the resources they act on, and the misspellings AWS refuses. */
+const SERVICE_CALLS = [
+  { service: "dynamodb", action: "putItem", iamResources: ["arn:aws:dynamodb:us-east-1:123456789012:table/media"] },
+  { service: "dynamodb", action: "getItem", iamResources: ["arn:aws:dynamodb:us-east-1:123456789012:table/media"] },
+  { service: "sqs", action: "sendMessage", iamResources: ["arn:aws:sqs:us-east-1:123456789012:jobs"] },
+  { service: "sns", action: "publish", iamResources: ["arn:aws:sns:us-east-1:123456789012:news"] },
+  { service: "eventbridge", action: "putEvents", iamResources: ["arn:aws:events:us-east-1:123456789012:event-bus/default"] },
+  { service: "s3", action: "getObject", iamResources: ["arn:aws:s3:::media/*"] },
+  {
+    service: "sfn",
+    action: "listExecutions",
+    iamResources: ["arn:aws:states:us-east-1:123456789012:stateMachine:x"],
+    iamActions: ["states:ListExecutions"],
+  },
+  {
+    service: "s3",
+    action: "listBuckets",
+    iamResources: ["*"],
+    iamActions: ["s3:ListAllMyBuckets"],
+    acknowledgeWildcard: "ListBuckets has no resource-level permissions",
+  },
+];
+const BAD_SERVICE_CALLS = [
+  { service: "DynamoDB", action: "putItem", iamResources: ["arn:aws:dynamodb:us-east-1:123456789012:table/media"] },
+  { service: "dynamodb", action: "PutItem", iamResources: ["arn:aws:dynamodb:us-east-1:123456789012:table/media"] },
+  { service: "s3", action: "getObject", iamResources: ["*"] },
+  { service: "s3", action: "getObject", iamResources: [] },
+  { service: "sfn", action: "listExecutions", iamResources: ["arn:aws:states:us-east-1:123456789012:stateMachine:x"] },
+  { service: "s3", action: "listBuckets", iamResources: ["*"], acknowledgeWildcard: "no resource-level permissions" },
+  {
+    service: "sfn",
+    action: "listExecutions",
+    iamResources: ["arn:aws:states:us-east-1:123456789012:stateMachine:x"],
+    iamActions: ["states:ListExecution"],
+  },
+];
+/** A callback through a queue or topic, as `waitForCallback({ queue | topic })` builds it: the token in the message. */
+const CALLBACK_CALLS = [
+  {
+    service: "sqs",
+    action: "sendMessage",
+    iamResources: ["arn:aws:sqs:us-east-1:123456789012:approvals"],
+    parameters: {
+      QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/approvals",
+      MessageBody: { state: "S", "input.$": "$", "taskToken.$": "$$.Task.Token" },
+    },
+  },
+  {
+    service: "sns",
+    action: "publish",
+    iamResources: ["arn:aws:sns:us-east-1:123456789012:approvals"],
+    parameters: { TopicArn: "arn:aws:sns:us-east-1:123456789012:approvals", Message: { "token.$": "$$.Task.Token" } },
+  },
+];
+const BAD_CALLBACK_CALLS = [
+  {
+    ...CALLBACK_CALLS[0],
+    parameters: { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/approvals", MessageBody: { "input.$": "$" } },
+  },
+  {
+    service: "dynamodb",
+    action: "putItem",
+    iamResources: ["arn:aws:dynamodb:us-east-1:123456789012:table/media"],
+    parameters: { "token.$": "$$.Task.Token" },
+  },
+];
+
 function plausibleStep(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
   return fc.oneof(
     { depthSize: "small" },
+    fc
+      .record({
+        kind: fc.constant("task"),
+        ...plausibleFlow,
+        ...plausibleHandling,
+        handler: fc.constant(handler),
+        timeoutSeconds: plausibleSeconds,
+        ...plausibleStatePaths,
+        resultPath: plausibleResultPath,
+        parameters: plausibleTemplate,
+        resultSelector: plausibleTemplate,
+        callback: maybe(fc.record({ heartbeatSeconds: maybe(mostly([1, 60], [0, 1e12])) })),
+        ...plausibleTaskSettings,
+      })
+      .map(withConcurrency),
+    fc
+      .record({
+        kind: fc.constant("callAwsService"),
+        ...plausibleFlow,
+        ...plausibleHandling,
+        call: mostly(SERVICE_CALLS, BAD_SERVICE_CALLS),
+        parameters: plausibleTemplate,
+        resultSelector: plausibleTemplate,
+        timeoutSeconds: plausibleSeconds,
+        ...plausibleStatePaths,
+        resultPath: plausibleResultPath,
+      })
+      .map(({ call, ...step }) => ({ ...step, ...(call as object) })),
+    fc
+      .record({
+        kind: fc.constant("callAwsService"),
+        ...plausibleFlow,
+        ...plausibleHandling,
+        call: mostly(CALLBACK_CALLS, BAD_CALLBACK_CALLS),
+        callback: fc.record({ heartbeatSeconds: rarely(mostly([1, 60], [0, 1e12])) }),
+        timeoutSeconds: plausibleSeconds,
+        resultSelector: plausibleTemplate,
+        resultPath: plausibleResultPath,
+      })
+      .map(({ call, ...step }) => ({ ...step, ...(call as object) })),
     fc.record({
-      kind: fc.constant("task"),
+      kind: fc.constant("startWorkflow"),
       ...plausibleFlow,
       ...plausibleHandling,
-      handler: fc.constant(handler),
+      stateMachineArn: mostly(["arn:aws:states:us-east-1:123456789012:stateMachine:child"], ["arn:aws:sns:us-east-1:123456789012:t", ""]),
+      mode: mostly(["sync", "async"], ["wait", "SYNC"]),
+      input: plausibleTemplate,
       timeoutSeconds: plausibleSeconds,
-      inputPath: maybe(plausiblePath),
-      resultPath: maybe(mostly([...VALID_PATHS, null], ["$$.Execution", ...INVALID_PATHS])),
-      outputPath: maybe(plausiblePath),
-      callback: maybe(fc.record({ heartbeatSeconds: maybe(mostly([1, 60], [0, 1e12])) })),
+      resultSelector: plausibleTemplate,
+      ...plausibleStatePaths,
+      resultPath: plausibleResultPath,
     }),
     fc.record({
       kind: fc.constant("choice"),
       choices: fc.array(fc.record({ condition: plausibleCondition, next: sibling }), { minLength: 1, maxLength: 2 }),
       otherwise: maybe(sibling),
+      ...plausibleStatePaths,
     }),
     fc.record({
       kind: fc.constant("parallel"),
       ...plausibleFlow,
       ...plausibleHandling,
       branches: fc.array(list, { minLength: 1, maxLength: 2 }),
+      parameters: plausibleTemplate,
+      resultSelector: plausibleTemplate,
+      ...plausibleStatePaths,
+      resultPath: plausibleResultPath,
     }),
     fc.record({
       kind: fc.constant("map"),
@@ -465,10 +716,14 @@ function plausibleStep(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
       toleratedFailurePercentage: maybe(mostly([0, 25, 100], [101, 2.5])),
       itemSelector: maybe(
         fc.oneof(
-          mostly([{ "item.$": "$$.Map.Item.Value", fixed: 1 }], [{ "item.$": "$.a b" }, { "x.$": 5 }]),
+          mostly([{ "item.$": "$$.Map.Item.Value", fixed: 1 }], [{ "item.$": "$.a b" }, { "x.$": 5 }]).map(withoutRefusedItems),
           intrinsicCall.map((call) => ({ "value.$": call, nested: { "also.$": call } })),
         ),
       ),
+      label: maybe(mostly(["scan-items", "x".repeat(40)], ["", "a b", "a:b", "x".repeat(41), 5])),
+      resultSelector: plausibleTemplate,
+      ...plausibleStatePaths,
+      resultPath: plausibleResultPath,
     }),
     // A Distributed Map over S3 (itemReader in place of itemsPath, a batcher, a writer), valid or one field off.
     fc.record({
@@ -506,29 +761,54 @@ function plausibleStep(list: fc.Arbitrary<unknown[]>): fc.Arbitrary<unknown> {
         ),
       ),
     }),
-    fc.record({ kind: fc.constant("wait"), ...plausibleFlow, seconds: plausibleSeconds }),
-    fc.record({ kind: fc.constant("wait"), ...plausibleFlow, timestampPath: plausiblePath }),
+    fc.record({ kind: fc.constant("wait"), ...plausibleFlow, seconds: plausibleSeconds, ...plausibleStatePaths }),
+    fc.record({ kind: fc.constant("wait"), ...plausibleFlow, timestampPath: plausiblePath, ...plausibleStatePaths }),
+    fc.record({ kind: fc.constant("wait"), ...plausibleFlow, secondsPath: plausiblePath, ...plausibleStatePaths }),
     fc.record({
       kind: fc.constant("pass"),
       ...plausibleFlow,
       result: maybe(fc.jsonValue({ maxDepth: 2 })),
       resultPath: maybe(plausiblePath),
+      ...plausibleStatePaths,
     }),
-    fc.record({ kind: fc.constant("succeed") }),
+    fc.record({
+      kind: fc.constant("pass"),
+      ...plausibleFlow,
+      parameters: plausibleTemplate,
+      result: rarely(fc.constant("fixed")),
+      resultPath: maybe(plausiblePath),
+      ...plausibleStatePaths,
+    }),
+    fc.record({ kind: fc.constant("succeed"), ...plausibleStatePaths }),
     fc.record({ kind: fc.constant("fail"), error: mostly(["Failed"], [""]), cause: mostly(["because"], [""]) }),
+    // A Fail reading its error (and maybe its cause) from the input; rarely with a fixed value beside a path (refused).
+    fc.record({
+      kind: fc.constant("fail"),
+      errorPath: mostly(["$.error.Error", "$.a"], INVALID_PATHS),
+      error: rarely(fc.constant("Failed")),
+      cause: mostly(["because"], [undefined, ""]),
+    }),
+    fc.record({
+      kind: fc.constant("fail"),
+      error: mostly(["Failed"], [""]),
+      causePath: mostly(["$.error.Cause", "$"], INVALID_PATHS),
+      cause: rarely(fc.constant("because")),
+    }),
     fc.record({
       kind: fc.constant("notify"),
       ...plausibleFlow,
       timeoutSeconds: maybe(plausibleSeconds),
       messagePath: maybe(plausiblePath),
+      ...plausibleStatePaths,
     }),
-    fc.record({ kind: fc.constant("sendToDeadLetterQueue"), ...plausibleFlow }),
+    fc.record({ kind: fc.constant("sendToDeadLetterQueue"), ...plausibleFlow, ...plausibleStatePaths }),
     fc.record({
       kind: fc.constant("publishEvent"),
       ...plausibleFlow,
       source: mostly(["order.processor"], ["aws.x"]),
       detailType: fc.constant("Done"),
       detailPath: maybe(plausiblePath),
+      ...plausibleStatePaths,
     }),
   );
 }
@@ -614,8 +894,141 @@ describe("validation equal to AWS's (asl-validator and amazon-states-language-se
       if (verdictOf(steps).accepted) accepted += 1;
     };
     await fc.assert(fc.asyncProperty(plausibleStepList, judgeCounting), { numRuns: PLAUSIBLE_RUNS });
-    // A property over lists that are all refused would prove nothing about the accepted ones.
-    assert.ok(accepted >= PLAUSIBLE_RUNS / 5, `only ${accepted} of ${PLAUSIBLE_RUNS} lists were accepted`);
+    // A property over lists that are all refused would prove nothing about the accepted ones. About 26% are accepted
+    // (138 to 180 of 600 in 20 runs); the floor sits six standard deviations below that, so a rare draw never trips it.
+    assert.ok(accepted >= PLAUSIBLE_RUNS * 0.15, `only ${accepted} of ${PLAUSIBLE_RUNS} lists were accepted`);
+  });
+
+  it("reaches every issue-22 field in accepted plausible lists (a fixed sample: the generators' coverage, not luck)", () => {
+    const reached = new Set<string>();
+    const FEATURES: [string, RegExp][] = [
+      ["optimized DynamoDB call", /"Resource":"arn:aws:states:::dynamodb:(putItem|getItem)"/],
+      ["AWS SDK call", /"Resource":"arn:aws:states:::aws-sdk:s3:getObject"/],
+      ["SQS or SNS callback", /"Resource":"arn:aws:states:::(sqs:sendMessage|sns:publish)\.waitForTaskToken"/],
+      ["sync child workflow", /"Resource":"arn:aws:states:::states:startExecution\.sync:2"/],
+      ["async child workflow", /"Resource":"arn:aws:states:::states:startExecution"/],
+      ["States.Format", /"greeting\.\$":"States\.Format\(/],
+      ["ResultSelector", /"ResultSelector":/],
+      ["InputPath", /"InputPath":/],
+      ["OutputPath", /"OutputPath":/],
+      ["Wait SecondsPath", /"SecondsPath":/],
+      ["Fail ErrorPath", /"ErrorPath":/],
+      ["Fail CausePath", /"CausePath":/],
+      ["Map Label", /"Label":/],
+      ["acknowledged catch-all Retry", /"Retry":\[[^\]]*"ErrorEquals":\["States\.(ALL|TaskFailed)"/],
+    ];
+    const SETTINGS: [string, RegExp][] = [
+      ["task environment", /"environment":\{"API_URL"/],
+      ["task secrets", /"secrets":\{"(API_KEY|DB)"/],
+      ["provisioned concurrency", /"provisionedConcurrency":2/],
+    ];
+    // Compiling only (no validators: the property above judges): a larger sample is cheap.
+    for (const steps of fc.sample(plausibleStepList, { numRuns: 1_500, seed: 22 })) {
+      const verdict = verdictOf(steps);
+      if (!verdict.accepted) continue;
+      for (const [feature, pattern] of FEATURES) if (pattern.test(verdict.json)) reached.add(feature);
+      for (const [feature, pattern] of SETTINGS) if (pattern.test(JSON.stringify(steps))) reached.add(feature);
+    }
+    assert.deepEqual(
+      [...FEATURES, ...SETTINGS].map(([feature]) => feature).filter((feature) => !reached.has(feature)),
+      [],
+    );
+  });
+
+  it("derives an execution role allowing each direct call and child start of an accepted list, on exactly what it names (offline IAM simulation, a fixed sample)", async () => {
+    // What each generated integration needs, as AWS's Step Functions IAM pages give it: kept here, apart from the code under test.
+    const DOCUMENTED: Record<string, string> = {
+      "dynamodb:putItem": "dynamodb:PutItem",
+      "dynamodb:getItem": "dynamodb:GetItem",
+      "sqs:sendMessage": "sqs:SendMessage",
+      "sns:publish": "sns:Publish",
+      "events:putEvents": "events:PutEvents",
+      "aws-sdk:s3:getObject": "s3:GetObject",
+      "aws-sdk:s3:listBuckets": "s3:ListAllMyBuckets",
+      "aws-sdk:sfn:listExecutions": "states:ListExecutions",
+    };
+    const scope = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
+    // An ARN pattern's first match (`media/*` → `media/key`); "*" (an acknowledged wildcard) stays.
+    const concrete = (arn: string) => (arn === "*" ? arn : arn.replace(/\*$/, "key"));
+    /** Every state of a definition by name, nested ones (Parallel branches, Map processors) included. */
+    const statesOf = (json: string): Record<string, { Resource?: string }> => {
+      const found: Record<string, { Resource?: string }> = Object.create(null); // a state may be named __proto__
+      JSON.parse(json, (key, value) => {
+        if (key === "States" && typeof value === "object") for (const [name, state] of Object.entries(value)) found[name] = state as never;
+        return value;
+      });
+      return found;
+    };
+    let checked = 0;
+    for (const list of fc.sample(plausibleStepList, { numRuns: 400, seed: 23 })) {
+      const verdict = verdictOf(list);
+      if (!verdict.accepted) continue;
+      const steps = allSteps(list as Step[]);
+      const needs = integrationNeeds(steps);
+      const policy = executionRolePolicy({
+        functionArns: [],
+        eventBusArns: [],
+        serviceCalls: needs.serviceCalls.map(({ step, actions, resources }) => ({ step, actions, resources: resources as string[] })),
+        childWorkflows: needs.childWorkflows as { step: string; stateMachineArn: string; sync: boolean }[],
+        syncRuleArn: stepFunctionsSyncRuleArn(scope),
+      });
+      for (const step of steps) {
+        if (step.kind === "callAwsService") {
+          // The Task Resource the definition names, less its prefix and any `.waitForTaskToken`.
+          const integration: string = /^arn:aws:states:::([^.]+)/.exec(String(statesOf(verdict.json)[step.name]?.Resource))?.[1] ?? "";
+          const action: string | undefined = DOCUMENTED[integration];
+          assert.ok(action, `no documented action for ${step.service}:${step.action}`);
+          for (const resource of step.iamResources as string[]) {
+            assert.equal(await decide(policy, action, concrete(resource)), "Allowed", `${step.name}: ${action} on ${resource}`);
+            // A neighbour of an exact ARN (a pattern or a wildcard has none).
+            if (!resource.endsWith("*"))
+              assert.equal(
+                await decide(policy, action, `${resource}-neighbour`),
+                "ImplicitlyDenied",
+                `${step.name}: ${action} on a neighbour`,
+              );
+            checked += 1;
+          }
+        }
+        if (step.kind === "startWorkflow") {
+          const arn = step.stateMachineArn as string;
+          assert.equal(await decide(policy, "states:StartExecution", arn), "Allowed", step.name);
+          const execution = concrete(childExecutionsArn(arn));
+          // Another step of the list may wait for the same child: then its executions are watched for that one.
+          const waitedFor = steps.some((other) => other.kind === "startWorkflow" && other.mode === "sync" && other.stateMachineArn === arn);
+          const watched = waitedFor ? "Allowed" : "ImplicitlyDenied";
+          for (const action of ["states:DescribeExecution", "states:StopExecution"])
+            assert.equal(await decide(policy, action, execution), watched, `${step.name} (${step.mode}): ${action}`);
+          if (step.mode === "sync") assert.equal(await decide(policy, "events:PutRule", stepFunctionsSyncRuleArn(scope)), "Allowed");
+          assert.equal(await decide(policy, "states:StartExecution", `${arn}-neighbour`), "ImplicitlyDenied");
+          checked += 1;
+        }
+      }
+    }
+    assert.ok(checked >= 20, `only ${checked} grants checked`);
+  });
+
+  it("accepts null and empty-string items in a template array, as AWS's language service does (asl-validator 4.0's schema refuses them)", async () => {
+    for (const list of [
+      [1, null],
+      ["a", ""],
+    ]) {
+      const verdict = verdictOf([{ kind: "pass", name: "Shape", parameters: { list, "id.$": "$.a" }, end: true }]);
+      assert.ok(verdict.accepted);
+      assert.deepEqual(await languageServiceProblems(verdict.json), []);
+      assert.notDeepEqual(aslValidatorProblems(verdict.json), [], "asl-validator now accepts them: drop withoutRefusedItems");
+    }
+  });
+
+  it("accepts States.Array() as a field's value, as AWS's guide does (zero or more arguments; the language service wants one)", async () => {
+    const verdict = verdictOf([{ kind: "pass", name: "Shape", parameters: { "none.$": "States.Array()" }, end: true }]);
+    assert.ok(verdict.accepted);
+    assert.deepEqual(aslValidatorProblems(verdict.json), []);
+    assert.match(
+      (await languageServiceProblems(verdict.json)).join("\n"),
+      /must be a valid JSONPath or intrinsic function expression/,
+      "the language service now accepts it: drop the filter in plausibleTemplate",
+    );
   });
 
   it("refuses an intrinsic call in itemSelector that AWS refuses (unknown name, wrong arity, bad argument), accepts the rest", async () => {
@@ -635,7 +1048,8 @@ describe("validation equal to AWS's (asl-validator and amazon-states-language-se
       if (verdictOf(steps).accepted) accepted += 1;
     };
     await fc.assert(fc.asyncProperty(intrinsicCall, judgeIntrinsic), { numRuns: 400 });
-    assert.ok(accepted >= 40, `only ${accepted} of 400 calls were accepted`);
+    // About 12% of the calls are accepted (40 to 59 of 400 in 20 runs): a floor five standard deviations below that.
+    assert.ok(accepted >= 16, `only ${accepted} of 400 calls were accepted`);
   });
 
   it("refuses plain-JavaScript junk in place of the step list with a WorkflowDefinitionError", async () => {
