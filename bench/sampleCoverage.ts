@@ -51,6 +51,9 @@ const SUPPORTED_FIELDS: Record<string, readonly string[]> = {
     "ToleratedFailurePercentage",
     "ToleratedFailureCount",
     "Label",
+    "ItemReader",
+    "ItemBatcher",
+    "ResultWriter",
     "ResultSelector",
     "ResultPath",
     "Retry",
@@ -120,7 +123,7 @@ export function classifyDefinition(definition: Json): Classification {
       if (state.QueryLanguage === "JSONata") blockers.add("JSONata");
       if (type === "Task") classifyResource(state, blockers, viaSdk);
       if (type === "Map") {
-        if (state.ItemProcessor?.ProcessorConfig?.Mode === "DISTRIBUTED" && state.ItemReader) blockers.add("Map.ItemReader");
+        for (const blocker of mapIoBlockers(state)) blockers.add(blocker);
         visit(state.ItemProcessor ?? state.Iterator);
       }
       if (type === "Parallel") for (const branch of state.Branches ?? []) visit(branch);
@@ -130,19 +133,66 @@ export function classifyDefinition(definition: Json): Classification {
   return { expressible: blockers.size === 0, blockers: [...blockers].sort(), viaSdk: [...viaSdk].sort() };
 }
 
+/**
+ * A Task's or reader's `Resource` as the builders emit it. A template's `Fn::Sub` is its string; a partition left as a
+ * placeholder (`arn:${AWS::Partition}:...`) is a partition; an integration ARN written with a region and account
+ * (`arn:aws:states:us-east-1:1234:aws-sdk:s3:getObject`) names the same integration as the canonical
+ * `arn:aws:states:::aws-sdk:s3:getObject` the builders emit.
+ */
+function canonicalResource(value: Json): unknown {
+  const raw: unknown = typeof value?.["Fn::Sub"] === "string" ? value["Fn::Sub"] : value;
+  return typeof raw === "string"
+    ? raw
+        .replace(/\$\{AWS::Partition\}/g, "aws")
+        .replace(/\$\{AWS::(Region|AccountId)\}/g, "x")
+        .replace(/^arn:\$\{[^}]+\}:/, "arn:aws:")
+        .replace(/^arn:([^:]+):states:[^:]+:[^:]+:(?!activity:|stateMachine:|execution:)/, "arn:$1:states:::")
+    : raw;
+}
+
+const only = (value: Json, keys: readonly string[]) =>
+  typeof value === "object" && value !== null && Object.keys(value).every((key) => keys.includes(key));
+
+/**
+ * What a Distributed Map's S3 input and output use that `map`'s `itemReader`, `itemBatcher` and `resultWriter` do not
+ * compile: readers other than an object (JSON, JSON Lines, CSV, manifest) or a listing, batch limits read from the
+ * input, a writer's bucket read from the input or its `WriterConfig`.
+ */
+function mapIoBlockers(state: Json): string[] {
+  const blockers: string[] = [];
+  const { ItemReader: reader, ItemBatcher: batcher, ResultWriter: writer } = state;
+  if (reader !== undefined) {
+    const resource = canonicalResource(reader.Resource);
+    const config = reader.ReaderConfig ?? {};
+    const object =
+      resource === "arn:aws:states:::s3:getObject" &&
+      ["JSON", "JSONL", "CSV", "MANIFEST"].includes(config.InputType) &&
+      only(config, ["InputType", "CSVHeaderLocation", "CSVHeaders", "MaxItems", "MaxItemsPath"]) &&
+      only(reader.Parameters, ["Bucket", "Bucket.$", "Key", "Key.$"]);
+    const listing =
+      resource === "arn:aws:states:::s3:listObjectsV2" &&
+      only(config, ["MaxItems", "MaxItemsPath"]) &&
+      only(reader.Parameters, ["Bucket", "Bucket.$", "Prefix"]);
+    if (!object && !listing) blockers.push("Map.ItemReader");
+    // `map` takes `itemsPath` or `itemReader`, never both.
+    if (state.ItemsPath !== undefined) blockers.push("Map.ItemsPath with ItemReader");
+  }
+  if (batcher !== undefined && !only(batcher, ["MaxItemsPerBatch", "MaxInputBytesPerBatch", "BatchInput"]))
+    blockers.push("Map.ItemBatcher");
+  if (
+    writer !== undefined &&
+    !(
+      canonicalResource(writer.Resource) === "arn:aws:states:::s3:putObject" &&
+      only(writer, ["Resource", "Parameters"]) &&
+      only(writer.Parameters, ["Bucket", "Prefix"])
+    )
+  )
+    blockers.push("Map.ResultWriter");
+  return blockers;
+}
+
 function classifyResource(state: Json, blockers: Set<string>, viaSdk: Set<string>): void {
-  // A template's `Fn::Sub` is its string; a partition left as a placeholder (`arn:${AWS::Partition}:...`) is a
-  // partition; an integration ARN written with a region and account (`arn:aws:states:us-east-1:1234:aws-sdk:s3:getObject`)
-  // names the same integration as the canonical `arn:aws:states:::aws-sdk:s3:getObject` the builders emit.
-  const raw: unknown = typeof state.Resource?.["Fn::Sub"] === "string" ? state.Resource["Fn::Sub"] : state.Resource;
-  const resource: unknown =
-    typeof raw === "string"
-      ? raw
-          .replace(/\$\{AWS::Partition\}/g, "aws")
-          .replace(/\$\{AWS::(Region|AccountId)\}/g, "x")
-          .replace(/^arn:\$\{[^}]+\}:/, "arn:aws:")
-          .replace(/^arn:([^:]+):states:[^:]+:[^:]+:(?!activity:|stateMachine:|execution:)/, "arn:$1:states:::")
-      : raw;
+  const resource = canonicalResource(state.Resource);
   if (typeof resource !== "string") {
     blockers.add("Task.Resource not a string");
     return;

@@ -125,4 +125,40 @@ describe("sample coverage (bench/sampleCoverage.ts)", () => {
     });
     assert.deepEqual(map.blockers, ["Map.ItemReader", "Wait.Timestamp"]);
   });
+
+  it("counts a Distributed Map over S3 as expressible in the forms map's itemReader, itemBatcher and resultWriter compile", () => {
+    const distributed = (io: Record<string, unknown>) =>
+      classifyDefinition({
+        StartAt: "M",
+        States: {
+          M: {
+            Type: "Map",
+            ...io,
+            ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+            End: true,
+          },
+        },
+      }).blockers;
+    const csv = {
+      Resource: "arn:aws:states:::s3:getObject",
+      ReaderConfig: { InputType: "CSV", CSVHeaderLocation: "FIRST_ROW" },
+      Parameters: { "Bucket.$": "$.bucket", Key: "rows.csv" },
+    };
+    const writer = { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: "out", Prefix: "runs" } };
+    assert.deepEqual(distributed({ ItemReader: csv, ItemBatcher: { MaxItemsPerBatch: 10 }, ResultWriter: writer }), []);
+    assert.deepEqual(
+      distributed({ ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "in", Prefix: "a/" } } }),
+      [],
+    );
+    // What the builders do not compile: a prefix read from the input, batch limits read from it, a writer's WriterConfig.
+    assert.deepEqual(
+      distributed({ ItemReader: { Resource: "arn:aws:states:::s3:listObjectsV2", Parameters: { Bucket: "in", "Prefix.$": "$.p" } } }),
+      ["Map.ItemReader"],
+    );
+    assert.deepEqual(distributed({ ItemReader: csv, ItemBatcher: { MaxItemsPerBatchPath: "$.n" } }), ["Map.ItemBatcher"]);
+    assert.deepEqual(distributed({ ItemReader: csv, ItemsPath: "$.rows" }), ["Map.ItemsPath with ItemReader"]);
+    assert.deepEqual(distributed({ ItemReader: csv, ResultWriter: { ...writer, WriterConfig: { OutputType: "JSONL" } } }), [
+      "Map.ResultWriter",
+    ]);
+  });
 });
