@@ -11,32 +11,14 @@ import {
   integrationNeeds,
   startWorkflow,
   stepFunctionsSyncRuleArn,
-  validateSteps,
-  WorkflowDefinitionError,
-  type Step,
 } from "../../index";
 import { aslErrors } from "../../../test/support/asl";
 import { decide } from "../../../test/support/iamSimulation";
+import { validationProblems as problems, COMPILE_RESOURCES as resources } from "../../../test/support/stepLists";
 
 const CHILD = "arn:aws:states:us-east-1:123456789012:stateMachine:transcoding";
 const NEIGHBOUR = "arn:aws:states:us-east-1:123456789012:stateMachine:billing";
 const scope = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
-const resources = {
-  functionArns: {},
-  alertTopicArn: "arn:aws:sns:us-east-1:123456789012:wf-alerts",
-  deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/wf-dlq",
-  defaultEventBusName: "default",
-};
-
-function problems(steps: Step[]): string[] {
-  try {
-    validateSteps(steps);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
 
 describe("startWorkflow", () => {
   it("compiles sync to startExecution.sync:2 with its input template, async to startExecution with the state input", () => {

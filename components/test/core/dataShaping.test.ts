@@ -4,33 +4,13 @@
  * (accepted by asl-validator), and an in-process run in which the handler receives the shaped input.
  */
 import assert from "node:assert/strict";
-import {
-  compileDefinition,
-  INTRINSIC_FUNCTIONS,
-  intrinsicProblem,
-  map,
-  parallel,
-  pass,
-  task,
-  validateSteps,
-  WorkflowDefinitionError,
-  type Step,
-} from "../../index";
+import { compileDefinition, INTRINSIC_FUNCTIONS, intrinsicProblem, map, parallel, pass, task } from "../../index";
 import { aslErrors } from "../../../test/support/asl";
 import { bindTaskSteps, localResources } from "../../../local/runner/bindSteps";
 import { LocalWorkflow } from "../../../local/runner/execute";
+import { validationProblems as problems } from "../../../test/support/stepLists";
 
 /** The messages validateSteps reports for `steps`, or [] when it accepts them. */
-function problems(steps: Step[]): string[] {
-  try {
-    validateSteps(steps);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
-
 const echo = async (input: unknown) => input;
 
 describe("intrinsic functions: names and arities as AWS checks them", () => {

@@ -17,7 +17,6 @@ import {
   serviceCallResource,
   startWorkflow,
   validateSettings,
-  validateSteps,
   WILDCARD_RESOURCE_ACTIONS,
   WorkflowDefinitionError,
   type CallAwsServiceOptions,
@@ -26,6 +25,7 @@ import {
 import { parseIntegrationArn } from "../../asl";
 import { aslErrors } from "../../../test/support/asl";
 import { decide } from "../../../test/support/iamSimulation";
+import { validationProblems as problems, COMPILE_RESOURCES as resources } from "../../../test/support/stepLists";
 
 const scope = { partition: "aws", region: "us-east-1", accountId: "123456789012" };
 const TASK_DEFINITION = "arn:aws:ecs:us-east-1:123456789012:task-definition/report:3";
@@ -38,22 +38,6 @@ const PROJECT = "arn:aws:codebuild:us-east-1:123456789012:project/site";
 const QUEUE = "arn:aws:mediaconvert:us-east-1:123456789012:queues/Default";
 const MODEL = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0";
 const FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:partner-handoff";
-const resources = {
-  functionArns: {},
-  alertTopicArn: "arn:aws:sns:us-east-1:123456789012:wf-alerts",
-  deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/wf-dlq",
-  defaultEventBusName: "default",
-};
-
-function problems(steps: Step[]): string[] {
-  try {
-    validateSteps(steps);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
 
 const call = (name: string, options: Partial<CallAwsServiceOptions> & Pick<CallAwsServiceOptions, "service" | "action">) =>
   callAwsService(name, { iamResources: ["arn:aws:s3:::x"], timeoutSeconds: 3600, end: true, ...options } as CallAwsServiceOptions & {

@@ -4,11 +4,12 @@
  * them.
  */
 import assert from "node:assert/strict";
-import { compileDefinition, map, task, validateSteps, WorkflowDefinitionError, type Step } from "../../index";
+import { compileDefinition, map, task, type Step } from "../../index";
 import * as pulumi from "@pulumi/pulumi";
 import { mapBuckets, mapIoStatements, withMapBuckets } from "../../core/mapIo";
 import { allSteps } from "../../core/walk";
 import { aslErrors } from "../../../test/support/asl";
+import { validationProblems as problems } from "../../../test/support/stepLists";
 
 const handler = async (input: unknown) => input;
 const steps = [task("Handle", { handler, timeoutSeconds: 10, end: true })];
@@ -19,15 +20,6 @@ const resources = {
   defaultEventBusName: "default",
 };
 
-function problems(list: Step[]): string[] {
-  try {
-    validateSteps(list);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
 const mapWith = (options: Record<string, unknown>) => map("Import", { steps, end: true, ...options } as never) as Step;
 
 describe("a Map's itemReader, itemBatcher and resultWriter", () => {

@@ -12,33 +12,16 @@ import {
   integrationNeeds,
   validateSteps,
   waitForCallback,
-  WorkflowDefinitionError,
   type PolicyDocument,
-  type Step,
 } from "../../index";
 import { expressCallbackProblems } from "../../core/expressCallbacks";
 import { aslErrors } from "../../../test/support/asl";
 import { decide } from "../../../test/support/iamSimulation";
+import { validationProblems as problems, COMPILE_RESOURCES as resources } from "../../../test/support/stepLists";
 
 const QUEUE = { url: "https://sqs.us-east-1.amazonaws.com/123456789012/reviews", arn: "arn:aws:sqs:us-east-1:123456789012:reviews" };
 const TOPIC = { arn: "arn:aws:sns:us-east-1:123456789012:partners" };
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1111-2222";
-const resources = {
-  functionArns: {},
-  alertTopicArn: "arn:aws:sns:us-east-1:123456789012:wf-alerts",
-  deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/wf-dlq",
-  defaultEventBusName: "default",
-};
-
-function problems(steps: unknown[]): string[] {
-  try {
-    validateSteps(steps as Step[]);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
 
 describe("waitForCallback through a queue or a topic", () => {
   it("compiles to sqs:sendMessage.waitForTaskToken with the state, its input and the token in the message by default", () => {

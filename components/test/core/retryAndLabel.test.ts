@@ -3,20 +3,11 @@
  * bounded attempts (and run locally with those attempts), and a Map's `label` (ASL `Label`).
  */
 import assert from "node:assert/strict";
-import { compileDefinition, map, task, validateSteps, WorkflowDefinitionError, type Step } from "../../index";
+import { compileDefinition, map, task } from "../../index";
 import { aslErrors } from "../../../test/support/asl";
 import { bindTaskSteps, localResources } from "../../../local/runner/bindSteps";
 import { LocalWorkflow } from "../../../local/runner/execute";
-
-function problems(steps: Step[]): string[] {
-  try {
-    validateSteps(steps);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
+import { validationProblems as problems } from "../../../test/support/stepLists";
 
 let calls = 0;
 const flaky = async () => {

@@ -13,31 +13,13 @@ import {
   pass,
   serviceCallIamActions,
   serviceCallResource,
-  validateSteps,
-  WorkflowDefinitionError,
-  type Step,
 } from "../../index";
 import { parseIntegrationArn, serviceIntegrationOf } from "../../asl";
 import { aslErrors } from "../../../test/support/asl";
 import { decide } from "../../../test/support/iamSimulation";
+import { validationProblems as problems, COMPILE_RESOURCES as resources } from "../../../test/support/stepLists";
 
 const TABLE = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
-const resources = {
-  functionArns: {},
-  alertTopicArn: "arn:aws:sns:us-east-1:123456789012:wf-alerts",
-  deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/wf-dlq",
-  defaultEventBusName: "default",
-};
-
-function problems(steps: Step[]): string[] {
-  try {
-    validateSteps(steps);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
 
 const save = (extra: Record<string, unknown> = {}) =>
   callAwsService("SaveOrder", {

@@ -17,28 +17,12 @@ import {
   succeed,
   validateSteps,
   wait,
-  WorkflowDefinitionError,
   type Step,
 } from "../../index";
 import { aslErrors } from "../../../test/support/asl";
+import { validationProblems as problems, COMPILE_RESOURCES as resources } from "../../../test/support/stepLists";
 
-const resources = {
-  functionArns: {},
-  alertTopicArn: "arn:aws:sns:us-east-1:123456789012:wf-alerts",
-  deadLetterQueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/wf-dlq",
-  defaultEventBusName: "default",
-};
 const io = { inputPath: "$.detail", outputPath: "$.kept" };
-
-function problems(steps: unknown[]): string[] {
-  try {
-    validateSteps(steps as Step[]);
-    return [];
-  } catch (error) {
-    assert.ok(error instanceof WorkflowDefinitionError, String(error));
-    return error.problems.map((p) => `${p.step}: ${p.message}`);
-  }
-}
 
 describe("inputPath and outputPath on every step kind ASL allows them on", () => {
   it("compiles them on pass, wait, choice, parallel, map, succeed and the integration steps, as asl-validator accepts", () => {
