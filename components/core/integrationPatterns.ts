@@ -49,6 +49,13 @@ export interface JobIntegration {
 
 const rule = (name: string) => `arn:{partition}:events:{region}:{account}:rule/${name}`;
 
+/** The grant every `.sync` job needs: Step Functions hears the job finish through its managed rule, `ruleName`. */
+const hearFinish = (ruleName: string): PatternGrant => ({
+  purpose: "HearFinish",
+  actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
+  on: rule(ruleName),
+});
+
 /**
  * The optimized job integrations, by the `service:action` a step names (the SDK's names, as for `aws-sdk`). Step
  * Functions' `startExecution.sync:2` is `startWorkflow`'s; the request-response DynamoDB, SQS, SNS and EventBridge
@@ -61,11 +68,7 @@ export const JOB_INTEGRATIONS: Readonly<Record<string, JobIntegration>> = {
     runJob: ".sync",
     runJobGrants: [
       { purpose: "Watch", actions: ["ecs:StopTask", "ecs:DescribeTasks"], on: "arn:{partition}:ecs:{region}:{account}:task/*" },
-      {
-        purpose: "HearFinish",
-        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        on: rule("StepFunctionsGetEventsForECSTaskRule"),
-      },
+      hearFinish("StepFunctionsGetEventsForECSTaskRule"),
     ],
     waitForTaskToken: true,
     iamAction: "ecs:RunTask",
@@ -113,11 +116,7 @@ export const JOB_INTEGRATIONS: Readonly<Record<string, JobIntegration>> = {
       // IAM defines no resource type for DescribeJobs: it is granted on "*" or not at all (AWS's batch-iam page).
       { purpose: "Describe", actions: ["batch:DescribeJobs"], on: "*" },
       { purpose: "Watch", actions: ["batch:TerminateJob"], on: "arn:{partition}:batch:{region}:{account}:job/*" },
-      {
-        purpose: "HearFinish",
-        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        on: rule("StepFunctionsGetEventsForBatchJobsRule"),
-      },
+      hearFinish("StepFunctionsGetEventsForBatchJobsRule"),
     ],
     waitForTaskToken: false,
     iamAction: "batch:SubmitJob",
@@ -128,12 +127,8 @@ export const JOB_INTEGRATIONS: Readonly<Record<string, JobIntegration>> = {
     runJob: ".sync",
     runJobGrants: [
       { purpose: "Watch", actions: ["codebuild:StopBuild", "codebuild:BatchGetBuilds"], on: "named" },
-      {
-        purpose: "HearFinish",
-        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        // Sic: "GetEvent", not "GetEvents", for CodeBuild (AWS's codebuild-iam page and CDK's start-build.ts agree).
-        on: rule("StepFunctionsGetEventForCodeBuildStartBuildRule"),
-      },
+      // Sic: "GetEvent", not "GetEvents", for CodeBuild (AWS's codebuild-iam page and CDK's start-build.ts agree).
+      hearFinish("StepFunctionsGetEventForCodeBuildStartBuildRule"),
     ],
     waitForTaskToken: false,
     iamAction: "codebuild:StartBuild",
@@ -144,11 +139,7 @@ export const JOB_INTEGRATIONS: Readonly<Record<string, JobIntegration>> = {
     runJob: ".sync",
     runJobGrants: [
       { purpose: "Watch", actions: ["sagemaker:DescribeTrainingJob", "sagemaker:StopTrainingJob"], on: "named" },
-      {
-        purpose: "HearFinish",
-        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        on: rule("StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
-      },
+      hearFinish("StepFunctionsGetEventsForSageMakerTrainingJobsRule"),
     ],
     waitForTaskToken: false,
     iamAction: "sagemaker:CreateTrainingJob",
@@ -163,11 +154,7 @@ export const JOB_INTEGRATIONS: Readonly<Record<string, JobIntegration>> = {
         actions: ["mediaconvert:GetJob", "mediaconvert:CancelJob"],
         on: "arn:{partition}:mediaconvert:{region}:{account}:jobs/*",
       },
-      {
-        purpose: "HearFinish",
-        actions: ["events:PutTargets", "events:PutRule", "events:DescribeRule"],
-        on: rule("StepFunctionsGetEventsForMediaConvertJobRule"),
-      },
+      hearFinish("StepFunctionsGetEventsForMediaConvertJobRule"),
     ],
     waitForTaskToken: false,
     iamAction: "mediaconvert:CreateJob",
