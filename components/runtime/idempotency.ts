@@ -87,12 +87,8 @@ export function idempotentRunner(
         ...(options.payloadValidationPath ? { payloadValidationJmesPath: options.payloadValidationPath } : {}),
       });
       container.idempotent = makeIdempotent(
-        async (
-          event: unknown,
-          _invocation: IdempotentInvocation,
-          attempt: { ran: boolean },
-          handler: (input: unknown) => Promise<unknown>,
-        ) => {
+        // Not `async` (one promise fewer per invocation): Powertools awaits what it returns, and catches what it throws.
+        (event: unknown, _invocation: IdempotentInvocation, attempt: { ran: boolean }, handler: (input: unknown) => Promise<unknown>) => {
           attempt.ran = true;
           return handler(event);
         },

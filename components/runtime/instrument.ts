@@ -94,33 +94,58 @@ export function instrumentStep<I, O>(
   // Decided here, at deploy time, like idempotency: only a step with approval links captures the signing code.
   const makeLinks = approvalLinkSeconds === undefined ? undefined : (token: string) => linksFor(token, approvalLinkSeconds, container);
   const init = options.init;
-  return async (received: unknown, invocation: InvocationContext): Promise<O> => {
-    const { payload, executionId, taskToken } = unwrapStepInput(received);
-    const event = payload as I;
-    // A callback's task token is a credential: masked wherever the step writes, whatever keys are configured.
-    const tools = (container.tools ??= createStepTools(workflowName, stepName, [
-      ...sensitiveKeysFrom(configuredSensitiveKeys, process.env),
-      TASK_TOKEN_KEY,
-    ]));
-    const { metrics, logger, tracer, redactor } = tools;
-    redactor.remember(taskToken === undefined ? event : { event, [TASK_TOKEN_KEY]: taskToken });
-    if (tools.coldStart) metrics.addMetric(STEP_METRICS.coldStart, "Count", 1);
-    tools.coldStart = false;
-    logger.appendKeys({ requestId: invocation.awsRequestId, ...(executionId ? { executionId } : {}) });
-
-    // Each invocation traces in an async context of its own: the segment a step sets never leaks into another
-    // invocation running at the same time (the local runner runs the Parallel branches' steps in one process).
-    const traced = tracer.isTracingEnabled();
-    const invoke = async (): Promise<O> => {
-      // The step's subsegment hangs off the invocation's segment (in Lambda, the facade of Step Functions' trace).
-      const current = traced ? tracer.getSegment() : undefined;
-      const parentSegment = current && "segment" in current && current.segment ? current.segment : current;
-      const subsegment = parentSegment?.addNewSubsegment(`## ${stepName}`);
-      if (subsegment) {
-        tracer.setSegment(subsegment);
-        tracer.annotateColdStart();
-        tracer.addServiceNameAnnotation();
+  /** What runs before the handler when the step has approval links, secrets or `init`: sets them on `context`. */
+  const prepare = async (context: StepContext<unknown>, taskToken: string | undefined, redactor: Redactor): Promise<void> => {
+    if (taskToken !== undefined && makeLinks) {
+      context.approvalLinks = await makeLinks(taskToken);
+      // The link, its token alone, and the token's claims part (decoding it would give the task token back).
+      for (const link of Object.values(context.approvalLinks)) {
+        // Not `new URL`: the base URL is whatever the endpoint's output is (locally, a placeholder).
+        const token = decodeURIComponent(/[?&]token=([^&#]*)/.exec(link)?.[1] ?? "");
+        for (const secret of [link, token, token.split(".")[0]]) redactor.also(secret);
       }
+    }
+    if (secretNames) {
+      // Once per container, before `init`; a failed read is forgotten so that the next
+      // invocation tries again. Their values are masked wherever the step writes, for the container's life.
+      container.secrets ??= readSecrets(stepName, secretNames)
+        .then((values) => {
+          for (const value of Object.values(values)) redactor.always(value);
+          return values;
+        })
+        .catch((error: unknown) => {
+          container.secrets = undefined;
+          throw error;
+        });
+      context.secrets = await container.secrets;
+    }
+    if (init) {
+      // Once per container; a failed init is forgotten so that the next invocation tries again.
+      container.resources ??= Promise.resolve()
+        .then(init)
+        .catch((error: unknown) => {
+          container.resources = undefined;
+          throw error;
+        });
+      context.resources = await container.resources;
+    }
+  };
+  // Not `async`: each promise an invocation creates costs the async hooks the tracer's context (cls-hooked) and the
+  // invocation guards keep, on every invocation; the wrapper adds as few as it can. A setup failure still rejects.
+  return (received: unknown, invocation: InvocationContext): Promise<O> => {
+    try {
+      const { payload, executionId, taskToken } = unwrapStepInput(received);
+      const event = payload as I;
+      // A callback's task token is a credential: masked wherever the step writes, whatever keys are configured.
+      const tools = (container.tools ??= createStepTools(workflowName, stepName, [
+        ...sensitiveKeysFrom(configuredSensitiveKeys, process.env),
+        TASK_TOKEN_KEY,
+      ]));
+      const { metrics, logger, tracer, redactor } = tools;
+      redactor.remember(taskToken === undefined ? event : { event, [TASK_TOKEN_KEY]: taskToken });
+      if (tools.coldStart) metrics.addMetric(STEP_METRICS.coldStart, "Count", 1);
+      tools.coldStart = false;
+      logger.appendKeys({ requestId: invocation.awsRequestId, ...(executionId ? { executionId } : {}) });
 
       const context: StepContext<unknown> = {
         resources: undefined,
@@ -134,78 +159,63 @@ export function instrumentStep<I, O>(
         logger,
         tracer,
       };
-      const started = Date.now();
-      try {
-        return await guardInvocation(redactor, invocation.getRemainingTimeInMillis(), async () => {
-          if (taskToken !== undefined && makeLinks) {
-            context.approvalLinks = await makeLinks(taskToken);
-            // The link, its token alone, and the token's claims part (decoding it would give the task token back).
-            for (const link of Object.values(context.approvalLinks)) {
-              // Not `new URL`: the base URL is whatever the endpoint's output is (locally, a placeholder).
-              const token = decodeURIComponent(/[?&]token=([^&#]*)/.exec(link)?.[1] ?? "");
-              for (const secret of [link, token, token.split(".")[0]]) redactor.also(secret);
-            }
-          }
-          if (secretNames) {
-            // Once per container, before `init`; a failed read is forgotten so that the next
-            // invocation tries again. Their values are masked wherever the step writes, for the container's life.
-            container.secrets ??= readSecrets(stepName, secretNames)
-              .then((values) => {
-                for (const value of Object.values(values)) redactor.always(value);
-                return values;
-              })
-              .catch((error: unknown) => {
-                container.secrets = undefined;
-                throw error;
-              });
-            context.secrets = await container.secrets;
-          }
-          if (init) {
-            // Once per container; a failed init is forgotten so that the next invocation tries again.
-            container.resources ??= Promise.resolve()
-              .then(init)
-              .catch((error: unknown) => {
-                container.resources = undefined;
-                throw error;
-              });
-            context.resources = await container.resources;
-          }
-          let result: O;
-          if (runIdempotently) {
-            const outcome = await runIdempotently(async (input: I) => handler(input, context), event, invocation);
-            if (outcome.replayed) {
-              metrics.addMetric(STEP_METRICS.idempotentReplay, "Count", 1);
-              logger.info(`${stepName} already processed this input: returned the stored result, the handler did not run again`);
-            }
-            result = outcome.result;
-          } else {
-            result = await handler(event, context);
-          }
-          metrics.addMetric(STEP_METRICS.succeeded, "Count", 1);
-          return result;
-        });
-      } catch (thrown) {
-        const error = redactor.error(asLambdaError(thrown));
-        metrics.addDimension(ERROR_NAME_DIMENSION, error.name);
-        metrics.addMetric(STEP_METRICS.failed, "Count", 1);
-        logger.error(`${stepName} failed with ${error.name}`, error);
+      const call = (): Promise<O> | O =>
+        runIdempotently
+          ? runIdempotently((input: I) => handler(input, context) as Promise<O>, event, invocation).then((outcome) => {
+              if (outcome.replayed) {
+                metrics.addMetric(STEP_METRICS.idempotentReplay, "Count", 1);
+                logger.info(`${stepName} already processed this input: returned the stored result, the handler did not run again`);
+              }
+              return outcome.result;
+            })
+          : handler(event, context);
+      const body =
+        (taskToken !== undefined && makeLinks) || secretNames || init ? () => prepare(context, taskToken, redactor).then(call) : call;
+
+      // Each invocation traces in an async context of its own: the segment a step sets never leaks into another
+      // invocation running at the same time (the local runner runs the Parallel branches' steps in one process).
+      const traced = tracer.isTracingEnabled();
+      const invoke = async (): Promise<O> => {
+        // The step's subsegment hangs off the invocation's segment (in Lambda, the facade of Step Functions' trace).
+        const current = traced ? tracer.getSegment() : undefined;
+        const parentSegment = current && "segment" in current && current.segment ? current.segment : current;
+        const subsegment = parentSegment?.addNewSubsegment(`## ${stepName}`);
         if (subsegment) {
           tracer.setSegment(subsegment);
-          tracer.addErrorAsMetadata(error);
+          tracer.annotateColdStart();
+          tracer.addServiceNameAnnotation();
         }
-        throw error;
-      } finally {
-        metrics.addMetric(STEP_METRICS.duration, "Milliseconds", Date.now() - started);
-        metrics.publishStoredMetrics();
-        logger.resetKeys();
-        redactor.forget();
-        if (subsegment && parentSegment) {
-          subsegment.close();
-          tracer.setSegment(parentSegment);
+        const started = Date.now();
+        try {
+          const result = await guardInvocation(redactor, invocation.getRemainingTimeInMillis(), body);
+          // Counted once the invocation has succeeded (not by a handler still running after its invocation failed).
+          metrics.addMetric(STEP_METRICS.succeeded, "Count", 1);
+          return result;
+        } catch (thrown) {
+          const error = redactor.error(asLambdaError(thrown));
+          metrics.addDimension(ERROR_NAME_DIMENSION, error.name);
+          metrics.addMetric(STEP_METRICS.failed, "Count", 1);
+          logger.error(`${stepName} failed with ${error.name}`, error);
+          if (subsegment) {
+            tracer.setSegment(subsegment);
+            tracer.addErrorAsMetadata(error);
+          }
+          throw error;
+        } finally {
+          metrics.addMetric(STEP_METRICS.duration, "Milliseconds", Date.now() - started);
+          metrics.publishStoredMetrics();
+          logger.resetKeys();
+          redactor.forget();
+          if (subsegment && parentSegment) {
+            subsegment.close();
+            tracer.setSegment(parentSegment);
+          }
         }
-      }
-    };
-    return traced ? tracer.provider.getNamespace().runAndReturn(invoke) : invoke();
+      };
+      return traced ? tracer.provider.getNamespace().runAndReturn(invoke) : invoke();
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 }
 
@@ -292,7 +302,7 @@ interface InvocationGuards {
   running: number;
   /** Whether the console is redacting (the guards are up). */
   up: boolean;
-  /** The lowering scheduled when the last invocation ended: cancelled by one that starts before it runs. */
+  /** The lowering scheduled when the last invocation ended: it lowers nothing if an invocation runs by then. */
   lowering?: ReturnType<typeof setImmediate>;
   /** The `unhandledRejection` listeners set aside while invocations run (in Lambda, the runtime's own). */
   setAside: ((...args: unknown[]) => void)[];
@@ -317,13 +327,9 @@ const CONSOLE_METHODS: readonly ConsoleMethod[] = ["log", "info", "warn", "error
  * keep them up for good. Whoever removes the guard's listener meanwhile (a test runner between files does) has it
  * put back by the next invocation.
  */
-function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () => Promise<T>): Promise<T> {
+function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () => Promise<T> | T): Promise<T> {
   const registry = process as unknown as Record<symbol, InvocationGuards | undefined>;
   const guards = (registry[Symbol.for("event-driven-workflow.invocationGuards")] ??= createInvocationGuards());
-  let fail: (reason: unknown) => void = () => undefined;
-  const rejected = new Promise<never>((_, reject) => {
-    fail = (reason) => reject(unhandledRejectionError(reason));
-  });
   // Not listening when no invocation runs, or when someone removed the listener meanwhile: the listeners standing now
   // are the ones to set aside (any set aside before were removed by their owner).
   if (!process.listeners("unhandledRejection").includes(guards.route)) {
@@ -333,8 +339,6 @@ function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () =>
   }
   // What a handler's timer or un-awaited promise prints after its invocation ended runs, in Lambda, during the next
   // invocation (the process is frozen in between): redacted then, with the last invocations' secrets still kept.
-  if (guards.lowering) clearImmediate(guards.lowering);
-  guards.lowering = undefined;
   guards.running++;
   if (!guards.up) {
     guards.up = true;
@@ -343,18 +347,41 @@ function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () =>
       console[method] = guards.redacting[method];
     }
   }
-  let ended = false;
-  const timeUp = setTimeout(() => end(), Math.max(0, remainingMs));
-  timeUp.unref();
-  function end() {
-    if (ended) return;
-    ended = true;
-    clearTimeout(timeUp);
-    // Lowered once the event loop turns with none running: invocations back to back (a runner's) keep them up
-    // instead of swapping the listeners and the console twice each.
-    if (--guards.running === 0) guards.lowering = setImmediate(() => lowerGuards(guards));
-  }
-  return Promise.race([guards.scope.run({ redactor, fail }, body), rejected]).finally(end);
+  // One promise (each costs async hooks), settled by the body or by an unhandled rejection of its code, whichever first.
+  return new Promise<T>((resolve, reject) => {
+    let ended = false;
+    const timeUp = setTimeout(() => end(), Math.max(0, remainingMs));
+    timeUp.unref();
+    // The guards end at the first of the three; time up settles nothing (in Lambda, the runtime ends the invocation).
+    function end() {
+      if (ended) return;
+      ended = true;
+      clearTimeout(timeUp);
+      // Lowered once the event loop turns with none running (a lowering already scheduled sees any invocation started
+      // since): invocations back to back (a runner's) keep them up instead of swapping the listeners and the console.
+      if (--guards.running === 0) guards.lowering ??= setImmediate(() => lowerGuards(guards));
+    }
+    const fail = (reason: unknown) => {
+      end();
+      reject(unhandledRejectionError(reason));
+    };
+    let settled: Promise<T> | T;
+    try {
+      settled = guards.scope.run({ redactor, fail }, body);
+    } catch (error) {
+      settled = Promise.reject(error);
+    }
+    Promise.resolve(settled).then(
+      (value) => {
+        end();
+        resolve(value);
+      },
+      (error: unknown) => {
+        end();
+        reject(error);
+      },
+    );
+  });
 }
 
 /** Puts back the `unhandledRejection` listeners set aside and the console, unless an invocation started meanwhile. */

@@ -99,6 +99,12 @@ function encodings(secret: string): string[] {
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
+/** Whether every member of `some` is in `all`. */
+function isSubset(some: Set<string>, all: Set<string>): boolean {
+  for (const member of some) if (!all.has(member)) return false;
+  return true;
+}
+
 /**
  * A redactor for `keys`.
  *
@@ -109,7 +115,8 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
  */
 export function createRedactor(keys: readonly string[]): Redactor {
   const sensitive = new Set(keys.map((k) => k.toLowerCase()));
-  let remembered: string[] = [];
+  /** The secrets masked now: those of `permanent`, `live` and `ended` together. */
+  let remembered = new Set<string>();
   // One invocation at a time in Lambda; several at once in the local runner (Map and Parallel states in one process).
   let running = 0;
   /** The secrets of the invocations running now, and of the last ones that ended (kept for their late output). */
@@ -118,17 +125,16 @@ export function createRedactor(keys: readonly string[]): Redactor {
   const isSensitiveKey = (key: string) => sensitive.has(key.toLowerCase());
   const cardTokensOnly = new RegExp(CARD_TOKEN_PATTERN, "gu");
   let pattern = cardTokensOnly;
-  const keep = (secrets: Iterable<string>) => {
-    const next = [...new Set(secrets)];
+  const keep = (next: Set<string>) => {
     // Compiled once per new set of secrets, not per call: an input without secrets costs no compilation, and nothing
     // keeps a secret once the invocation has forgotten it.
-    if (next.length === remembered.length && next.every((secret, i) => secret === remembered[i])) return;
+    if (next.size === remembered.size && isSubset(next, remembered)) return;
     remembered = next;
-    if (remembered.length === 0) {
+    if (remembered.size === 0) {
       pattern = cardTokensOnly;
       return;
     }
-    const alternatives = remembered.flatMap((secret) =>
+    const alternatives = [...remembered].flatMap((secret) =>
       encodings(secret).map((form) =>
         secret.length >= MIN_MASKED_LENGTH ? escapeRegExp(form) : `(?<![\\p{L}\\p{N}_])${escapeRegExp(form)}(?![\\p{L}\\p{N}_])`,
       ),
@@ -141,7 +147,11 @@ export function createRedactor(keys: readonly string[]): Redactor {
   // Declared after `keep`: Pulumi's closure serialization needs a function's captured variables declared before it.
   /** The container's own secrets (a task's `secrets`): never forgotten. */
   const permanent = new Set<string>();
-  const keepAll = () => keep([...permanent, ...live, ...ended.flatMap((secrets) => [...secrets])]);
+  const keepAll = () => {
+    const all = new Set(permanent);
+    for (const secrets of [live, ...ended]) for (const secret of secrets) all.add(secret);
+    keep(all);
+  };
 
   const text = (input: string) => input.replace(pattern, REDACTED);
   // A remembered number is also masked where it is written as a number, under a key that is not sensitive.
@@ -187,20 +197,32 @@ export function createRedactor(keys: readonly string[]): Redactor {
   return {
     remember(input) {
       running++;
-      const found = live;
-      // Iterative, without a depth limit: a value nested however deep is still remembered.
-      const pending: [unknown, boolean][] = [[input, false]];
+      // Iterative, without a depth limit: a value nested however deep is still remembered. Two stacks rather than
+      // pairs, and own keys by `for...in` rather than entries: this walks every invocation's whole input.
+      const nodes: unknown[] = [input];
+      const underSensitiveKey: boolean[] = [false];
       const seen = new Set<object>();
-      for (let next = pending.pop(); next; next = pending.pop()) {
-        const [node, underSensitiveKey] = next;
-        if ((typeof node === "string" || typeof node === "number") && underSensitiveKey) {
-          if (String(node).length > 0) found.add(String(node));
+      let added = false;
+      while (nodes.length > 0) {
+        const node = nodes.pop();
+        const under = underSensitiveKey.pop() === true;
+        if (typeof node === "string" || typeof node === "number") {
+          const value = under ? String(node) : "";
+          if (value.length > 0) {
+            live.add(value);
+            added ||= !remembered.has(value);
+          }
         } else if (typeof node === "object" && node !== null && !seen.has(node)) {
           seen.add(node);
-          for (const [key, child] of Object.entries(node)) pending.push([child, underSensitiveKey || isSensitiveKey(key)]);
+          for (const key in node)
+            if (Object.hasOwn(node, key)) {
+              nodes.push((node as Record<string, unknown>)[key]);
+              underSensitiveKey.push(under || isSensitiveKey(key));
+            }
         }
       }
-      keepAll();
+      // Nothing new (the same secrets as the invocations before): the pattern stands.
+      if (added) keepAll();
     },
     forget() {
       running = Math.max(0, running - 1);
@@ -235,8 +257,9 @@ export function createRedactor(keys: readonly string[]): Redactor {
       if (typeof value === "bigint") return String(number(value));
       // A replacer cannot rename keys: an object with a secret for a property name is written as a copy without it.
       if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        const entries = Object.entries(value);
-        if (entries.some(([name]) => text(name) !== name)) return Object.fromEntries(maskedKeys(entries));
+        // Checked without copying the entries: the replacer sees every object of every log line.
+        for (const name in value)
+          if (Object.hasOwn(value, name) && text(name) !== name) return Object.fromEntries(maskedKeys(Object.entries(value)));
       }
       return value;
     },
