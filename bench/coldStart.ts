@@ -13,6 +13,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { IDEMPOTENCY_TABLE_ENV } from "../components/runtime/contract";
 import { buildInstrumentedStepArchive } from "../components/stepArchive";
 import { compileDefinition } from "../components/core/compile";
 import { createSandboxServices } from "../handlers";
@@ -40,7 +41,7 @@ interface StepUnderTest {
   taskRoot: string;
   environment: Record<string, string>;
   event: unknown;
-  /** Idempotency tables (name -> hash key) the step's environment names. */
+  /** The tables (name -> hash key) the step's environment names: its idempotency table, the sandbox tables it uses. */
   tables: Record<string, { hashKey: string }>;
   /** The error its first invocation ends with, when that is its outcome in a fresh container. @default none: it returns */
   expectedError?: string;
@@ -98,13 +99,13 @@ async function orderStepsUnderTest(): Promise<StepUnderTest[]> {
     const name = fn.name.replace("order-processing-", "");
     if (!(name in inputs)) continue;
     const environment: Record<string, string> = fn.inputs.environment?.variables ?? {};
-    const table = tables.find((t) => Object.values(environment).includes(t.state.name ?? t.inputs.name));
+    const named = tables.filter((t) => Object.values(environment).includes(t.state.name ?? t.inputs.name));
     found.push({
       name,
       taskRoot: await materializeArchive(await fn.inputs.code.assets),
       environment,
       event: inputs[name],
-      tables: table ? { [table.state.name ?? table.inputs.name]: { hashKey: table.inputs.hashKey } } : {},
+      tables: Object.fromEntries(named.map((t) => [t.state.name ?? t.inputs.name, { hashKey: t.inputs.hashKey }])),
       ...(name === "ReconcilePayment" ? { expectedError: "PaymentNotTaken" } : {}),
     });
   }
@@ -204,8 +205,8 @@ async function coldStart(step: StepUnderTest, taskRoot: string, expectedError?: 
 function floorSource(step: StepUnderTest): string {
   const source = readFileSync(join(step.taskRoot, "__index.js"), "utf8");
   const powertools = [...source.matchAll(/require\("(@aws-lambda-powertools\/[^"]+)"\)/g)].map((m) => m[1]);
-  // The wrapper, not __index.js, requires the idempotency utility: a step is idempotent when it has a table.
-  const idempotent = Object.keys(step.tables).length > 0;
+  // The wrapper, not __index.js, requires the idempotency utility: a step is idempotent when it is given its table.
+  const idempotent = IDEMPOTENCY_TABLE_ENV in step.environment;
   return [
     ...[...new Set(powertools)].map((specifier, i) => `const m${i} = require(${JSON.stringify(specifier)});`),
     'const { Logger } = require("@aws-lambda-powertools/logger");',
@@ -219,7 +220,7 @@ function floorSource(step: StepUnderTest): string {
       ? [
           'const { makeIdempotent } = require("@aws-lambda-powertools/idempotency");',
           'const { DynamoDBPersistenceLayer } = require("@aws-lambda-powertools/idempotency/dynamodb");',
-          "exports.handler = makeIdempotent(work, { persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.EDW_IDEMPOTENCY_TABLE }) });",
+          `exports.handler = makeIdempotent(work, { persistenceStore: new DynamoDBPersistenceLayer({ tableName: process.env.${IDEMPOTENCY_TABLE_ENV} }) });`,
         ].join("\n")
       : "exports.handler = work;",
   ].join("\n");

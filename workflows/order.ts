@@ -38,21 +38,16 @@ import {
 } from "event-driven-workflow";
 import type { Retry, StepPermission } from "event-driven-workflow";
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  type CompletionInput,
-  type OrderDetail,
-  type OrderPlacedEvent,
-  type PaidOrder,
-  type RefundInput,
-  type ValidatedOrder,
-  chargeCard,
-  fulfillOrder,
-  markOrderComplete,
-  reconcilePayment,
-  refundPayment,
-  sendConfirmationEmail,
-  validateOrder,
-} from "../handlers";
+import type { CompletionInput, OrderDetail, OrderPlacedEvent, PaidOrder, RefundInput, ValidatedOrder } from "../handlers";
+// Each handler from its own module, not the handlers barrel: the barrel's re-exports are getters, so a handler
+// captured through it drags the whole barrel (the sandbox, its DynamoDB client) into every step's __index.js.
+import { chargeCard } from "../handlers/chargeCard";
+import { fulfillOrder } from "../handlers/fulfillOrder";
+import { markOrderComplete } from "../handlers/markOrderComplete";
+import { reconcilePayment } from "../handlers/reconcilePayment";
+import { refundPayment } from "../handlers/refundPayment";
+import { sendConfirmationEmail } from "../handlers/sendConfirmationEmail";
+import { validateOrder } from "../handlers/validateOrder";
 import { TRANSIENT_ERROR_NAMES } from "../handlers/errors";
 import type { OrderServices } from "../handlers/services";
 
