@@ -381,7 +381,7 @@ function createSandboxPaymentGateway(
       order.cardToken === SANDBOX_CARD_TOKENS.hang
         ? options.hangMs
         : fault === "slowAnswer"
-          ? slowAnswerMs(options, {
+          ? slowAnswerMs(options.slowAnswerMs, {
               operation: "charge",
               orderId: order.orderId,
               attempt: state.callsByOperation[`charge:${order.orderId}`],
@@ -518,9 +518,12 @@ function refundFails(order: ValidatedOrder): boolean {
   return order.cardToken === SANDBOX_CARD_TOKENS.refundUnavailable;
 }
 
-/** How long a `slowAnswer` call takes (see {@link SandboxOptions.slowAnswerMs}). */
-function slowAnswerMs(options: SandboxOptions, call: SandboxCall): number {
-  return typeof options.slowAnswerMs === "function" ? options.slowAnswerMs(call) : (options.slowAnswerMs ?? 30_000);
+/**
+ * How long a `slowAnswer` call takes (see {@link SandboxOptions.slowAnswerMs}). Takes the setting, not the options: a
+ * service that passed its whole options would carry them all (the tables' clients too) into its step's Lambda.
+ */
+function slowAnswerMs(setting: SandboxOptions["slowAnswerMs"], call: SandboxCall): number {
+  return typeof setting === "function" ? setting(call) : (setting ?? 30_000);
 }
 
 /** The SANDBOX warehouse (test mode): shipments recorded in `state`, nothing ships. */
@@ -532,7 +535,7 @@ function createSandboxFulfillmentService(state: SandboxState, options: SandboxOp
       if (fault === "failed") throw new OutOfStockError(order.items.map((i) => i.sku));
       // A slow warehouse ships all the same, even when the caller has stopped waiting.
       if (fault === "slowAnswer") {
-        const delayMs = slowAnswerMs(options, { operation: "fulfill", orderId: order.orderId, attempt });
+        const delayMs = slowAnswerMs(options.slowAnswerMs, { operation: "fulfill", orderId: order.orderId, attempt });
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
       const missing = order.items.filter((i) => i.sku.startsWith(SANDBOX_OUT_OF_STOCK_PREFIX)).map((i) => i.sku);

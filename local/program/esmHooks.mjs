@@ -59,7 +59,47 @@ function packageTypeOf(folder) {
  * @param {"module" | "commonjs"} format
  */
 export function transpileSync(source, path, format) {
-  return esbuildModule().transformSync(source, transformOptions(path, format)).code;
+  const { code } = esbuildModule().transformSync(source, transformOptions(path, format));
+  return format === "commonjs" ? withTypeScriptExports(code) : code;
+}
+
+/*
+ * esbuild's CommonJS output exports a module through a copy of its export record whose getters read `from[key]`, and
+ * Pulumi serializes a getter with all it reads: a handler using one export of a module shipped every export of it, and
+ * one entry of an exported object shipped the whole object. TypeScript's output, which Pulumi's host runs, has one
+ * plain property per export, which Pulumi narrows to what the handler reads. So here: the export record itself is the
+ * module's exports, and once the module has run, each export bound for good (a top-level function, class or `const`)
+ * becomes a plain property. Any other export (`let`, `var`, re-exports) keeps its live getter.
+ */
+const COPIED_EXPORTS = 'var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);';
+const OWN_EXPORTS = 'var __toCommonJS = (mod) => __defProp(mod, "__esModule", { value: true });';
+const FIXED_GETTERS = "__defProp(target, name, { get: all[name], enumerable: true });";
+const REPLACEABLE_GETTERS = "__defProp(target, name, { get: all[name], enumerable: true, configurable: true });";
+const EXPORT_RECORD = /^__export\((\w+), \{\n([\s\S]*?)\n\}\);$/m;
+const EXPORT_ENTRY = /^ {2}(\w+|"[^"]*"): \(\) => ([\w$]+),?$/;
+const SOURCE_MAP = "\n//# sourceMappingURL=";
+
+/** @param {string} code esbuild's CommonJS output */
+function withTypeScriptExports(code) {
+  if (!code.includes(COPIED_EXPORTS) || !code.includes(FIXED_GETTERS)) return code;
+  const record = EXPORT_RECORD.exec(code);
+  const fixed = (record?.[2].split("\n") ?? [])
+    .map((line) => EXPORT_ENTRY.exec(line))
+    .filter((entry) => entry && boundForGood(code, entry[2]))
+    .map(
+      (entry) =>
+        `__defProp(${record[1]}, ${entry[1].startsWith('"') ? entry[1] : JSON.stringify(entry[1])}, { value: ${entry[2]}, enumerable: true });`,
+    );
+  const at = code.lastIndexOf(SOURCE_MAP);
+  const end = at < 0 ? code.length : at;
+  const body = code.slice(0, end).replace(COPIED_EXPORTS, OWN_EXPORTS).replace(FIXED_GETTERS, REPLACEABLE_GETTERS);
+  return `${body}\n${fixed.join("\n")}${code.slice(end)}`;
+}
+
+/** Whether esbuild's output declares `name` at its top level (column 0) as a function, a class or the first `const`. */
+function boundForGood(code, name) {
+  const escaped = name.replace(/\$/g, "\\$");
+  return new RegExp(`^(?:(?:async )?function\\*? ${escaped}\\(|class ${escaped}[ {]|const ${escaped} =)`, "m").test(code);
 }
 
 /** @param {string} path @param {"module" | "commonjs"} format @returns {import("esbuild").TransformOptions} */

@@ -23,8 +23,8 @@ import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { programFormat } from "./loader";
 import type { Synthesis } from "./synthesize";
 
-/** Bumped whenever the entries' shape changes: older entries are then misses. */
-const FORMAT = 1;
+/** Bumped whenever the entries' shape, or what the loader's transpilation puts in archives, changes: older entries are then misses. */
+const FORMAT = 2;
 
 /** What was read while a program was synthesized: file -> content hash (null: absent), package folder -> version, variable -> value. */
 interface Manifest {
