@@ -198,17 +198,18 @@ async function coldStart(step: StepUnderTest, taskRoot: string, expectedError?: 
 }
 
 /**
- * The floor of a step: a handler that requires the Powertools modules the step's `__index.js` requires, creates
+ * The floor of a step: a handler that requires the Powertools and AWS SDK modules the step's `__index.js` requires
+ * (what a hand-written handler doing the same calls would load from the layer and the runtime), creates
  * Logger, Metrics and Tracer, and per invocation logs a line and flushes one metric; for an idempotent step it
  * also runs through `makeIdempotent` on the same table.
  */
 function floorSource(step: StepUnderTest): string {
   const source = readFileSync(join(step.taskRoot, "__index.js"), "utf8");
-  const powertools = [...source.matchAll(/require\("(@aws-lambda-powertools\/[^"]+)"\)/g)].map((m) => m[1]);
+  const runtimeModules = [...source.matchAll(/require\("((?:@aws-lambda-powertools|@aws-sdk)\/[^"]+)"\)/g)].map((m) => m[1]);
   // The wrapper, not __index.js, requires the idempotency utility: a step is idempotent when it is given its table.
   const idempotent = IDEMPOTENCY_TABLE_ENV in step.environment;
   return [
-    ...[...new Set(powertools)].map((specifier, i) => `const m${i} = require(${JSON.stringify(specifier)});`),
+    ...[...new Set(runtimeModules)].map((specifier, i) => `const m${i} = require(${JSON.stringify(specifier)});`),
     'const { Logger } = require("@aws-lambda-powertools/logger");',
     'const { Metrics } = require("@aws-lambda-powertools/metrics");',
     'const { Tracer } = require("@aws-lambda-powertools/tracer");',
