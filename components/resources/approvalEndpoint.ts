@@ -26,6 +26,7 @@ import { buildStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive";
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
 import { named } from "./naming";
+import { createFunctionLogGroup } from "./functionLogGroup";
 import { createRole } from "./role";
 import { transform } from "./transform";
 
@@ -132,18 +133,7 @@ export function createApprovalEndpoint(ctx: WorkflowContext): ApprovalEndpoint {
       { parent },
     ),
   );
-  const logGroup = new aws.cloudwatch.LogGroup(
-    ...named(
-      names,
-      "logGroup",
-      transform(
-        transforms.logGroup,
-        name,
-        { name: names.of("logGroup", APPROVAL_ENDPOINT_NAME, "/aws/lambda/"), retentionInDays: ctx.logging.retentionInDays, tags },
-        { parent },
-      ),
-    ),
-  );
+  const logGroup = createFunctionLogGroup(ctx, name, APPROVAL_ENDPOINT_NAME);
   const role = createRole(ctx, name, APPROVAL_ENDPOINT_NAME, JSON.stringify(lambdaTrustPolicy()));
   const rolePolicy = new aws.iam.RolePolicy(
     ...transform(

@@ -15,6 +15,7 @@ import { buildInstrumentedStepArchive, STEP_HANDLER_ENTRY } from "../stepArchive
 import { COMPONENT_FUNCTION_TAG } from "../asl/integrations";
 import { known, type WorkflowContext } from "./context";
 import { named } from "./naming";
+import { createFunctionLogGroup } from "./functionLogGroup";
 import { createRole } from "./role";
 import { transform } from "./transform";
 
@@ -53,18 +54,7 @@ export function createStepLambdas(
     const linking = step.callback?.approvalLink !== undefined;
     // A renamed task keeps its physical names (and so its function, role and log history): see `renamedFrom`.
     const physicalStepName = step.renamedFrom ?? step.name;
-    const logGroup = new aws.cloudwatch.LogGroup(
-      ...named(
-        names,
-        "logGroup",
-        transform(
-          transforms.logGroup,
-          `${name}-${step.name}`,
-          { name: names.of("logGroup", physicalStepName, "/aws/lambda/"), retentionInDays: ctx.logging.retentionInDays, tags },
-          { parent },
-        ),
-      ),
-    );
+    const logGroup = createFunctionLogGroup(ctx, `${name}-${step.name}`, physicalStepName);
     const role = createRole(ctx, `${name}-${step.name}`, physicalStepName, JSON.stringify(lambdaTrustPolicy()));
     // The task's secrets with their Outputs (a secret's or key's ARN) resolved: the grants and the runtime's sources.
     const secrets = step.secrets ? (pulumi.output(step.secrets) as pulumi.Output<Record<string, ResolvedTaskSecret>>) : undefined;
