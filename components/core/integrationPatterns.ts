@@ -18,6 +18,7 @@
  */
 
 import type { IntegrationPattern } from "../steps/types";
+import type { ExecutionPolicyInputs } from "./iam";
 
 /** A grant the pattern needs besides the call itself: actions on the step's own resources, or on a derived ARN. */
 export interface PatternGrant {
@@ -220,4 +221,33 @@ export function serviceCallPatternGrants(
   if (step.passRoles && step.passRoles.length > 0)
     grants.push({ purpose: "PassRole", actions: ["iam:PassRole"], resources: [...step.passRoles] });
   return grants;
+}
+
+/** A `callAwsService` step's needs with its Outputs resolved: what its statements in the execution role come from. */
+export interface ResolvedServiceCall {
+  step: string;
+  actions: string[];
+  resources: string[];
+  kmsKeyArn?: string;
+  pattern?: Parameters<typeof serviceCallPatternGrants>[0];
+}
+
+/**
+ * The execution role's inputs for the service calls: each call's actions on exactly its resources, its key, and the
+ * grants its pattern needs (what the component deploys, and what the IAM specs simulate).
+ *
+ * @example
+ * executionRolePolicy({ functionArns: [], eventBusArns: [], serviceCalls: serviceCallRoleInputs(calls, scope) })
+ */
+export function serviceCallRoleInputs(
+  calls: readonly ResolvedServiceCall[],
+  scope: { partition: string; region: string; accountId: string },
+): NonNullable<ExecutionPolicyInputs["serviceCalls"]> {
+  return calls.map(({ step, actions, resources, kmsKeyArn, pattern }) => ({
+    step,
+    actions,
+    resources,
+    kmsKeyArn,
+    ...(pattern ? { grants: serviceCallPatternGrants(pattern, resources, scope) } : {}),
+  }));
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { compileValidatedSteps } from "../core/compile";
 import { eventBusArn, executionRolePolicy, serviceTrustPolicy } from "../core/iam";
 import { stepFunctionsSyncRuleArn } from "../core/childWorkflows";
-import { serviceCallPatternGrants } from "../core/integrationPatterns";
+import { type ResolvedServiceCall, serviceCallRoleInputs } from "../core/integrationPatterns";
 import { mapBuckets, mapIoStatements, withMapBuckets } from "../core/mapIo";
 import { allSteps } from "../core/walk";
 import { DEFAULTS } from "../core/settings";
@@ -55,16 +55,7 @@ export function createStateMachine(
       ...(c.kmsKeyArn !== undefined ? { kmsKeyArn: c.kmsKeyArn } : {}),
       ...(c.pattern !== undefined ? { pattern: c.pattern } : {}),
     })),
-  ) as pulumi.Output<
-    {
-      step: string;
-      actions: string[];
-      resources: string[];
-      parameters: Record<string, unknown>;
-      kmsKeyArn?: string;
-      pattern?: Parameters<typeof serviceCallPatternGrants>[0];
-    }[]
-  >;
+  ) as pulumi.Output<(ResolvedServiceCall & { parameters: Record<string, unknown> })[]>;
   const children = pulumi.output(plan.needs.childWorkflows) as pulumi.Output<{ step: string; stateMachineArn: string; sync: boolean }[]>;
   // The buckets of Distributed Maps may be Outputs (a bucket resource's name): resolved here, then put in the steps.
   const buckets = pulumi.output(mapBuckets(plan.steps)) as pulumi.Output<Record<string, { reader?: string; writer?: string }>>;
@@ -188,13 +179,7 @@ export function createStateMachine(
                 eventBusArns: Object.values(buses).map((bus) => eventBusArn(s, bus)),
                 distributedMapStateMachineArn: plan.needs.distributedMap ? selfArn : undefined,
                 distributedMapS3: mapIoStatements(allSteps(withMapBuckets(plan.steps, mapBucketNames)), s.partition),
-                serviceCalls: calls.map(({ step, actions, resources, kmsKeyArn, pattern }) => ({
-                  step,
-                  actions,
-                  resources,
-                  kmsKeyArn,
-                  ...(pattern ? { grants: serviceCallPatternGrants(pattern, resources, s) } : {}),
-                })),
+                serviceCalls: serviceCallRoleInputs(calls, s),
                 childWorkflows: childArns,
                 syncRuleArn: stepFunctionsSyncRuleArn(s),
               }),

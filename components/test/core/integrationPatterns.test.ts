@@ -13,13 +13,14 @@ import {
   integrationNeeds,
   JOB_INTEGRATIONS,
   serviceCallIamActions,
-  serviceCallPatternGrants,
+  serviceCallRoleInputs,
   serviceCallResource,
   startWorkflow,
   validateSettings,
   WILDCARD_RESOURCE_ACTIONS,
   WorkflowDefinitionError,
   type CallAwsServiceOptions,
+  type ResolvedServiceCall,
   type Step,
 } from "../../index";
 import { parseIntegrationArn } from "../../asl";
@@ -288,14 +289,7 @@ describe("callAwsService job integrations: the execution role (IAM simulated off
   const policy = executionRolePolicy({
     functionArns: [],
     eventBusArns: [],
-    serviceCalls: needs.serviceCalls.map((c) => ({
-      step: c.step,
-      actions: c.actions,
-      resources: c.resources as string[],
-      ...(c.pattern
-        ? { grants: serviceCallPatternGrants(c.pattern as Parameters<typeof serviceCallPatternGrants>[0], c.resources as string[], scope) }
-        : {}),
-    })),
+    serviceCalls: serviceCallRoleInputs(needs.serviceCalls as ResolvedServiceCall[], scope),
   });
   const rule = (name: string) => `arn:aws:events:us-east-1:123456789012:rule/${name}`;
   const ECS_TASK = "arn:aws:ecs:us-east-1:123456789012:task/reports/0123456789abcdef";

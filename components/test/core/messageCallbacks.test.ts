@@ -13,6 +13,8 @@ import {
   validateSteps,
   waitForCallback,
   type PolicyDocument,
+  serviceCallRoleInputs,
+  type ResolvedServiceCall,
 } from "../../index";
 import { expressCallbackProblems } from "../../core/expressCallbacks";
 import { aslErrors } from "../../../test/support/asl";
@@ -128,12 +130,11 @@ describe("waitForCallback through a queue or a topic", () => {
     const policy = executionRolePolicy({
       functionArns: [],
       eventBusArns: [],
-      serviceCalls: needs.serviceCalls.map((c) => ({
-        step: c.step,
-        actions: c.actions,
-        resources: c.resources as string[],
-        kmsKeyArn: c.kmsKeyArn as string | undefined,
-      })),
+      serviceCalls: serviceCallRoleInputs(needs.serviceCalls as ResolvedServiceCall[], {
+        partition: "aws",
+        region: "us-east-1",
+        accountId: "123456789012",
+      }),
     });
     assert.equal(await decide(policy, "sqs:SendMessage", QUEUE.arn), "Allowed");
     assert.equal(await decide(policy, "sqs:SendMessage", QUEUE.arn.replace("reviews", "reviews-dlq")), "ImplicitlyDenied");
