@@ -45,6 +45,27 @@ interface Principal {
   nearMisses: [action: string, resource: string, extra?: SimulatedRequest][];
 }
 
+/**
+ * Simulates every row, prints the matrix (principal, action, shortened resource, `columns` of each row, expected and
+ * actual decision), and returns the rows whose decision is not the expected one.
+ */
+async function mismatchesOf(rows: Row[], columns: (row: Row) => Record<string, string> = () => ({})): Promise<string[]> {
+  const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
+  console.table(
+    results.map((r) => ({
+      principal: r.principal,
+      action: r.action,
+      resource: short(r.resource),
+      ...columns(r),
+      expected: r.expected,
+      actual: r.actual,
+    })),
+  );
+  return results
+    .filter((r) => r.actual !== r.expected)
+    .map((r) => `${r.principal}: ${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`);
+}
+
 describe("least privilege of the order stack, as a matrix (IAM simulated offline)", () => {
   let rows: Row[];
   let functionCount: number;
@@ -56,26 +77,15 @@ describe("least privilege of the order stack, as a matrix (IAM simulated offline
   });
 
   it("allows every request each principal needs and denies every near miss, TLS-less requests included", async () => {
-    const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
-    console.table(
-      results.map((r) => ({
-        principal: r.principal,
-        action: r.action,
-        resource: short(r.resource),
-        tls: r.request.context?.["aws:SecureTransport"] === "false" ? "no" : "yes",
-        // The request context that makes the row (e.g. a service acting for another rule or account).
-        context: Object.entries(r.request.context ?? {})
-          .filter(([key]) => key !== "aws:SecureTransport")
-          .map(([key, value]) => `${key.replace("aws:", "")}=${short(value)}`)
-          .join(" "),
-        expected: r.expected,
-        actual: r.actual,
-      })),
-    );
-    console.log(`least-privilege matrix: ${results.length} rows`);
-    const mismatches = results
-      .filter((r) => r.actual !== r.expected)
-      .map((r) => `${r.principal}: ${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`);
+    const mismatches = await mismatchesOf(rows, (r) => ({
+      tls: r.request.context?.["aws:SecureTransport"] === "false" ? "no" : "yes",
+      // The request context that makes the row (e.g. a service acting for another rule or account).
+      context: Object.entries(r.request.context ?? {})
+        .filter(([key]) => key !== "aws:SecureTransport")
+        .map(([key, value]) => `${key.replace("aws:", "")}=${short(value)}`)
+        .join(" "),
+    }));
+    console.log(`least-privilege matrix: ${rows.length} rows`);
     assert.deepEqual(mismatches, []);
   });
 
@@ -183,20 +193,7 @@ describe("least privilege of direct service calls (callAwsService) and child wor
   });
 
   it("allows each call on exactly what its step names and denies its neighbours", async () => {
-    const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
-    console.table(
-      results.map((r) => ({
-        principal: r.principal,
-        action: r.action,
-        resource: short(r.resource),
-        expected: r.expected,
-        actual: r.actual,
-      })),
-    );
-    assert.deepEqual(
-      results.filter((r) => r.actual !== r.expected).map((r) => `${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`),
-      [],
-    );
+    assert.deepEqual(await mismatchesOf(rows), []);
   });
 
   it("resolves the Outputs of a call's request and of a child's ARN into the definition", () => {
@@ -391,22 +388,7 @@ describe("least privilege of a schedule trigger (EventBridge Scheduler) and of p
   });
 
   it("lets the schedule start only its state machine and dead-letter only to its queue, each task read only its own secrets, and the state machine invoke only the alias", async () => {
-    const results = await Promise.all(rows.map(async (row) => ({ ...row, actual: await simulate(row.action, row.resource, row.request) })));
-    console.table(
-      results.map((r) => ({
-        principal: r.principal,
-        action: r.action,
-        resource: short(r.resource),
-        expected: r.expected,
-        actual: r.actual,
-      })),
-    );
-    assert.deepEqual(
-      results
-        .filter((r) => r.actual !== r.expected)
-        .map((r) => `${r.principal}: ${r.action} on ${r.resource}: expected ${r.expected}, got ${r.actual}`),
-      [],
-    );
+    assert.deepEqual(await mismatchesOf(rows), []);
   });
 });
 
