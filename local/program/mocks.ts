@@ -149,8 +149,11 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
     case "aws:dynamodb/table:Table":
       return { name: physical, arn: `${arnPrefix("dynamodb")}:table/${physical}` };
     case "aws:s3/bucket:Bucket":
-    case "aws:s3/bucketV2:BucketV2":
-      return { bucket: physical, arn: `arn:aws:s3:::${physical}` };
+    case "aws:s3/bucketV2:BucketV2": {
+      // A bucket's physical name is its `bucket` input (it has no `name`), else Pulumi's auto-name.
+      const bucket = inputs.bucket ?? physical;
+      return { bucket, arn: `arn:aws:s3:::${bucket}` };
+    }
     case "awsx:ec2:Vpc":
       // awsx's Vpc is a remote component: its outputs are whatever the mock says they are.
       return {

@@ -23,8 +23,11 @@ import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { programFormat } from "./loader";
 import type { Synthesis } from "./synthesize";
 
-/** Bumped whenever the entries' shape, or what the loader's transpilation puts in archives, changes: older entries are then misses. */
-const FORMAT = 2;
+/**
+ * Bumped whenever the entries' shape, what the loader's transpilation puts in archives, or what the mocks compute
+ * (e.g. a bucket's name) changes: older entries are then misses.
+ */
+const FORMAT = 3;
 
 /** What was read while a program was synthesized: file -> content hash (null: absent), package folder -> version, variable -> value. */
 interface Manifest {
