@@ -10,9 +10,11 @@ import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMach
 import {
   messageServiceOf,
   parseIntegrationArn,
+  stateMap,
   WAIT_FOR_TASK_TOKEN,
   walkStates,
   type AslDefinition,
+  type AslObject,
   type MessageService,
 } from "event-driven-workflow/asl";
 import { type PublishedMessage, recordedMessage, recorderResponse } from "../simulators/messageRecorder";
@@ -125,6 +127,8 @@ export class LocalWorkflow {
   private readonly timeOverrides: { retryIntervalOverrides?: Record<string, number>; waitTimeOverrides?: Record<string, number> };
   /** The Maps whose S3 reader, batcher or writer run through the local stand-in. */
   private readonly mapIo: MapIoRewrite["maps"];
+  /** Every state the engine runs, by name: the definition's, and the S3 stand-in's states around its Maps. */
+  readonly states: ReadonlyMap<string, AslObject>;
 
   constructor(
     definition: AslDefinition | string,
@@ -134,6 +138,7 @@ export class LocalWorkflow {
     const rewrite = rewriteMapIo(given, options.s3 ?? {});
     const asl = rewrite.definition;
     this.mapIo = rewrite.maps;
+    this.states = stateMap(asl);
     const standInStates = new Set(this.mapIo.flatMap((m) => Object.keys(m.handlers({}, ""))));
     const states = [...walkStates(asl)];
     const tasks = states

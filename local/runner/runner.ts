@@ -29,7 +29,6 @@ import {
   scopeOf,
   serviceIntegrationOf,
   stateIn,
-  stateMap,
   STEP_HANDLER_ENTRY,
   WAIT_FOR_TASK_TOKEN,
   walkStates,
@@ -603,10 +602,7 @@ const failInvocation = new WeakMap<InvocationRecord, (error: Error) => void>();
  * await runner.close();
  */
 export class LocalRunner {
-  private readonly machines = new Map<
-    string,
-    { local: LocalWorkflow; states: ReadonlyMap<string, AslObject>; lambdaStates: Set<string> }
-  >();
+  private readonly machines = new Map<string, { local: LocalWorkflow; lambdaStates: Set<string> }>();
   private readonly warm = new Map<string, WarmFunction>();
   /** The reports of child executions while their parent runs (see execute). */
   private readonly childReports: ExecutionReport[] = [];
@@ -764,7 +760,6 @@ export class LocalRunner {
           // A queue or topic callback: its message is recorded, then answered as a Lambda's hand-off is.
           answerCallback: (state) => this.awaitAnswer(workflow.tokenCallbacks.find((c) => c.state === state) ?? { state }),
         }),
-        states: stateMap(asl),
         lambdaStates: new Set(workflow.tasks.map((t) => t.state)),
       });
     }
@@ -1050,7 +1045,7 @@ export class LocalRunner {
       retries: result.retries,
       published: result.published,
       ...(scope.stoppedAt !== undefined ? { stoppedAt: scope.stoppedAt } : {}),
-      history: executionHistory(result, machine.states, machine.lambdaStates, invocations),
+      history: executionHistory(result, machine.local.states, machine.lambdaStates, invocations),
       metrics: summariseMetrics(invocations),
       invocations: invocations.map((i) => ({
         state: i.state,

@@ -48,6 +48,11 @@ describe("a Distributed Map reading and writing S3, run locally against the S3 s
       "ImportRows (S3 stand-in write)",
       "ImportRows (S3 stand-in result)",
     ]);
+    // The history names each stand-in state by its kind, as the engine ran it.
+    const entered = (state: string) => execution.history.find((e) => e.state === state && e.type.endsWith("StateEntered"))?.type;
+    assert.equal(entered("ImportRows (S3 stand-in read)"), "TaskStateEntered");
+    assert.equal(entered("ImportRows (S3 stand-in write)"), "TaskStateEntered");
+    assert.equal(entered("ImportRows (S3 stand-in result)"), "PassStateEntered");
     const { Bucket, Key } = (execution.output as { results: { ResultWriterDetails: { Bucket: string; Key: string } } }).results
       .ResultWriterDetails;
     assert.equal(Bucket, resultsBucket);
