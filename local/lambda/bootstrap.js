@@ -49,11 +49,18 @@ let handler;
 let initError;
 let initialized = false;
 let initDurationMs;
+let initCpuMs;
+/** CPU time (user + system) of this process since `since`, in ms: unlike wall time, what other processes on the machine do not inflate. */
+const cpuMsSince = (since) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
 /** The Init phase, once: loads the module, then tells the parent (the function's timeout starts after it). */
 function init() {
   if (initialized) return;
   initialized = true;
   const started = Date.now();
+  const cpuStarted = process.cpuUsage();
   try {
     const loaded = require(join(taskRoot, file));
     handler = loaded[exportName];
@@ -69,6 +76,7 @@ function init() {
     initError = { name, message: `Error: ${error && error.message}` };
   }
   initDurationMs = Date.now() - started;
+  initCpuMs = cpuMsSince(cpuStarted);
   process.send({ type: "initialized" });
 }
 
@@ -94,6 +102,7 @@ process.on("message", async (message) => {
   current = message.requestId;
   init();
   const started = Date.now();
+  const cpuStarted = process.cpuUsage();
   const deadline = started + message.timeoutMs;
   const context = {
     awsRequestId: message.requestId,
@@ -118,7 +127,13 @@ process.on("message", async (message) => {
       outcome = { error: errorOf(error) };
     }
   }
-  answer({ ...outcome, coldStart, durationMs: Date.now() - started, ...(coldStart ? { initDurationMs } : {}) });
+  answer({
+    ...outcome,
+    coldStart,
+    durationMs: Date.now() - started,
+    cpuMs: cpuMsSince(cpuStarted),
+    ...(coldStart ? { initDurationMs, initCpuMs } : {}),
+  });
 });
 
 // As in Lambda, an error nobody handles ends the runtime (and the invocation).

@@ -4,7 +4,8 @@
  * from source on the synthesis the stack specs share; docs/order-workflow.md is what `npm run graph` writes today.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
@@ -161,10 +162,32 @@ describe("local runner: warm Lambda execution environments (WarmFunction)", () =
       assert.deepEqual([first.coldStart, second.coldStart], [true, false]);
       assert.equal(typeof first.initDurationMs, "number");
       assert.equal(second.initDurationMs, undefined);
+      // CPU time is reported beside wall time: the Init phase's on the cold start only, the invocation's on each.
+      assert.ok(first.initCpuMs! > 0 && second.initCpuMs === undefined, `initCpuMs: ${first.initCpuMs}, ${second.initCpuMs}`);
+      assert.ok(first.cpuMs! >= 0 && second.cpuMs! >= 0, `cpuMs: ${first.cpuMs}, ${second.cpuMs}`);
       assert.equal((first.result as { pid: number }).pid, (second.result as { pid: number }).pid);
       assert.equal(fn.coldStarts, 1);
     } finally {
       fn.close();
+    }
+  });
+
+  it("runs the function's Node with the options given, and on shutDown lets it exit so that what Node writes at exit is written", async () => {
+    const profiles = mkdtempSync(join(tmpdir(), "edw-cpu-prof-"));
+    try {
+      const fn = new WarmFunction({
+        taskRoot: await materializeArchive({ "__index.js": { text: Promise.resolve(COUNTER) } }),
+        nodeArguments: ["--cpu-prof", `--cpu-prof-dir=${profiles}`],
+      });
+      assert.equal(((await fn.invoke({})).result as { calls: number }).calls, 1);
+      await fn.shutDown();
+      // One profile, written by the environment's process as it exited (a SIGKILL, as close() sends, writes none).
+      assert.deepEqual(
+        readdirSync(profiles).map((file) => file.endsWith(".cpuprofile")),
+        [true],
+      );
+    } finally {
+      rmSync(profiles, { recursive: true, force: true });
     }
   });
 
