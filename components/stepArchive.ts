@@ -20,6 +20,7 @@ import {
   LAYER_PROVIDED_PACKAGES,
 } from "./core/archive";
 import { WorkflowDefinitionError } from "./core/validate";
+import { compactSerializedFunctions } from "./core/compactSerialized";
 import { bundledExpressions, serializeWithBundledImports, type CopiedPackageFunction } from "./bundledImports";
 import { moduleUsage } from "./core/bundleUsage";
 import { bundleModules, copiedPackages, installedFolder, type BuiltModule } from "./stepBundle";
@@ -259,12 +260,13 @@ async function archiveOf(serialized: string, extra: Record<string, pulumi.asset.
 /**
  * `source` minified for shipping. Pulumi's serialization keeps every comment and indent of the handler and of each
  * function it captures; removing them and shortening local names halves `__index.js`, which Lambda reads and parses
- * at every cold start.
+ * at every cold start. The no-ops of its boilerplate go too (see compactSerializedFunctions).
  */
 async function minifyHandler(source: string, stepName: string): Promise<string> {
   try {
     // CommonJS, not strict: the serialized code binds captured values with `with` statements, which esbuild keeps.
-    return (await transform(source, { loader: "js", format: "cjs", minify: true, target: "node20", legalComments: "none" })).code;
+    const compact = compactSerializedFunctions(source);
+    return (await transform(compact, { loader: "js", format: "cjs", minify: true, target: "node20", legalComments: "none" })).code;
   } catch (error) {
     throw new WorkflowDefinitionError([
       {
