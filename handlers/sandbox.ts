@@ -246,6 +246,7 @@ function createSandboxPaymentGateway(
   options: SandboxOptions,
   now: () => Date,
   ledger: SandboxTable,
+  faultOf: FaultInjector,
 ): PaymentGateway {
   const retentionMs = (options.keyRetentionSeconds ?? SANDBOX_KEY_RETENTION_SECONDS) * 1000;
   /** The key's record, unless the gateway has forgotten it (a settled key past its retention; never one in flight). */
@@ -316,7 +317,6 @@ function createSandboxPaymentGateway(
     await ledger.put(LEDGER.key(idempotencyKey), declined);
     throw new DECLINES[error](message);
   };
-  const faultOf = (operation: SandboxOperation, orderId: string) => injectedFault(state, options.faults, operation, orderId);
 
   /** A charge: idempotent on its key as a real provider's, decided by the ledger table. */
   const makeCharge = async (order: ValidatedOrder, idempotencyKey: string): Promise<ChargeResult> => {
@@ -468,6 +468,21 @@ function createSandboxPaymentGateway(
   };
 }
 
+/** Asks the fault plan about one call (see {@link faultInjector}): the fault to act on, if any. */
+type FaultInjector = (operation: SandboxOperation, orderId: string) => SandboxFault | undefined;
+
+/**
+ * The services' {@link FaultInjector}. Decided when the services are created, as a deployment decides what a step
+ * captures: without a plan no call is ever faulted, and the services capture none of the fault-injection code (nor the
+ * error classes only it throws) into their steps' Lambdas.
+ */
+function faultInjector(state: SandboxState, plan: SandboxFaultPlan | undefined): FaultInjector {
+  return plan ? (operation, orderId) => injectedFault(state, plan, operation, orderId) : noFault;
+}
+
+/** The {@link FaultInjector} of services without a fault plan. */
+const noFault: FaultInjector = () => undefined;
+
 /**
  * Counts the call and asks the fault plan about it. Faults that refuse any call (throttled, unavailable, processor
  * down) are thrown here; the others are returned for the operation to act on.
@@ -527,11 +542,11 @@ function slowAnswerMs(setting: SandboxOptions["slowAnswerMs"], call: SandboxCall
 }
 
 /** The SANDBOX warehouse (test mode): shipments recorded in `state`, nothing ships. */
-function createSandboxFulfillmentService(state: SandboxState, options: SandboxOptions): FulfillmentService {
+function createSandboxFulfillmentService(state: SandboxState, options: SandboxOptions, faultOf: FaultInjector): FulfillmentService {
   return {
     async fulfill(order) {
       const attempt = (state.callsByOperation[`fulfill:${order.orderId}`] ?? 0) + 1;
-      const fault = injectedFault(state, options.faults, "fulfill", order.orderId);
+      const fault = faultOf("fulfill", order.orderId);
       if (fault === "failed") throw new OutOfStockError(order.items.map((i) => i.sku));
       // A slow warehouse ships all the same, even when the caller has stopped waiting.
       if (fault === "slowAnswer") {
@@ -555,10 +570,10 @@ function createSandboxFulfillmentService(state: SandboxState, options: SandboxOp
 }
 
 /** The SANDBOX mail provider (test mode): emails recorded in `state`, none sent. */
-function createSandboxEmailService(state: SandboxState, faults: SandboxFaultPlan | undefined): EmailService {
+function createSandboxEmailService(state: SandboxState, faultOf: FaultInjector): EmailService {
   return {
     async sendOrderConfirmation(order, payment) {
-      const fault = injectedFault(state, faults, "email", order.orderId);
+      const fault = faultOf("email", order.orderId);
       if (order.customerId === SANDBOX_BOUNCING_CUSTOMER || fault === "failed") {
         throw new EmailRejectedError(`Sandbox: mail to customer ${order.customerId} bounced`);
       }
@@ -579,11 +594,11 @@ function createSandboxEmailService(state: SandboxState, faults: SandboxFaultPlan
 }
 
 /** The SANDBOX order store (test mode): completed orders as `order#<order id>` items of the order records table, logged in `state`. */
-function createSandboxOrderRepository(state: SandboxState, faults: SandboxFaultPlan | undefined, records: SandboxTable): OrderRepository {
+function createSandboxOrderRepository(state: SandboxState, faultOf: FaultInjector, records: SandboxTable): OrderRepository {
   const id = (orderId: string) => `order#${orderId}`;
   return {
     async markComplete(summary) {
-      if (injectedFault(state, faults, "markComplete", summary.orderId) === "failed") {
+      if (faultOf("markComplete", summary.orderId) === "failed") {
         throw new ServiceUnavailableException(`Sandbox: the order store refused order ${summary.orderId}`);
       }
       await records.put(id(summary.orderId), { summary: JSON.stringify(summary) });
@@ -634,12 +649,13 @@ export function createSandboxServices(options: SandboxOptions = {}): SandboxServ
   const inFlight: InFlightCharges = { charges: {}, underWay: {}, settling: [] };
   const now = options.now ?? (() => new Date());
   const tables = options.tables ?? inMemorySandboxTables();
+  const faultOf = faultInjector(state, options.faults);
   return {
-    payments: createSandboxPaymentGateway(state, inFlight, options, now, tables.paymentLedger),
+    payments: createSandboxPaymentGateway(state, inFlight, options, now, tables.paymentLedger, faultOf),
     charges: createSandboxChargeLedger(tables.orderRecords),
-    fulfillment: createSandboxFulfillmentService(state, options),
-    email: createSandboxEmailService(state, options.faults),
-    orders: createSandboxOrderRepository(state, options.faults, tables.orderRecords),
+    fulfillment: createSandboxFulfillmentService(state, options, faultOf),
+    email: createSandboxEmailService(state, faultOf),
+    orders: createSandboxOrderRepository(state, faultOf, tables.orderRecords),
     now: () => now(),
     activity: () => {
       const { callsByOperation: _calls, ...activity } = state;

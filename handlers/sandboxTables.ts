@@ -99,51 +99,77 @@ export function dynamoDbSandboxTables(client?: DynamoDBClientConfig): SandboxTab
 
 const clients: Record<string, DynamoDBClient> = {};
 
+/** Where a sandbox table's items are: its client and table name. */
+interface TableTarget {
+  client: DynamoDBClient;
+  tableName: string;
+}
+
+// The table's methods only name their table and delegate to the functions below, which both tables share: a step's
+// Lambda carries one copy of the DynamoDB code, whichever tables its services use.
 function dynamoDbTable(table: keyof SandboxTables, config: DynamoDBClientConfig | undefined): SandboxTable {
-  let configured: DynamoDBClient | undefined;
-  const target = () => {
-    const variable = SANDBOX_TABLE_ENV[table];
-    const tableName = process.env[variable];
-    if (!tableName)
-      throw new Error(
-        `${variable} is not set: the sandbox ${table} table is not configured on this function (the order stack sets it on the steps that use the table).`,
-      );
-    if (config) {
-      configured ??= new DynamoDBClient(config);
-      return { client: configured, tableName };
-    }
-    const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? "";
-    clients[endpoint] ??= new DynamoDBClient({});
-    return { client: clients[endpoint], tableName };
-  };
-  const conditional = async (write: () => Promise<unknown>) => {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === "ConditionalCheckFailedException") return false;
-      throw error;
-    }
-  };
+  const configured: { client?: DynamoDBClient } = {};
+  const target = () => tableTarget(table, config, configured);
   return {
-    async get(id) {
-      const { client, tableName } = target();
-      const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
-      return Item && fromAttributes(Item);
-    },
-    async put(id, item, condition) {
-      const { client, tableName } = target();
-      return conditional(() =>
-        client.send(new PutItemCommand({ TableName: tableName, Item: toAttributes({ ...item, id }), ...conditionExpression(condition) })),
-      );
-    },
-    async remove(id, condition) {
-      const { client, tableName } = target();
-      return conditional(() =>
-        client.send(new DeleteItemCommand({ TableName: tableName, Key: { id: { S: id } }, ...conditionExpression(condition) })),
-      );
-    },
+    // async: a table not configured rejects, as a failed call does, rather than throwing.
+    get: async (id) => getItem(target(), id),
+    put: async (id, item, condition) => putItem(target(), id, item, condition),
+    remove: async (id, condition) => removeItem(target(), id, condition),
   };
+}
+
+/** The client and name of `table`, named by its environment variable when first used (see {@link dynamoDbSandboxTables}). */
+function tableTarget(
+  table: keyof SandboxTables,
+  config: DynamoDBClientConfig | undefined,
+  configured: { client?: DynamoDBClient },
+): TableTarget {
+  const variable = SANDBOX_TABLE_ENV[table];
+  const tableName = process.env[variable];
+  if (!tableName)
+    throw new Error(
+      `${variable} is not set: the sandbox ${table} table is not configured on this function (the order stack sets it on the steps that use the table).`,
+    );
+  if (config) {
+    configured.client ??= new DynamoDBClient(config);
+    return { client: configured.client, tableName };
+  }
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? "";
+  clients[endpoint] ??= new DynamoDBClient({});
+  return { client: clients[endpoint], tableName };
+}
+
+async function getItem({ client, tableName }: TableTarget, id: string): Promise<SandboxItem | undefined> {
+  const { Item } = await client.send(new GetItemCommand({ TableName: tableName, Key: { id: { S: id } }, ConsistentRead: true }));
+  return Item && fromAttributes(Item);
+}
+
+function putItem(
+  { client, tableName }: TableTarget,
+  id: string,
+  item: SandboxItem,
+  condition: SandboxCondition | undefined,
+): Promise<boolean> {
+  return conditional(() =>
+    client.send(new PutItemCommand({ TableName: tableName, Item: toAttributes({ ...item, id }), ...conditionExpression(condition) })),
+  );
+}
+
+function removeItem({ client, tableName }: TableTarget, id: string, condition: SandboxCondition | undefined): Promise<boolean> {
+  return conditional(() =>
+    client.send(new DeleteItemCommand({ TableName: tableName, Key: { id: { S: id } }, ...conditionExpression(condition) })),
+  );
+}
+
+/** Whether a conditional write was made: false when its condition did not hold. */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException || (error as Error).name === "ConditionalCheckFailedException") return false;
+    throw error;
+  }
 }
 
 function toAttributes(item: SandboxItem): Record<string, AttributeValue> {

@@ -1085,6 +1085,22 @@ describe("order handlers", () => {
       }
     });
 
+    it("carries the fault-injection code only for services given a fault plan (a deployed sandbox has none)", async () => {
+      const pulumi = await import("@pulumi/pulumi");
+      const serializedLookup = async (services: ReturnType<typeof createSandboxServices>) =>
+        (await pulumi.runtime.serializeFunction((key: string) => services.payments.lookup(key), { isFactoryFunction: false })).text;
+      const [planned, unplanned] = await Promise.all([
+        serializedLookup(createSandboxServices({ faults: () => "throttled" })),
+        serializedLookup(createSandboxServices()),
+      ]);
+      assert.match(planned, /injectedFault/);
+      assert.doesNotMatch(unplanned, /injectedFault|ThrottlingException/);
+      // And without the code, no fault: a lookup of an unknown key answers as the gateway does.
+      const services = createSandboxServices();
+      const lookup = await serializeAndLoad((key: string) => services.payments.lookup(key));
+      assert.deepEqual(await lookup("ord-unknown"), { status: "NOT_FOUND" });
+    });
+
     it("rejects a bad event with the full problem list from the serialized validateOrder", async () => {
       const services = sandbox();
       const handler = await serializeAndLoad((event: unknown, context: StepContext) => validateOrder(event, context, services));
