@@ -68,6 +68,12 @@ export async function coldStartRows(samples = DEFAULT_SAMPLES, only: readonly st
           : "Shipped minified: what the handler captures is the rest (a `handlerSizeBudgetBytes` below it names the largest captured values).",
     });
     const { ours, floor } = await coldStarts(step, samples);
+    // The tables the step's own code writes (the sandbox's), beside the idempotency table the floor uses too.
+    const serviceTables = Object.keys(step.tables).filter((table) => table !== step.environment[IDEMPOTENCY_TABLE_ENV]);
+    const ownCalls =
+      serviceTables.length > 0
+        ? ` Its first invocation makes the step's own DynamoDB calls (${serviceTables.join(", ")}); the floor makes none of them.`
+        : "";
     rows.push({ measure: `load ${step.name} (module init, fresh process)`, unit: "ms", ours: ours.load });
     rows.push({ measure: `load ${step.name}, CPU time (user + sys)`, unit: "ms", ours: ours.loadCpu });
     const wallRatio = ours.total.median / floor.total.median;
@@ -82,7 +88,7 @@ export async function coldStartRows(samples = DEFAULT_SAMPLES, only: readonly st
       note:
         wallRatio <= COLD_START_TARGET_RATIO
           ? undefined
-          : `Loading __index.js takes ${ours.load.median.toFixed(0)} ms of it (median); the rest is the first invocation. Wall time counts what other processes on the machine take from it: see the CPU row.`,
+          : `Loading __index.js takes ${ours.load.median.toFixed(0)} ms of it (median); the rest is the first invocation.${ownCalls} Wall time counts what other processes on the machine take from it: see the CPU row.`,
     });
     const cpuRatio = ours.cpu.median / floor.cpu.median;
     rows.push({
@@ -96,7 +102,7 @@ export async function coldStartRows(samples = DEFAULT_SAMPLES, only: readonly st
       note:
         cpuRatio <= COLD_START_TARGET_RATIO
           ? undefined
-          : `Loading __index.js takes ${ours.loadCpu.median.toFixed(0)} ms of CPU of it (median); the rest is the first invocation.`,
+          : `Loading __index.js takes ${ours.loadCpu.median.toFixed(0)} ms of CPU of it (median); the rest is the first invocation.${ownCalls}`,
     });
   }
   return rows;
