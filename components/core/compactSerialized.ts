@@ -21,14 +21,19 @@
  * // "function __f0() {\n  return (function() {\n    with({ arguments: undefined }) {\n\nreturn () => 1;\n\n    }\n  })().apply(this, arguments);\n}\n"
  */
 export function compactSerializedFunctions(serialized: string): string {
-  const declared = new Set([...serialized.matchAll(/^function ([\w$]+)\(/gm)].map((m) => m[1]));
-  return (
-    serialized
-      .replace(/^Object\.defineProperty\(([\w$]+), "(?:arguments|caller)", \{ value: null \}\);\n/gm, (statement, name: string) =>
-        declared.has(name) ? "" : statement,
-      )
-      // Pulumi puts `this` and `arguments` last in the `with` object when the function captures neither.
-      .replace(/^( {4}with\(\{ (?:.*, )?)this: undefined, (arguments: undefined \}\) \{)$/gm, "$1$2")
-      .replace(/^ {2}\}\)\.apply\(undefined, undefined\)\.apply\(this, arguments\);$/gm, "  })().apply(this, arguments);")
+  // Pulumi writes the statements that build the captured values first, then the functions.
+  const functionsAt = serialized.search(/^function /m);
+  const statements = functionsAt < 0 ? serialized : serialized.slice(0, functionsAt);
+  const functions = functionsAt < 0 ? "" : serialized.slice(functionsAt);
+  const declared = new Set([...functions.matchAll(/^function ([\w$]+)\(/gm)].map((m) => m[1]));
+  const withoutNullRedefinitions = statements.replace(
+    /^Object\.defineProperty\(([\w$]+), "(?:arguments|caller)", \{ value: null \}\);\n/gm,
+    (statement, name: string) => (declared.has(name) ? "" : statement),
   );
+  // Both patterns take lines of the wrapper around them too, so that no line of the serialized code itself is touched.
+  // Pulumi puts `this` and `arguments` last in the `with` object when the function captures neither.
+  const compactFunctions = functions
+    .replace(/^( {2}return \(function\(\) \{\n {4}with\(\{ (?:.*, )?)this: undefined, (arguments: undefined \}\) \{)$/gm, "$1$2")
+    .replace(/^( {4}\}\n) {2}\}\)\.apply\(undefined, undefined\)\.apply\(this, arguments\);\n\}$/gm, "$1  })().apply(this, arguments);\n}");
+  return withoutNullRedefinitions + compactFunctions;
 }
