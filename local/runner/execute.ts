@@ -230,21 +230,6 @@ export class LocalWorkflow {
       },
     });
     stop?.addEventListener("abort", () => execution.abort(), { once: true });
-    const events: ExecutionEvent[] = [];
-    const collecting = (async () => {
-      for await (const event of execution.eventLogs) {
-        const e = event as Json;
-        events.push({
-          type: e.type,
-          state: e.state?.name,
-          timestamp: e.timestamp,
-          error: e.Error,
-          cause: e.Cause,
-          attempt: e.retry?.attempt,
-          ...(typeof e.index === "number" ? { index: e.index } : {}),
-        });
-      }
-    })();
     let outcome: Pick<LocalExecutionResult, "status" | "output" | "error" | "cause">;
     try {
       outcome = { status: "SUCCEEDED", output: await execution.result };
@@ -260,7 +245,7 @@ export class LocalWorkflow {
       }
     }
     ended = true;
-    await collecting;
+    const events = await drainEvents(execution.eventLogs);
     const printed = capture?.stop() ?? [];
     if (outcome.status === "FAILED" && outcome.error !== STOPPED_ERROR) {
       const failed = events.find((e) => e.type === "ExecutionFailed");
@@ -289,6 +274,28 @@ export class LocalWorkflow {
       printed,
     };
   }
+}
+
+/**
+ * The events of an execution whose result has settled (the engine closes its log as it settles it). Read afterwards
+ * rather than while it runs: the engine queues them either way, and a reader waiting for each new event costs a
+ * promise, an event listener and a dispatch to it per event.
+ */
+async function drainEvents(eventLogs: AsyncIterable<unknown>): Promise<ExecutionEvent[]> {
+  const events: ExecutionEvent[] = [];
+  for await (const event of eventLogs) {
+    const e = event as Json;
+    events.push({
+      type: e.type,
+      state: e.state?.name,
+      timestamp: e.timestamp,
+      error: e.Error,
+      cause: e.Cause,
+      attempt: e.retry?.attempt,
+      ...(typeof e.index === "number" ? { index: e.index } : {}),
+    });
+  }
+  return events;
 }
 
 /** The states entered, in order, and the retries of each visit (a retry belongs to the last entry of its state and Map iteration). */
