@@ -46,3 +46,10 @@ export async function interleavedSamples(
 export function pairedRatio(ours: readonly number[], baseline: readonly number[]): number {
   return spread(ours.map((value, i) => value / baseline[i])).median;
 }
+
+/** The middle half of the per-sample ratios `ours[i] / baseline[i]` (first and third quartiles): how far one sample's ratio strays. */
+export function pairedRatioQuartiles(ours: readonly number[], baseline: readonly number[]): [number, number] {
+  const ratios = ours.map((value, i) => value / baseline[i]).sort((a, b) => a - b);
+  const at = (q: number) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
+  return [at(0.25), at(0.75)];
+}
