@@ -4,16 +4,19 @@
  * same engine (aws-local-stepfunctions, used directly) with the same order handlers instrumented by hand with bare
  * Powertools (bench/handInstrumented.ts). The trivial-handler figure (the raw engine running handlers that replay the
  * outcomes ours produced, so that both take the same path, retries included) is kept as the engine's CEILING, with no
- * target: no instrumented step can reach it. All measured in the same run, alternating, the median over samples.
+ * target: no instrumented step can reach it. All measured in the same run, side by side.
  *
- * Run alone: `npx ts-node --transpile-only bench/localExecution.ts [executionsPerSample] [samples]`.
+ * Ratios are medians of ratios sample by sample (ours beside the baseline, under the same load), in wall time and in CPU
+ * time (what the code costs, whatever else the machine runs); the target is judged on wall time.
+ *
+ * Run alone: `npx ts-node --transpile-only bench/localExecution.ts [batch] [samples]`.
  */
-import { performance } from "node:perf_hooks";
 import { StateMachine } from "aws-local-stepfunctions";
 import { walkStates } from "event-driven-workflow/asl";
 import { discardOutput } from "../local/runner/captureOutput";
 import { LocalWorkflow, type LocalTaskHandler } from "../local/runner/execute";
 import { orderHandlersByHand, orderSamples, orderWorkflowInProcess, withFreshOrderId } from "./orderBench";
+import { interleavedSamples, pairedRatio, pairedRatioQuartiles } from "./interleaved";
 import { type BenchRow, formatRows, spread } from "./rows";
 
 /** In-process may cost at most this many times the same handlers instrumented by hand with bare Powertools (issue 23). */
@@ -21,7 +24,11 @@ export const IN_PROCESS_TARGET_SLOWDOWN = 1.3;
 
 type Outcome = { output: unknown } | { error: { name: string; message: string } };
 
-export async function localExecutionRows(executionsPerSample = 150, samples = 7): Promise<BenchRow[]> {
+/**
+ * @param batch executions of each contender per sample
+ * @param samples samples per contender and path
+ */
+export async function localExecutionRows(batch = 2, samples = 75): Promise<BenchRow[]> {
   const { definition, taskHandlers } = orderWorkflowInProcess();
   // Each task's outcomes, in call order, from one execution of ours: the trivial handlers replay them.
   let recording: Record<string, Outcome[]> = {};
@@ -40,7 +47,9 @@ export async function localExecutionRows(executionsPerSample = 150, samples = 7)
       },
     ]),
   );
-  const ours = new LocalWorkflow(definition, { taskHandlers: recorded, prevalidated: true });
+  // The recording run goes through its own machine: the measured one runs the handlers without the recorder.
+  const recorder = new LocalWorkflow(definition, { taskHandlers: recorded, prevalidated: true });
+  const ours = new LocalWorkflow(definition, { taskHandlers, prevalidated: true });
   const integrationStates = [...walkStates(definition)].filter((s) => s.type === "Task" && !taskHandlers[s.name]).map((s) => s.name);
   const retryStates = [...walkStates(definition)].filter((s) => Array.isArray(s.state.Retry)).map((s) => s.name);
   const raw = new StateMachine(definition as never, { validationOptions: { noValidate: true } });
@@ -67,7 +76,7 @@ export async function localExecutionRows(executionsPerSample = 150, samples = 7)
   try {
     for (const { name, event } of orderSamples) {
       recording = {};
-      await ours.run(withFreshOrderId(event, `rec-${sequence++}`));
+      await recorder.run(withFreshOrderId(event, `rec-${sequence++}`));
       const outcomes = recording;
       const replay =
         (state: string, calls: Record<string, number>): LocalTaskHandler =>
@@ -86,42 +95,36 @@ export async function localExecutionRows(executionsPerSample = 150, samples = 7)
       };
       const runOurs = () => ours.run(withFreshOrderId(event, `b-${sequence++}`));
       const runByHand = () => runRaw(withFreshOrderId(event, `h-${sequence++}`), { ...byHand, ...integrations });
-      for (let i = 0; i < 30; i++) {
-        await runOurs();
-        await runByHand();
-        await runTrivial();
-      }
-      const rate = async (run: () => Promise<unknown>) => {
-        const started = performance.now();
-        for (let i = 0; i < executionsPerSample; i++) await run();
-        return (executionsPerSample * 1000) / (performance.now() - started);
-      };
-      const [oursRates, handRates, trivialRates]: number[][] = [[], [], []];
-      for (let s = 0; s < samples; s++) {
-        oursRates.push(await rate(runOurs));
-        handRates.push(await rate(runByHand));
-        trivialRates.push(await rate(runTrivial));
-      }
-      const oursSpread = spread(oursRates);
-      const handMedian = spread(handRates).median;
-      const trivialMedian = spread(trivialRates).median;
-      const slowdown = handMedian / oursSpread.median;
+      // Side by side (bench/interleaved.ts): ours, the hand-written baseline and the ceiling in turns, a batch each.
+      const { wallMs, cpuMs } = await interleavedSamples([runOurs, runByHand, runTrivial], { batch, samples, warmup: 10 });
+      const rates = wallMs.map((times) => times.map((ms) => 1000 / ms));
+      const oursSpread = spread(rates[0]);
+      const slowdown = pairedRatio(wallMs[0], wallMs[1]);
+      const cpuSlowdown = pairedRatio(cpuMs[0], cpuMs[1]);
+      const middleHalf = pairedRatioQuartiles(wallMs[0], wallMs[1]).map((r) => r.toFixed(2));
       rows.push({
         measure: `in-process, ${name} (vs the same handlers instrumented by hand with bare Powertools, same engine)`,
         unit: "executions/s",
         ours: oursSpread,
-        baseline: handMedian,
+        baseline: spread(rates[1]).median,
         ratio: slowdown,
         target: `within ${IN_PROCESS_TARGET_SLOWDOWN}x of hand-instrumented`,
         met: slowdown <= IN_PROCESS_TARGET_SLOWDOWN,
-        note: "Redaction, the invocation guards, the cold-start metric and the execution's history and recorders are what the hand-written baseline does not do.",
+        note: `Per-sample wall ratios' middle half: ${middleHalf.join("-")}x; CPU time: ${cpuSlowdown.toFixed(2)}x. Redaction, the invocation guards, the cold-start metric and the execution's history and recorders are what the hand-written baseline does not do.`,
+      });
+      rows.push({
+        measure: `in-process, ${name}, CPU time per execution (vs hand-instrumented, the same samples; no target)`,
+        unit: "ms",
+        ours: spread(cpuMs[0]),
+        baseline: spread(cpuMs[1]).median,
+        ratio: cpuSlowdown,
       });
       rows.push({
         measure: `in-process, ${name} (vs the engine's ceiling: raw aws-local-stepfunctions, trivial handlers; no target)`,
         unit: "executions/s",
         ours: oursSpread,
-        baseline: trivialMedian,
-        ratio: trivialMedian / oursSpread.median,
+        baseline: spread(rates[2]).median,
+        ratio: pairedRatio(wallMs[0], wallMs[2]),
       });
     }
   } finally {
@@ -131,7 +134,7 @@ export async function localExecutionRows(executionsPerSample = 150, samples = 7)
 }
 
 if (require.main === module) {
-  localExecutionRows(Number(process.argv[2] ?? 150), Number(process.argv[3] ?? 7)).then(
+  localExecutionRows(Number(process.argv[2] ?? 2), Number(process.argv[3] ?? 75)).then(
     (rows) => console.log(formatRows(rows)),
     (error) => {
       console.error(error);

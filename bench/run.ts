@@ -32,7 +32,7 @@ const MEASUREMENTS: Measurement[] = [
   {
     key: "local-execution",
     title: "Local execution (in-process)",
-    load: async (quick) => (await import("./localExecution")).localExecutionRows(quick ? 40 : 150, quick ? 3 : 7),
+    load: async (quick) => (await import("./localExecution")).localExecutionRows(2, quick ? 21 : 75),
   },
   {
     key: "wrapper",

@@ -117,6 +117,8 @@ const acceptedDefinitions = new Set<string>();
  */
 export class LocalWorkflow {
   private readonly machine: StateMachine;
+  /** The event log of the run the engine started last (see {@link tapEventLogs}). */
+  private readonly eventLogs: () => EngineEventLog;
   private readonly integrationStates: [string, MessageService][];
   /** The message states that carry a task token (`.waitForTaskToken`): recorded, then answered by `answerCallback`. */
   private readonly callbackStates: Set<string>;
@@ -170,6 +172,7 @@ export class LocalWorkflow {
       validationOptions: checked ? { noValidate: true } : { checkArn: true, checkPaths: true },
     });
     if (!checked) acceptedDefinitions.add(text);
+    this.eventLogs = tapEventLogs(this.machine);
   }
 
   /**
@@ -229,22 +232,9 @@ export class LocalWorkflow {
         ...this.timeOverrides,
       },
     });
+    // Taken now: `run` starts the execution, and with it its event log, before it returns.
+    const eventLog = this.eventLogs();
     stop?.addEventListener("abort", () => execution.abort(), { once: true });
-    const events: ExecutionEvent[] = [];
-    const collecting = (async () => {
-      for await (const event of execution.eventLogs) {
-        const e = event as Json;
-        events.push({
-          type: e.type,
-          state: e.state?.name,
-          timestamp: e.timestamp,
-          error: e.Error,
-          cause: e.Cause,
-          attempt: e.retry?.attempt,
-          ...(typeof e.index === "number" ? { index: e.index } : {}),
-        });
-      }
-    })();
     let outcome: Pick<LocalExecutionResult, "status" | "output" | "error" | "cause">;
     try {
       outcome = { status: "SUCCEEDED", output: await execution.result };
@@ -260,7 +250,7 @@ export class LocalWorkflow {
       }
     }
     ended = true;
-    await collecting;
+    const events = eventLog.eventQueue.map(executionEvent);
     const printed = capture?.stop() ?? [];
     if (outcome.status === "FAILED" && outcome.error !== STOPPED_ERROR) {
       const failed = events.find((e) => e.type === "ExecutionFailed");
@@ -289,6 +279,48 @@ export class LocalWorkflow {
       printed,
     };
   }
+}
+
+/** What aws-local-stepfunctions keeps of a run's events: all of them, in order, while nobody iterates its `eventLogs`. */
+interface EngineEventLog {
+  eventQueue: Json[];
+}
+
+/**
+ * Gives, after each `machine.run(...)`, that run's event log. The engine's public log is an async iterator that waits
+ * for each new event: reading it costs promises and an event listener per event (about half the promises LocalWorkflow
+ * adds to an execution, each paying the async hooks Powertools' Tracer installs). Its logger queues every event until
+ * read, and `run` hands it to `StateMachine#execute` (aws-local-stepfunctions 3.0.0, pinned exactly): read there, the
+ * queue is the whole history once the execution has settled (the engine closes its log as it settles it).
+ */
+function tapEventLogs(machine: StateMachine): () => EngineEventLog {
+  const engine = machine as unknown as { execute(input: Json, options: { eventLogger?: EngineEventLog }, ...rest: unknown[]): unknown };
+  const execute = engine.execute;
+  let latest: EngineEventLog | undefined;
+  engine.execute = function (this: unknown, input, options, ...rest) {
+    latest = options.eventLogger;
+    return execute.call(this, input, options, ...rest);
+  };
+  return () => {
+    const log = latest;
+    latest = undefined;
+    if (!Array.isArray(log?.eventQueue))
+      throw new Error("aws-local-stepfunctions did not hand its event log to StateMachine#execute: LocalWorkflow needs version 3.0.0.");
+    return log;
+  };
+}
+
+/** One engine event in the shape of {@link ExecutionEvent}. */
+function executionEvent(e: Json): ExecutionEvent {
+  return {
+    type: e.type,
+    state: e.state?.name,
+    timestamp: e.timestamp,
+    error: e.Error,
+    cause: e.Cause,
+    attempt: e.retry?.attempt,
+    ...(typeof e.index === "number" ? { index: e.index } : {}),
+  };
 }
 
 /** The states entered, in order, and the retries of each visit (a retry belongs to the last entry of its state and Map iteration). */
