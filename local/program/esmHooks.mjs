@@ -13,8 +13,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { cachedTranspile } from "./transpileCache.mjs";
+
+export { useTranspileCache } from "./transpileCache.mjs";
 
 const require = createRequire(import.meta.url);
+const THIS_FILE = fileURLToPath(import.meta.url);
 /** @type {typeof import("esbuild") | undefined} */
 let esbuild;
 const esbuildModule = () => (esbuild ??= require("esbuild"));
@@ -59,8 +63,15 @@ function packageTypeOf(folder) {
  * @param {"module" | "commonjs"} format
  */
 export function transpileSync(source, path, format) {
-  const { code } = esbuildModule().transformSync(source, transformOptions(path, format));
-  return format === "commonjs" ? withTypeScriptExports(code) : code;
+  const options = transformOptions(path, format);
+  return cachedTranspile(
+    [path, format, JSON.stringify(options), source],
+    () => {
+      const { code } = esbuildModule().transformSync(source, options);
+      return format === "commonjs" ? withTypeScriptExports(code) : code;
+    },
+    THIS_FILE,
+  );
 }
 
 /*

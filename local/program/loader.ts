@@ -19,6 +19,7 @@ interface Hooks {
   formatOf(path: string): "module" | "commonjs";
   transpileSync(source: string, path: string, format: "module" | "commonjs"): string;
   typeScriptFileFor(path: string): string | undefined;
+  useTranspileCache(folder: string | undefined): string | undefined;
 }
 
 const HOOKS_URL = pathToFileURL(join(__dirname, "esmHooks.mjs")).href;
@@ -28,7 +29,7 @@ const dynamicImport = new Function("url", "return import(url)") as (url: string)
 // Kept on the process, not the module: the library itself may be loaded afresh by a program that depends on it.
 const state = ((globalThis as Record<symbol, unknown>)[Symbol.for("event-driven-workflow-local.loader")] ??= {
   loads: 0,
-}) as { loads: number; hooks?: Promise<Hooks> };
+}) as { loads: number; hooks?: Promise<Hooks>; esmHooks?: boolean };
 
 /**
  * Runs the program module at `path` (absolute) and returns its outputs: its exports, or its default export when
@@ -41,6 +42,7 @@ export async function loadProgram(path: string): Promise<Record<string, unknown>
   const load = ++state.loads;
   let exports: Record<string, unknown>;
   if (hooks.formatOf(path) === "module") {
+    registerEsmHooks();
     const url = new URL(pathToFileURL(path));
     url.searchParams.set(hooks.LOAD_QUERY, String(load));
     exports = await dynamicImport(url.href);
@@ -62,21 +64,40 @@ export async function programFormat(path: string): Promise<"module" | "commonjs"
 }
 
 /**
- * Installs, once per process, the ES module hooks and the CommonJS `.ts` handler, and turns on source maps for
- * stack traces. A `.ts` handler registered earlier (ts-node under mocha) is replaced: both transpile only.
+ * Runs `load` (which loads programs) with the TypeScript transpilations of CommonJS programs kept in `folder`, a
+ * content-keyed cache (see transpileCache.mjs): only the files whose content changed are transpiled again. ES module
+ * programs, whose modules Node loads off the main thread, are transpiled every time.
+ */
+export async function withTranspileCache<T>(folder: string, load: () => Promise<T>): Promise<T> {
+  const hooks = (await dynamicImport(HOOKS_URL)) as unknown as Hooks;
+  const previous = hooks.useTranspileCache(folder);
+  try {
+    return await load();
+  } finally {
+    hooks.useTranspileCache(previous);
+  }
+}
+
+/**
+ * Installs, once per process, the CommonJS `.ts` handler, and turns on source maps for stack traces. A `.ts` handler
+ * registered earlier (ts-node under mocha) is replaced: both transpile only. The ES module hooks are registered only
+ * when a program needs them (see {@link registerEsmHooks}).
  */
 function installHooks(): Promise<Hooks> {
   state.hooks ??= (async () => {
     const hooks = (await dynamicImport(HOOKS_URL)) as unknown as Hooks;
-    register(HOOKS_URL);
     process.setSourceMapsEnabled(true);
     const loaders = Module as unknown as {
       _extensions: Record<string, (module: { _compile(code: string, path: string): void }, path: string) => void>;
       _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
     };
     for (const extension of [".ts", ".cts", ".tsx"]) {
-      loaders._extensions[extension] = (module, file) =>
-        module._compile(hooks.transpileSync(readFileSync(file, "utf8"), file, "commonjs"), file);
+      loaders._extensions[extension] = (module, file) => {
+        const code = hooks.transpileSync(readFileSync(file, "utf8"), file, "commonjs");
+        // A real `import()` (kept for node16/nodenext) may import TypeScript, through Node's ES module loader.
+        if (code.includes("import(")) registerEsmHooks();
+        module._compile(code, file);
+      };
     }
     const resolveFilename = loaders._resolveFilename;
     loaders._resolveFilename = function (request, parent, ...rest) {
@@ -92,6 +113,17 @@ function installHooks(): Promise<Hooks> {
     return hooks;
   })();
   return state.hooks;
+}
+
+/**
+ * Registers the ES module hooks (esmHooks.mjs), once per process: for an ES module program, or a CommonJS module that
+ * keeps an `import()`. Node runs them on a thread of their own, whose start costs a CommonJS program's load a fifth
+ * of a second of CPU it does not need.
+ */
+function registerEsmHooks(): void {
+  if (state.esmHooks) return;
+  state.esmHooks = true;
+  register(HOOKS_URL);
 }
 
 /**

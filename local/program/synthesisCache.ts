@@ -20,7 +20,7 @@ import { createHash } from "node:crypto";
 import fs = require("node:fs");
 import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
-import { programFormat } from "./loader";
+import { programFormat, withTranspileCache } from "./loader";
 import type { Synthesis } from "./synthesize";
 
 /**
@@ -57,14 +57,17 @@ export async function throughCache(
     const note = "not cached: the modules of an ES module program load off the main thread, where the cache cannot see them";
     return { ...(await options.synthesize(true)), cache: { hit: false, note } };
   }
-  const path = entryPath(options.folder ?? defaultCacheFolder(program), program, settings);
+  const folder = options.folder ?? defaultCacheFolder(program);
+  const path = entryPath(folder, program, settings);
+  // The program's TypeScript is transpiled once per content too (see transpileCache.mjs).
+  const synthesize = (serialize: boolean) => withTranspileCache(join(folder, "transpiled"), () => options.synthesize(serialize));
   const cached = readEntry(path);
   if (!cached) {
-    const { synthesis, note } = await synthesizeAndStore(path, () => options.synthesize(true));
+    const { synthesis, note } = await synthesizeAndStore(path, () => synthesize(true));
     return { ...synthesis, cache: { hit: false, ...(note ? { note } : {}) } };
   }
   if (!options.handlers) return { ...cached, outputs: {}, callbacks: new Map(), callbackFactories: new Map(), cache: { hit: true } };
-  const fresh = await options.synthesize(false);
+  const fresh = await synthesize(false);
   const archives = new Map(cached.resources.filter((r) => r.type === LAMBDA_FUNCTION_TYPE).map((r) => [r.name, r]));
   const resources = fresh.resources.map((r) => {
     const from = r.type === LAMBDA_FUNCTION_TYPE ? archives.get(r.name) : undefined;
