@@ -11,6 +11,10 @@
  * dynamic `import()` (which a cached script would resolve differently) is compiled by Node as always, and so is any
  * module V8 refuses to compile this way. What differs: the stack frames of a cached module are not source-mapped to
  * its package's own sources. Only the command uses it (not the test kit, nor a program's own process).
+ *
+ * Not v8-compile-cache(-lib), which does the same on Node 20: it compiles every module this way, and a module with an
+ * `import()` compiled without a dynamic-import callback fails when it imports (@pulumi/pulumi has such modules); and it
+ * takes the code cache before a module runs, which holds only the functions V8 compiles eagerly.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
