@@ -308,10 +308,11 @@ export async function loadSynthesis(
   const serialize = serializesOnMiss(options);
   // Loaded when needed: a run served by the synthesis cache loads neither the program nor Pulumi.
   const synthesize = async (serialize: boolean) => {
-    // Without serialization, Pulumi's closure serializer and its package-tree walk are never used: load them on use.
-    if (!serialize)
-      for (const from of [dirname(resolvePath(program)), __dirname])
-        deferRequires("@pulumi/pulumi", { typescript: "object", "@npmcli/arborist": "object" }, [from]);
+    // Pulumi's package-tree walk (@npmcli/arborist) serves CallbackFunction only (the component builds its own archives),
+    // and without serialization its closure serializer (TypeScript) is never used either: they load on first use.
+    const walk = { "@npmcli/arborist": "object" } as const;
+    for (const from of [dirname(resolvePath(program)), __dirname])
+      deferRequires("@pulumi/pulumi", serialize ? walk : { typescript: "object", ...walk }, [from]);
     return (await import("../program/synthesize")).synthesizeProgram(program, {
       stack: options.stack,
       config: options.config,
