@@ -10,7 +10,7 @@ import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
 import { forgetProgramModules, loadProgram } from "./loader";
-import { shareFunctionParses } from "./sharedParses";
+import { parsesFileOf, shareFunctionParses } from "./sharedParses";
 
 import {
   forgetPendingPulumiWork,
@@ -185,7 +185,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const callbacks = new Map<string, (...args: any[]) => unknown>();
   const callbackFactories = new Map<string, () => (...args: any[]) => unknown>();
   const serializations = catchSerializationFailures(options.serialize ?? true);
-  const parses = options.serialize === false ? undefined : shareFunctionParses([dirname(program), __dirname]);
+  const parses = options.serialize === false ? undefined : shareFunctionParses([dirname(program), __dirname], parsesFileOf(program));
   const stacks = plainBookkeepingStacks();
   const archives = watchFunctionCode();
   let active = true;
