@@ -99,7 +99,9 @@ export async function localLoopRows(samples = 5, kitCalls = 6): Promise<BenchRow
       met: ours.median / floor <= target,
       note:
         (edited
-          ? "The program's synthesis under mocks (its TypeScript loaded, every resource registered, each Lambda's closure serialized)"
+          ? mode === "artifact"
+            ? "The program's synthesis under mocks (its TypeScript loaded, every resource registered, each Lambda's closure serialized)"
+            : "The program's synthesis under mocks without serializing its Lambdas (the handlers run from the source)"
           : mode === "artifact"
             ? "The cached synthesis read back (no program loaded)"
             : "The program loaded under mocks without serializing its Lambdas (the archives come from the cache)") +

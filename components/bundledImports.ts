@@ -187,9 +187,10 @@ async function packageFunctions(
     .map((name) => ({ name, folder: findPackageFolder(name, folder) }))
     .filter((p): p is { name: string; folder: string } => p.folder !== undefined);
   const locator = await (scriptLocator ??= openScriptLocator());
+  const urls = await locator.filesOf(functions);
   const copied: CopiedPackageFunction[] = [];
-  for (const fn of functions) {
-    const url = await locator.fileOf(fn);
+  for (const [i, fn] of functions.entries()) {
+    const url = urls[i];
     const file = url.startsWith("file:") ? decodeURIComponent(new URL(url).pathname) : url;
     const name = fn.name || "(anonymous)";
     const owner = folders.find((p) => file.startsWith(p.folder + sep));
@@ -206,7 +207,8 @@ async function packageFunctions(
 
 /** Where functions are defined, from V8's inspector: the script each function's `[[FunctionLocation]]` names. */
 interface ScriptLocator {
-  fileOf(fn: (...args: unknown[]) => unknown): Promise<string>;
+  /** The script URL of each function ("" when V8 names none), in order. */
+  filesOf(functions: readonly ((...args: unknown[]) => unknown)[]): Promise<string[]>;
 }
 let scriptLocator: Promise<ScriptLocator> | undefined;
 
@@ -223,21 +225,42 @@ async function openScriptLocator(): Promise<ScriptLocator> {
     new Promise<T>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
   await post("Debugger.enable");
   const slot = Symbol.for("event-driven-workflow.locate");
+  let calls = 0;
+  // A function is defined where it is for its whole life; the steps of a program share many (their helpers).
+  const located = new WeakMap<object, string>();
+  const locate = async (objectId: string | undefined, objectGroup: string) => {
+    const { internalProperties = [] } = await post<{
+      internalProperties?: { name: string; value?: { value?: { scriptId: string } } }[];
+    }>("Runtime.getProperties", { objectId, ownProperties: true, objectGroup });
+    const location = internalProperties.find((p) => p.name === "[[FunctionLocation]]")?.value?.value;
+    return (location && urls.get(location.scriptId)) ?? "";
+  };
   return {
-    async fileOf(fn) {
-      (globalThis as Record<symbol, unknown>)[slot] = fn;
-      try {
-        const { result } = await post<{ result: { objectId?: string } }>("Runtime.evaluate", {
-          expression: `globalThis[Symbol.for("event-driven-workflow.locate")]`,
-        });
-        const { internalProperties = [] } = await post<{
-          internalProperties?: { name: string; value?: { value?: { scriptId: string } } }[];
-        }>("Runtime.getProperties", { objectId: result.objectId, ownProperties: true });
-        const location = internalProperties.find((p) => p.name === "[[FunctionLocation]]")?.value?.value;
-        return (location && urls.get(location.scriptId)) ?? "";
-      } finally {
-        delete (globalThis as Record<symbol, unknown>)[slot];
+    async filesOf(functions) {
+      const unknown = [...new Set(functions.filter((fn) => !located.has(fn)))];
+      if (unknown.length > 0) {
+        // Handles of their own, released together once located (the steps' serializations overlap).
+        const objectGroup = `event-driven-workflow.locate.${calls++}`;
+        // One evaluation hands over all of them (an array), one listing gives each its handle.
+        (globalThis as Record<symbol, unknown>)[slot] = unknown;
+        try {
+          const { result } = await post<{ result: { objectId?: string } }>("Runtime.evaluate", {
+            expression: `globalThis[Symbol.for("event-driven-workflow.locate")]`,
+            objectGroup,
+          });
+          const { result: items } = await post<{ result: { name: string; value?: { objectId?: string } }[] }>("Runtime.getProperties", {
+            objectId: result.objectId,
+            ownProperties: true,
+            objectGroup,
+          });
+          const handles = new Map(items.map((item) => [item.name, item.value?.objectId]));
+          for (const [i, fn] of unknown.entries()) located.set(fn, await locate(handles.get(String(i)), objectGroup));
+        } finally {
+          delete (globalThis as Record<symbol, unknown>)[slot];
+          await post("Runtime.releaseObjectGroup", { objectGroup });
+        }
       }
+      return functions.map((fn) => located.get(fn) ?? "");
     },
   };
 }

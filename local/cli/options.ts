@@ -112,6 +112,8 @@ export function runnerOptionsOf(values: ReturnType<typeof parseRunArguments>["va
   return {
     ...programSettingsOf(values),
     mode: values.source ? "source" : "artifact",
+    // A run from the source does not need the archives: after an edit, serializing them would be most of its cost.
+    serialize: !values.source,
     clock,
     timeoutScale: scale,
     workflows: values.workflow,

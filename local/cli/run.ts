@@ -43,7 +43,9 @@ Options:
   --graph <file.md>     write the state machine graph (Mermaid) with each execution's path highlighted
   --config <key=value>  set Pulumi config, repeatable; a key without a namespace gets the project's
   --stack <name>        use Pulumi.<name>.yaml's config too (default stack: local, whose file rarely exists)
-  --source              run the handlers from source, in-process, instead of from their deployment artifacts
+  --source              run the handlers from source, in-process, instead of from their deployment artifacts; a
+                        synthesis the cache does not serve then skips serializing them (run without --source, or
+                        edw-local check, to see whether \`pulumi up\` can)
   --bus <name>          the event bus the events are put on (default: default)
   --workflow <name>     run only this workflow, repeatable (default: every workflow of the program)
   --input <file.json>   start the one --workflow directly with this input, as a schedule or StartExecution would

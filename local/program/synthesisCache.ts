@@ -46,14 +46,20 @@ interface Entry {
  * A synthesis of `program` through the cache. `synthesize(serialize)` synthesizes it (serializing each Lambda or not).
  * A hit returns the cached synthesis as is when the caller needs no `handlers` (no program loaded: no outputs, no
  * callbacks), else the program synthesized again without serialization, with the cached archives and serialization
- * failures. A miss synthesizes and stores.
+ * failures. A miss synthesizes and stores; with `serialize: false` (a caller that needs only the handlers) it
+ * synthesizes without serialization and stores nothing, so that its placeholder archives never reach an entry.
  */
 export async function throughCache(
   program: string,
   settings: { stack?: string; config?: Record<string, string>; stackReferences?: Record<string, unknown> },
-  options: { folder?: string; handlers: boolean; synthesize: (serialize: boolean) => Promise<Synthesis> },
+  options: { folder?: string; handlers: boolean; serialize?: boolean; synthesize: (serialize: boolean) => Promise<Synthesis> },
 ): Promise<Synthesis> {
+  const unserialized = async (): Promise<Synthesis> => ({
+    ...(await options.synthesize(false)),
+    cache: { hit: false, note: UNSERIALIZED_NOTE },
+  });
   if ((await programFormat(program)) === "module") {
+    if (options.serialize === false) return unserialized();
     const note = "not cached: the modules of an ES module program load off the main thread, where the cache cannot see them";
     return { ...(await options.synthesize(true)), cache: { hit: false, note } };
   }
@@ -62,6 +68,7 @@ export async function throughCache(
   // The program's TypeScript is transpiled once per content too (see transpileCache.mjs).
   const synthesize = (serialize: boolean) => withTranspileCache(join(folder, "transpiled"), () => options.synthesize(serialize));
   const cached = readEntry(path);
+  if (!cached && options.serialize === false) return unserialized();
   if (!cached) {
     const { synthesis, note } = await synthesizeAndStore(path, () => synthesize(true));
     return { ...synthesis, cache: { hit: false, ...(note ? { note } : {}) } };
@@ -73,8 +80,13 @@ export async function throughCache(
     const from = r.type === LAMBDA_FUNCTION_TYPE ? archives.get(r.name) : undefined;
     return from ? { ...r, inputs: { ...r.inputs, code: from.inputs.code }, state: { ...r.state, code: from.state.code } } : r;
   });
-  return { ...fresh, resources, serializationFailures: cached.serializationFailures, cache: { hit: true } };
+  return { ...fresh, resources, serializationFailures: cached.serializationFailures, serialized: true, cache: { hit: true } };
 }
+
+/** Why a synthesis without serialization was not cached, and what it did not check. */
+export const UNSERIALIZED_NOTE =
+  "skipped serializing the Lambdas (the handlers run from the source; not cached): whether `pulumi up` can serialize them " +
+  "is not checked here; a run from the artifacts (without --source), `edw-local check` or `edw-local package` checks it";
 
 /** The folder entries are kept in: `node_modules/.cache/edw-local` of the nearest folder above the program that has node_modules. */
 export function defaultCacheFolder(program: string): string {

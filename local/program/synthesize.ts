@@ -10,6 +10,7 @@ import { load as loadYaml } from "js-yaml";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { inProcessHandlerFactoryOf, inProcessHandlerOf } from "event-driven-workflow";
 import { forgetProgramModules, loadProgram } from "./loader";
+import { parsesFileOf, shareFunctionParses } from "./sharedParses";
 
 import {
   forgetPendingPulumiWork,
@@ -149,6 +150,12 @@ export interface Synthesis {
   warnings: string[];
   /** Whether the synthesis came from the on-disk cache (see `RunnerOptions.cache`); absent when no cache was asked for. */
   cache?: CacheUse;
+  /**
+   * `false` when each Function's code is a placeholder that fails if run (`serialize: false`, no cached archives):
+   * such a synthesis runs from the source only, and is never cached.
+   * @default true
+   */
+  serialized?: boolean;
 }
 
 /**
@@ -178,6 +185,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   const callbacks = new Map<string, (...args: any[]) => unknown>();
   const callbackFactories = new Map<string, () => (...args: any[]) => unknown>();
   const serializations = catchSerializationFailures(options.serialize ?? true);
+  const parses = options.serialize === false ? undefined : shareFunctionParses([dirname(program), __dirname], parsesFileOf(program));
   const stacks = plainBookkeepingStacks();
   const archives = watchFunctionCode();
   let active = true;
@@ -218,6 +226,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
   } finally {
     active = false;
     serializations.restore();
+    parses?.restore();
     stacks.restore();
     // A later import of the program (a test of the user's, under its own mocks) runs it again, too.
     forgetProgramModules(program);
@@ -234,6 +243,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
     callbacks,
     callbackFactories,
     warnings: settings.warnings,
+    serialized: options.serialize ?? true,
   };
 }
 
@@ -331,7 +341,7 @@ function catchSerializationFailures(serialize: boolean) {
     const callback = (inProcessHandlerOf(func) ?? func) as Callback;
     pending = { callback, factory: inProcessHandlerFactoryOf(func) ?? (() => callback), token };
     const exportName = args?.exportName ?? "handler";
-    if (!serialize) return Promise.resolve({ text: `exports.${exportName} = () => undefined;\n`, exportName, containsSecrets: false });
+    if (!serialize) return Promise.resolve({ text: UNSERIALIZED_PLACEHOLDER, exportName, containsSecrets: false });
     return original(func, args).catch((error: unknown) => {
       token.message = messageOf(error);
       return {
@@ -357,6 +367,13 @@ function catchSerializationFailures(serialize: boolean) {
     },
   };
 }
+
+/**
+ * The code of each Function of a synthesis that skipped serialization: it fails, saying why, wherever it is loaded,
+ * so that it can never pass for a handler.
+ */
+export const UNSERIALIZED_PLACEHOLDER =
+  'throw new Error("edw-local: this archive is a placeholder (the program was synthesized without serializing its handlers, to run them from the source); synthesize it with serialization to run or ship its archive");\n';
 
 /**
  * Pulumi records a stack trace on each of its internal promises (thousands per synthesis), read only to explain a

@@ -46,7 +46,7 @@ import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type TableUsage } from "../simulators/dynamoDb";
 import { executionCost, type ExecutionCost } from "../cost/cost";
 import { materializeArchive, WarmFunction } from "../lambda/artifact";
-import { throughCache } from "../program/synthesisCache";
+import { throughCache, UNSERIALIZED_NOTE } from "../program/synthesisCache";
 import { deferRequires } from "../program/deferRequire";
 import { resourceKey, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../program/mocks";
 import type { Synthesis } from "../program/synthesize";
@@ -128,6 +128,15 @@ export interface RunnerOptions {
    * @default false
    */
   cache?: boolean | { folder: string };
+  /**
+   * Serialize each Lambda's handler when the program is synthesized (a synthesis the cache does not serve), as `pulumi
+   * up` does, so that {@link LocalRunner.problems} names each step it could not deploy. `false` skips it, for a run from
+   * the source (`mode: "source"` only) after an edit, where it is most of the cost: each Function then gets a
+   * placeholder archive that fails if run, the synthesis is not cached, and only a synthesis served by the cache still
+   * reports the serialization problems recorded with it.
+   * @default true
+   */
+  serialize?: boolean;
   /**
    * How runs treat time: `fast` skips Retry intervals and Wait durations (timeouts run in real time); `real` waits for
    * everything; `virtual` honours every Retry interval, Wait, task timeout, heartbeat and execution timeout on a
@@ -282,7 +291,7 @@ export { RunnerInputError };
  */
 export async function loadWorkflows(
   program: string,
-  options: Pick<RunnerOptions, SynthesisSettings | "workflows" | "cache" | "mode"> = {},
+  options: Pick<RunnerOptions, SynthesisSettings | "workflows" | "cache" | "mode" | "serialize"> = {},
 ): Promise<{ synthesis: Synthesis; workflows: LoadedWorkflow[]; problems: StepProblem[] }> {
   const synthesis = await loadSynthesis(program, options);
   return { synthesis, ...workflowsOf(synthesis, program, options.workflows) };
@@ -292,16 +301,18 @@ export async function loadWorkflows(
  * Synthesizes `program` under mocks, as {@link loadWorkflows} does (a module that only exports workflow arguments gets
  * a workflow constructed per export), without picking its workflows: what {@link LocalRunner.fromSynthesis} takes.
  */
-export function loadSynthesis(
+export async function loadSynthesis(
   program: string,
-  options: Pick<RunnerOptions, SynthesisSettings | "cache" | "mode"> = {},
+  options: Pick<RunnerOptions, SynthesisSettings | "cache" | "mode" | "serialize"> = {},
 ): Promise<Synthesis> {
+  const serialize = serializesOnMiss(options);
   // Loaded when needed: a run served by the synthesis cache loads neither the program nor Pulumi.
   const synthesize = async (serialize: boolean) => {
-    // Without serialization, Pulumi's closure serializer and its package-tree walk are never used: load them on use.
-    if (!serialize)
-      for (const from of [dirname(resolvePath(program)), __dirname])
-        deferRequires("@pulumi/pulumi", { typescript: "object", "@npmcli/arborist": "object" }, [from]);
+    // Pulumi's package-tree walk (@npmcli/arborist) serves CallbackFunction only (the component builds its own archives),
+    // and without serialization its closure serializer (TypeScript) is never used either: they load on first use.
+    const walk = { "@npmcli/arborist": "object" } as const;
+    for (const from of [dirname(resolvePath(program)), __dirname])
+      deferRequires("@pulumi/pulumi", serialize ? walk : { typescript: "object", ...walk }, [from]);
     return (await import("../program/synthesize")).synthesizeProgram(program, {
       stack: options.stack,
       config: options.config,
@@ -325,10 +336,25 @@ export function loadSynthesis(
       ? throughCache(resolvePath(program), options, {
           folder: typeof cache === "object" ? cache.folder : undefined,
           handlers: options.mode === "source",
+          serialize,
           synthesize,
         })
-      : synthesize(true),
+      : synthesize(serialize).then((synthesis) =>
+          serialize ? synthesis : { ...synthesis, cache: { hit: false, note: UNSERIALIZED_NOTE } },
+        ),
   );
+}
+
+/**
+ * Whether a synthesis the cache does not serve serializes the Lambdas (see `RunnerOptions.serialize`).
+ *
+ * @throws RunnerInputError for `serialize: false` outside source mode: an artifact run would run the placeholders.
+ */
+function serializesOnMiss(options: Pick<RunnerOptions, "mode" | "serialize">): boolean {
+  if (options.serialize !== false) return true;
+  if (options.mode !== "source")
+    throw new RunnerInputError('serialize: false leaves each Lambda a placeholder archive: it runs from the source only (mode: "source").');
+  return false;
 }
 
 /** The runner options that decide a synthesis (the rest decide only how its workflows run). */
@@ -688,6 +714,10 @@ export class LocalRunner {
   }
 
   private async prepare(): Promise<void> {
+    if (this.mode === "artifact" && this.synthesis.serialized === false)
+      throw new RunnerInputError(
+        'This synthesis skipped serializing the Lambdas (serialize: false): its archives are placeholders, so it runs from the source only (mode: "source"); synthesize the program with serialization to run its artifacts.',
+      );
     const tables = this.synthesis.resources.filter((r) => r.type === "aws:dynamodb/table:Table");
     // A DynamoDB service call needs the stand-in even where the program declares no table (it names one of its own).
     const callsDynamoDb = this.workflows.some((w) => serviceCallStates(JSON.parse(w.definition)).some((c) => c.service === "dynamodb"));

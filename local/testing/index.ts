@@ -34,7 +34,7 @@ export { messagesTo, publishedEvents } from "../simulators/messageRecorder";
 export type { EventBridgePublished, PublishedMessage, PutEventsEntry, SnsPublished, SqsPublished } from "../simulators/messageRecorder";
 
 /** Options of {@link runEvents}. */
-export interface RunEventsOptions extends Omit<RunnerOptions, "mode"> {
+export interface RunEventsOptions extends Omit<RunnerOptions, "mode" | "serialize"> {
   /** `source` runs each handler in-process; `artifact` runs each Lambda's deployment archive in a child process. @default "source" */
   mode?: RunnerOptions["mode"];
   /** The bus the events are put on. @default "default" */
