@@ -304,9 +304,9 @@ interface InvocationGuards {
   up: boolean;
   /** The lowering scheduled when the last invocation ended: it lowers nothing if an invocation runs by then. */
   lowering?: ReturnType<typeof setImmediate>;
-  /** The `unhandledRejection` listeners set aside while invocations run (in Lambda, the runtime's own). */
-  setAside: ((...args: unknown[]) => void)[];
-  route(reason: unknown, promise: unknown): void;
+  /** The others' `unhandledRejection` listeners, stepping over an invocation's rejections while the guards are up. */
+  deferring: WeakSet<Listener>;
+  route(reason: unknown): void;
   /** The console methods as they were when the guards went up, and their redacting stand-ins. */
   printing: Record<ConsoleMethod, (...args: unknown[]) => void>;
   redacting: Record<ConsoleMethod, (...args: unknown[]) => void>;
@@ -329,14 +329,9 @@ const CONSOLE_METHODS: readonly ConsoleMethod[] = ["log", "info", "warn", "error
  */
 function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () => Promise<T> | T): Promise<T> {
   const registry = process as unknown as Record<symbol, InvocationGuards | undefined>;
-  const guards = (registry[Symbol.for("event-driven-workflow.invocationGuards")] ??= createInvocationGuards());
-  // Not listening when no invocation runs, or when someone removed the listener meanwhile: the listeners standing now
-  // are the ones to set aside (any set aside before were removed by their owner).
-  if (!process.listeners("unhandledRejection").includes(guards.route)) {
-    guards.setAside = process.listeners("unhandledRejection") as InvocationGuards["setAside"];
-    process.removeAllListeners("unhandledRejection");
-    process.on("unhandledRejection", guards.route);
-  }
+  const guards = (registry[Symbol.for("event-driven-workflow.invocationGuards.2")] ??= createInvocationGuards());
+  // Not listening when no invocation runs, or when someone removed the listener meanwhile (a test runner between files).
+  if (!process.rawListeners("unhandledRejection").includes(guards.route)) raiseRejectionGuard(guards);
   // What a handler's timer or un-awaited promise prints after its invocation ended runs, in Lambda, during the next
   // invocation (the process is frozen in between): redacted then, with the last invocations' secrets still kept.
   guards.running++;
@@ -384,13 +379,49 @@ function guardInvocation<T>(redactor: Redactor, remainingMs: number, body: () =>
   });
 }
 
-/** Puts back the `unhandledRejection` listeners set aside and the console, unless an invocation started meanwhile. */
+type Listener = (...args: unknown[]) => void;
+
+/**
+ * Puts `guards.route` first among the `unhandledRejection` listeners, and each other listener behind a stand-in that
+ * steps over a rejection of an invocation's code (in Lambda, the runtime's own listener would end the process). A
+ * stand-in carries its listener as `listener`, which Node's `removeListener` matches (as for `once`), so an owner who
+ * removes its listener while the guards are up removes it for good: none is put back that its owner removed.
+ */
+function raiseRejectionGuard(guards: InvocationGuards): void {
+  const others = process.rawListeners("unhandledRejection") as Listener[];
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", guards.route);
+  for (const listener of others) {
+    if (guards.deferring.has(listener)) {
+      process.on("unhandledRejection", listener);
+      continue;
+    }
+    const standIn = Object.assign(
+      function (this: unknown, ...args: unknown[]) {
+        if (!guards.scope.getStore()) listener.apply(this, args);
+      },
+      { listener: (listener as Listener & { listener?: Listener }).listener ?? listener },
+    );
+    guards.deferring.add(standIn);
+    process.on("unhandledRejection", standIn);
+  }
+}
+
+/** Puts back the others' `unhandledRejection` listeners still standing and the console, unless an invocation started meanwhile. */
 function lowerGuards(guards: InvocationGuards): void {
   guards.lowering = undefined;
   if (guards.running > 0 || !guards.up) return;
   guards.up = false;
   process.off("unhandledRejection", guards.route);
-  for (const listener of guards.setAside) process.on("unhandledRejection", listener);
+  const standing = process.rawListeners("unhandledRejection") as Listener[];
+  if (standing.some((listener) => guards.deferring.has(listener))) {
+    process.removeAllListeners("unhandledRejection");
+    for (const listener of standing)
+      process.on(
+        "unhandledRejection",
+        guards.deferring.has(listener) ? (listener as Listener & { listener: Listener }).listener : listener,
+      );
+  }
   for (const method of CONSOLE_METHODS) if (console[method] === guards.redacting[method]) console[method] = guards.printing[method];
 }
 
@@ -402,12 +433,11 @@ function createInvocationGuards(): InvocationGuards {
     scope,
     running: 0,
     up: false,
-    setAside: [],
-    route(reason, promise) {
+    deferring: new WeakSet(),
+    route(reason) {
       const invocation = scope.getStore();
       if (invocation) invocation.fail(reason);
-      else if (guards.setAside.length > 0) for (const listener of guards.setAside) listener.call(process, reason, promise);
-      else throw reason; // Node's own behaviour without a listener
+      else if (process.listenerCount("unhandledRejection") === 1) throw reason; // Node's own behaviour without a listener
     },
     printing: { ...console },
     redacting: Object.fromEntries(

@@ -338,6 +338,35 @@ describe("redaction properties (fast-check, through the real wrapper)", function
     }
   });
 
+  it("a listener its owner removes while an invocation runs stays removed, and one kept still hears other rejections", async () => {
+    const before = process.rawListeners("unhandledRejection") as ((...args: unknown[]) => void)[];
+    const heard: unknown[] = [];
+    const removed = () => undefined;
+    const kept = (reason: unknown) => heard.push(reason);
+    // Only these two (mocha's own listener re-emits what it does not handle, which would be heard twice).
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", removed);
+    process.on("unhandledRejection", kept);
+    const hung = instrumentStep("wf", "Hung", () => new Promise<never>(() => undefined));
+    const capture = captureOutput();
+    try {
+      void hung({}, { awsRequestId: "req-hung", getRemainingTimeInMillis: () => 100 });
+      // What a synthesis or a runner does as it ends: its listener goes, while a step still runs.
+      process.off("unhandledRejection", removed);
+      const outside = new Error("not a step's");
+      setImmediate(() => void Promise.reject(outside));
+      await sleep(250);
+      const listening = process.listeners("unhandledRejection");
+      assert.ok(!listening.includes(removed), "a listener removed while the guards were up is not put back");
+      assert.ok(listening.includes(kept), "the one kept is back");
+      assert.deepEqual(heard, [outside], "a rejection outside any invocation reaches the others' listeners");
+    } finally {
+      capture.stop();
+      process.removeAllListeners("unhandledRejection");
+      for (const listener of before) process.on("unhandledRejection", listener);
+    }
+  });
+
   it("a value nested deeper than the limit is redacted as a whole, never written", async () => {
     const { createRedactor } = await import("../../runtime/redact");
     const redactor = createRedactor(["cardToken"]);
