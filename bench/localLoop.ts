@@ -10,9 +10,9 @@
  * Run alone: `npx ts-node --transpile-only bench/localLoop.ts [samples]`.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { childrenCpuSeconds } from "./childrenCpu";
 import { type BenchRow, formatRows, spread } from "./rows";
 
 /** `edw-local` on one event, artifact mode, may take at most this many times the floor (issue 23). */
@@ -23,16 +23,6 @@ export const SOURCE_LOOP_TARGET = 1.5;
 export const TEST_KIT_TARGET_SECONDS = 0.2;
 
 const ROOT = join(__dirname, "..");
-
-/**
- * The CPU seconds of this process's waited-for children so far, their own children included (Linux: cutime + cstime
- * of /proc/self/stat, in clock ticks of 1/100 s); undefined elsewhere.
- */
-function childrenCpuSeconds(): number | undefined {
-  if (!existsSync("/proc/self/stat")) return undefined;
-  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
-  return (Number(fields[13]) + Number(fields[14])) / 100;
-}
 
 /** Runs `node args` from the repository root; resolves with its wall time and CPU time in seconds, and its stdout. */
 function timeNode(args: string[]): Promise<{ seconds: number; cpuSeconds?: number; stdout: string }> {

@@ -56,6 +56,8 @@ const MEASUREMENTS: Measurement[] = [
     title: "Lambda artifacts and cold start",
     load: async (quick) => (await import("./coldStart")).coldStartRows(quick ? 3 : undefined),
   },
+  // Last: it runs the whole suite (minutes), and a machine the suite just loaded would slow the rows after it.
+  { key: "test-suite", title: "npm test", load: async () => (await import("./testSuite")).testSuiteRows() },
 ];
 
 async function main(): Promise<void> {
