@@ -3,7 +3,9 @@
  * into a scratch folder (test/fixtures/modules-consumer), with a sub-folder per program that Node resolves the
  * installed packages from: CommonJS TypeScript (node16), ES module TypeScript (nodenext; bundler), an `.mjs` program
  * and CommonJS JavaScript (local/test/fixtures/modules: a step whose handler uses three date-fns functions, statically
- * imported and bundled). Each type-checks with `tsc` 6 on its own tsconfig (TypeScript), runs its event with
+ * imported and bundled). Each type-checks with `tsc` 6 on its own tsconfig (TypeScript; the nodenext program with the
+ * declarations spec's probe beside it, test/support/declarationProbe.ts: that is the TypeScript 6 nodenext check of
+ * the declarations, on the packed packages, with skipLibCheck false), runs its event with
  * `npx edw-local` from source and from its archives with the same result, writes archives with `edw-local package`
  * that run (unzipped outside the project, with only the layer and the runtime besides) and passes its own test of the
  * test kit.
@@ -14,6 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { unzipSync } from "fflate";
 import { installConsumer, REPO_ROOT, runInConsumer, type ConsumerProject } from "./support/consumer";
+import { DECLARATION_PROBE } from "./support/declarationProbe";
 
 const PROGRAMS = join(REPO_ROOT, "local", "test", "fixtures", "modules");
 const TS_NODE_ESM = ["--node-option", "loader=ts-node/esm/transpile-only"];
@@ -70,6 +73,7 @@ describe("module systems from the packed packages on TypeScript 6: tsc, npx edw-
       cpSync(join(project.folder, "tests", test), join(project.folder, folder, "test", test));
     }
     cpSync(join(PROGRAMS, "stamp-requested.json"), join(project.folder, "stamp-requested.json"));
+    writeFileSync(join(project.folder, "esm-nodenext", "probe.ts"), DECLARATION_PROBE);
     unzipped = mkdtempSync(join(tmpdir(), "edw-unzipped-"));
   });
   after(() => {
@@ -96,7 +100,7 @@ describe("module systems from the packed packages on TypeScript 6: tsc, npx edw-
       };
 
       if (entry.endsWith(".ts")) {
-        it("type-checks with tsc 6 on its own tsconfig", () => {
+        it(`type-checks with tsc 6 on its own tsconfig${folder === "esm-nodenext" ? " (and the declarations probe)" : ""}`, () => {
           const result = run("tsc", ["--noEmit", "-p", "."]);
           assert.equal(result.status, 0, result.stdout + result.stderr);
         });

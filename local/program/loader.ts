@@ -29,7 +29,9 @@ const dynamicImport = new Function("url", "return import(url)") as (url: string)
 // Kept on the process, not the module: the library itself may be loaded afresh by a program that depends on it.
 const state = ((globalThis as Record<symbol, unknown>)[Symbol.for("event-driven-workflow-local.loader")] ??= {
   loads: 0,
-}) as { loads: number; hooks?: Promise<Hooks>; esmHooks?: boolean };
+  loading: 0,
+  programFiles: new Set<string>(),
+}) as { loads: number; loading: number; programFiles: Set<string>; hooks?: Promise<Hooks>; esmHooks?: boolean };
 
 /**
  * Runs the program module at `path` (absolute) and returns its outputs: its exports, or its default export when
@@ -41,14 +43,19 @@ export async function loadProgram(path: string): Promise<Record<string, unknown>
   const hooks = await installHooks();
   const load = ++state.loads;
   let exports: Record<string, unknown>;
-  if (hooks.formatOf(path) === "module") {
-    registerEsmHooks();
-    const url = new URL(pathToFileURL(path));
-    url.searchParams.set(hooks.LOAD_QUERY, String(load));
-    exports = await dynamicImport(url.href);
-  } else {
-    forgetProgramModules(path);
-    exports = require(path);
+  state.loading++;
+  try {
+    if (hooks.formatOf(path) === "module") {
+      registerEsmHooks();
+      const url = new URL(pathToFileURL(path));
+      url.searchParams.set(hooks.LOAD_QUERY, String(load));
+      exports = await dynamicImport(url.href);
+    } else {
+      forgetProgramModules(path);
+      exports = require(path);
+    }
+  } finally {
+    state.loading--;
   }
   if (!Object.getOwnPropertyDescriptor(exports, "default")) return exports;
   if (Object.keys(exports).length !== 1) {
@@ -80,19 +87,28 @@ export async function withTranspileCache<T>(folder: string, load: () => Promise<
 
 /**
  * Installs, once per process, the CommonJS `.ts` handler, and turns on source maps for stack traces. A `.ts` handler
- * registered earlier (ts-node under mocha) is replaced: both transpile only. The ES module hooks are registered only
- * when a program needs them (see {@link registerEsmHooks}).
+ * registered earlier (ts-node under mocha) keeps every file but the program's: those required while a program loads,
+ * and those they require later. The rest of the process (the spec files mocha loads after a test-kit run) keeps its
+ * own transpiler, comments and all. The ES module hooks are registered only when a program needs them (see
+ * {@link registerEsmHooks}).
  */
 function installHooks(): Promise<Hooks> {
   state.hooks ??= (async () => {
     const hooks = (await dynamicImport(HOOKS_URL)) as unknown as Hooks;
     process.setSourceMapsEnabled(true);
     const loaders = Module as unknown as {
-      _extensions: Record<string, (module: { _compile(code: string, path: string): void }, path: string) => void>;
+      _extensions: Record<
+        string,
+        (module: { _compile(code: string, path: string): void; parent?: { filename?: string } | null }, path: string) => void
+      >;
       _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
     };
     for (const extension of [".ts", ".cts", ".tsx"]) {
+      const earlier = loaders._extensions[extension];
       loaders._extensions[extension] = (module, file) => {
+        const requiredBy = module.parent?.filename;
+        if (earlier && !state.loading && !(requiredBy && state.programFiles.has(requiredBy))) return earlier(module, file);
+        state.programFiles.add(file);
         const code = hooks.transpileSync(readFileSync(file, "utf8"), file, "commonjs");
         // A real `import()` (kept for node16/nodenext) may import TypeScript, through Node's ES module loader.
         if (code.includes("import(")) registerEsmHooks();

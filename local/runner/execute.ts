@@ -186,6 +186,15 @@ export class LocalWorkflow {
   }
 
   private async execute(input: Json, stop?: AbortSignal): Promise<LocalExecutionResult> {
+    // A task still waiting when the execution ends (a callback where it was stopped, a handler when it timed out) is let
+    // go then: aws-local-stepfunctions clears the state's timer and the execution's TimeoutSeconds timer only once the
+    // task settles, and those timers (a day, five days) would keep the process alive. It settles after `ended`, so
+    // nothing more is invoked.
+    let letGo: () => void = () => undefined;
+    const abandoned = new Promise<never>((_, reject) => {
+      letGo = () => reject(Object.assign(new Error("The execution has ended"), { name: "States.Runtime" }));
+    });
+    abandoned.catch(() => undefined);
     const published: PublishedMessage[] = [];
     const recorders = Object.fromEntries(
       this.integrationStates.map(([state, service]) => [
@@ -211,7 +220,7 @@ export class LocalWorkflow {
           (request: Json) =>
             ended || Date.now() >= deadline
               ? Promise.reject(Object.assign(new Error(`The execution has ended: ${state} is not invoked`), { name: "States.Runtime" }))
-              : handler(request),
+              : Promise.race([handler(request), abandoned]),
         ]),
       );
     const name = randomUUID();
@@ -246,10 +255,12 @@ export class LocalWorkflow {
       else {
         capture?.stop();
         ended = true;
+        letGo();
         throw error;
       }
     }
     ended = true;
+    letGo();
     const events = eventLog.eventQueue.map(executionEvent);
     const printed = capture?.stop() ?? [];
     if (outcome.status === "FAILED" && outcome.error !== STOPPED_ERROR) {

@@ -52,6 +52,18 @@ describe("edw-local cost, with callback steps", function () {
     assert.equal(report.paths[0].cost.stateTransitions, 5);
   });
 
+  it("leaves no timer of a stopped execution behind (its day-long callback wait, its TimeoutSeconds): the process can exit", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === "Timeout").length;
+    const settled = () => new Promise((resolve) => setImmediate(resolve));
+    await settled(); // mocha's own timer for this test is set by then
+    const before = timers();
+    const { code, out } = await cost([program, events[0]]);
+    assert.match(out, /STOPPED at ManagerApproval/);
+    assert.equal(code, 0, out);
+    await settled();
+    assert.equal(timers(), before, String(process.getActiveResourcesInfo()));
+  });
+
   it("refuses a bad option or input as a usage error (exit 2)", async () => {
     assert.equal((await cost([program, events[0], "--timeout-scale", "zero"])).code, 2);
     assert.equal((await cost([program, events[0], "--graph", "g.md"])).code, 2);
