@@ -93,7 +93,18 @@ describe("local execution: the events LocalWorkflow reads from the engine's queu
       ...(index === undefined ? {} : { index }),
     }));
     const expected = await publicLogEvents(input);
-    assert.deepEqual(ours, expected);
+    // The same events; in the same order within each state (and each kind of event without one). Across the
+    // parallel's branches the order may differ by a turn of the event loop: LocalWorkflow's handlers settle a tick
+    // later than the bare ones (they can be let go when the execution ends), as AWS orders branches by nothing either.
+    const key = (e: object) => JSON.stringify(e);
+    assert.deepEqual(ours.map(key).sort(), expected.map(key).sort(), "the same events");
+    const threads = (events: typeof ours) => {
+      const byThread = new Map<string, string[]>();
+      for (const e of events) byThread.set(e.state ?? e.type, [...(byThread.get(e.state ?? e.type) ?? []), key(e)]);
+      return Object.fromEntries(byThread);
+    };
+    assert.deepEqual(threads(ours), threads(expected), "in the same order within each state");
+    assert.deepEqual([ours[0], ours.at(-1)], [expected[0], expected.at(-1)]);
     // The cases the comparison is meant to cover are there.
     const types = new Set(ours.map((e) => e.type));
     for (const type of ["ParallelBranchStarted", "MapIterationStarted", "StateRetried", "StateCaught", "ExecutionFailed"])
