@@ -98,7 +98,7 @@ describe("local execution: the events LocalWorkflow reads from the engine's queu
     // later than the bare ones (they can be let go when the execution ends), as AWS orders branches by nothing either.
     const key = (e: object) => JSON.stringify(e);
     assert.deepEqual(ours.map(key).sort(), expected.map(key).sort(), "the same events");
-    const threads = (events: typeof ours) => {
+    const threads = (events: { type: string; state?: string }[]) => {
       const byThread = new Map<string, string[]>();
       for (const e of events) byThread.set(e.state ?? e.type, [...(byThread.get(e.state ?? e.type) ?? []), key(e)]);
       return Object.fromEntries(byThread);
