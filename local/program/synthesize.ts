@@ -50,8 +50,14 @@ export function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
   );
 }
 
-/** Waits until registrations stop arriving (they are asynchronous RPCs even under mocks). */
+/**
+ * Waits until every registration RPC has completed (they are asynchronous even under mocks), as the language host does
+ * before it exits: Pulumi's `waitForRPCs`, or, in an SDK without it, until registrations stop arriving for 100 ms (on
+ * a loaded machine a late one, a component's outputs, could still come after that).
+ */
 export async function settle(resources: RecordedResource[]): Promise<void> {
+  const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  if (typeof waitForRPCs === "function") return waitForRPCs();
   let last = -1;
   for (let quiet = 0; quiet < 5; ) {
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -220,7 +226,7 @@ export async function synthesizeProgram(modulePath: string, options: SynthesisOp
       ])) ?? {};
     // A Function whose code cannot be built never finishes registering, nor does a resource whose input rejected:
     // stop at the first error instead of waiting for them.
-    await Promise.race([allRegistered(recorded), archives.failed, failures.first]);
+    await Promise.race([settle(recorded), archives.failed, failures.first]);
   } catch (error) {
     failures.raised(error);
   } finally {
@@ -307,13 +313,6 @@ function watchFunctionCode(): { watch(code: unknown): void; failed: Promise<neve
     },
     failed,
   };
-}
-
-/** Waits until every registration RPC has completed (as the language host does before it exits). */
-async function allRegistered(recorded: RecordedResource[]): Promise<void> {
-  const { waitForRPCs } = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (typeof waitForRPCs === "function") await waitForRPCs();
-  else await settle(recorded);
 }
 
 /**
