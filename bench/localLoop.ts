@@ -5,7 +5,7 @@
  * of loading `@pulumi/pulumi` + `@pulumi/aws` in a fresh Node process (what any local run of a Pulumi AWS program pays
  * first), and the test kit's second and later `runEvents` calls in one process. Fresh processes, alternated, the
  * median over samples; wall time on a shared machine moves with its load, so the ratios (measured side by side) are
- * the figures to read. The edit appends a line to a handler file before each such run (restored at the end): the
+ * the figures to read. The edit changes the last line of a handler file before each such run (restored at the end): the
  * program's synthesis runs again, as after any edit, with the caches that hold per file (the other files'
  * transpilations, compiled packages, the parses of unchanged function texts) still used; `--no-cache` rows show a run
  * with no cache at all.
@@ -13,7 +13,7 @@
  * Run alone: `npx ts-node --transpile-only bench/localLoop.ts [samples]`.
  */
 import { spawn } from "node:child_process";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { childrenCpuSeconds } from "./childrenCpu";
@@ -62,7 +62,7 @@ const EDITED_FILE = join(ROOT, "handlers", "sendConfirmationEmail.ts");
 export async function localLoopRows(samples = 5, kitCalls = 6): Promise<BenchRow[]> {
   const original = readFileSync(EDITED_FILE, "utf8");
   let edits = 0;
-  const edit = () => appendFileSync(EDITED_FILE, `export const editedByTheBench = ${++edits};\n`);
+  const edit = () => writeFileSync(EDITED_FILE, `${original}export const editedByTheBench = ${++edits};\n`);
   await timeNode(FLOOR); // the file system cache, for every side alike
   type Side = "floor" | "artifact" | "source" | "artifactEdited" | "sourceEdited" | "artifactUncached" | "sourceUncached";
   const sides: Side[] = ["floor", "artifact", "source", "artifactEdited", "sourceEdited", "artifactUncached", "sourceUncached"];
