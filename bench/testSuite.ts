@@ -19,21 +19,23 @@ const ROOT = join(__dirname, "..");
 export async function testSuiteRows(): Promise<BenchRow[]> {
   const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
-  const { code, tail } = await new Promise<{ code: number | null; tail: string }>((resolve, reject) => {
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn("npm", ["test", "--silent"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString("utf8")).slice(-4000);
+      output += chunk.toString("utf8");
     };
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
     child.on("error", reject);
-    child.on("close", (exitCode) => resolve({ code: exitCode, tail: output }));
+    child.on("close", (exitCode) => resolve({ code: exitCode, output }));
   });
   const seconds = (performance.now() - started) / 1000;
-  if (code !== 0) throw new Error(`npm test failed (exit ${code}); its last output:\n${tail}`);
+  // What failed: mocha's failures, listed after its summary, or else the end of the output (a build, type or lint error).
+  const failing = /^\s*\d+ failing/m.exec(output);
+  if (code !== 0) throw new Error(`npm test failed (exit ${code}):\n${failing ? output.slice(failing.index) : output.slice(-4000)}`);
   const cpuAfter = childrenCpuSeconds();
-  const passing = /(\d[\d,]*) passing/.exec(tail)?.[1];
+  const passing = /(\d[\d,]*) passing/.exec(output)?.[1];
   const cpu = cpuBefore === undefined || cpuAfter === undefined ? "" : `, ${(cpuAfter - cpuBefore).toFixed(0)} s of CPU`;
   return [
     {
