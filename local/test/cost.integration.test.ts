@@ -60,6 +60,8 @@ describe("edw-local cost, with callback steps", function () {
     const { code, out } = await cost([program, events[0]]);
     assert.match(out, /STOPPED at ManagerApproval/);
     assert.equal(code, 0, out);
+    // Short timers of the run (a drain, a lowering) end by then; the stopped execution's are a day and five days long.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     await settled();
     assert.equal(timers(), before, String(process.getActiveResourcesInfo()));
   });
