@@ -3,7 +3,7 @@
  * they are known; tests evaluate the same documents offline.
  */
 import type { CallAwsServiceStep, PublishEventStep, StartWorkflowStep, Step } from "../steps/types";
-import type { ResolvedPatternGrant } from "./integrationPatterns";
+import type { ServiceCallRoleInput } from "./integrationPatterns";
 import { serviceCallIamActions } from "./serviceCalls";
 import { childExecutionsArn } from "./childWorkflows";
 import { allSteps, isDistributedMap } from "./walk";
@@ -234,7 +234,7 @@ export interface ExecutionPolicyInputs {
    * Each `callAwsService` step's IAM actions on exactly its resolved `iamResources`, and the data-key use of the KMS key
    * its target is encrypted with, if any. @default none
    */
-  serviceCalls?: { step: string; actions: string[]; resources: string[]; kmsKeyArn?: string; grants?: ResolvedPatternGrant[] }[];
+  serviceCalls?: ServiceCallRoleInput[];
   /** Each `startWorkflow` step's resolved child ARN and whether it waits (`sync`). @default none */
   childWorkflows?: { step: string; stateMachineArn: string; sync: boolean }[];
   /**

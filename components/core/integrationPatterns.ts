@@ -18,7 +18,6 @@
  */
 
 import type { IntegrationPattern } from "../steps/types";
-import type { ExecutionPolicyInputs } from "./iam";
 
 /** A grant the pattern needs besides the call itself: actions on the step's own resources, or on a derived ARN. */
 export interface PatternGrant {
@@ -232,6 +231,15 @@ export interface ResolvedServiceCall {
   pattern?: Parameters<typeof serviceCallPatternGrants>[0];
 }
 
+/** One service call's statements in the execution role: its actions on its resources, its key, its pattern's grants. */
+export interface ServiceCallRoleInput {
+  step: string;
+  actions: string[];
+  resources: string[];
+  kmsKeyArn?: string;
+  grants?: ResolvedPatternGrant[];
+}
+
 /**
  * The execution role's inputs for the service calls: each call's actions on exactly its resources, its key, and the
  * grants its pattern needs (what the component deploys, and what the IAM specs simulate).
@@ -242,7 +250,7 @@ export interface ResolvedServiceCall {
 export function serviceCallRoleInputs(
   calls: readonly ResolvedServiceCall[],
   scope: { partition: string; region: string; accountId: string },
-): NonNullable<ExecutionPolicyInputs["serviceCalls"]> {
+): ServiceCallRoleInput[] {
   return calls.map(({ step, actions, resources, kmsKeyArn, pattern }) => ({
     step,
     actions,

@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { defaultCacheFolder } from "./synthesisCache";
+import { defaultCacheFolder } from "./cacheFolder";
 
 type Parse = (text: string) => unknown;
 

@@ -21,6 +21,7 @@ import fs = require("node:fs");
 import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { programFormat, withTranspileCache } from "./loader";
+import { defaultCacheFolder } from "./cacheFolder";
 import type { Synthesis } from "./synthesize";
 
 /**
@@ -87,14 +88,6 @@ export async function throughCache(
 export const UNSERIALIZED_NOTE =
   "skipped serializing the Lambdas (the handlers run from the source; not cached): whether `pulumi up` can serialize them " +
   "is not checked here; a run from the artifacts (without --source), `edw-local check` or `edw-local package` checks it";
-
-/** The folder entries are kept in: `node_modules/.cache/edw-local` of the nearest folder above the program that has node_modules. */
-export function defaultCacheFolder(program: string): string {
-  for (let folder = dirname(program); ; folder = dirname(folder)) {
-    if (fs.existsSync(join(folder, "node_modules"))) return join(folder, "node_modules", ".cache", "edw-local");
-    if (dirname(folder) === folder) return join(require("node:os").tmpdir(), "edw-local-cache");
-  }
-}
 
 /** The entry file for one program, stack, project and config (its content is checked against the manifest). */
 export function entryPath(
