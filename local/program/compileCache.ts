@@ -17,10 +17,11 @@
  * takes the code cache before a module runs, which holds only the functions V8 compiles eagerly.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import Module from "node:module";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { projectCacheFolder, writeCacheFile } from "./cacheFolder";
 
 interface CompiledModule {
   exports: unknown;
@@ -43,8 +44,9 @@ interface ModuleInternals {
  * above `from` that has node_modules (none: no cache). Call it before loading what it should speed up.
  */
 export function enableCompileCache(from: string): void {
-  const folder = cacheFolder(from);
-  if (!folder) return;
+  const project = projectCacheFolder(from);
+  if (!project) return;
+  const folder = join(project, "compiled");
   const modules = Module as unknown as ModuleInternals;
   if (typeof modules.enableCompileCache === "function") {
     modules.enableCompileCache(folder);
@@ -78,12 +80,7 @@ export function enableCompileCache(from: string): void {
   process.once("exit", () => {
     if (produced.length === 0) return;
     try {
-      mkdirSync(folder, { recursive: true });
-      for (const { file, data } of produced) {
-        const staging = `${file}.${process.pid}.tmp`;
-        writeFileSync(staging, data);
-        renameSync(staging, file);
-      }
+      for (const { file, data } of produced) writeCacheFile(file, data);
     } catch {
       // A read-only or full disk: the next run compiles again.
     }
@@ -101,11 +98,4 @@ function requireOf(module: CompiledModule, modules: ModuleInternals): NodeJS.Req
   require.extensions = modules._extensions as NodeJS.Require["extensions"];
   require.cache = modules._cache as NodeJS.Require["cache"];
   return require;
-}
-
-function cacheFolder(from: string): string | undefined {
-  for (let folder = from; ; folder = dirname(folder)) {
-    if (existsSync(join(folder, "node_modules"))) return join(folder, "node_modules", ".cache", "edw-local", "compiled");
-    if (dirname(folder) === folder) return undefined;
-  }
 }

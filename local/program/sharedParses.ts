@@ -9,9 +9,9 @@
  * captured values are looked up afresh). Only while a synthesis runs: `pulumi up` is left as it is.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { defaultCacheFolder } from "./cacheFolder";
+import { defaultCacheFolder, writeCacheFile } from "./cacheFolder";
 
 type Parse = (text: string) => unknown;
 
@@ -96,10 +96,7 @@ function readParses(file: string, versions: string): Map<string, unknown> {
 function writeParses(file: string, versions: string, parses: Map<string, unknown>): void {
   try {
     const entries = Object.fromEntries([...parses].map(([text, result]) => [keyOf(text), encode(result)]));
-    mkdirSync(dirname(file), { recursive: true });
-    const staging = `${file}.${process.pid}.tmp`;
-    writeFileSync(staging, JSON.stringify({ versions, parses: entries }));
-    renameSync(staging, file);
+    writeCacheFile(file, JSON.stringify({ versions, parses: entries }));
   } catch {
     // Not kept: the next synthesis parses again.
   }

@@ -21,7 +21,7 @@ import fs = require("node:fs");
 import { dirname, join, resolve as resolvePath, sep } from "node:path";
 import { LAMBDA_FUNCTION_TYPE } from "event-driven-workflow/asl";
 import { programFormat, withTranspileCache } from "./loader";
-import { defaultCacheFolder } from "./cacheFolder";
+import { defaultCacheFolder, writeCacheFile } from "./cacheFolder";
 import type { Synthesis } from "./synthesize";
 
 /**
@@ -148,10 +148,7 @@ export async function synthesizeAndStore(
         warnings,
       },
     };
-    fs.mkdirSync(dirname(path), { recursive: true });
-    const staging = `${path}.${process.pid}.tmp`;
-    fs.writeFileSync(staging, JSON.stringify(entry));
-    fs.renameSync(staging, path);
+    writeCacheFile(path, JSON.stringify(entry));
     return { synthesis };
   } catch (error) {
     return { synthesis, note: `not cached: ${error instanceof Error ? error.message : String(error)}` };
