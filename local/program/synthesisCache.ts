@@ -55,10 +55,7 @@ export async function throughCache(
   settings: { stack?: string; config?: Record<string, string>; stackReferences?: Record<string, unknown> },
   options: { folder?: string; handlers: boolean; serialize?: boolean; synthesize: (serialize: boolean) => Promise<Synthesis> },
 ): Promise<Synthesis> {
-  const unserialized = async (): Promise<Synthesis> => ({
-    ...(await options.synthesize(false)),
-    cache: { hit: false, note: UNSERIALIZED_NOTE },
-  });
+  const unserialized = async () => notCachedUnserialized(await options.synthesize(false));
   if ((await programFormat(program)) === "module") {
     if (options.serialize === false) return unserialized();
     const note = "not cached: the modules of an ES module program load off the main thread, where the cache cannot see them";
@@ -82,6 +79,11 @@ export async function throughCache(
     return from ? { ...r, inputs: { ...r.inputs, code: from.inputs.code }, state: { ...r.state, code: from.state.code } } : r;
   });
   return { ...fresh, resources, serializationFailures: cached.serializationFailures, serialized: true, cache: { hit: true } };
+}
+
+/** A synthesis without serialization, as the caller reports it: not cached, saying why and what it did not check. */
+export function notCachedUnserialized(synthesis: Synthesis): Synthesis {
+  return { ...synthesis, cache: { hit: false, note: UNSERIALIZED_NOTE } };
 }
 
 /** Why a synthesis without serialization was not cached, and what it did not check. */

@@ -46,7 +46,7 @@ import { divertOutput } from "./captureOutput";
 import { localDynamoDbEnvironment, startLocalDynamoDb, type LocalDynamoDb, type TableUsage } from "../simulators/dynamoDb";
 import { executionCost, type ExecutionCost } from "../cost/cost";
 import { materializeArchive, WarmFunction } from "../lambda/artifact";
-import { throughCache, UNSERIALIZED_NOTE } from "../program/synthesisCache";
+import { notCachedUnserialized, throughCache } from "../program/synthesisCache";
 import { deferRequires } from "../program/deferRequire";
 import { resourceKey, TEST_ACCOUNT, TEST_REGION, type RecordedResource } from "../program/mocks";
 import type { Synthesis } from "../program/synthesize";
@@ -339,9 +339,7 @@ export async function loadSynthesis(
           serialize,
           synthesize,
         })
-      : synthesize(serialize).then((synthesis) =>
-          serialize ? synthesis : { ...synthesis, cache: { hit: false, note: UNSERIALIZED_NOTE } },
-        ),
+      : synthesize(serialize).then((synthesis) => (serialize ? synthesis : notCachedUnserialized(synthesis))),
   );
 }
 
